@@ -1,0 +1,70 @@
+# ferry — build, test, demo, bench.
+#   make test    everything CI runs: system packages, the interop venv, swift test, interop checks
+#   make demo    the main job on bundled fixtures, into out/demo/
+#   make bench   benchmarks beside their peers; figures go to docs/BENCHMARKS.md
+# Each area adds its interop checks and benchmarks in mk/<area>.mk (INTEROP += …, BENCHES += …).
+
+SWIFT        ?= swift
+PREFIX       ?= /usr/local
+VENV         := .venv
+PY           := $(VENV)/bin/python
+CONFIG       ?= debug
+BUILD_FLAGS  ?=
+FERRY_DEBUG  := .build/debug/ferry
+FERRY_REL    := .build/release/ferry
+INTEROP      :=
+BENCHES      :=
+
+.PHONY: all build release test unit interop demo bench accept install deps venv clean format completions man
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+venv: $(VENV)/.stamp
+$(VENV)/.stamp: scripts/requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
+	touch $@
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+release: deps
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+
+unit: deps
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+test: deps venv unit build
+	@$(MAKE) --no-print-directory interop
+	@echo "make test: all checks passed"
+
+accept: deps
+	FERRY_ACCEPT=1 $(SWIFT) test $(BUILD_FLAGS)
+
+include mk/*.mk
+
+interop: $(INTEROP)
+
+bench: deps venv release $(BENCHES)
+	@echo "bench figures: docs/BENCHMARKS.md"
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(FERRY_REL) $(DESTDIR)$(PREFIX)/bin/ferry
+
+completions: build
+	mkdir -p out/completions
+	$(FERRY_DEBUG) --generate-completion-script bash > out/completions/ferry.bash
+	$(FERRY_DEBUG) --generate-completion-script zsh > out/completions/_ferry
+	$(FERRY_DEBUG) --generate-completion-script fish > out/completions/ferry.fish
+
+man: build
+	$(SWIFT) package plugin --allow-writing-to-package-directory generate-manual --output-directory out/man 2>/dev/null || \
+	  echo "the generate-manual plugin needs swift-argument-parser's plugin; see README"
+
+clean:
+	rm -rf .build out $(VENV)

@@ -1,0 +1,157 @@
+import FerryModel
+
+/// Opens inputs with the right reader, detecting the format when none was named.
+public enum InputOpener {
+  /// How many bytes detection looks at.
+  public static let detectionWindow = 64 * 1024
+
+  /// Opens `path` (`-` for standard input) and returns its reader, the format and how it
+  /// was chosen.
+  public static func open(
+    path: String, from spec: FormatSpec?, options: ReadOptions, diagnostics: DiagnosticSink
+  ) throws -> (reader: any RecordReader, format: Format, detection: Detection, input: ByteInput) {
+    let input = try ByteInput(path: path)
+    var options = options
+    let format: Format
+    let detection: Detection
+    let head = try input.peek(detectionWindow)
+    if let spec {
+      format = try Formats.resolve(spec)
+      let detected = format.detect?(head, path == "-" ? nil : path)
+      detection = Detection(confidence: 1, variant: spec.variant ?? detected?.variant)
+    } else {
+      if head.isEmpty {
+        throw FerryError(.malformedInput, "input is empty", at: SourceLocation(file: input.name, line: 1, column: 1))
+      }
+      guard let found = Formats.detect(head: head, fileName: path == "-" ? nil : path) else {
+        throw FerryError(
+          .malformedInput, "cannot tell the format of this input; name it with --from",
+          at: SourceLocation(file: input.name, line: 1, column: 1))
+      }
+      (format, detection) = found
+    }
+    guard let make = format.makeReader else {
+      throw FerryError(.usage, "ferry cannot read \(format.name) yet")
+    }
+    options.variant = options.variant ?? detection.variant
+    let reader = try make(input, options, diagnostics)
+    return (reader, format, detection, input)
+  }
+}
+
+/// Counts of one conversion, for the summary and `--report`.
+public struct ConversionSummary: Sendable, Codable, Equatable {
+  public var recordsRead = 0
+  public var recordsWritten = 0
+  public var contacts = 0
+  public var events = 0
+  public var inputs: [InputSummary] = []
+  public init() {}
+}
+
+/// What was read from one input.
+public struct InputSummary: Sendable, Codable, Equatable {
+  public var path: String
+  public var format: String
+  public var variant: String?
+  public var confidence: Double
+  public var records: Int
+  public init(path: String, format: String, variant: String?, confidence: Double, records: Int) {
+    self.path = path
+    self.format = format
+    self.variant = variant
+    self.confidence = confidence
+    self.records = records
+  }
+}
+
+/// `ferry convert`: every input through its reader, every record through the writer.
+///
+/// The hub: no format knows another; records pass through the canonical model one at a
+/// time, so memory stays bounded by the largest record (unless `transform` needs the whole
+/// set, as dedupe does).
+public struct Conversion {
+  public var inputs: [String]
+  public var from: FormatSpec?
+  public var to: FormatSpec
+  public var output: String
+  public var readOptions: ReadOptions
+  public var writeOptions: WriteOptions
+  /// Called every so often with the number of records so far (for a progress line).
+  public var progress: (@Sendable (Int) -> Void)?
+
+  public init(
+    inputs: [String], from: FormatSpec?, to: FormatSpec, output: String, readOptions: ReadOptions = ReadOptions(),
+    writeOptions: WriteOptions = WriteOptions()
+  ) {
+    self.inputs = inputs.isEmpty ? ["-"] : inputs
+    self.from = from
+    self.to = to
+    self.output = output
+    self.readOptions = readOptions
+    self.writeOptions = writeOptions
+  }
+
+  /// Runs the conversion. Output files are committed only when everything succeeded.
+  ///
+  /// - Parameter transform: an optional whole-set pass (dedupe) between reading and writing.
+  public func run(
+    diagnostics: DiagnosticSink, transform: ((inout [Record]) throws -> Void)? = nil
+  ) throws -> ConversionSummary {
+    let target = try Formats.resolve(to)
+    guard let makeWriter = target.makeWriter else {
+      throw FerryError(.usage, "ferry cannot write \(target.name)")
+    }
+    var writeOptions = self.writeOptions
+    writeOptions.variant = writeOptions.variant ?? to.variant
+    let destination = OutputDestination(path: output)
+    var summary = ConversionSummary()
+    do {
+      var writer = try makeWriter(destination, writeOptions, diagnostics)
+      var held: [Record] = []
+      for path in inputs {
+        var (reader, format, detection, _) = try InputOpener.open(
+          path: path, from: from, options: readOptions, diagnostics: diagnostics)
+        var count = 0
+        while let record = try reader.next() {
+          count += 1
+          summary.recordsRead += 1
+          switch record.kind {
+          case .contact: summary.contacts += 1
+          case .event: summary.events += 1
+          }
+          if !target.kinds.contains(record.kind) {
+            diagnostics.warning(
+              "\(target.name) cannot hold \(record.kind.rawValue)s; record skipped", at: reader.lastRecordLocation,
+              code: "skipped")
+            continue
+          }
+          if transform != nil {
+            held.append(record)
+          } else {
+            try writer.write(record)
+            summary.recordsWritten += 1
+          }
+          if summary.recordsRead % 10_000 == 0 { progress?(summary.recordsRead) }
+        }
+        summary.inputs.append(
+          InputSummary(
+            path: path == "-" ? "<stdin>" : path, format: format.name, variant: detection.variant,
+            confidence: detection.confidence, records: count))
+      }
+      if let transform {
+        try transform(&held)
+        for record in held {
+          try writer.write(record)
+          summary.recordsWritten += 1
+        }
+      }
+      try writer.finish()
+      try destination.commitAll()
+    } catch {
+      destination.discardAll()
+      throw error
+    }
+    return summary
+  }
+}

@@ -1,0 +1,114 @@
+import FerryModel
+import Foundation
+
+/// One canonical record per line, as JSON: `{"contact":{…}}` or `{"event":{…}}`.
+///
+/// The field names are the model's (`emails[].address`, `start`); times are the strings
+/// `EventTime.description` prints. Meant for pipelines and `jq`.
+public struct NDJSONReader: RecordReader {
+  private let input: ByteInput
+  private let diagnostics: DiagnosticSink
+  private var buffer: [UInt8] = []
+  private var position = 0
+  private var line = 0
+  private var done = false
+  private let decoder = JSONDecoder()
+  public private(set) var lastRecordLocation: SourceLocation?
+
+  public init(input: ByteInput, diagnostics: DiagnosticSink) {
+    self.input = input
+    self.diagnostics = diagnostics
+  }
+
+  public mutating func next() throws -> Record? {
+    while let lineBytes = try nextLine() {
+      line += 1
+      var bytes = lineBytes[...]
+      if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+      while let last = bytes.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: " ") { bytes = bytes.dropLast() }
+      if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
+      let location = SourceLocation(file: input.name, line: line, column: 1, record: nil)
+      lastRecordLocation = location
+      do {
+        return try decoder.decode(Record.self, from: Data(bytes))
+      } catch let error as DecodingError {
+        diagnostics.error("line is not a ferry record: \(NDJSONReader.describe(error)); skipped", at: location)
+      } catch {
+        diagnostics.error("line is not JSON; skipped", at: location)
+      }
+    }
+    return nil
+  }
+
+  private mutating func nextLine() throws -> [UInt8]? {
+    while true {
+      if let nl = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
+        let line = Array(buffer[position..<nl])
+        position = nl + 1
+        return line
+      }
+      if done {
+        guard position < buffer.count else { return nil }
+        let line = Array(buffer[position...])
+        position = buffer.count
+        return line
+      }
+      buffer.removeSubrange(..<position)
+      position = 0
+      if let chunk = try input.read() { buffer.append(contentsOf: chunk) } else { done = true }
+    }
+  }
+
+  static func describe(_ error: DecodingError) -> String {
+    switch error {
+    case .dataCorrupted(let c): return c.debugDescription
+    case .keyNotFound(let key, _): return "missing \"\(key.stringValue)\""
+    case .typeMismatch(_, let c), .valueNotFound(_, let c):
+      return "wrong type at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+    @unknown default: return "\(error)"
+    }
+  }
+}
+
+/// Writes one JSON object per line, keys sorted, so output is stable and diffable.
+public struct NDJSONWriter: RecordWriter {
+  private let output: ByteOutput
+  private let encoder: JSONEncoder
+
+  public init(destination: OutputDestination) throws {
+    output = try destination.primary()
+    encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+  }
+
+  public mutating func write(_ record: Record) throws {
+    do {
+      try output.write(try encoder.encode(record))
+      try output.write([UInt8(ascii: "\n")])
+    } catch let error as FerryError {
+      throw error
+    } catch {
+      throw FerryError(.unrepresentable, "cannot encode record as JSON: \(error)")
+    }
+  }
+
+  public mutating func finish() throws { try output.flush() }
+}
+
+extension Formats {
+  static let ndjson = Format(
+    name: "ndjson", extensions: ["ndjson", "jsonl"], kinds: [.contact, .event],
+    summary: "ferry's canonical records, one JSON object per line (for pipelines and jq)",
+    detect: { head, name in
+      if let name, name.hasSuffix(".ndjson") || name.hasSuffix(".jsonl") { return Detection(confidence: 0.9) }
+      var bytes = head[...]
+      if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+      guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
+        first == UInt8(ascii: "{")
+      else { return nil }
+      let text = String(decoding: bytes.prefix(64), as: UTF8.self)
+      return text.contains("\"contact\"") || text.contains("\"event\"") ? Detection(confidence: 0.95) : nil
+    },
+    makeReader: { input, _, sink in NDJSONReader(input: input, diagnostics: sink) },
+    makeWriter: { destination, _, _ in try NDJSONWriter(destination: destination) })
+}

@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A stream of input bytes, read in chunks: a file, standard input, or bytes in memory.
+///
+/// Readers pull chunks with `read()` and never hold more than they need. `peek(_:)` lets
+/// format detection look at the start of a stream without consuming it, which is how
+/// ferry detects formats on standard input too.
+public final class ByteInput: @unchecked Sendable {
+  /// The name used in diagnostics: the path, or `<stdin>`.
+  public let name: String
+  private var fd: Int32
+  private let ownsDescriptor: Bool
+  private var memory: [UInt8]
+  private var memoryOffset = 0
+  private let chunkSize: Int
+  private var pending: [UInt8] = []
+  private var atEnd = false
+
+  /// Opens a file for reading, or standard input when `path` is `-`.
+  public init(path: String, chunkSize: Int = 1 << 16) throws {
+    self.chunkSize = chunkSize
+    memory = []
+    if path == "-" {
+      name = "<stdin>"
+      fd = 0
+      ownsDescriptor = false
+    } else {
+      name = path
+      fd = open(path, O_RDONLY)
+      ownsDescriptor = true
+      if fd < 0 {
+        throw FerryError(.io, "cannot open \"\(path)\": \(String(cString: strerror(errno)))")
+      }
+      var info = stat()
+      if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+        close(fd)
+        throw FerryError(.io, "\"\(path)\" is a directory")
+      }
+    }
+  }
+
+  /// Wraps bytes in memory; `chunkSize` sets how many bytes each `read()` returns, so tests
+  /// can check that results do not depend on where chunks end.
+  public init(bytes: [UInt8], name: String = "<memory>", chunkSize: Int = 1 << 16) {
+    self.name = name
+    self.chunkSize = max(1, chunkSize)
+    memory = bytes
+    fd = -1
+    ownsDescriptor = false
+  }
+
+  public convenience init(string: String, name: String = "<memory>", chunkSize: Int = 1 << 16) {
+    self.init(bytes: Array(string.utf8), name: name, chunkSize: chunkSize)
+  }
+
+  deinit {
+    if ownsDescriptor && fd >= 0 { close(fd) }
+  }
+
+  /// The next chunk, or `nil` at the end of the input.
+  public func read() throws -> [UInt8]? {
+    if !pending.isEmpty {
+      let chunk = pending
+      pending = []
+      return chunk
+    }
+    return try readRaw()
+  }
+
+  private func readRaw() throws -> [UInt8]? {
+    if atEnd { return nil }
+    if fd < 0 {
+      guard memoryOffset < memory.count else {
+        atEnd = true
+        return nil
+      }
+      let end = min(memory.count, memoryOffset + chunkSize)
+      let chunk = Array(memory[memoryOffset..<end])
+      memoryOffset = end
+      return chunk
+    }
+    var buffer = [UInt8](repeating: 0, count: chunkSize)
+    while true {
+      let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, chunkSize) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw FerryError(.io, "cannot read \"\(name)\": \(String(cString: strerror(errno)))")
+      }
+      if n == 0 {
+        atEnd = true
+        return nil
+      }
+      buffer.removeSubrange(n...)
+      return buffer
+    }
+  }
+
+  /// Up to `count` bytes from the current position, without consuming them.
+  public func peek(_ count: Int) throws -> [UInt8] {
+    while pending.count < count, let chunk = try readRaw() {
+      pending.append(contentsOf: chunk)
+    }
+    return Array(pending.prefix(count))
+  }
+
+  /// Everything that is left; for tests and small inputs only.
+  public func readAll() throws -> [UInt8] {
+    var all: [UInt8] = []
+    while let chunk = try read() { all.append(contentsOf: chunk) }
+    return all
+  }
+}

@@ -1,0 +1,236 @@
+/// A structured personal name (vCard `N` plus phonetic parts).
+public struct PersonName: Sendable, Hashable, Codable {
+  public var prefix: String?
+  public var given: String?
+  /// Middle or additional names.
+  public var middle: String?
+  public var family: String?
+  public var suffix: String?
+  public var phoneticGiven: String?
+  public var phoneticMiddle: String?
+  public var phoneticFamily: String?
+
+  public init(
+    prefix: String? = nil, given: String? = nil, middle: String? = nil, family: String? = nil, suffix: String? = nil,
+    phoneticGiven: String? = nil, phoneticMiddle: String? = nil, phoneticFamily: String? = nil
+  ) {
+    self.prefix = prefix
+    self.given = given
+    self.middle = middle
+    self.family = family
+    self.suffix = suffix
+    self.phoneticGiven = phoneticGiven
+    self.phoneticMiddle = phoneticMiddle
+    self.phoneticFamily = phoneticFamily
+  }
+
+  public var isEmpty: Bool { [prefix, given, middle, family, suffix].allSatisfy { $0 == nil || $0!.isEmpty } }
+
+  /// "Prefix Given Middle Family Suffix", skipping empty parts.
+  public var displayName: String {
+    [prefix, given, middle, family, suffix].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+  }
+}
+
+/// An e-mail address with its types (`work`, `home`, `other`, `internet`, …, lower-case),
+/// free label and preference (1 = most preferred).
+public struct EmailAddress: Sendable, Hashable, Codable {
+  public var address: String
+  public var types: [String]
+  public var label: String?
+  public var preference: Int?
+  public init(_ address: String, types: [String] = [], label: String? = nil, preference: Int? = nil) {
+    self.address = address
+    self.types = types
+    self.label = label
+    self.preference = preference
+  }
+}
+
+/// A telephone number as written, with its types (`work`, `home`, `cell`, `fax`, `pager`,
+/// `voice`, `main`, `car`, `isdn`, `video`, `text`, `assistant`, `callback`, `company`,
+/// `radio`, `telex`, `tty`, `other`), label and preference.
+public struct PhoneNumber: Sendable, Hashable, Codable {
+  public var number: String
+  public var types: [String]
+  public var label: String?
+  public var preference: Int?
+  public init(_ number: String, types: [String] = [], label: String? = nil, preference: Int? = nil) {
+    self.number = number
+    self.types = types
+    self.label = label
+    self.preference = preference
+  }
+}
+
+/// A postal address (vCard `ADR` order), with types (`work`, `home`, `other`, `postal`, …).
+public struct PostalAddress: Sendable, Hashable, Codable {
+  public var poBox: String?
+  /// Extended address: suite, apartment, building.
+  public var extended: String?
+  /// Street lines, joined with "\n" when there are several.
+  public var street: String?
+  public var locality: String?
+  public var region: String?
+  public var postalCode: String?
+  public var country: String?
+  public var types: [String]
+  /// The formatted label (vCard `LABEL`), when the source had one.
+  public var label: String?
+  public var preference: Int?
+
+  public init(
+    poBox: String? = nil, extended: String? = nil, street: String? = nil, locality: String? = nil,
+    region: String? = nil, postalCode: String? = nil, country: String? = nil, types: [String] = [],
+    label: String? = nil, preference: Int? = nil
+  ) {
+    self.poBox = poBox
+    self.extended = extended
+    self.street = street
+    self.locality = locality
+    self.region = region
+    self.postalCode = postalCode
+    self.country = country
+    self.types = types
+    self.label = label
+    self.preference = preference
+  }
+
+  public var isEmpty: Bool {
+    [poBox, extended, street, locality, region, postalCode, country].allSatisfy { $0 == nil || $0!.isEmpty }
+  }
+}
+
+/// A URL, IM handle or other value with types and a label.
+public struct LabeledValue: Sendable, Hashable, Codable {
+  public var value: String
+  public var types: [String]
+  public var label: String?
+  public var preference: Int?
+  public init(_ value: String, types: [String] = [], label: String? = nil, preference: Int? = nil) {
+    self.value = value
+    self.types = types
+    self.label = label
+    self.preference = preference
+  }
+}
+
+/// An instant-messaging handle (`IMPP`, `X-SKYPE`, `X-AIM`, …).
+public struct IMHandle: Sendable, Hashable, Codable {
+  /// Lower-case service name: `skype`, `xmpp`, `aim`, `icq`, `msn`, `yahoo`, `sip`, `gadugadu`, …
+  public var service: String?
+  /// The handle or URI as given.
+  public var handle: String
+  public var types: [String]
+  public var preference: Int?
+  public init(service: String? = nil, handle: String, types: [String] = [], preference: Int? = nil) {
+    self.service = service
+    self.handle = handle
+    self.types = types
+    self.preference = preference
+  }
+}
+
+/// A photo or logo: inline bytes or a URI.
+public enum Media: Sendable, Hashable, Codable {
+  case data([UInt8], mediaType: String?)
+  case uri(String)
+}
+
+/// RFC 6350 GENDER: sex component (`M`, `F`, `O`, `N`, `U`) and free identity text.
+public struct Gender: Sendable, Hashable, Codable {
+  public var sex: String?
+  public var identity: String?
+  public init(sex: String? = nil, identity: String? = nil) {
+    self.sex = sex
+    self.identity = identity
+  }
+}
+
+/// A related person: spouse, assistant, manager, child, … (`RELATED`, `X-SPOUSE`, …).
+public struct RelatedPerson: Sendable, Hashable, Codable {
+  /// Lower-case relation: `spouse`, `assistant`, `manager`, `child`, `parent`, `friend`, `contact`, …
+  public var relation: String
+  /// A name, or a URI / UID when `isURI` is set.
+  public var value: String
+  public var isURI: Bool
+  public init(relation: String, value: String, isURI: Bool = false) {
+    self.relation = relation
+    self.value = value
+    self.isURI = isURI
+  }
+}
+
+/// A latitude/longitude pair.
+public struct Geo: Sendable, Hashable, Codable {
+  public var latitude: Double
+  public var longitude: Double
+  public init(latitude: Double, longitude: Double) {
+    self.latitude = latitude
+    self.longitude = longitude
+  }
+}
+
+/// A person or organisation: the canonical contact every format reads into and writes from.
+public struct Contact: Sendable, Hashable, Codable {
+  /// `individual`, `group`, `org` or `location` (vCard 4 KIND); nil means individual.
+  public var kind: String?
+  public var formattedName: String?
+  public var name: PersonName
+  public var nicknames: [String]
+  public var emails: [EmailAddress]
+  public var phones: [PhoneNumber]
+  public var addresses: [PostalAddress]
+  public var organization: String?
+  public var department: String?
+  public var title: String?
+  public var role: String?
+  public var birthday: PartialDate?
+  public var anniversary: PartialDate?
+  public var notes: [String]
+  public var urls: [LabeledValue]
+  public var categories: [String]
+  public var photo: Media?
+  public var logo: Media?
+  public var gender: Gender?
+  public var related: [RelatedPerson]
+  public var instantMessaging: [IMHandle]
+  /// An IANA zone name or a UTC offset (`-05:00`).
+  public var timeZone: String?
+  public var geo: Geo?
+  public var languages: [String]
+  /// The contact's own UID (vCard `UID`), not the CRM id.
+  public var uid: String?
+  public var source: SourceIdentity?
+  public var owner: Owner?
+  /// The account or company record the contact belongs to in the CRM.
+  public var accountId: String?
+  public var created: Timestamp?
+  public var lastModified: Timestamp?
+  /// Properties the model cannot express, kept with their origin.
+  public var raw: [RawProperty]
+
+  public init() {
+    name = PersonName()
+    nicknames = []
+    emails = []
+    phones = []
+    addresses = []
+    notes = []
+    urls = []
+    categories = []
+    related = []
+    instantMessaging = []
+    languages = []
+    raw = []
+  }
+
+  /// The best name to show: FN, else the structured name, else the organisation, else an e-mail.
+  public var displayName: String {
+    if let formattedName, !formattedName.isEmpty { return formattedName }
+    let n = name.displayName
+    if !n.isEmpty { return n }
+    if let organization, !organization.isEmpty { return organization }
+    return emails.first?.address ?? ""
+  }
+}

@@ -1,0 +1,17 @@
+/// Options shared by everything that reads or writes calendars.
+public struct CalendarOptions: Sendable {
+  /// `--series keep|expand|skip`.
+  public enum SeriesPolicy: String, Sendable, CaseIterable { case keep, expand, skip }
+  public var series: SeriesPolicy = .keep
+  /// `--expand-from` / `--expand-until`; nil means today and one year ahead.
+  public var expandFrom: LocalDate?
+  public var expandUntil: LocalDate?
+  /// `--utc`: write every time in UTC.
+  public var utc = false
+  /// `--zone`: the zone for writers with no zone support (Outlook calendar CSV), and for
+  /// readers of floating local times (Google calendar CSV). An IANA name.
+  public var zone: String?
+  /// `--invite-attendees`: keep attendees on targets that would invite them (Graph).
+  public var inviteAttendees = false
+  public init() {}
+}

@@ -1,0 +1,41 @@
+/// Reads records one at a time from a byte stream.
+///
+/// Memory is bounded by the largest record, not the file. Recoverable problems go to the
+/// reader's `DiagnosticSink`; a thrown `FerryError` ends the input.
+public protocol RecordReader {
+  /// The next record, or `nil` at the end of the input.
+  mutating func next() throws -> Record?
+  /// Where the record last returned by `next()` started, for diagnostics and reports.
+  var lastRecordLocation: SourceLocation? { get }
+}
+
+extension RecordReader {
+  public var lastRecordLocation: SourceLocation? { nil }
+
+  /// Reads everything that is left. For tests and small inputs only.
+  public mutating func collect() throws -> [Record] {
+    var all: [Record] = []
+    while let record = try next() { all.append(record) }
+    return all
+  }
+}
+
+/// Writes records one at a time.
+public protocol RecordWriter {
+  mutating func write(_ record: Record) throws
+  /// Writes trailers and flushes. Does not commit files: the caller commits the
+  /// `OutputDestination` once everything succeeded.
+  mutating func finish() throws
+}
+
+/// A reader over an array, for tests and for pipelines that already hold records.
+public struct ArrayRecordReader: RecordReader {
+  private var records: [Record]
+  private var index = 0
+  public init(_ records: [Record]) { self.records = records }
+  public mutating func next() throws -> Record? {
+    guard index < records.count else { return nil }
+    defer { index += 1 }
+    return records[index]
+  }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+
+@main
+struct FerryCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ferry",
+    abstract: "Move contacts and calendars from a CRM into Outlook, Exchange and Google.",
+    discussion: """
+      Every format reads into one canonical model and writes out of it. Formats are named
+      NAME[:VARIANT], for example csv:outlook, vcard:3.0, ics, ews, graph, ndjson.
+
+      Exit status: 0 success; 1 data errors (or warnings under --strict), or an input that
+      cannot be read; 2 usage errors.
+
+      Examples:
+        ferry convert export.csv --to csv:outlook -o outlook.csv
+        ferry inspect contacts.vcf
+        ferry formats
+      """,
+    version: "0.1.0",
+    subcommands: [Convert.self, Inspect.self, Formats.self]
+  )
+}

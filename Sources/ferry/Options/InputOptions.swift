@@ -1,0 +1,40 @@
+import ArgumentParser
+import FerryModel
+import Ferry
+
+/// Flags every reading command shares.
+struct InputOptions: ParsableArguments {
+  @Option(name: [.customLong("from"), .customShort("f")], help: "Input format NAME[:VARIANT]; detected from content when left out.")
+  var from: String?
+
+  @Option(help: "Override input encoding: utf-8, utf-16le, utf-16be, windows-1252, iso-8859-1.")
+  var inputEncoding: String?
+
+  @Option(help: "Mapping file (YAML) for the generic csv profile.")
+  var mapping: String?
+
+  @Option(help: "Time zone (IANA) for floating times in inputs and for zone-less outputs.")
+  var zone: String?
+
+  var fromSpec: FormatSpec? { from.map(FormatSpec.init) }
+
+  func readOptions() -> ReadOptions {
+    var options = ReadOptions(variant: fromSpec?.variant)
+    options.inputEncoding = inputEncoding
+    options.csv.mappingFile = mapping
+    options.calendar.zone = zone
+    return options
+  }
+}
+
+/// Flags about diagnostics and reports.
+struct DiagnosticOptions: ParsableArguments {
+  @Flag(help: "Treat warnings as errors (exit status 1).")
+  var strict = false
+
+  @Flag(name: [.short, .long], help: "Print errors only.")
+  var quiet = false
+
+  @Option(help: "Write a JSON report (counts, warnings, overflowed and unmapped fields) to FILE.")
+  var report: String?
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import FerryModel
+import Ferry
+
+/// Flags every writing command shares.
+struct OutputOptions: ParsableArguments {
+  @Option(name: [.customLong("to"), .customShort("t")], help: "Output format NAME[:VARIANT], e.g. csv:outlook, vcard:3.0, ics, ews, graph, ndjson.")
+  var to: String?
+
+  @Option(name: [.customShort("o"), .customLong("output")], help: "Output path; '-' or none for standard output.")
+  var output: String = "-"
+
+  @Option(name: .customLong("for"), help: "Target whose quirks to follow: outlook, google, icloud, exchange, carddav, generic.")
+  var target: String?
+
+  @Option(help: "Values with no slot in the target: notes (default), drop, error.")
+  var overflow: OverflowPolicy = .notes
+
+  @Flag(inversion: .prefixedNo, help: "Neutralise spreadsheet formulas in CSV written for people (default on).")
+  var formulaProtection = true
+
+  @Flag(inversion: .prefixedNo, help: "Write a UTF-8 byte-order mark in CSV (default: per profile).")
+  var bom: Bool?
+
+  @Option(help: "Write one file per record into DIR (vCard for Outlook).")
+  var split: String?
+
+  @Option(help: "Recurring series: keep, expand or skip.")
+  var series: CalendarOptions.SeriesPolicy = .keep
+
+  @Option(help: "First day of the expansion window (YYYY-MM-DD; default today).")
+  var expandFrom: String?
+
+  @Option(help: "Last day of the expansion window (YYYY-MM-DD; default a year from today).")
+  var expandUntil: String?
+
+  @Flag(help: "Write every time in UTC.")
+  var utc = false
+
+  @Option(help: "EWS RequestServerVersion.")
+  var exchangeVersion = "Exchange2013_SP1"
+
+  @Option(help: "Items per EWS request document (Graph batches hold at most 20).")
+  var batch = 100
+
+  @Flag(help: "Keep attendees on Graph events (Graph then sends invitations).")
+  var inviteAttendees = false
+
+  func writeOptions(zone: String?) throws -> WriteOptions {
+    var options = WriteOptions(variant: to.map(FormatSpec.init)?.variant, target: target)
+    options.overflow = overflow
+    options.csv.formulaProtection = formulaProtection
+    options.csv.byteOrderMark = bom
+    options.vcard.splitDirectory = split
+    options.calendar.series = series
+    options.calendar.utc = utc
+    options.calendar.zone = zone
+    options.calendar.inviteAttendees = inviteAttendees
+    if let expandFrom {
+      guard let d = LocalDate(iso: expandFrom) else { throw ValidationError("--expand-from wants YYYY-MM-DD, got \"\(expandFrom)\"") }
+      options.calendar.expandFrom = d
+    }
+    if let expandUntil {
+      guard let d = LocalDate(iso: expandUntil) else { throw ValidationError("--expand-until wants YYYY-MM-DD, got \"\(expandUntil)\"") }
+      options.calendar.expandUntil = d
+    }
+    options.exchange.serverVersion = exchangeVersion
+    guard batch > 0 else { throw ValidationError("--batch must be at least 1") }
+    options.exchange.batchSize = batch
+    return options
+  }
+}
+
+extension OverflowPolicy: ExpressibleByArgument {}
+extension CalendarOptions.SeriesPolicy: ExpressibleByArgument {}

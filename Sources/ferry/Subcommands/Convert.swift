@@ -1,0 +1,107 @@
+import ArgumentParser
+import Ferry
+import FerryModel
+import Foundation
+
+extension FerryCommand {
+  struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Convert contacts or events from one format to another.",
+      discussion: """
+        Inputs are read in order; no input, or '-', reads standard input. Without -o the
+        result goes to standard output. The input format is detected from content unless
+        --from names it.
+
+        Examples:
+          ferry convert salesforce.csv --to csv:outlook -o outlook.csv
+          ferry convert --from csv:salesforce --to vcard:3.0 --for google < export.csv > google.vcf
+          ferry convert contacts.csv --to vcard --for outlook --split cards/
+          cat a.vcf b.vcf | ferry convert --to ndjson | jq .contact.emails
+        """)
+
+    @Argument(help: "Input files; '-' or none for standard input.")
+    var inputs: [String] = []
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var diagnosticOptions: DiagnosticOptions
+
+    func run() throws {
+      let printer = DiagnosticPrinter(strict: diagnosticOptions.strict, quiet: diagnosticOptions.quiet)
+      guard let to = output.to ?? (output.output != "-" ? Ferry.Formats.forExtension(of: output.output)?.name : nil) else {
+        throw ValidationError("name the output format with --to (for example --to csv:outlook)")
+      }
+      let toSpec = FormatSpec(to)
+      var conversion = Conversion(
+        inputs: inputs, from: input.fromSpec, to: toSpec, output: output.split ?? output.output,
+        readOptions: input.readOptions(), writeOptions: try output.writeOptions(zone: input.zone))
+      conversion.progress = { n in Progress.shared.update("converted \(n) records") }
+      var summary = ConversionSummary()
+      var failure: FerryError?
+      do {
+        summary = try conversion.run(diagnostics: printer.sink)
+      } catch let error as FerryError {
+        failure = error
+        if error.kind == .usage { throw ValidationError(error.message) }
+        printer.print(error: error)
+      }
+      Progress.shared.clearLine()
+      if let path = diagnosticOptions.report {
+        try writeJSONReport(
+          ConvertReport(summary: summary, printer: printer, failed: failure != nil), to: path)
+      }
+      if !diagnosticOptions.quiet && output.output != "-" {
+        FileHandle.standardError.write(
+          Data("ferry: \(summary.recordsRead) records read, \(summary.recordsWritten) written to \(output.output)\n".utf8))
+      }
+      if failure != nil || printer.exitCode != 0 { throw ExitCode(1) }
+    }
+  }
+}
+
+/// The `--report` JSON of `convert`.
+struct ConvertReport: Encodable {
+  struct Counts: Encodable {
+    var read: Int
+    var written: Int
+    var contacts: Int
+    var events: Int
+    var errors: Int
+    var warnings: Int
+    var notes: Int
+  }
+  struct RecordIssue: Encodable {
+    var record: Int?
+    var location: String?
+    var field: String?
+    var message: String
+  }
+  var command = "convert"
+  var ok: Bool
+  var counts: Counts
+  var inputs: [InputSummary]
+  /// Counts by diagnostic code (`overflow`, `unmapped`, …).
+  var byCode: [String: Int]
+  var overflowed: [RecordIssue]
+  var unmapped: [RecordIssue]
+  var diagnostics: [Diagnostic]
+
+  init(summary: ConversionSummary, printer: DiagnosticPrinter, failed: Bool) {
+    ok = !failed && printer.exitCode == 0
+    counts = Counts(
+      read: summary.recordsRead, written: summary.recordsWritten, contacts: summary.contacts, events: summary.events,
+      errors: printer.errors, warnings: printer.warnings, notes: printer.notes)
+    inputs = summary.inputs
+    byCode = printer.countsByCode
+    func issues(_ code: String) -> [RecordIssue] {
+      printer.diagnostics.filter { $0.code == code }.map {
+        RecordIssue(
+          record: $0.location?.record, location: $0.location?.description, field: $0.location?.property,
+          message: $0.message)
+      }
+    }
+    overflowed = issues("overflow")
+    unmapped = issues("unmapped")
+    diagnostics = printer.diagnostics
+  }
+}

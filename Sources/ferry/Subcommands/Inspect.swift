@@ -1,0 +1,66 @@
+import ArgumentParser
+import Ferry
+import FerryModel
+import Foundation
+
+extension FerryCommand {
+  struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show an input's format, profile, record counts, field fill and diagnostics.",
+      discussion: """
+        Examples:
+          ferry inspect export.csv
+          ferry inspect --json contacts.vcf
+          ferry inspect --from csv:google google.csv
+        """)
+
+    @Argument(help: "The file to inspect; '-' for standard input.")
+    var file: String = "-"
+
+    @OptionGroup var input: InputOptions
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    @Flag(help: "Exit with status 1 when there are warnings.")
+    var strict = false
+
+    func run() throws {
+      let inspection: Inspection
+      do {
+        inspection = try Inspection(path: file, from: input.fromSpec, options: input.readOptions())
+      } catch let error as FerryError {
+        if error.kind == .usage { throw ValidationError(error.message) }
+        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        throw ExitCode(1)
+      }
+      if json {
+        try writeJSONReport(inspection, to: "-")
+      } else {
+        print("file:       \(inspection.path)")
+        let variant = inspection.variant.map { ":\($0)" } ?? ""
+        print("format:     \(inspection.format)\(variant) (confidence \(String(format: "%.2f", inspection.confidence)))")
+        print("contacts:   \(inspection.contacts)")
+        print("events:     \(inspection.events)")
+        let errors = inspection.diagnostics.filter { $0.severity == .error }.count
+        let warnings = inspection.diagnostics.filter { $0.severity == .warning }.count
+        print("diagnostics: \(errors) errors, \(warnings) warnings")
+        if !inspection.fieldFill.isEmpty {
+          print("fields filled (records):")
+          for (field, n) in inspection.fieldFill.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+            print("  \(field.padding(toLength: 20, withPad: " ", startingAt: 0)) \(n)")
+          }
+        }
+        for d in inspection.diagnostics.prefix(200) {
+          FileHandle.standardError.write(Data((d.description + "\n").utf8))
+        }
+        if inspection.diagnostics.count > 200 {
+          FileHandle.standardError.write(Data("… and \(inspection.diagnostics.count - 200) more diagnostics\n".utf8))
+        }
+      }
+      let hasErrors = inspection.diagnostics.contains { $0.severity == .error }
+      let hasWarnings = inspection.diagnostics.contains { $0.severity == .warning }
+      if hasErrors || (strict && hasWarnings) { throw ExitCode(1) }
+    }
+  }
+}
