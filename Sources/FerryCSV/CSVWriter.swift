@@ -8,11 +8,13 @@ import FerryModel
 ///   `options.csv.byteOrderMark`.
 /// - Formula protection (OWASP, `options.csv.formulaProtection`, on by default): see
 ///   `FormulaProtection`.
-/// - Extra columns: since the writer streams, the header is fixed at the first record. It is
-///   the profile's columns plus the names of the first record's raw properties that came
-///   from the same profile (`csv:<profile>`). A later record's raw property of that origin
-///   whose name is not in the header is reported (`unmapped`) and dropped; raw properties
-///   from other origins have no place in this profile and are reported once per name.
+/// - Extra columns: the header must come before the rows, so the writer holds back the first
+///   `lookahead` records (1,000; memory stays bounded) and fixes the header from them: the
+///   profile's columns plus, in order of first appearance, the names of those records' raw
+///   properties that came from the same profile (`csv:<profile>`). A later record's raw
+///   property of that origin whose name is not in the header is reported (`unmapped`) and
+///   dropped; raw properties from other origins have no place in this profile and are
+///   reported once per name (`unmapped`, a note).
 public struct CSVWriter: RecordWriter {
   public let profile: any CSVProfile
   private let output: ByteOutput
@@ -52,16 +54,20 @@ public struct CSVWriter: RecordWriter {
       file: output.displayName, profile: chosen.name, diagnostics: diagnostics, overflow: options.overflow)
   }
 
-  private mutating func start(with first: Record?) throws {
+  /// How many records the writer holds back to fix the header.
+  public static let lookahead = 1000
+  private var held: [Record] = []
+
+  private mutating func start(with sample: [Record]) throws {
     started = true
-    encoder.prepare(first: first)
+    encoder.prepare(sample: sample)
     header = encoder.columns
     for (i, name) in header.enumerated() where ownIndex[HeaderIndex.key(name)] == nil {
       ownIndex[HeaderIndex.key(name)] = i
     }
     let known = Set(header.map(HeaderIndex.key))
-    if let first {
-      for raw in first.raw where raw.origin == profile.origin && !known.contains(HeaderIndex.key(raw.name)) {
+    for record in sample {
+      for raw in record.raw where raw.origin == profile.origin && !known.contains(HeaderIndex.key(raw.name)) {
         if extraIndex[raw.name] == nil {
           extraIndex[raw.name] = header.count
           header.append(raw.name)
@@ -77,7 +83,23 @@ public struct CSVWriter: RecordWriter {
   }
 
   public mutating func write(_ record: Record) throws {
-    if !started { try start(with: record) }
+    if !started {
+      held.append(record)
+      if held.count < CSVWriter.lookahead { return }
+      try flushHeld()
+      return
+    }
+    try writeRow(record)
+  }
+
+  private mutating func flushHeld() throws {
+    try start(with: held)
+    let records = held
+    held = []
+    for r in records { try writeRow(r) }
+  }
+
+  private mutating func writeRow(_ record: Record) throws {
     context.record += 1
     context.overflowLines.removeAll(keepingCapacity: true)
     if cells.count != header.count { cells = [String](repeating: "", count: header.count) }
@@ -115,7 +137,7 @@ public struct CSVWriter: RecordWriter {
   }
 
   public mutating func finish() throws {
-    if !started { try start(with: nil) }
+    if !started { try flushHeld() }
     if !line.isEmpty { try output.write(line) }
     line.removeAll()
     try output.flush()

@@ -43,13 +43,14 @@ public protocol CSVRecordEncoder {
   /// Fills `cells` (one per column, all empty on entry) from the record; returns false when
   /// the record cannot be written in this profile (after reporting why).
   mutating func encode(_ record: Record, into cells: inout [String], context: inout CSVEncodeContext) throws -> Bool
-  /// Called once with the first record (nil for an empty output) before `columns` is read,
-  /// for profiles whose columns depend on the data (Salesforce Lead vs Contact).
-  mutating func prepare(first: Record?)
+  /// Called once with the first records (the writer's look-ahead window; empty for an empty
+  /// output) before `columns` is read, for profiles whose columns depend on the data
+  /// (Salesforce Lead vs Contact, custom e-mail columns).
+  mutating func prepare(sample: [Record])
 }
 
 extension CSVRecordEncoder {
-  public mutating func prepare(first: Record?) {}
+  public mutating func prepare(sample: [Record]) {}
 }
 
 /// What a decoder needs besides the row: where it is, and a sink.

@@ -150,7 +150,13 @@ public struct GenericProfile: CSVProfile {
       // How many values of a field earlier columns took (two `email` columns take the 1st and 2nd).
       var taken: [String: Int] = [:]
       var rulesPerField: [String: Int] = [:]
-      for r in rules where r.constant == nil { for f in r.fields { rulesPerField[f.path, default: 0] += 1 } }
+      var joinFor: [String: String] = [:]
+      for r in rules where r.constant == nil {
+        for f in r.fields {
+          rulesPerField[f.path, default: 0] += 1
+          if let j = r.join, joinFor[f.path] == nil { joinFor[f.path] = j }
+        }
+      }
       var seen: [String: Int] = [:]
       for rule in rules {
         guard let column = rule.column, let i = columns.firstIndex(of: column) else { continue }
@@ -167,7 +173,9 @@ public struct GenericProfile: CSVProfile {
           let key = field.path
           seen[key, default: 0] += 1
           let isLastRule = seen[key] == rulesPerField[key]
-          if let join = rule.join, !field.isMulti, let v = values.first {
+          let shared = (rulesPerField[key] ?? 0) > 1
+          if shared, !field.isMulti, let v = values.first {
+            let join = joinFor[key] ?? "\n"
             // Several columns share one field: line k goes to the k-th column, the last takes the rest.
             let lines = v.splitting(on: join)
             let k = taken[key, default: 0]

@@ -159,11 +159,11 @@ public struct SalesforceProfile: CSVProfile {
     var lead = false
     var prepared = false
 
-    mutating func prepare(first: Record?) {
-      lead = first?.source?.objectType == "Lead"
+    mutating func prepare(sample: [Record]) {
+      lead = sample.first?.source?.objectType == "Lead"
       columns = lead ? SalesforceProfile.leadColumns : SalesforceProfile.contactColumns
-      if let c = first?.contact {
-        for e in c.emails.dropFirst() {
+      for c in sample.compactMap(\.contact) {
+        for e in c.emails {
           if let label = e.label, SalesforceProfile.isCustomEmail(label), !columns.contains(label) { columns.append(label) }
         }
       }
