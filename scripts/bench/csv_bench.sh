@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# make bench-csv: 1,000,000 generated Salesforce contacts → csv:outlook, ferry beside Python's
+# csv module doing the same mapping, from the same run. Writes out/bench/csv.md.
+#   usage: scripts/bench/csv_bench.sh [ROWS] [PYTHON] [FERRY]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rows=${1:-1000000}
+py=${2:-python3}
+ferry=${3:-.build/release/ferry}
+data=bench-data/csv
+mkdir -p "$data" out/bench
+input=$data/salesforce-$rows.csv
+if [ ! -s "$input" ]; then
+  echo "bench-csv: generating $rows Salesforce rows into $input"
+  "$py" scripts/bench/csv_generate.py "$rows" "$input"
+fi
+bytes=$(stat -c %s "$input")
+
+# Runs a command under /usr/bin/time -v; prints "seconds maxrss_kb".
+measure() {
+  local log
+  log=$(mktemp)
+  /usr/bin/time -v "$@" 2> "$log" > /dev/null || { cat "$log" >&2; rm -f "$log"; return 1; }
+  local wall rss
+  wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}')
+  rss=$(grep "Maximum resident set size" "$log" | awk '{print $NF}')
+  rm -f "$log"
+  # wall is m:ss.ss or h:mm:ss
+  local secs
+  secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  echo "$secs $rss"
+}
+
+echo "bench-csv: ferry"
+read -r f_secs f_rss < <(measure "$ferry" convert "$input" --from csv:salesforce --to csv:outlook -o "$data/ferry-outlook.csv" --quiet)
+echo "bench-csv: python csv"
+read -r p_secs p_rss < <(measure "$py" scripts/bench/csv_peer.py "$input" "$data/python-outlook.csv")
+
+"$py" - "$rows" "$bytes" "$f_secs" "$f_rss" "$p_secs" "$p_rss" > out/bench/csv.md <<'PY'
+import sys
+rows, size = int(sys.argv[1]), int(sys.argv[2])
+fs, frss, ps, prss = float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
+fs, ps = max(fs, 0.01), max(ps, 0.01)
+f_rps, p_rps = rows / fs, rows / ps
+f_mbs, p_mbs = size / fs / 1e6, size / ps / 1e6
+ratio = f_rps / p_rps
+print("## CSV: Salesforce → Outlook contacts\n")
+print(f"{rows:,} generated Salesforce contact rows ({size / 1e6:.0f} MB, `scripts/bench/csv_generate.py`), "
+      "converted with `ferry convert --from csv:salesforce --to csv:outlook` (release build) and with the same "
+      "mapping in Python's `csv` module (`scripts/bench/csv_peer.py`), in the same run. Peak memory is "
+      "`/usr/bin/time -v` maximum resident set size.\n")
+print("| what | ferry | python csv | ratio | target | met? |")
+print("| --- | --- | --- | --- | --- | --- |")
+print(f"| wall time | {fs:.2f} s | {ps:.2f} s | {ps / fs:.1f}× faster | | |")
+print(f"| records/s | {f_rps:,.0f} | {p_rps:,.0f} | {ratio:.1f}× | ≥ 50× | {'yes' if ratio >= 50 else 'no'} |")
+print(f"| MB/s (input) | {f_mbs:.1f} | {p_mbs:.1f} | {f_mbs / p_mbs:.1f}× | | |")
+print(f"| peak RSS | {frss / 1024:.1f} MB | {prss / 1024:.1f} MB | | < 100 MB | {'yes' if frss < 100 * 1024 else 'no'} |")
+PY
+cat out/bench/csv.md
