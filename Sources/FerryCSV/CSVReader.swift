@@ -14,6 +14,7 @@ public struct CSVReader: RecordReader {
   private var decoder: (any CSVRecordDecoder)?
   private var context: CSVDecodeContext
   private let mapped: [Bool]
+  private let origin: String
   private var raggedReports = 0
   public private(set) var lastRecordLocation: SourceLocation?
 
@@ -49,6 +50,7 @@ public struct CSVReader: RecordReader {
       }
     }
     profile = chosen
+    origin = chosen.origin
     self.confidence = confidence
     context = CSVDecodeContext(file: input.name, origin: chosen.origin, diagnostics: diagnostics, header: header)
     if headerRow == nil {
@@ -84,11 +86,11 @@ public struct CSVReader: RecordReader {
       var raw: [RawProperty] = []
       let n = min(row.count, mapped.count)
       for i in 0..<n where !mapped[i] && !row.isEmpty(i) {
-        raw.append(RawProperty(name: header[i], value: row.text(i), origin: profile.origin))
+        raw.append(RawProperty(name: header[i], value: row.text(i), origin: origin))
       }
       if row.count > header.count {
         for i in header.count..<row.count where !row.isEmpty(i) {
-          raw.append(RawProperty(name: "column \(i + 1)", value: row.text(i), origin: profile.origin))
+          raw.append(RawProperty(name: "column \(i + 1)", value: row.text(i), origin: origin))
         }
       }
       raw.append(contentsOf: context.extraRaw)

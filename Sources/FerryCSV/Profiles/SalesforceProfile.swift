@@ -65,6 +65,7 @@ public struct SalesforceProfile: CSVProfile {
     let website, birthdate, description, ownerId, ownerName, ownerEmail, created, modified: Int?
     let customEmails: [(Int, String)]
     let isLead: Bool
+    let addressParts: [([Int?], String)]
 
     init(header: [String]) {
       var h = HeaderIndex(header)
@@ -99,6 +100,7 @@ public struct SalesforceProfile: CSVProfile {
       }
       customEmails = custom
       isLead = h.has("Company") && (h.has("Status") || !h.has("AccountId"))
+      addressParts = [(mailing, "work"), (leadAddress, "work"), (other, "other")].filter { $0.0.contains { $0 != nil } }
       mappedColumns = h.used
     }
 
@@ -120,7 +122,7 @@ public struct SalesforceProfile: CSVProfile {
       for (i, types) in phones {
         if let p = row.string(i) { c.phones.append(PhoneNumber(p, types: types)) }
       }
-      for (parts, type) in [(mailing, "work"), (leadAddress, "work"), (other, "other")] {
+      for (parts, type) in addressParts {
         let street = s(parts[0]).map(Decoder.normaliseLines)
         let a = PostalAddress(
           street: street, locality: s(parts[1]), region: s(parts[2]), postalCode: s(parts[3]), country: s(parts[4]),
@@ -146,7 +148,7 @@ public struct SalesforceProfile: CSVProfile {
 
     /// Street lines as `\n`-separated lines (exports may use CRLF inside the cell).
     static func normaliseLines(_ s: String) -> String {
-      guard s.contains("\r") else { return s }
+      guard s.utf8.contains(13) else { return s }
       return s.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\r\n" || $0 == "\r" || $0 == "\n" })
         .joined(separator: "\n")
     }
