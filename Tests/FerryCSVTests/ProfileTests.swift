@@ -86,6 +86,13 @@ struct ProfileTests {
     #expect(c.owner?.id?.count == 18)
     #expect(c.addresses.first?.street == "10 Harbour Road\nBuilding 1, Floor 2")
     #expect(c.created == Timestamp(text: "2023-01-10T09:00:00Z"))
+    // Ids agree with the model's case-safe conversion.
+    let table = try rows(try fixture("salesforce-contacts.csv"))
+    for (n, record) in r.records.enumerated() {
+      #expect(record.source?.recordId == SalesforceID.caseSafe(table[n + 1][0]))
+      #expect(record.owner?.id == SalesforceID.caseSafe(table[n + 1][29]))
+      #expect(record.contact?.accountId == SalesforceID.caseSafe(table[n + 1][2]))
+    }
     let owners = Set(r.records.compactMap { $0.owner?.email })
     #expect(owners == ["dana.whitfield@example.com", "marco.bellini@example.com"])
     let four = try #require(r.records.first { ($0.contact?.emails.count ?? 0) == 4 }?.contact)

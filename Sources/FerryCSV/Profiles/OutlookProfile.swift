@@ -192,6 +192,7 @@ public struct OutlookProfile: CSVProfile {
       if let v = s(children) { c.related.append(RelatedPerson(relation: "child", value: v)) }
       if let v = s(manager) { c.related.append(RelatedPerson(relation: "manager", value: v)) }
       if let v = s(assistant) { c.related.append(RelatedPerson(relation: "assistant", value: v)) }
+      context.attachRaw(&c)
       return .contact(c)
     }
   }
@@ -229,33 +230,43 @@ public struct OutlookProfile: CSVProfile {
     let primary = column("Primary Phone"), business = column("Business Phone"), business2 = column("Business Phone 2")
     let home = column("Home Phone"), home2 = column("Home Phone 2"), otherPhone = column("Other Phone")
 
+    /// Candidate columns per phone kind, built once (the hot path returns a stored array).
+    let candidates: [String: [Int]]
+    let faxWork: [Int], faxHome: [Int], faxOther: [Int], fallback: [Int]
+
     init() {
       phoneColumns = Set(OutlookProfile.phoneSlots.map { OutlookProfile.column($0.column) })
+      let c = { (names: [String]) in names.map(OutlookProfile.column) }
+      candidates = [
+        "cell": c(["Mobile Phone"]), "mobile": c(["Mobile Phone"]), "iphone": c(["Mobile Phone"]), "pager": c(["Pager"]),
+        "car": c(["Car Phone"]), "isdn": c(["ISDN"]), "assistant": c(["Assistant's Phone"]), "callback": c(["Callback"]),
+        "radio": c(["Radio Phone"]), "tty": c(["TTY/TDD Phone"]), "textphone": c(["TTY/TDD Phone"]), "telex": c(["Telex"]),
+        "company": c(["Company Main Phone"]), "main": c(["Primary Phone", "Company Main Phone"]),
+        "work": c(["Business Phone", "Business Phone 2"]), "home": c(["Home Phone", "Home Phone 2"]),
+        "other": c(["Other Phone"]),
+      ]
+      faxWork = c(["Business Fax"])
+      faxHome = c(["Home Fax"])
+      faxOther = c(["Other Fax", "Business Fax", "Home Fax"])
+      fallback = c(["Other Phone", "Primary Phone", "Business Phone 2", "Home Phone 2"])
     }
 
-    /// The phone columns a number may go to, in order of preference.
+    /// The order in which kinds decide the column (a `cell` + `work` number is a mobile).
+    static let precedence = [
+      "cell", "mobile", "iphone", "pager", "car", "isdn", "assistant", "callback", "radio", "tty", "textphone", "telex",
+      "company", "main", "work", "home", "other",
+    ]
+
+    /// The phone columns a number may go to, in order of preference (types are lower-case
+    /// in the model).
     func phoneCandidates(_ types: [String]) -> [Int] {
-      func has(_ t: String) -> Bool { types.contains { $0 == t || $0.lowercased() == t } }
-      if has("fax") {
-        if has("work") { return [fax.work] }
-        if has("home") { return [fax.home] }
-        return [fax.other, fax.work, fax.home]
+      if types.isEmpty { return fallback }
+      if types.contains("fax") {
+        return types.contains("work") ? faxWork : types.contains("home") ? faxHome : faxOther
       }
-      if has("cell") || has("mobile") || has("iphone") { return [mobile] }
-      if has("pager") { return [pager] }
-      if has("car") { return [car] }
-      if has("isdn") { return [isdn] }
-      if has("assistant") { return [assistantPhone] }
-      if has("callback") { return [callback] }
-      if has("radio") { return [radio] }
-      if has("tty") || has("textphone") { return [tty] }
-      if has("telex") { return [telex] }
-      if has("company") { return [companyMain] }
-      if has("main") { return [primary, companyMain] }
-      if has("work") { return [business, business2] }
-      if has("home") { return [home, home2] }
-      if has("other") { return [otherPhone] }
-      return [otherPhone, primary, business2, home2]
+      if types.count == 1, let list = candidates[types[0]] { return list }
+      for kind in Encoder.precedence where types.contains(kind) { return candidates[kind] ?? fallback }
+      return fallback
     }
 
     mutating func encode(_ record: Record, into cells: inout [String], context: inout CSVEncodeContext) throws -> Bool {
@@ -295,8 +306,8 @@ public struct OutlookProfile: CSVProfile {
       }
       var used = [false, false, false]
       for a in c.addresses {
-        func has(_ t: String) -> Bool { a.types.contains { $0 == t || $0.lowercased() == t } }
-        let wanted: [Int] = has("work") ? [0] : has("home") ? [1] : has("other") ? [2] : [2, 0, 1]
+        let wanted: [Int] =
+          a.types.contains("work") ? [0] : a.types.contains("home") ? [1] : a.types.contains("other") ? [2] : [2, 0, 1]
         guard let slot = wanted.first(where: { !used[$0] }) else {
           try context.overflow("address", OutlookProfile.oneLine(a))
           continue

@@ -66,6 +66,8 @@ public struct SalesforceProfile: CSVProfile {
     let customEmails: [(Int, String)]
     let isLead: Bool
     let addressParts: [([Int?], String)]
+    /// Owners repeat from row to row: the last conversion is kept.
+    var lastOwnerId: (raw: String, safe: String) = ("", "")
 
     init(header: [String]) {
       var h = HeaderIndex(header)
@@ -107,10 +109,14 @@ public struct SalesforceProfile: CSVProfile {
     mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
       var c = Contact()
       func s(_ i: Int?) -> String? { i.flatMap(row.string) }
-      let recordId = s(id)
-      c.source = SourceIdentity(
-        system: "salesforce", objectType: SalesforceProfile.objectType(id: recordId, isLead: isLead), recordId: recordId)
-      c.accountId = s(accountId).map { SalesforceID.caseSafe($0) ?? $0 }
+      let recordId = s(id).map(Values.caseSafeID)
+      // Ids are made case-safe here (fast path) and set directly; the model's initialisers
+      // would do the same work again.
+      var source = SourceIdentity(
+        system: "salesforce", objectType: SalesforceProfile.objectType(id: recordId, isLead: isLead), recordId: nil)
+      source.recordId = recordId
+      c.source = source
+      c.accountId = s(accountId).map(Values.caseSafeID)
       c.name = PersonName(prefix: s(salutation), given: s(first), middle: s(middle), family: s(last), suffix: s(suffix))
       c.title = s(title)
       c.department = s(department)
@@ -135,7 +141,16 @@ public struct SalesforceProfile: CSVProfile {
       }
       if let d = s(description) { c.notes = [d] }
       if let a = s(assistantName) { c.related.append(RelatedPerson(relation: "assistant", value: a)) }
-      let owner = Owner(id: s(ownerId), name: s(ownerName), email: s(ownerEmail))
+      var owner = Owner(name: s(ownerName), email: s(ownerEmail))
+      if let oid = s(ownerId) {
+        if oid == lastOwnerId.raw {
+          owner.id = lastOwnerId.safe
+        } else {
+          let safe = Values.caseSafeID(oid)
+          lastOwnerId = (oid, safe)
+          owner.id = safe
+        }
+      }
       if owner.id != nil || owner.name != nil || owner.email != nil { c.owner = owner }
       if let i = created, let text = row.string(i) {
         if let t = Values.timestamp(text) { c.created = t } else { context.keepUnparsed(column: i, value: text, what: "a date-time") }
@@ -143,6 +158,7 @@ public struct SalesforceProfile: CSVProfile {
       if let i = modified, let text = row.string(i) {
         if let t = Values.timestamp(text) { c.lastModified = t } else { context.keepUnparsed(column: i, value: text, what: "a date-time") }
       }
+      context.attachRaw(&c)
       return .contact(c)
     }
 

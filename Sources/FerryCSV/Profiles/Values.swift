@@ -123,7 +123,39 @@ enum Values {
   }
 
   /// ISO `1980-04-12`, `--04-12` (no year), `19800412`.
-  static func isoDate(_ text: String) -> PartialDate? { PartialDate(text: text) }
+  static func isoDate(_ text: String) -> PartialDate? {
+    var copy = text
+    let fast: PartialDate? = copy.withUTF8 { u in
+      guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"), let y = number(u, 0, 4),
+        let m = number(u, 5, 7), let d = number(u, 8, 10)
+      else { return nil }
+      let date = LocalDate(year: y, month: m, day: d)
+      return date.isValid ? PartialDate(date) : nil
+    }
+    return fast ?? PartialDate(text: text)
+  }
+
+  /// A Salesforce id in its 18-character case-safe form, byte by byte: the model's
+  /// `SalesforceID.caseSafe` without its allocations, for the hot path. Not an id: unchanged.
+  static func caseSafeID(_ id: String) -> String {
+    var copy = id
+    let suffix: [UInt8]? = copy.withUTF8 { u in
+      guard u.count == 15 else { return nil }
+      var out: [UInt8] = [0, 0, 0]
+      for chunk in 0..<3 {
+        var bits = 0
+        for i in 0..<5 {
+          let b = u[chunk * 5 + i]
+          guard (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) else { return nil }
+          if b >= 65 && b <= 90 { bits |= 1 << i }
+        }
+        out[chunk] = bits < 26 ? UInt8(65 + bits) : UInt8(48 + bits - 26)
+      }
+      return out
+    }
+    if let suffix { return id + String(decoding: suffix, as: UTF8.self) }
+    return SalesforceID.caseSafe(id) ?? id
+  }
 
   static func isoDateText(_ d: PartialDate) -> String { d.description }
 
