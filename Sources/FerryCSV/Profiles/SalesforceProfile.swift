@@ -129,6 +129,8 @@ public struct SalesforceProfile: CSVProfile {
         if let p = row.string(i) { c.phones.append(PhoneNumber(p, types: types)) }
       }
       for (parts, type) in addressParts {
+        // Skip empty addresses without building one (the hot path).
+        guard parts.contains(where: { $0.map { !row.isEmpty($0) } ?? false }) else { continue }
         let street = s(parts[0]).map(Decoder.normaliseLines)
         let a = PostalAddress(
           street: street, locality: s(parts[1]), region: s(parts[2]), postalCode: s(parts[3]), country: s(parts[4]),
