@@ -30,7 +30,8 @@ public struct CSVReader: RecordReader {
     var confidence = 1.0
     if let mappingFile = options.csv.mappingFile, options.variant == nil || options.variant == "mapping" {
       chosen = try GenericProfile(mappingFile: mappingFile)
-    } else if let variant = options.variant, variant != "mapping" {
+    } else if let variant = options.variant {
+      if variant == "mapping" { throw FerryError(.usage, "csv:mapping needs --mapping FILE") }
       guard let p = CSVProfiles.named(variant) else {
         throw FerryError(
           .usage, "unknown csv profile \"\(variant)\"; known: \(CSVProfiles.names.joined(separator: ", "))")

@@ -41,6 +41,7 @@ public struct CSVWriter: RecordWriter {
       chosen = try GenericProfile(mappingFile: mapping)
     } else {
       let name = options.variant ?? "outlook"
+      if name == "mapping" { throw FerryError(.usage, "csv:mapping needs --mapping FILE") }
       guard let p = CSVProfiles.named(name) else {
         throw FerryError(.usage, "unknown csv profile \"\(name)\"; known: \(CSVProfiles.names.joined(separator: ", "))")
       }
