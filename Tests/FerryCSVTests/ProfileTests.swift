@@ -310,3 +310,68 @@ struct MappingTests {
     #expect(DatePattern.format(PartialDate(year: 1980, month: 7, day: 3), format: "DD/MM/YYYY") == "03/07/1980")
   }
 }
+
+@Suite("CSV profile variants")
+struct ProfileVariantTests {
+  @Test func salesforceLeads() throws {
+    let text = """
+      Id,FirstName,LastName,Company,Status,Street,City,PostalCode,Country,Email,Phone,Website,OwnerId
+      00Q5g00000LdAaB,Lia,Park,"Park & Sons, Inc.",Open - Not Contacted,"9 Elm St
+      Unit 3",Boston,02108,United States,lia@park.example,+1 617 555 0100,https://park.example,0055g00000Rep02
+
+      """
+    let r = read(text)
+    let c = try #require(r.records.first?.contact)
+    #expect(c.source?.objectType == "Lead")
+    #expect(c.source?.recordId == SalesforceID.caseSafe("00Q5g00000LdAaB"))
+    #expect(c.organization == "Park & Sons, Inc.")
+    #expect(c.addresses == [PostalAddress(street: "9 Elm St\nUnit 3", locality: "Boston", postalCode: "02108", country: "United States", types: ["work"])])
+    #expect(c.urls.map(\.value) == ["https://park.example"])
+    #expect(c.raw.contains { $0.name == "Status" && $0.value == "Open - Not Contacted" })
+    let (bytes, _) = try write(r.records, variant: "salesforce")
+    let header = try rows(bytes)[0]
+    #expect(header.contains("Company"))
+    #expect(!header.contains("AccountId"))
+    #expect(read(bytes).records == r.records)
+  }
+
+  @Test func hubspotInternalNames() throws {
+    let text = "hs_object_id,firstname,lastname,email,hs_additional_emails,phone,hubspot_owner_id,createdate\n"
+      + "77,Ada,Byron,ada@example.com,ada2@example.com;ada3@example.com,+44 20 7946 0100,31415,1706779800000\n"
+    let r = read(text)
+    let c = try #require(r.records.first?.contact)
+    #expect(c.emails.map(\.address) == ["ada@example.com", "ada2@example.com", "ada3@example.com"])
+    #expect(c.owner?.id == "31415")
+    #expect(c.created == Timestamp(milliseconds: 1_706_779_800_000))
+  }
+
+  @Test func outlookAddressAndPhoneSlots() throws {
+    var c = Contact()
+    c.name = PersonName(given: "Slot", family: "Test")
+    c.phones = [
+      PhoneNumber("1", types: ["work"]), PhoneNumber("2", types: ["work"]), PhoneNumber("3", types: ["work"]),
+      PhoneNumber("4", types: ["cell"]), PhoneNumber("5", types: ["home", "fax"]),
+    ]
+    c.addresses = [
+      PostalAddress(street: "a\nb\nc\nd", locality: "X", types: ["home"]),
+      PostalAddress(street: "w", types: ["work"]), PostalAddress(street: "w2", types: ["work"]),
+    ]
+    let (bytes, diagnostics) = try write([.contact(c)], variant: "outlook")
+    let table = try rows(Array(bytes.dropFirst(3)))
+    let col = Dictionary(uniqueKeysWithValues: OutlookProfile.header.enumerated().map { ($1, $0) })
+    let row = table[1]
+    #expect(row[col["Business Phone"]!] == "1")
+    #expect(row[col["Business Phone 2"]!] == "2")
+    #expect(row[col["Mobile Phone"]!] == "4")
+    #expect(row[col["Home Fax"]!] == "5")
+    #expect(row[col["Home Street"]!] == "a")
+    #expect(row[col["Home Street 2"]!] == "b")
+    #expect(row[col["Home Street 3"]!] == "c\nd")
+    #expect(row[col["Business Street"]!] == "w")
+    #expect(row[col["Notes"]!].contains("phone: 3"))
+    #expect(row[col["Notes"]!].contains("address: w2"))
+    let overflow = diagnostics.filter { $0.code == "overflow" }
+    #expect(overflow.map { $0.location?.property } == ["phone", "address"])
+    #expect(overflow.allSatisfy { $0.location?.record == 1 })
+  }
+}

@@ -38,17 +38,19 @@ read -r f_secs f_cpu f_rss < <(measure "$ferry" convert "$input" --from csv:sale
 echo "bench-csv: python csv"
 read -r p_secs p_cpu p_rss < <(measure "$py" scripts/bench/csv_peer.py "$input" "$data/python-outlook.csv")
 
-"$py" - "$rows" "$bytes" "$f_secs" "$f_cpu" "$f_rss" "$p_secs" "$p_cpu" "$p_rss" "$(nproc)" "$(cat /proc/loadavg | cut -d' ' -f1)" > out/bench/csv.md <<'PY'
+same=no
+cmp -s "$data/ferry-outlook.csv" "$data/python-outlook.csv" && same=yes
+"$py" - "$rows" "$bytes" "$f_secs" "$f_cpu" "$f_rss" "$p_secs" "$p_cpu" "$p_rss" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "$same" > out/bench/csv.md <<'PY'
 import sys
 rows, size = int(sys.argv[1]), int(sys.argv[2])
 fs, fc, frss = float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
 ps, pc, prss = float(sys.argv[6]), float(sys.argv[7]), int(sys.argv[8])
-cores, load = sys.argv[9], sys.argv[10]
+cores, load, same = sys.argv[9], sys.argv[10], sys.argv[11]
 fs, ps, fc, pc = (max(x, 0.01) for x in (fs, ps, fc, pc))
 print("## CSV: Salesforce → Outlook contacts\n")
 print(f"{rows:,} generated Salesforce contact rows ({size / 1e6:.0f} MB, `scripts/bench/csv_generate.py`), "
       "converted with `ferry convert --from csv:salesforce --to csv:outlook` (release build) and with the same "
-      "mapping in Python's `csv` module (`scripts/bench/csv_peer.py`; both outputs are identical), in the same run. "
+      f"mapping in Python's `csv` module (`scripts/bench/csv_peer.py`; byte-identical outputs: {same}), in the same run. "
       "Peak memory is `/usr/bin/time -v` maximum resident set size. Throughput is given per wall-clock second and "
       f"per CPU second (user + system): the machine is shared ({cores} cores, load average {load} at the end), "
       "so wall-clock figures are noisy and the CPU figures are the fairer comparison.\n")
