@@ -405,7 +405,8 @@ enum HTMLText {
       if inTag {
         if ch == ">" {
           inTag = false
-          let name = tag.lowercased().split(whereSeparator: { $0 == " " || $0 == "/" }).first.map(String.init) ?? ""
+          var name = tag.lowercased().split(separator: " ").first.map(String.init) ?? ""
+          if name.count > 1, name.hasSuffix("/") { name.removeLast() }
           if name == "style" || name == "script" || name == "head" { skipping = true }
           if name == "/style" || name == "/script" || name == "/head" || tag.lowercased().hasPrefix("/style") || tag.lowercased().hasPrefix("/head") || tag.lowercased().hasPrefix("/script") { skipping = false }
           if ["br", "/p", "/div", "/li", "/tr", "/h1", "/h2", "/h3"].contains(name) || tag.lowercased().hasPrefix("br") {

@@ -139,7 +139,9 @@ final class XMLItemStream {
       let namespace = Self.string(xmlTextReaderConstNamespaceUri(reader))
       if !sawRoot {
         sawRoot = true
-        if local != "Envelope" { return .root(name: local, namespace: namespace) }
+        if local != "Envelope" && local != "Contact" && local != "CalendarItem" {
+          return .root(name: local, namespace: namespace)
+        }
       }
       if namespace == EWSNamespace.soap, local == "Body" {
         // The payload inside the envelope is the root that matters.
