@@ -1,4 +1,5 @@
 import FerryModel
+import FerryTime
 
 /// EWS recurrence patterns and ranges ↔ the model's `RecurrenceRule` (ews-xml.md,
 /// "Recurrence").
@@ -115,89 +116,55 @@ public enum EWSRecurrence {
 
   /// The `t:Recurrence` element for a rule, starting on `start`, or why EWS cannot say it.
   static func element(for rule: RecurrenceRule, start: LocalDate) -> Result<XMLElement, RecurrenceProblem> {
+    switch ExchangeRecurrencePattern.make(rule, start: start) {
+    case .failure(let problem): return .failure(.init(problem.message))
+    case .success(let p): return .success(element(p))
+    }
+  }
+
+  static func element(_ p: ExchangeRecurrencePattern) -> XMLElement {
     func leaf(_ name: String, _ text: String) -> XMLElement { XMLElement(name: name, text: text) }
-    if !rule.bySecond.isEmpty || !rule.byMinute.isEmpty || !rule.byHour.isEmpty || !rule.byYearDay.isEmpty
-      || !rule.byWeekNumber.isEmpty || !rule.extraParts.isEmpty
-    {
-      return .failure(.init("RRULE \"\(rule)\" uses parts EWS has no pattern for"))
-    }
-    guard rule.interval >= 1 else { return .failure(.init("RRULE \"\(rule)\" has an interval below 1")) }
-    let startDay = RecurrenceRule.Weekday(isoNumber: start.isoWeekday) ?? .monday
-    var pattern: XMLElement
-    // One relative day: `2MO`, or a set of days with one BYSETPOS (`MO,TU,…;BYSETPOS=-1`).
-    func relative() -> (days: String, index: String)? {
-      if rule.bySetPosition.isEmpty, rule.byDay.count == 1, let ordinal = rule.byDay[0].ordinal,
-        let index = indexNames.first(where: { $0.0 == ordinal })?.1
-      {
-        return (name(rule.byDay[0].weekday), index)
+    func relativeName(_ day: ExchangeRecurrencePattern.RelativeDay?) -> String {
+      switch day {
+      case .weekday(let d): name(d)
+      case .anyDay: "Day"
+      case .weekDay: "Weekday"
+      case .weekendDay: "WeekendDay"
+      case nil: "Day"
       }
-      guard rule.bySetPosition.count == 1, rule.byDay.allSatisfy({ $0.ordinal == nil }),
-        let index = indexNames.first(where: { $0.0 == rule.bySetPosition[0] })?.1
-      else { return nil }
-      let days = Set(rule.byDay.map(\.weekday))
-      if days.count == 7 { return ("Day", index) }
-      if days == Set(weekdays) { return ("Weekday", index) }
-      if days == Set(weekendDays) { return ("WeekendDay", index) }
-      if days.count == 1 { return (name(rule.byDay[0].weekday), index) }
-      return nil
     }
-    switch rule.frequency {
+    let index = indexNames.first { $0.0 == p.index }?.1 ?? "First"
+    let month = monthNames[max(0, min(11, (p.month ?? 1) - 1))]
+    let pattern: XMLElement
+    switch p.kind {
     case .daily:
-      guard rule.byDay.isEmpty, rule.byMonthDay.isEmpty, rule.byMonth.isEmpty, rule.bySetPosition.isEmpty else {
-        return .failure(.init("RRULE \"\(rule)\" limits a daily rule, which EWS cannot"))
-      }
-      pattern = XMLElement(name: "DailyRecurrence", children: [leaf("Interval", "\(rule.interval)")])
+      pattern = XMLElement(name: "DailyRecurrence", children: [leaf("Interval", "\(p.interval)")])
     case .weekly:
-      guard rule.byMonthDay.isEmpty, rule.byMonth.isEmpty, rule.bySetPosition.isEmpty,
-        rule.byDay.allSatisfy({ $0.ordinal == nil })
-      else { return .failure(.init("RRULE \"\(rule)\" is a weekly rule EWS cannot express")) }
-      let days = rule.byDay.isEmpty ? [startDay] : rule.byDay.map(\.weekday)
+      var children = [leaf("Interval", "\(p.interval)"), leaf("DaysOfWeek", p.daysOfWeek.map(name).joined(separator: " "))]
+      if let first = p.firstDayOfWeek { children.append(leaf("FirstDayOfWeek", name(first))) }
+      pattern = XMLElement(name: "WeeklyRecurrence", children: children)
+    case .absoluteMonthly:
       pattern = XMLElement(
-        name: "WeeklyRecurrence",
-        children: [leaf("Interval", "\(rule.interval)"), leaf("DaysOfWeek", days.map(name).joined(separator: " "))])
-      if let weekStart = rule.weekStart { pattern.children.append(leaf("FirstDayOfWeek", name(weekStart))) }
-    case .monthly:
-      guard rule.byMonth.isEmpty else { return .failure(.init("RRULE \"\(rule)\" limits months of a monthly rule")) }
-      if rule.byDay.isEmpty, rule.bySetPosition.isEmpty, rule.byMonthDay.count <= 1 {
-        let day = rule.byMonthDay.first ?? start.day
-        guard (1...31).contains(day) else { return .failure(.init("RRULE \"\(rule)\" counts month days from the end")) }
-        pattern = XMLElement(
-          name: "AbsoluteMonthlyRecurrence", children: [leaf("Interval", "\(rule.interval)"), leaf("DayOfMonth", "\(day)")])
-      } else if rule.byMonthDay.isEmpty, let (days, index) = relative() {
-        pattern = XMLElement(
-          name: "RelativeMonthlyRecurrence",
-          children: [leaf("Interval", "\(rule.interval)"), leaf("DaysOfWeek", days), leaf("DayOfWeekIndex", index)])
-      } else {
-        return .failure(.init("RRULE \"\(rule)\" is a monthly rule EWS cannot express"))
-      }
-    case .yearly:
-      guard rule.interval == 1 else { return .failure(.init("RRULE \"\(rule)\" repeats every few years, which EWS cannot")) }
-      guard rule.byMonth.count <= 1 else { return .failure(.init("RRULE \"\(rule)\" names several months")) }
-      let month = monthNames[(rule.byMonth.first ?? start.month) - 1]
-      if rule.byDay.isEmpty, rule.bySetPosition.isEmpty, rule.byMonthDay.count <= 1 {
-        let day = rule.byMonthDay.first ?? start.day
-        guard (1...31).contains(day) else { return .failure(.init("RRULE \"\(rule)\" counts month days from the end")) }
-        pattern = XMLElement(name: "AbsoluteYearlyRecurrence", children: [leaf("DayOfMonth", "\(day)"), leaf("Month", month)])
-      } else if rule.byMonthDay.isEmpty, let (days, index) = relative() {
-        pattern = XMLElement(
-          name: "RelativeYearlyRecurrence",
-          children: [leaf("DaysOfWeek", days), leaf("DayOfWeekIndex", index), leaf("Month", month)])
-      } else {
-        return .failure(.init("RRULE \"\(rule)\" is a yearly rule EWS cannot express"))
-      }
-    case .hourly, .minutely, .secondly:
-      return .failure(.init("RRULE \"\(rule)\" repeats more often than daily, which EWS cannot"))
+        name: "AbsoluteMonthlyRecurrence", children: [leaf("Interval", "\(p.interval)"), leaf("DayOfMonth", "\(p.dayOfMonth ?? 1)")])
+    case .relativeMonthly:
+      pattern = XMLElement(
+        name: "RelativeMonthlyRecurrence",
+        children: [leaf("Interval", "\(p.interval)"), leaf("DaysOfWeek", relativeName(p.relativeDay)), leaf("DayOfWeekIndex", index)])
+    case .absoluteYearly:
+      pattern = XMLElement(name: "AbsoluteYearlyRecurrence", children: [leaf("DayOfMonth", "\(p.dayOfMonth ?? 1)"), leaf("Month", month)])
+    case .relativeYearly:
+      pattern = XMLElement(
+        name: "RelativeYearlyRecurrence",
+        children: [leaf("DaysOfWeek", relativeName(p.relativeDay)), leaf("DayOfWeekIndex", index), leaf("Month", month)])
     }
-    let startDate = leaf("StartDate", start.description)
+    let startDate = leaf("StartDate", p.startDate.description)
     let range: XMLElement
-    if let count = rule.count {
-      range = XMLElement(name: "NumberedRecurrence", children: [startDate, leaf("NumberOfOccurrences", "\(count)")])
-    } else if let until = rule.until {
-      range = XMLElement(name: "EndDateRecurrence", children: [startDate, leaf("EndDate", until.localDateTime.date.description)])
-    } else {
-      range = XMLElement(name: "NoEndRecurrence", children: [startDate])
+    switch p.range {
+    case .numbered(let n): range = XMLElement(name: "NumberedRecurrence", children: [startDate, leaf("NumberOfOccurrences", "\(n)")])
+    case .endDate(let d): range = XMLElement(name: "EndDateRecurrence", children: [startDate, leaf("EndDate", d.description)])
+    case .noEnd: range = XMLElement(name: "NoEndRecurrence", children: [startDate])
     }
-    return .success(XMLElement(name: "Recurrence", children: [pattern, range]))
+    return XMLElement(name: "Recurrence", children: [pattern, range])
   }
 }
 
