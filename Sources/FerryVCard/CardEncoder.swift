@@ -46,6 +46,12 @@ struct CardEncoder {
 
   func text(_ value: String) -> String { version.escape(value) }
 
+  /// A phone number or URI: not TEXT, so nothing is escaped; only line breaks are removed.
+  func uriLike(_ value: String) -> String {
+    guard value.utf8.contains(where: { $0 == 10 || $0 == 13 }) else { return value }
+    return String(value.unicodeScalars.filter { $0 != "\n" && $0 != "\r" }.map(Character.init))
+  }
+
   func structured(_ parts: [String?]) -> String {
     parts.map { version.escape($0 ?? "") }.joined(separator: ";")
   }
@@ -194,7 +200,7 @@ struct CardEncoder {
     }
     for a in c.addresses { address(a) }
     for p in c.phones {
-      add("TEL", text(p.number), parameters: typeParameters(p.types, preference: p.preference, fallback: "voice"), label: p.label)
+      add("TEL", uriLike(p.number), parameters: typeParameters(p.types, preference: p.preference, fallback: "voice"), label: p.label)
     }
     for (i, e) in c.emails.enumerated() {
       if let slots = target.emailSlots, i == slots {
@@ -234,7 +240,7 @@ struct CardEncoder {
     }
     for note in c.notes { add("NOTE", text(note)) }
     for u in c.urls {
-      add("URL", version == .v21 ? u.value : TextEscaping.escape(u.value, comma: false, semicolon: false),
+      add("URL", uriLike(u.value),
         parameters: typeParameters(u.types, preference: u.preference, fallback: "work"), label: u.label)
     }
     if let uid = c.uid { add("UID", text(uid)) }
@@ -300,7 +306,7 @@ struct CardEncoder {
       return
     }
     let value = im.service == nil && im.handle.contains(":") ? im.handle : "\(service):\(im.handle)"
-    add("IMPP", TextEscaping.escape(value, comma: true, semicolon: true), parameters: typeParameters(im.types, preference: im.preference))
+    add("IMPP", uriLike(value), parameters: typeParameters(im.types, preference: im.preference))
   }
 
   private mutating func timeZone(_ tz: String) {

@@ -134,6 +134,7 @@ public struct VCardReader: RecordReader {
       decode(line, into: &card)
     }
     if previousWasEmptyAgent { card.contact.raw.append(RawProperty(name: "AGENT", value: "", origin: "vcard")) }
+    lastVersion = card.version
     if !ended {
       diagnostics.warning("card has no END:VCARD before the end of the input; card kept", at: begin, code: "syntax")
     }

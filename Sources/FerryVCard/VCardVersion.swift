@@ -20,6 +20,10 @@ public enum VCardVersion: String, Sendable, CaseIterable, Hashable {
   ///
   /// vCard 2.1 knows only `\;` (and producers write `\\`); 3.0 and 4.0 also have `\,` and `\n`.
   func unescape(_ text: some StringProtocol) -> String {
+    if text.utf8.contains(13) {
+      // Quoted-printable values carry CRLF; the model's line break is LF.
+      return unescape(String(text).replacingLineEnds())
+    }
     guard self == .v21 else { return TextEscaping.unescape(text) }
     guard text.utf8.contains(UInt8(ascii: "\\")) else { return String(text) }
     var out: [UInt8] = []
@@ -78,4 +82,27 @@ extension StringProtocol {
 extension String {
   /// nil for an empty string, so empty components do not show up in the model.
   var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+extension String {
+  /// CRLF and lone CR become LF.
+  func replacingLineEnds() -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(utf8.count)
+    var previousCR = false
+    for c in utf8 {
+      if c == 13 {
+        out.append(10)
+        previousCR = true
+        continue
+      }
+      if c == 10 && previousCR {
+        previousCR = false
+        continue
+      }
+      previousCR = false
+      out.append(c)
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
 }

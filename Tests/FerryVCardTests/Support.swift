@@ -2,6 +2,16 @@ import FerryContentLines
 import FerryModel
 import FerryTestSupport
 import FerryVCard
+import Foundation
+
+/// `../shared/<relative>` beside the checkout, or under `$FERRY_SHARED` when the checkout is
+/// a worktree somewhere else.
+func sharedPath(_ relative: String) -> String {
+  let beside = Fixtures.shared(relative)
+  if FileManager.default.fileExists(atPath: beside) { return beside }
+  if let root = ProcessInfo.processInfo.environment["FERRY_SHARED"] { return root + "/" + relative }
+  return beside
+}
 
 /// Reads every contact of a vCard text, with the diagnostics.
 func readCards(

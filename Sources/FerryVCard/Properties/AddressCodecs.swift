@@ -22,8 +22,13 @@ enum AddressCodecs {
     PropertyCodec("LABEL", versions: [.v21, .v30]) { line, card in
       let text = card.text(line)
       let types = line.modelTypes
-      // Attach to the first address of the same types that has no label yet.
-      if let i = card.contact.addresses.firstIndex(where: { $0.label == nil && Set($0.types) == Set(types) })
+      // Attach to the address just read, else the first of the same types without a label.
+      if let last = card.contact.addresses.indices.last, card.contact.addresses[last].label == nil,
+        Set(card.contact.addresses[last].types) == Set(types) || types.isEmpty
+      {
+        // Writers put LABEL right after its ADR.
+        card.contact.addresses[last].label = text
+      } else if let i = card.contact.addresses.firstIndex(where: { $0.label == nil && Set($0.types) == Set(types) })
         ?? card.contact.addresses.firstIndex(where: { $0.label == nil && types.isEmpty })
       {
         card.contact.addresses[i].label = text
