@@ -28,8 +28,14 @@ public struct CSVReader: RecordReader {
     header = headerRow?.strings ?? []
     var chosen: any CSVProfile
     var confidence = 1.0
-    if let mappingFile = options.csv.mappingFile, options.variant == nil || options.variant == "mapping" {
-      chosen = try GenericProfile(mappingFile: mappingFile)
+    // `--mapping` reads an input when no profile was named, or when the input's header holds
+    // at least half of the mapping's columns (a detected profile then gives way); otherwise
+    // the mapping is meant for the output.
+    let mapping = try options.csv.mappingFile.map { try GenericProfile(mappingFile: $0) }
+    if let mapping,
+      options.variant == nil || options.variant == "mapping" || mapping.confidence(header: header) >= 0.5
+    {
+      chosen = mapping
     } else if let variant = options.variant {
       if variant == "mapping" { throw FerryError(.usage, "csv:mapping needs --mapping FILE") }
       guard let p = CSVProfiles.named(variant) else {

@@ -1,6 +1,7 @@
 import FerryCSV
 import FerryModel
 import FerryTestSupport
+import Foundation
 import Testing
 
 @Suite("CSV profiles")
@@ -373,5 +374,24 @@ struct ProfileVariantTests {
     let overflow = diagnostics.filter { $0.code == "overflow" }
     #expect(overflow.map { $0.location?.property } == ["phone", "address"])
     #expect(overflow.allSatisfy { $0.location?.record == 1 })
+  }
+}
+
+@Suite("CSV mapping versus profiles")
+struct MappingChoiceTests {
+  @Test func mappingWinsOverADetectedProfileWhenItFitsTheHeader() throws {
+    let path = NSTemporaryDirectory() + "ferry-csv-mapping-\(UUID().uuidString).yaml"
+    let yaml = "columns:\n  - column: FirstName\n    field: name.family\n  - column: LastName\n    field: name.given\n"
+    try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let text = "Id,FirstName,LastName,Email\n0035g00000AbCdE,Ann,Lee,ann@example.com\n"
+    // The registry detected csv:salesforce; the mapping covers the header, so it is used.
+    let fits = read(Array(text.utf8), variant: "salesforce") { $0.csv.mappingFile = path }
+    #expect(fits.records.first?.contact?.name.family == "Ann")
+    #expect(fits.records.first?.raw.contains { $0.name == "Id" && $0.origin == "csv:mapping" } == true)
+    // A header the mapping does not fit keeps the detected profile (the mapping is for the output).
+    let other = "Id,Email,OwnerId\n0035g00000AbCdE,ann@example.com,0055g00000Rep01\n"
+    let kept = read(Array(other.utf8), variant: "salesforce") { $0.csv.mappingFile = path }
+    #expect(kept.records.first?.contact?.source?.system == "salesforce")
   }
 }
