@@ -49,6 +49,9 @@ public struct RuleIterator: IteratorProtocol, Sendable {
   /// HOURLY: offsets in the hour; MINUTELY: offsets in the minute.
   let offsetsInPeriod: [Int]
 
+  /// A sub-daily rule whose BYxxx values INTERVAL can never reach yields only DTSTART.
+  let unreachable: Bool
+
   var buffer: [Int] = []
   var bufferIndex = 0
   var emitted = 0
@@ -166,6 +169,21 @@ public struct RuleIterator: IteratorProtocol, Sendable {
     timesOfDay = times
     offsetsInPeriod = offsets
 
+    // The field a sub-daily frequency steps through takes only the values congruent to
+    // DTSTART's modulo gcd(INTERVAL, base): `FREQ=MINUTELY;INTERVAL=2;BYMINUTE=3` from an even
+    // minute never matches, and walking it would only burn time to the horizon.
+    func reachable(_ values: [Int], from value: Int, base: Int) -> Bool {
+      if values.isEmpty { return true }
+      let g = RuleIterator.gcd(rule.interval > 0 ? rule.interval : 1, base)
+      return values.contains { ($0 - value) % g == 0 }
+    }
+    switch rule.frequency {
+    case .hourly: unreachable = !reachable(hours, from: startHour, base: 24)
+    case .minutely: unreachable = !reachable(minutes, from: startMinute, base: 60)
+    case .secondly: unreachable = !reachable(seconds, from: startSec, base: 60)
+    default: unreachable = false
+    }
+
     switch rule.frequency {
     case .yearly: period = startDate.year
     case .monthly: period = startDate.year * 12 + startDate.month - 1
@@ -246,6 +264,7 @@ public struct RuleIterator: IteratorProtocol, Sendable {
 
   /// Fills `buffer` with the next period that has candidates; false past the horizon.
   mutating func fillNextPeriod() -> Bool {
+    if unreachable { return false }
     buffer.removeAll(keepingCapacity: true)
     bufferIndex = 0
     while buffer.isEmpty {
@@ -334,6 +353,13 @@ public struct RuleIterator: IteratorProtocol, Sendable {
     if !hours.isEmpty && !hours.contains(hour) {
       let nextHour = dn * 86400 + (hour + 1) * 3600
       let steps = max(1, (nextHour - periodStart + unit * interval - 1) / (unit * interval))
+      period += steps * interval
+      return true
+    }
+    let minuteOfDay = secondOfDay / 60
+    if frequency != .hourly, !minutes.isEmpty, !minutes.contains(minuteOfDay % 60) {
+      let nextMinute = dn * 86400 + (minuteOfDay + 1) * 60
+      let steps = max(1, (nextMinute - periodStart + unit * interval - 1) / (unit * interval))
       period += steps * interval
       return true
     }
@@ -432,6 +458,8 @@ public struct RuleIterator: IteratorProtocol, Sendable {
     let k = (jan1.isoWeekday - weekStart + 7) % 7
     return jan1.daysSinceEpoch - k + (k > 3 ? 7 : 0)
   }
+
+  static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? abs(a) : gcd(b, a % b) }
 
   @inline(__always)
   static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }

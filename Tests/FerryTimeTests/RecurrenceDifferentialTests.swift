@@ -11,17 +11,26 @@ import Testing
 /// writes dateutil's instances, adjusted to RFC 5545 where dateutil knowingly differs (DTSTART
 /// always first), then this test with `FERRY_RRULE_CASES` pointing at that file.
 ///
-/// dateutil's own bugs, which the generator steers clear of and this test would report:
-/// - BYDAY mixing ordinal and plain days (`BYDAY=MO,1TU`): dateutil intersects the two
-///   (python-dateutil/dateutil#??? in `rrule.__init__`, `_byweekday` and `_bynweekday` both
-///   filter); RFC 5545 means the union, as ferry does.
-/// - A negative BYWEEKNO that names week 1 of the next year: dateutil's `wnomask` has
-///   "TODO: Check -numweeks for next year."
-/// - BYWEEKNO with INTERVAL > 1 or BYSETPOS: dateutil's YEARLY periods are calendar years,
-///   so a week that straddles New Year falls in two periods.
-/// - Sub-daily rules whose BYxxx values INTERVAL never reaches: dateutil raises "byxxx
-///   generates an empty set"; RFC 5545 leaves DTSTART alone (the generator records these
-///   cases with a `note`, and the expectation is DTSTART).
+/// dateutil's own bugs, found by this test; the generator steers clear of them, and
+/// `DateutilBugTests` below pins ferry's RFC 5545 answer for each:
+/// 1. WEEKLY with BYSETPOS from a DTSTART that is not on WKST: dateutil's first period runs
+///    from DTSTART to the next WKST (`rrule._iter`, `wdayset`), so BYSETPOS counts in a partial
+///    week. RFC 5545's period is the whole week: `FREQ=WEEKLY;BYDAY=MO,SU;BYSETPOS=1` from
+///    Tuesday 2019-10-01 next falls on Monday 2019-10-07, not on Sunday 2019-10-06.
+/// 2. BYWEEKNO=52 (or 53) where the previous year's last week runs into January: dateutil's
+///    `_iterinfo.rebuild` computes last year's week count from this year's length
+///    (`lnumweeks = 52+(self.yearlen-no1wkst) % 7//4`), so 2022-01-01 and 2022-01-02, which
+///    are in ISO week 52 of 2021, are missed.
+/// 3. A negative BYWEEKNO that names week 1 of the next year (dateutil: "TODO: Check
+///    -numweeks for next year").
+/// 4. BYDAY mixing ordinal and plain days (`BYDAY=MO,1TU`): dateutil keeps both as filters
+///    (`_byweekday` and `_bynweekday`), an intersection; RFC 5545 means the union.
+/// 5. BYWEEKNO with INTERVAL > 1 or BYSETPOS: dateutil's YEARLY periods are calendar years, so
+///    a week that straddles New Year falls in two periods (RFC 5545 leaves this loose; ferry
+///    does as dateutil does here).
+/// 6. Sub-daily rules whose BYxxx values INTERVAL never reaches: dateutil raises "byxxx
+///    generates an empty set"; RFC 5545 leaves DTSTART alone (the generator records these
+///    cases with a `note`, and the expectation is DTSTART).
 @Suite("RRULE against python-dateutil")
 struct RecurrenceDifferentialTests {
   static let casesPath = ProcessInfo.processInfo.environment["FERRY_RRULE_CASES"]
@@ -130,8 +139,12 @@ struct RecurrenceDifferentialTests {
     #expect(file.cases.count >= 5000)
     var failures: [String] = []
     var occurrences = 0
+    var slowest: [(Double, String)] = []
     for c in file.cases {
+      let t0 = DispatchTime.now().uptimeNanoseconds
       let ours = Self.instants(c)
+      let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+      if ms > 20 { slowest.append((ms, "case \(c.id) \(c.kind) \(c.start) \(c.rule)")) }
       occurrences += ours.count
       if ours != c.expected {
         let fmt: ([Int]) -> String = { list in
@@ -147,5 +160,56 @@ struct RecurrenceDifferentialTests {
     }
     #expect(failures.isEmpty, "\(failures.count) of \(file.cases.count) rules differ (seed \(file.seed)):\n\(failures.prefix(25).joined(separator: "\n"))")
     #expect(occurrences > 10_000)
+    if ProcessInfo.processInfo.environment["FERRY_RRULE_TIMING"] != nil {
+      for (ms, what) in slowest.sorted(by: { $0.0 > $1.0 }).prefix(15) { print(Int(ms), "ms", what) }
+    }
+  }
+}
+
+/// Ferry's RFC 5545 answers where dateutil is wrong (see the list above).
+@Suite("where dateutil is wrong")
+struct DateutilBugTests {
+  func days(_ start: EventTime, _ rrule: String, limit: Int = 4) -> [String] {
+    RecurrenceExpander(event: series(start, rrule), limit: limit).expand().occurrences.map {
+      String($0.start.localDateTime.description.prefix(10))
+    }
+  }
+
+  @Test("1: WEEKLY BYSETPOS counts in the whole week, DTSTART's included")
+  func weeklySetPosition() {
+    #expect(days(.floating(dt("2019-10-01T01:51:00")), "FREQ=WEEKLY;BYDAY=MO,SU;BYSETPOS=1", limit: 3) == [
+      "2019-10-01", "2019-10-07", "2019-10-14",
+    ])
+  }
+
+  @Test("2: BYWEEKNO=52 keeps the January days of the previous year's week 52")
+  func weekFiftyTwo() {
+    let d = days(.floating(dt("2021-12-27T12:30:00")), "FREQ=YEARLY;BYWEEKNO=52", limit: 7)
+    #expect(d == ["2021-12-27", "2021-12-28", "2021-12-29", "2021-12-30", "2021-12-31", "2022-01-01", "2022-01-02"])
+  }
+
+  @Test("3: a negative BYWEEKNO can name the week that starts in December")
+  func negativeWeekNumber() {
+    // 2026 has 53 ISO weeks; its week 1 starts on Monday 2025-12-29, and is its week -53.
+    #expect(days(.floating(dt("2025-12-01T09:00:00")), "FREQ=YEARLY;BYWEEKNO=-53;BYDAY=MO", limit: 2) == [
+      "2025-12-01", "2025-12-29",
+    ])
+  }
+
+  @Test("4: BYDAY with ordinal and plain days is a union")
+  func mixedByDay() {
+    // Mondays of September 1997, plus its first Tuesday.
+    #expect(days(.floating(dt("1997-09-01T09:00:00")), "FREQ=MONTHLY;BYDAY=MO,1TU;COUNT=6", limit: 6) == [
+      "1997-09-01", "1997-09-02", "1997-09-08", "1997-09-15", "1997-09-22", "1997-09-29",
+    ])
+  }
+
+  @Test("6: a sub-daily rule INTERVAL never lets match leaves DTSTART alone")
+  func unreachable() {
+    let r = RecurrenceExpander(
+      event: series(.floating(dt("2024-01-01T00:00:00")), "FREQ=SECONDLY;INTERVAL=10;BYSECOND=5"),
+      window: ExpansionWindow(fromUTC: nil, untilUTC: dt("2024-01-01T06:00:00"))
+    ).expand()
+    #expect(r.occurrences.map(\.start) == [.floating(dt("2024-01-01T00:00:00"))])
   }
 }
