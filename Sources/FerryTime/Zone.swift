@@ -103,7 +103,7 @@ public final class Zone: Sendable, CustomStringConvertible {
         list.append(
           ZoneTransition(
             instant: Int(next.timeIntervalSince1970), offsetBefore: previous, offsetAfter: offset, isDaylight: daylight,
-            abbreviation: tz.abbreviation(for: next)))
+            abbreviation: Zone.abbreviation(tz, next)))
       }
       previous = offset
       previousDaylight = daylight
@@ -256,13 +256,23 @@ public final class Zone: Sendable, CustomStringConvertible {
         out.append(
           ZoneTransition(
             instant: Int(next.timeIntervalSince1970), offsetBefore: previous, offsetAfter: offset, isDaylight: daylight,
-            abbreviation: tz.abbreviation(for: next)))
+            abbreviation: Zone.abbreviation(tz, next)))
       }
       previous = offset
       previousDaylight = daylight
       cursor = next
     }
     return out
+  }
+}
+
+extension Zone {
+  /// The zone's abbreviation at a date (`EDT`), or nil when Foundation only has the
+  /// `GMT-4` fallback (ICU without locale data on Linux), which is no name.
+  static func abbreviation(_ tz: TimeZone, _ date: Date) -> String? {
+    guard let a = tz.abbreviation(for: date) else { return nil }
+    if a.hasPrefix("GMT") || a.hasPrefix("UTC"), a.count > 3 { return nil }
+    return a
   }
 }
 
