@@ -48,7 +48,12 @@ public struct Occurrence: Sendable, Hashable {
   /// The RECURRENCE-ID that names this instance: its start before any override.
   public var recurrenceId: EventTime
   /// The override (RECURRENCE-ID component) that replaced this instance, if any.
-  public var override: Event?
+  public var override: Event? {
+    get { overrideBox?.event }
+    set { overrideBox = newValue.map(EventBox.init) }
+  }
+  /// Boxed, so that an occurrence stays small to copy (an `Event` is large).
+  var overrideBox: EventBox?
   /// The start as seconds since 1970 UTC (floating and all-day: the wall clock read as UTC).
   public var instant: Int
   /// The end as seconds since 1970 UTC (same convention), when known.
@@ -60,10 +65,18 @@ public struct Occurrence: Sendable, Hashable {
     self.start = start
     self.end = end
     self.recurrenceId = recurrenceId
-    self.override = override
+    overrideBox = override.map(EventBox.init)
     self.instant = instant
     self.endInstant = endInstant
   }
+}
+
+/// An immutable box for an override event.
+final class EventBox: Sendable, Hashable {
+  let event: Event
+  init(_ event: Event) { self.event = event }
+  static func == (a: EventBox, b: EventBox) -> Bool { a === b || a.event == b.event }
+  func hash(into hasher: inout Hasher) { hasher.combine(event) }
 }
 
 /// Expands a recurring event into its instances: RRULE (and extra RRULEs), RDATE, EXDATE and
@@ -319,7 +332,18 @@ public struct RecurrenceExpander: Sequence, Sendable {
     }
 
     @inline(__always)
-    func keyOf(local: Int) -> Int { zone?.instant(forLocalSeconds: local) ?? local }
+    mutating func keyOf(local: Int) -> Int {
+      guard let zone else { return local }
+      if local >= span.lower && local < span.upper { return local - span.offset }
+      if let s = zone.uniqueSpan(aroundLocalSeconds: local) {
+        span = s
+        return local - s.offset
+      }
+      return zone.instant(forLocalSeconds: local)
+    }
+
+    /// Wall clocks in `span` exist once, with `span.offset` (a cache of the zone's answer).
+    var span: (lower: Int, upper: Int, offset: Int) = (1, 0, 0)
 
     /// The next wall clock from the merged sources, without duplicates.
     mutating func nextLocal() -> Int? {
@@ -426,12 +450,12 @@ public struct RecurrenceExpander: Sequence, Sendable {
       case .utc: return .utc(LocalDateTime(secondsSinceEpoch: local))
       case .zoned:
         // The actual wall clock (a time in a gap has moved forward).
-        let actual = zone.map { key + $0.offset(atInstant: key) } ?? local
+        let actual = local >= span.lower && local < span.upper ? local : zone.map { key + $0.offset(atInstant: key) } ?? local
         return .zoned(LocalDateTime(secondsSinceEpoch: actual), zone: zoneName)
       }
     }
 
-    func makeOccurrence(local: Int, key: Int) -> Occurrence {
+    mutating func makeOccurrence(local: Int, key: Int) -> Occurrence {
       let start = time(local: local, key: key)
       var end: EventTime?
       var endKey: Int?
@@ -463,7 +487,7 @@ public struct RecurrenceExpander: Sequence, Sendable {
 
     /// Replaces an instance by an override; for THISANDFUTURE (`delta` set), later instances
     /// move by the same wall-clock shift and take the override's duration.
-    func apply(_ o: Event, to occurrence: inout Occurrence, delta: Int?) {
+    mutating func apply(_ o: Event, to occurrence: inout Occurrence, delta: Int?) {
       occurrence.override = o
       if let delta {
         let local = occurrence.start.localDateTime.secondsSinceEpoch + delta

@@ -301,33 +301,36 @@ public struct RuleIterator: IteratorProtocol, Sendable {
 
   mutating func fillYear(_ year: Int, firstDay: Int) {
     var dn = firstDay
-    var days: [Int] = []
     for m in 1...12 {
       let dim = LocalDate.daysIn(month: m, year: year)
       if monthMask != 0 && monthMask & (1 << UInt16(m)) == 0 {
         dn += dim
         continue
       }
-      for d in 1...dim where dayMatches(dn + d - 1, year: year, month: m, day: d) { days.append(dn + d - 1) }
+      for d in 1...dim where dayMatches(dn + d - 1, year: year, month: m, day: d) { appendTimes(day: dn + d - 1) }
       dn += dim
     }
-    appendTimes(days)
   }
 
   mutating func fillDays(from first: Int, count n: Int) {
-    var days: [Int] = []
+    var date = LocalDate(daysSinceEpoch: first)
     for dn in first..<(first + n) {
-      let date = LocalDate(daysSinceEpoch: dn)
-      if dayMatches(dn, year: date.year, month: date.month, day: date.day) { days.append(dn) }
+      if dayMatches(dn, year: date.year, month: date.month, day: date.day) { appendTimes(day: dn) }
+      // Step the civil date without a division per day.
+      if date.day < LocalDate.daysIn(month: date.month, year: date.year) {
+        date.day += 1
+      } else if date.month < 12 {
+        date = LocalDate(year: date.year, month: date.month + 1, day: 1)
+      } else {
+        date = LocalDate(year: date.year + 1, month: 1, day: 1)
+      }
     }
-    appendTimes(days)
   }
 
-  mutating func appendTimes(_ days: [Int]) {
-    for dn in days {
-      let base = dn * 86400
-      for t in timesOfDay { buffer.append(base + t) }
-    }
+  @inline(__always)
+  mutating func appendTimes(day dn: Int) {
+    let base = dn * 86400
+    for t in timesOfDay { buffer.append(base + t) }
   }
 
   /// One HOURLY/MINUTELY/SECONDLY period (or a skip over periods that cannot match).

@@ -183,6 +183,26 @@ public final class Zone: Sendable, CustomStringConvertible {
     }
   }
 
+  /// The span of wall clocks around `local` (seconds since 1970 read as UTC) in which every
+  /// wall time exists exactly once, with one offset: callers converting many nearby wall
+  /// times cache it and subtract. Nil when `local` is in a gap or a fold, or outside the
+  /// precomputed range.
+  public func uniqueSpan(aroundLocalSeconds local: Int) -> (lower: Int, upper: Int, offset: Int)? {
+    let instant = instant(forLocalSeconds: local)
+    if foundation != nil && (instant < rangeStart + 2 * 86400 || instant >= rangeEnd - 2 * 86400) { return nil }
+    let k = transitionIndex(atOrBefore: instant)
+    let o = k < 0 ? initialOffset : transitions[k].offsetAfter
+    var lower = foundation != nil ? rangeStart + 2 * 86400 + o : Int.min
+    var upper = foundation != nil ? rangeEnd - 2 * 86400 + o : Int.max
+    if k >= 0 { lower = transitions[k].instant + Swift.max(o, transitions[k].offsetBefore) }
+    if k + 1 < transitions.count {
+      let next = transitions[k + 1]
+      upper = next.instant + Swift.min(o, next.offsetAfter)
+    }
+    guard lower <= local && local < upper else { return nil }
+    return (lower, upper, o)
+  }
+
   /// The instant of a wall-clock time in this zone (RFC 5545 gap and fold rules).
   public func instant(forLocal local: LocalDateTime) -> Int { instant(forLocalSeconds: local.secondsSinceEpoch) }
 
