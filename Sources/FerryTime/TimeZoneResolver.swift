@@ -60,7 +60,10 @@ public final class TimeZoneResolver: @unchecked Sendable {
 
   public init(definitions: [ZoneDefinition] = [], matchYears: ClosedRange<Int> = 2015...2035) {
     self.matchYears = matchYears
-    for d in definitions { self.definitions[d.tzid] = d }
+    for d in definitions {
+      self.definitions[d.tzid] = d
+      self.definitions[TimeZoneResolver.clean(d.tzid)] = d
+    }
   }
 
   /// Adds a VTIMEZONE definition (a later one with the same TZID replaces the earlier).
@@ -68,6 +71,7 @@ public final class TimeZoneResolver: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     definitions[definition.tzid] = definition
+    definitions[TimeZoneResolver.clean(definition.tzid)] = definition
     resolved.removeAll()
   }
 
@@ -129,10 +133,12 @@ public final class TimeZoneResolver: @unchecked Sendable {
 
   // MARK: - Names
 
-  /// Strips quotes and surrounding blanks.
+  /// Strips quotes, surrounding blanks and a stray trailing `:` (a Thunderbird quirk:
+  /// `TZID:Pacific Standard Time:`).
   static func clean(_ raw: String) -> String {
     var s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
     while s.count >= 2, s.first == "\"" || s.first == "'", s.last == s.first { s = String(s.dropFirst().dropLast()) }
+    while s.last == ":" || s.last == ";" { s.removeLast() }
     return s.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
@@ -175,6 +181,14 @@ public final class TimeZoneResolver: @unchecked Sendable {
     if let windows = displayNameWindowsID(name), let iana = WindowsZones.iana(forWindows: windows) {
       return (iana, .displayName)
     }
+    // `America-Chicago`, `US-Eastern` (seen from older CalDAV servers).
+    if !name.contains("/"), let dash = name.firstIndex(of: "-"), dash != name.startIndex,
+      name[..<dash].allSatisfy(\.isLetter)
+    {
+      var slashed = name
+      slashed.replaceSubrange(dash...dash, with: "/")
+      if let iana = tzdbName(slashed) { return (iana, .prefixed) }
+    }
     return nil
   }
 
@@ -198,7 +212,8 @@ public final class TimeZoneResolver: @unchecked Sendable {
 
   /// `(UTC+01:00) Amsterdam, Berlin…` / `(GMT+01.00) Amsterdam / Berlin…` → the Windows id.
   static func displayNameWindowsID(_ name: String) -> String? {
-    guard name.hasPrefix("(") else { return nil }
+    // Without the `(UTC±hh:mm)` prefix (`Canberra, Melbourne, Sydney`), only a close match counts.
+    let prefixed = name.hasPrefix("(")
     let (offset, rest) = splitDisplayOffset(name)
     let wanted = words(rest)
     guard !wanted.isEmpty else { return nil }
@@ -210,7 +225,7 @@ public final class TimeZoneResolver: @unchecked Sendable {
       let score = common / Double(wanted.union(entry.words).count)
       if best.map({ score > $0.score }) ?? true { best = (score, entry.windows) }
     }
-    guard let best, best.score >= 0.5 else { return nil }
+    guard let best, best.score >= (prefixed ? 0.5 : 0.75), prefixed || wanted.count >= 2 else { return nil }
     return best.windows
   }
 
@@ -224,7 +239,7 @@ public final class TimeZoneResolver: @unchecked Sendable {
 
   static func words(_ s: String) -> Set<String> {
     Set(
-      s.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init).filter {
+      s.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init).filter {
         !["and", "time", "standard", "the"].contains($0)
       })
   }

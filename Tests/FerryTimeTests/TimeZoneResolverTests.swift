@@ -1,4 +1,5 @@
 import FerryModel
+import FerryTestSupport
 import FerryTime
 import Foundation
 import Testing
@@ -42,6 +43,10 @@ struct TimeZoneResolverTests {
       ("GMT-05:00", "Etc/GMT+5", .fixedOffset),
       ("UTC+5", "Etc/GMT-5", .fixedOffset),
       ("UTC", "UTC", .iana),
+      ("America-Chicago", "America/Chicago", .prefixed),
+      ("US-Eastern", "US/Eastern", .prefixed),
+      ("Canberra, Melbourne, Sydney", "Australia/Sydney", .displayName),
+      ("/freeassociation.sourceforge.net/Tzfile/America/Argentina/Buenos_Aires", "America/Argentina/Buenos_Aires", .prefixed),
     ])
   func tzids(_ tzid: String, _ iana: String, _ method: ResolvedZone.Method) throws {
     let r = try #require(TimeZoneResolver().resolve(tzid), "\(tzid)")
@@ -66,5 +71,75 @@ struct TimeZoneResolverTests {
 extension ResolvedZone: Equatable {
   public static func == (a: ResolvedZone, b: ResolvedZone) -> Bool {
     a.zone === b.zone && a.ianaName == b.ianaName && a.method == b.method
+  }
+}
+
+@Suite("TimeZoneResolver on the corpus")
+struct TimeZoneResolverCorpusTests {
+  /// `../shared/corpus/ical/` beside the clone (or under `FERRY_SHARED`, for worktrees elsewhere).
+  static let corpusDirectory: String? = {
+    var candidates = [Fixtures.shared("corpus/ical")]
+    if let shared = ProcessInfo.processInfo.environment["FERRY_SHARED"] { candidates.insert(shared + "/corpus/ical", at: 0) }
+    return candidates.first { FileManager.default.fileExists(atPath: $0) }
+  }()
+
+  /// Every TZID in the corpus, without the files' VTIMEZONEs.
+  static let corpusTZIDs: [String] = {
+    var found = Set<String>()
+    guard let corpusDirectory else { return [] }
+    for path in Fixtures.files(in: corpusDirectory, extensions: ["ics", "vcs"]) {
+      guard let data = FileManager.default.contents(atPath: path) else { continue }
+      let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n ", with: "")
+        .replacingOccurrences(of: "\n ", with: "")
+      for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        // TZID:… (in VTIMEZONE) and ;TZID=…: or ;TZID="…": (parameters).
+        if line.hasPrefix("TZID:") { found.insert(String(line.dropFirst(5))) }
+        guard let r = line.range(of: ";TZID=") else { continue }
+        var rest = line[r.upperBound...]
+        if rest.first == "\"", let close = rest.dropFirst().firstIndex(of: "\"") {
+          found.insert(String(rest[rest.index(after: rest.startIndex)..<close]))
+        } else if let end = rest.firstIndex(where: { $0 == ":" || $0 == ";" }) {
+          rest = rest[..<end]
+          found.insert(String(rest))
+        }
+      }
+    }
+    return found.sorted()
+  }()
+
+  /// TZIDs that name no zone and mean only their file's VTIMEZONE.
+  static let definitionOnly: Set<String> = [
+    "US--Fictitious-Eastern", "Екатеринбург", "GMT +0100 (Standard) / GMT +0200 (Daylight)", "America-SanJose",
+  ]
+
+  @Test("the corpus has TZIDs", .enabled(if: corpusDirectory != nil, "../shared/corpus is not beside this checkout"))
+  func found() {
+    #expect(Self.corpusTZIDs.count >= 20)
+  }
+
+  @Test("every corpus TZID resolves by name, except those that only their VTIMEZONE defines", arguments: corpusTZIDs)
+  func corpus(_ tzid: String) {
+    let r = TimeZoneResolver().resolve(tzid)
+    if Self.definitionOnly.contains(tzid) {
+      #expect(r == nil, "\(tzid) → \(r?.ianaName ?? "?")")
+    } else {
+      #expect(r != nil, "\(tzid)")
+    }
+  }
+
+  @Test("Outlook's VTIMEZONE for a Russian name resolves by its own rules")
+  func yekaterinburg() throws {
+    let d = ZoneDefinition(
+      tzid: "Екатеринбург",
+      observances: [
+        .init(kind: .standard, start: dt("1601-10-28T03:00:00"), offsetFrom: 6 * 3600, offsetTo: 5 * 3600, rule: rule("FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10")),
+        .init(kind: .daylight, start: dt("1601-03-25T02:00:00"), offsetFrom: 5 * 3600, offsetTo: 6 * 3600, rule: rule("FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3")),
+      ])
+    let r = try #require(TimeZoneResolver(definitions: [d]).resolve("Екатеринбург"))
+    // Russia dropped DST in 2011, so no tz database zone follows these rules now.
+    #expect(r.method == .definition)
+    #expect(r.zone.offset(atInstant: dt("2024-07-01T00:00:00").secondsSinceEpoch) == 6 * 3600)
+    // Over the years the rules were in force, it is Asia/Yekaterinburg.
+    #expect(TimeZoneResolver.matchingIANAName(for: d, years: 2000...2010) == "Asia/Yekaterinburg")
   }
 }
