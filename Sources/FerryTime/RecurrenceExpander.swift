@@ -314,8 +314,14 @@ public struct RecurrenceExpander: Sequence, Sendable {
         if let zone { return zone.local(atInstant: u.secondsSinceEpoch).secondsSinceEpoch }
         return u.secondsSinceEpoch
       case .zoned(let l, let name):
-        guard let zone, let other = resolver.zone(for: name), other !== zone else { return l.secondsSinceEpoch }
-        return zone.local(atInstant: other.instant(forLocal: l)).secondsSinceEpoch
+        guard let other = resolver.zone(for: name) else { return l.secondsSinceEpoch }
+        switch kind {
+        case .zoned:
+          guard let zone, other !== zone else { return l.secondsSinceEpoch }
+          return zone.local(atInstant: other.instant(forLocal: l)).secondsSinceEpoch
+        case .utc: return other.instant(forLocal: l)
+        case .date, .floating: return l.secondsSinceEpoch
+        }
       }
     }
 

@@ -283,6 +283,22 @@ public final class TimeZoneResolver: @unchecked Sendable {
   public static func matchingIANAName(
     for definition: ZoneDefinition, years: ClosedRange<Int> = 2015...2035, hint: String? = nil
   ) -> String? {
+    let key = ZoneDefinition.MatchKey(definition: definition, years: years, hint: hint)
+    ZoneDefinition.cacheLock.lock()
+    if let hit = ZoneDefinition.matchCache[key] {
+      ZoneDefinition.cacheLock.unlock()
+      return hit
+    }
+    ZoneDefinition.cacheLock.unlock()
+    let result = uncachedMatch(for: definition, years: years, hint: hint)
+    ZoneDefinition.cacheLock.lock()
+    if ZoneDefinition.matchCache.count > 1000 { ZoneDefinition.matchCache.removeAll() }
+    ZoneDefinition.matchCache[key] = .some(result)
+    ZoneDefinition.cacheLock.unlock()
+    return result
+  }
+
+  static func uncachedMatch(for definition: ZoneDefinition, years: ClosedRange<Int>, hint: String?) -> String? {
     let zone = definition.makeZone()
     let from = LocalDate(year: years.lowerBound, month: 1, day: 1).daysSinceEpoch * 86400
     let to = LocalDate(year: years.upperBound + 1, month: 1, day: 1).daysSinceEpoch * 86400

@@ -69,6 +69,8 @@ public struct ZoneDefinition: Sendable, Hashable {
           plain.until = nil
           it = RuleIterator(rule: plain, start: startLocal, zone: nil, includeStart: true, horizon: horizon)
         }
+        // Outlook starts its rules in 1601; the centuries before 1899 only cost time.
+        it.skip(toLocal: LocalDate(year: 1899, month: 1, day: 1).daysSinceEpoch * 86400)
         var n = 0
         while let local = it.next(), n < 100_000 {
           n += 1
@@ -116,8 +118,29 @@ public struct ZoneDefinition: Sendable, Hashable {
     return first.offsetFrom > first.offsetTo && first.kind == .standard
   }
 
-  /// A zone that converts times by this definition's own rules.
+  /// A zone that converts times by this definition's own rules (cached per definition).
   public func makeZone() -> Zone {
-    Zone(identifier: tzid, initialOffset: initialOffset, initialIsDaylight: initialIsDaylight, transitions: transitions())
+    ZoneDefinition.cacheLock.lock()
+    if let z = ZoneDefinition.zoneCache[self] {
+      ZoneDefinition.cacheLock.unlock()
+      return z
+    }
+    ZoneDefinition.cacheLock.unlock()
+    let zone = Zone(identifier: tzid, initialOffset: initialOffset, initialIsDaylight: initialIsDaylight, transitions: transitions())
+    ZoneDefinition.cacheLock.lock()
+    if ZoneDefinition.zoneCache.count > 1000 { ZoneDefinition.zoneCache.removeAll() }
+    ZoneDefinition.zoneCache[self] = zone
+    ZoneDefinition.cacheLock.unlock()
+    return zone
+  }
+
+  static let cacheLock = NSLock()
+  nonisolated(unsafe) static var zoneCache: [ZoneDefinition: Zone] = [:]
+  nonisolated(unsafe) static var matchCache: [MatchKey: String?] = [:]
+
+  struct MatchKey: Hashable {
+    var definition: ZoneDefinition
+    var years: ClosedRange<Int>
+    var hint: String?
   }
 }

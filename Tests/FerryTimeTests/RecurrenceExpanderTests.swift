@@ -198,3 +198,25 @@ struct OutlookRecurrenceTests {
     #expect(outlookCompatibility(Recurrence(rule: rule("FREQ=DAILY"), extraRules: [rule("FREQ=WEEKLY")])) == ["more than one RRULE"])
   }
 }
+
+@Suite("RecurrenceExpander mixed forms")
+struct RecurrenceExpanderMixedTests {
+  @Test("a UTC series takes RDATEs and EXDATEs given in a zone by their instant")
+  func utcSeriesZonedDates() {
+    let e = series(
+      .utc(dt("2024-07-01T13:00:00")), "FREQ=DAILY;COUNT=3",
+      rdates: [.zoned(dt("2024-07-05T09:00:00"), zone: "America/New_York")],
+      exdates: [.zoned(dt("2024-07-02T15:00:00"), zone: "Europe/Berlin")])
+    #expect(starts(e) == ["2024-07-01T13:00:00Z", "2024-07-03T13:00:00Z", "2024-07-05T13:00:00Z"])
+  }
+
+  @Test("a Windows-named zone on DTSTART expands in its IANA zone")
+  func windowsZone() {
+    let e = series(.zoned(dt("2024-03-29T09:00:00"), zone: "W. Europe Standard Time"), "FREQ=DAILY;COUNT=3")
+    let occ = RecurrenceExpander(event: e).expand().occurrences
+    #expect(occ.map { LocalDateTime(secondsSinceEpoch: $0.instant).description } == [
+      "2024-03-29T08:00:00", "2024-03-30T08:00:00", "2024-03-31T07:00:00",
+    ])
+    #expect(occ.first?.start == .zoned(dt("2024-03-29T09:00:00"), zone: "W. Europe Standard Time"))
+  }
+}
