@@ -144,3 +144,25 @@ public struct ZoneDefinition: Sendable, Hashable {
     var hint: String?
   }
 }
+
+extension ZoneDefinition {
+  /// RFC 5545 §3.3.14 UTC-OFFSET text (`+0530`, `-0500`, `+053015`) → seconds east of UTC;
+  /// nil when it is not one. Lenient about a colon (`+05:30`).
+  public static func parseOffset(_ text: some StringProtocol) -> Int? {
+    var s = Substring(text).filter { $0 != ":" }[...]
+    guard let sign = s.first, sign == "+" || sign == "-" else { return nil }
+    s = s.dropFirst()
+    guard s.count == 4 || s.count == 6, s.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(s) else { return nil }
+    let (h, m, sec) = s.count == 4 ? (n / 100, n % 100, 0) : (n / 10000, n / 100 % 100, n % 100)
+    guard m < 60, sec < 60 else { return nil }
+    return (sign == "-" ? -1 : 1) * (h * 3600 + m * 60 + sec)
+  }
+
+  /// Seconds east of UTC → RFC 5545 UTC-OFFSET text (`+0530`; seconds only when not zero).
+  public static func formatOffset(_ seconds: Int) -> String {
+    let a = abs(seconds)
+    var s = (seconds < 0 ? "-" : "+") + twoDigits(a / 3600) + twoDigits(a / 60 % 60)
+    if a % 60 != 0 { s += twoDigits(a % 60) }
+    return s
+  }
+}

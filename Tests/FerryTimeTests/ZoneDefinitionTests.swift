@@ -135,3 +135,22 @@ struct ZoneDefinitionTests {
     #expect(d.observances.contains { $0.rule?.until != nil })
   }
 }
+
+@Suite("UTC-OFFSET text")
+struct OffsetTextTests {
+  @Test func parse() {
+    #expect(ZoneDefinition.parseOffset("+0530") == 19800)
+    #expect(ZoneDefinition.parseOffset("-0500") == -18000)
+    #expect(ZoneDefinition.parseOffset("+001915") == 1155)
+    #expect(ZoneDefinition.parseOffset("+05:30") == 19800)
+    #expect(ZoneDefinition.parseOffset("0530") == nil)
+    #expect(ZoneDefinition.parseOffset("+0560") == nil)
+  }
+
+  @Test func format() {
+    #expect(ZoneDefinition.formatOffset(19800) == "+0530")
+    #expect(ZoneDefinition.formatOffset(-18000) == "-0500")
+    #expect(ZoneDefinition.formatOffset(0) == "+0000")
+    #expect(ZoneDefinition.formatOffset(1155) == "+001915")
+  }
+}
