@@ -29,7 +29,7 @@ import json
 import random
 import signal
 import sys
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo  # the system's tz database, else the pinned `tzdata` package
 
 from dateutil import rrule as R
 
