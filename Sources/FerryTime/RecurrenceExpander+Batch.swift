@@ -25,7 +25,9 @@ extension RecurrenceExpander {
         }
         continue
       }
-      var it = RecurrenceExpander(event: event, window: window, limit: limitPerSeries, resolver: resolver).makeIterator()
+      var it = RecurrenceExpander(
+        event: event, window: window, limit: limitPerSeries, resolver: resolver
+      ).makeIterator()
       while let o = it.next() {
         total += 1
         body(event, o)
@@ -35,7 +37,9 @@ extension RecurrenceExpander {
   }
 
   /// The one instance of a non-recurring event, when it is in the window.
-  public static func single(_ event: Event, window: ExpansionWindow, resolver: TimeZoneResolver = .shared) -> Occurrence? {
+  public static func single(
+    _ event: Event, window: ExpansionWindow, resolver: TimeZoneResolver = .shared
+  ) -> Occurrence? {
     guard let start = event.start else { return nil }
     let startKey: Int
     var startTime = start
@@ -65,14 +69,22 @@ extension RecurrenceExpander {
       endKey = k
       switch start {
       case .zoned(_, let name):
-        if let zone = resolver.zone(for: name) { end = .zoned(zone.local(atInstant: k), zone: name) }
+        if let zone = resolver.zone(for: name) {
+          end = .zoned(zone.local(atInstant: k), zone: name)
+        }
       case .date: end = .date(LocalDate(daysSinceEpoch: k / 86400))
       case .floating: end = .floating(LocalDateTime(secondsSinceEpoch: k))
       case .utc: end = .utc(LocalDateTime(secondsSinceEpoch: k))
       }
     }
     if let until = window.until, startKey >= until { return nil }
-    if let from = window.from, startKey < from, !(window.includesOverlapping && (endKey ?? startKey) > from) { return nil }
-    return Occurrence(start: startTime, end: end, recurrenceId: startTime, override: nil, instant: startKey, endInstant: endKey)
+    if let from = window.from, startKey < from,
+      !(window.includesOverlapping && (endKey ?? startKey) > from)
+    {
+      return nil
+    }
+    return Occurrence(
+      start: startTime, end: end, recurrenceId: startTime, override: nil, instant: startKey,
+      endInstant: endKey)
   }
 }

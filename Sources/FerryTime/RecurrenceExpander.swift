@@ -19,15 +19,19 @@ public struct ExpansionWindow: Sendable, Hashable {
   }
 
   /// A window between two UTC wall clocks (`until` exclusive).
-  public init(fromUTC: LocalDateTime?, untilUTC: LocalDateTime?, includesOverlapping: Bool = false) {
-    self.init(from: fromUTC?.secondsSinceEpoch, until: untilUTC?.secondsSinceEpoch, includesOverlapping: includesOverlapping)
+  public init(fromUTC: LocalDateTime?, untilUTC: LocalDateTime?, includesOverlapping: Bool = false)
+  {
+    self.init(
+      from: fromUTC?.secondsSinceEpoch, until: untilUTC?.secondsSinceEpoch,
+      includesOverlapping: includesOverlapping)
   }
 
   /// The calendar year `year`, in UTC.
   public static func year(_ year: Int, includesOverlapping: Bool = false) -> ExpansionWindow {
     ExpansionWindow(
       from: LocalDate(year: year, month: 1, day: 1).daysSinceEpoch * 86400,
-      until: LocalDate(year: year + 1, month: 1, day: 1).daysSinceEpoch * 86400, includesOverlapping: includesOverlapping)
+      until: LocalDate(year: year + 1, month: 1, day: 1).daysSinceEpoch * 86400,
+      includesOverlapping: includesOverlapping)
   }
 
   /// No window: every occurrence, up to the cap.
@@ -60,7 +64,8 @@ public struct Occurrence: Sendable, Hashable {
   public var endInstant: Int?
 
   public init(
-    start: EventTime, end: EventTime?, recurrenceId: EventTime, override: Event?, instant: Int, endInstant: Int?
+    start: EventTime, end: EventTime?, recurrenceId: EventTime, override: Event?, instant: Int,
+    endInstant: Int?
   ) {
     self.start = start
     self.end = end
@@ -108,7 +113,8 @@ public struct RecurrenceExpander: Sequence, Sendable {
   ///   - limit: the occurrence cap.
   ///   - resolver: resolves the zones of DTSTART, RDATE, EXDATE and RECURRENCE-ID.
   public init(
-    event: Event, window: ExpansionWindow = .unbounded, limit: Int = RecurrenceExpander.defaultLimit,
+    event: Event, window: ExpansionWindow = .unbounded,
+    limit: Int = RecurrenceExpander.defaultLimit,
     resolver: TimeZoneResolver = .shared
   ) {
     self.event = event
@@ -233,14 +239,18 @@ public struct RecurrenceExpander: Sequence, Sendable {
       var maxShift = 0
       if let recurrence = event.recurrence {
         for o in recurrence.overrides {
-          guard let rid = o.recurrenceId, let key = Iterator.key(rid, kind: kind, zone: zone, resolver: e.resolver) else {
+          guard let rid = o.recurrenceId,
+            let key = Iterator.key(rid, kind: kind, zone: zone, resolver: e.resolver)
+          else {
             continue
           }
-          if let s = o.start, let k = Iterator.key(s, kind: kind, zone: zone, resolver: e.resolver) {
+          if let s = o.start, let k = Iterator.key(s, kind: kind, zone: zone, resolver: e.resolver)
+          {
             maxShift = Swift.max(maxShift, abs(k - key))
           }
           if o.recurrenceIdThisAndFuture {
-            rangeOverrides.append((key, Iterator.local(rid, kind: kind, zone: zone, resolver: e.resolver) ?? key, o))
+            rangeOverrides.append(
+              (key, Iterator.local(rid, kind: kind, zone: zone, resolver: e.resolver) ?? key, o))
           } else {
             overrides[key] = o
           }
@@ -249,7 +259,9 @@ public struct RecurrenceExpander: Sequence, Sendable {
       }
 
       // How far to walk, on the wall clock.
-      let slack = 2 * 86400 + maxShift + Swift.max(0, exactDuration ?? 0) + abs(nominalDays) * 86400 + abs(nominalSeconds)
+      let slack =
+        2 * 86400 + maxShift + Swift.max(0, exactDuration ?? 0) + abs(nominalDays) * 86400
+        + abs(nominalSeconds)
       let horizon: Int
       if let until = window.until {
         horizon = until + slack
@@ -265,10 +277,16 @@ public struct RecurrenceExpander: Sequence, Sendable {
       }
       var rules: [RuleIterator] = []
       if let rule = recurrence.rule {
-        rules.append(RuleIterator(rule: Iterator.normalised(rule, kind), start: startLocal, zone: zone, includeStart: true, horizon: horizon))
+        rules.append(
+          RuleIterator(
+            rule: Iterator.normalised(rule, kind), start: startLocal, zone: zone,
+            includeStart: true, horizon: horizon))
       }
       for rule in recurrence.extraRules {
-        rules.append(RuleIterator(rule: Iterator.normalised(rule, kind), start: startLocal, zone: zone, includeStart: false, horizon: horizon))
+        rules.append(
+          RuleIterator(
+            rule: Iterator.normalised(rule, kind), start: startLocal, zone: zone,
+            includeStart: false, horizon: horizon))
       }
       if recurrence.rule == nil { extraDates.append(startLocal) }
       if let from = window.from {
@@ -276,7 +294,9 @@ public struct RecurrenceExpander: Sequence, Sendable {
         for i in rules.indices { rules[i].skip(toLocal: back) }
       }
       for d in recurrence.dates {
-        if let l = Iterator.local(d, kind: kind, zone: zone, resolver: e.resolver, startTime: startLocal) {
+        if let l = Iterator.local(
+          d, kind: kind, zone: zone, resolver: e.resolver, startTime: startLocal)
+        {
           extraDates.append(l)
         }
       }
@@ -328,11 +348,16 @@ public struct RecurrenceExpander: Sequence, Sendable {
     /// The sort key (instant, or wall clock for floating and all-day series) of a time.
     static func key(_ t: EventTime, kind: Kind, zone: Zone?, resolver: TimeZoneResolver) -> Int? {
       switch t {
-      case .date(let d): return kind == .date ? d.daysSinceEpoch * 86400 : (zone?.instant(forLocalSeconds: d.daysSinceEpoch * 86400) ?? d.daysSinceEpoch * 86400)
+      case .date(let d):
+        return kind == .date
+          ? d.daysSinceEpoch * 86400
+          : (zone?.instant(forLocalSeconds: d.daysSinceEpoch * 86400) ?? d.daysSinceEpoch * 86400)
       case .floating(let l): return zone?.instant(forLocal: l) ?? l.secondsSinceEpoch
       case .utc(let u): return u.secondsSinceEpoch
       case .zoned(let l, let name):
-        if let z = resolver.zone(for: name) { return kind == .floating || kind == .date ? l.secondsSinceEpoch : z.instant(forLocal: l) }
+        if let z = resolver.zone(for: name) {
+          return kind == .floating || kind == .date ? l.secondsSinceEpoch : z.instant(forLocal: l)
+        }
         return l.secondsSinceEpoch
       }
     }
@@ -385,12 +410,16 @@ public struct RecurrenceExpander: Sequence, Sendable {
           extraDates.insert(local, at: extraIndex)
           return emit(stray)
         }
-        if excluded.contains(key) || excludedDays.contains(RuleIterator.floorDiv(local, 86400)) { continue }
+        if excluded.contains(key) || excludedDays.contains(RuleIterator.floorDiv(local, 86400)) {
+          continue
+        }
         var occurrence = makeOccurrence(local: local, key: key)
         if let o = overrides.removeValue(forKey: key) {
           apply(o, to: &occurrence, delta: nil)
         } else if let range = rangeOverrides.last(where: { $0.key <= key }) {
-          let overrideStart = range.event.start.flatMap { Iterator.local($0, kind: kind, zone: zone, resolver: resolver) }
+          let overrideStart = range.event.start.flatMap {
+            Iterator.local($0, kind: kind, zone: zone, resolver: resolver)
+          }
           apply(range.event, to: &occurrence, delta: overrideStart.map { $0 - range.local })
         }
         if inWindow(occurrence) { return emit(occurrence) }
@@ -428,12 +457,17 @@ public struct RecurrenceExpander: Sequence, Sendable {
         }
         guard let (k, o) = earliest else { return nil }
         overrides.removeValue(forKey: k)
-        guard let start = o.start, let startKey = Iterator.key(start, kind: kind, zone: zone, resolver: resolver) else {
+        guard let start = o.start,
+          let startKey = Iterator.key(start, kind: kind, zone: zone, resolver: resolver)
+        else {
           continue
         }
-        let endKey: Int? = o.end.flatMap { Iterator.key($0, kind: kind, zone: zone, resolver: resolver) }
+        let endKey: Int? = o.end.flatMap {
+          Iterator.key($0, kind: kind, zone: zone, resolver: resolver)
+        }
         let occurrence = Occurrence(
-          start: start, end: o.end, recurrenceId: o.recurrenceId ?? start, override: o, instant: startKey, endInstant: endKey)
+          start: start, end: o.end, recurrenceId: o.recurrenceId ?? start, override: o,
+          instant: startKey, endInstant: endKey)
         if inWindow(occurrence) { return occurrence }
       }
       return nil
@@ -456,7 +490,9 @@ public struct RecurrenceExpander: Sequence, Sendable {
       case .utc: return .utc(LocalDateTime(secondsSinceEpoch: local))
       case .zoned:
         // The actual wall clock (a time in a gap has moved forward).
-        let actual = local >= span.lower && local < span.upper ? local : zone.map { key + $0.offset(atInstant: key) } ?? local
+        let actual =
+          local >= span.lower && local < span.upper
+          ? local : zone.map { key + $0.offset(atInstant: key) } ?? local
         return .zoned(LocalDateTime(secondsSinceEpoch: actual), zone: zoneName)
       }
     }
@@ -474,7 +510,9 @@ public struct RecurrenceExpander: Sequence, Sendable {
         endKey = k
         end = endTime(instant: k)
       }
-      return Occurrence(start: start, end: end, recurrenceId: start, override: nil, instant: key, endInstant: endKey)
+      return Occurrence(
+        start: start, end: end, recurrenceId: start, override: nil, instant: key, endInstant: endKey
+      )
     }
 
     func endTime(instant: Int) -> EventTime {
@@ -499,7 +537,8 @@ public struct RecurrenceExpander: Sequence, Sendable {
         let local = occurrence.start.localDateTime.secondsSinceEpoch + delta
         let key = keyOf(local: local)
         let duration: Int? = {
-          guard let s = o.start, let e = o.end, let sk = Iterator.key(s, kind: kind, zone: zone, resolver: resolver),
+          guard let s = o.start, let e = o.end,
+            let sk = Iterator.key(s, kind: kind, zone: zone, resolver: resolver),
             let ek = Iterator.key(e, kind: kind, zone: zone, resolver: resolver)
           else { return occurrence.endInstant.map { $0 - occurrence.instant } }
           return ek - sk

@@ -72,7 +72,9 @@ public struct RuleIterator: IteratorProtocol, Sendable {
   ///     not produce it.
   ///   - horizon: the wall clock after which no period is walked (a guard against rules
   ///     with no end).
-  public init(rule: RecurrenceRule, start: Int, zone: Zone?, includeStart: Bool = true, horizon: Int) {
+  public init(
+    rule: RecurrenceRule, start: Int, zone: Zone?, includeStart: Bool = true, horizon: Int
+  ) {
     frequency = rule.frequency
     interval = max(1, rule.interval)
     count = rule.count.map { max(0, $0) }
@@ -85,7 +87,11 @@ public struct RuleIterator: IteratorProtocol, Sendable {
     switch rule.until {
     case .date(let d)?: untilLocal = d.daysSinceEpoch * 86400 + 86399
     case .utc(let t)?:
-      if zone != nil { untilInstant = t.secondsSinceEpoch } else { untilLocal = t.secondsSinceEpoch }
+      if zone != nil {
+        untilInstant = t.secondsSinceEpoch
+      } else {
+        untilLocal = t.secondsSinceEpoch
+      }
     case .floating(let t)?: untilLocal = t.secondsSinceEpoch
     case .zoned(let t, _)?: untilLocal = t.secondsSinceEpoch
     case nil: break
@@ -158,7 +164,9 @@ public struct RuleIterator: IteratorProtocol, Sendable {
     var offsets: [Int] = []
     switch rule.frequency {
     case .yearly, .monthly, .weekly, .daily:
-      for h in hours { for m in minutes { for s in seconds { times.append(h * 3600 + m * 60 + s) } } }
+      for h in hours {
+        for m in minutes { for s in seconds { times.append(h * 3600 + m * 60 + s) } }
+      }
     case .hourly:
       for m in minutes { for s in seconds { offsets.append(m * 60 + s) } }
     case .minutely:
@@ -307,7 +315,9 @@ public struct RuleIterator: IteratorProtocol, Sendable {
         dn += dim
         continue
       }
-      for d in 1...dim where dayMatches(dn + d - 1, year: year, month: m, day: d) { appendTimes(day: dn + d - 1) }
+      for d in 1...dim where dayMatches(dn + d - 1, year: year, month: m, day: d) {
+        appendTimes(day: dn + d - 1)
+      }
       dn += dim
     }
   }
@@ -377,7 +387,9 @@ public struct RuleIterator: IteratorProtocol, Sendable {
     default:
       let minute = secondOfDay / 60 % 60
       let second = secondOfDay % 60
-      if (minutes.isEmpty || minutes.contains(minute)) && (seconds.isEmpty || seconds.contains(second)) {
+      if (minutes.isEmpty || minutes.contains(minute))
+        && (seconds.isEmpty || seconds.contains(second))
+      {
         buffer.append(periodStart)
       }
     }
@@ -420,7 +432,8 @@ public struct RuleIterator: IteratorProtocol, Sendable {
           positive = (day - 1) / 7 + 1
           negative = -((dim - day) / 7 + 1)
         }
-        for e in nthWeekdays where e.weekday == weekday && (e.ordinal == positive || e.ordinal == negative) {
+        for e in nthWeekdays
+        where e.weekday == weekday && (e.ordinal == positive || e.ordinal == negative) {
           ok = true
           break
         }

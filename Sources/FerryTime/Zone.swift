@@ -14,7 +14,9 @@ public struct ZoneTransition: Sendable, Hashable {
   /// The abbreviation from the change on (`CEST`), when known.
   public var abbreviation: String?
 
-  public init(instant: Int, offsetBefore: Int, offsetAfter: Int, isDaylight: Bool, abbreviation: String? = nil) {
+  public init(
+    instant: Int, offsetBefore: Int, offsetAfter: Int, isDaylight: Bool, abbreviation: String? = nil
+  ) {
     self.instant = instant
     self.offsetBefore = offsetBefore
     self.offsetAfter = offsetAfter
@@ -63,7 +65,10 @@ public final class Zone: Sendable, CustomStringConvertible {
   static let tzdbRangeEnd = LocalDate(year: 2101, month: 1, day: 1).daysSinceEpoch * 86400
 
   /// A zone from transitions (sorted by instant; unsorted input is sorted).
-  public init(identifier: String, initialOffset: Int, initialIsDaylight: Bool = false, transitions: [ZoneTransition]) {
+  public init(
+    identifier: String, initialOffset: Int, initialIsDaylight: Bool = false,
+    transitions: [ZoneTransition]
+  ) {
     self.identifier = identifier
     ianaName = nil
     self.initialOffset = initialOffset
@@ -77,7 +82,8 @@ public final class Zone: Sendable, CustomStringConvertible {
 
   /// A zone with one offset forever (`GMT-05:00`).
   public convenience init(fixedOffset seconds: Int, identifier: String? = nil) {
-    self.init(identifier: identifier ?? Zone.offsetLabel(seconds), initialOffset: seconds, transitions: [])
+    self.init(
+      identifier: identifier ?? Zone.offsetLabel(seconds), initialOffset: seconds, transitions: [])
   }
 
   /// The tz database zone of that name, or nil when the system does not know it. Prefer
@@ -96,13 +102,16 @@ public final class Zone: Sendable, CustomStringConvertible {
     var cursor = startDate
     var previous = initialOffset
     var previousDaylight = initialIsDaylight
-    while let next = tz.nextDaylightSavingTimeTransition(after: cursor), next.timeIntervalSince1970 < TimeInterval(rangeEnd) {
+    while let next = tz.nextDaylightSavingTimeTransition(after: cursor),
+      next.timeIntervalSince1970 < TimeInterval(rangeEnd)
+    {
       let offset = tz.secondsFromGMT(for: next)
       let daylight = tz.isDaylightSavingTime(for: next)
       if offset != previous || daylight != previousDaylight {
         list.append(
           ZoneTransition(
-            instant: Int(next.timeIntervalSince1970), offsetBefore: previous, offsetAfter: offset, isDaylight: daylight,
+            instant: Int(next.timeIntervalSince1970), offsetBefore: previous, offsetAfter: offset,
+            isDaylight: daylight,
             abbreviation: Zone.abbreviation(tz, next)))
       }
       previous = offset
@@ -151,7 +160,8 @@ public final class Zone: Sendable, CustomStringConvertible {
   /// Whether daylight-saving time is in force at an instant.
   public func isDaylight(atInstant instant: Int) -> Bool {
     if let foundation, instant < rangeStart || instant >= rangeEnd {
-      return foundation.isDaylightSavingTime(for: Date(timeIntervalSince1970: TimeInterval(instant)))
+      return foundation.isDaylightSavingTime(
+        for: Date(timeIntervalSince1970: TimeInterval(instant)))
     }
     let i = transitionIndex(atOrBefore: instant)
     return i < 0 ? initialIsDaylight : transitions[i].isDaylight
@@ -189,7 +199,9 @@ public final class Zone: Sendable, CustomStringConvertible {
   /// precomputed range.
   public func uniqueSpan(aroundLocalSeconds local: Int) -> (lower: Int, upper: Int, offset: Int)? {
     let instant = instant(forLocalSeconds: local)
-    if foundation != nil && (instant < rangeStart + 2 * 86400 || instant >= rangeEnd - 2 * 86400) { return nil }
+    if foundation != nil && (instant < rangeStart + 2 * 86400 || instant >= rangeEnd - 2 * 86400) {
+      return nil
+    }
     let k = transitionIndex(atOrBefore: instant)
     let o = k < 0 ? initialOffset : transitions[k].offsetAfter
     var lower = foundation != nil ? rangeStart + 2 * 86400 + o : Int.min
@@ -204,7 +216,9 @@ public final class Zone: Sendable, CustomStringConvertible {
   }
 
   /// The instant of a wall-clock time in this zone (RFC 5545 gap and fold rules).
-  public func instant(forLocal local: LocalDateTime) -> Int { instant(forLocalSeconds: local.secondsSinceEpoch) }
+  public func instant(forLocal local: LocalDateTime) -> Int {
+    instant(forLocalSeconds: local.secondsSinceEpoch)
+  }
 
   /// The UTC wall clock of a wall-clock time in this zone.
   public func utc(forLocal local: LocalDateTime) -> LocalDateTime {
@@ -217,7 +231,9 @@ public final class Zone: Sendable, CustomStringConvertible {
   }
 
   /// The wall clock in this zone of a UTC wall clock.
-  public func local(fromUTC utc: LocalDateTime) -> LocalDateTime { local(atInstant: utc.secondsSinceEpoch) }
+  public func local(fromUTC utc: LocalDateTime) -> LocalDateTime {
+    local(atInstant: utc.secondsSinceEpoch)
+  }
 
   /// How a wall time falls in this zone.
   public enum LocalTimeKind: Sendable, Equatable {
@@ -269,13 +285,16 @@ public final class Zone: Sendable, CustomStringConvertible {
     var cursor = Date(timeIntervalSince1970: TimeInterval(from - 1))
     var previous = tz.secondsFromGMT(for: cursor)
     var previousDaylight = tz.isDaylightSavingTime(for: cursor)
-    while let next = tz.nextDaylightSavingTimeTransition(after: cursor), next.timeIntervalSince1970 < TimeInterval(to) {
+    while let next = tz.nextDaylightSavingTimeTransition(after: cursor),
+      next.timeIntervalSince1970 < TimeInterval(to)
+    {
       let offset = tz.secondsFromGMT(for: next)
       let daylight = tz.isDaylightSavingTime(for: next)
       if offset != previous || daylight != previousDaylight {
         out.append(
           ZoneTransition(
-            instant: Int(next.timeIntervalSince1970), offsetBefore: previous, offsetAfter: offset, isDaylight: daylight,
+            instant: Int(next.timeIntervalSince1970), offsetBefore: previous, offsetAfter: offset,
+            isDaylight: daylight,
             abbreviation: Zone.abbreviation(tz, next)))
       }
       previous = offset

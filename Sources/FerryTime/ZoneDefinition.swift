@@ -10,7 +10,10 @@ import Foundation
 public struct ZoneDefinition: Sendable, Hashable {
   /// One STANDARD or DAYLIGHT sub-component.
   public struct Observance: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case standard = "STANDARD", daylight = "DAYLIGHT" }
+    public enum Kind: String, Sendable, Hashable {
+      case standard = "STANDARD"
+      case daylight = "DAYLIGHT"
+    }
     public var kind: Kind
     /// DTSTART: the first onset, as a wall clock in `offsetFrom`.
     public var start: LocalDateTime
@@ -53,21 +56,25 @@ public struct ZoneDefinition: Sendable, Hashable {
 
   /// Onsets of every observance up to the end of `lastYear`, as transitions in instant order.
   /// Consecutive onsets that change nothing are merged.
-  public func transitions(throughYear lastYear: Int = ZoneDefinition.defaultLastYear) -> [ZoneTransition] {
+  public func transitions(throughYear lastYear: Int = ZoneDefinition.defaultLastYear)
+    -> [ZoneTransition]
+  {
     let horizon = LocalDate(year: lastYear + 1, month: 1, day: 1).daysSinceEpoch * 86400
     var onsets: [(instant: Int, observance: Int)] = []
     for (index, o) in observances.enumerated() {
       let from = o.offsetFrom
       let startLocal = o.start.secondsSinceEpoch
       if let rule = o.rule {
-        var it = RuleIterator(rule: rule, start: startLocal, zone: nil, includeStart: true, horizon: horizon)
+        var it = RuleIterator(
+          rule: rule, start: startLocal, zone: nil, includeStart: true, horizon: horizon)
         // RFC 5545: an observance's UNTIL is UTC; compare the onset's instant.
         var untilInstant: Int?
         if case .utc(let u)? = rule.until { untilInstant = u.secondsSinceEpoch }
         if untilInstant != nil {
           var plain = rule
           plain.until = nil
-          it = RuleIterator(rule: plain, start: startLocal, zone: nil, includeStart: true, horizon: horizon)
+          it = RuleIterator(
+            rule: plain, start: startLocal, zone: nil, includeStart: true, horizon: horizon)
         }
         // Outlook starts its rules in 1601; the centuries before 1899 only cost time.
         it.skip(toLocal: LocalDate(year: 1899, month: 1, day: 1).daysSinceEpoch * 86400)
@@ -85,7 +92,9 @@ public struct ZoneDefinition: Sendable, Hashable {
         onsets.append((d.secondsSinceEpoch - from, index))
       }
     }
-    onsets.sort { $0.instant < $1.instant || ($0.instant == $1.instant && $0.observance < $1.observance) }
+    onsets.sort {
+      $0.instant < $1.instant || ($0.instant == $1.instant && $0.observance < $1.observance)
+    }
     var out: [ZoneTransition] = []
     var previous = initialOffset
     var previousDaylight = initialIsDaylight
@@ -99,7 +108,8 @@ public struct ZoneDefinition: Sendable, Hashable {
       if o.offsetTo == previous && daylight == previousDaylight { continue }
       out.append(
         ZoneTransition(
-          instant: onset.instant, offsetBefore: previous, offsetAfter: o.offsetTo, isDaylight: daylight,
+          instant: onset.instant, offsetBefore: previous, offsetAfter: o.offsetTo,
+          isDaylight: daylight,
           abbreviation: o.names.first))
       previous = o.offsetTo
       previousDaylight = daylight
@@ -126,7 +136,9 @@ public struct ZoneDefinition: Sendable, Hashable {
       return z
     }
     ZoneDefinition.cacheLock.unlock()
-    let zone = Zone(identifier: tzid, initialOffset: initialOffset, initialIsDaylight: initialIsDaylight, transitions: transitions())
+    let zone = Zone(
+      identifier: tzid, initialOffset: initialOffset, initialIsDaylight: initialIsDaylight,
+      transitions: transitions())
     ZoneDefinition.cacheLock.lock()
     if ZoneDefinition.zoneCache.count > 1000 { ZoneDefinition.zoneCache.removeAll() }
     ZoneDefinition.zoneCache[self] = zone
@@ -152,7 +164,8 @@ extension ZoneDefinition {
     var s = Substring(text).filter { $0 != ":" }[...]
     guard let sign = s.first, sign == "+" || sign == "-" else { return nil }
     s = s.dropFirst()
-    guard s.count == 4 || s.count == 6, s.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(s) else { return nil }
+    guard s.count == 4 || s.count == 6, s.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(s)
+    else { return nil }
     let (h, m, sec) = s.count == 4 ? (n / 100, n % 100, 0) : (n / 10000, n / 100 % 100, n % 100)
     guard m < 60, sec < 60 else { return nil }
     return (sign == "-" ? -1 : 1) * (h * 3600 + m * 60 + sec)

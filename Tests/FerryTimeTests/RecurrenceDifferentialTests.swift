@@ -87,7 +87,8 @@ struct RecurrenceDifferentialTests {
   }
 
   static func makeRule(_ p: Parts) -> RecurrenceRule {
-    var r = RecurrenceRule(frequency: RecurrenceRule.Frequency(rawValue: p.FREQ) ?? .daily, interval: p.INTERVAL ?? 1)
+    var r = RecurrenceRule(
+      frequency: RecurrenceRule.Frequency(rawValue: p.FREQ) ?? .daily, interval: p.INTERVAL ?? 1)
     r.count = p.COUNT
     if let u = p.UNTIL {
       if u.count == 8 {
@@ -126,7 +127,8 @@ struct RecurrenceDifferentialTests {
     default: e.start = .zoned(startTime, zone: c.zone ?? "UTC")
     }
     e.recurrence = Recurrence(rule: makeRule(c.parts))
-    let expander = RecurrenceExpander(event: e, window: ExpansionWindow(from: c.from, until: c.until), limit: c.limit)
+    let expander = RecurrenceExpander(
+      event: e, window: ExpansionWindow(from: c.from, until: c.until), limit: c.limit)
     return expander.expand().occurrences.map(\.instant).sorted()
   }
 
@@ -135,7 +137,8 @@ struct RecurrenceDifferentialTests {
     .enabled(if: casesPath != nil, "set FERRY_RRULE_CASES (make interop-time does)"))
   func differential() throws {
     let path = try #require(Self.casesPath)
-    let file = try JSONDecoder().decode(CaseFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    let file = try JSONDecoder().decode(
+      CaseFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     #expect(file.cases.count >= 5000)
     var failures: [String] = []
     var occurrences = 0
@@ -148,20 +151,28 @@ struct RecurrenceDifferentialTests {
       occurrences += ours.count
       if ours != c.expected {
         let fmt: ([Int]) -> String = { list in
-          list.prefix(6).map { LocalDateTime(secondsSinceEpoch: $0).description }.joined(separator: ", ")
+          list.prefix(6).map { LocalDateTime(secondsSinceEpoch: $0).description }.joined(
+            separator: ", ")
             + (list.count > 6 ? ", … (\(list.count))" : "")
         }
-        let firstDiff = (0..<min(ours.count, c.expected.count)).first { ours[$0] != c.expected[$0] } ?? min(ours.count, c.expected.count)
+        let firstDiff =
+          (0..<min(ours.count, c.expected.count)).first { ours[$0] != c.expected[$0] }
+          ?? min(ours.count, c.expected.count)
         failures.append(
           "case \(c.id) [\(c.kind) \(c.zone ?? "")] DTSTART \(c.start) \(c.rule): first difference at #\(firstDiff)\n"
             + "  ferry:    \(fmt(Array(ours.dropFirst(max(0, firstDiff - 1)))))\n"
             + "  dateutil: \(fmt(Array(c.expected.dropFirst(max(0, firstDiff - 1)))))")
       }
     }
-    #expect(failures.isEmpty, "\(failures.count) of \(file.cases.count) rules differ (seed \(file.seed)):\n\(failures.prefix(25).joined(separator: "\n"))")
+    #expect(
+      failures.isEmpty,
+      "\(failures.count) of \(file.cases.count) rules differ (seed \(file.seed)):\n\(failures.prefix(25).joined(separator: "\n"))"
+    )
     #expect(occurrences > 10_000)
     if ProcessInfo.processInfo.environment["FERRY_RRULE_TIMING"] != nil {
-      for (ms, what) in slowest.sorted(by: { $0.0 > $1.0 }).prefix(15) { print(Int(ms), "ms", what) }
+      for (ms, what) in slowest.sorted(by: { $0.0 > $1.0 }).prefix(15) {
+        print(Int(ms), "ms", what)
+      }
     }
   }
 }
@@ -177,31 +188,39 @@ struct DateutilBugTests {
 
   @Test("1: WEEKLY BYSETPOS counts in the whole week, DTSTART's included")
   func weeklySetPosition() {
-    #expect(days(.floating(dt("2019-10-01T01:51:00")), "FREQ=WEEKLY;BYDAY=MO,SU;BYSETPOS=1", limit: 3) == [
-      "2019-10-01", "2019-10-07", "2019-10-14",
-    ])
+    #expect(
+      days(.floating(dt("2019-10-01T01:51:00")), "FREQ=WEEKLY;BYDAY=MO,SU;BYSETPOS=1", limit: 3)
+        == [
+          "2019-10-01", "2019-10-07", "2019-10-14",
+        ])
   }
 
   @Test("2: BYWEEKNO=52 keeps the January days of the previous year's week 52")
   func weekFiftyTwo() {
     let d = days(.floating(dt("2021-12-27T12:30:00")), "FREQ=YEARLY;BYWEEKNO=52", limit: 7)
-    #expect(d == ["2021-12-27", "2021-12-28", "2021-12-29", "2021-12-30", "2021-12-31", "2022-01-01", "2022-01-02"])
+    #expect(
+      d == [
+        "2021-12-27", "2021-12-28", "2021-12-29", "2021-12-30", "2021-12-31", "2022-01-01",
+        "2022-01-02",
+      ])
   }
 
   @Test("3: a negative BYWEEKNO can name the week that starts in December")
   func negativeWeekNumber() {
     // 2026 has 53 ISO weeks; its week 1 starts on Monday 2025-12-29, and is its week -53.
-    #expect(days(.floating(dt("2025-12-01T09:00:00")), "FREQ=YEARLY;BYWEEKNO=-53;BYDAY=MO", limit: 2) == [
-      "2025-12-01", "2025-12-29",
-    ])
+    #expect(
+      days(.floating(dt("2025-12-01T09:00:00")), "FREQ=YEARLY;BYWEEKNO=-53;BYDAY=MO", limit: 2) == [
+        "2025-12-01", "2025-12-29",
+      ])
   }
 
   @Test("4: BYDAY with ordinal and plain days is a union")
   func mixedByDay() {
     // Mondays of September 1997, plus its first Tuesday.
-    #expect(days(.floating(dt("1997-09-01T09:00:00")), "FREQ=MONTHLY;BYDAY=MO,1TU;COUNT=6", limit: 6) == [
-      "1997-09-01", "1997-09-02", "1997-09-08", "1997-09-15", "1997-09-22", "1997-09-29",
-    ])
+    #expect(
+      days(.floating(dt("1997-09-01T09:00:00")), "FREQ=MONTHLY;BYDAY=MO,1TU;COUNT=6", limit: 6) == [
+        "1997-09-01", "1997-09-02", "1997-09-08", "1997-09-15", "1997-09-22", "1997-09-29",
+      ])
   }
 
   @Test("6: a sub-daily rule INTERVAL never lets match leaves DTSTART alone")

@@ -6,7 +6,9 @@ import Testing
 
 @Suite("TimeZoneResolver")
 struct TimeZoneResolverTests {
-  @Test("every Windows id in CLDR resolves to an IANA zone Foundation knows", arguments: WindowsZones.allWindowsIDs)
+  @Test(
+    "every Windows id in CLDR resolves to an IANA zone Foundation knows",
+    arguments: WindowsZones.allWindowsIDs)
   func windowsIDs(_ id: String) throws {
     let iana = try #require(WindowsZones.iana(forWindows: id))
     #expect(TimeZone(identifier: iana) != nil, "\(id) → \(iana)")
@@ -37,7 +39,10 @@ struct TimeZoneResolverTests {
       ("/citadel.org/20190914_1/Australia/Sydney", "Australia/Sydney", .prefixed),
       ("(UTC-05:00) Eastern Time (US & Canada)", "America/New_York", .displayName),
       ("(GMT-05.00) Eastern Time (US & Canada)", "America/New_York", .displayName),
-      ("(GMT+01.00) Amsterdam / Berlin / Bern / Rome / Stockholm / Vienna", "Europe/Berlin", .displayName),
+      (
+        "(GMT+01.00) Amsterdam / Berlin / Bern / Rome / Stockholm / Vienna", "Europe/Berlin",
+        .displayName
+      ),
       ("(UTC+10:00) Canberra, Melbourne, Sydney", "Australia/Sydney", .displayName),
       ("(UTC) Coordinated Universal Time", "Etc/UTC", .displayName),
       ("GMT-05:00", "Etc/GMT+5", .fixedOffset),
@@ -46,7 +51,10 @@ struct TimeZoneResolverTests {
       ("America-Chicago", "America/Chicago", .prefixed),
       ("US-Eastern", "US/Eastern", .prefixed),
       ("Canberra, Melbourne, Sydney", "Australia/Sydney", .displayName),
-      ("/freeassociation.sourceforge.net/Tzfile/America/Argentina/Buenos_Aires", "America/Argentina/Buenos_Aires", .prefixed),
+      (
+        "/freeassociation.sourceforge.net/Tzfile/America/Argentina/Buenos_Aires",
+        "America/Argentina/Buenos_Aires", .prefixed
+      ),
     ])
   func tzids(_ tzid: String, _ iana: String, _ method: ResolvedZone.Method) throws {
     let r = try #require(TimeZoneResolver().resolve(tzid), "\(tzid)")
@@ -79,7 +87,9 @@ struct TimeZoneResolverCorpusTests {
   /// `../shared/corpus/ical/` beside the clone (or under `FERRY_SHARED`, for worktrees elsewhere).
   static let corpusDirectory: String? = {
     var candidates = [Fixtures.shared("corpus/ical")]
-    if let shared = ProcessInfo.processInfo.environment["FERRY_SHARED"] { candidates.insert(shared + "/corpus/ical", at: 0) }
+    if let shared = ProcessInfo.processInfo.environment["FERRY_SHARED"] {
+      candidates.insert(shared + "/corpus/ical", at: 0)
+    }
     return candidates.first { FileManager.default.fileExists(atPath: $0) }
   }()
 
@@ -109,15 +119,20 @@ struct TimeZoneResolverCorpusTests {
 
   /// TZIDs that name no zone and mean only their file's VTIMEZONE.
   static let definitionOnly: Set<String> = [
-    "US--Fictitious-Eastern", "Екатеринбург", "GMT +0100 (Standard) / GMT +0200 (Daylight)", "America-SanJose",
+    "US--Fictitious-Eastern", "Екатеринбург", "GMT +0100 (Standard) / GMT +0200 (Daylight)",
+    "America-SanJose",
   ]
 
-  @Test("the corpus has TZIDs", .enabled(if: corpusDirectory != nil, "../shared/corpus is not beside this checkout"))
+  @Test(
+    "the corpus has TZIDs",
+    .enabled(if: corpusDirectory != nil, "../shared/corpus is not beside this checkout"))
   func found() {
     #expect(Self.corpusTZIDs.count >= 20)
   }
 
-  @Test("every corpus TZID resolves by name, except those that only their VTIMEZONE defines", arguments: corpusTZIDs)
+  @Test(
+    "every corpus TZID resolves by name, except those that only their VTIMEZONE defines",
+    arguments: corpusTZIDs)
   func corpus(_ tzid: String) {
     let r = TimeZoneResolver().resolve(tzid)
     if Self.definitionOnly.contains(tzid) {
@@ -132,8 +147,12 @@ struct TimeZoneResolverCorpusTests {
     let d = ZoneDefinition(
       tzid: "Екатеринбург",
       observances: [
-        .init(kind: .standard, start: dt("1601-10-28T03:00:00"), offsetFrom: 6 * 3600, offsetTo: 5 * 3600, rule: rule("FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10")),
-        .init(kind: .daylight, start: dt("1601-03-25T02:00:00"), offsetFrom: 5 * 3600, offsetTo: 6 * 3600, rule: rule("FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3")),
+        .init(
+          kind: .standard, start: dt("1601-10-28T03:00:00"), offsetFrom: 6 * 3600,
+          offsetTo: 5 * 3600, rule: rule("FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10")),
+        .init(
+          kind: .daylight, start: dt("1601-03-25T02:00:00"), offsetFrom: 5 * 3600,
+          offsetTo: 6 * 3600, rule: rule("FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3")),
       ])
     let r = try #require(TimeZoneResolver(definitions: [d]).resolve("Екатеринбург"))
     // Russia dropped DST in 2011, so no tz database zone follows these rules now.

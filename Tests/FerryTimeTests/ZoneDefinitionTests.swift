@@ -10,10 +10,12 @@ struct ZoneDefinitionTests {
     tzid: "Eastern Standard Time",
     observances: [
       .init(
-        kind: .standard, start: dt("1601-11-04T02:00:00"), offsetFrom: -4 * 3600, offsetTo: -5 * 3600,
+        kind: .standard, start: dt("1601-11-04T02:00:00"), offsetFrom: -4 * 3600,
+        offsetTo: -5 * 3600,
         rule: rule("FREQ=YEARLY;BYDAY=1SU;BYMONTH=11")),
       .init(
-        kind: .daylight, start: dt("1601-03-11T02:00:00"), offsetFrom: -5 * 3600, offsetTo: -4 * 3600,
+        kind: .daylight, start: dt("1601-03-11T02:00:00"), offsetFrom: -5 * 3600,
+        offsetTo: -4 * 3600,
         rule: rule("FREQ=YEARLY;BYDAY=2SU;BYMONTH=3")),
     ])
 
@@ -33,33 +35,51 @@ struct ZoneDefinitionTests {
   static let rdateSydney = ZoneDefinition(
     tzid: "Sydney RDATE",
     observances: [
-      .init(kind: .standard, start: dt("2024-04-07T03:00:00"), offsetFrom: 11 * 3600, offsetTo: 10 * 3600),
       .init(
-        kind: .daylight, start: dt("2024-10-06T02:00:00"), offsetFrom: 10 * 3600, offsetTo: 11 * 3600,
+        kind: .standard, start: dt("2024-04-07T03:00:00"), offsetFrom: 11 * 3600,
+        offsetTo: 10 * 3600),
+      .init(
+        kind: .daylight, start: dt("2024-10-06T02:00:00"), offsetFrom: 10 * 3600,
+        offsetTo: 11 * 3600,
         dates: [dt("2025-10-05T02:00:00")]),
-      .init(kind: .standard, start: dt("2025-04-06T03:00:00"), offsetFrom: 11 * 3600, offsetTo: 10 * 3600),
+      .init(
+        kind: .standard, start: dt("2025-04-06T03:00:00"), offsetFrom: 11 * 3600,
+        offsetTo: 10 * 3600),
     ])
 
   @Test("a VTIMEZONE computes its own offsets, gap and fold included")
   func ownOffsets() {
     let zone = Self.outlookEastern.makeZone()
-    #expect(zone.instant(forLocal: dt("2024-03-10T02:30:00")) == dt("2024-03-10T07:30:00").secondsSinceEpoch)
-    #expect(zone.instant(forLocal: dt("2024-11-03T01:30:00")) == dt("2024-11-03T05:30:00").secondsSinceEpoch)
-    #expect(zone.instant(forLocal: dt("2024-07-01T12:00:00")) == dt("2024-07-01T16:00:00").secondsSinceEpoch)
-    #expect(zone.instant(forLocal: dt("2024-01-15T12:00:00")) == dt("2024-01-15T17:00:00").secondsSinceEpoch)
+    #expect(
+      zone.instant(forLocal: dt("2024-03-10T02:30:00"))
+        == dt("2024-03-10T07:30:00").secondsSinceEpoch)
+    #expect(
+      zone.instant(forLocal: dt("2024-11-03T01:30:00"))
+        == dt("2024-11-03T05:30:00").secondsSinceEpoch)
+    #expect(
+      zone.instant(forLocal: dt("2024-07-01T12:00:00"))
+        == dt("2024-07-01T16:00:00").secondsSinceEpoch)
+    #expect(
+      zone.instant(forLocal: dt("2024-01-15T12:00:00"))
+        == dt("2024-01-15T17:00:00").secondsSinceEpoch)
     let sydney = Self.rdateSydney.makeZone()
-    #expect(sydney.instant(forLocal: dt("2024-10-06T02:30:00")) == dt("2024-10-05T16:30:00").secondsSinceEpoch)
+    #expect(
+      sydney.instant(forLocal: dt("2024-10-06T02:30:00"))
+        == dt("2024-10-05T16:30:00").secondsSinceEpoch)
     #expect(sydney.offset(atInstant: dt("2025-12-01T00:00:00").secondsSinceEpoch) == 11 * 3600)
   }
 
   @Test("VTIMEZONEs are matched to the tz database zone whose rules agree")
   func matching() {
-    #expect(TimeZoneResolver.matchingIANAName(for: Self.outlookEastern, hint: "America/New_York") == "America/New_York")
+    #expect(
+      TimeZoneResolver.matchingIANAName(for: Self.outlookEastern, hint: "America/New_York")
+        == "America/New_York")
     // No hint: the first CLDR golden zone that agrees (US Eastern is "Eastern Standard Time").
     let unhinted = TimeZoneResolver.matchingIANAName(for: Self.outlookEastern)
     #expect(unhinted == "America/New_York")
     #expect(TimeZoneResolver.matchingIANAName(for: Self.customBerlin) != nil)
-    let berlinLike = TimeZoneResolver.matchingIANAName(for: Self.customBerlin, hint: "Europe/Berlin")
+    let berlinLike = TimeZoneResolver.matchingIANAName(
+      for: Self.customBerlin, hint: "Europe/Berlin")
     #expect(berlinLike == "Europe/Berlin")
     // Rules that no zone follows: US rules at a +03:00 offset.
     var odd = Self.outlookEastern
@@ -91,8 +111,11 @@ struct ZoneDefinitionTests {
 
   @Test(
     "observances generated for a tz database zone reproduce its offsets, with yearly RRULEs",
-    arguments: ["America/New_York", "Europe/London", "Australia/Sydney", "Europe/Berlin", "America/Sao_Paulo", "Asia/Kolkata",
-      "Pacific/Auckland", "America/St_Johns", "Asia/Tehran", "Africa/Casablanca"])
+    arguments: [
+      "America/New_York", "Europe/London", "Australia/Sydney", "Europe/Berlin", "America/Sao_Paulo",
+      "Asia/Kolkata",
+      "Pacific/Auckland", "America/St_Johns", "Asia/Tehran", "Africa/Casablanca",
+    ])
   func generated(_ name: String) throws {
     let years = 2018...2030
     let definition = try #require(ZoneDefinition(iana: name, years: years))
@@ -101,12 +124,15 @@ struct ZoneDefinitionTests {
     let from = LocalDate(year: years.lowerBound, month: 1, day: 1).daysSinceEpoch * 86400
     let to = LocalDate(year: years.upperBound + 1, month: 1, day: 1).daysSinceEpoch * 86400
     for t in stride(from: from, to: to, by: 6 * 3600) {
-      #expect(ours.offset(atInstant: t) == theirs.offset(atInstant: t), "\(name) at \(LocalDateTime(secondsSinceEpoch: t))")
+      #expect(
+        ours.offset(atInstant: t) == theirs.offset(atInstant: t),
+        "\(name) at \(LocalDateTime(secondsSinceEpoch: t))")
     }
     // A zone on a steady rule gets one rule per kind and no UNTIL on the rule in force.
     if ["America/New_York", "Europe/London", "Australia/Sydney", "Europe/Berlin"].contains(name) {
       #expect(definition.observances.count == 2)
-      #expect(definition.observances.allSatisfy { $0.rule?.until == nil && $0.rule?.byDay.count == 1 })
+      #expect(
+        definition.observances.allSatisfy { $0.rule?.until == nil && $0.rule?.byDay.count == 1 })
     }
     if name == "Asia/Kolkata" {
       #expect(definition.observances.count == 1)
