@@ -20,15 +20,12 @@ public enum WindowsZones {
 
   /// Current tzdb names whose CLDR entry still uses an older name.
   static let aliases: [String: String] = [
-    "Asia/Kolkata": "Asia/Calcutta", "Asia/Kathmandu": "Asia/Katmandu",
-    "Asia/Yangon": "Asia/Rangoon",
+    "Asia/Kolkata": "Asia/Calcutta", "Asia/Kathmandu": "Asia/Katmandu", "Asia/Yangon": "Asia/Rangoon",
     "Asia/Ho_Chi_Minh": "Asia/Saigon", "America/Argentina/Buenos_Aires": "America/Buenos_Aires",
-    "Europe/Kyiv": "Europe/Kiev", "Pacific/Kanton": "Pacific/Enderbury",
-    "Atlantic/Faroe": "Atlantic/Faeroe",
+    "Europe/Kyiv": "Europe/Kiev", "Pacific/Kanton": "Pacific/Enderbury", "Atlantic/Faroe": "Atlantic/Faeroe",
     "America/Nuuk": "America/Godthab", "America/Indiana/Indianapolis": "America/Indianapolis",
     "America/Kentucky/Louisville": "America/Louisville", "Pacific/Chuuk": "Pacific/Truk",
-    "Pacific/Pohnpei": "Pacific/Ponape", "Asia/Ulaanbaatar": "Asia/Ulaanbaatar",
-    "America/Coyhaique": "America/Punta_Arenas",
+    "Pacific/Pohnpei": "Pacific/Ponape", "Asia/Ulaanbaatar": "Asia/Ulaanbaatar", "America/Coyhaique": "America/Punta_Arenas",
   ]
 }
 
