@@ -50,7 +50,7 @@ public enum ContactField: String, Sendable, Codable, CaseIterable {
 /// any part of them.
 public struct MatchRules: Sendable, Hashable {
   /// Pairs whose summed weight reaches this are linked.
-  public var threshold: Double = 10
+  public var threshold: Double = 15
   /// Inside a cluster of three or more, a member pair scoring below this counts as a
   /// disagreement; a cluster with disagreements is split.
   public var clusterFloor: Double = 0
@@ -74,8 +74,8 @@ public struct MatchRules: Sendable, Hashable {
   public static let defaultWeights: [ContactField: FieldWeights] = [
     .identifier: FieldWeights(exact: 14, close: 6, partial: 0, differ: -8),
     .birthDate: FieldWeights(exact: 10, close: 4, partial: 0.5, differ: -6),
-    .email: FieldWeights(exact: 14, close: 3, partial: 0, differ: -1),
-    .phone: FieldWeights(exact: 12, close: 3, partial: 0, differ: -1),
+    .email: FieldWeights(exact: 14, close: 6, partial: 0, differ: -2),
+    .phone: FieldWeights(exact: 12, close: 3, partial: 0, differ: -2),
     .postalCode: FieldWeights(exact: 6, close: 2.5, partial: 0, differ: -2.5),
     .given: FieldWeights(exact: 7, close: 4.5, partial: 1.5, differ: -4.5, closeAt: 0.92, partialAt: 0.82),
     .family: FieldWeights(exact: 8.5, close: 5, partial: 1.5, differ: -5.5, closeAt: 0.92, partialAt: 0.82),

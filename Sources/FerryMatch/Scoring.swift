@@ -68,6 +68,10 @@ struct ContactScorer: @unchecked Sendable {
           if shareToken(a, b) {
             level = 0
             sim = 1
+          } else if f == .email && shareGmailCanonical(a, b) {
+            level = 1
+            sim = 0.9
+            note = "same gmail address without dots and +tags"
           } else if f == .email && shareLocalPart(a, b) {
             level = 1
             sim = 0.5
@@ -187,6 +191,28 @@ struct ContactScorer: @unchecked Sendable {
     return false
   }
 
+  /// Gmail ignores dots and `+tags` in the local part: such addresses are the same mailbox.
+  func shareGmailCanonical(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    func canonical(_ p: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> [UInt8]? {
+      let s = p[r]
+      guard let at = s.firstIndex(of: 0x40) else { return nil }
+      let domain = s[(at + 1)...]
+      guard domain.elementsEqual("gmail.com".utf8) || domain.elementsEqual("googlemail.com".utf8) else { return nil }
+      var local: [UInt8] = []
+      for c in s[s.startIndex..<at] {
+        if c == 0x2B { break }
+        if c != 0x2E { local.append(c) }
+      }
+      return local
+    }
+    let ca = Similarity.split(a).compactMap { canonical(a, $0) }
+    if ca.isEmpty { return false }
+    for y in Similarity.split(b) {
+      if let cb = canonical(b, y), ca.contains(cb) { return true }
+    }
+    return false
+  }
+
   func shareLocalPart(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     for x in Similarity.split(a) {
       guard let at = a[x].firstIndex(of: 0x40) else { continue }
@@ -216,8 +242,10 @@ struct ContactScorer: @unchecked Sendable {
     if lvl("identifier") == "exact" && nameOK { return "identifier+name" }
     if lvl("email") == "exact" { return nameOK ? "email+name" : "email" }
     if lvl("phone") == "exact" { return nameOK ? "phone+name" : "phone" }
+    if lvl("email") == "close" && nameOK { return "email-variant+name" }
     if nameOK && (lvl("birth_date") == "exact" || lvl("birth_date") == "close") { return "name+birthdate" }
     if nameOK && (lvl("street") != nil || lvl("postal_code") != nil) { return "name+address" }
+    if nameOK && lvl("organization") == "exact" { return "name+organization" }
     return "weighted-fields"
   }
 }

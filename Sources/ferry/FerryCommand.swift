@@ -18,6 +18,6 @@ struct FerryCommand: ParsableCommand {
         ferry formats
       """,
     version: "0.1.0",
-    subcommands: [Convert.self, Inspect.self, Formats.self]
+    subcommands: [Convert.self, Inspect.self, Formats.self, Dedupe.self]
   )
 }
