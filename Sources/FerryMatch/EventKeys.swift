@@ -147,7 +147,7 @@ final class EventKeys: @unchecked Sendable {
       for x in 0..<list.count { for y in (x + 1)..<list.count { consider(list[x], list[y]) } }
     }
     // starts within the tolerance
-    let timed = keys.indices.filter { keys[$0].start != nil }.sorted { keys[$0].start! < keys[$1].start! }
+    let timed = keys.indices.filter { keys[$0].start != nil }.sorted { (keys[$0].start ?? 0) < (keys[$1].start ?? 0) }
     for p in 0..<timed.count {
       var q = p + 1
       while q < timed.count, let t = keys[timed[q]].start, let s = keys[timed[p]].start, t - s <= rules.eventToleranceMinutes {

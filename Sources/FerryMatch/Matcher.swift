@@ -172,6 +172,7 @@ public final class Matcher: @unchecked Sendable {
     let n = contacts.count
     let scorer = ContactScorer(keys: contacts, rules: rules)
     let window = max(2, rules.window)
+    let sortedWindow = max(2, rules.window / 2)
     var found: [(Int32, Int32, Float)] = []
     var comparisons = 0
     for pass in passes() {
@@ -198,7 +199,7 @@ public final class Matcher: @unchecked Sendable {
           let lo = c * size, hi = min(e.count, lo + size)
           if lo < hi {
             for p in lo..<hi {
-              let end = min(e.count, p + window)
+              let end = min(e.count, p + (exact ? window : sortedWindow))
               var q = p + 1
               while q < end {
                 if exact && e[q].key != e[p].key { break }

@@ -18,6 +18,10 @@ struct ContactScorer: @unchecked Sendable {
   let order: [(ContactField, Int, FieldWeights)]
   /// maxRemaining[k]: the most that fields k… can still add.
   let maxRemaining: [Double]
+  let wGiven: FieldWeights
+  let wFamily: FieldWeights
+  let slotGiven = ContactKeys.slot(.given)
+  let slotFamily = ContactKeys.slot(.family)
 
   init(keys: ContactKeys, rules: MatchRules) {
     self.keys = keys
@@ -32,6 +36,18 @@ struct ContactScorer: @unchecked Sendable {
       rem[k] = rem[k + 1] + max(0, order[k].2.exact, order[k].2.close)
     }
     maxRemaining = rem
+    wGiven = rules.weights[.given] ?? FieldWeights(exact: 0, close: 0, partial: 0, differ: 0)
+    wFamily = rules.weights[.family] ?? FieldWeights(exact: 0, close: 0, partial: 0, differ: 0)
+  }
+
+  @inline(__always)
+  func pick(_ w: FieldWeights, _ level: Int) -> Double {
+    switch level {
+    case 0: w.exact
+    case 1: w.close
+    case 2: w.partial
+    default: w.differ
+    }
   }
 
   /// The pair's total weight; stops early (with a total below the threshold) once the
@@ -52,8 +68,8 @@ struct ContactScorer: @unchecked Sendable {
         if (f == .given || f == .family) && namesDone { continue }
         if f == .given || f == .family {
           namesDone = true
-          let gi = field(i, ContactKeys.slot(.given)), gj = field(j, ContactKeys.slot(.given))
-          let fi = field(i, ContactKeys.slot(.family)), fj = field(j, ContactKeys.slot(.family))
+          let gi = field(i, slotGiven), gj = field(j, slotGiven)
+          let fi = field(i, slotFamily), fj = field(j, slotFamily)
           total += names(gi, gj, fi, fj, explain: explain, into: &details)
           continue
         }
@@ -68,7 +84,7 @@ struct ContactScorer: @unchecked Sendable {
           if shareToken(a, b) {
             level = 0
             sim = 1
-          } else if f == .email && shareGmailCanonical(a, b) {
+          } else if f == .email && (a.contains(0x40) && containsGmail(a) && containsGmail(b)) && shareGmailCanonical(a, b) {
             level = 1
             sim = 0.9
             note = "same gmail address without dots and +tags"
@@ -98,7 +114,7 @@ struct ContactScorer: @unchecked Sendable {
           sim = Similarity.jaroWinkler(a, b)
           level = sim >= 0.999 ? 0 : sim >= w.closeAt ? 1 : sim >= w.partialAt ? 2 : 3
         }
-        let weight = [w.exact, w.close, w.partial, w.differ][level]
+        let weight = pick(w, level)
         total += weight
         if explain {
           details.append(
@@ -117,8 +133,7 @@ struct ContactScorer: @unchecked Sendable {
     _ gi: UnsafeBufferPointer<UInt8>, _ gj: UnsafeBufferPointer<UInt8>, _ fi: UnsafeBufferPointer<UInt8>,
     _ fj: UnsafeBufferPointer<UInt8>, explain: Bool, into details: inout [FieldComparison]
   ) -> Double {
-    let wg = rules.weights[.given] ?? FieldWeights(exact: 0, close: 0, partial: 0, differ: 0)
-    let wf = rules.weights[.family] ?? FieldWeights(exact: 0, close: 0, partial: 0, differ: 0)
+    let wg = wGiven, wf = wFamily
     func level(_ sim: Double, _ w: FieldWeights) -> Int { sim >= 0.999 ? 0 : sim >= w.closeAt ? 1 : sim >= w.partialAt ? 2 : 3 }
     var simG = gi.count > 0 && gj.count > 0 ? Similarity.jaroWinkler(gi, gj) : -1
     var simF = fi.count > 0 && fj.count > 0 ? Similarity.jaroWinkler(fi, fj) : -1
@@ -152,12 +167,12 @@ struct ContactScorer: @unchecked Sendable {
     }
     var total = 0.0
     if lg >= 0 {
-      let w = [wg.exact, wg.close, wg.partial, wg.differ][lg]
+      let w = pick(wg, lg)
       total += w
       if explain { details.append(FieldComparison(field: "given", level: levelName(lg), similarity: round3(simG), weight: w, note: noteG)) }
     }
     if lf >= 0 {
-      let w = [wf.exact, wf.close, wf.partial, wf.differ][lf]
+      let w = pick(wf, lf)
       total += w
       if explain { details.append(FieldComparison(field: "family", level: levelName(lf), similarity: round3(simF), weight: w, note: noteF)) }
     }
@@ -183,10 +198,26 @@ struct ContactScorer: @unchecked Sendable {
 
   func shareToken(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     if Similarity.memEqual(a, b) { return true }
+    if !a.contains(0x20) && !b.contains(0x20) { return false }
     let ta = Similarity.split(a), tb = Similarity.split(b)
     if ta.count == 1 && tb.count == 1 { return false }
     for x in ta {
       for y in tb where x.count == y.count && a[x].elementsEqual(b[y]) { return true }
+    }
+    return false
+  }
+
+  func containsGmail(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+    // "gmail.com" or "googlemail.com": look for "mail.com"
+    let needle: [UInt8] = Array("mail.com".utf8)
+    if p.count < needle.count { return false }
+    for s in 0...(p.count - needle.count) where p[s] == 0x6D {
+      var ok = true
+      for k in 1..<needle.count where p[s + k] != needle[k] {
+        ok = false
+        break
+      }
+      if ok { return true }
     }
     return false
   }
@@ -214,6 +245,10 @@ struct ContactScorer: @unchecked Sendable {
   }
 
   func shareLocalPart(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    if !a.contains(0x20) && !b.contains(0x20) {
+      guard let x = a.firstIndex(of: 0x40), let y = b.firstIndex(of: 0x40), x >= 5, x == y else { return false }
+      return a[0..<x].elementsEqual(b[0..<y])
+    }
     for x in Similarity.split(a) {
       guard let at = a[x].firstIndex(of: 0x40) else { continue }
       let local = a[x.lowerBound..<at]
@@ -227,6 +262,10 @@ struct ContactScorer: @unchecked Sendable {
   }
 
   func shareLastDigits(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ n: Int) -> Bool {
+    if !a.contains(0x20) && !b.contains(0x20) {
+      guard a.count >= n && b.count >= n else { return false }
+      return a[(a.count - n)...].elementsEqual(b[(b.count - n)...])
+    }
     for x in Similarity.split(a) where x.count >= n {
       for y in Similarity.split(b) where y.count >= n {
         if a[(x.upperBound - n)..<x.upperBound].elementsEqual(b[(y.upperBound - n)..<y.upperBound]) { return true }

@@ -6,7 +6,41 @@ public enum Similarity {
     if la == 0 || lb == 0 { return la == lb ? 1 : 0 }
     if la == lb && memEqual(a, b) { return 1 }
     let range = max(0, max(la, lb) / 2 - 1)
-    // bit flags: names and streets are short; longer values fall back to arrays
+    if la > 64 || lb > 64 { return jaroWinklerLong(a, b, range) }
+    var flagsA: UInt64 = 0
+    var flagsB: UInt64 = 0
+    var matches = 0
+    for i in 0..<la {
+      let lo = max(0, i - range), hi = min(lb - 1, i + range)
+      if lo > hi { continue }
+      let c = a[i]
+      var j = lo
+      while j <= hi {
+        if flagsB & (1 << UInt64(j)) == 0 && b[j] == c {
+          flagsA |= 1 << UInt64(i)
+          flagsB |= 1 << UInt64(j)
+          matches += 1
+          break
+        }
+        j += 1
+      }
+    }
+    if matches == 0 { return 0 }
+    var t = 0, k = 0
+    for i in 0..<la where flagsA & (1 << UInt64(i)) != 0 {
+      while flagsB & (1 << UInt64(k)) == 0 { k += 1 }
+      if a[i] != b[k] { t += 1 }
+      k += 1
+    }
+    let m = Double(matches)
+    let jaro = (m / Double(la) + m / Double(lb) + (m - Double(t / 2)) / m) / 3
+    var prefix = 0
+    while prefix < min(4, min(la, lb)) && a[prefix] == b[prefix] { prefix += 1 }
+    return jaro + Double(prefix) * 0.1 * (1 - jaro)
+  }
+
+  static func jaroWinklerLong(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ range: Int) -> Double {
+    let la = a.count, lb = b.count
     var flagsA = [Bool](repeating: false, count: la)
     var flagsB = [Bool](repeating: false, count: lb)
     var matches = 0
