@@ -41,9 +41,12 @@ extension FerryCommand {
         throw ValidationError("name the output format with --to (for example --to csv:outlook)")
       }
       let toSpec = FormatSpec(to)
+      var writeOptions = try output.writeOptions(zone: input.zone)
+      // `--mapping` also drives the generic csv writer (`--to csv --mapping FILE`).
+      writeOptions.csv.mappingFile = input.mapping
       var conversion = Conversion(
         inputs: inputs, from: input.fromSpec, to: toSpec, output: output.split ?? output.output,
-        readOptions: input.readOptions(), writeOptions: try output.writeOptions(zone: input.zone))
+        readOptions: input.readOptions(), writeOptions: writeOptions)
       conversion.progress = { n in Progress.shared.update("converted \(n) records") }
       var summary = ConversionSummary()
       var failure: FerryError?
