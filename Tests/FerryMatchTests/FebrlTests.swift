@@ -1,3 +1,4 @@
+import Ferry
 import FerryMatch
 import FerryModel
 import Foundation
@@ -81,5 +82,44 @@ import Testing
     let (score, _) = try FebrlTests.score("febrl2", withIdentifier: true, split: true)
     print("febrl2 split into two sets: \(score)")
     #expect(score.f1 >= 0.99)
+  }
+
+  /// Through the registry: the real CSV reader (Salesforce profile), SocSecId reaching the
+  /// matcher as a raw property, ids echoed from the source identity.
+  static func readThroughRegistry(_ file: String, withIdentifier: Bool) throws -> [Record] {
+    let diagnostics = DiagnosticCollector()
+    var (reader, _, _, _) = try InputOpener.open(
+      path: SharedData.path("data/febrl/" + file), from: nil, options: ReadOptions(), diagnostics: diagnostics.sink)
+    var out: [Record] = []
+    while let r = try reader.next() {
+      guard case .contact(var c) = r else { continue }
+      if !withIdentifier { c.raw.removeAll { $0.name == "SocSecId" } }
+      out.append(.contact(c))
+    }
+    return out
+  }
+
+  @Test(arguments: ["febrl1", "febrl2"])
+  func throughTheCSVReader(file: String) throws {
+    let records = try FebrlTests.readThroughRegistry(file + ".csv", withIdentifier: true)
+    #expect(records.count == (file == "febrl1" ? 1000 : 5000))
+    #expect(records.allSatisfy { $0.raw.contains { $0.name == "SocSecId" } || $0.contact?.raw.isEmpty == false })
+    for split in [false, true] {
+      let matcher = Matcher()
+      for (k, r) in records.enumerated() { matcher.add(r, set: split ? k % 2 : 0) }
+      let result = matcher.run()
+      let clusters = result.clusters.map { $0.members.map { records[$0].source?.recordId ?? "" } }
+      let score = PairScore(clusters: clusters, truth: try FebrlTests.truth(file + ".truth.csv"))
+      print("febrl \(file) via the csv reader\(split ? ", split into two sets" : ""): \(score)")
+      #expect(score.f1 >= 0.99)
+    }
+    let without = try FebrlTests.readThroughRegistry(file + ".csv", withIdentifier: false)
+    let matcher = Matcher()
+    for r in without { matcher.add(r) }
+    let result = matcher.run()
+    let score = PairScore(
+      clusters: result.clusters.map { $0.members.map { without[$0].source?.recordId ?? "" } },
+      truth: try FebrlTests.truth(file + ".truth.csv"))
+    print("febrl \(file) via the csv reader without SocSecId: \(score)")
   }
 }

@@ -108,7 +108,7 @@ def main():
                  "notes": [], "urls": [], "categories": [], "related": [], "instantMessaging": [], "languages": [], "raw": [],
                  "source": {"system": "salesforce", "objectType": "Contact", "recordId": rid}}
             if org: c["organization"] = org
-            nd.write(json.dumps({"contact": {"_0": c}}, separators=(",", ":")) + "\n")
+            nd.write(json.dumps({"contact": c}, separators=(",", ":")) + "\n")
             cs.write(",".join([rid, g, f, email, phone, org or "", street, p["city"].title(), p["zip"]]) + "\n")
             if k in first_seen:
                 for other in first_seen[k]: tr.write(f"{other},{rid}\n")

@@ -328,7 +328,7 @@ extension FerryCommand {
       }
       if !diagnosticOptions.quiet {
         let lines = session.summary(result, actions: actions, written: written).joined(separator: "\n") + "\n"
-        if output == "-" {
+        if output == "-" || match.clusters == "-" {
           FileHandle.standardError.write(Data(lines.utf8))
         } else {
           FileHandle.standardOutput.write(Data(lines.utf8))
