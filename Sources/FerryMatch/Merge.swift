@@ -102,7 +102,10 @@ public enum Survivorship {
     func scalar(_ kp: WritableKeyPath<Contact, String?>, _ name: String, _ o: Contact, _ from: String, fold: Bool = true) {
       guard let v = o[keyPath: kp], !v.isEmpty else { return }
       if let mine = m[keyPath: kp], !mine.isEmpty {
-        let same = fold ? Normalize.fold(mine) == Normalize.fold(v) : mine == v
+        let same =
+          kp == \Contact.organization
+          ? Normalize.organization(mine) == Normalize.organization(v)
+          : fold ? Normalize.fold(mine) == Normalize.fold(v) : mine == v
         if !same { keep(name, v, from: from) }
       } else {
         m[keyPath: kp] = v

@@ -86,12 +86,12 @@ struct DedupeSession {
 
   func writeClusters(_ result: MatchResult, to path: String) throws {
     let out = try ByteOutput(path: path)
-    try out.write("ClusterId,RecordId,Source,Score,Rule\r\n")
+    try out.write("ClusterId,RecordId,Source,Score,Rule\n")
     for c in result.clusters {
       for (k, m) in c.members.enumerated() {
         let r = refs[m]
         let fields = [String(c.id), r.record, r.source, String(format: "%.2f", c.scores[k]), c.rules[k]]
-        try out.write(fields.map(csvField).joined(separator: ",") + "\r\n")
+        try out.write(fields.map(csvField).joined(separator: ",") + "\n")
       }
     }
     try out.commit()
@@ -107,8 +107,9 @@ struct DedupeSession {
   /// The human summary lines.
   func summary(_ result: MatchResult, actions: [DedupeAction], written: Int?) -> [String] {
     let n = result.recordCount
-    let all = n > 1 ? Double(n) * Double(n - 1) / 2 : 1
+    let all = n > 1 ? Double(n) * Double(n - 1) / 2 : 0
     var lines: [String] = []
+    _ = all
     let inClusters = result.clusters.reduce(0) { $0 + $1.members.count }
     lines.append(
       "\(n) records, \(result.comparisons) pair comparisons (\(String(format: "%.1f", Double(result.comparisons) / Double(max(n, 1)))) per record; all pairs would be \(Int(all)))")
@@ -264,6 +265,7 @@ extension FerryCommand {
       let keepRecords = output != nil
       var held: [Record] = []
       var sets: [UInt8] = []
+      var locations: [SourceLocation?] = []
       var failure: FerryError?
       let paths = (inputs.isEmpty ? ["-"] : inputs).map { ($0, 0) } + against.map { ($0, 1) }
       do {
@@ -279,6 +281,7 @@ extension FerryCommand {
             if keepRecords {
               held.append(record)
               sets.append(UInt8(set))
+              locations.append(reader.lastRecordLocation)
             }
             if session.refs.count % 10_000 == 0 { Progress.shared.update("read \(session.refs.count) records") }
           }
@@ -309,7 +312,7 @@ extension FerryCommand {
         for (r, message) in overflow {
           printer.sink.note(
             "merged value kept in notes: \(message)",
-            at: SourceLocation(file: session.refs[r].source, line: 0, column: 0, record: session.refs[r].position),
+            at: locations[r],
             code: "overflow")
         }
         guard let format = to ?? (output != "-" ? Ferry.Formats.forExtension(of: output)?.name : nil) else {
