@@ -122,6 +122,7 @@ func decodeDate(_ line: ContentLine, text: String) -> PartialDate? {
     date = PartialDate(text: value)
   }
   guard var d = date else { return nil }
+  if d.year == 0 { return nil }  // `0000`: a placeholder, not a year (libical's test.vcf)
   if let m = d.month, !(1...12).contains(m) { return nil }
   if let day = d.day, !(1...31).contains(day) { return nil }
   if let omit = line.firstParameter("X-APPLE-OMIT-YEAR"), let y = Int(omit), d.year == y { d.year = nil }
