@@ -162,7 +162,6 @@ public struct RecurrenceExpander: Sequence, Sendable {
     var overrides: [Int: Event] = [:]
     /// THISANDFUTURE overrides by recurrence-id key, sorted.
     var rangeOverrides: [(key: Int, local: Int, event: Event)] = []
-    var unmatchedOverrides: [(key: Int, event: Event)] = []
     var lastKey = Int.min
     /// Exact duration (DTEND) in seconds, or nominal days plus seconds (DURATION).
     let exactDuration: Int?
