@@ -162,7 +162,6 @@ public struct RecurrenceExpander: Sequence, Sendable {
     var overrides: [Int: Event] = [:]
     /// THISANDFUTURE overrides by recurrence-id key, sorted.
     var rangeOverrides: [(key: Int, local: Int, event: Event)] = []
-    var unmatchedOverrides: [(key: Int, event: Event)] = []
     var lastKey = Int.min
     /// Exact duration (DTEND) in seconds, or nominal days plus seconds (DURATION).
     let exactDuration: Int?
@@ -313,11 +312,20 @@ public struct RecurrenceExpander: Sequence, Sendable {
       for i in rules.indices { heads[i] = self.rules[i].next() }
     }
 
-    /// Series of all-day events expand on dates: UNTIL with a time keeps its date.
+    /// Series of all-day events expand on dates: UNTIL with a time keeps its date, and the
+    /// parts finer than a day (which RFC 5545 does not allow with a DATE start) are ignored,
+    /// so that no date comes twice.
     static func normalised(_ rule: RecurrenceRule, _ kind: Kind) -> RecurrenceRule {
-      guard kind == .date, let until = rule.until, !until.isDate else { return rule }
+      guard kind == .date else { return rule }
       var r = rule
-      r.until = .date(until.localDateTime.date)
+      if let until = rule.until, !until.isDate { r.until = .date(until.localDateTime.date) }
+      r.byHour = []
+      r.byMinute = []
+      r.bySecond = []
+      if [.hourly, .minutely, .secondly].contains(r.frequency) {
+        r.frequency = .daily
+        r.interval = 1
+      }
       return r
     }
 

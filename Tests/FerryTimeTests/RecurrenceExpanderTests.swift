@@ -265,3 +265,14 @@ struct RecurrenceExpanderMixedTests {
     #expect(occ.first?.start == .zoned(dt("2024-03-29T09:00:00"), zone: "W. Europe Standard Time"))
   }
 }
+
+@Suite("RecurrenceExpander all-day rules")
+struct RecurrenceExpanderAllDayTests {
+  @Test("parts finer than a day on an all-day series give each date once")
+  func noDuplicateDates() {
+    let e = series(.date(day("2024-01-01")), "FREQ=DAILY;COUNT=3;BYHOUR=9,10")
+    #expect(starts(e) == ["2024-01-01", "2024-01-02", "2024-01-03"])
+    let h = series(.date(day("2024-01-01")), "FREQ=HOURLY;UNTIL=20240102T120000Z")
+    #expect(starts(h) == ["2024-01-01", "2024-01-02"])
+  }
+}
