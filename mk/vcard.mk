@@ -3,9 +3,10 @@
 INTEROP += interop-vcard
 BENCHES += bench-vcard
 
+VCARD_SHARED ?= ../shared
 VCARD_CP    := out/interop/vcard/classes:/usr/share/java/ez-vcard.jar:/usr/share/java/vinnie.jar
 VCARD_INPUT  = $(filter-out %.expected.vcf,$(wildcard fixtures/vcard/*.vcf)) \
-               $(wildcard ../shared/corpus/vcard/*.vcf) $(wildcard ../shared/corpus/vcard/quirks/*.vcf)
+               $(wildcard $(VCARD_SHARED)/corpus/vcard/*.vcf) $(wildcard $(VCARD_SHARED)/corpus/vcard/quirks/*.vcf)
 
 interop-vcard: build venv
 	@mkdir -p out/interop/vcard/classes

@@ -158,9 +158,12 @@ struct CardEncoder {
       add("N", structured([n.family, n.given, n.middle, n.prefix, n.suffix]))
     }
     var fn = c.formattedName ?? ""
-    if fn.isEmpty && version != .v21 {
+    // Outlook files a 2.1 card without FN under an empty name.
+    if fn.isEmpty && (version != .v21 || target == .outlook || target == .exchange) {
       fn = c.displayName
-      if target == .icloud || !fn.isEmpty {
+      // 3.0 and 4.0 require FN; made from N it loses nothing, so only iCloud, whose
+      // profile promises it, hears about it.
+      if target == .icloud {
         note("card has no FN; wrote \"\(fn)\" from the other fields", property: "FN")
       }
     }

@@ -167,7 +167,7 @@ struct CommandTests {
     }
     let result = try runFerry(c.arguments.map(expand), stdin: expand(c.stdin))
     // vCard and iCalendar end lines with CRLF; compare lines without the CR.
-    var out = result.stdout.components(separatedBy: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+    var out = result.stdout.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
     if out.last == "" { out.removeLast() }
     let expected = c.stdout.map(expand)
     #expect(

@@ -94,9 +94,10 @@ extension FerryCommand {
         try writeJSONReport(
           ConvertReport(summary: summary, printer: printer, failed: failure != nil), to: path)
       }
-      if !diagnosticOptions.quiet && output.output != "-" {
+      let written = output.split ?? output.output
+      if !diagnosticOptions.quiet && written != "-" {
         FileHandle.standardError.write(
-          Data("ferry: \(summary.recordsRead) records read, \(summary.recordsWritten) written to \(output.output)\n".utf8))
+          Data("ferry: \(summary.recordsRead) records read, \(summary.recordsWritten) written to \(written)\n".utf8))
       }
       if failure != nil || printer.exitCode != 0 { throw ExitCode(1) }
     }
