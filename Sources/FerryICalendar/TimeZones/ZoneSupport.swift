@@ -30,8 +30,8 @@ final class ZoneSupport: @unchecked Sendable {
     if let iana = WindowsZones.iana(forWindows: tzid) { return iana }
     // Path prefixes: keep the longest tail that names a zone.
     let parts = tzid.split(separator: "/")
-    if parts.count > 2 {
-      for start in 1..<(parts.count - 1) {
+    if parts.count >= 2 {
+      for start in 0..<(parts.count - 1) {
         let tail = parts[start...].joined(separator: "/")
         if zone(tail) != nil { return tail }
       }
