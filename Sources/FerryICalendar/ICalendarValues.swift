@@ -150,7 +150,7 @@ enum ICalValue {
       case "BYWEEKNO": rule.byWeekNumber = ints(name, value, 1...53, allowNegative: true)
       case "BYSETPOS": rule.bySetPosition = ints(name, value, 1...366, allowNegative: true)
       case "BYMONTH":
-        if value.uppercased().contains("L") {
+        if value.uppercased().contains("L") || parts.contains(where: { $0.0 == "RSCALE" }) {
           rule.extraParts.append(RawParameter(name: name, values: value.split(separator: ",").map(String.init)))
         } else {
           rule.byMonth = ints(name, value, 1...12, allowNegative: false)

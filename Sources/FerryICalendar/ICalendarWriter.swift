@@ -382,13 +382,7 @@ public struct ICalendarWriter: RecordWriter {
         if let u = zones.utc(t, zone: zone) { rule.until = .utc(u) }
       case (.floating(let t), .zoned(_, let zone)?):
         if let u = zones.utc(t, zone: zone) { rule.until = .utc(u) }
-      case (.utc(let t), .floating?):
-        rule.until = .floating(t)
-      case (.utc(let t), .date?):
-        rule.until = .date(t.date)
-      case (.floating(let t), .date?):
-        rule.until = .date(t.date)
-      default: break
+      default: break  // a UTC UNTIL on a floating or all-day series is kept: converting could lose the last day
       }
       if options.calendar.utc, case .floating(let t)? = rule.until, let zone = options.calendar.zone,
         let u = zones.utc(t, zone: zone)
@@ -467,7 +461,15 @@ public struct ICalendarWriter: RecordWriter {
     lines.write(name: name, parameters: params, value: value)
   }
 
-  private mutating func writeRaw(_ p: RawProperty) {
+  private mutating func writeRaw(_ p: RawProperty, inComponent: Bool = false) {
+    if p.origin == "ics", !inComponent, ICalendarWriter.typed.contains(p.name) {
+      // A value the reader could not decode: writing it under its own name would hand
+      // consumers the same broken property.
+      diagnostics.warning(
+        "\(p.name) value \"\(p.value)\" could not be read; written as X-FERRY-INVALID-\(p.name)", code: "unmapped")
+      lines.write(name: "X-FERRY-INVALID-" + p.name, value: TextEscaping.escape(p.value))
+      return
+    }
     guard p.origin == "ics" else {
       if !droppedRawNames.contains(p.name) {
         droppedRawNames.insert(p.name)
@@ -490,10 +492,16 @@ public struct ICalendarWriter: RecordWriter {
       writtenRawZones.insert(tzid)
     }
     lines.begin(c.name)
-    for p in c.properties { writeRaw(p) }
+    for p in c.properties { writeRaw(p, inComponent: true) }
     for child in c.components { writeRawComponent(child) }
     lines.end(c.name)
   }
+
+  /// Properties whose value type ferry decodes; raw copies of them hold undecodable values.
+  static let typed: Set<String> = [
+    "DTSTART", "DTEND", "DUE", "DURATION", "RECURRENCE-ID", "RRULE", "RDATE", "EXDATE", "CREATED", "LAST-MODIFIED",
+    "DTSTAMP", "COMPLETED", "GEO", "PRIORITY", "SEQUENCE", "UID",
+  ]
 
   static func calendarLevel(_ name: String) -> Bool {
     switch name {

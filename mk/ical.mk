@@ -1,0 +1,14 @@
+# iCalendar (issue 4): interop with python icalendar and libical, the recurrence differential
+# against recurring-ical-events, and the parse/write/expand benchmark.
+INTEROP += interop-ical
+BENCHES += bench-ical
+
+ICAL_INPUTS = $(wildcard fixtures/ics/*.ics) $(shell find ../shared/corpus/ical -type f \( -name '*.ics' -o -name '*.vcs' \) 2>/dev/null | sort)
+
+.PHONY: interop-ical bench-ical
+interop-ical: venv build
+	$(PY) scripts/interop/ical/check_parsers.py --ferry $(FERRY_DEBUG) --out out/interop/ical $(ICAL_INPUTS)
+	$(PY) scripts/interop/ical/check_parsers.py --for outlook --ferry $(FERRY_DEBUG) --out out/interop/ical-outlook $(ICAL_INPUTS)
+
+bench-ical: venv release
+	$(PY) scripts/interop/ical/bench.py --ferry $(FERRY_REL) --data bench-data/ical --out out/bench/ical.md
