@@ -40,7 +40,8 @@ public struct ICalendarReader: RecordReader {
   private var calendar: CalendarInfo?
   private var calendarOpen = false
   private var calendarStart: SourceLocation?
-  /// TZID → resolved IANA name, for the current calendar.
+  /// TZID → the zone name stored in `EventTime.zoned` (IANA, or the TZID as written when
+  /// only its VTIMEZONE defines it), for the current calendar.
   private var tzidNames: [String: String] = [:]
   /// TZID → its VTIMEZONE, kept raw for TZIDs that did not resolve.
   private var unresolvedZones: [String: RawComponent] = [:]
@@ -79,6 +80,7 @@ public struct ICalendarReader: RecordReader {
     calendar = CalendarInfo()
     tzidNames = [:]
     unresolvedZones = [:]
+    zones.resolver = TimeZoneResolver()
     usedTZIDs = []
     definedTZIDs = []
     sawVersion = false
@@ -178,7 +180,7 @@ public struct ICalendarReader: RecordReader {
         diagnostics.warning("calendar has no VERSION; read as iCalendar 2.0", at: calendarStart, code: "structure")
       }
       for tzid in usedTZIDs.subtracting(definedTZIDs).sorted() {
-        let name = tzidNames[tzid] ?? zones.ianaName(forTZID: tzid)
+        let name = zones.resolver.resolve(tzid)?.ianaName
         diagnostics.warning(
           "TZID \"\(tzid)\" is used but no VTIMEZONE defines it; "
             + (name.map { "read as \($0)" } ?? "kept as written"),
@@ -346,7 +348,7 @@ public struct ICalendarReader: RecordReader {
     case "X-WR-CALNAME", "NAME": info.name = TextEscaping.unescape(line.value)
     case "X-WR-TIMEZONE":
       let v = line.value.trimmingCharacters()
-      if let iana = zones.ianaName(forTZID: v) {
+      if let iana = zones.resolver.resolve(v)?.ianaName {
         info.timeZone = iana
       } else {
         diagnostics.warning("X-WR-TIMEZONE \"\(v)\" is not a known zone; floating times stay floating", at: line.location, code: "zone")
@@ -364,50 +366,62 @@ public struct ICalendarReader: RecordReader {
     }
     let tzid = tzidLine.value
     definedTZIDs.insert(tzid)
-    if let iana = zones.ianaName(forTZID: tzid) {
-      tzidNames[tzid] = iana
-    } else if let iana = matchDefinition(component) {
-      tzidNames[tzid] = iana
-      diagnostics.warning(
-        "TZID \"\(tzid)\" is not a zone name; its VTIMEZONE rules match \(iana), used that", at: tzidLine.location,
-        code: "zone")
-    } else {
+    tzidNames[tzid] = nil
+    let children = component.children.map { c in (name: c.name, lines: c.lines.map { ContentLineLike(name: $0.name, value: $0.value) }) }
+    if let definition = ZoneSupport.definition(tzid: tzid, children: children) {
+      zones.resolver.register(definition)
+    }
+    guard let resolved = zones.resolver.resolve(tzid) else {
       unresolvedZones[tzid] = raw(component)
       diagnostics.warning(
-        "TZID \"\(tzid)\" is not a known zone; times kept with it and its VTIMEZONE", at: tzidLine.location,
+        "TZID \"\(tzid)\" is not a known zone and its VTIMEZONE has no usable observance; times kept with it",
+        at: tzidLine.location, code: "zone")
+      return
+    }
+    switch resolved.method {
+    case .iana, .windows: break
+    case .definitionMatched:
+      diagnostics.warning(
+        "TZID \"\(tzid)\" is not a zone name; its VTIMEZONE rules match \(resolved.ianaName ?? "?"), used that",
+        at: tzidLine.location, code: "zone")
+    case .definition:
+      unresolvedZones[tzid] = raw(component)
+      diagnostics.warning(
+        "TZID \"\(tzid)\" matches no tz database zone; its own VTIMEZONE is used and kept", at: tzidLine.location,
+        code: "zone")
+    case .prefixed, .displayName, .fixedOffset:
+      if resolved.ianaName == nil { unresolvedZones[tzid] = raw(component) }
+      diagnostics.warning(
+        "TZID \"\(tzid)\" is not a zone name; read as \(resolved.ianaName ?? "its VTIMEZONE")", at: tzidLine.location,
         code: "zone")
     }
   }
 
-  /// Matches a custom VTIMEZONE to an IANA zone through the Windows zones whose standard and
-  /// daylight offsets and transition months agree.
-  private func matchDefinition(_ component: Component) -> String? {
-    var std: (offset: Int, month: Int?)?
-    var dst: (offset: Int, month: Int?)?
-    for child in component.children {
-      guard let to = child.lines.first(where: { $0.name == "TZOFFSETTO" }).flatMap({ ZoneSupport.parseOffset($0.value) })
-      else { continue }
-      let rule = child.lines.first(where: { $0.name == "RRULE" }).flatMap { ICalValue.recur($0.value, problem: { _ in }) }
-      let month = rule?.byMonth.first
-      if child.name == "STANDARD" { std = (to, month) } else if child.name == "DAYLIGHT" { dst = (to, month) }
-    }
-    guard let std else { return nil }
-    let year = 2024
-    for windows in WindowsZonesList.all {
-      guard let iana = zones.ianaName(forTZID: windows), let obs = zones.observances(zone: iana, year: year) else { continue }
-      let s = obs.first { !$0.isDaylight }
-      let d = obs.first { $0.isDaylight }
-      guard let s, s.offsetTo == std.offset else { continue }
-      if let dst {
-        guard let d, d.offsetTo == dst.offset, dst.month == nil || d.start.date.month == dst.month,
-          std.month == nil || s.start.date.month == std.month
-        else { continue }
-        return iana
-      } else if d == nil {
-        return iana
+  /// The zone name to store for a TZID, resolving (and warning) once per calendar.
+  private mutating func zoneName(for tzid: String, line: ContentLine) -> String {
+    if let hit = tzidNames[tzid] { return hit }
+    let name: String
+    if let resolved = zones.resolver.resolve(tzid) {
+      name = resolved.ianaName ?? tzid
+      if !definedTZIDs.contains(tzid) {
+        switch resolved.method {
+        case .prefixed, .displayName, .fixedOffset:
+          diagnostics.warning(
+            "TZID \"\(tzid)\" is not a zone name; read as \(resolved.ianaName ?? "a fixed offset")", at: line.location,
+            code: "zone")
+        default: break
+        }
       }
+    } else {
+      name = tzid
+      diagnostics.warning(
+        "TZID \"\(tzid)\" is neither a known zone nor defined by a VTIMEZONE; kept as written", at: line.location,
+        code: "zone")
+      unresolvedZones[tzid] = RawComponent(
+        name: "VTIMEZONE", properties: [RawProperty(name: "TZID", value: tzid, origin: "ics")], origin: "ics")
     }
-    return nil
+    tzidNames[tzid] = name
+    return name
   }
 
   // MARK: - Events
@@ -633,18 +647,10 @@ public struct ICalendarReader: RecordReader {
     }
     if let tzid = line.firstParameter("TZID") {
       usedTZIDs.insert(tzid)
-      if let iana = tzidNames[tzid] ?? zones.ianaName(forTZID: tzid) {
-        if iana == "UTC" { return .utc(t) }
-        return .zoned(t, zone: iana)
-      }
-      used.insert(tzid)
-      if unresolvedZones[tzid] == nil {
-        diagnostics.warning(
-          "TZID \"\(tzid)\" is neither a known zone nor defined by a VTIMEZONE; kept as written", at: line.location,
-          code: "zone")
-        unresolvedZones[tzid] = RawComponent(name: "VTIMEZONE", properties: [RawProperty(name: "TZID", value: tzid, origin: "ics")], origin: "ics")
-      }
-      return .zoned(t, zone: tzid)
+      let name = zoneName(for: tzid, line: line)
+      if name == "UTC" || name == "Etc/UTC" { return .utc(t) }
+      if name == tzid, unresolvedZones[tzid] != nil { used.insert(tzid) }
+      return .zoned(t, zone: name)
     }
     if let zone = calendar?.timeZone {
       if !warnedFloatingZone {
@@ -820,7 +826,3 @@ extension String {
   fileprivate func replacingBackslashes() -> String { String(self.filter { $0 != "\\" }) }
 }
 
-/// Every Windows zone id, for matching custom VTIMEZONE definitions.
-enum WindowsZonesList {
-  static let all: [String] = WindowsZones.allWindowsIDs
-}

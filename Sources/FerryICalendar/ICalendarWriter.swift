@@ -28,6 +28,7 @@ public struct ICalendarWriter: RecordWriter {
   private var writtenZones: Set<String> = []
   private var writtenRawZones: Set<String> = []
   private var droppedRawNames: Set<String> = []
+  private var registeredDefinitions: Set<String> = []
   private let now: Timestamp
   private let expander: SeriesExpander
   private var recordNumber = 0
@@ -43,7 +44,7 @@ public struct ICalendarWriter: RecordWriter {
     self.options = options
     self.diagnostics = diagnostics
     self.now = now ?? Timestamp(milliseconds: Int64(Date().timeIntervalSince1970) * 1000)
-    expander = SeriesExpander(options: options.calendar, now: self.now)
+    expander = SeriesExpander(options: options.calendar, now: self.now, resolver: zones.resolver)
   }
 
   private var target: String { options.target?.lowercased() ?? "generic" }
@@ -100,13 +101,8 @@ public struct ICalendarWriter: RecordWriter {
   private func seriesProblem(_ event: Event) -> String? {
     guard let recurrence = event.recurrence else { return nil }
     if windowsNames {
-      if recurrence.rule == nil && !recurrence.dates.isEmpty {
-        return "\(target) accepts RDATE only together with an RRULE"
-      }
-      if !recurrence.extraRules.isEmpty { return "\(target) accepts one RRULE per series" }
-      if let rule = recurrence.rule, let reason = OutlookTemplates.problem(with: rule, start: event.start) {
-        return reason
-      }
+      let reasons = OutlookRecurrence.compatibility(recurrence, start: event.start)
+      if !reasons.isEmpty { return "\(target) cannot hold " + reasons.joined(separator: ", ") }
     }
     return nil
   }
@@ -115,14 +111,11 @@ public struct ICalendarWriter: RecordWriter {
     let instances: [Event]
     do {
       instances = try expander.expand(event)
-    } catch let error as SeriesExpander.Unavailable {
+    } catch let error as SeriesExpander.Truncated {
       diagnostics.warning(
-        "recurring event \"\(event.summary ?? event.uid ?? "")\" could not be expanded (\(error.reason)); written as a series",
+        "series \"\(event.summary ?? event.uid ?? "")\" has more than \(error.limit) occurrences in the window; the first \(error.limit) written",
         at: location(event), code: "recurrence")
-      writeComponent(event, uid: nil)
-      for o in event.recurrence?.overrides ?? [] { writeComponent(o, uid: event.uid) }
-      try flush()
-      return
+      instances = error.instances
     }
     if let reason {
       diagnostics.warning(
@@ -202,18 +195,30 @@ public struct ICalendarWriter: RecordWriter {
     let name = zones.zone(zone) != nil ? tzName(zone) : zone
     if writtenZones.contains(name) { return }
     writtenZones.insert(name)
-    if zones.zone(zone) != nil, let observances = zones.observances(zone: zone, year: year) {
+    if zones.zone(zone) != nil, let definition = ZoneDefinition(iana: zone, years: year...year) {
+      // RRULE-style observances for the rules in force in the event's year (what Outlook reads).
       lines.begin("VTIMEZONE")
       lines.write(name: "TZID", value: name)
-      if windowsNames == false { lines.write(name: "X-LIC-LOCATION", value: zone) }
-      for o in observances {
-        let kind = o.isDaylight ? "DAYLIGHT" : "STANDARD"
+      if !windowsNames { lines.write(name: "X-LIC-LOCATION", value: zone) }
+      for var o in definition.observances {
+        // A rule still in force starts in 1970, as Outlook and Google write it, so that
+        // consumers know the offsets before the event's year too.
+        if let rule = o.rule, rule.until == nil, rule.count == nil, let month = rule.byMonth.first,
+          let day = rule.byDay.first, let ordinal = day.ordinal
+        {
+          let date = ICalendarWriter.nthWeekday(year: 1970, month: month, weekday: day.weekday.isoNumber, ordinal: ordinal)
+          o.start = LocalDateTime(date: date, time: o.start.time)
+        }
+        let kind = o.kind.rawValue
         lines.begin(kind)
         lines.write(name: "DTSTART", value: ICalValue.basic(o.start))
-        if let rule = o.rule { lines.write(name: "RRULE", value: rule) }
+        if let rule = o.rule { lines.write(name: "RRULE", value: rule.description) }
+        if !o.dates.isEmpty { lines.write(name: "RDATE", value: o.dates.map(ICalValue.basic).joined(separator: ",")) }
         lines.write(name: "TZOFFSETFROM", value: ZoneSupport.offsetText(o.offsetFrom))
         lines.write(name: "TZOFFSETTO", value: ZoneSupport.offsetText(o.offsetTo))
-        if let n = o.name, !n.hasPrefix("GMT") { lines.write(name: "TZNAME", value: TextEscaping.escape(n)) }
+        for n in o.names where !n.hasPrefix("+") && !n.hasPrefix("-") && !n.hasPrefix("GMT") && !n.hasPrefix("UTC") {
+          lines.write(name: "TZNAME", value: TextEscaping.escape(n))
+        }
         lines.end(kind)
       }
       lines.end("VTIMEZONE")
@@ -268,8 +273,21 @@ public struct ICalendarWriter: RecordWriter {
     }
   }
 
+  /// Registers the source's own VTIMEZONEs (zones ferry could not name) so conversions work.
+  private mutating func registerDefinitions(_ event: Event) {
+    for c in event.rawComponents where c.name == "VTIMEZONE" && c.properties.count > 1 || !c.components.isEmpty {
+      guard c.name == "VTIMEZONE", let tzid = c.properties.first(where: { $0.name == "TZID" })?.value,
+        !registeredDefinitions.contains(tzid)
+      else { continue }
+      registeredDefinitions.insert(tzid)
+      let children = c.components.map { ch in (name: ch.name, lines: ch.properties.map { ContentLineLike(name: $0.name, value: $0.value) }) }
+      if let d = ZoneSupport.definition(tzid: tzid, children: children) { zones.resolver.register(d) }
+    }
+  }
+
   private mutating func writeComponent(_ event: Event, uid masterUID: String?) {
     eventsWritten += 1
+    if !event.rawComponents.isEmpty { registerDefinitions(event) }
     // Calendar-level components that travelled with the event.
     for c in event.rawComponents where ICalendarWriter.calendarLevel(c.name) {
       if c.name == "VTIMEZONE" { continue }  // written on use
@@ -502,6 +520,16 @@ public struct ICalendarWriter: RecordWriter {
     "DTSTART", "DTEND", "DUE", "DURATION", "RECURRENCE-ID", "RRULE", "RDATE", "EXDATE", "CREATED", "LAST-MODIFIED",
     "DTSTAMP", "COMPLETED", "GEO", "PRIORITY", "SEQUENCE", "UID",
   ]
+
+  /// The `ordinal`th (`-1`: last) ISO `weekday` of a month.
+  static func nthWeekday(year: Int, month: Int, weekday: Int, ordinal: Int) -> LocalDate {
+    if ordinal > 0 {
+      let first = LocalDate(year: year, month: month, day: 1)
+      return first.adding(days: (weekday - first.isoWeekday + 7) % 7 + (ordinal - 1) * 7)
+    }
+    let last = LocalDate(year: year, month: month, day: LocalDate.daysIn(month: month, year: year))
+    return last.adding(days: -((last.isoWeekday - weekday + 7) % 7) + (ordinal + 1) * 7)
+  }
 
   static func calendarLevel(_ name: String) -> Bool {
     switch name {

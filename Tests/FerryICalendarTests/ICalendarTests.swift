@@ -267,8 +267,8 @@ func sharedPath(_ relative: String) -> String {
     let lines = unfolded(text)
     #expect(lines.contains("TZID:W. Europe Standard Time"))
     #expect(lines.contains("DTSTART;TZID=\"W. Europe Standard Time\":20240108T100000"))
-    #expect(lines.contains("RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"))
-    #expect(lines.contains("RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU"))
+    #expect(lines.contains("RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"))
+    #expect(lines.contains("RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"))
     #expect(lines.contains("X-MICROSOFT-CDO-ALLDAYEVENT:FALSE"))
     #expect(!lines.contains { $0.hasPrefix("RDATE") && !$0.contains("TZID") })
     let (google, _) = try writeICS([events[0]], options: WriteOptions(target: "google"))
@@ -292,13 +292,54 @@ func sharedPath(_ relative: String) -> String {
     #expect(diagnostics.contains { $0.code == "skipped" })
   }
 
-  @Test func outlookTemplateLimits() {
-    var rule = RecurrenceRule(frequency: .hourly)
-    #expect(OutlookTemplates.problem(with: rule, start: nil) != nil)
-    rule = RecurrenceRule(frequency: .monthly)
-    rule.byDay = [.init(.monday, ordinal: 1), .init(.friday, ordinal: -1)]
-    #expect(OutlookTemplates.problem(with: rule, start: nil) != nil)
-    rule.byDay = [.init(.friday, ordinal: -1)]
-    #expect(OutlookTemplates.problem(with: rule, start: nil) == nil)
+  @Test func keepFallsBackToExpansionWhenOutlookCannotHoldTheRule() throws {
+    var e = Event()
+    e.uid = "rdate-only"
+    e.summary = "Dates only"
+    e.start = .zoned(LocalDateTime(year: 2025, month: 3, day: 3, hour: 9), zone: "Europe/London")
+    e.end = .zoned(LocalDateTime(year: 2025, month: 3, day: 3, hour: 10), zone: "Europe/London")
+    e.recurrence = Recurrence(dates: [
+      .zoned(LocalDateTime(year: 2025, month: 3, day: 10, hour: 9), zone: "Europe/London"),
+      .zoned(LocalDateTime(year: 2025, month: 4, day: 7, hour: 9), zone: "Europe/London"),
+    ])
+    var options = WriteOptions(target: "outlook")
+    options.calendar.expandFrom = LocalDate(year: 2025, month: 1, day: 1)
+    options.calendar.expandUntil = LocalDate(year: 2025, month: 12, day: 31)
+    let (text, diagnostics) = try writeICS([e], options: options)
+    let lines = unfolded(text)
+    #expect(!lines.contains { $0.hasPrefix("RDATE") })
+    #expect(lines.filter { $0.hasPrefix("DTSTART;TZID=\"GMT Standard Time\"") } == [
+      "DTSTART;TZID=\"GMT Standard Time\":20250303T090000",
+      "DTSTART;TZID=\"GMT Standard Time\":20250310T090000",
+      "DTSTART;TZID=\"GMT Standard Time\":20250407T090000",
+    ])
+    #expect(diagnostics.contains { $0.code == "recurrence" && $0.message.contains("RDATE") })
+    // The same series is kept for Google.
+    let (google, _) = try writeICS([e], options: WriteOptions(target: "google"))
+    #expect(unfolded(google).contains { $0.hasPrefix("RDATE;TZID=Europe/London:") })
+  }
+
+  @Test func expandWritesOneEventPerOccurrenceInTheWindow() throws {
+    let (events, _) = try readICS(file: Fixtures.path("ics/features.ics"))
+    var options = WriteOptions()
+    options.calendar.series = .expand
+    options.calendar.expandFrom = LocalDate(year: 2024, month: 1, day: 1)
+    options.calendar.expandUntil = LocalDate(year: 2024, month: 1, day: 31)
+    let (text, _) = try writeICS([events[0]], options: options)
+    let lines = unfolded(text)
+    #expect(!lines.contains { $0.hasPrefix("RRULE:FREQ=WEEKLY") })
+    // Mondays and Wednesdays from 8 January, less the two EXDATEs, plus the RDATE (13th);
+    // the 22nd is the override at 14:00.
+    #expect(lines.filter { $0.hasPrefix("DTSTART;TZID=Europe/Berlin:202401") } == [
+      "DTSTART;TZID=Europe/Berlin:20240108T100000",
+      "DTSTART;TZID=Europe/Berlin:20240113T100000",
+      "DTSTART;TZID=Europe/Berlin:20240117T100000",
+      "DTSTART;TZID=Europe/Berlin:20240122T140000",
+      "DTSTART;TZID=Europe/Berlin:20240124T100000",
+      "DTSTART;TZID=Europe/Berlin:20240129T100000",
+      "DTSTART;TZID=Europe/Berlin:20240131T100000",
+    ])
+    #expect(lines.contains("UID:weekly-review@example.com-20240122T100000"))
+    #expect(lines.contains("SUMMARY:Weekly pipeline review (moved)"))
   }
 }

@@ -29,6 +29,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Disagreements that are not ferry's fault, by input file name and event key, with the reason.
 KNOWN = {
+    "rfc2445__libical__2445.ics: ('guid-1.host1.com', None)": (
+        "the RFC 2445 examples file defines TZID US-Eastern three times; the first definition is self-contradictory "
+        "(DAYLIGHT DTSTART after its RDATE) and FerryTime's resolver matches it to a fixed -04:00 zone over "
+        "2015-2035, while icalendar uses a later definition"),
     "dst.ics: ('ny-gap@example.com', None) start": (
         "with Windows TZIDs icalendar builds the zone from our VTIMEZONE and gives a time in the spring-forward "
         "gap the offset after the gap; RFC 5545 3.3.5 says the offset before (icalendar with the IANA TZID agrees)"),
@@ -149,7 +153,7 @@ def pick(candidates, used, start):
     return chosen
 
 
-def compare(ref, ours, name, problems):
+def compare(ref, ours, name, problems, expanded=False):
     by_key = {}
     for v in ours:
         by_key.setdefault(v["key"], []).append(v)
@@ -161,7 +165,11 @@ def compare(ref, ours, name, problems):
             # ferry gives uid-less events a stable UID; match them by summary and start.
             o = pick([v for v in ours if text(v["summary"]) == text(r["summary"])], used, r["start"])
         if o is None:
+            if expanded and any(v["key"][0].startswith(str(key[0]) + "-") for v in ours):
+                continue  # the target cannot hold the series: ferry expanded it (with a warning)
             problems.append(f"{name}: event {key} missing from ferry's output")
+            continue
+        if expanded and r["rrule"] and not o["rrule"]:
             continue
         for field in ("start", "end"):
             if not same_time(r[field], o[field]):
@@ -197,6 +205,8 @@ def main():
     ap.add_argument("--ferry", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--for", dest="target", default=None)
+    ap.add_argument("--no-reference", action="store_true",
+                    help="skip the comparison with the original (series a target cannot hold are expanded)")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
     warnings.simplefilter("ignore")  # icalendar's guesses about the originals' TZIDs
@@ -226,8 +236,8 @@ def main():
         except Exception as e:
             notes.append(f"{name}: python icalendar cannot read the original ({str(e)[:80]}); output checked for parsing only")
             ref = None
-        if ref is not None:
-            compare(ref, ours, name, problems)
+        if ref is not None and not args.no_reference:
+            compare(ref, ours, name, problems, expanded=args.target in ("outlook", "exchange"))
         outputs[out] = (name, ours)
     # libical on every output, in one run of the system python.
     run = subprocess.run(
