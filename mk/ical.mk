@@ -9,6 +9,7 @@ ICAL_INPUTS = $(wildcard fixtures/ics/*.ics) $(shell find ../shared/corpus/ical 
 interop-ical: venv build
 	$(PY) scripts/interop/ical/check_parsers.py --ferry $(FERRY_DEBUG) --out out/interop/ical $(ICAL_INPUTS)
 	$(PY) scripts/interop/ical/check_parsers.py --for outlook --no-reference --ferry $(FERRY_DEBUG) --out out/interop/ical-outlook $(ICAL_INPUTS)
+	$(PY) scripts/interop/ical/check_recurrence.py --ferry $(FERRY_DEBUG) --out out/interop/ical-recurrence $(filter-out fixtures/%,$(ICAL_INPUTS))
 
 bench-ical: venv release
 	$(PY) scripts/interop/ical/bench.py --ferry $(FERRY_REL) --data bench-data/ical --out out/bench/ical.md

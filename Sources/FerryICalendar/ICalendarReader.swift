@@ -26,12 +26,12 @@ import FerryTime
 /// - [-] vCalendar 1.0: read as 2.0; its RRULE syntax, AALARM/DALARM are kept raw
 ///
 /// Overrides (RECURRENCE-ID): a file may put a series' master and its overridden instances
-/// anywhere. The reader keeps memory bounded by merging only *adjacent* runs of components
-/// with the same UID: when a run holds a master, its overrides (before or after it in the
-/// run) go into `master.recurrence.overrides` and the run yields one `Event`. An override
-/// whose master is not in its run is yielded as its own `Event` with `recurrenceId` set,
-/// and consumers (the iCalendar writer, which writes it under the same UID) treat it as part
-/// of the series. Memory is bounded by the largest run.
+/// anywhere. The reader holds back the last `holdLimit` (256) events of a calendar: an
+/// override whose master is held, or arrives while the override is held, goes into
+/// `master.recurrence.overrides`. An override further than that from its master (or with no
+/// master in the file) is yielded as its own `Event` with `recurrenceId` set; the iCalendar
+/// writer writes it under the same UID, so consumers still see one series. Memory is bounded
+/// by 256 events; output order is input order, less the overrides that joined their master.
 public struct ICalendarReader: RecordReader {
   private var lines: ContentLineReader
   private let diagnostics: DiagnosticSink
@@ -47,8 +47,18 @@ public struct ICalendarReader: RecordReader {
   private var unresolvedZones: [String: RawComponent] = [:]
   /// Calendar-level components waiting for an event to travel with.
   private var pendingComponents: [RawComponent] = []
-  /// The current run of events sharing a UID.
-  private var run: [(Event, SourceLocation)] = []
+  /// Events read but not yet returned, so that an override can still reach its master: at
+  /// most `holdLimit`, oldest first (nil: an override that went into its master).
+  private var held: [(Event, SourceLocation)?] = []
+  /// The sequence number of `held[0]`, and the index of the oldest event still held.
+  private var heldBase = 0
+  private var heldStart = 0
+  /// UID → sequence number of its held master.
+  private var heldMasters: [String: Int] = [:]
+  /// UID → sequence numbers of held overrides whose master has not come yet.
+  private var heldOrphans: [String: [Int]] = [:]
+  /// How many events the reader holds back for overrides (memory stays bounded by this).
+  static let holdLimit = 256
   private var ready: [(Event, SourceLocation)] = []
   private var readyIndex = 0
   private var finished = false
@@ -261,7 +271,7 @@ public struct ICalendarReader: RecordReader {
     }
   }
 
-  // MARK: - Runs of the same UID
+  // MARK: - Holding events so overrides find their master
 
   private mutating func add(_ event: Event, at location: SourceLocation) {
     var event = event
@@ -269,46 +279,83 @@ public struct ICalendarReader: RecordReader {
       event.rawComponents.insert(contentsOf: pendingComponents, at: 0)
       pendingComponents.removeAll()
     }
-    if let last = run.last, last.0.uid != nil, last.0.uid == event.uid {
-      run.append((event, location))
-      return
+    let sequence = heldBase + held.count
+    if let uid = event.uid {
+      if event.recurrenceId != nil {
+        if let m = heldMasters[uid], let slot = held[m - heldBase] {
+          var master = slot.0
+          attach(event, at: location, to: &master, masterLocation: slot.1)
+          held[m - heldBase] = (master, slot.1)
+          return
+        }
+        heldOrphans[uid, default: []].append(sequence)
+      } else {
+        if heldMasters[uid] != nil {
+          diagnostics.warning(
+            "another event with UID \"\(uid)\" and no RECURRENCE-ID; kept as a separate event", at: location,
+            code: "structure")
+        }
+        if let orphans = heldOrphans.removeValue(forKey: uid) {
+          for o in orphans {
+            guard let slot = held[o - heldBase] else { continue }
+            attach(slot.0, at: slot.1, to: &event, masterLocation: location)
+            held[o - heldBase] = nil
+          }
+        }
+        heldMasters[uid] = sequence
+      }
     }
-    flushRun()
-    run.append((event, location))
+    held.append((event, location))
+    while held.count - heldStart > ICalendarReader.holdLimit { releaseOldest() }
+  }
+
+  /// Puts an override into its master's recurrence.
+  private func attach(_ override: Event, at location: SourceLocation, to master: inout Event, masterLocation: SourceLocation) {
+    var o = override
+    o.calendar = nil
+    // An all-day series names its instances by date; Exchange writes a midnight date-time.
+    if master.start?.isDate == true, let rid = o.recurrenceId, !rid.isDate {
+      diagnostics.warning(
+        "RECURRENCE-ID \"\(rid)\" of an all-day series is a date-time; read as the date", at: location,
+        code: "recurrence")
+      o.recurrenceId = .date(rid.localDateTime.date)
+    }
+    if master.recurrence == nil {
+      diagnostics.warning(
+        "event \"\(master.uid ?? "")\" has overrides but no RRULE or RDATE; overrides kept on it", at: masterLocation,
+        code: "structure")
+    }
+    var recurrence = master.recurrence ?? Recurrence()
+    recurrence.overrides.append(o)
+    master.recurrence = recurrence
+  }
+
+  private mutating func releaseOldest() {
+    let first = held[heldStart]
+    held[heldStart] = nil
+    let sequence = heldBase + heldStart
+    heldStart += 1
+    if heldStart >= 1024 && heldStart * 2 >= held.count {
+      // Compact now and then, so releasing stays O(1) on average.
+      held.removeFirst(heldStart)
+      heldBase += heldStart
+      heldStart = 0
+    }
+    guard let (event, location) = first else { return }
+    if let uid = event.uid {
+      if heldMasters[uid] == sequence { heldMasters[uid] = nil }
+      if var list = heldOrphans[uid] {
+        list.removeAll { $0 == sequence }
+        heldOrphans[uid] = list.isEmpty ? nil : list
+      }
+    }
+    ready.append((event, location))
   }
 
   private mutating func flushRun() {
-    guard !run.isEmpty else { return }
-    defer { run.removeAll(keepingCapacity: true) }
-    if run.count == 1 {
-      ready.append(run[0])
-      return
-    }
-    // Masters are the events without a recurrence id. One master takes every override.
-    let masters = run.indices.filter { run[$0].0.recurrenceId == nil }
-    guard masters.count == 1, let m = masters.first else {
-      if masters.count > 1 {
-        diagnostics.warning(
-          "\(masters.count) events share UID \"\(run[0].0.uid ?? "")\" without RECURRENCE-ID; kept as separate events",
-          at: run[masters[1]].1, code: "structure")
-      }
-      ready.append(contentsOf: run)
-      return
-    }
-    var master = run[m].0
-    var recurrence = master.recurrence ?? Recurrence()
-    if master.recurrence == nil {
-      diagnostics.warning(
-        "event \"\(master.uid ?? "")\" has overrides but no RRULE or RDATE; overrides kept on it", at: run[m].1,
-        code: "structure")
-    }
-    for (i, item) in run.enumerated() where i != m {
-      var o = item.0
-      o.calendar = nil
-      recurrence.overrides.append(o)
-    }
-    master.recurrence = recurrence
-    ready.append((master, run[m].1))
+    while heldStart < held.count { releaseOldest() }
+    heldMasters.removeAll()
+    heldOrphans.removeAll()
   }
 
   private mutating func flushPendingComponents(at location: SourceLocation?) {
@@ -592,9 +639,13 @@ public struct ICalendarReader: RecordReader {
       diagnostics.warning(
         "DTEND \"\(end)\" is before DTSTART \"\(start)\"; kept as read", at: component.location, code: "structure")
     }
-    // RRULE UNTIL in the zone of DTSTART (UNTIL without Z on a zoned start means local time).
-    if var r = event.recurrence, var rule = r.rule, case .floating(let u)? = rule.until, case .zoned(_, let zone)? = event.start {
-      rule.until = .zoned(u, zone: zone)
+    // RFC 5545 wants a UTC UNTIL when DTSTART has a zone; a floating one is read as UTC, as
+    // sabre/vobject, dateutil and recurring-ical-events read it.
+    if var r = event.recurrence, var rule = r.rule, case .floating(let u)? = rule.until, case .zoned? = event.start {
+      diagnostics.warning(
+        "RRULE UNTIL \"\(u)\" has no Z although DTSTART has a zone; read as UTC", at: component.location,
+        code: "recurrence")
+      rule.until = .utc(u)
       r.rule = rule
       event.recurrence = r
     }

@@ -111,6 +111,14 @@ public struct ICalendarWriter: RecordWriter {
     let instances: [Event]
     do {
       instances = try expander.expand(event)
+    } catch let error as SeriesExpander.Unsupported {
+      diagnostics.warning(
+        "series \"\(event.summary ?? event.uid ?? "")\" cannot be expanded: \(error.reason); written as a series",
+        at: location(event), code: "recurrence")
+      writeComponent(event, uid: nil)
+      for o in event.recurrence?.overrides ?? [] { writeComponent(o, uid: event.uid) }
+      try flush()
+      return
     } catch let error as SeriesExpander.Truncated {
       diagnostics.warning(
         "series \"\(event.summary ?? event.uid ?? "")\" has more than \(error.limit) occurrences in the window; the first \(error.limit) written",

@@ -6,9 +6,15 @@ import FerryTime
 ///
 /// Each instance is a copy of the master (or of its override) with no recurrence, its own
 /// start and end, and a UID made from the master's UID and the occurrence
-/// (`uid-20240309T100000`), so importers see independent events. Cancelled overrides are
-/// left out.
+/// (`uid-20240309T100000`), so importers see independent events. Cancelled overrides stay,
+/// with STATUS:CANCELLED (as recurring-ical-events keeps them).
 struct SeriesExpander {
+  /// The series uses RFC 7529 calendar scales (`RSCALE`, `SKIP`), which the engine does not
+  /// expand; the writer keeps it as a series.
+  struct Unsupported: Error {
+    var reason: String
+  }
+
   /// The occurrence cap was reached; `instances` holds what fits.
   struct Truncated: Error {
     var limit: Int
@@ -31,12 +37,15 @@ struct SeriesExpander {
   }
 
   func expand(_ event: Event) throws -> [Event] {
+    let rules = [event.recurrence?.rule].compactMap { $0 } + (event.recurrence?.extraRules ?? [])
+    if let part = rules.flatMap(\.extraParts).first(where: { $0.name == "RSCALE" || $0.name == "SKIP" }) {
+      throw Unsupported(reason: "\(part.name)=\(part.values.joined(separator: ",")) (RFC 7529) is not expanded")
+    }
     let (occurrences, truncated) = RecurrenceExpander(event: event, window: window, limit: limit, resolver: resolver).expand()
     var out: [Event] = []
     out.reserveCapacity(occurrences.count)
     for o in occurrences {
       var instance = o.override ?? event
-      if instance.status == .cancelled && o.override != nil { continue }
       instance.recurrence = nil
       instance.recurrenceId = nil
       instance.recurrenceIdThisAndFuture = false

@@ -164,15 +164,34 @@ func sharedPath(_ relative: String) -> String {
     }
   }
 
-  @Test func overridesAttachWhenAdjacentAndStayApartOtherwise() throws {
+  @Test func overridesBeforeOrNearTheirMasterAreAttached() throws {
     let (events, _) = try readICS(file: Fixtures.path("ics/overrides-apart.ics"))
-    #expect(events.count == 3)
+    #expect(events.count == 2)
     #expect(events[0].summary == "Daily sync")
-    #expect(events[0].recurrence?.overrides.map(\.summary) == ["Daily sync (moved, written before its master)"])
+    #expect(
+      events[0].recurrence?.overrides.map(\.summary) == [
+        "Daily sync (moved, written before its master)", "Daily sync (later ones moved, far from the master)",
+      ])
+    #expect(events[0].recurrence?.overrides.last?.recurrenceIdThisAndFuture == true)
     #expect(events[1].summary == "Unrelated event in between")
-    #expect(events[2].recurrenceId == .utc(LocalDateTime(year: 2024, month: 2, day: 8, hour: 9)))
-    #expect(events[2].recurrenceIdThisAndFuture)
-    #expect(events[2].uid == "early-override@example.com")
+  }
+
+  @Test func overridesBeyondTheHoldLimitStaySeparate() throws {
+    var text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+    text += "BEGIN:VEVENT\r\nUID:series\r\nDTSTART:20240101T090000Z\r\nRRULE:FREQ=DAILY\r\nSUMMARY:Master\r\nEND:VEVENT\r\n"
+    for i in 0..<(ICalendarReader.holdLimit + 10) {
+      text += "BEGIN:VEVENT\r\nUID:filler-\(i)\r\nDTSTART:20240101T100000Z\r\nEND:VEVENT\r\n"
+    }
+    text += "BEGIN:VEVENT\r\nUID:series\r\nRECURRENCE-ID:20240105T090000Z\r\nDTSTART:20240105T110000Z\r\nSUMMARY:Moved\r\nEND:VEVENT\r\n"
+    text += "END:VCALENDAR\r\n"
+    let (events, _) = try readICS(Array(text.utf8))
+    #expect(events.count == ICalendarReader.holdLimit + 12)
+    #expect(events.first?.recurrence?.overrides.isEmpty == true)
+    let last = try #require(events.last)
+    #expect(last.uid == "series" && last.recurrenceId == .utc(LocalDateTime(year: 2024, month: 1, day: 5, hour: 9)))
+    // The writer keeps it under the master's UID.
+    let (out, _) = try writeICS(events)
+    #expect(unfolded(out).filter { $0 == "UID:series" }.count == 2)
   }
 
   @Test func truncatedFilesAreRepairedWithAWarning() throws {
@@ -280,6 +299,7 @@ func sharedPath(_ relative: String) -> String {
     let (text, _) = try writeICS(events)
     let lines = unfolded(text)
     #expect(lines.filter { $0 == "UID:early-override@example.com" }.count == 3)
+    #expect(lines.firstIndex(of: "UID:other@example.com")! > lines.lastIndex(of: "UID:early-override@example.com")!)
     #expect(lines.contains("RECURRENCE-ID;RANGE=THISANDFUTURE:20240208T090000Z"))
   }
 
