@@ -85,17 +85,13 @@ def norm_rule(text, start=None):
 
 
 def norm_until(v, start):
+    """UNTIL as written, with a floating UNTIL on a zoned series read as UTC (as dateutil,
+    sabre/vobject and ferry read it)."""
     v = v.replace("-", "").replace(":", "")
-    if len(v) == 8:
-        return v
-    if v.endswith("Z"):
+    if len(v) == 8 or v.endswith("Z"):
         return v
     if isinstance(start, dt.datetime) and start.tzinfo is not None:
-        try:
-            local = dt.datetime.strptime(v[:15], "%Y%m%dT%H%M%S").replace(tzinfo=start.tzinfo)
-            return local.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        except ValueError:
-            return v
+        return v + "Z"
     return v
 
 
