@@ -95,90 +95,9 @@ enum ICalValue {
 
   // MARK: - RECUR
 
-  /// Parses an RRULE value. Unknown parts go to `extraParts`; bad parts are reported through
-  /// `problem` and skipped.
+  /// Parses an RRULE value (see `RecurrenceRule.parse`).
   static func recur(_ text: String, problem: (String) -> Void) -> RecurrenceRule? {
-    var parts: [(String, String)] = []
-    for part in text.split(separator: ";", omittingEmptySubsequences: true) {
-      guard let eq = part.firstIndex(of: "=") else {
-        problem("RRULE part \"\(part)\" has no '='; skipped")
-        continue
-      }
-      let name = part[..<eq].trimmingCharacters().uppercased()
-      let value = part[part.index(after: eq)...].trimmingCharacters()
-      parts.append((name, value))
-    }
-    guard let freqText = parts.first(where: { $0.0 == "FREQ" })?.1,
-      let frequency = RecurrenceRule.Frequency(rawValue: freqText.uppercased())
-    else {
-      problem("RRULE \"\(text)\" has no valid FREQ")
-      return nil
-    }
-    var rule = RecurrenceRule(frequency: frequency)
-    func ints(_ name: String, _ value: String, _ range: ClosedRange<Int>, allowNegative: Bool) -> [Int] {
-      var out: [Int] = []
-      for item in value.split(separator: ",") {
-        let s = item.trimmingCharacters()
-        guard let n = Int(s.hasPrefix("+") ? String(s.dropFirst()) : s), n != 0 || range.lowerBound == 0,
-          range.contains(abs(n)), allowNegative || n >= 0
-        else {
-          problem("RRULE \(name) value \"\(item)\" is out of range; skipped")
-          continue
-        }
-        out.append(n)
-      }
-      return out
-    }
-    for (name, value) in parts {
-      switch name {
-      case "FREQ": continue
-      case "INTERVAL":
-        if let n = Int(value), n >= 1 { rule.interval = n } else { problem("RRULE INTERVAL \"\(value)\" is not a positive number; 1 used") }
-      case "COUNT":
-        if let n = Int(value), n >= 0 { rule.count = n } else { problem("RRULE COUNT \"\(value)\" is not a number; ignored") }
-      case "UNTIL":
-        if let (t, isDate, isUTC) = localDateTime(Substring(value)) {
-          rule.until = isDate ? .date(t.date) : isUTC ? .utc(t) : .floating(t)
-        } else {
-          problem("RRULE UNTIL \"\(value)\" is not a date or date-time; ignored")
-        }
-      case "BYSECOND": rule.bySecond = ints(name, value, 0...60, allowNegative: false)
-      case "BYMINUTE": rule.byMinute = ints(name, value, 0...59, allowNegative: false)
-      case "BYHOUR": rule.byHour = ints(name, value, 0...23, allowNegative: false)
-      case "BYMONTHDAY": rule.byMonthDay = ints(name, value, 1...31, allowNegative: true)
-      case "BYYEARDAY": rule.byYearDay = ints(name, value, 1...366, allowNegative: true)
-      case "BYWEEKNO": rule.byWeekNumber = ints(name, value, 1...53, allowNegative: true)
-      case "BYSETPOS": rule.bySetPosition = ints(name, value, 1...366, allowNegative: true)
-      case "BYMONTH":
-        if value.uppercased().contains("L") || parts.contains(where: { $0.0 == "RSCALE" }) {
-          rule.extraParts.append(RawParameter(name: name, values: value.split(separator: ",").map(String.init)))
-        } else {
-          rule.byMonth = ints(name, value, 1...12, allowNegative: false)
-        }
-      case "BYDAY":
-        if value.contains(" ") { problem("RRULE BYDAY \"\(value)\" has spaces; read without them") }
-        for item in value.split(separator: ",") {
-          let s = item.trimmingCharacters().uppercased()
-          guard s.count >= 2, let day = RecurrenceRule.Weekday(rawValue: String(s.suffix(2))) else {
-            problem("RRULE BYDAY value \"\(item)\" is not a weekday; skipped")
-            continue
-          }
-          let prefix = s.dropLast(2)
-          if prefix.isEmpty {
-            rule.byDay.append(.init(day))
-          } else if let n = Int(prefix.hasPrefix("+") ? String(prefix.dropFirst()) : String(prefix)), n != 0, abs(n) <= 53 {
-            rule.byDay.append(.init(day, ordinal: n))
-          } else {
-            problem("RRULE BYDAY value \"\(item)\" has a bad ordinal; skipped")
-          }
-        }
-      case "WKST":
-        if let d = RecurrenceRule.Weekday(rawValue: value.uppercased()) { rule.weekStart = d } else { problem("RRULE WKST \"\(value)\" is not a weekday; ignored") }
-      default:
-        rule.extraParts.append(RawParameter(name: name, values: value.split(separator: ",").map(String.init)))
-      }
-    }
-    return rule
+    RecurrenceRule.parse(text, problem: problem)
   }
 }
 
