@@ -134,9 +134,9 @@ public struct ICalendarWriter: RecordWriter {
     try flush()
   }
 
-  private func location(_ event: Event) -> SourceLocation? {
-    SourceLocation(file: "<output>", line: 0, column: 0, record: recordNumber, property: event.uid)
-  }
+  /// Output diagnostics name the record by its summary or UID in the message; they have no
+  /// input position.
+  private func location(_ event: Event) -> SourceLocation? { nil }
 
   // MARK: - Calendar
 

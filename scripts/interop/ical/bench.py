@@ -8,6 +8,7 @@ weekday, daily with COUNT, yearly), in a handful of zones with DST, some with EX
 Peak memory is `/usr/bin/time -v`'s "Maximum resident set size".
 """
 import argparse
+import datetime
 import os
 import random
 import re
@@ -38,7 +39,8 @@ def generate(path, count, seed=42):
             w(f"UID:bench-{i}@example.com\r\n")
             w("DTSTAMP:20250101T000000Z\r\n")
             if i % 20 == 7:
-                w(f"DTSTART;VALUE=DATE:{y}{m:02d}{d:02d}\r\nDTEND;VALUE=DATE:{y}{m:02d}{d + 1:02d}\r\n")
+                nxt = datetime.date(y, m, d) + datetime.timedelta(days=1)
+                w(f"DTSTART;VALUE=DATE:{y}{m:02d}{d:02d}\r\nDTEND;VALUE=DATE:{nxt:%Y%m%d}\r\n")
             else:
                 w(f"DTSTART;TZID={zone}:{y}{m:02d}{d:02d}T{h:02d}0000\r\n")
                 w(f"DTEND;TZID={zone}:{y}{m:02d}{d:02d}T{h:02d}4500\r\n")
