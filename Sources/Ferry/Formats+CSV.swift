@@ -10,7 +10,7 @@ extension Formats {
       Format(
         name: "csv",
         variants: [
-          "outlook", "salesforce", "google", "hubspot", "exchange", "salesforce-events", "outlook-calendar",
+          "outlook", "salesforce", "google", "hubspot", "exchange", "mapping", "salesforce-events", "outlook-calendar",
           "google-calendar",
         ],
         extensions: ["csv", "tsv"], kinds: [.contact, .event],

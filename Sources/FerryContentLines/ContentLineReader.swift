@@ -122,13 +122,14 @@ public struct ContentLineReader {
     guard try appendPhysicalLine(droppingFirst: false, hadNUL: &hadNUL) else { return nil }
     while try fill(1) {
       let next = buffer[position]
-      if next == .space || next == .tab {
-        // RFC folding: drop the line end and one white-space character.
-        _ = try appendPhysicalLine(droppingFirst: true, hadNUL: &hadNUL)
-      } else if logical.last == .equals, isQuotedPrintable() {
-        // vCard 2.1 quoted-printable soft line break: "=" CRLF continues the value.
+      if logical.last == .equals, isQuotedPrintable() {
+        // vCard 2.1 quoted-printable soft line break: "=" CRLF continues the value. Checked
+        // before folding: a continuation line may start with a space that is data.
         logical.removeLast()
         _ = try appendPhysicalLine(droppingFirst: false, hadNUL: &hadNUL)
+      } else if next == .space || next == .tab {
+        // RFC folding: drop the line end and one white-space character.
+        _ = try appendPhysicalLine(droppingFirst: true, hadNUL: &hadNUL)
       } else {
         break
       }

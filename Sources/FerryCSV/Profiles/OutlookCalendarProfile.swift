@@ -43,6 +43,13 @@ enum CalendarCSV {
 
   // MARK: - Values
 
+  /// Moves the row's unknown columns and unreadable values into the event.
+  static func attachRaw(_ context: inout CSVDecodeContext, to event: inout Event) {
+    guard !context.raw.isEmpty else { return }
+    event.raw.append(contentsOf: context.raw)
+    context.raw.removeAll(keepingCapacity: true)
+  }
+
   /// `3/4/2024` (Outlook) or `03/04/2024` (Google): month first.
   static func dateText(_ d: LocalDate, _ style: Style) -> String {
     style == .outlook ? "\(d.month)/\(d.day)/\(d.year)" : "\(pad2(d.month))/\(pad2(d.day))/\(d.year)"
@@ -204,6 +211,7 @@ enum CalendarCSV {
       case "4"?: e.busyStatus = .workingElsewhere
       default: break
       }
+      CalendarCSV.attachRaw(&context, to: &e)
       return .event(e)
     }
   }

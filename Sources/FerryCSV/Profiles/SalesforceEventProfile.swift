@@ -150,7 +150,7 @@ public struct SalesforceEventProfile: CSVProfile {
         case "not started"?: e.status = .needsAction
         case "in progress"?: e.status = .inProcess
         case nil: break
-        case let other?: context.extraRaw.append(RawProperty(name: "Status", value: other, origin: context.origin))
+        case let other?: context.raw.append(RawProperty(name: "Status", value: other, origin: context.origin))
         }
         switch s(priority, row)?.lowercased() {
         case "high"?: e.priority = 1
@@ -198,6 +198,7 @@ public struct SalesforceEventProfile: CSVProfile {
       e.created = time(created)
       e.lastModified = time(modified)
       decodeRecurrence(row, &e, &context)
+      CalendarCSV.attachRaw(&context, to: &e)
       return .event(e)
     }
 
