@@ -44,6 +44,11 @@ public struct CSVReader: RecordReader {
       }
       chosen = p
       confidence = p.confidence(header: header)
+      // `csv:salesforce` on an Event export: the event profile beside it reads it.
+      if let sibling = CSVProfiles.eventSibling(of: variant), sibling.confidence(header: header) > confidence {
+        chosen = sibling
+        confidence = sibling.confidence(header: header)
+      }
     } else if let (p, c) = CSVProfiles.detect(header: header) {
       chosen = p
       confidence = c

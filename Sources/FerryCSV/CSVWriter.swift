@@ -16,7 +16,8 @@ import FerryModel
 ///   dropped; raw properties from other origins have no place in this profile and are
 ///   reported once per name (`unmapped`, a note).
 public struct CSVWriter: RecordWriter {
-  public let profile: any CSVProfile
+  public private(set) var profile: any CSVProfile
+  private let options: WriteOptions
   private let output: ByteOutput
   private var encoder: any CSVRecordEncoder
   private let delimiter: UInt8
@@ -48,6 +49,7 @@ public struct CSVWriter: RecordWriter {
       chosen = p
     }
     profile = chosen
+    self.options = options
     output = try destination.primary()
     encoder = try chosen.makeEncoder(options: options)
     delimiter = options.csv.delimiter
@@ -63,6 +65,15 @@ public struct CSVWriter: RecordWriter {
 
   private mutating func start(with sample: [Record]) throws {
     started = true
+    // Events to a contact profile (`--to csv:outlook`): the calendar profile beside it.
+    if !sample.isEmpty, sample.allSatisfy({ $0.kind == .event }), !profile.kinds.contains(.event),
+      let sibling = CSVProfiles.eventSibling(of: profile.name)
+    {
+      profile = sibling
+      encoder = try sibling.makeEncoder(options: options)
+      context = CSVEncodeContext(
+        file: output.displayName, profile: sibling.name, diagnostics: context.diagnostics, overflow: options.overflow)
+    }
     encoder.prepare(sample: sample)
     header = encoder.columns
     for (i, name) in header.enumerated() where ownIndex[HeaderIndex.key(name)] == nil {
@@ -104,6 +115,15 @@ public struct CSVWriter: RecordWriter {
   }
 
   private mutating func writeRow(_ record: Record) throws {
+    let rows = encoder.rows(for: record, context: &context)
+    if rows.count == 1, let only = rows.first {
+      try writeOneRow(only)
+    } else {
+      for r in rows { try writeOneRow(r) }
+    }
+  }
+
+  private mutating func writeOneRow(_ record: Record) throws {
     context.record += 1
     context.overflowLines.removeAll(keepingCapacity: true)
     if cells.count != header.count { cells = [String](repeating: "", count: header.count) }

@@ -228,6 +228,9 @@ public struct ContentLineReader {
         default:
           parameters.append(ContentParameter(name: "TYPE", values: [pName], isBare: true))
         }
+      } else {
+        diagnostics.warning(
+          "property \(name) has an empty parameter (';;'): \"\(preview(b))\"; ignored", at: location, code: "syntax")
       }
     }
     guard i < b.count, b[i] == .colon else {

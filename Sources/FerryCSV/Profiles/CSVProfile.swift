@@ -48,10 +48,14 @@ public protocol CSVRecordEncoder {
   /// output) before `columns` is read, for profiles whose columns depend on the data
   /// (Salesforce Lead vs Contact, custom e-mail columns).
   mutating func prepare(sample: [Record])
+  /// The records to write for one record: itself, or a recurring series' instances for a
+  /// profile without recurrence (Outlook and Google calendar CSV).
+  mutating func rows(for record: Record, context: inout CSVEncodeContext) -> [Record]
 }
 
 extension CSVRecordEncoder {
   public mutating func prepare(sample: [Record]) {}
+  public mutating func rows(for record: Record, context: inout CSVEncodeContext) -> [Record] { [record] }
 }
 
 /// What a decoder needs besides the row: where it is, and a sink.
@@ -189,7 +193,15 @@ extension String {
 public enum CSVProfiles {
   public static let all: [any CSVProfile] = [
     SalesforceProfile(), OutlookProfile(), GoogleProfile(), HubSpotProfile(), ExchangeProfile(),
+    SalesforceEventProfile(), OutlookCalendarProfile(), GoogleCalendarProfile(),
   ]
+
+  /// The event profile beside a contact profile (`salesforce` → `salesforce-events`,
+  /// `outlook` → `outlook-calendar`), so `csv:salesforce` reads an Event export and
+  /// `--to csv:outlook` writes events as the calendar layout.
+  public static func eventSibling(of name: String) -> (any CSVProfile)? {
+    all.first { $0.kinds.contains(.event) && ($0.name == name + "-events" || $0.name == name + "-calendar") }
+  }
 
   public static var names: [String] { all.map(\.name) }
 
