@@ -8,7 +8,7 @@ extension Formats {
   static var csvFormats: [Format] {
     [
       Format(
-        name: "csv", variants: ["outlook", "salesforce", "google", "hubspot", "exchange"],
+        name: "csv", variants: ["outlook", "salesforce", "google", "hubspot", "exchange", "mapping"],
         extensions: ["csv", "tsv"], kinds: [.contact],
         summary: "CSV with contact column profiles (salesforce, outlook, google, hubspot, exchange; --mapping FILE)",
         detect: { head, fileName in

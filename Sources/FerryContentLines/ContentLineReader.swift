@@ -122,13 +122,14 @@ public struct ContentLineReader {
     guard try appendPhysicalLine(droppingFirst: false, hadNUL: &hadNUL) else { return nil }
     while try fill(1) {
       let next = buffer[position]
-      if next == .space || next == .tab {
-        // RFC folding: drop the line end and one white-space character.
-        _ = try appendPhysicalLine(droppingFirst: true, hadNUL: &hadNUL)
-      } else if logical.last == .equals, isQuotedPrintable() {
-        // vCard 2.1 quoted-printable soft line break: "=" CRLF continues the value.
+      if logical.last == .equals, isQuotedPrintable() {
+        // vCard 2.1 quoted-printable soft line break: "=" CRLF continues the value. Checked
+        // before folding: a continuation line may start with a space that is data.
         logical.removeLast()
         _ = try appendPhysicalLine(droppingFirst: false, hadNUL: &hadNUL)
+      } else if next == .space || next == .tab {
+        // RFC folding: drop the line end and one white-space character.
+        _ = try appendPhysicalLine(droppingFirst: true, hadNUL: &hadNUL)
       } else {
         break
       }
@@ -177,7 +178,7 @@ public struct ContentLineReader {
         "line has no ':' and is not a property: \"\(preview(b))\"; skipped", at: location, code: "syntax")
       return nil
     }
-    let name = String(decoding: b[nameStart..<i], as: UTF8.self).uppercased()
+    let name = Self.upperASCII(b[nameStart..<i])
     if name.isEmpty {
       diagnostics.warning("property has no name: \"\(preview(b))\"; skipped", at: location, code: "syntax")
       return nil
@@ -188,7 +189,11 @@ public struct ContentLineReader {
       i += 1
       let pStart = i
       while i < b.count, b[i] != .equals, b[i] != .semicolon, b[i] != .colon { i += 1 }
-      let pName = String(decoding: b[pStart..<i], as: UTF8.self).trimmingSpaces().uppercased()
+      var pLow = pStart
+      var pHigh = i
+      while pLow < pHigh, b[pLow] == .space || b[pLow] == .tab { pLow += 1 }
+      while pHigh > pLow, b[pHigh - 1] == .space || b[pHigh - 1] == .tab { pHigh -= 1 }
+      let pName = Self.upperASCII(b[pLow..<pHigh])
       if i < b.count, b[i] == .equals {
         i += 1
         var values: [String] = []
@@ -237,6 +242,15 @@ public struct ContentLineReader {
       group: group, name: name, parameters: parameters, value: "", location: location, valueColumn: valueColumn)
     line.value = decodeValue(rawValue, line: line)
     return line
+  }
+
+  /// The bytes as a string with ASCII letters upper-cased; no second string when they
+  /// already are (names almost always are).
+  static func upperASCII(_ bytes: ArraySlice<UInt8>) -> String {
+    guard bytes.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else {
+      return String(decoding: bytes, as: UTF8.self)
+    }
+    return String(decoding: bytes.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }, as: UTF8.self)
   }
 
   private func decodeParameterValue(_ bytes: ArraySlice<UInt8>) -> String {

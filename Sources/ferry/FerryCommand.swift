@@ -19,7 +19,7 @@ struct FerryCommand: ParsableCommand {
         ferry formats
       """,
     version: "0.1.0",
-    subcommands: [Convert.self, Inspect.self, Formats.self]
+    subcommands: [Convert.self, Inspect.self, Formats.self, Dedupe.self]
   )
 
   /// Runs the command with ferry's documented exit codes: ArgumentParser reports usage

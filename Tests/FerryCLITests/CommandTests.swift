@@ -166,7 +166,8 @@ struct CommandTests {
         .replacingOccurrences(of: "$FIXTURES", with: Fixtures.root + "/fixtures")
     }
     let result = try runFerry(c.arguments.map(expand), stdin: expand(c.stdin))
-    var out = result.stdout.components(separatedBy: "\n")
+    // vCard and iCalendar end lines with CRLF; compare lines without the CR.
+    var out = result.stdout.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
     if out.last == "" { out.removeLast() }
     let expected = c.stdout.map(expand)
     #expect(

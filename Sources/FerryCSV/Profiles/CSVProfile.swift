@@ -29,7 +29,8 @@ public protocol CSVRecordDecoder {
   /// Per header column: whether the decoder maps it. The reader keeps the other non-empty
   /// cells as `RawProperty` values with the profile's origin.
   var mappedColumns: [Bool] { get }
-  /// The record for a row, or nil to skip it (after reporting why through `context`).
+  /// The record for a row, or nil to skip it (after reporting why through `context`). Call
+  /// `context.attachRaw(&contact)` before returning, so unknown columns are kept.
   mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record?
 }
 
@@ -60,8 +61,20 @@ public struct CSVDecodeContext {
   public let diagnostics: DiagnosticSink
   public var header: [String]
   public var row = CSVRow(data: [], ends: [], line: 0, number: 0)
-  /// Raw properties the decoder wants to add (values it could not parse).
-  public var extraRaw: [RawProperty] = []
+  /// The row's unknown columns as raw properties, plus values the decoder could not parse;
+  /// a decoder hands them to its record with `attachRaw`.
+  public var raw: [RawProperty] = []
+
+  /// Moves the collected raw properties into a contact.
+  public mutating func attachRaw(_ contact: inout Contact) {
+    guard !raw.isEmpty else { return }
+    if contact.raw.isEmpty {
+      swap(&contact.raw, &raw)
+    } else {
+      contact.raw.append(contentsOf: raw)
+      raw.removeAll(keepingCapacity: true)
+    }
+  }
 
   public func location(column: Int? = nil) -> SourceLocation {
     SourceLocation(
@@ -75,7 +88,7 @@ public struct CSVDecodeContext {
     diagnostics.warning(
       "\(name) value \"\(value)\" is not \(what); kept as a raw property", at: location(column: column),
       code: "unmapped")
-    extraRaw.append(RawProperty(name: name, value: value, origin: origin))
+    raw.append(RawProperty(name: name, value: value, origin: origin))
   }
 }
 
