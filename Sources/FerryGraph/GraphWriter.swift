@@ -145,10 +145,14 @@ public struct GraphWriter: RecordWriter {
       return
     }
     if let first = held {
-      try destination.open(name: destination.numberedName(1)).write(first)
+      let out = try destination.open(name: destination.numberedName(1))
+      try out.write(first)
+      try out.finishWriting()
       held = nil
     }
-    try destination.open(name: destination.numberedName(written)).write(bytes)
+    let out = try destination.open(name: destination.numberedName(written))
+    try out.write(bytes)
+    try out.finishWriting()
   }
 
   public mutating func finish() throws {

@@ -89,6 +89,13 @@ public final class ByteOutput: @unchecked Sendable {
     buffer.removeAll(keepingCapacity: true)
   }
 
+  /// Flushes and frees the buffer, for writers that finish one of many files (numbered EWS
+  /// batches) long before the destination commits them all.
+  public func finishWriting() throws {
+    try flush()
+    buffer = []
+  }
+
   /// Flushes, fsyncs and renames the temporary file into place.
   public func commit() throws {
     try flush()

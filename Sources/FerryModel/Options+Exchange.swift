@@ -11,7 +11,7 @@ public struct ExchangeWriteOptions: Sendable {
   /// The mailbox (`users/{id}` for Graph, the SMTP address for EWS impersonation).
   public var mailbox: String?
   /// What the documents do: create (default), update or delete.
-  public enum Operation: String, Sendable { case create, update, delete }
+  public enum Operation: String, Sendable, CaseIterable { case create, update, delete }
   public var operation: Operation = .create
   public init() {}
 }

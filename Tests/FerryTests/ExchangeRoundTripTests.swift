@@ -53,3 +53,28 @@ struct ExchangeRoundTripTests {
     #expect(try Fixtures.golden("ews/salesforce-contacts.ews.dump", actual: dump) == dump)
   }
 }
+
+/// Issue 5: the Exchange admin CSV profile and the EWS contact mapping agree — a contact
+/// read from `csv:exchange` and sent through EWS comes back with the same fields.
+@Suite("Exchange admin CSV ↔ EWS")
+struct ExchangeCSVConsistencyTests {
+  @Test("csv:exchange contacts keep their fields through EWS")
+  func consistent() throws {
+    let t = ExchangeRoundTripTests()
+    let csv = try t.read("csv:exchange", Fixtures.bytes("csv/exchange-contacts.csv"))
+    try #require(!csv.isEmpty)
+    var back: [Record] = []
+    for doc in try t.write("ews", csv) { back += try t.read("ews", doc) }
+    try #require(back.count == csv.count)
+    for (a, b) in zip(csv.compactMap(\.contact), back.compactMap(\.contact)) {
+      #expect(b.name.given == a.name.given)
+      #expect(b.name.family == a.name.family)
+      #expect(b.emails.map(\.address) == Array(a.emails.map(\.address).prefix(3)))
+      #expect(b.phones.map(\.number) == a.phones.map(\.number))
+      #expect(b.organization == a.organization)
+      #expect(b.title == a.title)
+      #expect(b.department == a.department)
+      #expect(b.addresses.map(\.locality) == a.addresses.map(\.locality))
+    }
+  }
+}

@@ -179,14 +179,7 @@ struct EWSItemReading {
         for entry in e.children("Entry") where !entry.text.isEmpty {
           c.instantMessaging.append(IMHandle(handle: entry.text))
         }
-      // Server-computed or purely presentational values: derived from the fields above.
-      case "ItemClass", "FileAs", "FileAsMapping", "Initials", "ParentFolderId", "Size", "ContactSource",
-        "PostalAddressIndex", "HasAttachments", "EffectiveRights", "DateTimeReceived", "DateTimeSent", "Culture",
-        "HasPicture", "LastModifiedName", "IsAssociated", "ConversationId", "Sensitivity", "Importance", "IsSubmitted",
-        "IsDraft", "IsFromMe", "IsResend", "IsUnmodified", "ReminderIsSet", "ReminderMinutesBeforeStart", "DisplayTo",
-        "DisplayCc", "InstanceKey", "Preview", "WebClientReadFormQueryString", "WebClientEditFormQueryString",
-        "MimeContent":
-        keepRaw(e, prefix: "Contact", raw: &c.raw)
+      // Everything else (FileAs, Initials, OfficeLocation, server-computed values) stays raw.
       default:
         keepRaw(e, prefix: "Contact", raw: &c.raw)
       }
@@ -294,12 +287,7 @@ struct EWSItemReading {
         case "Low": ev.priority = 9
         default: break
         }
-      // Server-computed: follows from the fields above.
-      case "ItemClass", "ParentFolderId", "Size", "HasAttachments", "IsMeeting", "IsRecurring", "MeetingRequestWasSent",
-        "IsResponseRequested", "CalendarItemType", "MyResponseType", "Duration", "TimeZone", "AppointmentState",
-        "AppointmentSequenceNumber", "FirstOccurrence", "LastOccurrence", "EffectiveRights", "DateTimeReceived",
-        "DateTimeSent", "Culture", "IsOrganizer", "ConversationId", "DisplayTo", "DisplayCc":
-        keepRaw(e, prefix: "CalendarItem", raw: &ev.raw)
+      // Everything else (IsMeeting, TimeZone, server-computed values) stays raw.
       default:
         keepRaw(e, prefix: "CalendarItem", raw: &ev.raw)
       }

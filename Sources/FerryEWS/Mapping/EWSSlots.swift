@@ -67,17 +67,17 @@ enum EWSSlots {
     return (slotted, overflow)
   }
 
+  /// Keys whose types are all in `types`, keys with more types first (a work fax is
+  /// BusinessFax, not BusinessPhone), in table order otherwise.
   private static func keys(matching types: Set<String>) -> [String] {
     if types.isEmpty { return ["OtherTelephone", "BusinessPhone2", "HomePhone2"] }
-    var keys: [(String, Int)] = []
+    var two: [String] = []
+    var one: [String] = []
     for (key, keyTypes) in phones where !keyTypes.isEmpty && keyTypes.isSubset(of: types) {
-      keys.append((key, keyTypes.count))
+      if keyTypes.count > 1 { two.append(key) } else { one.append(key) }
     }
-    // A work fax is BusinessFax, not BusinessPhone; "other" alone falls back to OtherTelephone.
-    let sorted = keys.enumerated().sorted { a, b in
-      a.element.1 != b.element.1 ? a.element.1 > b.element.1 : a.offset < b.offset
-    }.map { $0.element.0 }
-    return sorted.isEmpty ? ["OtherTelephone"] : sorted
+    let all = two + one
+    return all.isEmpty ? ["OtherTelephone"] : all
   }
 
   /// The address key for a postal address's types.

@@ -46,6 +46,18 @@ struct OutputOptions: ParsableArguments {
   @Flag(help: "Keep attendees on Graph events (Graph then sends invitations).")
   var inviteAttendees = false
 
+  @Option(help: "EWS/Graph request kind: create (default), update or delete (records need their Exchange item id).")
+  var exchangeOperation: ExchangeWriteOptions.Operation = .create
+
+  @Option(help: "EWS folder for contacts: a distinguished name (default contacts) or a folder id.")
+  var contactsFolder: String?
+
+  @Option(help: "EWS folder for calendar items: a distinguished name (default calendar) or a folder id.")
+  var calendarFolder: String?
+
+  @Option(help: "Mailbox to write into: SMTP address (EWS) or user id (Graph users/{id}); default the record owner's.")
+  var mailbox: String?
+
   func writeOptions(zone: String?) throws -> WriteOptions {
     var options = WriteOptions(variant: to.map(FormatSpec.init)?.variant, target: target)
     options.overflow = overflow
@@ -67,9 +79,14 @@ struct OutputOptions: ParsableArguments {
     options.exchange.serverVersion = exchangeVersion
     guard batch > 0 else { throw ValidationError("--batch must be at least 1") }
     options.exchange.batchSize = batch
+    options.exchange.operation = exchangeOperation
+    options.exchange.contactsFolder = contactsFolder
+    options.exchange.calendarFolder = calendarFolder
+    options.exchange.mailbox = mailbox
     return options
   }
 }
 
 extension OverflowPolicy: ExpressibleByArgument {}
 extension CalendarOptions.SeriesPolicy: ExpressibleByArgument {}
+extension ExchangeWriteOptions.Operation: ExpressibleByArgument {}

@@ -18,7 +18,7 @@ with open(out, "w", encoding="utf-8") as f:
         g, s = rng.choice(given), rng.choice(family)
         city, state, zipc, country = rng.choice(cities)
         f.write(
-            f"<t:Contact><t:Body BodyType=\"Text\">Customer since {2000 + i % 24} &amp; key account</t:Body>"
+            f"<t:Contact><t:ItemId Id=\"AAMkBench{i:08d}=\" ChangeKey=\"CK{i}\"/><t:Body BodyType=\"Text\">Customer since {2000 + i % 24} &amp; key account</t:Body>"
             f"<t:Categories><t:String>CRM</t:String></t:Categories>"
             f"<t:ExtendedProperty><t:ExtendedFieldURI PropertySetId=\"8b1a6a4e-3f1d-4c57-9f0e-5d2b7c9e4a61\" "
             f"PropertyName=\"FerryCrmId\" PropertyType=\"String\"/><t:Value>0035g{i:010d}AAQ</t:Value></t:ExtendedProperty>"

@@ -144,8 +144,9 @@ def check_event(n, rec, item):
 
 def main():
     records = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
-    contacts = [r["contact"]["_0"] for r in records if "contact" in r]
-    events = [r["event"]["_0"] for r in records if "event" in r]
+    # Older ferry NDJSON wrapped each record in "_0"; accept both.
+    contacts = [r["contact"].get("_0", r["contact"]) for r in records if "contact" in r]
+    events = [r["event"].get("_0", r["event"]) for r in records if "event" in r]
     items = {"Contact": [], "CalendarItem": []}
     for path in sys.argv[2:]:
         for el in etree.parse(path).iter(f"{{{T}}}Contact", f"{{{T}}}CalendarItem"):
