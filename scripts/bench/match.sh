@@ -16,9 +16,9 @@ secs() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i
 for n in $SIZES; do
   data=bench-data/match-$n
   [ -f "$data.ndjson" ] || python3 scripts/bench/match_gen.py "$n" "$data"
-  /usr/bin/time -v "$FERRY" dedupe "$data.ndjson" --clusters "$data.clusters.csv" -q > "$data.summary" 2> "$data.time" || { cat "$data.time"; exit 1; }
+  /usr/bin/time -v "$FERRY" dedupe "$data.csv" --clusters "$data.clusters.csv" -q > "$data.summary" 2> "$data.time" || { cat "$data.time"; exit 1; }
   t=$(secs "$data.time"); m=$(rss "$data.time")
-  mb=$(du -m "$data.ndjson" | cut -f1)
+  mb=$(du -m "$data.csv" | cut -f1)
   score=$(python3 scripts/bench/match_score.py "$data.clusters.csv" "$data.truth.csv")
   rows+=("| ferry dedupe, $n contacts | ${t} s | $(awk -v n=$n -v t=$t 'BEGIN{printf "%.0f", n/t}') rec/s, $(awk -v b=$mb -v t=$t 'BEGIN{printf "%.1f", b/t}') MB/s | ${m} MB | $score |")
   echo "ferry $n: ${t}s ${m}MB $score"
@@ -37,8 +37,8 @@ fi
   echo "## Duplicate matching (bench-match)"
   echo
   echo "Generated contacts (\`scripts/bench/match_gen.py\`): about 5% near-duplicates with case changes, typos,"
-  echo "nicknames, phone formats, e-mail case and blanked fields. ferry reads NDJSON through the registry and"
-  echo "runs with default rules on $(nproc) cores; pairwise precision/recall against the generator's truth."
+  echo "nicknames, phone formats, e-mail case and blanked fields. ferry"
+  echo "reads the CSV (Salesforce lead-style headers) through the registry and runs with default rules on $(nproc) cores; pairwise precision/recall against the generator's truth."
   echo
   echo "| what | time | throughput | peak RSS | accuracy |"
   echo "| --- | --- | --- | --- | --- |"
