@@ -63,7 +63,7 @@ public struct MatchRules: Sendable, Hashable {
   /// id number, matched case- and punctuation-insensitively.
   public var identifierFields: [String] = ["SocSecId", "SSN", "SocialSecurityNumber", "NationalId", "TaxId"]
   /// Sorted-neighbourhood window: each record is compared with this many neighbours per key.
-  public var window = 24
+  public var window = 12
   /// Events: starts within this many minutes may be the same event.
   public var eventToleranceMinutes = 15
   /// Events: minimum token-set similarity of normalised subjects.
