@@ -16,8 +16,9 @@ struct FerryCommand: ParsableCommand {
         ferry convert export.csv --to csv:outlook -o outlook.csv
         ferry inspect contacts.vcf
         ferry formats
+        ferry push --config sync.yaml
       """,
     version: "0.1.0",
-    subcommands: [Convert.self, Inspect.self, Formats.self]
+    subcommands: [Convert.self, Inspect.self, Formats.self, Push.self, Explain.self]
   )
 }
