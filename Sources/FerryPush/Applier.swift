@@ -199,7 +199,7 @@ public struct Applier {
       case .create, .update:
         upserts.append(
           LedgerEntry(
-            target: target, mailbox: mailbox, crmId: entry.crmId, kind: entry.kind,
+            target: target, mailbox: mailbox, crmId: entry.crmId, kind: entry.kind, name: entry.name,
             providerId: entry.providerId ?? Planner.ferryUID(entry.crmId), origin: entry.origin ?? .created,
             contentHash: entry.contentHash, fingerprint: entry.fingerprint, sequence: entry.sequence,
             runId: plan.runId))

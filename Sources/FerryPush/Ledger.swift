@@ -18,6 +18,8 @@ public struct LedgerEntry: Sendable, Equatable {
   /// The 18-character CRM id (or the source's record id).
   public var crmId: String
   public var kind: RecordKind
+  /// The name pushed (display name or summary), for delete lists and reports.
+  public var name: String
   /// The item's identity on the provider side: the UID ferry gave it, or the adopted item's
   /// UID or item id.
   public var providerId: String
@@ -32,13 +34,15 @@ public struct LedgerEntry: Sendable, Equatable {
   public var runId: Int
 
   public init(
-    target: String, mailbox: String, crmId: String, kind: RecordKind, providerId: String, origin: Origin,
+    target: String, mailbox: String, crmId: String, kind: RecordKind, name: String = "", providerId: String,
+    origin: Origin,
     contentHash: UInt64, fingerprint: UInt64, sequence: Int, runId: Int
   ) {
     self.target = target
     self.mailbox = mailbox
     self.crmId = crmId
     self.kind = kind
+    self.name = name
     self.providerId = providerId
     self.origin = origin
     self.contentHash = contentHash
@@ -91,7 +95,7 @@ public struct LedgerSnapshot: Sendable {
 ///
 /// Schema (migration `v1`):
 ///
-///     items(target, mailbox, crm_id, kind, provider_id, origin, content_hash, fingerprint,
+///     items(target, mailbox, crm_id, kind, name, provider_id, origin, content_hash, fingerprint,
 ///           sequence, run_id)   primary key (target, mailbox, crm_id)
 ///     runs(id, time, settings_hash, counts)
 public final class Ledger {
@@ -116,7 +120,7 @@ public final class Ledger {
         sql: """
           CREATE TABLE items (
             target TEXT NOT NULL, mailbox TEXT NOT NULL, crm_id TEXT NOT NULL, kind TEXT NOT NULL,
-            provider_id TEXT NOT NULL, origin TEXT NOT NULL, content_hash INTEGER NOT NULL,
+            name TEXT NOT NULL, provider_id TEXT NOT NULL, origin TEXT NOT NULL, content_hash INTEGER NOT NULL,
             fingerprint INTEGER NOT NULL, sequence INTEGER NOT NULL, run_id INTEGER NOT NULL,
             PRIMARY KEY (target, mailbox, crm_id)) WITHOUT ROWID;
           CREATE TABLE runs (
@@ -139,7 +143,7 @@ public final class Ledger {
         let rows = try Row.fetchCursor(
           db,
           sql: """
-            SELECT target, mailbox, crm_id, kind, provider_id, origin, content_hash, fingerprint, sequence, run_id
+            SELECT target, mailbox, crm_id, kind, provider_id, origin, content_hash, fingerprint, sequence, run_id, name
             FROM items ORDER BY target, mailbox, crm_id
             """)
         while let row = try rows.next() {
@@ -147,7 +151,7 @@ public final class Ledger {
           let origin: String = row[5]
           snapshot.append(
             LedgerEntry(
-              target: row[0], mailbox: row[1], crmId: row[2], kind: RecordKind(rawValue: kind) ?? .contact,
+              target: row[0], mailbox: row[1], crmId: row[2], kind: RecordKind(rawValue: kind) ?? .contact, name: row[10],
               providerId: row[4], origin: LedgerEntry.Origin(rawValue: origin) ?? .adopted,
               contentHash: UInt64(bitPattern: row[6]), fingerprint: UInt64(bitPattern: row[7]), sequence: row[8],
               runId: row[9]))
@@ -175,12 +179,12 @@ public final class Ledger {
         let upsert = try db.makeStatement(
           sql: """
             INSERT OR REPLACE INTO items
-            (target, mailbox, crm_id, kind, provider_id, origin, content_hash, fingerprint, sequence, run_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            (target, mailbox, crm_id, kind, name, provider_id, origin, content_hash, fingerprint, sequence, run_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for e in upserts {
           try upsert.execute(arguments: [
-            e.target, e.mailbox, e.crmId, e.kind.rawValue, e.providerId, e.origin.rawValue,
+            e.target, e.mailbox, e.crmId, e.kind.rawValue, e.name, e.providerId, e.origin.rawValue,
             Int64(bitPattern: e.contentHash), Int64(bitPattern: e.fingerprint), e.sequence, e.runId,
           ])
         }

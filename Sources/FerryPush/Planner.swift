@@ -35,6 +35,9 @@ public struct Planner {
   private var mailboxes: [String: AdoptionIndex] = [:]
   private var plan: PushPlan
   private var repsByFolder: [String: PlanRep] = [:]
+  /// Attendees of the event being decided that `relate_events` left unresolved; reported
+  /// only when the event is pushed.
+  private var unresolvedOfEvent: [UnresolvedAttendee] = []
 
   /// - Throws: `FerryError(.usage)` for a filter that does not parse.
   public init(
@@ -129,14 +132,15 @@ public struct Planner {
           if explaining { explain("attendee \(a.email ?? a.name ?? "") is CRM contact \(id) (by \(rule))") }
         case .unresolved(let why):
           if explaining { explain("attendee \(a.email ?? a.name ?? "") unresolved: \(why)") }
-          if !crmId.isEmpty, folder != nil || e.owner == nil {
-            plan.unresolved.append(
+          if !crmId.isEmpty {
+            unresolvedOfEvent.append(
               UnresolvedAttendee(rep: folder, eventId: crmId, attendee: a.email ?? a.name ?? "", reason: why))
           }
         }
       }
     }
     decide(.event(e))
+    unresolvedOfEvent = []
   }
 
   private func mailboxKey(_ owner: Owner?) -> String? {
@@ -202,9 +206,7 @@ public struct Planner {
     var folder: String?
     var mailbox: String?
     var exclusion: String?
-    if !settings.objects.includes(kind) || target == nil {
-      exclusion = "objects: \(settings.objects.rawValue)"
-    } else if let owner = original.owner, let key = mailboxKey(owner) {
+    if let owner = original.owner, let key = mailboxKey(owner) {
       if let f = repFolder(for: owner) {
         folder = f
         mailbox = key
@@ -214,6 +216,9 @@ public struct Planner {
       }
     } else {
       exclusion = "record has no owner, so no mailbox"
+    }
+    if exclusion == nil && (!settings.objects.includes(kind) || target == nil) {
+      exclusion = "objects: \(settings.objects.rawValue)"
     }
     if explaining, let mailbox { explain("rep: \(mailbox) → folder \(folder ?? "")") }
     var shaped = original
@@ -226,6 +231,7 @@ public struct Planner {
       return
     }
     guard let folder, let mailbox, let target else { return }
+    plan.unresolved += unresolvedOfEvent
     if explaining { explain("in: passes reps, objects\(kind == .contact ? (contactFilter != nil ? ", filters.contacts" : "") : (eventFilter != nil ? ", filters.events" : ""))") }
 
     // What is pushed: deny-listed fields removed.
@@ -439,7 +445,7 @@ public struct Planner {
   private mutating func gone(_ old: LedgerEntry) {
     let explaining = explainId == old.crmId
     if explaining { explain("\(old.kind.rawValue) \(old.crmId) is in the ledger (run \(old.runId)) but not in the CRM export") }
-    var entry = PlanEntry(action: .skip, kind: old.kind, crmId: old.crmId, name: "", reason: "")
+    var entry = PlanEntry(action: .skip, kind: old.kind, crmId: old.crmId, name: old.name, reason: "")
     entry.rep = FileSystem.safeFileName(old.mailbox, fallback: "rep")
     if let selector = settings.includeReps.first(where: { $0.folder != nil && ($0.email?.lowercased() == old.mailbox || $0.any?.lowercased() == old.mailbox || $0.id == old.mailbox) }) {
       entry.rep = FileSystem.safeFileName(selector.folder ?? old.mailbox, fallback: "rep")
@@ -456,10 +462,12 @@ public struct Planner {
       switch old.kind {
       case .contact:
         var c = Contact()
+        c.formattedName = old.name.isEmpty ? nil : old.name
         c.source = SourceIdentity(system: "ferry", recordId: old.crmId)
         stub = .contact(c)
       case .event:
         var e = Event()
+        e.summary = old.name.isEmpty ? nil : old.name
         e.source = SourceIdentity(system: "ferry", recordId: old.crmId)
         stub = .event(e)
       }

@@ -192,7 +192,12 @@ struct PlannerTests {
     // By name, case and spacing ignored.
     #expect(event(6)?.record?.event?.attendees.first?.crmId == "003000000000002AAA")
     #expect(event(7)?.record?.event?.attendees.first?.crmId == "003000000000007AAA")
-    #expect(plan.unresolved.map(\.attendee) == ["stranger@nowhere.example"])
+    #expect(plan.unresolved.isEmpty)  // the stranger's lunch is not pushed under related-only
+    box.settings.events = .all
+    let all = try box.plan()
+    #expect(all.unresolved.map(\.attendee) == ["stranger@nowhere.example"])
+    #expect(all.unresolved.first?.rep == "alice.rep@example.com")
+    box.settings.events = .relatedOnly
     #expect(event(4)?.action == .skip)
     #expect(event(4)?.reason.contains("related-only") == true)
     #expect(event(9)?.action == .skip)  // no attendees, no related records

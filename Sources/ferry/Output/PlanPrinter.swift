@@ -21,7 +21,8 @@ enum PlanPrinter {
   static func summary(_ plan: PushPlan, applied: ApplyResult, run: PushRun, dryRun: Bool) -> String {
     var out = ""
     let targets = RecordKind.allCases.compactMap { k in run.targets[k].map { "\(k.rawValue)s → \($0.key)" } }
-    out += "ferry push\(dryRun ? " (dry run)" : ""): run \(plan.runId), \(targets.joined(separator: ", "))\n"
+    out += "ferry push\(dryRun ? " (dry run)" : ""): run \(plan.runId), \(targets.joined(separator: ", "))"
+    out += run.settings.invitations ? "; invitations on\n" : "; no invitations sent\n"
     for rep in plan.reps {
       let c = plan.perRep[rep.folder] ?? PushCounts()
       out += "rep \(rep.folder)\(rep.name.map { " (\($0))" } ?? ""): \(counts(c))\n"
@@ -37,7 +38,7 @@ enum PlanPrinter {
       for change in plan.providerChanges where change.rep == rep.folder {
         out += "  changed in the mailbox since run \(change.lastRun), overwritten: \(change.crmId) \"\(change.name)\"\n"
       }
-      for file in applied.files[rep.folder] ?? [] { out += "  wrote \(run.outputDirectory)/\(file)\n" }
+      for file in applied.files[rep.folder] ?? [] { out += "  wrote \(file)\n" }
     }
     if let other = plan.skippedReasons[""], !other.isEmpty {
       for (reason, n) in other.sorted(by: { $0.key < $1.key }) { out += "not synced \(n): \(reason)\n" }

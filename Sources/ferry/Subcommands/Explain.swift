@@ -24,20 +24,19 @@ extension FerryCommand {
     @OptionGroup var options: PushOptions
 
     func run() throws {
-      let printer = DiagnosticPrinter(strict: false, quiet: true)
+      let printer = DiagnosticPrinter(strict: false, quiet: false)
       var run: PushRun
       do {
         (_, run) = try options.resolve()
-      } catch let error as FerryError where error.kind == .usage {
-        throw ValidationError(error.message)
+      } catch let error as FerryError {
+        throw usageFailure(error, printer: printer)
       }
       run.explainId = recordId
       let plan: PushPlan
       do {
         plan = try run.plan(diagnostics: printer.sink)
       } catch let error as FerryError {
-        printer.print(error: error)
-        throw ExitCode(1)
+        throw usageFailure(error, printer: printer)
       }
       guard !plan.explanation.isEmpty else {
         print("\(recordId): not in the CRM export and not in the ledger")

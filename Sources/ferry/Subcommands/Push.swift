@@ -192,9 +192,8 @@ extension FerryCommand {
       let run: PushRun
       do {
         (_, run) = try options.resolve()
-      } catch let error as FerryError where error.kind == .usage {
-        if let location = error.location { throw ValidationError("\(location): \(error.message)") }
-        throw ValidationError(error.message)
+      } catch let error as FerryError {
+        throw usageFailure(error, printer: printer)
       }
       var plan: PushPlan
       var applied = ApplyResult()
@@ -204,9 +203,7 @@ extension FerryCommand {
           applied = try run.apply(plan, diagnostics: printer.sink, checkpoint: Self.crashIfAsked)
         }
       } catch let error as FerryError {
-        if error.kind == .usage { throw ValidationError(error.message) }
-        printer.print(error: error)
-        throw ExitCode(1)
+        throw usageFailure(error, printer: printer)
       }
       var text = ""
       if dryRun { text += PlanPrinter.listing(plan) }
@@ -225,6 +222,13 @@ extension FerryCommand {
       }
     }
   }
+}
+
+/// Prints a fatal error compiler-style and gives the exit status: 2 for usage mistakes
+/// (bad settings, a filter that does not parse, an unknown format), 1 for the rest.
+func usageFailure(_ error: FerryError, printer: DiagnosticPrinter) -> ExitCode {
+  printer.print(error: error)
+  return ExitCode(error.kind == .usage ? 2 : 1)
 }
 
 /// The `--report` JSON of `push`.
