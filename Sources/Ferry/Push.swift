@@ -1,5 +1,6 @@
 import FerryModel
 import FerryPush
+import Dispatch
 import Foundation
 
 /// The registry side of `ferry push`: turns `--to` names into writers the applier can use,
@@ -102,24 +103,38 @@ public struct PushRun {
   }
 
   /// Reads everything and plans. Writes nothing.
-  public func plan(diagnostics: DiagnosticSink) throws -> PushPlan {
+  ///
+  /// - Parameter readSeconds: told how long reading took (the exports and the ledger); the
+  ///   rest of the call is planning. Reading and planning interleave, record by record.
+  public func plan(diagnostics: DiagnosticSink, readSeconds: (Double) -> Void = { _ in }) throws -> PushPlan {
     guard !inputs.isEmpty else { throw FerryError(.usage, "name the CRM export with --from FILE (or from: in the settings)") }
+    var reading: UInt64 = 0
+    func timed<T>(_ body: () throws -> T) rethrows -> T {
+      let t = DispatchTime.now().uptimeNanoseconds
+      defer { reading += DispatchTime.now().uptimeNanoseconds - t }
+      return try body()
+    }
     var provider: [(mailbox: String?, record: Record)] = []
     for export in settings.providerExports {
-      var (reader, _, _, _) = try InputOpener.open(
-        path: export.path, from: nil, options: readOptions, diagnostics: diagnostics)
-      while let r = try reader.next() { provider.append((export.mailbox, r)) }
+      var (reader, _, _, _) = try timed {
+        try InputOpener.open(path: export.path, from: nil, options: readOptions, diagnostics: diagnostics)
+      }
+      while let r = try timed({ try reader.next() }) { provider.append((export.mailbox, r)) }
     }
-    let snapshot = try Ledger.snapshot(path: ledgerPath)
+    let snapshot = try timed { try Ledger.snapshot(path: ledgerPath) }
     var planner = try Planner(
       settings: settings, targets: targets.mapValues(\.key), ledger: snapshot, today: today, providerRecords: provider)
     planner.explainId = explainId.map { SalesforceID.caseSafe($0) ?? $0 }
     planner.keepUnchanged = keepUnchanged
     for path in inputs {
-      var (reader, _, _, _) = try InputOpener.open(path: path, from: inputFormat, options: readOptions, diagnostics: diagnostics)
-      while let r = try reader.next() { planner.add(r) }
+      var (reader, _, _, _) = try timed {
+        try InputOpener.open(path: path, from: inputFormat, options: readOptions, diagnostics: diagnostics)
+      }
+      while let r = try timed({ try reader.next() }) { planner.add(r) }
     }
-    return planner.finish()
+    let plan = planner.finish()
+    readSeconds(Double(reading) / 1e9)
+    return plan
   }
 
   /// Writes the plan's files and records the run in the ledger.

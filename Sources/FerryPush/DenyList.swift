@@ -24,6 +24,10 @@ public struct DenyList: Sendable {
   ]
 
   private let patterns: [[UInt8]]
+  /// Names already judged: a CRM export repeats the same few column names a million times.
+  private var judged: [String: Bool] = [:]
+  /// Whether any pattern names a model field (then every record's fields are checked).
+  private var namesModelFields: Bool
 
   public init(patterns: [String]) {
     var expanded: [String] = []
@@ -31,6 +35,8 @@ public struct DenyList: Sendable {
       if p.lowercased() == "@default" { expanded += DenyList.defaultPatterns } else { expanded.append(p) }
     }
     self.patterns = expanded.map(DenyList.normalise)
+    namesModelFields = false
+    namesModelFields = DenyList.modelFields.contains { denies($0) }
   }
 
   static func normalise(_ text: String) -> [UInt8] {
@@ -65,60 +71,85 @@ public struct DenyList: Sendable {
     return glob(p.dropFirst(), s.dropFirst())
   }
 
+  private mutating func deniesCached(_ name: String) -> Bool {
+    if let known = judged[name] { return known }
+    let verdict = denies(name)
+    judged[name] = verdict
+    return verdict
+  }
+
   /// Removes denied fields from `record`; returns the names removed.
-  public func apply(to record: inout Record) -> [String] {
+  public mutating func apply(to record: inout Record) -> [String] {
     var removed: [String] = []
+    // Model fields are checked only when a pattern names one (rare), raw names through the cache.
+    let fieldsNamed = namesModelFields
     switch record {
     case .contact(var c):
-      c.raw.removeAll { p in
-        if denies(p.name) { removed.append(p.name); return true }
-        return false
+      if !c.raw.isEmpty {
+        var kept: [RawProperty] = []
+        kept.reserveCapacity(c.raw.count)
+        for p in c.raw { if deniesCached(p.name) { removed.append(p.name) } else { kept.append(p) } }
+        if kept.count != c.raw.count { c.raw = kept }
       }
-      func clear<T>(_ name: String, _ value: inout T?) {
-        if value != nil && denies(name) { value = nil; removed.append(name) }
-      }
-      func clear<T>(_ name: String, _ value: inout [T]) {
-        if !value.isEmpty && denies(name) { value = []; removed.append(name) }
-      }
-      clear("notes", &c.notes)
-      clear("birthday", &c.birthday)
-      clear("anniversary", &c.anniversary)
-      clear("photo", &c.photo)
-      clear("logo", &c.logo)
-      clear("gender", &c.gender)
-      clear("geo", &c.geo)
-      clear("addresses", &c.addresses)
-      clear("phones", &c.phones)
-      clear("emails", &c.emails)
-      clear("urls", &c.urls)
-      clear("related", &c.related)
-      clear("categories", &c.categories)
-      clear("title", &c.title)
-      clear("department", &c.department)
-      clear("organization", &c.organization)
-      clear("instantMessaging", &c.instantMessaging)
+      if fieldsNamed { removed += clearModelFields(&c) }
       record = .contact(c)
     case .event(var e):
-      e.raw.removeAll { p in
-        if denies(p.name) { removed.append(p.name); return true }
-        return false
+      if !e.raw.isEmpty {
+        var kept: [RawProperty] = []
+        for p in e.raw { if deniesCached(p.name) { removed.append(p.name) } else { kept.append(p) } }
+        if kept.count != e.raw.count { e.raw = kept }
       }
-      func clear<T>(_ name: String, _ value: inout T?) {
-        if value != nil && denies(name) { value = nil; removed.append(name) }
-      }
-      func clear<T>(_ name: String, _ value: inout [T]) {
-        if !value.isEmpty && denies(name) { value = []; removed.append(name) }
-      }
-      clear("description", &e.description)
-      clear("location", &e.location)
-      clear("attendees", &e.attendees)
-      clear("organizer", &e.organizer)
-      clear("reminders", &e.reminders)
-      clear("categories", &e.categories)
-      clear("related", &e.related)
-      clear("geo", &e.geo)
+      if fieldsNamed { removed += clearModelFields(&e) }
       record = .event(e)
     }
+    return removed
+  }
+
+
+  private func clearModelFields(_ c: inout Contact) -> [String] {
+    var removed: [String] = []
+    func clear<T>(_ name: String, _ value: inout T?) {
+      if value != nil && denies(name) { value = nil; removed.append(name) }
+    }
+    func clear<T>(_ name: String, _ value: inout [T]) {
+      if !value.isEmpty && denies(name) { value = []; removed.append(name) }
+    }
+    clear("notes", &c.notes)
+    clear("birthday", &c.birthday)
+    clear("anniversary", &c.anniversary)
+    clear("photo", &c.photo)
+    clear("logo", &c.logo)
+    clear("gender", &c.gender)
+    clear("geo", &c.geo)
+    clear("addresses", &c.addresses)
+    clear("phones", &c.phones)
+    clear("emails", &c.emails)
+    clear("urls", &c.urls)
+    clear("related", &c.related)
+    clear("categories", &c.categories)
+    clear("title", &c.title)
+    clear("department", &c.department)
+    clear("organization", &c.organization)
+    clear("instantMessaging", &c.instantMessaging)
+    return removed
+  }
+
+  private func clearModelFields(_ e: inout Event) -> [String] {
+    var removed: [String] = []
+    func clear<T>(_ name: String, _ value: inout T?) {
+      if value != nil && denies(name) { value = nil; removed.append(name) }
+    }
+    func clear<T>(_ name: String, _ value: inout [T]) {
+      if !value.isEmpty && denies(name) { value = []; removed.append(name) }
+    }
+    clear("description", &e.description)
+    clear("location", &e.location)
+    clear("attendees", &e.attendees)
+    clear("organizer", &e.organizer)
+    clear("reminders", &e.reminders)
+    clear("categories", &e.categories)
+    clear("related", &e.related)
+    clear("geo", &e.geo)
     return removed
   }
 }

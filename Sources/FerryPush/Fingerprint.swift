@@ -5,6 +5,10 @@ import Foundation
 enum Normalise {
   /// `Mailto:Ada@Example.COM ` → `ada@example.com`.
   static func email(_ text: String) -> String {
+    // Fast path: plain ASCII with no spaces and no upper case, as most addresses are.
+    if text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !($0 >= 0x41 && $0 <= 0x5A) }) && !text.hasPrefix("mailto:") {
+      return text
+    }
     var s = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     if s.hasPrefix("mailto:") { s.removeFirst(7) }
     return s
@@ -23,6 +27,11 @@ enum Normalise {
 
   /// Lower case, accents folded, punctuation dropped, single spaces.
   static func name(_ text: String) -> String {
+    text.utf8.allSatisfy({ $0 < 0x80 }) ? asciiName(text) : foldedName(text)
+  }
+
+  /// `name` through Foundation's folding, for text with accents.
+  static func foldedName(_ text: String) -> String {
     let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
     var out = ""
     var space = false
@@ -36,6 +45,32 @@ enum Normalise {
       }
     }
     return out
+  }
+}
+
+extension Normalise {
+  /// `name` for ASCII text, without Foundation: lower case, letters and digits, single spaces.
+  static func asciiName(_ text: String) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(text.utf8.count)
+    var space = false
+    for b in text.utf8 {
+      switch b {
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        if space && !out.isEmpty { out.append(UInt8(ascii: " ")) }
+        space = false
+        out.append(b)
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+        if space && !out.isEmpty { out.append(UInt8(ascii: " ")) }
+        space = false
+        out.append(b + 32)
+      case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "-"):
+        space = true
+      default:
+        break
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 }
 

@@ -26,7 +26,7 @@ public struct Planner {
   private let ledger: LedgerSnapshot
   private let contactFilter: FilterExpression?
   private let eventFilter: FilterExpression?
-  private let denyList: DenyList
+  private var denyList: DenyList
   private var seenLedger: [Bool]
   private var seenIds: Set<String> = []
   private var pendingEvents: [Event] = []
@@ -98,12 +98,12 @@ public struct Planner {
       gone(entry)
     }
     var result = plan
-    result.entries.sort { a, b in
-      let ra = a.rep ?? "\u{10FFFF}", rb = b.rep ?? "\u{10FFFF}"
-      if ra != rb { return ra < rb }
-      if a.kind != b.kind { return a.kind == .contact }
-      return a.crmId < b.crmId
-    }
+    plan = PushPlan(runId: plan.runId)
+    // Sort small keys and permute once: entries are large, and moving them while sorting
+    // costs more than the comparisons.
+    let keys = result.entries.map { ($0.rep ?? "\u{10FFFF}", $0.kind == .contact ? 0 : 1, $0.crmId) }
+    let order = keys.indices.sorted { keys[$0] < keys[$1] }
+    result.entries = order.map { result.entries[$0] }
     result.reps = repsByFolder.values.sorted { $0.folder < $1.folder }
     result.unresolved.sort { ($0.rep ?? "", $0.eventId, $0.attendee) < ($1.rep ?? "", $1.eventId, $1.attendee) }
     result.providerChanges.sort { ($0.rep, $0.crmId) < ($1.rep, $1.crmId) }
@@ -292,7 +292,6 @@ public struct Planner {
       shaped = .event(e)
     }
     entry.contentHash = ContentHash.of(shaped)
-    entry.fingerprint = Fingerprint.of(shaped)
     if let existing {
       entry.sequence = existing.sequence
       if existing.contentHash != entry.contentHash {
@@ -316,6 +315,7 @@ public struct Planner {
       }
     }
     if entry.action == .create || entry.action == .update {
+      entry.fingerprint = Fingerprint.of(shaped)
       if case .event(var e) = shaped {
         e.sequence = entry.sequence
         shaped = .event(e)

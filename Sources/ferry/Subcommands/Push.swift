@@ -189,18 +189,24 @@ extension FerryCommand {
 
     func run() throws {
       let printer = DiagnosticPrinter(strict: false, quiet: options.quiet)
-      let run: PushRun
+      var run: PushRun
       do {
         (_, run) = try options.resolve()
       } catch let error as FerryError {
         throw usageFailure(error, printer: printer)
       }
+      run.keepUnchanged = false  // counted, not listed: a million of them cost memory
       var plan: PushPlan
       var applied = ApplyResult()
+      var seconds = PushReport.Seconds()
       do {
-        plan = try run.plan(diagnostics: printer.sink)
+        let started = Date()
+        plan = try run.plan(diagnostics: printer.sink) { seconds.read = $0 }
+        seconds.plan = Date().timeIntervalSince(started) - seconds.read
         if !dryRun {
+          let applying = Date()
           applied = try run.apply(plan, diagnostics: printer.sink, checkpoint: Self.crashIfAsked)
+          seconds.apply = Date().timeIntervalSince(applying)
         }
       } catch let error as FerryError {
         throw usageFailure(error, printer: printer)
@@ -210,7 +216,7 @@ extension FerryCommand {
       text += PlanPrinter.summary(plan, applied: applied, run: run, dryRun: dryRun)
       if !options.quiet { FileHandle.standardOutput.write(Data(text.utf8)) }
       if let report {
-        try writeJSONReport(PushReport(plan: plan, applied: applied, dryRun: dryRun, printer: printer), to: report)
+        try writeJSONReport(PushReport(plan: plan, applied: applied, dryRun: dryRun, printer: printer, seconds: seconds), to: report)
       }
       if printer.exitCode != 0 { throw ExitCode(1) }
     }
@@ -251,8 +257,15 @@ struct PushReport: Encodable {
     var providerId: String?
     var sequence: Int?
   }
+  /// Where the time went: reading the inputs and ledger, planning, writing.
+  struct Seconds: Encodable {
+    var read = 0.0
+    var plan = 0.0
+    var apply = 0.0
+  }
   var command = "push"
   var dryRun: Bool
+  var seconds: Seconds
   var runId: Int
   var counts: PushCounts
   var reps: [String: Rep]
@@ -261,8 +274,9 @@ struct PushReport: Encodable {
   var providerChanges: [ProviderChange]
   var diagnostics: [Diagnostic]
 
-  init(plan: PushPlan, applied: ApplyResult, dryRun: Bool, printer: DiagnosticPrinter) {
+  init(plan: PushPlan, applied: ApplyResult, dryRun: Bool, printer: DiagnosticPrinter, seconds: Seconds) {
     self.dryRun = dryRun
+    self.seconds = seconds
     runId = plan.runId
     counts = plan.totals
     var reps: [String: Rep] = [:]
