@@ -49,8 +49,11 @@ include mk/*.mk
 
 interop: $(INTEROP)
 
-bench: deps venv release $(BENCHES)
-	@echo "bench figures: docs/BENCHMARKS.md"
+bench: deps venv release
+	@mkdir -p out/bench bench-data
+	@rm -f out/bench/*.md
+	@for b in $(BENCHES); do $(MAKE) --no-print-directory $$b || exit 1; done
+	@scripts/bench-report.sh
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -1,6 +1,23 @@
+import FerryCSV
 import FerryModel
 
 extension Formats {
-  /// The CSV family's entries in the registry.
-  static var csvFormats: [Format] { [] }
+  /// The CSV family's entries in the registry: one format, `csv`, whose variants are the
+  /// column profiles. Plain `csv` reads with the detected profile (or the `--mapping` file)
+  /// and writes with `--mapping` (or Outlook's profile when none is given).
+  static var csvFormats: [Format] {
+    [
+      Format(
+        name: "csv", variants: ["outlook", "salesforce", "google", "hubspot", "exchange"],
+        extensions: ["csv", "tsv"], kinds: [.contact],
+        summary: "CSV with contact column profiles (salesforce, outlook, google, hubspot, exchange; --mapping FILE)",
+        detect: { head, fileName in
+          CSVDetection.detect(head: head, fileName: fileName).map { Detection(confidence: $0.confidence, variant: $0.profile) }
+        },
+        makeReader: { input, options, diagnostics in try CSVReader(input: input, options: options, diagnostics: diagnostics) },
+        makeWriter: { destination, options, diagnostics in
+          try CSVWriter(destination: destination, options: options, diagnostics: diagnostics)
+        })
+    ]
+  }
 }

@@ -61,7 +61,8 @@ public struct NDJSONReader: RecordReader {
 
   static func describe(_ error: DecodingError) -> String {
     switch error {
-    case .dataCorrupted(let c): return c.debugDescription
+    case .dataCorrupted(let c):
+      return c.underlyingError != nil || c.debugDescription.contains("valid JSON") ? "not valid JSON" : c.debugDescription
     case .keyNotFound(let key, _): return "missing \"\(key.stringValue)\""
     case .typeMismatch(_, let c), .valueNotFound(_, let c):
       return "wrong type at \(c.codingPath.map(\.stringValue).joined(separator: "."))"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A structured personal name (vCard `N` plus phonetic parts).
 public struct PersonName: Sendable, Hashable, Codable {
   public var prefix: String?
@@ -232,5 +234,33 @@ public struct Contact: Sendable, Hashable, Codable {
     if !n.isEmpty { return n }
     if let organization, !organization.isEmpty { return organization }
     return emails.first?.address ?? ""
+  }
+}
+
+extension Media {
+  private enum CodingKeys: String, CodingKey { case uri, data, mediaType }
+
+  /// `{"uri": "…"}` or `{"data": "<base64>", "mediaType": "image/jpeg"}`.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    if let uri = try c.decodeIfPresent(String.self, forKey: .uri) {
+      self = .uri(uri)
+    } else {
+      let text = try c.decode(String.self, forKey: .data)
+      guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
+        throw DecodingError.dataCorruptedError(forKey: .data, in: c, debugDescription: "not base64")
+      }
+      self = .data(Array(data), mediaType: try c.decodeIfPresent(String.self, forKey: .mediaType))
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    switch self {
+    case .uri(let uri): try c.encode(uri, forKey: .uri)
+    case .data(let bytes, let type):
+      try c.encode(Data(bytes).base64EncodedString(), forKey: .data)
+      try c.encodeIfPresent(type, forKey: .mediaType)
+    }
   }
 }

@@ -35,6 +35,31 @@ public enum Record: Sendable, Hashable, Codable {
   }
 }
 
+extension Record {
+  private enum CodingKeys: String, CodingKey { case contact, event }
+
+  /// `{"contact": {…}}` or `{"event": {…}}`.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    if let contact = try c.decodeIfPresent(Contact.self, forKey: .contact) {
+      self = .contact(contact)
+    } else if let event = try c.decodeIfPresent(Event.self, forKey: .event) {
+      self = .event(event)
+    } else {
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "expected a \"contact\" or \"event\" key"))
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    switch self {
+    case .contact(let contact): try c.encode(contact, forKey: .contact)
+    case .event(let event): try c.encode(event, forKey: .event)
+    }
+  }
+}
+
 /// The kinds of record a format can hold.
 public enum RecordKind: String, Sendable, Hashable, Codable, CaseIterable {
   case contact, event

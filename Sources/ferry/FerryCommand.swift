@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct FerryCommand: ParsableCommand {
@@ -21,4 +22,22 @@ struct FerryCommand: ParsableCommand {
     version: "0.1.0",
     subcommands: [Convert.self, Inspect.self, Formats.self, Push.self, Explain.self]
   )
+
+  /// Runs the command with ferry's documented exit codes: ArgumentParser reports usage
+  /// errors as 64 (EX_USAGE); ferry promises 2.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      let message = fullMessage(for: error)
+      if !message.isEmpty {
+        let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
+        stream.write(Data((message + "\n").utf8))
+      }
+      if code == .validationFailure { Foundation.exit(2) }
+      Foundation.exit(code.rawValue)
+    }
+  }
 }

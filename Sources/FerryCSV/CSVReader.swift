@@ -1,0 +1,145 @@
+import FerryModel
+
+// Coverage (pandoc style): [x] RFC 4180 fields, quotes, CRLF/LF/CR  [x] delimiter sniffing
+// [x] BOM, UTF-16LE/BE, Windows-1252 fallback, forced encoding  [x] ragged rows reported
+// [x] unterminated quote, NUL bytes, empty input reported  [x] profile detection
+// [x] unknown columns kept raw  [ ] event profiles (another file in Profiles/)
+
+/// Reads CSV records through a column profile: bytes → `CSVRowReader` → profile → `Record`.
+public struct CSVReader: RecordReader {
+  public let profile: any CSVProfile
+  public let header: [String]
+  public let confidence: Double
+  private let rows: CSVRowReader
+  private var decoder: (any CSVRecordDecoder)?
+  private var context: CSVDecodeContext
+  private let mapped: [Bool]
+  private var raggedReports = 0
+  public private(set) var lastRecordLocation: SourceLocation?
+
+  /// Opens the input, reads the header and picks the profile: `options.variant` when given,
+  /// the generic mapping when `options.csv.mappingFile` is set, otherwise detection.
+  public init(input: ByteInput, options: ReadOptions, diagnostics: DiagnosticSink) throws {
+    rows = try CSVRowReader(
+      input: input, delimiter: options.csv.delimiter, encodingName: options.inputEncoding, diagnostics: diagnostics)
+    let headerRow = try rows.next()
+    header = headerRow?.strings ?? []
+    var chosen: any CSVProfile
+    var confidence = 1.0
+    if let mappingFile = options.csv.mappingFile, options.variant == nil || options.variant == "mapping" {
+      chosen = try GenericProfile(mappingFile: mappingFile)
+    } else if let variant = options.variant, variant != "mapping" {
+      guard let p = CSVProfiles.named(variant) else {
+        throw FerryError(
+          .usage, "unknown csv profile \"\(variant)\"; known: \(CSVProfiles.names.joined(separator: ", "))")
+      }
+      chosen = p
+      confidence = p.confidence(header: header)
+    } else if let (p, c) = CSVProfiles.detect(header: header) {
+      chosen = p
+      confidence = c
+    } else {
+      // No profile recognises the header: every column is kept raw.
+      chosen = RawOnlyProfile()
+      confidence = 0
+      if !header.isEmpty {
+        diagnostics.warning(
+          "no csv profile recognises this header; every column is kept as a raw property (name one with --from csv:PROFILE or give --mapping)",
+          at: SourceLocation(file: input.name, line: 1, column: 1), code: "unmapped")
+      }
+    }
+    profile = chosen
+    self.confidence = confidence
+    context = CSVDecodeContext(file: input.name, origin: chosen.origin, diagnostics: diagnostics, header: header)
+    if headerRow == nil {
+      diagnostics.warning(
+        "input is empty: no header and no records", at: SourceLocation(file: input.name, line: 1, column: 1),
+        code: "empty")
+      decoder = nil
+      mapped = []
+    } else {
+      let d = try chosen.makeDecoder(header: header, options: options)
+      mapped = d.mappedColumns
+      decoder = d
+    }
+  }
+
+  public mutating func next() throws -> Record? {
+    guard decoder != nil else { return nil }
+    while let row = try rows.next() {
+      context.row = row
+      context.extraRaw.removeAll(keepingCapacity: true)
+      let location = SourceLocation(file: context.file, line: row.line, column: 1, record: row.number)
+      lastRecordLocation = location
+      if row.count != header.count {
+        if row.count == 1 && row.isEmpty(0) { continue }
+        raggedReports += 1
+        let what =
+          row.count < header.count
+          ? "missing fields are read as empty" : "the extra fields are kept as raw properties \"column N\""
+        context.diagnostics.warning(
+          "record has \(row.count) fields but the header has \(header.count); \(what)", at: location, code: "ragged")
+      }
+      guard var record = decoder!.decode(row, context: &context) else { continue }
+      var raw: [RawProperty] = []
+      let n = min(row.count, mapped.count)
+      for i in 0..<n where !mapped[i] && !row.isEmpty(i) {
+        raw.append(RawProperty(name: header[i], value: row.text(i), origin: profile.origin))
+      }
+      if row.count > header.count {
+        for i in header.count..<row.count where !row.isEmpty(i) {
+          raw.append(RawProperty(name: "column \(i + 1)", value: row.text(i), origin: profile.origin))
+        }
+      }
+      raw.append(contentsOf: context.extraRaw)
+      if !raw.isEmpty {
+        switch record {
+        case .contact(var c):
+          c.raw.append(contentsOf: raw)
+          record = .contact(c)
+        case .event(var e):
+          e.raw.append(contentsOf: raw)
+          record = .event(e)
+        }
+      }
+      return record
+    }
+    return nil
+  }
+}
+
+/// The fallback when nothing recognises a header: no column is mapped.
+struct RawOnlyProfile: CSVProfile {
+  var name: String { "raw" }
+  var writesByteOrderMark: Bool { false }
+  func confidence(header: [String]) -> Double { 0 }
+  func makeDecoder(header: [String], options: ReadOptions) throws -> any CSVRecordDecoder {
+    Decoder(mappedColumns: [Bool](repeating: false, count: header.count))
+  }
+  func makeEncoder(options: WriteOptions) throws -> any CSVRecordEncoder {
+    throw FerryError(.usage, "csv needs a profile to write: csv:\(CSVProfiles.names.joined(separator: ", csv:")) or --mapping FILE")
+  }
+  struct Decoder: CSVRecordDecoder {
+    var mappedColumns: [Bool]
+    mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? { .contact(Contact()) }
+  }
+}
+
+/// Detection for the registry: a CSV-looking head and a header some profile knows.
+public enum CSVDetection {
+  public static func detect(head: [UInt8], fileName: String?) -> (confidence: Double, profile: String?)? {
+    guard !head.isEmpty else { return nil }
+    let input = ByteInput(bytes: head, name: fileName ?? "<head>")
+    guard let rows = try? CSVRowReader(input: input, delimiter: nil, encodingName: nil, diagnostics: .ignore),
+      let header = try? rows.next()
+    else { return nil }
+    let names = header.strings
+    let ext = fileName.map { $0.lowercased().hasSuffix(".csv") || $0.lowercased().hasSuffix(".tsv") } ?? false
+    if let (p, c) = CSVProfiles.detect(header: names) {
+      return (min(0.99, 0.5 + c / 2), p.name)
+    }
+    // A plain CSV: several columns and no binary bytes.
+    if names.count >= 2 { return (ext ? 0.4 : 0.2, nil) }
+    return ext ? (0.3, nil) : nil
+  }
+}

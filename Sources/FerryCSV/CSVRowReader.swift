@@ -1,0 +1,283 @@
+import FerryModel
+
+/// One CSV record as fields of UTF-8 bytes: no `String` is made until a profile maps a field.
+public struct CSVRow: Sendable {
+  /// The field bytes, concatenated.
+  public var data: [UInt8]
+  /// The end offset of each field in `data`.
+  public var ends: [Int]
+  /// The physical line the record starts on (1-based).
+  public var line: Int
+  /// The 1-based number of the data record (the header is not counted).
+  public var number: Int
+
+  public init(data: [UInt8], ends: [Int], line: Int, number: Int) {
+    self.data = data
+    self.ends = ends
+    self.line = line
+    self.number = number
+  }
+
+  /// Builds a row from strings (tests, the generic writer).
+  public init(fields: [String], line: Int = 1, number: Int = 1) {
+    var data: [UInt8] = []
+    var ends: [Int] = []
+    for f in fields {
+      data.append(contentsOf: f.utf8)
+      ends.append(data.count)
+    }
+    self.init(data: data, ends: ends, line: line, number: number)
+  }
+
+  public var count: Int { ends.count }
+
+  @inline(__always)
+  public func range(_ i: Int) -> Range<Int> {
+    (i == 0 ? 0 : ends[i - 1])..<ends[i]
+  }
+
+  /// Whether field `i` is missing or empty.
+  @inline(__always)
+  public func isEmpty(_ i: Int) -> Bool {
+    guard i >= 0 && i < ends.count else { return true }
+    return range(i).isEmpty
+  }
+
+  /// Field `i` as text, or nil when it is missing or empty.
+  ///
+  /// A leading apostrophe that ferry's formula protection added (`'=`, `'+`, `'-`, `'@`,
+  /// apostrophe before tab or CR) is removed, so that ferry's own output reads back unchanged.
+  public func string(_ i: Int) -> String? {
+    guard i >= 0 && i < ends.count else { return nil }
+    var r = range(i)
+    if r.isEmpty { return nil }
+    if r.count >= 2 && data[r.lowerBound] == .apostrophe {
+      switch data[r.lowerBound + 1] {
+      case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), .tab, .cr:
+        r = (r.lowerBound + 1)..<r.upperBound
+      default: break
+      }
+    }
+    return data.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[r]), as: UTF8.self) }
+  }
+
+  /// Field `i` as text, or "" (for headers).
+  public func text(_ i: Int) -> String { string(i) ?? "" }
+
+  /// Every field as text.
+  public var strings: [String] { (0..<count).map(text) }
+}
+
+/// The thin wrapper around `CSVCore` that owns the I/O: reads chunks, turns encodings into
+/// UTF-8, sniffs the delimiter, checks UTF-8 per record and reports positions.
+public final class CSVRowReader {
+  public let input: ByteInput
+  public let encoding: CSVEncoding
+  public let delimiter: UInt8
+  /// Whether the encoding was forced or announced by a BOM (no Windows-1252 fallback then).
+  private let encodingIsCertain: Bool
+  private let diagnostics: DiagnosticSink
+  private var core: CSVCore
+  private var transcoder: TranscodingStream
+  private var chunk: [UInt8] = []
+  private var scratch: [UInt8] = []
+  private var position = 0
+  private var skipBOM: Int
+  private var ended = false
+  private var finished = false
+  private var rowsRead = 0
+  private var pendingReset = false
+  private var fallbackWarnings = 0
+  private static let maxFallbackWarnings = 10
+
+  /// - Parameters:
+  ///   - delimiter: a forced delimiter; nil sniffs comma, semicolon and tab from the head.
+  ///   - encodingName: `ReadOptions.inputEncoding`.
+  public init(input: ByteInput, delimiter: UInt8?, encodingName: String?, diagnostics: DiagnosticSink) throws {
+    self.input = input
+    self.diagnostics = diagnostics
+    let head = try input.peek(64 * 1024)
+    var encoding = CSVEncoding.utf8
+    var certain = false
+    var bomLength = 0
+    if let (e, n) = CSVEncoding.fromBOM(head) {
+      encoding = e
+      bomLength = n
+      certain = true
+    }
+    if let encodingName {
+      guard let forced = CSVEncoding(name: encodingName) else {
+        throw FerryError(
+          .usage,
+          "unknown input encoding \"\(encodingName)\"; known: \(CSVEncoding.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
+      }
+      // A BOM that agrees with the forced encoding is still skipped.
+      if forced != encoding { bomLength = 0 }
+      encoding = forced
+      certain = true
+    }
+    self.encoding = encoding
+    encodingIsCertain = certain
+    skipBOM = bomLength
+    transcoder = TranscodingStream(encoding: encoding)
+    if let delimiter {
+      self.delimiter = delimiter
+    } else {
+      var probe = TranscodingStream(encoding: encoding)
+      var utf8Head: [UInt8] = []
+      probe.transcode(Array(head.dropFirst(bomLength)), into: &utf8Head)
+      self.delimiter = Dialect.sniff(utf8Head)
+    }
+    core = CSVCore(delimiter: self.delimiter)
+  }
+
+  /// The line the reader is on (for "empty input" and end-of-input messages).
+  public var line: Int { core.line }
+
+  /// The next record, or nil at the end of the input.
+  ///
+  /// - Throws: `FerryError(.malformedInput)` at a NUL byte (binary input), with its position.
+  public func next() throws -> CSVRow? {
+    if pendingReset {
+      // Reset here, not when handing the row out, so the buffers are not copied.
+      core.startRecord()
+      pendingReset = false
+    }
+    while true {
+      if position >= chunk.count {
+        if ended {
+          guard !finished else { return nil }
+          finished = true
+          if core.finish() { return try complete(unterminated: core.inQuotedField) }
+          return nil
+        }
+        try refill()
+        continue
+      }
+      let (consumed, step) = chunk.withUnsafeBufferPointer { buffer in
+        core.feed(UnsafeBufferPointer(rebasing: buffer[position...]))
+      }
+      position += consumed
+      switch step {
+      case .needInput: continue
+      case .record: return try complete(unterminated: false)
+      case .binary:
+        throw FerryError(
+          .malformedInput, "input holds a NUL byte, so it is binary data, not CSV text; nothing more read",
+          at: SourceLocation(file: input.name, line: core.nulLine, column: core.nulColumn))
+      }
+    }
+  }
+
+  private func refill() throws {
+    guard let raw = try input.read() else {
+      ended = true
+      transcoder.finish(into: &chunk)
+      position = 0
+      return
+    }
+    var bytes = raw
+    if skipBOM > 0 {
+      let n = min(skipBOM, bytes.count)
+      bytes.removeFirst(n)
+      skipBOM -= n
+    }
+    if encoding == .utf8 {
+      chunk = bytes
+    } else {
+      transcoder.transcode(bytes, into: &scratch)
+      swap(&chunk, &scratch)
+    }
+    position = 0
+  }
+
+  private func complete(unterminated: Bool) throws -> CSVRow {
+    rowsRead += 1
+    var row = CSVRow(data: core.data, ends: core.ends, line: core.recordLine, number: rowsRead - 1)
+    pendingReset = true
+    if unterminated {
+      diagnostics.error(
+        "quoted field is not closed before the end of the input; read everything after the quote as one field",
+        at: SourceLocation(file: input.name, line: core.quoteLine, column: core.quoteColumn, record: row.number),
+        code: "syntax")
+    }
+    let valid = row.data.withUnsafeBufferPointer { UTF8Check.isValid($0) }
+    if !valid { repairEncoding(&row) }
+    return row
+  }
+
+  /// Re-reads the fields that are not valid UTF-8 as Windows-1252.
+  private func repairEncoding(_ row: inout CSVRow) {
+    var data: [UInt8] = []
+    var ends: [Int] = []
+    var columns: [Int] = []
+    for i in 0..<row.count {
+      let r = row.range(i)
+      let ok = row.data.withUnsafeBufferPointer { UTF8Check.isValid(UnsafeBufferPointer(rebasing: $0[r])) }
+      if ok {
+        data.append(contentsOf: row.data[r])
+      } else {
+        data.append(contentsOf: Windows1252.decode(row.data[r]))
+        columns.append(i + 1)
+      }
+      ends.append(data.count)
+    }
+    row.data = data
+    row.ends = ends
+    fallbackWarnings += 1
+    let location = SourceLocation(file: input.name, line: row.line, column: 1, record: row.number)
+    if encodingIsCertain {
+      diagnostics.warning(
+        "line \(row.line) is not valid \(encoding.rawValue); field(s) \(columns.map(String.init).joined(separator: ", ")) read as windows-1252",
+        at: location, code: "encoding")
+    } else if fallbackWarnings <= CSVRowReader.maxFallbackWarnings {
+      diagnostics.warning(
+        "line \(row.line) is not valid UTF-8; field(s) \(columns.map(String.init).joined(separator: ", ")) read as windows-1252"
+          + (fallbackWarnings == CSVRowReader.maxFallbackWarnings ? " (further lines like this are not reported)" : ""),
+        at: location, code: "encoding")
+    }
+  }
+}
+
+/// Guesses the delimiter from the first lines.
+public enum Dialect {
+  /// Comma, semicolon or tab: the one that splits the first line most and the next lines
+  /// the same way; comma when nothing tells.
+  public static func sniff(_ head: [UInt8]) -> UInt8 {
+    let candidates: [UInt8] = [.comma, .semicolon, .tab]
+    var counts: [[Int]] = []  // per line, per candidate
+    var current = [0, 0, 0]
+    var inQuotes = false
+    for b in head {
+      if b == .quote {
+        inQuotes.toggle()
+        continue
+      }
+      if inQuotes { continue }
+      if b == .lf || b == .cr {
+        if current != [0, 0, 0] || !counts.isEmpty {
+          counts.append(current)
+          current = [0, 0, 0]
+          if counts.count >= 10 { break }
+        }
+        continue
+      }
+      if let k = candidates.firstIndex(of: b) { current[k] += 1 }
+    }
+    if counts.isEmpty { counts.append(current) }
+    guard let first = counts.first else { return .comma }
+    var best = 0
+    var bestScore = -1
+    for k in 0..<3 where first[k] > 0 {
+      // Lines that agree with the header's count make the choice sturdier.
+      let agreeing = counts.dropFirst().filter { $0[k] == first[k] }.count
+      let score = first[k] * 4 + agreeing * 2
+      if score > bestScore {
+        bestScore = score
+        best = k
+      }
+    }
+    return candidates[best]
+  }
+}

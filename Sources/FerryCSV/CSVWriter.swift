@@ -1,0 +1,228 @@
+import FerryModel
+
+/// Writes records through a column profile: `Record` → profile → cells → RFC 4180 bytes.
+///
+/// - Quoting: a cell is quoted when it holds the delimiter, a quote, CR or LF, or starts or
+///   ends with a space; quotes are doubled. Lines end with CRLF.
+/// - BOM: the profile's default (on for profiles people open in Excel), or
+///   `options.csv.byteOrderMark`.
+/// - Formula protection (OWASP, `options.csv.formulaProtection`, on by default): see
+///   `FormulaProtection`.
+/// - Extra columns: the header must come before the rows, so the writer holds back the first
+///   `lookahead` records (1,000; memory stays bounded) and fixes the header from them: the
+///   profile's columns plus, in order of first appearance, the names of those records' raw
+///   properties that came from the same profile (`csv:<profile>`). A later record's raw
+///   property of that origin whose name is not in the header is reported (`unmapped`) and
+///   dropped; raw properties from other origins have no place in this profile and are
+///   reported once per name (`unmapped`, a note).
+public struct CSVWriter: RecordWriter {
+  public let profile: any CSVProfile
+  private let output: ByteOutput
+  private var encoder: any CSVRecordEncoder
+  private let delimiter: UInt8
+  private let protect: Bool
+  private let bom: Bool
+  private var context: CSVEncodeContext
+  private var header: [String] = []
+  private var extraIndex: [String: Int] = [:]
+  private var ownIndex: [String: Int] = [:]
+  private var phone: [Bool] = []
+  private var cells: [String] = []
+  private var line: [UInt8] = []
+  private var started = false
+  private var reportedForeign: Set<String> = []
+  private var reportedUnseen: Set<String> = []
+
+  public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) throws {
+    let chosen: any CSVProfile
+    if let mapping = options.csv.mappingFile, options.variant == nil || options.variant == "mapping" {
+      chosen = try GenericProfile(mappingFile: mapping)
+    } else {
+      let name = options.variant ?? "outlook"
+      guard let p = CSVProfiles.named(name) else {
+        throw FerryError(.usage, "unknown csv profile \"\(name)\"; known: \(CSVProfiles.names.joined(separator: ", "))")
+      }
+      chosen = p
+    }
+    profile = chosen
+    output = try destination.primary()
+    encoder = try chosen.makeEncoder(options: options)
+    delimiter = options.csv.delimiter
+    protect = options.csv.formulaProtection
+    bom = options.csv.byteOrderMark ?? chosen.writesByteOrderMark
+    context = CSVEncodeContext(
+      file: output.displayName, profile: chosen.name, diagnostics: diagnostics, overflow: options.overflow)
+  }
+
+  /// How many records the writer holds back to fix the header.
+  public static let lookahead = 1000
+  private var held: [Record] = []
+
+  private mutating func start(with sample: [Record]) throws {
+    started = true
+    encoder.prepare(sample: sample)
+    header = encoder.columns
+    for (i, name) in header.enumerated() where ownIndex[HeaderIndex.key(name)] == nil {
+      ownIndex[HeaderIndex.key(name)] = i
+    }
+    let known = Set(header.map(HeaderIndex.key))
+    for record in sample {
+      for raw in record.raw where raw.origin == profile.origin && !known.contains(HeaderIndex.key(raw.name)) {
+        if extraIndex[raw.name] == nil {
+          extraIndex[raw.name] = header.count
+          header.append(raw.name)
+        }
+      }
+    }
+    phone = [Bool](repeating: false, count: header.count)
+    for i in encoder.phoneColumns where i < phone.count { phone[i] = true }
+    if bom { line.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
+    appendRow(header, protectCells: false)
+    try output.write(line)
+    line.removeAll(keepingCapacity: true)
+  }
+
+  public mutating func write(_ record: Record) throws {
+    if !started {
+      held.append(record)
+      if held.count < CSVWriter.lookahead { return }
+      try flushHeld()
+      return
+    }
+    try writeRow(record)
+  }
+
+  private mutating func flushHeld() throws {
+    try start(with: held)
+    let records = held
+    held = []
+    for r in records { try writeRow(r) }
+  }
+
+  private mutating func writeRow(_ record: Record) throws {
+    context.record += 1
+    context.overflowLines.removeAll(keepingCapacity: true)
+    if cells.count != header.count { cells = [String](repeating: "", count: header.count) }
+    for i in 0..<cells.count where !cells[i].isEmpty { cells[i] = "" }
+    guard try encoder.encode(record, into: &cells, context: &context) else { return }
+    for raw in record.raw {
+      if raw.origin == profile.origin, let i = ownIndex[HeaderIndex.key(raw.name)] {
+        // A column of the profile that the mapping does not use (Outlook's Priority).
+        if cells[i].isEmpty { cells[i] = raw.value }
+      } else if raw.origin == profile.origin, let i = extraIndex[raw.name] {
+        cells[i] = raw.value
+      } else if raw.origin == profile.origin {
+        if !header.contains(raw.name) && !reportedUnseen.contains(raw.name) {
+          reportedUnseen.insert(raw.name)
+          context.diagnostics.warning(
+            "column \"\(raw.name)\" first appears after the header was written; its values are dropped",
+            at: location(property: raw.name), code: "unmapped")
+        }
+      } else if !reportedForeign.contains(raw.name) {
+        reportedForeign.insert(raw.name)
+        context.diagnostics.note(
+          "\"\(raw.name)\" from \(raw.origin) has no column in csv:\(profile.name); dropped (reported once)",
+          at: location(property: raw.name), code: "unmapped")
+      }
+    }
+    appendRow(cells, protectCells: protect)
+    if line.count >= 1 << 16 {
+      try output.write(line)
+      line.removeAll(keepingCapacity: true)
+    }
+  }
+
+  private func location(property: String) -> SourceLocation {
+    SourceLocation(file: context.file, line: context.record + 1, column: 1, record: context.record, property: property)
+  }
+
+  public mutating func finish() throws {
+    if !started { try flushHeld() }
+    if !line.isEmpty { try output.write(line) }
+    line.removeAll()
+    try output.flush()
+  }
+
+  private mutating func appendRow(_ cells: [String], protectCells: Bool) {
+    for (i, cell) in cells.enumerated() {
+      if i > 0 { line.append(delimiter) }
+      var cell = cell
+      cell.withUTF8 { bytes in
+        CSVCellWriter.append(
+          bytes, delimiter: delimiter, protect: protectCells, phoneColumn: i < phone.count && phone[i], to: &line)
+      }
+    }
+    line.append(.cr)
+    line.append(.lf)
+  }
+}
+
+/// Quoting and formula protection for one cell.
+public enum CSVCellWriter {
+  /// Appends `bytes` as one CSV cell.
+  public static func append(
+    _ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, protect: Bool, phoneColumn: Bool, to out: inout [UInt8]
+  ) {
+    guard !bytes.isEmpty else { return }
+    let neutralise = protect && FormulaProtection.needsPrefix(bytes, phoneColumn: phoneColumn)
+    var needsQuotes = bytes[0] == .space || bytes[bytes.count - 1] == .space
+    if !needsQuotes {
+      for b in bytes where b == delimiter || b == .quote || b == .cr || b == .lf {
+        needsQuotes = true
+        break
+      }
+    }
+    if !needsQuotes {
+      if neutralise { out.append(.apostrophe) }
+      out.append(contentsOf: bytes)
+      return
+    }
+    out.append(.quote)
+    if neutralise { out.append(.apostrophe) }
+    for b in bytes {
+      if b == .quote { out.append(.quote) }
+      out.append(b)
+    }
+    out.append(.quote)
+  }
+}
+
+/// OWASP CSV-injection protection.
+///
+/// A cell that starts with `=`, `+`, `-`, `@`, tab or CR gets a single quote in front, so a
+/// spreadsheet shows it as text instead of running it. The one exception: in a column that
+/// holds phone numbers, a cell that starts with `+` or `-` and otherwise has only digits,
+/// spaces and `( ) . / -` (at least one digit) is left alone: such a cell cannot call a
+/// function or reach DDE (no letters, no `|`, `!`, `=`, `@`), and `+1 212 555 0100` stays
+/// a phone number. The same cell outside a phone column is neutralised. ferry's CSV reader
+/// removes the added quote again (see `CSVRow.string`).
+public enum FormulaProtection {
+  public static func needsPrefix(_ bytes: UnsafeBufferPointer<UInt8>, phoneColumn: Bool) -> Bool {
+    guard let first = bytes.first else { return false }
+    switch first {
+    case UInt8(ascii: "="), UInt8(ascii: "@"), .tab, .cr: return true
+    case UInt8(ascii: "+"), UInt8(ascii: "-"):
+      return !(phoneColumn && isPhoneShaped(bytes))
+    default: return false
+    }
+  }
+
+  /// `^[+-][0-9 ()./-]*$` with at least one digit.
+  public static func isPhoneShaped(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var digits = 0
+    for b in bytes.dropFirst() {
+      switch b {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
+      case .space, UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "-"): continue
+      default: return false
+      }
+    }
+    return digits > 0
+  }
+
+  /// String convenience for tests and docs.
+  public static func needsPrefix(_ text: String, phoneColumn: Bool) -> Bool {
+    var text = text
+    return text.withUTF8 { needsPrefix($0, phoneColumn: phoneColumn) }
+  }
+}

@@ -1,0 +1,229 @@
+/// The RFC 4180 syntax core: a resumable byte state machine (the `csv-core` split).
+///
+/// Feed it any slice of the input with `feed(_:)`; it returns how many bytes it consumed
+/// and whether a record is complete. It never looks back at earlier chunks, so where the
+/// chunks end does not change the result. The record under construction lives in `data`
+/// (the field bytes, quotes removed, concatenated) and `ends` (the end offset of each
+/// field in `data`); both buffers are reused from record to record.
+///
+/// What it accepts: quoted fields with delimiters, doubled quotes and line breaks inside;
+/// CRLF, LF and CR line ends; blank lines between records are skipped. Lenient like
+/// Python's `csv`: a quote inside an unquoted field is kept as text, and text after a
+/// closing quote is appended (both set `irregularQuote` for a warning). A NUL byte stops
+/// the machine with `.binary`: CSV text never holds one.
+public struct CSVCore: Sendable {
+  public enum Step: Sendable, Equatable {
+    /// Everything given was consumed; feed more (or call `finish()` at the end).
+    case needInput
+    /// A record is complete in `data` / `ends`; read it, then call `startRecord()`.
+    case record
+    /// A NUL byte at `nulLine`:`nulColumn`.
+    case binary
+  }
+
+  enum State: UInt8 {
+    /// Before the first byte of a record (blank lines are skipped here).
+    case recordStart
+    /// Before the first byte of a field that is not the first.
+    case fieldStart
+    case unquoted
+    case quoted
+    /// Just after a quote inside a quoted field: `""`, end of field, or irregular text.
+    case quoteInQuoted
+  }
+
+  public let delimiter: UInt8
+  /// The field bytes of the current record, concatenated.
+  public private(set) var data: [UInt8] = []
+  /// The end offset in `data` of each field so far.
+  public private(set) var ends: [Int] = []
+  /// Set when a quote was used irregularly in this record (`ab"c`, `"ab"c`).
+  public private(set) var irregularQuote = false
+
+  var state = State.recordStart
+  /// A CR ended the last line: an LF right after it belongs to the same line end.
+  var afterCR = false
+  /// Bit mask table: which bytes stop the unquoted fast path.
+  private var stops: [Bool]
+
+  /// The 1-based physical line the machine is on.
+  public private(set) var line = 1
+  /// Bytes consumed in total, and where the current line started.
+  public private(set) var offset = 0
+  var lineStart = 0
+  /// Where the current record started.
+  public private(set) var recordLine = 1
+  /// Where the open quote of the current quoted field is (for "unterminated quote").
+  public private(set) var quoteLine = 0
+  public private(set) var quoteColumn = 0
+  /// Where the NUL byte is, after `.binary`.
+  public private(set) var nulLine = 0
+  public private(set) var nulColumn = 0
+
+  public init(delimiter: UInt8 = UInt8(ascii: ",")) {
+    self.delimiter = delimiter
+    var stops = [Bool](repeating: false, count: 256)
+    for b in [delimiter, .quote, .cr, .lf, .nul] { stops[Int(b)] = true }
+    self.stops = stops
+    data.reserveCapacity(4096)
+    ends.reserveCapacity(128)
+  }
+
+  /// Whether the machine is inside a quoted field (at the end of input: unterminated).
+  public var inQuotedField: Bool { state == .quoted }
+
+  /// Clears the record buffers after the caller took a record.
+  public mutating func startRecord() {
+    data.removeAll(keepingCapacity: true)
+    ends.removeAll(keepingCapacity: true)
+    irregularQuote = false
+    state = .recordStart
+  }
+
+  /// Ends the input: returns true when a last record (with no line end) is complete in the
+  /// buffers. An unterminated quoted field is closed at the end (`inQuotedField` tells).
+  public mutating func finish() -> Bool {
+    switch state {
+    case .recordStart: return false
+    case .fieldStart, .unquoted, .quoted, .quoteInQuoted:
+      ends.append(data.count)
+      return true
+    }
+  }
+
+  /// Consumes bytes until a record completes or the input runs out.
+  public mutating func feed(_ input: UnsafeBufferPointer<UInt8>) -> (consumed: Int, step: Step) {
+    var i = 0
+    let n = input.count
+    while i < n {
+      let b = input[i]
+      switch state {
+      case .recordStart:
+        if b == .lf {
+          if !afterCR { newLine(at: i) }
+          afterCR = false
+          i += 1
+          continue
+        }
+        if b == .cr {
+          newLine(at: i)
+          afterCR = true
+          i += 1
+          continue
+        }
+        afterCR = false
+        recordLine = line
+        state = .fieldStart
+        continue  // look at the same byte as a field start
+      case .fieldStart:
+        if b == .quote {
+          state = .quoted
+          quoteLine = line
+          quoteColumn = offset + i - lineStart + 1
+          i += 1
+          continue
+        }
+        state = .unquoted
+        continue
+      case .unquoted:
+        // Fast path: a run of ordinary bytes.
+        var j = i
+        while j < n && !stops[Int(input[j])] { j += 1 }
+        if j > i {
+          data.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<j]))
+          i = j
+          if i == n { break }
+        }
+        let c = input[i]
+        if c == delimiter {
+          ends.append(data.count)
+          state = .fieldStart
+          i += 1
+        } else if c == .lf || c == .cr {
+          ends.append(data.count)
+          newLine(at: i)
+          afterCR = c == .cr
+          state = .recordStart
+          i += 1
+          offset += i
+          return (i, .record)
+        } else if c == .quote {
+          irregularQuote = true
+          data.append(c)
+          i += 1
+        } else {
+          return binary(at: i)
+        }
+      case .quoted:
+        var j = i
+        while j < n {
+          let c = input[j]
+          if c == .quote || c == .lf || c == .cr || c == .nul { break }
+          j += 1
+        }
+        if j > i {
+          data.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<j]))
+          i = j
+          if i == n { break }
+        }
+        let c = input[i]
+        if c == .quote {
+          state = .quoteInQuoted
+        } else if c == .nul {
+          return binary(at: i)
+        } else {
+          // A line break inside the field: kept as written, counted as a line.
+          if c == .lf {
+            if !afterCR { newLine(at: i) }
+            afterCR = false
+          } else {
+            newLine(at: i)
+            afterCR = true
+          }
+          data.append(c)
+          i += 1
+          continue
+        }
+        afterCR = false
+        i += 1
+      case .quoteInQuoted:
+        if b == .quote {
+          data.append(.quote)
+          state = .quoted
+          i += 1
+        } else if b == delimiter {
+          ends.append(data.count)
+          state = .fieldStart
+          i += 1
+        } else if b == .lf || b == .cr {
+          ends.append(data.count)
+          newLine(at: i)
+          afterCR = b == .cr
+          state = .recordStart
+          i += 1
+          offset += i
+          return (i, .record)
+        } else if b == .nul {
+          return binary(at: i)
+        } else {
+          irregularQuote = true
+          state = .unquoted
+        }
+      }
+    }
+    offset += n
+    return (n, .needInput)
+  }
+
+  private mutating func newLine(at i: Int) {
+    line += 1
+    lineStart = offset + i + 1
+  }
+
+  private mutating func binary(at i: Int) -> (consumed: Int, step: Step) {
+    nulLine = line
+    nulColumn = offset + i - lineStart + 1
+    offset += i
+    return (i, .binary)
+  }
+}

@@ -1,0 +1,194 @@
+import FerryModel
+
+/// A column profile: how one system's CSV columns map to the model, both ways.
+///
+/// A profile is one file in `Profiles/`. It decodes a header plus a row into a `Record` and
+/// encodes a `Record` into a row; the reader and writer around it own bytes, encodings,
+/// unknown columns and overflow reports. Contact profiles return `.contact`; an event
+/// profile (Salesforce Event, Outlook calendar) is another file with the same shape that
+/// returns `.event` and lists `.event` in `kinds`.
+public protocol CSVProfile: Sendable {
+  /// The variant name: `outlook` in `csv:outlook`.
+  var name: String { get }
+  var kinds: Set<RecordKind> { get }
+  /// Whether the writer puts a UTF-8 BOM first by default (profiles people open in Excel).
+  var writesByteOrderMark: Bool { get }
+  /// How sure the profile is that a header is its own, from 0 to 1.
+  func confidence(header: [String]) -> Double
+  func makeDecoder(header: [String], options: ReadOptions) throws -> any CSVRecordDecoder
+  func makeEncoder(options: WriteOptions) throws -> any CSVRecordEncoder
+}
+
+extension CSVProfile {
+  public var origin: String { "csv:\(name)" }
+  public var kinds: Set<RecordKind> { [.contact] }
+}
+
+/// Maps rows of one header to records.
+public protocol CSVRecordDecoder {
+  /// Per header column: whether the decoder maps it. The reader keeps the other non-empty
+  /// cells as `RawProperty` values with the profile's origin.
+  var mappedColumns: [Bool] { get }
+  /// The record for a row, or nil to skip it (after reporting why through `context`).
+  mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record?
+}
+
+/// Maps records to rows.
+public protocol CSVRecordEncoder {
+  /// The profile's own columns, in order.
+  var columns: [String] { get }
+  /// Indices of columns that hold phone numbers (formula protection leaves phone-shaped
+  /// cells there alone; see docs/CSV.md).
+  var phoneColumns: Set<Int> { get }
+  /// Fills `cells` (one per column, all empty on entry) from the record; returns false when
+  /// the record cannot be written in this profile (after reporting why).
+  mutating func encode(_ record: Record, into cells: inout [String], context: inout CSVEncodeContext) throws -> Bool
+  /// Called once with the first records (the writer's look-ahead window; empty for an empty
+  /// output) before `columns` is read, for profiles whose columns depend on the data
+  /// (Salesforce Lead vs Contact, custom e-mail columns).
+  mutating func prepare(sample: [Record])
+}
+
+extension CSVRecordEncoder {
+  public mutating func prepare(sample: [Record]) {}
+}
+
+/// What a decoder needs besides the row: where it is, and a sink.
+public struct CSVDecodeContext {
+  public let file: String
+  public let origin: String
+  public let diagnostics: DiagnosticSink
+  public var header: [String]
+  public var row = CSVRow(data: [], ends: [], line: 0, number: 0)
+  /// Raw properties the decoder wants to add (values it could not parse).
+  public var extraRaw: [RawProperty] = []
+
+  public func location(column: Int? = nil) -> SourceLocation {
+    SourceLocation(
+      file: file, line: row.line, column: 1, record: row.number,
+      property: column.flatMap { $0 < header.count ? header[$0] : nil })
+  }
+
+  /// Reports a value that could not be read and keeps it raw.
+  public mutating func keepUnparsed(column: Int, value: String, what: String) {
+    let name = column < header.count ? header[column] : "column \(column + 1)"
+    diagnostics.warning(
+      "\(name) value \"\(value)\" is not \(what); kept as a raw property", at: location(column: column),
+      code: "unmapped")
+    extraRaw.append(RawProperty(name: name, value: value, origin: origin))
+  }
+}
+
+/// What an encoder needs besides the record: the overflow policy and a sink.
+public struct CSVEncodeContext {
+  public let file: String
+  public let profile: String
+  public let diagnostics: DiagnosticSink
+  public let overflow: OverflowPolicy
+  /// The 1-based number of the record being written.
+  public var record = 0
+  /// Lines that overflowed into the notes of this record.
+  public var overflowLines: [String] = []
+
+  /// A value that has no slot: moved to notes, dropped or refused, by policy; each one is
+  /// reported with code `overflow` and the record number.
+  public mutating func overflow(_ what: String, _ value: String) throws {
+    let location = SourceLocation(file: file, line: record + 1, column: 1, record: record, property: what)
+    switch overflow {
+    case .notes:
+      overflowLines.append("\(what): \(value)")
+      diagnostics.warning(
+        "\(what) \"\(value)\" has no free slot in csv:\(profile); moved to Notes", at: location, code: "overflow")
+    case .drop:
+      diagnostics.warning(
+        "\(what) \"\(value)\" has no free slot in csv:\(profile); dropped", at: location, code: "overflow")
+    case .error:
+      throw FerryError(
+        .unrepresentable, "\(what) \"\(value)\" has no free slot in csv:\(profile) (--overflow error)", at: location)
+    }
+  }
+
+  /// The notes cell: the contact's notes, then the overflowed values.
+  public func notes(_ contact: Contact) -> String {
+    var parts = contact.notes
+    if !overflowLines.isEmpty { parts.append(overflowLines.joined(separator: "\n")) }
+    return parts.joined(separator: "\n")
+  }
+}
+
+/// Header lookup by name, case-insensitive and ignoring surrounding spaces and quotes.
+public struct HeaderIndex {
+  public let header: [String]
+  private var index: [String: Int] = [:]
+  public private(set) var used: [Bool]
+
+  public init(_ header: [String]) {
+    self.header = header
+    used = [Bool](repeating: false, count: header.count)
+    for (i, name) in header.enumerated() {
+      let key = HeaderIndex.key(name)
+      if index[key] == nil { index[key] = i }
+    }
+  }
+
+  public static func key(_ name: String) -> String {
+    name.trimming(" \"\u{FEFF}").lowercased()
+  }
+
+  /// The column named `name` (or any of the aliases), marking it as mapped.
+  public mutating func take(_ names: String...) -> Int? { take(names) }
+
+  public mutating func take(_ names: [String]) -> Int? {
+    for name in names {
+      if let i = index[HeaderIndex.key(name)] {
+        used[i] = true
+        return i
+      }
+    }
+    return nil
+  }
+
+  /// Marks a column as not mapped (kept raw).
+  public mutating func unmark(_ i: Int) { used[i] = false }
+
+  public func has(_ name: String) -> Bool { index[HeaderIndex.key(name)] != nil }
+
+  /// The share of `names` present in the header (for detection).
+  public func share(of names: [String]) -> Double {
+    guard !names.isEmpty else { return 0 }
+    return Double(names.filter(has).count) / Double(names.count)
+  }
+}
+
+extension String {
+  func trimming(_ set: String) -> String {
+    let chars = Set(set.unicodeScalars)
+    let scalars = unicodeScalars
+    guard let start = scalars.firstIndex(where: { !chars.contains($0) }) else { return "" }
+    let end = scalars.lastIndex(where: { !chars.contains($0) }) ?? start
+    return String(scalars[start...end])
+  }
+
+  var trimmed: String { trimming(" \t\r\n") }
+}
+
+/// The profiles ferry knows, in detection order.
+public enum CSVProfiles {
+  public static let all: [any CSVProfile] = [
+    SalesforceProfile(), OutlookProfile(), GoogleProfile(), HubSpotProfile(), ExchangeProfile(),
+  ]
+
+  public static var names: [String] { all.map(\.name) }
+
+  public static func named(_ name: String) -> (any CSVProfile)? { all.first { $0.name == name } }
+
+  /// The most confident profile for a header.
+  public static func detect(header: [String]) -> (profile: any CSVProfile, confidence: Double)? {
+    var best: (any CSVProfile, Double)?
+    for p in all {
+      let c = p.confidence(header: header)
+      if c > 0.2 && (best == nil || c > best!.1) { best = (p, c) }
+    }
+    return best
+  }
+}

@@ -1,0 +1,111 @@
+import FerryModel
+
+/// `csv:exchange`: the mail-contact CSV an Exchange admin feeds to `New-MailContact` and
+/// `Set-Contact` (Microsoft Learn, "Bulk import external contacts to Exchange Online"): the
+/// exact 22-column header, plus `CustomAttribute1` holding the CRM record id so later runs
+/// can find the contacts ferry made. UTF-8 with BOM, so Windows PowerShell 5.1's `Import-Csv`
+/// reads non-ASCII names. Sources: ../shared/formats/exchange-admin-csv.md.
+public struct ExchangeProfile: CSVProfile {
+  public init() {}
+  public var name: String { "exchange" }
+  public var writesByteOrderMark: Bool { true }
+
+  public static let header = [
+    "ExternalEmailAddress", "Name", "FirstName", "LastName", "StreetAddress", "City", "StateorProvince", "PostalCode",
+    "Phone", "MobilePhone", "Pager", "HomePhone", "Company", "Title", "OtherTelephone", "Department",
+    "CountryOrRegion", "Fax", "Initials", "Notes", "Office", "Manager", "CustomAttribute1",
+  ]
+
+  public func confidence(header: [String]) -> Double {
+    HeaderIndex(header).share(of: ["ExternalEmailAddress", "Name", "FirstName", "LastName", "StreetAddress", "StateorProvince", "OtherTelephone", "CountryOrRegion"])
+  }
+
+  public func makeDecoder(header: [String], options: ReadOptions) throws -> any CSVRecordDecoder { Decoder(header: header) }
+  public func makeEncoder(options: WriteOptions) throws -> any CSVRecordEncoder { Encoder() }
+
+  static let phones: [(Int, [String])] = [(8, ["work"]), (9, ["cell"]), (10, ["pager"]), (11, ["home"]), (14, ["other"]), (17, ["work", "fax"])]
+
+  struct Decoder: CSVRecordDecoder {
+    var mappedColumns: [Bool]
+    var idx: [Int?]
+
+    init(header: [String]) {
+      var h = HeaderIndex(header)
+      idx = ExchangeProfile.header.map { h.take($0) }
+      // Initials and Office have no model field: they stay raw (unmapped).
+      for k in [18, 20] { if let i = idx[k] { h.unmark(i) } }
+      mappedColumns = h.used
+    }
+
+    mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
+      var c = Contact()
+      func s(_ k: Int) -> String? { idx[k].flatMap(row.string) }
+      if let e = s(0) { c.emails.append(EmailAddress(e)) }
+      c.formattedName = s(1)
+      c.name = PersonName(given: s(2), family: s(3))
+      let a = PostalAddress(street: s(4), locality: s(5), region: s(6), postalCode: s(7), country: s(16), types: ["work"])
+      if !a.isEmpty { c.addresses.append(a) }
+      for (k, types) in ExchangeProfile.phones { if let p = s(k) { c.phones.append(PhoneNumber(p, types: types)) } }
+      c.organization = s(12)
+      c.title = s(13)
+      c.department = s(15)
+      if let n = s(19) { c.notes = [n] }
+      if let m = s(21) { c.related.append(RelatedPerson(relation: "manager", value: m)) }
+      if let id = s(22) {
+        let isSalesforce = SalesforceID.caseSafe(id) != nil
+        c.source = SourceIdentity(system: isSalesforce ? "salesforce" : "exchange", recordId: id)
+      }
+      return .contact(c)
+    }
+  }
+
+  struct Encoder: CSVRecordEncoder {
+    let columns = ExchangeProfile.header
+    var phoneColumns: Set<Int> { [8, 9, 10, 11, 14, 17] }
+
+    mutating func encode(_ record: Record, into cells: inout [String], context: inout CSVEncodeContext) throws -> Bool {
+      guard case .contact(let c) = record else { return false }
+      func set(_ i: Int, _ v: String?) { if let v { cells[i] = v } }
+      for (n, e) in c.emails.enumerated() {
+        if n == 0 { set(0, e.address) } else { try context.overflow("e-mail", e.address) }
+      }
+      if c.emails.isEmpty {
+        context.diagnostics.warning(
+          "contact \"\(c.displayName)\" has no e-mail; New-MailContact needs ExternalEmailAddress",
+          at: SourceLocation(file: context.file, line: context.record + 1, column: 1, record: context.record),
+          code: "missing")
+      }
+      set(1, c.formattedName ?? (c.displayName.isEmpty ? nil : c.displayName))
+      set(2, c.name.given)
+      set(3, c.name.family)
+      for (n, a) in c.addresses.enumerated() {
+        if n > 0 {
+          try context.overflow("address", OutlookProfile.oneLine(a))
+          continue
+        }
+        set(4, a.street)
+        set(5, a.locality)
+        set(6, a.region)
+        set(7, a.postalCode)
+        set(16, a.country)
+      }
+      for p in c.phones {
+        let t = Set(p.types)
+        let slot: Int =
+          t.contains("fax") ? 17 : (t.contains("cell") || t.contains("mobile")) ? 9 : t.contains("pager") ? 10
+          : t.contains("home") ? 11 : t.contains("work") || t.contains("main") ? 8 : 14
+        if cells[slot].isEmpty { cells[slot] = p.number } else if cells[14].isEmpty { cells[14] = p.number } else {
+          try context.overflow("phone", p.number)
+        }
+      }
+      set(12, c.organization)
+      set(13, c.title)
+      set(15, c.department)
+      for r in c.related where r.relation == "manager" { set(21, r.value) }
+      if c.source?.system == "salesforce" || c.source?.system == "exchange" { set(22, c.source?.recordId) }
+      let notes = context.notes(c)
+      if !notes.isEmpty { set(19, notes) }
+      return true
+    }
+  }
+}

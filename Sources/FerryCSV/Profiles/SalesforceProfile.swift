@@ -1,0 +1,280 @@
+import FerryModel
+
+/// `csv:salesforce`: Contact and Lead exports from Data Loader and the weekly Data Export
+/// (API field names as headers, matched case-insensitively).
+///
+/// Owner columns: `OwnerId`, plus the Data Loader relationship paths `Owner.Name` and
+/// `Owner.Email` when the query selected them. Ids are upgraded to 18 characters by the model.
+/// Custom columns whose API name ends in `Email__c` (`Personal_Email__c`) are read as extra
+/// e-mails labelled with the column name and written back to that column.
+/// Sources: ../shared/formats/salesforce.md.
+public struct SalesforceProfile: CSVProfile {
+  public init() {}
+  public var name: String { "salesforce" }
+  /// Data Loader reads UTF-8 without a BOM; a BOM would end up in the first column name.
+  public var writesByteOrderMark: Bool { false }
+
+  public static let contactColumns = [
+    "Id", "AccountId", "Salutation", "FirstName", "MiddleName", "LastName", "Suffix", "Title", "Department", "Email",
+    "Phone", "MobilePhone", "HomePhone", "OtherPhone", "Fax", "AssistantPhone", "AssistantName", "MailingStreet",
+    "MailingCity", "MailingState", "MailingPostalCode", "MailingCountry", "OtherStreet", "OtherCity", "OtherState",
+    "OtherPostalCode", "OtherCountry", "Birthdate", "Description", "OwnerId", "Owner.Name", "Owner.Email",
+    "CreatedDate", "LastModifiedDate",
+  ]
+
+  public static let leadColumns = [
+    "Id", "Salutation", "FirstName", "MiddleName", "LastName", "Suffix", "Title", "Company", "Email", "Phone",
+    "MobilePhone", "Fax", "Website", "Street", "City", "State", "PostalCode", "Country", "Description", "OwnerId",
+    "Owner.Name", "Owner.Email", "CreatedDate", "LastModifiedDate",
+  ]
+
+  static let phoneColumns: [(String, [String])] = [
+    ("Phone", ["work"]), ("MobilePhone", ["cell"]), ("HomePhone", ["home"]), ("OtherPhone", ["other"]),
+    ("Fax", ["work", "fax"]), ("AssistantPhone", ["assistant"]),
+  ]
+
+  public func confidence(header: [String]) -> Double {
+    let h = HeaderIndex(header)
+    let contact = h.share(of: ["Id", "FirstName", "LastName", "Email", "OwnerId", "AccountId", "MailingStreet", "MobilePhone"])
+    let lead = h.share(of: ["Id", "FirstName", "LastName", "Email", "OwnerId", "Company", "Status", "Street"])
+    return max(contact, lead)
+  }
+
+  public func makeDecoder(header: [String], options: ReadOptions) throws -> any CSVRecordDecoder { Decoder(header: header) }
+  public func makeEncoder(options: WriteOptions) throws -> any CSVRecordEncoder { Encoder() }
+
+  static func isCustomEmail(_ column: String) -> Bool {
+    let k = column.lowercased()
+    return k.hasSuffix("email__c")
+  }
+
+  /// `003…` is a Contact, `00Q…` a Lead.
+  static func objectType(id: String?, isLead: Bool) -> String {
+    if let id, id.hasPrefix("00Q") { return "Lead" }
+    if let id, id.hasPrefix("003") { return "Contact" }
+    return isLead ? "Lead" : "Contact"
+  }
+
+  struct Decoder: CSVRecordDecoder {
+    var mappedColumns: [Bool]
+    let id, accountId, salutation, first, middle, last, suffix, title, department, company, email, assistantName: Int?
+    let phones: [(Int, [String])]
+    let mailing: [Int?]
+    let other: [Int?]
+    let leadAddress: [Int?]
+    let website, birthdate, description, ownerId, ownerName, ownerEmail, created, modified: Int?
+    let customEmails: [(Int, String)]
+    let isLead: Bool
+
+    init(header: [String]) {
+      var h = HeaderIndex(header)
+      id = h.take("Id")
+      accountId = h.take("AccountId")
+      salutation = h.take("Salutation")
+      first = h.take("FirstName")
+      middle = h.take("MiddleName")
+      last = h.take("LastName")
+      suffix = h.take("Suffix")
+      title = h.take("Title")
+      department = h.take("Department")
+      company = h.take("Company")
+      email = h.take("Email")
+      assistantName = h.take("AssistantName")
+      phones = SalesforceProfile.phoneColumns.compactMap { c in h.take(c.0).map { ($0, c.1) } }
+      mailing = ["MailingStreet", "MailingCity", "MailingState", "MailingPostalCode", "MailingCountry"].map { h.take($0) }
+      other = ["OtherStreet", "OtherCity", "OtherState", "OtherPostalCode", "OtherCountry"].map { h.take($0) }
+      leadAddress = ["Street", "City", "State", "PostalCode", "Country"].map { h.take($0) }
+      website = h.take("Website")
+      birthdate = h.take("Birthdate")
+      description = h.take("Description")
+      ownerId = h.take("OwnerId")
+      ownerName = h.take("Owner.Name", "Owner Name", "OwnerName", "Owner Full Name")
+      ownerEmail = h.take("Owner.Email", "Owner Email", "OwnerEmail")
+      created = h.take("CreatedDate")
+      modified = h.take("LastModifiedDate")
+      var custom: [(Int, String)] = []
+      for (i, name) in header.enumerated() where SalesforceProfile.isCustomEmail(name) && !h.used[i] {
+        _ = h.take(name)
+        custom.append((i, name))
+      }
+      customEmails = custom
+      isLead = h.has("Company") && (h.has("Status") || !h.has("AccountId"))
+      mappedColumns = h.used
+    }
+
+    mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
+      var c = Contact()
+      func s(_ i: Int?) -> String? { i.flatMap(row.string) }
+      let recordId = s(id)
+      c.source = SourceIdentity(
+        system: "salesforce", objectType: SalesforceProfile.objectType(id: recordId, isLead: isLead), recordId: recordId)
+      c.accountId = s(accountId).map { SalesforceID.caseSafe($0) ?? $0 }
+      c.name = PersonName(prefix: s(salutation), given: s(first), middle: s(middle), family: s(last), suffix: s(suffix))
+      c.title = s(title)
+      c.department = s(department)
+      c.organization = s(company)
+      if let e = s(email) { c.emails.append(EmailAddress(e)) }
+      for (i, label) in customEmails {
+        if let e = row.string(i) { c.emails.append(EmailAddress(e, label: label)) }
+      }
+      for (i, types) in phones {
+        if let p = row.string(i) { c.phones.append(PhoneNumber(p, types: types)) }
+      }
+      for (parts, type) in [(mailing, "work"), (leadAddress, "work"), (other, "other")] {
+        let street = s(parts[0]).map(Decoder.normaliseLines)
+        let a = PostalAddress(
+          street: street, locality: s(parts[1]), region: s(parts[2]), postalCode: s(parts[3]), country: s(parts[4]),
+          types: [type])
+        if !a.isEmpty { c.addresses.append(a) }
+      }
+      if let u = s(website) { c.urls.append(LabeledValue(u)) }
+      if let b = birthdate, let text = row.string(b) {
+        if let d = Values.isoDate(text) { c.birthday = d } else { context.keepUnparsed(column: b, value: text, what: "a date (YYYY-MM-DD)") }
+      }
+      if let d = s(description) { c.notes = [d] }
+      if let a = s(assistantName) { c.related.append(RelatedPerson(relation: "assistant", value: a)) }
+      let owner = Owner(id: s(ownerId), name: s(ownerName), email: s(ownerEmail))
+      if owner.id != nil || owner.name != nil || owner.email != nil { c.owner = owner }
+      if let i = created, let text = row.string(i) {
+        if let t = Values.timestamp(text) { c.created = t } else { context.keepUnparsed(column: i, value: text, what: "a date-time") }
+      }
+      if let i = modified, let text = row.string(i) {
+        if let t = Values.timestamp(text) { c.lastModified = t } else { context.keepUnparsed(column: i, value: text, what: "a date-time") }
+      }
+      return .contact(c)
+    }
+
+    /// Street lines as `\n`-separated lines (exports may use CRLF inside the cell).
+    static func normaliseLines(_ s: String) -> String {
+      guard s.contains("\r") else { return s }
+      return s.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\r\n" || $0 == "\r" || $0 == "\n" })
+        .joined(separator: "\n")
+    }
+  }
+
+  struct Encoder: CSVRecordEncoder {
+    var columns: [String] = SalesforceProfile.contactColumns
+    var phoneColumns: Set<Int> = []
+    var index: [String: Int] = [:]
+    var lead = false
+    var prepared = false
+
+    mutating func prepare(sample: [Record]) {
+      lead = sample.first?.source?.objectType == "Lead"
+      columns = lead ? SalesforceProfile.leadColumns : SalesforceProfile.contactColumns
+      for c in sample.compactMap(\.contact) {
+        for e in c.emails {
+          if let label = e.label, SalesforceProfile.isCustomEmail(label), !columns.contains(label) { columns.append(label) }
+        }
+      }
+      index = [:]
+      for (i, name) in columns.enumerated() { index[name] = i }
+      phoneColumns = Set(SalesforceProfile.phoneColumns.compactMap { index[$0.0] })
+      prepared = true
+    }
+
+    mutating func encode(_ record: Record, into cells: inout [String], context: inout CSVEncodeContext) throws -> Bool {
+      guard case .contact(let c) = record else { return false }
+      let index = self.index
+      func set(_ column: String, _ value: String?) {
+        if let value, let i = index[column] { cells[i] = value }
+      }
+      if c.source?.system == "salesforce" { set("Id", c.source?.recordId) }
+      set("AccountId", c.accountId)
+      set("Salutation", c.name.prefix)
+      set("FirstName", c.name.given)
+      set("MiddleName", c.name.middle)
+      set("LastName", c.name.family ?? (c.name.given == nil ? c.formattedName : nil))
+      set("Suffix", c.name.suffix)
+      set("Title", c.title)
+      set("Department", c.department)
+      if lead { set("Company", c.organization) } else if let org = c.organization, c.accountId == nil, c.source?.system != "salesforce" {
+        try context.overflow("company", org)
+      }
+      var emailSet = false
+      for e in c.emails {
+        if let label = e.label, SalesforceProfile.isCustomEmail(label), let i = index[label], cells[i].isEmpty {
+          cells[i] = e.address
+        } else if !emailSet {
+          set("Email", e.address)
+          emailSet = true
+        } else {
+          try context.overflow("e-mail", e.address)
+        }
+      }
+      for p in c.phones {
+        let t = Set(p.types)
+        let column: String
+        if t.contains("fax") {
+          column = "Fax"
+        } else if t.contains("cell") || t.contains("mobile") {
+          column = "MobilePhone"
+        } else if t.contains("home") {
+          column = "HomePhone"
+        } else if t.contains("assistant") {
+          column = "AssistantPhone"
+        } else if t.contains("work") || t.contains("main") || t.contains("company") {
+          column = "Phone"
+        } else {
+          column = "OtherPhone"
+        }
+        let alternatives = [column, "OtherPhone", "Phone"].filter { index[$0] != nil }
+        if let free = alternatives.first(where: { cells[index[$0]!].isEmpty }) {
+          cells[index[free]!] = p.number
+        } else {
+          try context.overflow("phone", p.number)
+        }
+      }
+      var usedMain = false
+      var usedOther = false
+      for a in c.addresses {
+        let isOther = a.types.contains("other") || a.types.contains("home")
+        let prefix: String
+        if lead {
+          guard !usedMain else {
+            try context.overflow("address", OutlookProfile.oneLine(a))
+            continue
+          }
+          usedMain = true
+          prefix = ""
+        } else if (!isOther && !usedMain) || (isOther && usedOther && !usedMain) {
+          usedMain = true
+          prefix = "Mailing"
+        } else if !usedOther {
+          usedOther = true
+          prefix = "Other"
+        } else {
+          try context.overflow("address", OutlookProfile.oneLine(a))
+          continue
+        }
+        var street = a.street
+        if let poBox = a.poBox, !poBox.isEmpty { street = [poBox, street].compactMap { $0 }.joined(separator: "\n") }
+        if let ext = a.extended, !ext.isEmpty { street = [street, ext].compactMap { $0 }.joined(separator: "\n") }
+        set("\(prefix)Street", street)
+        set(prefix.isEmpty ? "City" : "\(prefix)City", a.locality)
+        set(prefix.isEmpty ? "State" : "\(prefix)State", a.region)
+        set(prefix.isEmpty ? "PostalCode" : "\(prefix)PostalCode", a.postalCode)
+        set(prefix.isEmpty ? "Country" : "\(prefix)Country", a.country)
+      }
+      for (n, u) in c.urls.enumerated() {
+        if lead && n == 0 { set("Website", u.value) } else { try context.overflow("web page", u.value) }
+      }
+      if let b = c.birthday { set("Birthdate", b.description) }
+      for r in c.related {
+        if r.relation == "assistant", index["AssistantName"].map({ cells[$0].isEmpty }) == true {
+          set("AssistantName", r.value)
+        } else {
+          try context.overflow(r.relation, r.value)
+        }
+      }
+      set("OwnerId", c.owner?.id)
+      set("Owner.Name", c.owner?.name)
+      set("Owner.Email", c.owner?.email)
+      set("CreatedDate", c.created.map(Values.salesforceTimestamp))
+      set("LastModifiedDate", c.lastModified.map(Values.salesforceTimestamp))
+      let notes = context.notes(c)
+      if !notes.isEmpty { set("Description", notes) }
+      return true
+    }
+  }
+}

@@ -1,0 +1,197 @@
+import FerryModel
+
+/// Value codecs shared by the profiles: dates, timestamps, multi-values. Byte-level, no
+/// Foundation formatters.
+enum Values {
+  /// Digits of `s` between `from` and `to` as a number, or nil.
+  @inline(__always)
+  static func number(_ u: [UInt8], _ from: Int, _ to: Int) -> Int? {
+    guard from < to, to <= u.count else { return nil }
+    var n = 0
+    for i in from..<to {
+      let d = Int(u[i]) - 48
+      guard d >= 0 && d <= 9 else { return nil }
+      n = n * 10 + d
+    }
+    return n
+  }
+
+  /// `2024-01-31T15:00:00.000Z`, `2024-01-31T15:00:00Z`, `2024-01-31 15:00`, `+0000`/`+01:00`
+  /// offsets; a date alone is midnight UTC.
+  static func timestamp(_ text: String) -> Timestamp? {
+    let u = Array(text.utf8)
+    guard u.count >= 10, let y = number(u, 0, 4), u[4] == UInt8(ascii: "-"), let mo = number(u, 5, 7),
+      u[7] == UInt8(ascii: "-"), let d = number(u, 8, 10)
+    else { return Timestamp(text: text) }
+    let date = LocalDate(year: y, month: mo, day: d)
+    guard date.isValid else { return nil }
+    if u.count == 10 { return Timestamp(utc: LocalDateTime(date: date, time: .midnight)) }
+    guard u.count >= 16, u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " "), let h = number(u, 11, 13),
+      u[13] == UInt8(ascii: ":"), let mi = number(u, 14, 16), h < 24, mi < 60
+    else { return Timestamp(text: text) }
+    var i = 16
+    var s = 0
+    if i + 3 <= u.count, u[i] == UInt8(ascii: ":"), let sec = number(u, i + 1, i + 3) {
+      s = sec
+      i += 3
+    }
+    var ms = 0
+    if i < u.count, u[i] == UInt8(ascii: ".") {
+      var j = i + 1
+      var digits = 0
+      while j < u.count, u[j] >= 48, u[j] <= 57 {
+        if digits < 3 { ms = ms * 10 + Int(u[j]) - 48 }
+        digits += 1
+        j += 1
+      }
+      for _ in digits..<3 where digits < 3 { ms *= 10 }
+      i = j
+    }
+    var offset = 0
+    if i < u.count {
+      if u[i] == UInt8(ascii: "Z") || u[i] == UInt8(ascii: "z") {
+        i += 1
+      } else if u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-") {
+        let sign = u[i] == UInt8(ascii: "-") ? -1 : 1
+        let rest = u[(i + 1)...].filter { $0 != UInt8(ascii: ":") }
+        guard rest.count == 4, let n = number(Array(rest), 0, 4) else { return nil }
+        offset = sign * (n / 100 * 3600 + n % 100 * 60)
+        i = u.count
+      }
+      guard i == u.count else { return nil }
+    }
+    let seconds = date.daysSinceEpoch * 86400 + h * 3600 + mi * 60 + s - offset
+    return Timestamp(milliseconds: Int64(seconds) * 1000 + Int64(ms))
+  }
+
+  /// Salesforce's form: `2024-01-31T15:00:00.000Z`.
+  static func salesforceTimestamp(_ t: Timestamp) -> String {
+    var out = [UInt8]()
+    out.reserveCapacity(24)
+    let utc = t.utc
+    let ms = Int(t.milliseconds - (t.milliseconds.quotientFloorBy1000) * 1000)
+    append(utc.date.year, 4, &out)
+    out.append(UInt8(ascii: "-"))
+    append(utc.date.month, 2, &out)
+    out.append(UInt8(ascii: "-"))
+    append(utc.date.day, 2, &out)
+    out.append(UInt8(ascii: "T"))
+    append(utc.time.hour, 2, &out)
+    out.append(UInt8(ascii: ":"))
+    append(utc.time.minute, 2, &out)
+    out.append(UInt8(ascii: ":"))
+    append(utc.time.second, 2, &out)
+    out.append(UInt8(ascii: "."))
+    append(ms, 3, &out)
+    out.append(UInt8(ascii: "Z"))
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// `2024-01-31 15:00` (HubSpot's label export), in UTC.
+  static func minuteTimestamp(_ t: Timestamp) -> String {
+    let utc = t.utc
+    var out = [UInt8]()
+    append(utc.date.year, 4, &out)
+    out.append(UInt8(ascii: "-"))
+    append(utc.date.month, 2, &out)
+    out.append(UInt8(ascii: "-"))
+    append(utc.date.day, 2, &out)
+    out.append(UInt8(ascii: " "))
+    append(utc.time.hour, 2, &out)
+    out.append(UInt8(ascii: ":"))
+    append(utc.time.minute, 2, &out)
+    if utc.time.second != 0 || t.milliseconds % 1000 != 0 { return salesforceTimestamp(t) }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  static func append(_ n: Int, _ width: Int, _ out: inout [UInt8]) {
+    var digits = [UInt8](repeating: 48, count: width)
+    var v = abs(n)
+    var k = width - 1
+    while k >= 0 {
+      digits[k] = UInt8(48 + v % 10)
+      v /= 10
+      k -= 1
+    }
+    if v > 0 { out.append(contentsOf: String(abs(n)).utf8) } else { out.append(contentsOf: digits) }
+  }
+
+  /// ISO `1980-04-12`, `--04-12` (no year), `19800412`.
+  static func isoDate(_ text: String) -> PartialDate? { PartialDate(text: text) }
+
+  static func isoDateText(_ d: PartialDate) -> String { d.description }
+
+  /// Outlook's short dates: `7/31/1980` (en-US), `31.07.1980` (German); `0/0/00` and
+  /// `0.0.00` mean no date. ISO dates are accepted too.
+  static func outlookDate(_ text: String) -> PartialDate?? {
+    let t = text.trimmed
+    if t.isEmpty || t == "0/0/00" || t == "0.0.00" || t == "00.00.00" || t == "0/0/0000" { return .some(nil) }
+    if t.contains("/") {
+      let parts = t.split(separator: "/")
+      guard parts.count == 3, let m = Int(parts[0]), let d = Int(parts[1]), var y = Int(parts[2]) else { return nil }
+      if parts[2].count == 2 { y += y < 50 ? 2000 : 1900 }
+      return checked(y, m, d)
+    }
+    if t.contains(".") {
+      let parts = t.split(separator: ".")
+      guard parts.count == 3, let d = Int(parts[0]), let m = Int(parts[1]), var y = Int(parts[2]) else { return nil }
+      if parts[2].count == 2 { y += y < 50 ? 2000 : 1900 }
+      return checked(y, m, d)
+    }
+    if let d = PartialDate(text: t) { return .some(d) }
+    return nil
+  }
+
+  private static func checked(_ y: Int, _ m: Int, _ d: Int) -> PartialDate?? {
+    let date = LocalDate(year: y, month: m, day: d)
+    return date.isValid ? .some(PartialDate(date)) : nil
+  }
+
+  /// `7/31/1980`; nil for a date without a year (Outlook cannot hold one).
+  static func outlookDateText(_ d: PartialDate) -> String? {
+    guard let y = d.year, let m = d.month, let day = d.day else { return nil }
+    return "\(m)/\(day)/\(y)"
+  }
+
+  /// Splits on a separator string (` ::: `, `;`), dropping empty parts and trimming.
+  static func split(_ text: String, by separator: String) -> [String] {
+    text.splitting(on: separator).map(\.trimmed).filter { !$0.isEmpty }
+  }
+}
+
+extension Int64 {
+  var quotientFloorBy1000: Int64 { self >= 0 ? self / 1000 : -((-self + 999) / 1000) }
+}
+
+extension String {
+  func splitting(on separator: String) -> [String] {
+    if separator.count == 1 { return split(separator: Character(separator), omittingEmptySubsequences: false).map(String.init) }
+    var parts: [String] = []
+    var rest = Substring(self)
+    while let r = rest.firstRange(ofText: separator) {
+      parts.append(String(rest[..<r.lowerBound]))
+      rest = rest[r.upperBound...]
+    }
+    parts.append(String(rest))
+    return parts
+  }
+}
+
+extension Substring {
+  func firstRange(ofText needle: String) -> Range<Substring.Index>? {
+    guard let first = needle.first else { return nil }
+    var i = startIndex
+    while i < endIndex {
+      if self[i] == first && self[i...].hasPrefix(needle) {
+        return i..<index(i, offsetBy: needle.count)
+      }
+      i = index(after: i)
+    }
+    return nil
+  }
+}
+
+/// Phone and e-mail type helpers.
+extension Array where Element == String {
+  func has(_ t: String) -> Bool { contains(t) }
+}

@@ -1,0 +1,98 @@
+import FerryModel
+
+/// One logical line of a vCard or iCalendar file: `group.NAME;PARAM=VALUE:value`.
+///
+/// The value is unfolded and transfer-decoded (quoted-printable and `CHARSET` turned into
+/// UTF-8), but not text-unescaped: codecs unescape per value type and version. Base64 values
+/// keep their text (whitespace removed); `ContentLine.decodedBytes()` decodes them on demand.
+public struct ContentLine: Sendable, Equatable {
+  /// The vCard group (`item1` in `item1.EMAIL`), if any.
+  public var group: String?
+  /// The property name, upper-cased (`EMAIL`, `DTSTART`, `X-ABLABEL`).
+  public var name: String
+  public var parameters: [ContentParameter]
+  public var value: String
+  /// Where the line starts.
+  public var location: SourceLocation
+  /// 1-based column (UTF-8 bytes) where the value starts, on the first physical line.
+  public var valueColumn: Int
+
+  public init(
+    group: String? = nil, name: String, parameters: [ContentParameter] = [], value: String,
+    location: SourceLocation = SourceLocation(file: "", line: 0, column: 0), valueColumn: Int = 0
+  ) {
+    self.group = group
+    self.name = name
+    self.parameters = parameters
+    self.value = value
+    self.location = location
+    self.valueColumn = valueColumn
+  }
+
+  /// The values of the first parameter named `name` (upper-case), or nil.
+  public func parameter(_ name: String) -> [String]? {
+    parameters.first { $0.name == name }?.values
+  }
+
+  /// The first value of the parameter named `name`.
+  public func firstParameter(_ name: String) -> String? { parameter(name)?.first }
+
+  /// Every TYPE value, upper-cased, including vCard 2.1 bare parameters (`TEL;WORK;VOICE`)
+  /// and comma lists (`TYPE=work,voice`).
+  public var types: [String] {
+    var out: [String] = []
+    for p in parameters where p.name == "TYPE" {
+      for v in p.values {
+        for part in v.split(separator: ",") { out.append(part.uppercased()) }
+      }
+    }
+    return out
+  }
+
+  /// The transfer encoding named by `ENCODING` (`QUOTED-PRINTABLE`, `BASE64`, `B`), upper-cased.
+  public var encoding: String? { firstParameter("ENCODING")?.uppercased() }
+
+  /// Whether the value is base64 (vCard 2.1 `ENCODING=BASE64`, 3.0 `ENCODING=b`).
+  public var isBase64: Bool { encoding == "BASE64" || encoding == "B" }
+
+  /// The bytes of a base64 value, or nil when the text is not base64.
+  public func decodedBytes() -> [UInt8]? { Base64.decode(value) }
+
+  /// A location pointing at the value, for diagnostics about it.
+  public var valueLocation: SourceLocation {
+    var l = location
+    l.column = valueColumn
+    l.property = name
+    return l
+  }
+}
+
+/// A parameter: `TYPE=WORK,VOICE` is one parameter with two values. A vCard 2.1 bare
+/// parameter (`;WORK`) is read as `TYPE` with `isBare` set.
+public struct ContentParameter: Sendable, Equatable {
+  /// Upper-cased name.
+  public var name: String
+  public var values: [String]
+  public var isBare: Bool
+
+  public init(name: String, values: [String], isBare: Bool = false) {
+    self.name = name
+    self.values = values
+    self.isBare = isBare
+  }
+}
+
+extension UInt8 {
+  static let cr = UInt8(ascii: "\r")
+  static let lf = UInt8(ascii: "\n")
+  static let space = UInt8(ascii: " ")
+  static let tab = UInt8(ascii: "\t")
+  static let colon = UInt8(ascii: ":")
+  static let semicolon = UInt8(ascii: ";")
+  static let comma = UInt8(ascii: ",")
+  static let equals = UInt8(ascii: "=")
+  static let quote = UInt8(ascii: "\"")
+  static let dot = UInt8(ascii: ".")
+  static let backslash = UInt8(ascii: "\\")
+  static let caret = UInt8(ascii: "^")
+}

@@ -1,0 +1,307 @@
+import FerryModel
+
+/// Reads logical content lines from a chunked byte stream (RFC 5545 §3.1, RFC 6350 §3.2,
+/// vCard 2.1 §2.1.3).
+///
+/// Handles a BOM; CRLF, LF and lone CR line ends (old Mac files); folding (a line that
+/// starts with a space or tab continues the previous one); vCard 2.1 quoted-printable soft
+/// line breaks (`=` at the end of a physical line); blank lines; quoted parameter values;
+/// RFC 6868 `^` escapes; bare 2.1 parameters; `CHARSET` and quoted-printable decoding.
+///
+/// Results do not depend on chunk boundaries: the reader only decides about a line once it
+/// has seen its end and the first byte of the next line.
+public struct ContentLineReader {
+  public let input: ByteInput
+  private let diagnostics: DiagnosticSink
+  private var buffer: [UInt8] = []
+  private var position = 0
+  private var atEnd = false
+  /// Physical line number of the byte at `position`.
+  private var lineNumber = 1
+  private var startedBOM = false
+  private var logical: [UInt8] = []
+  private var tooLong = false
+  /// The largest logical line accepted, in bytes; longer ones are reported and skipped so
+  /// memory stays bounded.
+  public var maximumLineLength = 256 * 1024 * 1024
+  /// Lines read so far (logical).
+  public private(set) var linesRead = 0
+
+  public init(input: ByteInput, diagnostics: DiagnosticSink) {
+    self.input = input
+    self.diagnostics = diagnostics
+  }
+
+  /// The next content line, or nil at the end of the input.
+  public mutating func next() throws -> ContentLine? {
+    while true {
+      guard let (startLine, hadNUL) = try readLogicalLine() else { return nil }
+      if logical.isEmpty || logical.allSatisfy({ $0 == .space || $0 == .tab }) { continue }
+      let location = SourceLocation(file: input.name, line: startLine, column: 1)
+      if hadNUL {
+        diagnostics.warning("line contains NUL bytes; they were removed", at: location, code: "encoding")
+        logical.removeAll { $0 == 0 }
+      }
+      if let line = parse(location: location) {
+        linesRead += 1
+        return line
+      }
+    }
+  }
+
+  // MARK: - Physical and logical lines
+
+  /// Makes sure at least `count` bytes are buffered after `position`, unless the input ends.
+  private mutating func fill(_ count: Int) throws -> Bool {
+    while buffer.count - position < count {
+      if atEnd { return false }
+      if position > 0 && position >= buffer.count / 2 {
+        buffer.removeSubrange(..<position)
+        position = 0
+      }
+      if let chunk = try input.read() {
+        buffer.append(contentsOf: chunk)
+      } else {
+        atEnd = true
+        return buffer.count - position >= count
+      }
+    }
+    return true
+  }
+
+  /// Appends the next physical line (without its line end) to `logical`, optionally
+  /// dropping its first byte. Returns false at end of input.
+  private mutating func appendPhysicalLine(droppingFirst: Bool, hadNUL: inout Bool) throws -> Bool {
+    guard try fill(1) else { return false }
+    if !startedBOM {
+      startedBOM = true
+      if try fill(3), buffer[position] == 0xEF, buffer[position + 1] == 0xBB, buffer[position + 2] == 0xBF {
+        position += 3
+      }
+    }
+    var first = true
+    while true {
+      // Scan what is buffered for a line end.
+      var i = position
+      let end = buffer.count
+      while i < end {
+        let c = buffer[i]
+        if c == .lf || c == .cr { break }
+        if c == 0 { hadNUL = true }
+        i += 1
+      }
+      let start = (first && droppingFirst && i > position) ? position + 1 : position
+      if logical.count + (i - start) > maximumLineLength {
+        // Keep scanning without keeping bytes, so memory stays bounded; reported below.
+        tooLong = true
+      } else {
+        logical.append(contentsOf: buffer[start..<i])
+      }
+      first = false
+      if i < end {
+        // Found a line end; a CR may be followed by an LF in the next chunk.
+        if buffer[i] == .cr {
+          position = i + 1
+          if try fill(1), buffer[position] == .lf { position += 1 }
+        } else {
+          position = i + 1
+        }
+        lineNumber += 1
+        return true
+      }
+      position = i
+      if !(try fill(1)) { return true }  // last line without a line end
+    }
+  }
+
+  private mutating func readLogicalLine() throws -> (Int, Bool)? {
+    logical.removeAll(keepingCapacity: true)
+    tooLong = false
+    var hadNUL = false
+    let startLine = lineNumber
+    guard try appendPhysicalLine(droppingFirst: false, hadNUL: &hadNUL) else { return nil }
+    while try fill(1) {
+      let next = buffer[position]
+      if logical.last == .equals, isQuotedPrintable() {
+        // vCard 2.1 quoted-printable soft line break: "=" CRLF continues the value. Checked
+        // before folding: a continuation line may start with a space that is data.
+        logical.removeLast()
+        _ = try appendPhysicalLine(droppingFirst: false, hadNUL: &hadNUL)
+      } else if next == .space || next == .tab {
+        // RFC folding: drop the line end and one white-space character.
+        _ = try appendPhysicalLine(droppingFirst: true, hadNUL: &hadNUL)
+      } else {
+        break
+      }
+    }
+    if tooLong {
+      diagnostics.error(
+        "line is longer than \(maximumLineLength) bytes; skipped",
+        at: SourceLocation(file: input.name, line: startLine, column: 1))
+      logical.removeAll(keepingCapacity: false)
+    }
+    return (startLine, hadNUL)
+  }
+
+  /// Whether the parameters of the line being read name quoted-printable encoding. Runs
+  /// only for lines that end in "=", so it may be slow.
+  private func isQuotedPrintable() -> Bool {
+    var inQuotes = false
+    var end = logical.count
+    for (i, c) in logical.enumerated() {
+      if c == .quote { inQuotes.toggle() }
+      if c == .colon && !inQuotes {
+        end = i
+        break
+      }
+    }
+    return String(decoding: logical[..<end], as: UTF8.self).uppercased().contains("QUOTED-PRINTABLE")
+  }
+
+  // MARK: - Parsing one logical line
+
+  private func parse(location: SourceLocation) -> ContentLine? {
+    let b = logical
+    var i = 0
+    // Name, with an optional group before a dot.
+    var nameStart = 0
+    var group: String?
+    while i < b.count, b[i] != .colon, b[i] != .semicolon {
+      if b[i] == .dot && group == nil {
+        group = String(decoding: b[nameStart..<i], as: UTF8.self)
+        nameStart = i + 1
+      }
+      i += 1
+    }
+    guard i < b.count else {
+      diagnostics.warning(
+        "line has no ':' and is not a property: \"\(preview(b))\"; skipped", at: location, code: "syntax")
+      return nil
+    }
+    let name = String(decoding: b[nameStart..<i], as: UTF8.self).uppercased()
+    if name.isEmpty {
+      diagnostics.warning("property has no name: \"\(preview(b))\"; skipped", at: location, code: "syntax")
+      return nil
+    }
+    var parameters: [ContentParameter] = []
+    // Parameters.
+    while i < b.count, b[i] == .semicolon {
+      i += 1
+      let pStart = i
+      while i < b.count, b[i] != .equals, b[i] != .semicolon, b[i] != .colon { i += 1 }
+      let pName = String(decoding: b[pStart..<i], as: UTF8.self).trimmingSpaces().uppercased()
+      if i < b.count, b[i] == .equals {
+        i += 1
+        var values: [String] = []
+        while true {
+          if i < b.count, b[i] == .quote {
+            i += 1
+            let vStart = i
+            while i < b.count, b[i] != .quote { i += 1 }
+            values.append(decodeParameterValue(b[vStart..<i]))
+            if i < b.count { i += 1 }
+            // Anything between the closing quote and the next separator is kept.
+            let tail = i
+            while i < b.count, b[i] != .comma, b[i] != .semicolon, b[i] != .colon { i += 1 }
+            if i > tail { values[values.count - 1] += String(decoding: b[tail..<i], as: UTF8.self) }
+          } else {
+            let vStart = i
+            while i < b.count, b[i] != .comma, b[i] != .semicolon, b[i] != .colon { i += 1 }
+            values.append(decodeParameterValue(b[vStart..<i]))
+          }
+          if i < b.count, b[i] == .comma {
+            i += 1
+            continue
+          }
+          break
+        }
+        if !pName.isEmpty { parameters.append(ContentParameter(name: pName, values: values)) }
+      } else if !pName.isEmpty {
+        // vCard 2.1 bare parameter: a TYPE value, or ENCODING/CHARSET shorthand.
+        switch pName {
+        case "QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT":
+          parameters.append(ContentParameter(name: "ENCODING", values: [pName], isBare: true))
+        default:
+          parameters.append(ContentParameter(name: "TYPE", values: [pName], isBare: true))
+        }
+      }
+    }
+    guard i < b.count, b[i] == .colon else {
+      diagnostics.warning(
+        "property \(name) has no ':' before its value: \"\(preview(b))\"; skipped", at: location, code: "syntax")
+      return nil
+    }
+    i += 1
+    let valueColumn = i + 1
+    let rawValue = b[i...]
+    var line = ContentLine(
+      group: group, name: name, parameters: parameters, value: "", location: location, valueColumn: valueColumn)
+    line.value = decodeValue(rawValue, line: line)
+    return line
+  }
+
+  private func decodeParameterValue(_ bytes: ArraySlice<UInt8>) -> String {
+    var out: [UInt8] = []
+    var i = bytes.startIndex
+    guard bytes.contains(.caret) else { return Charset.decode(bytes, charset: nil).text }
+    while i < bytes.endIndex {
+      // RFC 6868: ^n newline, ^^ caret, ^' double quote.
+      if bytes[i] == .caret, i + 1 < bytes.endIndex {
+        switch bytes[i + 1] {
+        case UInt8(ascii: "n"), UInt8(ascii: "N"):
+          out.append(.lf)
+          i += 2
+          continue
+        case .caret:
+          out.append(.caret)
+          i += 2
+          continue
+        case UInt8(ascii: "'"):
+          out.append(.quote)
+          i += 2
+          continue
+        default: break
+        }
+      }
+      out.append(bytes[i])
+      i += 1
+    }
+    return Charset.decode(out, charset: nil).text
+  }
+
+  private func decodeValue(_ bytes: ArraySlice<UInt8>, line: ContentLine) -> String {
+    let encoding = line.encoding
+    if encoding == "BASE64" || encoding == "B" {
+      return String(decoding: bytes.filter { $0 != .space && $0 != .tab }, as: UTF8.self)
+    }
+    let charset = line.firstParameter("CHARSET")
+    if encoding == "QUOTED-PRINTABLE" {
+      let decoded = Charset.decode(QuotedPrintable.decode(bytes), charset: charset)
+      if decoded.usedFallback { reportFallback(line: line, charset: charset) }
+      return decoded.text
+    }
+    let decoded = Charset.decode(bytes, charset: charset)
+    if decoded.usedFallback { reportFallback(line: line, charset: charset) }
+    return decoded.text
+  }
+
+  private func reportFallback(line: ContentLine, charset: String?) {
+    let what = charset.map { "is not valid \($0)" } ?? "is not valid UTF-8"
+    diagnostics.warning(
+      "value of \(line.name) \(what); read as Windows-1252", at: line.valueLocation, code: "encoding")
+  }
+
+  private func preview(_ bytes: [UInt8]) -> String {
+    let text = Charset.decode(bytes.prefix(60), charset: nil).text
+    return bytes.count > 60 ? text + "…" : text
+  }
+}
+
+extension String {
+  func trimmingSpaces() -> String {
+    var s = Substring(self)
+    while s.first == " " || s.first == "\t" { s = s.dropFirst() }
+    while s.last == " " || s.last == "\t" { s = s.dropLast() }
+    return String(s)
+  }
+}

@@ -1,0 +1,131 @@
+/// Writes content lines: parameters quoted where needed, RFC 6868 escapes, folding at 75
+/// octets without splitting a UTF-8 sequence, CRLF line ends.
+public struct ContentLineWriter {
+  /// The bytes written so far; the owner moves them to a `ByteOutput` when it likes.
+  public var bytes: [UInt8] = []
+  /// Octets per physical line before folding (RFC 5545 §3.1: 75, not counting CRLF).
+  public var lineLimit = 75
+  /// Whether to fold at all (vCard 2.1 quoted-printable values fold with `=` instead).
+  public var folds = true
+
+  public init() {}
+
+  /// Writes one property. `value` must already be escaped for its type.
+  public mutating func write(
+    group: String? = nil, name: String, parameters: [ContentParameter] = [], value: String
+  ) {
+    let lineStart = bytes.count
+    if let group, !group.isEmpty {
+      bytes.append(contentsOf: group.utf8)
+      bytes.append(.dot)
+    }
+    bytes.append(contentsOf: name.utf8)
+    for p in parameters {
+      bytes.append(.semicolon)
+      if p.isBare {
+        for (i, v) in p.values.enumerated() {
+          if i > 0 { bytes.append(.semicolon) }
+          bytes.append(contentsOf: v.utf8)
+        }
+        continue
+      }
+      bytes.append(contentsOf: p.name.utf8)
+      bytes.append(.equals)
+      for (i, v) in p.values.enumerated() {
+        if i > 0 { bytes.append(.comma) }
+        appendParameterValue(v)
+      }
+    }
+    bytes.append(.colon)
+    bytes.append(contentsOf: value.utf8)
+    if folds { fold(from: lineStart) }
+    bytes.append(.cr)
+    bytes.append(.lf)
+  }
+
+  /// Writes `BEGIN:NAME` or `END:NAME`.
+  public mutating func begin(_ component: String) { write(name: "BEGIN", value: component) }
+  public mutating func end(_ component: String) { write(name: "END", value: component) }
+
+  /// Writes a vCard 2.1 quoted-printable property: soft line breaks `=` CRLF keep physical
+  /// lines at most 76 octets, as RFC 2045 requires.
+  public mutating func writeQuotedPrintable(
+    group: String? = nil, name: String, parameters: [ContentParameter], value: [UInt8]
+  ) {
+    let saveFolds = folds
+    folds = false
+    let encoded = QuotedPrintable.encode(value)
+    let headStart = bytes.count
+    write(group: group, name: name, parameters: parameters, value: "")
+    bytes.removeLast(2)  // CRLF
+    var column = bytes.count - headStart
+    let enc = Array(encoded.utf8)
+    var i = 0
+    while i < enc.count {
+      let unit = enc[i] == .equals ? 3 : 1
+      if column + unit > 75 {
+        bytes.append(.equals)
+        bytes.append(.cr)
+        bytes.append(.lf)
+        column = 0
+      }
+      bytes.append(contentsOf: enc[i..<min(enc.count, i + unit)])
+      column += unit
+      i += unit
+    }
+    bytes.append(.cr)
+    bytes.append(.lf)
+    folds = saveFolds
+  }
+
+  private mutating func appendParameterValue(_ value: String) {
+    var needsQuotes = false
+    var needsCaret = false
+    for c in value.utf8 {
+      switch c {
+      case .colon, .semicolon, .comma, .space: needsQuotes = true
+      case .quote, .lf, .cr, .caret: needsCaret = true
+      default: if c >= 0x80 { needsQuotes = true }
+      }
+    }
+    if needsQuotes || needsCaret { bytes.append(.quote) }
+    if needsCaret {
+      for c in value.utf8 {
+        switch c {
+        case .quote: bytes.append(contentsOf: [.caret, UInt8(ascii: "'")])
+        case .lf: bytes.append(contentsOf: [.caret, UInt8(ascii: "n")])
+        case .cr: continue
+        case .caret: bytes.append(contentsOf: [.caret, .caret])
+        default: bytes.append(c)
+        }
+      }
+    } else {
+      bytes.append(contentsOf: value.utf8)
+    }
+    if needsQuotes || needsCaret { bytes.append(.quote) }
+  }
+
+  /// Folds the line that starts at `start` so no physical line exceeds `lineLimit` octets,
+  /// never inside a UTF-8 sequence (RFC 5545 §3.1, RFC 6350 §3.2).
+  private mutating func fold(from start: Int) {
+    guard bytes.count - start > lineLimit else { return }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count - start + (bytes.count - start) / lineLimit * 3 + 3)
+    var i = start
+    var limit = lineLimit
+    while i < bytes.count {
+      var end = min(bytes.count, i + limit)
+      if end < bytes.count {
+        // Back up to the start of a UTF-8 sequence (continuation bytes are 10xxxxxx).
+        while end > i + 1 && bytes[end] & 0xC0 == 0x80 { end -= 1 }
+      }
+      out.append(contentsOf: bytes[i..<end])
+      i = end
+      if i < bytes.count {
+        out.append(contentsOf: [.cr, .lf, .space])
+        limit = lineLimit - 1
+      }
+    }
+    bytes.replaceSubrange(start..., with: out)
+  }
+}

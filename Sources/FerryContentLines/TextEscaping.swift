@@ -1,0 +1,107 @@
+/// Backslash escapes of TEXT values (RFC 5545 §3.3.11, RFC 6350 §3.4) and splitting of
+/// structured (`;`) and list (`,`) values.
+public enum TextEscaping {
+  /// `\n` `\N` → newline, `\\` `\,` `\;` `\:` → the character. Any other `\x` keeps the
+  /// backslash (lenient, as most readers are).
+  public static func unescape(_ text: some StringProtocol) -> String {
+    guard text.utf8.contains(.backslash) else { return String(text) }
+    var out: [UInt8] = []
+    out.reserveCapacity(text.utf8.count)
+    var escaped = false
+    for c in text.utf8 {
+      if escaped {
+        switch c {
+        case UInt8(ascii: "n"), UInt8(ascii: "N"): out.append(.lf)
+        case .backslash, .comma, .semicolon, .colon: out.append(c)
+        default:
+          out.append(.backslash)
+          out.append(c)
+        }
+        escaped = false
+      } else if c == .backslash {
+        escaped = true
+      } else {
+        out.append(c)
+      }
+    }
+    if escaped { out.append(.backslash) }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Escapes `\`, `;`, `,` and newlines (CRLF, CR, LF all become `\n`).
+  ///
+  /// - Parameter comma: escape commas (true for TEXT in vCard 3/4 and iCalendar; false for
+  ///   vCard 2.1, which has no comma escape).
+  public static func escape(_ text: String, comma: Bool = true, semicolon: Bool = true) -> String {
+    var needs = false
+    for c in text.utf8 where c == .backslash || c == .semicolon || c == .comma || c == .lf || c == .cr {
+      needs = true
+      break
+    }
+    guard needs else { return text }
+    var out: [UInt8] = []
+    out.reserveCapacity(text.utf8.count + 8)
+    var previousCR = false
+    for c in text.utf8 {
+      switch c {
+      case .backslash:
+        out.append(.backslash)
+        out.append(c)
+      case .semicolon where semicolon, .comma where comma:
+        out.append(.backslash)
+        out.append(c)
+      case .cr:
+        out.append(.backslash)
+        out.append(UInt8(ascii: "n"))
+      case .lf:
+        if !previousCR {
+          out.append(.backslash)
+          out.append(UInt8(ascii: "n"))
+        }
+      default:
+        out.append(c)
+      }
+      previousCR = c == .cr
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Splits at unescaped `separator`, keeping escapes in the parts (unescape each part
+  /// afterwards).
+  public static func split(_ text: some StringProtocol, separator: UInt8) -> [String] {
+    var parts: [String] = []
+    var current: [UInt8] = []
+    var escaped = false
+    for c in text.utf8 {
+      if escaped {
+        current.append(c)
+        escaped = false
+      } else if c == .backslash {
+        current.append(c)
+        escaped = true
+      } else if c == separator {
+        parts.append(String(decoding: current, as: UTF8.self))
+        current.removeAll(keepingCapacity: true)
+      } else {
+        current.append(c)
+      }
+    }
+    parts.append(String(decoding: current, as: UTF8.self))
+    return parts
+  }
+
+  /// A structured value (`N`, `ADR`, `ORG`, `REQUEST-STATUS`): split at `;`, each part unescaped.
+  public static func structured(_ text: some StringProtocol) -> [String] {
+    split(text, separator: .semicolon).map { unescape($0) }
+  }
+
+  /// A structured value whose parts are lists (vCard 4 `ADR` street with `,`).
+  public static func structuredLists(_ text: some StringProtocol) -> [[String]] {
+    split(text, separator: .semicolon).map { part in split(part, separator: .comma).map { unescape($0) } }
+  }
+
+  /// A list value (`CATEGORIES`, `NICKNAME`): split at `,`, each part unescaped.
+  public static func list(_ text: some StringProtocol) -> [String] {
+    split(text, separator: .comma).map { unescape($0) }
+  }
+}

@@ -1,0 +1,228 @@
+import FerryModel
+
+/// One change to an existing item: what `UpdateItem` sends for it.
+public struct EWSItemChange: Sendable, Hashable {
+  public var itemId: String
+  public var changeKey: String?
+  /// `Contact` or `CalendarItem`.
+  public var itemElement: String
+  /// Fields to set, with their new values.
+  public var fieldsToSet: [EWSField]
+  /// Fields to clear.
+  public var fieldsToDelete: [EWSField]
+  public var isEmpty: Bool { fieldsToSet.isEmpty && fieldsToDelete.isEmpty }
+}
+
+/// Builds EWS request documents: the API the push planner calls.
+///
+/// ```swift
+/// let docs = EWSDocuments(options: options, diagnostics: sink)
+/// let change = try docs.update(itemId: id, changeKey: ck, old: before, new: after)
+/// let xml = try docs.updateItem([change])   // one UpdateItem request, SOAP envelope included
+/// ```
+///
+/// An update tells "clear this field" (the field is in `old`, not in `new`:
+/// `DeleteItemField`) from "unchanged" (equal in both: nothing sent). Without an old record
+/// every mapped field of the new one is set and nothing is cleared.
+public struct EWSDocuments {
+  public var options: WriteOptions
+  public var diagnostics: DiagnosticSink
+
+  public init(options: WriteOptions, diagnostics: DiagnosticSink) {
+    self.options = options
+    self.diagnostics = diagnostics
+  }
+
+  /// The fields ferry writes for a record, in schema order.
+  public func fields(_ record: Record, location: SourceLocation? = nil) throws -> [EWSField] {
+    var mapper = EWSItemFields(options: options, diagnostics: diagnostics, location: location)
+    switch record {
+    case .contact(let c): return try mapper.fields(c)
+    case .event(let e): return try mapper.fields(e, recurrence: recurrenceElement(e, location: location))
+    }
+  }
+
+  /// The `t:Recurrence` element for an event, or nil (with a diagnostic) when it has none
+  /// or EWS cannot express its rule.
+  func recurrenceElement(_ e: Event, location: SourceLocation?) -> XMLElement? {
+    guard let recurrence = e.recurrence, let rule = recurrence.rule, let start = e.start else { return nil }
+    var startDate = start.localDateTime.date
+    if case .utc(let t) = start, let zone = options.calendar.zone, let offset = EWSTime.offset(zone: zone, atUTC: t) {
+      startDate = t.adding(seconds: offset).date
+    }
+    switch EWSRecurrence.element(for: rule, start: startDate) {
+    case .success(let element):
+      if !recurrence.extraRules.isEmpty || !recurrence.dates.isEmpty {
+        diagnostics.warning("extra RRULEs and RDATEs have no EWS form; written as the main rule alone", at: location, code: "unmapped")
+      }
+      if !recurrence.exceptionDates.isEmpty || !recurrence.overrides.isEmpty {
+        diagnostics.warning(
+          "\(recurrence.exceptionDates.count) excluded and \(recurrence.overrides.count) changed occurrences cannot be sent in CreateItem; written as the series alone",
+          at: location, code: "unmapped")
+      }
+      return element
+    case .failure(let problem):
+      diagnostics.warning("\(problem.message); written as its first occurrence only", at: location, code: "unmapped")
+      return nil
+    }
+  }
+
+  /// The change that turns `old` into `new` for the item `itemId`.
+  public func update(itemId: String, changeKey: String?, old: Record?, new: Record) throws -> EWSItemChange {
+    let newFields = try fields(new)
+    let element = new.kind == .contact ? "Contact" : "CalendarItem"
+    guard let old else {
+      return EWSItemChange(itemId: itemId, changeKey: changeKey, itemElement: element, fieldsToSet: newFields, fieldsToDelete: [])
+    }
+    let quiet = EWSDocuments(options: options, diagnostics: .ignore)
+    let oldFields = try quiet.fields(old)
+    let oldByKey = Dictionary(oldFields.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    let newKeys = Set(newFields.map(\.key))
+    let set = newFields.filter { oldByKey[$0.key] != $0 }
+    let delete = oldFields.filter { !newKeys.contains($0.key) }
+    return EWSItemChange(itemId: itemId, changeKey: changeKey, itemElement: element, fieldsToSet: set, fieldsToDelete: delete)
+  }
+
+  // MARK: - Documents
+
+  private func envelope(_ sink: XMLTextWriterSink, body: () -> Void) {
+    sink.startDocument()
+    sink.start("soap:Envelope")
+    sink.attribute("xmlns:soap", EWSNamespace.soap)
+    sink.attribute("xmlns:m", EWSNamespace.messages)
+    sink.attribute("xmlns:t", EWSNamespace.types)
+    sink.start("soap:Header")
+    sink.start("t:RequestServerVersion")
+    sink.attribute("Version", options.exchange.serverVersion)
+    sink.end()
+    sink.end()
+    sink.start("soap:Body")
+    body()
+    sink.end()
+    sink.end()
+    sink.endDocument()
+  }
+
+  private func makeSink() throws -> XMLTextWriterSink {
+    guard let sink = XMLTextWriterSink() else { throw FerryError(.io, "cannot start the XML writer") }
+    return sink
+  }
+
+  private func finish(_ sink: XMLTextWriterSink) throws -> [UInt8] {
+    let bytes = sink.drain()
+    if sink.failed { throw FerryError(.io, "the XML writer failed") }
+    return bytes
+  }
+
+  private static let distinguished: Set<String> = [
+    "calendar", "contacts", "deleteditems", "drafts", "inbox", "journal", "notes", "outbox", "sentitems", "tasks",
+    "msgfolderroot", "root", "junkemail", "searchfolders", "voicemail", "recoverableitemsroot", "archiveroot",
+  ]
+
+  private func folder(_ sink: XMLTextWriterSink, _ kind: RecordKind) {
+    let name = (kind == .contact ? options.exchange.contactsFolder : options.exchange.calendarFolder)
+      ?? (kind == .contact ? "contacts" : "calendar")
+    sink.start("m:SavedItemFolderId")
+    if Self.distinguished.contains(name.lowercased()) {
+      sink.start("t:DistinguishedFolderId")
+      sink.attribute("Id", name.lowercased())
+      if let mailbox = options.exchange.mailbox {
+        sink.start("t:Mailbox")
+        sink.leaf("t:EmailAddress", mailbox)
+        sink.end()
+      }
+      sink.end()
+    } else {
+      // Not a distinguished name: an EWS folder id (FindFolder gives it).
+      sink.start("t:FolderId")
+      sink.attribute("Id", name)
+      sink.end()
+    }
+    sink.end()
+  }
+
+  /// A `CreateItem` request for items of one kind, given as their fields.
+  public func createItem(kind: RecordKind, items: [[EWSField]]) throws -> [UInt8] {
+    let sink = try makeSink()
+    envelope(sink) { writeCreateItem(sink, kind: kind, items: items) }
+    return try finish(sink)
+  }
+
+  /// The `m:CreateItem` element alone (what the schema validates).
+  func writeCreateItem(_ sink: XMLTextWriterSink, kind: RecordKind, items: [[EWSField]]) {
+    sink.start("m:CreateItem")
+    if kind == .event { sink.attribute("SendMeetingInvitations", "SendToNone") }
+    folder(sink, kind)
+    sink.start("m:Items")
+    for fields in items {
+      sink.write(XMLElement(name: kind == .contact ? "Contact" : "CalendarItem", children: EWSItemFields.merged(fields)))
+    }
+    sink.end()
+    sink.end()
+  }
+
+  /// An `UpdateItem` request.
+  public func updateItem(_ changes: [EWSItemChange]) throws -> [UInt8] {
+    let sink = try makeSink()
+    envelope(sink) {
+      sink.start("m:UpdateItem")
+      sink.attribute("ConflictResolution", changes.contains { $0.changeKey != nil } ? "AutoResolve" : "AlwaysOverwrite")
+      sink.attribute("MessageDisposition", "SaveOnly")
+      sink.attribute("SendMeetingInvitationsOrCancellations", "SendToNone")
+      sink.start("m:ItemChanges")
+      for change in changes {
+        sink.start("t:ItemChange")
+        sink.start("t:ItemId")
+        sink.attribute("Id", change.itemId)
+        if let ck = change.changeKey { sink.attribute("ChangeKey", ck) }
+        sink.end()
+        sink.start("t:Updates")
+        for f in change.fieldsToSet {
+          sink.start("t:SetItemField")
+          sink.write(f.path)
+          sink.write(XMLElement(name: change.itemElement, children: [f.node]))
+          sink.end()
+        }
+        for f in change.fieldsToDelete {
+          sink.start("t:DeleteItemField")
+          sink.write(f.path)
+          sink.end()
+        }
+        sink.end()
+        sink.end()
+      }
+      sink.end()
+      sink.end()
+    }
+    return try finish(sink)
+  }
+
+  /// A `DeleteItem` request (moves to Deleted Items; no cancellations sent).
+  public func deleteItem(_ ids: [(id: String, changeKey: String?)]) throws -> [UInt8] {
+    let sink = try makeSink()
+    envelope(sink) {
+      sink.start("m:DeleteItem")
+      sink.attribute("DeleteType", "MoveToDeletedItems")
+      sink.attribute("SendMeetingCancellations", "SendToNone")
+      sink.start("m:ItemIds")
+      for (id, ck) in ids {
+        sink.start("t:ItemId")
+        sink.attribute("Id", id)
+        if let ck { sink.attribute("ChangeKey", ck) }
+        sink.end()
+      }
+      sink.end()
+      sink.end()
+    }
+    return try finish(sink)
+  }
+
+  /// The EWS item id of a record read from EWS: its raw `ItemId`, else an `exchange` source id.
+  public static func itemId(of record: Record) -> (id: String, changeKey: String?)? {
+    if let raw = record.raw.first(where: { $0.name == "ItemId" && $0.origin == "ews" }), !raw.value.isEmpty {
+      return (raw.value, raw.parameter("ChangeKey")?.first)
+    }
+    if let source = record.source, source.system == "exchange", let id = source.recordId { return (id, nil) }
+    return nil
+  }
+}

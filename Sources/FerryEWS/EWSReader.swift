@@ -1,0 +1,64 @@
+import FerryModel
+
+/// Reads EWS XML: `GetItem`/`FindItem` responses, `CreateItem` requests (with or without the
+/// SOAP envelope) and bare lists of `t:Contact` and `t:CalendarItem`, one record per item.
+///
+/// Streams through libxml2's `xmlTextReader`; memory is bounded by the largest item. Partial
+/// items inside `UpdateItem` changes are skipped; error response messages become warnings.
+///
+/// Coverage (ews-xml.md):
+/// - [x] GivenName, MiddleName, Surname, Generation, Nickname, DisplayName; CompleteName fills gaps
+/// - [x] EmailAddresses (EmailAddress1–3), PhoneNumbers (every key), PhysicalAddresses
+///   (Business/Home/Other), ImAddresses
+/// - [x] CompanyName, Department, JobTitle, Profession, BusinessHomePage, AssistantName, Manager,
+///   SpouseName, Children, PhoneticFirstName/LastName
+/// - [x] Birthday, WeddingAnniversary (date part)
+/// - [x] Body (text; HTML reduced to text, the HTML kept raw) → notes / description; Categories
+/// - [x] ExtendedProperty: ferry's FerryCrmId/FerryCrmSource → `source`; others raw
+/// - [x] ItemId (raw `ItemId` with ChangeKey), DateTimeCreated, LastModifiedTime
+/// - [x] Subject, UID, Start, End, IsAllDayEvent, Location, Sensitivity → privacy,
+///   LegacyFreeBusyStatus → busyStatus, Importance → priority, IsCancelled → status
+/// - [x] StartTimeZone/EndTimeZone/MeetingTimeZone (Windows ids → IANA)
+/// - [x] Organizer, RequiredAttendees, OptionalAttendees, Resources (with ResponseType)
+/// - [x] ReminderIsSet + ReminderMinutesBeforeStart → reminder
+/// - [x] Recurrence: all six patterns, all three ranges; ModifiedOccurrences, DeletedOccurrences
+/// - [-] Everything else: kept as `RawProperty` named by its path, origin `ews`
+public struct EWSReader: RecordReader {
+  private let stream: XMLItemStream
+  private let diagnostics: DiagnosticSink
+  private let file: String
+  private var count = 0
+  public private(set) var lastRecordLocation: SourceLocation?
+
+  public init(input: ByteInput, diagnostics: DiagnosticSink) throws {
+    stream = try XMLItemStream(input: input)
+    self.diagnostics = diagnostics
+    file = input.name
+  }
+
+  public mutating func next() throws -> Record? {
+    while let event = try stream.next() {
+      switch event {
+      case .root(let name, _):
+        if name == "UpdateItem" || name == "DeleteItem" {
+          diagnostics.note(
+            "\(name) requests change existing items and carry no whole records; nothing read from them",
+            at: SourceLocation(file: file, line: 1, column: 1))
+        }
+      case .errorResponse(let element, let column):
+        let code = element.child("ResponseCode")?.text ?? "unknown"
+        let text = element.child("MessageText")?.text ?? ""
+        diagnostics.warning(
+          "\(element.name) reports \(code)\(text.isEmpty ? "" : ": \"\(text)\""); no item read from it",
+          at: SourceLocation(file: file, line: max(1, element.line), column: max(1, column)))
+      case .item(let element, let column):
+        count += 1
+        let location = SourceLocation(file: file, line: max(1, element.line), column: max(1, column), record: count)
+        lastRecordLocation = location
+        let mapping = EWSItemReading(diagnostics: diagnostics, file: file, recordNumber: count)
+        return element.name == "Contact" ? .contact(mapping.contact(element)) : .event(mapping.event(element))
+      }
+    }
+    return nil
+  }
+}

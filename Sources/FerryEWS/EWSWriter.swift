@@ -1,0 +1,97 @@
+import FerryModel
+
+/// Writes EWS request documents: `CreateItem` (default), `UpdateItem` or `DeleteItem`
+/// (`WriteOptions.exchange.operation`), `--batch` items per document.
+///
+/// One document goes to `-o`; when there are more, they go to numbered files beside it
+/// (`out-0001.xml`, `out-0002.xml`, …). Contacts and calendar items go in separate documents,
+/// since a `CreateItem` has one target folder. Memory is bounded by one batch: the first
+/// document is held until a second one shows whether numbering is needed.
+public struct EWSWriter: RecordWriter {
+  private let destination: OutputDestination
+  private let options: WriteOptions
+  private let diagnostics: DiagnosticSink
+  private let documents: EWSDocuments
+  private var contacts: [[EWSField]] = []
+  private var events: [[EWSField]] = []
+  private var changes: [EWSItemChange] = []
+  private var deletes: [(id: String, changeKey: String?)] = []
+  private var held: [UInt8]?
+  private var written = 0
+  private var count = 0
+
+  public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) throws {
+    self.destination = destination
+    self.options = options
+    self.diagnostics = diagnostics
+    documents = EWSDocuments(options: options, diagnostics: diagnostics)
+  }
+
+  private var batchSize: Int { max(1, options.exchange.batchSize) }
+
+  public mutating func write(_ record: Record) throws {
+    count += 1
+    let location = SourceLocation(file: "<output>", line: 1, column: 1, record: count)
+    switch options.exchange.operation {
+    case .create:
+      if case .event(let e) = record, e.recurrence?.rule != nil, options.calendar.series == .skip {
+        diagnostics.note("recurring event \"\(e.summary ?? "")\" skipped (--series skip)", at: location)
+        return
+      }
+      let fields = try documents.fields(record, location: location)
+      switch record.kind {
+      case .contact:
+        contacts.append(fields)
+        if contacts.count >= batchSize { try emit(documents.createItem(kind: .contact, items: contacts)); contacts = [] }
+      case .event:
+        events.append(fields)
+        if events.count >= batchSize { try emit(documents.createItem(kind: .event, items: events)); events = [] }
+      }
+    case .update:
+      guard let id = EWSDocuments.itemId(of: record) else {
+        diagnostics.error("record has no EWS item id to update; skipped", at: location)
+        return
+      }
+      changes.append(try documents.update(itemId: id.id, changeKey: id.changeKey, old: nil, new: record))
+      if changes.count >= batchSize { try emit(documents.updateItem(changes)); changes = [] }
+    case .delete:
+      guard let id = EWSDocuments.itemId(of: record) else {
+        diagnostics.error("record has no EWS item id to delete; skipped", at: location)
+        return
+      }
+      deletes.append(id)
+      if deletes.count >= batchSize { try emit(documents.deleteItem(deletes)); deletes = [] }
+    }
+  }
+
+  /// Sends one finished document to its file.
+  private mutating func emit(_ bytes: [UInt8]) throws {
+    written += 1
+    if written == 1 {
+      held = bytes
+      return
+    }
+    if let first = held {
+      try destination.open(name: destination.numberedName(1)).write(first)
+      held = nil
+    }
+    try destination.open(name: destination.numberedName(written)).write(bytes)
+  }
+
+  public mutating func finish() throws {
+    if !contacts.isEmpty { try emit(documents.createItem(kind: .contact, items: contacts)) }
+    if !events.isEmpty { try emit(documents.createItem(kind: .event, items: events)) }
+    if !changes.isEmpty { try emit(documents.updateItem(changes)) }
+    if !deletes.isEmpty { try emit(documents.deleteItem(deletes)) }
+    contacts = []
+    events = []
+    changes = []
+    deletes = []
+    if let first = held {
+      let out = try destination.primary()
+      try out.write(first)
+      try out.flush()
+      held = nil
+    }
+  }
+}

@@ -1,0 +1,302 @@
+import FerryModel
+import FerryTime
+
+/// One settable field of an EWS item: its path (what `SetItemField`/`DeleteItemField` name)
+/// and the item child carrying just this field's value.
+///
+/// A `CreateItem` writes every field of a record, merging dictionary entries into one
+/// container; an `UpdateItem` writes each changed field on its own. Both come from the same
+/// list, so create and update can never disagree on a mapping.
+public struct EWSField: Sendable, Hashable {
+  /// `t:FieldURI`, `t:IndexedFieldURI` or `t:ExtendedFieldURI`, with its attributes.
+  public var path: XMLElement
+  /// The child of `t:Contact`/`t:CalendarItem` holding the value (`GivenName`, or
+  /// `EmailAddresses` with one `Entry`).
+  public var node: XMLElement
+
+  /// Identifies the path for diffing: `contacts:EmailAddress#EmailAddress1`.
+  public var key: String {
+    path.attribute("FieldURI").map { $0 + "#" + (path.attribute("FieldIndex") ?? "") }
+      ?? "extended#" + (path.attribute("PropertyName") ?? path.attribute("PropertyTag") ?? "")
+  }
+}
+
+/// Maps records to EWS fields in schema order (ews-xml.md, "ORDER MATTERS").
+struct EWSItemFields {
+  var options: WriteOptions
+  var diagnostics: DiagnosticSink
+  var location: SourceLocation?
+
+  /// Values that found no slot, as `Label: value` lines for the notes.
+  private(set) var overflow: [String] = []
+
+  static func uri(_ name: String) -> XMLElement { XMLElement(name: "FieldURI", attributes: [("FieldURI", name)]) }
+  static func indexed(_ name: String, _ index: String) -> XMLElement {
+    XMLElement(name: "IndexedFieldURI", attributes: [("FieldURI", name), ("FieldIndex", index)])
+  }
+  static func leaf(_ name: String, _ text: String) -> XMLElement { XMLElement(name: name, text: text) }
+
+  static func crmFields(_ source: SourceIdentity?) -> [EWSField] {
+    guard let source, let id = source.recordId, source.system != "exchange" else { return [] }
+    func property(_ name: String, _ value: String) -> EWSField {
+      let uri = XMLElement(
+        name: "ExtendedFieldURI",
+        attributes: [("PropertySetId", FerryCrmProperty.propertySetId), ("PropertyName", name), ("PropertyType", "String")])
+      return EWSField(path: uri, node: XMLElement(name: "ExtendedProperty", children: [uri, leaf("Value", value)]))
+    }
+    // "crm" is what the reader says when an item carried only the id.
+    guard source.system != "crm" else { return [property(FerryCrmProperty.idName, id)] }
+    let origin = source.system + (source.objectType.map { "/" + $0 } ?? "")
+    return [property(FerryCrmProperty.idName, id), property(FerryCrmProperty.sourceName, origin)]
+  }
+
+  /// Records a value with no slot, following `--overflow`.
+  mutating func spill(_ label: String, _ value: String) throws {
+    switch options.overflow {
+    case .notes:
+      overflow.append("\(label): \(value)")
+      diagnostics.note("\(label.lowercased()) \"\(value)\" has no EWS slot; written to the notes", at: location, code: "overflow")
+    case .drop:
+      diagnostics.warning("\(label.lowercased()) \"\(value)\" has no EWS slot; dropped", at: location, code: "overflow")
+    case .error:
+      throw FerryError(.unrepresentable, "\(label.lowercased()) \"\(value)\" has no EWS slot (--overflow error)", at: location)
+    }
+  }
+
+  private static func body(_ text: String) -> XMLElement {
+    XMLElement(name: "Body", attributes: [("BodyType", "Text")], text: text)
+  }
+
+  private static func dateTime(_ date: PartialDate) -> String? {
+    guard let m = date.month, let d = date.day else { return nil }
+    // Outlook's year for "no year"; exchangelib's 11:59Z keeps the day in every zone.
+    let y = date.year ?? 1604
+    return LocalDate(year: y, month: m, day: d).description + "T11:59:00Z"
+  }
+
+  // MARK: - Contact
+
+  mutating func fields(_ c: Contact) throws -> [EWSField] {
+    overflow = []
+    var main: [EWSField] = []
+    func add(_ uri: String, _ name: String, _ value: String?) {
+      guard let value, !value.isEmpty else { return }
+      main.append(EWSField(path: Self.uri(uri), node: Self.leaf(name, value)))
+    }
+    func dictionary(_ uri: String, _ container: String, _ key: String, _ value: String, attributes: [(String, String)] = []) {
+      main.append(
+        EWSField(
+          path: Self.indexed(uri, key),
+          node: XMLElement(name: container, children: [XMLElement(name: "Entry", attributes: [("Key", key)] + attributes.map { ($0.0, $0.1) }, text: value)])))
+    }
+    if let prefix = c.name.prefix, !prefix.isEmpty { try spill("Name prefix", prefix) }
+    add("contacts:DisplayName", "DisplayName", c.formattedName ?? (c.name.isEmpty ? nil : c.name.displayName))
+    add("contacts:GivenName", "GivenName", c.name.given)
+    add("contacts:MiddleName", "MiddleName", c.name.middle)
+    add("contacts:Nickname", "Nickname", c.nicknames.first)
+    for extra in c.nicknames.dropFirst() { try spill("Nickname", extra) }
+    add("contacts:CompanyName", "CompanyName", c.organization)
+    for (i, email) in c.emails.enumerated() {
+      if i < 3 {
+        dictionary("contacts:EmailAddress", "EmailAddresses", "EmailAddress\(i + 1)", email.address)
+      } else {
+        try spill("E-mail", email.address)
+      }
+    }
+    var addressKeys = Set<String>()
+    for a in c.addresses {
+      guard let key = EWSSlots.addressKey(a.types), !addressKeys.contains(key) else {
+        try spill("Address", [a.poBox, a.extended, a.street, a.locality, a.region, a.postalCode, a.country].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "))
+        continue
+      }
+      addressKeys.insert(key)
+      var street = a.street ?? ""
+      for extra in [a.extended, a.poBox].compactMap({ $0 }) where !extra.isEmpty { street += street.isEmpty ? extra : "\n" + extra }
+      for (part, value) in [("Street", street), ("City", a.locality ?? ""), ("State", a.region ?? ""), ("CountryOrRegion", a.country ?? ""), ("PostalCode", a.postalCode ?? "")]
+      where !value.isEmpty {
+        main.append(
+          EWSField(
+            path: Self.indexed("contacts:PhysicalAddress:\(part)", key),
+            node: XMLElement(
+              name: "PhysicalAddresses",
+              children: [XMLElement(name: "Entry", attributes: [("Key", key)], children: [Self.leaf(part, value)])])))
+      }
+    }
+    let (slotted, phoneOverflow) = EWSSlots.assignPhones(c.phones)
+    for (key, phone) in slotted { dictionary("contacts:PhoneNumber", "PhoneNumbers", key, phone.number) }
+    for phone in phoneOverflow { try spill("Phone (\(phone.types.joined(separator: ",")))", phone.number) }
+    let assistant = c.related.first { $0.relation == "assistant" }
+    add("contacts:AssistantName", "AssistantName", assistant?.value)
+    if let b = c.birthday {
+      if let text = Self.dateTime(b) { add("contacts:Birthday", "Birthday", text) } else { try spill("Birthday", b.description) }
+    }
+    add("contacts:BusinessHomePage", "BusinessHomePage", c.urls.first?.value)
+    for url in c.urls.dropFirst() { try spill("URL", url.value) }
+    let children = c.related.filter { $0.relation == "child" }
+    if !children.isEmpty {
+      main.append(
+        EWSField(path: Self.uri("contacts:Children"), node: XMLElement(name: "Children", children: children.map { Self.leaf("String", $0.value) })))
+    }
+    add("contacts:Department", "Department", c.department)
+    add("contacts:Generation", "Generation", c.name.suffix)
+    for (i, im) in c.instantMessaging.enumerated() {
+      if i < 3 {
+        dictionary("contacts:ImAddress", "ImAddresses", "ImAddress\(i + 1)", im.handle)
+      } else {
+        try spill("IM", im.handle)
+      }
+    }
+    add("contacts:JobTitle", "JobTitle", c.title)
+    add("contacts:Manager", "Manager", c.related.first { $0.relation == "manager" }?.value)
+    add("contacts:Profession", "Profession", c.role)
+    add("contacts:SpouseName", "SpouseName", c.related.first { $0.relation == "spouse" }?.value)
+    for r in c.related where !["assistant", "manager", "spouse", "child"].contains(r.relation) {
+      try spill("Related (\(r.relation))", r.value)
+    }
+    add("contacts:Surname", "Surname", c.name.family)
+    if let a = c.anniversary {
+      if let text = Self.dateTime(a) {
+        add("contacts:WeddingAnniversary", "WeddingAnniversary", text)
+      } else {
+        try spill("Anniversary", a.description)
+      }
+    }
+    add("contacts:PhoneticFirstName", "PhoneticFirstName", c.name.phoneticGiven)
+    add("contacts:PhoneticLastName", "PhoneticLastName", c.name.phoneticFamily)
+    // The ItemType prefix comes first: Body, Categories, ExtendedProperty.
+    var head: [EWSField] = []
+    let notes = (c.notes + (overflow.isEmpty ? [] : [overflow.joined(separator: "\n")])).joined(separator: "\n\n")
+    if !notes.isEmpty { head.append(EWSField(path: Self.uri("item:Body"), node: Self.body(notes))) }
+    if !c.categories.isEmpty {
+      head.append(
+        EWSField(path: Self.uri("item:Categories"), node: XMLElement(name: "Categories", children: c.categories.map { Self.leaf("String", $0) })))
+    }
+    head += Self.crmFields(c.source)
+    return head + main
+  }
+
+  // MARK: - Calendar item
+
+  /// The fields of an event; `recurrence` is the `t:Recurrence` element when the rule fits.
+  mutating func fields(_ e: Event, recurrence: XMLElement?) throws -> [EWSField] {
+    overflow = []
+    var fields: [EWSField] = []
+    func add(_ uri: String, _ name: String, _ value: String?) {
+      guard let value, !value.isEmpty else { return }
+      fields.append(EWSField(path: Self.uri(uri), node: Self.leaf(name, value)))
+    }
+    add("item:Subject", "Subject", e.summary)
+    switch e.privacy {
+    case .public: add("item:Sensitivity", "Sensitivity", "Normal")
+    case .private: add("item:Sensitivity", "Sensitivity", "Private")
+    case .confidential: add("item:Sensitivity", "Sensitivity", "Confidential")
+    case nil: break
+    }
+    let body = e.description ?? ""
+    if !body.isEmpty { fields.append(EWSField(path: Self.uri("item:Body"), node: Self.body(body))) }
+    if !e.categories.isEmpty {
+      fields.append(
+        EWSField(path: Self.uri("item:Categories"), node: XMLElement(name: "Categories", children: e.categories.map { Self.leaf("String", $0) })))
+    }
+    if let p = e.priority, p > 0 { add("item:Importance", "Importance", p < 5 ? "High" : p == 5 ? "Normal" : "Low") }
+    if let reminder = e.reminders.first(where: { !$0.relativeToEnd && $0.offset != nil }), let offset = reminder.offset {
+      add("item:ReminderIsSet", "ReminderIsSet", "true")
+      add("item:ReminderMinutesBeforeStart", "ReminderMinutesBeforeStart", "\(max(0, -offset.totalSeconds / 60))")
+    }
+    fields += Self.crmFields(e.source)
+    add("calendar:UID", "UID", e.uid)
+    let zone = options.calendar.zone
+    var startZone: String?
+    var endZone: String?
+    if let start = e.start {
+      let w = EWSTime.write(options.calendar.utc ? utc(start) : start, fallbackZone: zone)
+      add("calendar:Start", "Start", w.text)
+      startZone = w.windowsZone
+    }
+    var end = e.end
+    if end == nil, let start = e.start, let duration = e.duration {
+      end = shifted(start, seconds: duration.totalSeconds)
+    }
+    if end == nil, let start = e.start, e.isAllDay, case .date(let d) = start { end = .date(d.adding(days: 1)) }
+    if let end {
+      let w = EWSTime.write(options.calendar.utc ? utc(end) : end, fallbackZone: zone)
+      add("calendar:End", "End", w.text)
+      endZone = w.windowsZone
+    }
+    if e.isAllDay { add("calendar:IsAllDayEvent", "IsAllDayEvent", "true") }
+    switch e.busyStatus {
+    case .free: add("calendar:LegacyFreeBusyStatus", "LegacyFreeBusyStatus", "Free")
+    case .tentative: add("calendar:LegacyFreeBusyStatus", "LegacyFreeBusyStatus", "Tentative")
+    case .busy: add("calendar:LegacyFreeBusyStatus", "LegacyFreeBusyStatus", "Busy")
+    case .outOfOffice: add("calendar:LegacyFreeBusyStatus", "LegacyFreeBusyStatus", "OOF")
+    case .workingElsewhere: add("calendar:LegacyFreeBusyStatus", "LegacyFreeBusyStatus", "WorkingElsewhere")
+    case nil: break
+    }
+    add("calendar:Location", "Location", e.location)
+    func attendees(_ uri: String, _ name: String, _ list: [Attendee]) {
+      guard !list.isEmpty else { return }
+      fields.append(
+        EWSField(
+          path: Self.uri(uri),
+          node: XMLElement(
+            name: name,
+            children: list.map { a in
+              var mailbox = XMLElement(name: "Mailbox")
+              if let n = a.name, !n.isEmpty { mailbox.children.append(Self.leaf("Name", n)) }
+              if let m = a.email, !m.isEmpty { mailbox.children.append(Self.leaf("EmailAddress", m)) }
+              return XMLElement(name: "Attendee", children: [mailbox])
+            })))
+    }
+    let people = e.attendees.filter { $0.email != nil || $0.name != nil }
+    let resources = people.filter { $0.kind == .resource || $0.kind == .room }
+    let others = people.filter { $0.kind != .resource && $0.kind != .room }
+    attendees("calendar:RequiredAttendees", "RequiredAttendees", others.filter { $0.role != .optional && $0.role != .nonParticipant })
+    attendees("calendar:OptionalAttendees", "OptionalAttendees", others.filter { $0.role == .optional || $0.role == .nonParticipant })
+    attendees("calendar:Resources", "Resources", resources)
+    if let recurrence { fields.append(EWSField(path: Self.uri("calendar:Recurrence"), node: recurrence)) }
+    if let startZone {
+      fields.append(EWSField(path: Self.uri("calendar:StartTimeZone"), node: XMLElement(name: "StartTimeZone", attributes: [("Id", startZone)])))
+    }
+    if let endZone = endZone ?? startZone {
+      fields.append(EWSField(path: Self.uri("calendar:EndTimeZone"), node: XMLElement(name: "EndTimeZone", attributes: [("Id", endZone)])))
+    }
+    return fields
+  }
+
+  private func utc(_ t: EventTime) -> EventTime {
+    guard case .zoned(let local, let zone) = t, let offset = EWSTime.offset(zone: zone, atLocal: local) else { return t }
+    return .utc(local.adding(seconds: -offset))
+  }
+
+  private func shifted(_ t: EventTime, seconds: Int) -> EventTime {
+    switch t {
+    case .date(let d): return .date(d.adding(days: seconds / 86400))
+    case .floating(let l): return .floating(l.adding(seconds: seconds))
+    case .utc(let l): return .utc(l.adding(seconds: seconds))
+    case .zoned(let l, let z): return .zoned(l.adding(seconds: seconds), zone: z)
+    }
+  }
+
+  // MARK: - Assembling
+
+  /// The children of a created item: the fields, with dictionary entries merged into one
+  /// container per dictionary and address parts into one entry per key.
+  static func merged(_ fields: [EWSField]) -> [XMLElement] {
+    var out: [XMLElement] = []
+    let dictionaries: Set<String> = ["EmailAddresses", "PhoneNumbers", "PhysicalAddresses", "ImAddresses"]
+    for f in fields {
+      if dictionaries.contains(f.node.name), let i = out.lastIndex(where: { $0.name == f.node.name }) {
+        for entry in f.node.children {
+          if let j = out[i].children.firstIndex(where: { $0.attribute("Key") == entry.attribute("Key") }), !entry.children.isEmpty {
+            out[i].children[j].children += entry.children
+          } else {
+            out[i].children.append(entry)
+          }
+        }
+      } else {
+        out.append(f.node)
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,99 @@
+import FerryModel
+
+/// Exchange's fixed contact slots (ews-xml.md, "Dictionaries"), shared by the reader and
+/// the writer so that a read value goes back to the slot it came from.
+enum EWSSlots {
+  /// Phone keys in the order the writer tries them, with the model types each stands for.
+  /// A key whose types are empty is only chosen through the phone's label.
+  static let phones: [(key: String, types: Set<String>)] = [
+    ("MobilePhone", ["cell"]), ("BusinessMobile", ["work", "cell"]),
+    ("BusinessFax", ["work", "fax"]), ("HomeFax", ["home", "fax"]), ("OtherFax", ["fax"]),
+    ("BusinessPhone", ["work"]), ("BusinessPhone2", ["work"]), ("HomePhone", ["home"]), ("HomePhone2", ["home"]),
+    ("Pager", ["pager"]), ("CarPhone", ["car"]), ("CompanyMainPhone", ["company"]), ("PrimaryPhone", ["main"]),
+    ("AssistantPhone", ["assistant"]), ("Callback", ["callback"]), ("Isdn", ["isdn"]), ("RadioPhone", ["radio"]),
+    ("Telex", ["telex"]), ("TtyTddPhone", ["tty"]), ("OtherTelephone", ["other"]), ("OtherTelephone", []),
+  ]
+  /// Keys only newer servers accept; the reader keeps them as labels.
+  static let labelOnlyPhones: Set<String> = ["IPPhone", "Mms", "Msn"]
+
+  /// The model types a phone key reads as.
+  static func phoneTypes(_ key: String) -> [String]? {
+    switch key {
+    case "MobilePhone": ["cell"]
+    case "BusinessMobile": ["work", "cell"]
+    case "BusinessFax": ["work", "fax"]
+    case "HomeFax": ["home", "fax"]
+    case "OtherFax": ["other", "fax"]
+    case "BusinessPhone", "BusinessPhone2": ["work", "voice"]
+    case "HomePhone", "HomePhone2": ["home", "voice"]
+    case "OtherTelephone": ["other"]
+    case "Pager": ["pager"]
+    case "CarPhone": ["car"]
+    case "CompanyMainPhone": ["company"]
+    case "PrimaryPhone": ["main"]
+    case "AssistantPhone": ["assistant"]
+    case "Callback": ["callback"]
+    case "Isdn": ["isdn"]
+    case "RadioPhone": ["radio"]
+    case "Telex": ["telex"]
+    case "TtyTddPhone": ["tty"]
+    default: nil
+    }
+  }
+
+  /// Assigns each phone a free key, in order: the label when it names a key, else the first
+  /// free key whose types the phone has; phones with no slot left are returned apart.
+  static func assignPhones(_ phones: [PhoneNumber]) -> (slotted: [(String, PhoneNumber)], overflow: [PhoneNumber]) {
+    var used = Set<String>()
+    var slotted: [(String, PhoneNumber)] = []
+    var overflow: [PhoneNumber] = []
+    for phone in phones {
+      let types = Set(phone.types.map { $0.lowercased() }).subtracting(["voice", "pref", "internet"])
+      var chosen: String?
+      if let label = phone.label, phoneTypes(label) != nil || labelOnlyPhones.contains(label), !used.contains(label) {
+        chosen = label
+      } else {
+        // Most specific first: a key whose types are all in the phone's types, preferring more types.
+        let candidates = keys(matching: types)
+        chosen = candidates.first { !used.contains($0) }
+      }
+      if let chosen {
+        used.insert(chosen)
+        slotted.append((chosen, phone))
+      } else {
+        overflow.append(phone)
+      }
+    }
+    return (slotted, overflow)
+  }
+
+  private static func keys(matching types: Set<String>) -> [String] {
+    if types.isEmpty { return ["OtherTelephone", "BusinessPhone2", "HomePhone2"] }
+    var keys: [(String, Int)] = []
+    for (key, keyTypes) in phones where !keyTypes.isEmpty && keyTypes.isSubset(of: types) {
+      keys.append((key, keyTypes.count))
+    }
+    // A work fax is BusinessFax, not BusinessPhone; "other" alone falls back to OtherTelephone.
+    let sorted = keys.enumerated().sorted { a, b in
+      a.element.1 != b.element.1 ? a.element.1 > b.element.1 : a.offset < b.offset
+    }.map { $0.element.0 }
+    return sorted.isEmpty ? ["OtherTelephone"] : sorted
+  }
+
+  /// The address key for a postal address's types.
+  static func addressKey(_ types: [String]) -> String? {
+    let t = Set(types.map { $0.lowercased() })
+    if t.contains("work") { return "Business" }
+    if t.contains("home") { return "Home" }
+    if t.contains("other") || t.isEmpty || t.isSubset(of: ["postal", "parcel", "pref", "intl", "dom"]) { return "Other" }
+    return "Other"
+  }
+
+  static func addressTypes(_ key: String) -> [String] {
+    switch key {
+    case "Business": ["work"]
+    case "Home": ["home"]
+    default: ["other"]
+    }
+  }
+}

@@ -1,0 +1,228 @@
+import CLibXML2
+import FerryModel
+
+/// The EWS syntax layer: a libxml2 `xmlTextReader` fed from a `ByteInput`, yielding the
+/// elements that matter to EWS (items, response messages) one at a time.
+///
+/// Safety settings (issue 5): no network (`XML_PARSE_NONET`), no DTD loading, no entity
+/// substitution, `XML_PARSE_HUGE` off (so libxml2 keeps its limits: 256 nesting levels,
+/// 10 MB text nodes), and any DOCTYPE is refused outright, because EWS documents never carry
+/// one and every entity attack (billion laughs, XXE) needs one.
+///
+/// This is the one file in FerryEWS that touches libxml2 reader pointers. Every pointer it
+/// gets from libxml2 is either owned by the reader (freed by `xmlFreeTextReader` in
+/// `deinit`) or freed right where it is made.
+final class XMLItemStream {
+  /// What the stream found.
+  enum Event {
+    /// A `t:Contact` or `t:CalendarItem` (local name in `element.name`), with the column of
+    /// its start tag.
+    case item(XMLElement, column: Int)
+    /// A `m:…ResponseMessage` with `ResponseClass="Error"`.
+    case errorResponse(XMLElement, column: Int)
+    /// The document's root element, for telling requests from responses.
+    case root(name: String, namespace: String)
+  }
+
+  /// Owns the `ByteInput` side of the read callback; libxml2 holds an unretained pointer.
+  final class Feed {
+    let input: ByteInput
+    var chunk: [UInt8] = []
+    var offset = 0
+    var failure: FerryError?
+    var firstError: (message: String, line: Int, column: Int)?
+    init(input: ByteInput) { self.input = input }
+  }
+
+  private let feed: Feed
+  private var reader: OpaquePointer?
+  /// True when the reader already stands on a node that has not been looked at (after
+  /// `xmlTextReaderNext` skipped a subtree).
+  private var positioned = false
+  private var sawRoot = false
+  let fileName: String
+
+  init(input: ByteInput) throws {
+    feed = Feed(input: input)
+    fileName = input.name
+    // Errors raised while the reader is being set up would go to libxml2's global handler,
+    // which prints to stderr; the library must not print.
+    xmlSetStructuredErrorFunc(nil, { _, _ in })
+    xmlSetGenericErrorFunc(nil, nil)
+    let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
+    let context = Unmanaged.passUnretained(feed).toOpaque()
+    reader = xmlReaderForIO(
+      { context, buffer, length in
+        guard let context, let buffer, length > 0 else { return 0 }
+        let feed = Unmanaged<Feed>.fromOpaque(context).takeUnretainedValue()
+        if feed.offset >= feed.chunk.count {
+          do {
+            guard let next = try feed.input.read() else { return 0 }
+            feed.chunk = next
+            feed.offset = 0
+          } catch let error as FerryError {
+            feed.failure = error
+            return -1
+          } catch {
+            feed.failure = FerryError(.io, "cannot read input: \(error)")
+            return -1
+          }
+        }
+        let n = min(Int(length), feed.chunk.count - feed.offset)
+        feed.chunk.withUnsafeBytes { bytes in
+          guard let base = bytes.baseAddress else { return }
+          UnsafeMutableRawPointer(buffer).copyMemory(from: base + feed.offset, byteCount: n)
+        }
+        feed.offset += n
+        return Int32(n)
+      },
+      // The context is owned by `self`, not by libxml2: closing releases nothing.
+      { _ in 0 }, context, nil, nil, options)
+    guard let reader else {
+      throw FerryError(.malformedInput, "cannot start the XML parser", at: SourceLocation(file: fileName, line: 1, column: 1))
+    }
+    xmlTextReaderSetStructuredErrorHandler(
+      reader,
+      { context, error in
+        guard let context, let error else { return }
+        let feed = Unmanaged<Feed>.fromOpaque(context).takeUnretainedValue()
+        // Level 1 is a warning; keep the first error or fatal error, the one that explains.
+        guard error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue, feed.firstError == nil else { return }
+        var message = error.pointee.message.map { String(cString: $0) } ?? "malformed XML"
+        while message.last == "\n" || message.last == " " { message.removeLast() }
+        feed.firstError = (message, Int(error.pointee.line), Int(error.pointee.int2))
+      }, context)
+  }
+
+  deinit {
+    if let reader { xmlFreeTextReader(reader) }
+  }
+
+  private var line: Int { reader.map { Int(xmlTextReaderGetParserLineNumber($0)) } ?? 0 }
+  private var column: Int { reader.map { Int(xmlTextReaderGetParserColumnNumber($0)) } ?? 0 }
+
+  /// The error to throw when libxml2 reports a failure: its first message and position.
+  private func failure() -> FerryError {
+    if let failure = feed.failure { return failure }
+    if let first = feed.firstError {
+      let message = first.message.prefix(1).lowercased() + first.message.dropFirst()
+      return FerryError(
+        .malformedInput, "malformed XML: \(message)",
+        at: SourceLocation(file: fileName, line: max(1, first.line), column: max(1, first.column)))
+    }
+    return FerryError(
+      .malformedInput, "malformed XML", at: SourceLocation(file: fileName, line: max(1, line), column: max(1, column)))
+  }
+
+  /// Moves to the next event, or returns nil at the end of the document.
+  func next() throws -> Event? {
+    guard let reader else { return nil }
+    while true {
+      if positioned {
+        positioned = false
+      } else {
+        let status = xmlTextReaderRead(reader)
+        if status == 0 {
+          if let failure = feed.failure ?? feed.firstError.map({ _ in self.failure() }) { throw failure }
+          return nil
+        }
+        if status < 0 { throw failure() }
+      }
+      let type = xmlTextReaderNodeType(reader)
+      if type == Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue) {
+        throw FerryError(
+          .malformedInput, "XML document has a DOCTYPE declaration, which EWS never uses; refused (entities are not expanded)",
+          at: SourceLocation(file: fileName, line: max(1, line), column: max(1, column)))
+      }
+      guard type == Int32(XML_READER_TYPE_ELEMENT.rawValue) else { continue }
+      let local = Self.string(xmlTextReaderConstLocalName(reader))
+      let namespace = Self.string(xmlTextReaderConstNamespaceUri(reader))
+      if !sawRoot {
+        sawRoot = true
+        if local != "Envelope" && local != "Contact" && local != "CalendarItem" {
+          return .root(name: local, namespace: namespace)
+        }
+      }
+      if namespace == EWSNamespace.soap, local == "Body" {
+        // The payload inside the envelope is the root that matters.
+        sawRoot = false
+        continue
+      }
+      if namespace == EWSNamespace.types {
+        switch local {
+        case "Contact", "CalendarItem":
+          let column = self.column
+          let element = try expand(reader)
+          return .item(element, column: column)
+        case "SetItemField", "AppendToItemField":
+          // Partial items inside an update are not records.
+          try skip(reader)
+          continue
+        default: continue
+        }
+      }
+      if namespace == EWSNamespace.messages, local.hasSuffix("ResponseMessage"),
+        xmlTextReaderMoveToAttribute(reader, "ResponseClass") == 1
+      {
+        // ConstValue is owned by the reader: nothing to free.
+        let isError = Self.string(xmlTextReaderConstValue(reader)) == "Error"
+        xmlTextReaderMoveToElement(reader)
+        if isError {
+          let column = self.column
+          return .errorResponse(try expand(reader), column: column)
+        }
+      }
+    }
+  }
+
+  /// Builds the current element's subtree and moves the reader past it.
+  private func expand(_ reader: OpaquePointer) throws -> XMLElement {
+    guard let node = xmlTextReaderExpand(reader) else { throw failure() }
+    let element = Self.element(node)
+    try skip(reader)
+    return element
+  }
+
+  private func skip(_ reader: OpaquePointer) throws {
+    let status = xmlTextReaderNext(reader)
+    if status < 0 { throw failure() }
+    if status == 0 {
+      if let failure = feed.failure ?? feed.firstError.map({ _ in self.failure() }) { throw failure }
+      // End of document: nothing is positioned, and the next read returns 0.
+      return
+    }
+    positioned = true
+  }
+
+  private static func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
+    guard let pointer else { return "" }
+    return String(cString: pointer)
+  }
+
+  /// Copies a libxml2 node into an `XMLElement` (local names; text and CDATA concatenated).
+  private static func element(_ node: xmlNodePtr) -> XMLElement {
+    var element = XMLElement(name: string(node.pointee.name), line: Int(xmlGetLineNo(node)))
+    var attribute = node.pointee.properties
+    while let a = attribute {
+      var value = ""
+      var valueNode = a.pointee.children
+      while let v = valueNode {
+        if let content = v.pointee.content { value += String(cString: content) }
+        valueNode = v.pointee.next
+      }
+      element.attributes.append((string(a.pointee.name), value))
+      attribute = a.pointee.next
+    }
+    var child = node.pointee.children
+    while let c = child {
+      switch c.pointee.type {
+      case XML_ELEMENT_NODE: element.children.append(self.element(c))
+      case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+        if let content = c.pointee.content { element.text += String(cString: content) }
+      default: break
+      }
+      child = c.pointee.next
+    }
+    return element
+  }
+}

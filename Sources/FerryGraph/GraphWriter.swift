@@ -1,0 +1,137 @@
+import FerryModel
+
+/// Writes Microsoft Graph JSON `$batch` request files: `POST /users/{id}/contacts` and
+/// `POST /users/{id}/events` (create), `PATCH` (update) and `DELETE` (delete), by
+/// `WriteOptions.exchange.operation`.
+///
+/// A batch holds at most 20 requests (Graph's limit; `--batch` can lower it). Within a batch
+/// each request `dependsOn` the previous one for the same mailbox, so no mailbox gets
+/// parallel writes. One batch goes to `-o`; more go to numbered files (`out-0001.json`, …).
+/// The mailbox is `WriteOptions.exchange.mailbox`, else the record owner's e-mail, else `me`.
+///
+/// Graph invites every attendee of a created event, and nothing turns that off, so events
+/// carry no attendees unless `--invite-attendees`; by default the attendees are listed in
+/// the body.
+public struct GraphWriter: RecordWriter {
+  public static let maximumBatch = 20
+  private let destination: OutputDestination
+  private let options: WriteOptions
+  private let diagnostics: DiagnosticSink
+  private var requests: [JSONValue] = []
+  private var lastForMailbox: [String: String] = [:]
+  private var held: [UInt8]?
+  private var written = 0
+  private var count = 0
+
+  public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) {
+    self.destination = destination
+    self.options = options
+    self.diagnostics = diagnostics
+  }
+
+  private var batchSize: Int { max(1, min(Self.maximumBatch, options.exchange.batchSize)) }
+
+  private func mailboxPath(_ record: Record) -> String {
+    if let m = options.exchange.mailbox ?? record.owner?.email, !m.isEmpty {
+      return "/users/" + GraphWriter.percentEncode(m)
+    }
+    return "/me"
+  }
+
+  /// Percent-encodes what a URL path segment cannot carry (RFC 3986 unreserved kept, plus `@`).
+  static func percentEncode(_ s: String) -> String {
+    var out = ""
+    for b in s.utf8 {
+      switch b {
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+        UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "@"):
+        out.unicodeScalars.append(Unicode.Scalar(b))
+      default:
+        let hex = Array("0123456789ABCDEF")
+        out += "%" + String(hex[Int(b >> 4)]) + String(hex[Int(b & 15)])
+      }
+    }
+    return out
+  }
+
+  /// The Graph id of a record read from Graph or EWS.
+  static func itemId(_ record: Record) -> String? {
+    if let raw = record.raw.first(where: { $0.name == "id" && $0.origin == "graph" }) { return raw.value }
+    if let s = record.source, s.system == "graph" || s.system == "exchange", let id = s.recordId { return id }
+    return nil
+  }
+
+  public mutating func write(_ record: Record) throws {
+    count += 1
+    let location = SourceLocation(file: "<output>", line: 1, column: 1, record: count)
+    let mailbox = mailboxPath(record)
+    let collection = record.kind == .contact ? "contacts" : "events"
+    var method = "POST"
+    var url = "\(mailbox)/\(collection)"
+    var body: JSONValue?
+    var mapping = GraphMapping(options: options, diagnostics: diagnostics, location: location)
+    if options.exchange.operation != .create {
+      guard let id = Self.itemId(record) else {
+        diagnostics.error("record has no Graph item id to \(options.exchange.operation.rawValue); skipped", at: location)
+        return
+      }
+      url += "/" + Self.percentEncode(id)
+      method = options.exchange.operation == .update ? "PATCH" : "DELETE"
+    }
+    if options.exchange.operation != .delete {
+      switch record {
+      case .contact(let c): body = try mapping.contact(c)
+      case .event(let e):
+        if e.recurrence?.rule != nil, options.calendar.series == .skip {
+          diagnostics.note("recurring event \"\(e.summary ?? "")\" skipped (--series skip)", at: location)
+          return
+        }
+        let (json, problem) = try mapping.event(e)
+        if let problem { diagnostics.warning("\(problem); written as its first occurrence only", at: location, code: "unmapped") }
+        if let r = e.recurrence, !r.exceptionDates.isEmpty || !r.overrides.isEmpty {
+          diagnostics.warning(
+            "\(r.exceptionDates.count) excluded and \(r.overrides.count) changed occurrences need follow-up requests; written as the series alone",
+            at: location, code: "unmapped")
+        }
+        body = json
+      }
+    }
+    let id = String(requests.count + 1)
+    var request: [(String, JSONValue)] = [("id", .string(id)), ("method", .string(method)), ("url", .string(url))]
+    if let previous = lastForMailbox[mailbox] { request.append(("dependsOn", .array([.string(previous)]))) }
+    if let body {
+      request.append(("headers", .object([("Content-Type", .string("application/json"))])))
+      request.append(("body", body))
+    }
+    lastForMailbox[mailbox] = id
+    requests.append(.object(request))
+    if requests.count >= batchSize { try emitBatch() }
+  }
+
+  private mutating func emitBatch() throws {
+    guard !requests.isEmpty else { return }
+    let bytes = JSONValue.object([("requests", .array(requests))]).prettyBytes()
+    requests = []
+    lastForMailbox = [:]
+    written += 1
+    if written == 1 {
+      held = bytes
+      return
+    }
+    if let first = held {
+      try destination.open(name: destination.numberedName(1)).write(first)
+      held = nil
+    }
+    try destination.open(name: destination.numberedName(written)).write(bytes)
+  }
+
+  public mutating func finish() throws {
+    try emitBatch()
+    if let first = held {
+      let out = try destination.primary()
+      try out.write(first)
+      try out.flush()
+      held = nil
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import FerryModel
+
+/// A recurrence in the shape Exchange stores it (EWS `t:Recurrence`, Graph
+/// `patternedRecurrence`): one of six patterns and one of three ranges.
+///
+/// Shared by the EWS and Graph writers so both map RRULEs the same way. `init(rule:start:)`
+/// says why when a rule has no such shape (hourly, BYHOUR, several ordinals, a BYSETPOS list).
+public struct ExchangeRecurrencePattern: Sendable, Hashable {
+  public enum Kind: String, Sendable { case daily, weekly, absoluteMonthly, relativeMonthly, absoluteYearly, relativeYearly }
+  /// A relative pattern's day: one weekday, or EWS's `Day`/`Weekday`/`WeekendDay` sets.
+  public enum RelativeDay: Sendable, Hashable {
+    case weekday(RecurrenceRule.Weekday)
+    case anyDay, weekDay, weekendDay
+    /// The weekdays the set stands for.
+    public var days: [RecurrenceRule.Weekday] {
+      switch self {
+      case .weekday(let d): [d]
+      case .anyDay: [.sunday, .monday, .tuesday, .wednesday, .thursday, .friday, .saturday]
+      case .weekDay: [.monday, .tuesday, .wednesday, .thursday, .friday]
+      case .weekendDay: [.saturday, .sunday]
+      }
+    }
+  }
+  public enum Range: Sendable, Hashable {
+    case noEnd
+    case endDate(LocalDate)
+    case numbered(Int)
+  }
+
+  public var kind: Kind
+  public var interval: Int
+  /// Weekly: the days; relative patterns: `relativeDay` instead.
+  public var daysOfWeek: [RecurrenceRule.Weekday]
+  public var relativeDay: RelativeDay?
+  /// 1 to 4, or -1 for the last.
+  public var index: Int?
+  public var dayOfMonth: Int?
+  /// 1 to 12.
+  public var month: Int?
+  public var firstDayOfWeek: RecurrenceRule.Weekday?
+  public var startDate: LocalDate
+  public var range: Range
+
+  /// Why a rule has no Exchange shape.
+  public struct Problem: Error, Sendable, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+  }
+
+  /// The pattern for `rule` starting on `start`, or why there is none.
+  public static func make(_ rule: RecurrenceRule, start: LocalDate) -> Result<ExchangeRecurrencePattern, Problem> {
+    if !rule.bySecond.isEmpty || !rule.byMinute.isEmpty || !rule.byHour.isEmpty || !rule.byYearDay.isEmpty
+      || !rule.byWeekNumber.isEmpty || !rule.extraParts.isEmpty
+    {
+      return .failure(.init("RRULE \"\(rule)\" uses parts Exchange has no pattern for"))
+    }
+    guard rule.interval >= 1 else { return .failure(.init("RRULE \"\(rule)\" has an interval below 1")) }
+    let startDay = RecurrenceRule.Weekday(isoNumber: start.isoWeekday) ?? .monday
+    let range: Range =
+      if let count = rule.count { .numbered(count) } else if let until = rule.until { .endDate(until.localDateTime.date) } else {
+        .noEnd
+      }
+    var p = ExchangeRecurrencePattern(
+      kind: .daily, interval: rule.interval, daysOfWeek: [], relativeDay: nil, index: nil, dayOfMonth: nil, month: nil,
+      firstDayOfWeek: nil, startDate: start, range: range)
+    func relative() -> (RelativeDay, Int)? {
+      let valid: (Int) -> Bool = { (1...4).contains($0) || $0 == -1 }
+      if rule.bySetPosition.isEmpty, rule.byDay.count == 1, let ordinal = rule.byDay[0].ordinal, valid(ordinal) {
+        return (.weekday(rule.byDay[0].weekday), ordinal)
+      }
+      guard rule.bySetPosition.count == 1, valid(rule.bySetPosition[0]), rule.byDay.allSatisfy({ $0.ordinal == nil }) else {
+        return nil
+      }
+      let days = Set(rule.byDay.map(\.weekday))
+      for set in [RelativeDay.anyDay, .weekDay, .weekendDay] where Set(set.days) == days { return (set, rule.bySetPosition[0]) }
+      if days.count == 1 { return (.weekday(rule.byDay[0].weekday), rule.bySetPosition[0]) }
+      return nil
+    }
+    switch rule.frequency {
+    case .daily:
+      guard rule.byDay.isEmpty, rule.byMonthDay.isEmpty, rule.byMonth.isEmpty, rule.bySetPosition.isEmpty else {
+        return .failure(.init("RRULE \"\(rule)\" limits a daily rule, which Exchange cannot"))
+      }
+    case .weekly:
+      guard rule.byMonthDay.isEmpty, rule.byMonth.isEmpty, rule.bySetPosition.isEmpty, rule.byDay.allSatisfy({ $0.ordinal == nil })
+      else { return .failure(.init("RRULE \"\(rule)\" is a weekly rule Exchange cannot express")) }
+      p.kind = .weekly
+      p.daysOfWeek = rule.byDay.isEmpty ? [startDay] : rule.byDay.map(\.weekday)
+      p.firstDayOfWeek = rule.weekStart
+    case .monthly, .yearly:
+      let yearly = rule.frequency == .yearly
+      if yearly {
+        guard rule.interval == 1 else { return .failure(.init("RRULE \"\(rule)\" repeats every few years, which Exchange cannot")) }
+        guard rule.byMonth.count <= 1 else { return .failure(.init("RRULE \"\(rule)\" names several months")) }
+        p.month = rule.byMonth.first ?? start.month
+      } else {
+        guard rule.byMonth.isEmpty else { return .failure(.init("RRULE \"\(rule)\" limits months of a monthly rule")) }
+      }
+      if rule.byDay.isEmpty, rule.bySetPosition.isEmpty, rule.byMonthDay.count <= 1 {
+        let day = rule.byMonthDay.first ?? start.day
+        guard (1...31).contains(day) else { return .failure(.init("RRULE \"\(rule)\" counts month days from the end")) }
+        p.kind = yearly ? .absoluteYearly : .absoluteMonthly
+        p.dayOfMonth = day
+      } else if rule.byMonthDay.isEmpty, let (day, index) = relative() {
+        p.kind = yearly ? .relativeYearly : .relativeMonthly
+        p.relativeDay = day
+        p.index = index
+      } else {
+        return .failure(.init("RRULE \"\(rule)\" is a \(yearly ? "yearly" : "monthly") rule Exchange cannot express"))
+      }
+    case .hourly, .minutely, .secondly:
+      return .failure(.init("RRULE \"\(rule)\" repeats more often than daily, which Exchange cannot"))
+    }
+    return .success(p)
+  }
+}

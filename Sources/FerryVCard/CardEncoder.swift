@@ -1,0 +1,419 @@
+import FerryContentLines
+import FerryModel
+
+/// One property on its way out: the value is already escaped for the version, or base64.
+struct OutputProperty {
+  var group: String?
+  var name: String
+  var parameters: [ContentParameter] = []
+  var value: String
+  var isBase64 = false
+}
+
+/// Turns one `Contact` into properties for one version and target, field by field, with the
+/// documented fallbacks (`ANNIVERSARY` → `X-ANNIVERSARY` before 4.0) reported as notes.
+struct CardEncoder {
+  let version: VCardVersion
+  let target: VCardTarget
+  let diagnostics: DiagnosticSink
+  let location: SourceLocation
+  var properties: [OutputProperty] = []
+  private var groupCounter = 0
+  private var usedGroups: Set<String> = []
+
+  init(version: VCardVersion, target: VCardTarget, diagnostics: DiagnosticSink, location: SourceLocation) {
+    self.version = version
+    self.target = target
+    self.diagnostics = diagnostics
+    self.location = location
+  }
+
+  // MARK: - Helpers
+
+  private func at(_ property: String) -> SourceLocation {
+    var l = location
+    l.property = property
+    return l
+  }
+
+  func note(_ message: String, property: String, code: String? = nil) {
+    diagnostics.note(message, at: at(property), code: code)
+  }
+
+  func warning(_ message: String, property: String, code: String? = nil) {
+    diagnostics.warning(message, at: at(property), code: code)
+  }
+
+  func text(_ value: String) -> String { version.escape(value) }
+
+  /// A phone number or URI: not TEXT, so nothing is escaped; only line breaks are removed.
+  func uriLike(_ value: String) -> String {
+    guard value.utf8.contains(where: { $0 == 10 || $0 == 13 }) else { return value }
+    return String(value.unicodeScalars.filter { $0 != "\n" && $0 != "\r" }.map(Character.init))
+  }
+
+  func structured(_ parts: [String?]) -> String {
+    parts.map { version.escape($0 ?? "") }.joined(separator: ";")
+  }
+
+  /// TYPE (and PREF) parameters spelt the way the version wants them.
+  func typeParameters(_ types: [String], preference: Int?, fallback: String? = nil, drop: Set<String> = [])
+    -> [ContentParameter]
+  {
+    var values = types.filter { !drop.contains($0) && !$0.isEmpty }
+    if values.isEmpty, target.typesEverything, let fallback { values = [fallback] }
+    var out: [ContentParameter] = []
+    switch version {
+    case .v21:
+      for v in values { out.append(ContentParameter(name: "TYPE", values: [v.uppercased()], isBare: true)) }
+      if preference == 1 { out.append(ContentParameter(name: "TYPE", values: ["PREF"], isBare: true)) }
+    case .v30:
+      var all = values.map { $0.uppercased() }
+      if preference == 1 { all.append("PREF") }
+      if !all.isEmpty { out.append(ContentParameter(name: "TYPE", values: all)) }
+    case .v40:
+      if !values.isEmpty { out.append(ContentParameter(name: "TYPE", values: values.map { $0.lowercased() })) }
+      if let preference, (1...100).contains(preference) {
+        out.append(ContentParameter(name: "PREF", values: [String(preference)]))
+      }
+    }
+    return out
+  }
+
+  mutating func add(
+    _ name: String, _ value: String, parameters: [ContentParameter] = [], group: String? = nil, label: String? = nil
+  ) {
+    var group = group
+    if let label, !label.isEmpty {
+      group = newGroup()
+      properties.append(OutputProperty(group: group, name: name, parameters: parameters, value: value))
+      properties.append(OutputProperty(group: group, name: "X-ABLabel", value: text(AppleLabel.encode(label))))
+      return
+    }
+    properties.append(OutputProperty(group: group, name: name, parameters: parameters, value: value))
+  }
+
+  mutating func reserveGroups(_ raw: [RawProperty]) {
+    for r in raw { if let g = r.group { usedGroups.insert(g.lowercased()) } }
+  }
+
+  private mutating func newGroup() -> String {
+    while true {
+      groupCounter += 1
+      let g = "item\(groupCounter)"
+      if !usedGroups.contains(g) { return g }
+    }
+  }
+
+  // MARK: - Dates
+
+  /// A date for BDAY/ANNIVERSARY in this version and target, with its extra parameters.
+  func date(_ d: PartialDate, property: String) -> (String, [ContentParameter])? {
+    func p2(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+    func p4(_ n: Int) -> String {
+      let s = String(n)
+      return String(repeating: "0", count: max(0, 4 - s.count)) + s
+    }
+    switch (d.year, d.month, d.day) {
+    case let (y?, m?, day?):
+      return (version == .v40 ? "\(p4(y))\(p2(m))\(p2(day))" : "\(p4(y))-\(p2(m))-\(p2(day))", [])
+    case let (nil, m?, day?):
+      if version == .v40 { return ("--\(p2(m))\(p2(day))", []) }
+      switch target.yearlessStyle {
+      case .dashes: return ("--\(p2(m))-\(p2(day))", [])
+      case .appleOmitYear:
+        return ("1604-\(p2(m))-\(p2(day))", [ContentParameter(name: "X-APPLE-OMIT-YEAR", values: ["1604"])])
+      }
+    default:
+      if version == .v40 {
+        // RFC 6350 §4.3.1 reduced and truncated forms.
+        switch (d.year, d.month, d.day) {
+        case let (y?, m?, nil): return ("\(p4(y))-\(p2(m))", [])
+        case let (y?, nil, nil): return (p4(y), [])
+        case let (nil, nil, day?): return ("---\(p2(day))", [])
+        case let (nil, m?, nil): return ("--\(p2(m))", [])
+        default: return nil
+        }
+      }
+      return nil
+    }
+  }
+
+  // MARK: - The contact
+
+  mutating func encode(_ c: Contact) {
+    reserveGroups(c.raw)
+    let n = c.name
+    if !n.isEmpty || version != .v40 {
+      add("N", structured([n.family, n.given, n.middle, n.prefix, n.suffix]))
+    }
+    var fn = c.formattedName ?? ""
+    if fn.isEmpty && version != .v21 {
+      fn = c.displayName
+      if target == .icloud || !fn.isEmpty {
+        note("card has no FN; wrote \"\(fn)\" from the other fields", property: "FN")
+      }
+    }
+    if !fn.isEmpty || version != .v21 { add("FN", text(fn)) }
+    if !c.nicknames.isEmpty {
+      add("NICKNAME", c.nicknames.map { TextEscaping.escape($0) }.joined(separator: ","))
+    }
+    if let p = n.phoneticGiven { add("X-PHONETIC-FIRST-NAME", text(p)) }
+    if let p = n.phoneticMiddle { add("X-PHONETIC-MIDDLE-NAME", text(p)) }
+    if let p = n.phoneticFamily { add("X-PHONETIC-LAST-NAME", text(p)) }
+    if let photo = c.photo { media(photo, name: "PHOTO") }
+    if let b = c.birthday {
+      if let (value, params) = date(b, property: "BDAY") {
+        add("BDAY", value, parameters: params)
+      } else {
+        note("BDAY \"\(b)\" has no form in vCard \(version.rawValue); written as text in X-BDAY", property: "BDAY")
+        add("X-BDAY", text(b.description))
+      }
+    }
+    if let a = c.anniversary {
+      let name = version == .v40 ? "ANNIVERSARY" : "X-ANNIVERSARY"
+      if version != .v40 {
+        note("ANNIVERSARY has no place in vCard \(version.rawValue); written as X-ANNIVERSARY", property: "ANNIVERSARY")
+      }
+      if let (value, params) = date(a, property: name) {
+        add(name, value, parameters: params)
+      } else {
+        add(name, text(a.description))
+      }
+    }
+    if let g = c.gender {
+      let value = version.escape(g.sex ?? "") + (g.identity.map { ";" + version.escape($0) } ?? "")
+      if version == .v40 {
+        add("GENDER", value)
+      } else {
+        note("GENDER has no place in vCard \(version.rawValue); written as X-GENDER", property: "GENDER")
+        add("X-GENDER", value)
+      }
+    }
+    if let kind = c.kind {
+      if version == .v40 {
+        add("KIND", text(kind))
+      } else {
+        note("KIND has no place in vCard \(version.rawValue); written as X-ADDRESSBOOKSERVER-KIND", property: "KIND")
+        add("X-ADDRESSBOOKSERVER-KIND", text(kind))
+      }
+    }
+    for a in c.addresses { address(a) }
+    for p in c.phones {
+      add("TEL", uriLike(p.number), parameters: typeParameters(p.types, preference: p.preference, fallback: "voice"), label: p.label)
+    }
+    for (i, e) in c.emails.enumerated() {
+      if let slots = target.emailSlots, i == slots {
+        warning(
+          "\(target.rawValue) keeps \(slots) e-mail addresses; \(c.emails.count - slots) more will be dropped on import",
+          property: "EMAIL", code: "overflow")
+      }
+      let drop: Set<String> = version == .v40 ? ["internet", "x400"] : []
+      add(
+        "EMAIL", text(e.address),
+        parameters: typeParameters(e.types, preference: e.preference, fallback: "internet", drop: drop), label: e.label)
+    }
+    for im in c.instantMessaging { instantMessaging(im) }
+    for lang in c.languages {
+      if version == .v40 {
+        add("LANG", text(lang))
+      } else {
+        note("LANG has no place in vCard \(version.rawValue); written as X-LANG", property: "LANG")
+        add("X-LANG", text(lang))
+      }
+    }
+    if let tz = c.timeZone { timeZone(tz) }
+    if let geo = c.geo {
+      add("GEO", version == .v40 ? "geo:\(geo.latitude),\(geo.longitude)" : "\(geo.latitude);\(geo.longitude)")
+    }
+    if let t = c.title { add("TITLE", text(t)) }
+    if let r = c.role { add("ROLE", text(r)) }
+    if let logo = c.logo { media(logo, name: "LOGO") }
+    if c.organization != nil || c.department != nil {
+      var value = version.escape(c.organization ?? "")
+      if let d = c.department { value += ";" + d.split(separator: ";", omittingEmptySubsequences: false).map { version.escape(String($0)) }.joined(separator: ";") }
+      add("ORG", value)
+    }
+    for r in c.related { related(r) }
+    if !c.categories.isEmpty {
+      add("CATEGORIES", c.categories.map { version == .v21 ? version.escape($0) : TextEscaping.escape($0) }.joined(separator: ","))
+    }
+    for note in c.notes { add("NOTE", text(note)) }
+    for u in c.urls {
+      add("URL", uriLike(u.value),
+        parameters: typeParameters(u.types, preference: u.preference, fallback: "work"), label: u.label)
+    }
+    if let uid = c.uid { add("UID", text(uid)) }
+    if let rev = c.lastModified { add("REV", rev.basicDescription) }
+    crm(c)
+    rawProperties(c.raw)
+  }
+
+  private mutating func address(_ a: PostalAddress) {
+    var params = typeParameters(a.types, preference: a.preference, fallback: "postal")
+    if version == .v40, let label = a.label {
+      params.append(ContentParameter(name: "LABEL", values: [label]))
+    }
+    add("ADR", structured([a.poBox, a.extended, a.street, a.locality, a.region, a.postalCode, a.country]), parameters: params)
+    if version != .v40, let label = a.label {
+      add("LABEL", text(label), parameters: typeParameters(a.types, preference: a.preference, fallback: "postal"))
+    }
+  }
+
+  private mutating func media(_ m: Media, name: String) {
+    switch m {
+    case .uri(let uri):
+      switch version {
+      case .v21: add(name, uri, parameters: [ContentParameter(name: "VALUE", values: ["URL"])])
+      case .v30: add(name, uri, parameters: [ContentParameter(name: "VALUE", values: ["uri"])])
+      case .v40: add(name, uri)
+      }
+    case .data(let bytes, let type):
+      if let limit = target.photoLimit, bytes.count > limit {
+        warning(
+          "\(name) of \(bytes.count / 1024) KB is over \(target.rawValue)'s limit of about \(limit / 1024) KB; left out",
+          property: name, code: "overflow")
+        return
+      }
+      let encoded = Base64.encode(bytes)
+      let subtype = type.map { t in t.hasPrefix("image/") ? String(t.dropFirst(6)) : t }
+      switch version {
+      case .v21:
+        var params = [ContentParameter(name: "ENCODING", values: ["BASE64"])]
+        if let subtype { params.append(ContentParameter(name: "TYPE", values: [subtype.uppercased()])) }
+        properties.append(OutputProperty(name: name, parameters: params, value: encoded, isBase64: true))
+      case .v30:
+        var params = [ContentParameter(name: "ENCODING", values: ["b"])]
+        if let subtype { params.append(ContentParameter(name: "TYPE", values: [subtype.uppercased()])) }
+        properties.append(OutputProperty(name: name, parameters: params, value: encoded, isBase64: true))
+      case .v40:
+        let uri = "data:\(type ?? "application/octet-stream");base64,\(encoded)"
+        properties.append(OutputProperty(name: name, value: uri, isBase64: true))
+      }
+    }
+  }
+
+  private mutating func instantMessaging(_ im: IMHandle) {
+    let service = im.service ?? "x-unknown"
+    if version == .v21 {
+      let name = CommunicationCodecs.imProperties.first { $0.value == service && $0.key != "X-MS-IMADDRESS" && $0.key != "X-SKYPE-USERNAME" }?.key
+      if let name {
+        add(name, text(im.handle), parameters: typeParameters(im.types, preference: im.preference))
+      } else {
+        note("IMPP has no place in vCard 2.1; written as X-IMPP", property: "IMPP")
+        add("X-IMPP", text("\(service):\(im.handle)"), parameters: typeParameters(im.types, preference: im.preference))
+      }
+      return
+    }
+    let value = im.service == nil && im.handle.contains(":") ? im.handle : "\(service):\(im.handle)"
+    add("IMPP", uriLike(value), parameters: typeParameters(im.types, preference: im.preference))
+  }
+
+  private mutating func timeZone(_ tz: String) {
+    let isOffset = (tz.hasPrefix("+") || tz.hasPrefix("-")) && tz.count <= 6 && tz.dropFirst().allSatisfy { $0.isNumber || $0 == ":" }
+    switch version {
+    case .v21:
+      if isOffset {
+        add("TZ", tz)
+      } else {
+        note("TZ \"\(tz)\" is a zone name, which vCard 2.1 cannot hold; written as X-TZ", property: "TZ")
+        add("X-TZ", text(tz))
+      }
+    case .v30:
+      add("TZ", text(tz), parameters: isOffset ? [] : [ContentParameter(name: "VALUE", values: ["text"])])
+    case .v40:
+      add("TZ", text(tz), parameters: isOffset ? [ContentParameter(name: "VALUE", values: ["utc-offset"])] : [])
+    }
+  }
+
+  private mutating func related(_ r: RelatedPerson) {
+    if version == .v40 {
+      var params = [ContentParameter(name: "TYPE", values: [r.relation])]
+      if !r.isURI { params.append(ContentParameter(name: "VALUE", values: ["text"])) }
+      add("RELATED", r.isURI ? r.value : text(r.value), parameters: params)
+      return
+    }
+    switch r.relation {
+    case "spouse": add("X-SPOUSE", text(r.value))
+    case "assistant": add("X-ASSISTANT", text(r.value))
+    case "manager": add("X-MANAGER", text(r.value))
+    default:
+      note("RELATED has no place in vCard \(version.rawValue); written as X-ABRELATEDNAMES", property: "RELATED")
+      let label = r.relation == "contact" ? nil : r.relation.prefix(1).uppercased() + r.relation.dropFirst()
+      add("X-ABRELATEDNAMES", text(r.value), label: label)
+    }
+  }
+
+  private mutating func crm(_ c: Contact) {
+    let hasCRM = c.source != nil || c.owner != nil || c.accountId != nil || c.created != nil
+    guard hasCRM else { return }
+    if target.stripsCRMProperties {
+      note("\(target.rawValue) has no use for CRM fields (source, owner, account, created); left out", property: "X-FERRY-SOURCE", code: "unmapped")
+      return
+    }
+    if let s = c.source {
+      var params = [ContentParameter(name: "X-SYSTEM", values: [s.system])]
+      if let o = s.objectType { params.append(ContentParameter(name: "X-OBJECT", values: [o])) }
+      add("X-FERRY-SOURCE", text(s.recordId ?? ""), parameters: params)
+    }
+    if let o = c.owner {
+      var params: [ContentParameter] = []
+      if let id = o.id { params.append(ContentParameter(name: "X-ID", values: [id])) }
+      if let e = o.email { params.append(ContentParameter(name: "X-EMAIL", values: [e])) }
+      add("X-FERRY-OWNER", text(o.name ?? ""), parameters: params)
+    }
+    if let a = c.accountId { add("X-FERRY-ACCOUNT", text(a)) }
+    if let t = c.created { add("X-FERRY-CREATED", t.description) }
+  }
+
+  private mutating func rawProperties(_ raw: [RawProperty]) {
+    var foreign: [String] = []
+    var stripped: [String] = []
+    for r in raw {
+      guard r.origin == "vcard" else {
+        foreign.append(r.name)
+        continue
+      }
+      if target.stripsCRMProperties && VCardTarget.isCRMProperty(r.name) {
+        stripped.append(r.name)
+        continue
+      }
+      var params: [ContentParameter] = []
+      var isBase64 = false
+      for p in r.parameters {
+        let name = p.name.uppercased()
+        if name == "ENCODING" {
+          let v = p.values.first?.uppercased() ?? ""
+          guard v == "B" || v == "BASE64" else { continue }
+          isBase64 = true
+          params.append(ContentParameter(name: "ENCODING", values: [version == .v21 ? "BASE64" : "b"]))
+          continue
+        }
+        if name == "TYPE" && version == .v21 {
+          for v in p.values { params.append(ContentParameter(name: "TYPE", values: [v], isBare: true)) }
+        } else {
+          params.append(ContentParameter(name: p.name, values: p.values))
+        }
+      }
+      properties.append(OutputProperty(group: r.group, name: r.name, parameters: params, value: r.value, isBase64: isBase64))
+    }
+    if !stripped.isEmpty {
+      note("\(target.rawValue) has no use for CRM properties; left out: \(stripped.joined(separator: ", "))", property: stripped[0], code: "unmapped")
+    }
+    if !foreign.isEmpty {
+      note("vCard has no place for \(foreign.map { "\"\($0)\"" }.joined(separator: ", ")); left out", property: foreign[0], code: "unmapped")
+    }
+  }
+}
+
+extension Timestamp {
+  /// `20240131T150000Z`, the basic form every vCard version accepts in REV.
+  var basicDescription: String {
+    let t = utc
+    func p(_ n: Int, _ w: Int) -> String {
+      let s = String(n)
+      return String(repeating: "0", count: max(0, w - s.count)) + s
+    }
+    return "\(p(t.date.year, 4))\(p(t.date.month, 2))\(p(t.date.day, 2))T\(p(t.time.hour, 2))\(p(t.time.minute, 2))\(p(t.time.second, 2))Z"
+  }
+}

@@ -1,0 +1,41 @@
+import FerryContentLines
+import FerryModel
+
+/// RFC 6350 §6.3 ADR, and the 2.1/3.0 LABEL that carries an address's formatted text.
+enum AddressCodecs {
+  static let all: [PropertyCodec] = [
+    PropertyCodec("ADR") { line, card in
+      let parts = card.version.structured(line.value)
+      func part(_ i: Int) -> String? { i < parts.count ? parts[i].trimmingCharacters().nonEmpty : nil }
+      var address = PostalAddress(
+        poBox: part(0), extended: part(1), street: part(2), locality: part(3), region: part(4),
+        postalCode: part(5), country: part(6), types: line.modelTypes, preference: line.preference)
+      if parts.count > 7 {
+        // Too many components: keep the extra ones in the country so nothing is lost.
+        address.country = parts[6...].joined(separator: ";").nonEmpty
+      }
+      address.label = line.firstParameter("LABEL")?.nonEmpty
+      card.contact.addresses.append(address)
+      card.remember(line, as: .address(card.contact.addresses.count - 1))
+      return .mapped
+    },
+    PropertyCodec("LABEL", versions: [.v21, .v30]) { line, card in
+      let text = card.text(line)
+      let types = line.modelTypes
+      // Attach to the address just read, else the first of the same types without a label.
+      if let last = card.contact.addresses.indices.last, card.contact.addresses[last].label == nil,
+        Set(card.contact.addresses[last].types) == Set(types) || types.isEmpty
+      {
+        // Writers put LABEL right after its ADR.
+        card.contact.addresses[last].label = text
+      } else if let i = card.contact.addresses.firstIndex(where: { $0.label == nil && Set($0.types) == Set(types) })
+        ?? card.contact.addresses.firstIndex(where: { $0.label == nil && types.isEmpty })
+      {
+        card.contact.addresses[i].label = text
+      } else {
+        card.contact.addresses.append(PostalAddress(types: types, label: text, preference: line.preference))
+      }
+      return .mapped
+    },
+  ]
+}

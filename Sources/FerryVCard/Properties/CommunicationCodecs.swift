@@ -1,0 +1,69 @@
+import FerryContentLines
+import FerryModel
+
+/// RFC 6350 §6.4 communication properties (TEL, EMAIL, IMPP, LANG) and the IM extensions.
+enum CommunicationCodecs {
+  /// `X-SKYPE` and friends: property name → service.
+  static let imProperties: [String: String] = [
+    "X-SKYPE": "skype", "X-SKYPE-USERNAME": "skype", "X-AIM": "aim", "X-ICQ": "icq", "X-JABBER": "xmpp",
+    "X-MSN": "msn", "X-YAHOO": "yahoo", "X-GADUGADU": "gadugadu", "X-QQ": "qq", "X-GOOGLE-TALK": "gtalk",
+    "X-GTALK": "gtalk", "X-GROUPWISE": "groupwise", "X-TWITTER": "twitter", "X-MS-IMADDRESS": "msn",
+    "X-SIP": "sip", "X-WECHAT": "wechat", "X-LINE": "line",
+  ]
+
+  static let all: [PropertyCodec] =
+    [
+      PropertyCodec("TEL") { line, card in tel(line, &card) },
+      PropertyCodec("X-MS-TEL") { line, card in tel(line, &card) },
+      PropertyCodec("EMAIL") { line, card in
+        let address = card.text(line).trimmingCharacters()
+        guard !address.isEmpty else { return .keepRaw }
+        card.contact.emails.append(EmailAddress(address, types: line.modelTypes, preference: line.preference))
+        card.remember(line, as: .email(card.contact.emails.count - 1))
+        return .mapped
+      },
+      PropertyCodec("IMPP", versions: [.v30, .v40]) { line, card in
+        let value = card.text(line).trimmingCharacters()
+        guard !value.isEmpty else { return .keepRaw }
+        var service: String?
+        var handle = value
+        if let colon = value.firstIndex(of: ":") {
+          service = value[..<colon].lowercased()
+          handle = String(value[value.index(after: colon)...])
+        }
+        if let s = line.firstParameter("X-SERVICE-TYPE") { service = service ?? s.lowercased() }
+        card.contact.instantMessaging.append(
+          IMHandle(service: service, handle: handle, types: line.modelTypes, preference: line.preference))
+        card.remember(line, as: .im(card.contact.instantMessaging.count - 1))
+        return .mapped
+      },
+      PropertyCodec("LANG", versions: [.v40]) { line, card in lang(line, &card) },
+      PropertyCodec("X-LANG") { line, card in lang(line, &card) },
+    ]
+    + imProperties.map { name, service in
+      PropertyCodec(name) { line, card in
+        let handle = card.text(line).trimmingCharacters()
+        guard !handle.isEmpty else { return .keepRaw }
+        card.contact.instantMessaging.append(
+          IMHandle(service: service, handle: handle, types: line.modelTypes, preference: line.preference))
+        card.remember(line, as: .im(card.contact.instantMessaging.count - 1))
+        return .mapped
+      }
+    }
+
+  static func tel(_ line: ContentLine, _ card: inout CardBuilder) -> DecodeResult {
+    var number = card.text(line).trimmingCharacters()
+    if number.lowercased().hasPrefix("tel:") { number = String(number.dropFirst(4)) }
+    guard !number.isEmpty else { return .keepRaw }
+    card.contact.phones.append(PhoneNumber(number, types: line.modelTypes, preference: line.preference))
+    card.remember(line, as: .phone(card.contact.phones.count - 1))
+    return .mapped
+  }
+
+  static func lang(_ line: ContentLine, _ card: inout CardBuilder) -> DecodeResult {
+    let value = card.text(line).trimmingCharacters()
+    guard !value.isEmpty else { return .keepRaw }
+    card.contact.languages.append(value)
+    return .mapped
+  }
+}

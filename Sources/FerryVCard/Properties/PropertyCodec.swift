@@ -1,0 +1,182 @@
+import FerryContentLines
+import FerryModel
+
+/// One property's codec (ez-vcard's scribe): it names its property, lists the versions in
+/// which the property is standard, and decodes one content line into the contact.
+///
+/// Writing goes the other way per model field (see `PropertyCodec.encoders`), because one
+/// field may need different property names per version (`ANNIVERSARY` → `X-ANNIVERSARY`).
+struct PropertyCodec: Sendable {
+  /// The upper-cased property name this codec reads.
+  var name: String
+  /// The versions in which the property is standard; others still read it, leniently.
+  var versions: Set<VCardVersion>
+  var decode: @Sendable (ContentLine, inout CardBuilder) -> DecodeResult
+
+  init(
+    _ name: String, versions: Set<VCardVersion> = Set(VCardVersion.allCases),
+    decode: @escaping @Sendable (ContentLine, inout CardBuilder) -> DecodeResult
+  ) {
+    self.name = name
+    self.versions = versions
+    self.decode = decode
+  }
+}
+
+/// What a codec did with a line.
+enum DecodeResult {
+  /// The value is in the model now.
+  case mapped
+  /// The model has no room (a second FN, an unknown X-ABDATE label): keep it raw quietly.
+  case keepRaw
+  /// The value could not be decoded: keep it raw and warn with this message.
+  case failed(String)
+}
+
+/// Everything a codec may write into while one card is read.
+struct CardBuilder {
+  var contact = Contact()
+  var version: VCardVersion
+  let diagnostics: DiagnosticSink
+  /// Names of single-valued properties already mapped (a second one is kept raw).
+  var seen: Set<String> = []
+  /// Which model value a group (`item1`) belongs to, for `X-ABLabel`.
+  var groups: [String: LabelTarget] = [:]
+  /// `X-ABLabel` values waiting for the end of the card, by group.
+  var labels: [(group: String, value: String, line: ContentLine)] = []
+  /// Apple omits a yearless birthday's year as `X-APPLE-OMIT-YEAR=1604`.
+  var sawVersion = false
+
+  init(version: VCardVersion, diagnostics: DiagnosticSink) {
+    self.version = version
+    self.diagnostics = diagnostics
+  }
+
+  /// Text value, unescaped for the card's version.
+  func text(_ line: ContentLine) -> String { version.unescape(line.value) }
+
+  /// Marks a single-valued property; false when it was already seen.
+  mutating func first(_ name: String) -> Bool { seen.insert(name).inserted }
+
+  mutating func remember(_ line: ContentLine, as target: LabelTarget) {
+    if let group = line.group { groups[group.uppercased()] = target }
+  }
+}
+
+/// The model value a vCard group points at.
+enum LabelTarget {
+  case email(Int), phone(Int), address(Int), url(Int), im(Int), related(Int), anniversary
+}
+
+/// The codec table, keyed by upper-cased property name (ez-vcard's `ScribeIndex`).
+enum CodecTable {
+  static let codecs: [String: PropertyCodec] = {
+    var table: [String: PropertyCodec] = [:]
+    for codec in IdentificationCodecs.all + CommunicationCodecs.all + AddressCodecs.all + OrganizationCodecs.all
+      + ExplanatoryCodecs.all + ExtensionCodecs.all
+    {
+      table[codec.name] = codec
+    }
+    return table
+  }()
+}
+
+// MARK: - Shared decoding helpers
+
+extension ContentLine {
+  /// TYPE values lower-cased, without `PREF` (and without 2.1 `ENCODING`/`CHARSET` shorthands).
+  var modelTypes: [String] {
+    var out: [String] = []
+    for t in types {
+      let lower = t.lowercased()
+      if lower == "pref" || lower.isEmpty { continue }
+      if !out.contains(lower) { out.append(lower) }
+    }
+    return out
+  }
+
+  /// Preference: 4.0 `PREF=n`, or 1 for a 2.1/3.0 `PREF` type.
+  var preference: Int? {
+    if let p = firstParameter("PREF"), let n = Int(p.trimmingCharacters()) { return n }
+    if types.contains("PREF") { return 1 }
+    return nil
+  }
+
+  /// The `VALUE` parameter, lower-cased.
+  var valueType: String? { firstParameter("VALUE")?.lowercased() }
+}
+
+/// Reads a date the way the versions and producers write it: `1980-04-12`, `19800412`,
+/// `--0412`, `--04-12`, `---12`, `1980-04`, with an optional time part, and Apple's
+/// `X-APPLE-OMIT-YEAR`.
+func decodeDate(_ line: ContentLine, text: String) -> PartialDate? {
+  var value = text.trimmingCharacters()
+  if let t = value.firstIndex(where: { $0 == "T" || $0 == "t" }), !value.hasPrefix("T") {
+    value = String(value[..<t])
+  }
+  var date: PartialDate?
+  if value.hasPrefix("--") && !value.hasPrefix("---") && value.count == 6 && !value.contains("-", after: 2) {
+    // `--0412` basic form.
+    date = PartialDate(text: "--" + value.dropFirst(2).prefix(2) + "-" + value.dropFirst(4))
+  } else {
+    date = PartialDate(text: value)
+  }
+  guard var d = date else { return nil }
+  if let m = d.month, !(1...12).contains(m) { return nil }
+  if let day = d.day, !(1...31).contains(day) { return nil }
+  if let omit = line.firstParameter("X-APPLE-OMIT-YEAR"), let y = Int(omit), d.year == y { d.year = nil }
+  return d
+}
+
+extension String {
+  fileprivate func contains(_ c: Character, after offset: Int) -> Bool { dropFirst(offset).contains(c) }
+}
+
+/// `image/jpeg` from a 2.1/3.0 `TYPE=JPEG` or a 4.0 `MEDIATYPE`.
+func mediaType(of line: ContentLine) -> String? {
+  if let m = line.firstParameter("MEDIATYPE") { return m.lowercased() }
+  for t in line.types {
+    let lower = t.lowercased()
+    if lower.contains("/") { return lower }
+    switch lower {
+    case "jpeg", "jpg": return "image/jpeg"
+    case "png": return "image/png"
+    case "gif": return "image/gif"
+    case "bmp": return "image/bmp"
+    case "tiff": return "image/tiff"
+    case "wav": return "audio/wav"
+    case "pgp": return "application/pgp-keys"
+    case "x509": return "application/x509"
+    case "pref", "work", "home": continue
+    default: return "image/" + lower
+    }
+  }
+  return nil
+}
+
+/// A PHOTO or LOGO value: inline base64, a 4.0 `data:` URI, or a URI.
+func decodeMedia(_ line: ContentLine) -> Media? {
+  if line.isBase64 {
+    guard let bytes = line.decodedBytes() else { return nil }
+    return .data(bytes, mediaType: mediaType(of: line))
+  }
+  let value = line.value.trimmingCharacters()
+  if value.lowercased().hasPrefix("data:") {
+    // RFC 2397: data:[<mediatype>][;base64],<data>
+    guard let comma = value.firstIndex(of: ",") else { return nil }
+    let head = value[value.index(value.startIndex, offsetBy: 5)..<comma]
+    let body = String(value[value.index(after: comma)...])
+    let parts = head.split(separator: ";")
+    let type = parts.first.map { String($0).lowercased() }.flatMap { $0.contains("/") ? $0 : nil }
+    if parts.contains(where: { $0.lowercased() == "base64" }) {
+      guard let bytes = Base64.decode(body) else { return nil }
+      return .data(bytes, mediaType: type)
+    }
+    return .data(Array(body.utf8), mediaType: type)
+  }
+  let vt = line.valueType
+  if vt == "uri" || vt == "url" || value.contains(":") || value.isEmpty { return .uri(value) }
+  // A 2.1/3.0 producer that left out ENCODING: try base64 before giving up.
+  if let bytes = Base64.decode(value), !bytes.isEmpty { return .data(bytes, mediaType: mediaType(of: line)) }
+  return nil
+}

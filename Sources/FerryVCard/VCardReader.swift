@@ -1,0 +1,259 @@
+// Coverage of vCard properties (RFC 6350, RFC 2426, vCard 2.1, vendor extensions).
+// [x] mapped onto `Contact`  [-] partial  [ ] kept raw (origin `vcard`), written back as it was
+//
+// RFC 6350:
+// [x] FN  [x] N  [x] NICKNAME  [x] PHOTO (base64, data: URI, URI)  [x] BDAY (partial dates)
+// [x] ANNIVERSARY  [x] GENDER  [x] ADR (+ LABEL parameter)  [x] TEL  [x] EMAIL  [x] IMPP
+// [x] LANG  [x] TZ (name or offset)  [x] GEO  [x] TITLE  [x] ROLE  [x] LOGO
+// [-] ORG (organization; the remaining units joined into department)  [ ] MEMBER
+// [x] RELATED  [x] CATEGORIES  [x] NOTE  [ ] PRODID  [x] REV (→ lastModified)  [ ] SOUND
+// [x] UID  [ ] CLIENTPIDMAP  [x] URL  [ ] KEY  [ ] FBURL  [ ] CALADRURI  [ ] CALURI  [x] KIND
+// [ ] XML  [ ] SOURCE
+// vCard 2.1 / 3.0:
+// [x] LABEL (attached to the address of the same types)  [ ] MAILER
+// [-] AGENT (an inline 2.1 card is kept raw as its text)  [ ] NAME  [ ] SORT-STRING  [ ] CLASS
+// Extensions:
+// [x] X-ABLabel (labels by group)  [-] X-ABDATE (the anniversary; other dates raw)
+// [x] X-ABRELATEDNAMES  [x] X-ANNIVERSARY  [x] X-APPLE-OMIT-YEAR (parameter)
+// [x] X-MS-CARDPICTURE  [x] X-MS-TEL  [x] X-MS-IMADDRESS  [x] X-MS-ANNIVERSARY  [x] X-MS-SPOUSE
+// [x] X-MS-MANAGER  [x] X-MS-ASSISTANT  [x] X-MS-CHILD  [ ] X-MS-OL-DEFAULT-POSTAL-ADDRESS, other X-MS-*
+// [x] X-GOOGLE-TALK  [ ] other X-GOOGLE-*
+// [x] X-SKYPE, X-SKYPE-USERNAME, X-AIM, X-ICQ, X-JABBER, X-MSN, X-YAHOO, X-GADUGADU, X-QQ,
+//     X-GTALK, X-GROUPWISE, X-TWITTER, X-SIP, X-WECHAT, X-LINE
+// [x] X-SPOUSE  [x] X-ASSISTANT  [x] X-MANAGER  (and the X-EVOLUTION-*, X-KADDRESSBOOK-* ones)
+// [x] X-PHONETIC-FIRST-NAME, -MIDDLE-NAME, -LAST-NAME  [x] X-GENDER  [x] X-ADDRESSBOOKSERVER-KIND
+// [x] X-FERRY-SOURCE, -OWNER, -ACCOUNT, -CREATED (CRM fields ferry writes)
+// [ ] any other property (kept raw with its group and parameters)
+// Structure: missing VERSION (read as 3.0, warned), missing FN in 3.0/4.0 (warned), missing
+// END:VCARD at end of input (warned, card returned), a BEGIN:VCARD inside a card (2.1 AGENT
+// kept raw; otherwise read as a card of its own, warned), lines outside any card (warned).
+
+import FerryContentLines
+import FerryModel
+
+/// Reads vCard 2.1, 3.0 and 4.0 into `Contact`s, one card at a time.
+///
+/// Lines come from `ContentLineReader` (the syntax layer); each property goes to its codec
+/// in `CodecTable` (the mapping layer). Properties without a codec, and values a codec cannot
+/// decode, are kept as `RawProperty` (origin `vcard`) with their group and parameters, so a
+/// same-version write gives them back.
+///
+/// ```swift
+/// var reader = VCardReader(input: try ByteInput(path: "contacts.vcf"), diagnostics: sink)
+/// while let record = try reader.next() { … }
+/// ```
+public struct VCardReader: RecordReader {
+  private var lines: ContentLineReader
+  private let diagnostics: DiagnosticSink
+  private let defaultVersion: VCardVersion
+  private var pendingLine: ContentLine?
+  private var queued: [(Contact, SourceLocation)] = []
+  private var cardNumber = 0
+  public private(set) var lastRecordLocation: SourceLocation?
+  /// The VERSION of the card last returned.
+  public private(set) var lastVersion: VCardVersion?
+
+  /// - Parameter defaultVersion: the version assumed for a card without VERSION (3.0).
+  public init(input: ByteInput, diagnostics: DiagnosticSink, defaultVersion: VCardVersion = .v30) {
+    lines = ContentLineReader(input: input, diagnostics: diagnostics)
+    self.diagnostics = diagnostics
+    self.defaultVersion = defaultVersion
+  }
+
+  public mutating func next() throws -> Record? {
+    if !queued.isEmpty {
+      let (contact, location) = queued.removeFirst()
+      lastRecordLocation = location
+      return .contact(contact)
+    }
+    while let line = try nextLine() {
+      if line.name == "BEGIN" && line.value.trimmingCharacters().uppercased() == "VCARD" {
+        cardNumber += 1
+        var location = line.location
+        location.record = cardNumber
+        let contact = try readCard(begin: location)
+        lastRecordLocation = location
+        return .contact(contact)
+      }
+      diagnostics.warning(
+        "\(line.name) line outside BEGIN:VCARD … END:VCARD; skipped", at: line.location, code: "syntax")
+    }
+    return nil
+  }
+
+  private mutating func nextLine() throws -> ContentLine? {
+    if let line = pendingLine {
+      pendingLine = nil
+      return line
+    }
+    return try lines.next()
+  }
+
+  /// Reads the card whose BEGIN was just read, up to its END (or the end of input).
+  private mutating func readCard(begin: SourceLocation) throws -> Contact {
+    var card = CardBuilder(version: defaultVersion, diagnostics: diagnostics)
+    var previousWasEmptyAgent = false
+    var ended = false
+    while let line = try nextLine() {
+      var line = line
+      line.location.record = begin.record
+      if line.name == "END" {
+        if line.value.trimmingCharacters().uppercased() != "VCARD" {
+          diagnostics.warning(
+            "END:\(line.value) inside a vCard; read as END:VCARD", at: line.location, code: "syntax")
+        }
+        ended = true
+        break
+      }
+      if line.name == "BEGIN" && line.value.trimmingCharacters().uppercased() == "VCARD" {
+        if previousWasEmptyAgent {
+          // vCard 2.1 §2.4.4: an AGENT's card follows the AGENT line.
+          let text = try nestedCardText(begin: line)
+          card.contact.raw.append(
+            RawProperty(name: "AGENT", group: nil, parameters: [], value: text, origin: "vcard"))
+        } else {
+          cardNumber += 1
+          var location = line.location
+          location.record = cardNumber
+          diagnostics.warning(
+            "BEGIN:VCARD inside a card; read as a card of its own", at: line.location, code: "syntax")
+          let nested = try readCard(begin: location)
+          queued.append((nested, location))
+        }
+        previousWasEmptyAgent = false
+        continue
+      }
+      if line.name == "AGENT" && line.value.trimmingCharacters().isEmpty {
+        previousWasEmptyAgent = true
+        continue
+      }
+      if previousWasEmptyAgent {
+        card.contact.raw.append(RawProperty(name: "AGENT", value: "", origin: "vcard"))
+        previousWasEmptyAgent = false
+      }
+      decode(line, into: &card)
+    }
+    if previousWasEmptyAgent { card.contact.raw.append(RawProperty(name: "AGENT", value: "", origin: "vcard")) }
+    lastVersion = card.version
+    if !ended {
+      diagnostics.warning("card has no END:VCARD before the end of the input; card kept", at: begin, code: "syntax")
+    }
+    return finish(card, begin: begin)
+  }
+
+  private mutating func decode(_ line: ContentLine, into card: inout CardBuilder) {
+    if line.name == "VERSION" {
+      if let v = VCardVersion(text: line.value) {
+        card.version = v
+      } else {
+        diagnostics.warning(
+          "VERSION \"\(line.value)\" is unknown; read as \(card.version.rawValue)", at: line.valueLocation,
+          code: "syntax")
+      }
+      card.sawVersion = true
+      return
+    }
+    guard let codec = CodecTable.codecs[line.name] else {
+      card.contact.raw.append(raw(line))
+      return
+    }
+    switch codec.decode(line, &card) {
+    case .mapped: break
+    case .keepRaw: card.contact.raw.append(raw(line))
+    case .failed(let message):
+      diagnostics.warning(message, at: line.valueLocation, code: "unmapped")
+      card.contact.raw.append(raw(line))
+    }
+  }
+
+  /// Applies labels and checks what only the whole card can tell.
+  private func finish(_ builder: CardBuilder, begin: SourceLocation) -> Contact {
+    var card = builder
+    if !card.sawVersion {
+      diagnostics.warning(
+        "card has no VERSION; read as \(card.version.rawValue)", at: begin, code: "syntax")
+    }
+    for (group, value, line) in card.labels {
+      let label = AppleLabel.decode(value)
+      switch card.groups[group] {
+      case .email(let i): card.contact.emails[i].label = label
+      case .phone(let i): card.contact.phones[i].label = label
+      case .address(let i): card.contact.addresses[i].label = card.contact.addresses[i].label ?? label
+      case .url(let i): card.contact.urls[i].label = label
+      case .im: card.contact.raw.append(raw(line))  // IMHandle has no label
+      case .related(let i): card.contact.related[i].relation = label.lowercased()
+      case .anniversary: break
+      case nil:
+        if label.lowercased() == "anniversary", card.contact.anniversary == nil,
+          let k = card.contact.raw.firstIndex(where: { $0.name == "X-ABDATE" && $0.group?.uppercased() == group }),
+          let date = PartialDate(text: card.contact.raw[k].value)
+        {
+          card.contact.anniversary = date
+          card.contact.raw.remove(at: k)
+        } else {
+          card.contact.raw.append(raw(line))
+        }
+      }
+    }
+    if card.version != .v21 && card.contact.formattedName == nil {
+      diagnostics.warning("card has no FN", at: begin, code: "syntax")
+    }
+    return card.contact
+  }
+
+  private func raw(_ line: ContentLine) -> RawProperty {
+    var parameters: [RawParameter] = []
+    for p in line.parameters {
+      // Transfer encodings were undone by the syntax layer; the writer picks its own.
+      if p.name == "CHARSET" || (p.name == "ENCODING" && !line.isBase64) { continue }
+      if p.isBare, let i = parameters.firstIndex(where: { $0.name == "TYPE" }), p.name == "TYPE" {
+        parameters[i].values += p.values
+      } else {
+        parameters.append(RawParameter(name: p.name, values: p.values))
+      }
+    }
+    return RawProperty(name: line.name, group: line.group, parameters: parameters, value: line.value, origin: "vcard")
+  }
+
+  /// Reads a nested card (2.1 AGENT) up to its END:VCARD and gives its text back, escaped as
+  /// a 3.0 AGENT value so it survives on one line.
+  private mutating func nestedCardText(begin: ContentLine) throws -> String {
+    var writer = ContentLineWriter()
+    writer.folds = false
+    writer.begin("VCARD")
+    var depth = 1
+    while let line = try nextLine() {
+      if line.name == "BEGIN" { depth += 1 }
+      if line.name == "END" { depth -= 1 }
+      writer.write(group: line.group, name: line.name, parameters: line.parameters, value: line.value)
+      if depth == 0 { break }
+    }
+    if depth > 0 {
+      diagnostics.warning("AGENT card has no END:VCARD before the end of the input", at: begin.location, code: "syntax")
+    }
+    let text = String(decoding: writer.bytes, as: UTF8.self)
+    return TextEscaping.escape(text.replacingCRLF(), comma: true, semicolon: true)
+  }
+}
+
+extension String {
+  fileprivate func replacingCRLF() -> String {
+    var out = ""
+    var previousCR = false
+    for s in unicodeScalars {
+      if s == "\r" {
+        out.unicodeScalars.append("\n")
+        previousCR = true
+        continue
+      }
+      if s == "\n" && previousCR {
+        previousCR = false
+        continue
+      }
+      previousCR = false
+      out.unicodeScalars.append(s)
+    }
+    if out.hasSuffix("\n") { out.removeLast() }
+    return out
+  }
+}

@@ -1,0 +1,108 @@
+import FerryContentLines
+
+/// A vCard version: 2.1 (versit), 3.0 (RFC 2426) or 4.0 (RFC 6350).
+public enum VCardVersion: String, Sendable, CaseIterable, Hashable {
+  case v21 = "2.1"
+  case v30 = "3.0"
+  case v40 = "4.0"
+
+  /// The version named by a `VERSION` value or a `vcard:` variant, leniently (`3`, `4.0 `).
+  public init?(text: String) {
+    switch text.trimmingCharacters() {
+    case "2.1", "2", "2.0": self = .v21
+    case "3.0", "3": self = .v30
+    case "4.0", "4": self = .v40
+    default: return nil
+    }
+  }
+
+  /// Unescapes a TEXT value the way this version escapes it.
+  ///
+  /// vCard 2.1 knows only `\;` (and producers write `\\`); 3.0 and 4.0 also have `\,` and `\n`.
+  func unescape(_ text: some StringProtocol) -> String {
+    if text.utf8.contains(13) {
+      // Quoted-printable values carry CRLF; the model's line break is LF.
+      return unescape(String(text).replacingLineEnds())
+    }
+    guard self == .v21 else { return TextEscaping.unescape(text) }
+    guard text.utf8.contains(UInt8(ascii: "\\")) else { return String(text) }
+    var out: [UInt8] = []
+    out.reserveCapacity(text.utf8.count)
+    var escaped = false
+    for c in text.utf8 {
+      if escaped {
+        if c != UInt8(ascii: ";") && c != UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
+        out.append(c)
+        escaped = false
+      } else if c == UInt8(ascii: "\\") {
+        escaped = true
+      } else {
+        out.append(c)
+      }
+    }
+    if escaped { out.append(UInt8(ascii: "\\")) }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Escapes a TEXT value. In 2.1 newlines stay as they are (the writer quoted-printable
+  /// encodes such values) and commas are not escaped.
+  func escape(_ text: String, structured: Bool = false) -> String {
+    if self == .v21 {
+      guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ";") }) else { return text }
+      var out = ""
+      for ch in text.unicodeScalars {
+        if ch == "\\" || ch == ";" { out.unicodeScalars.append("\\") }
+        out.unicodeScalars.append(ch)
+      }
+      return out
+    }
+    return TextEscaping.escape(text, comma: true, semicolon: true)
+  }
+
+  /// Splits a structured value (`N`, `ADR`, `ORG`) at unescaped `;` and unescapes each part.
+  func structured(_ text: some StringProtocol) -> [String] {
+    TextEscaping.split(text, separator: UInt8(ascii: ";")).map { unescape($0) }
+  }
+
+  /// Splits a list value (`CATEGORIES`, `NICKNAME`) at unescaped `,`.
+  func list(_ text: some StringProtocol) -> [String] {
+    TextEscaping.split(text, separator: UInt8(ascii: ",")).map { unescape($0) }
+  }
+}
+
+extension StringProtocol {
+  func trimmingCharacters() -> String {
+    var s = Substring(self)
+    while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s = s.dropFirst() }
+    while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s = s.dropLast() }
+    return String(s)
+  }
+}
+
+extension String {
+  /// nil for an empty string, so empty components do not show up in the model.
+  var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+extension String {
+  /// CRLF and lone CR become LF.
+  func replacingLineEnds() -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(utf8.count)
+    var previousCR = false
+    for c in utf8 {
+      if c == 13 {
+        out.append(10)
+        previousCR = true
+        continue
+      }
+      if c == 10 && previousCR {
+        previousCR = false
+        continue
+      }
+      previousCR = false
+      out.append(c)
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+}

@@ -1,0 +1,172 @@
+import FerryContentLines
+import FerryModel
+
+/// Writes contacts as vCard 2.1, 3.0 or 4.0 for a target (`--for`), into one stream or one
+/// file per contact (`--split DIR`).
+///
+/// Version rules: 2.1 spells types bare (`TEL;WORK;VOICE:`), quoted-printable encodes values
+/// with newlines or non-ASCII (`CHARSET=UTF-8`) and ends base64 values with a blank line;
+/// 3.0 writes `TYPE=WORK,VOICE` and `ENCODING=b`; 4.0 writes lower-case types, `PREF=n`
+/// and `data:` URIs. Every version folds at 75 octets without splitting a UTF-8 sequence.
+public struct VCardWriter: RecordWriter {
+  public let version: VCardVersion
+  public let target: VCardTarget
+  private let destination: OutputDestination
+  private let diagnostics: DiagnosticSink
+  private let splitDirectory: String?
+  private var output: ByteOutput?
+  private var lines = ContentLineWriter()
+  private var count = 0
+  private var outputLine = 1
+  private var usedNames: Set<String> = []
+  private var warnedMultiCard = false
+
+  public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) throws {
+    target = try VCardTarget(option: options.target)
+    var version = target.defaultVersion
+    if let variant = options.variant {
+      guard let v = VCardVersion(text: variant) else {
+        throw FerryError(.usage, "unknown vCard version \"\(variant)\"; known: 2.1, 3.0, 4.0")
+      }
+      version = v
+    }
+    if target.refuses.contains(version) {
+      let fallback = target.defaultVersion
+      diagnostics.warning(
+        "\(target.rawValue) does not import vCard \(version.rawValue); wrote \(fallback.rawValue) instead",
+        code: "target")
+      version = fallback
+    }
+    self.version = version
+    self.destination = destination
+    self.diagnostics = diagnostics
+    splitDirectory = options.vcard.splitDirectory
+    if splitDirectory == nil { output = try destination.primary() }
+  }
+
+  public mutating func write(_ record: Record) throws {
+    guard let contact = record.contact else {
+      diagnostics.warning("vCard holds contacts only; event skipped", code: "skipped")
+      return
+    }
+    count += 1
+    let location = SourceLocation(
+      file: splitDirectory ?? destination.path, line: outputLine, column: 1, record: count, property: nil)
+    var encoder = CardEncoder(version: version, target: target, diagnostics: diagnostics, location: location)
+    encoder.encode(contact)
+    lint(contact, location: location)
+    let start = lines.bytes.count
+    lines.begin("VCARD")
+    lines.write(name: "VERSION", value: version.rawValue)
+    for p in encoder.properties { emit(p) }
+    lines.end("VCARD")
+    if splitDirectory != nil {
+      let out = try destination.open(name: uniqueFileName(for: contact), inDirectory: true)
+      try out.write(lines.bytes)
+      try out.flush()
+      lines.bytes.removeAll(keepingCapacity: true)
+    } else {
+      for b in lines.bytes[start...] where b == UInt8(ascii: "\n") { outputLine += 1 }
+      if count == 2 && target == .outlook && !warnedMultiCard {
+        warnedMultiCard = true
+        diagnostics.note(
+          "Outlook imports only the first card of a file; use --split DIR for one file per contact",
+          at: location, code: "target")
+      }
+      if lines.bytes.count >= 1 << 16 { try flush() }
+    }
+  }
+
+  public mutating func finish() throws {
+    try flush()
+    try output?.flush()
+  }
+
+  private mutating func flush() throws {
+    guard let output, !lines.bytes.isEmpty else { return }
+    try output.write(lines.bytes)
+    lines.bytes.removeAll(keepingCapacity: true)
+  }
+
+  /// `Jane Doe.vcf`, `Jane Doe (2).vcf`, … made safe by `FileSystem.safeFileName`.
+  private mutating func uniqueFileName(for contact: Contact) -> String {
+    let base = FileSystem.safeFileName(contact.displayName, fallback: "contact")
+    var name = base + ".vcf"
+    var n = 1
+    while usedNames.contains(name.lowercased()) {
+      n += 1
+      name = "\(base) (\(n)).vcf"
+    }
+    usedNames.insert(name.lowercased())
+    return name
+  }
+
+  // MARK: - Serialising one property
+
+  private mutating func emit(_ p: OutputProperty) {
+    if p.isBase64 {
+      lines.write(group: p.group, name: p.name, parameters: p.parameters, value: p.value)
+      // vCard 2.1 §2.1.3 (and Outlook): a base64 value ends with a blank line.
+      if version == .v21 { lines.bytes += [UInt8(ascii: "\r"), UInt8(ascii: "\n")] }
+      return
+    }
+    var ascii = true
+    var multiLine = false
+    for c in p.value.utf8 {
+      if c >= 0x80 { ascii = false }
+      if c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") { multiLine = true }
+    }
+    var parameters = p.parameters
+    if version == .v21 && (!ascii || multiLine) {
+      parameters.append(ContentParameter(name: "ENCODING", values: ["QUOTED-PRINTABLE"]))
+      if !ascii { parameters.append(ContentParameter(name: "CHARSET", values: ["UTF-8"])) }
+      var bytes: [UInt8] = []
+      bytes.reserveCapacity(p.value.utf8.count + 8)
+      var previousCR = false
+      for c in p.value.utf8 {
+        if c == UInt8(ascii: "\n") && !previousCR { bytes.append(UInt8(ascii: "\r")) }
+        bytes.append(c)
+        previousCR = c == UInt8(ascii: "\r")
+      }
+      lines.writeQuotedPrintable(group: p.group, name: p.name, parameters: parameters, value: bytes)
+      return
+    }
+    if !ascii && target.statesCharset && version == .v30 {
+      parameters.append(ContentParameter(name: "CHARSET", values: ["UTF-8"]))
+    }
+    lines.write(group: p.group, name: p.name, parameters: parameters, value: p.value)
+  }
+
+  // MARK: - Lint per target
+
+  /// Warns about what the target will drop on import.
+  private func lint(_ c: Contact, location: SourceLocation) {
+    func warn(_ message: String, _ property: String) {
+      var l = location
+      l.property = property
+      diagnostics.warning(message, at: l, code: "overflow")
+    }
+    switch target {
+    case .outlook, .exchange:
+      if c.instantMessaging.count > 1 {
+        warn("\(target.rawValue) keeps one IM address; \(c.instantMessaging.count - 1) more will be dropped on import", "IMPP")
+      }
+      let kinds = c.related.filter { !["spouse", "assistant", "manager"].contains($0.relation) }
+      if !kinds.isEmpty { warn("\(target.rawValue) keeps only spouse, assistant and manager; \(kinds.count) related people will be dropped on import", "RELATED") }
+      if c.urls.count > 2 { warn("\(target.rawValue) keeps two web pages; \(c.urls.count - 2) more will be dropped on import", "URL") }
+      let home = c.addresses.filter { $0.types.contains("home") }.count
+      let work = c.addresses.filter { $0.types.contains("work") }.count
+      if home > 1 || work > 1 || c.addresses.count > 3 {
+        warn("\(target.rawValue) keeps one home, one business and one other address; some will be dropped on import", "ADR")
+      }
+    case .google:
+      if c.logo != nil { warn("google ignores LOGO; it will be dropped on import", "LOGO") }
+      if c.kind != nil && c.kind != "individual" { warn("google ignores KIND; the card imports as a person", "KIND") }
+    case .icloud:
+      if c.kind == "org" { warn("icloud shows KIND org only through X-ABShowAs; the card imports as a person", "KIND") }
+      if c.geo != nil { warn("icloud ignores GEO; it will be dropped on import", "GEO") }
+    case .carddav, .generic:
+      break
+    }
+  }
+}

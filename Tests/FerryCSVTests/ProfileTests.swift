@@ -1,0 +1,305 @@
+import FerryCSV
+import FerryModel
+import FerryTestSupport
+import Testing
+
+@Suite("CSV profiles")
+struct ProfileTests {
+  static let cases: [(fixture: String, profile: String)] = [
+    ("salesforce-contacts.csv", "salesforce"), ("outlook-contacts.csv", "outlook"), ("google-contacts.csv", "google"),
+    ("hubspot-contacts.csv", "hubspot"), ("exchange-contacts.csv", "exchange"),
+    ("outlook-contacts-utf16le.csv", "outlook"),
+  ]
+
+  @Test("detects the profile from the header", arguments: ProfileTests.cases.map(\.fixture))
+  func detection(name: String) throws {
+    let expected = ProfileTests.cases.first { $0.fixture == name }!.profile
+    let bytes = try fixture(name)
+    let d = try #require(CSVDetection.detect(head: Array(bytes.prefix(65536)), fileName: nil))
+    #expect(d.profile == expected)
+    #expect(d.confidence > 0.8)
+    // The German Outlook sample from ../shared is recognised too.
+    let de = try sharedBytes("formats/samples/outlook/outlook2007-contacts-de.csv")
+    #expect(CSVDetection.detect(head: de, fileName: nil)?.profile == "outlook")
+  }
+
+  @Test("read → write → read gives an equal model", arguments: ProfileTests.cases.map(\.fixture))
+  func roundTrip(name: String) throws {
+    let profile = ProfileTests.cases.first { $0.fixture == name }!.profile
+    let first = read(try fixture(name), variant: profile)
+    #expect(first.error == nil)
+    #expect(first.records.count >= 2)
+    let (bytes, diagnostics) = try write(first.records, variant: profile)
+    #expect(diagnostics.filter { $0.code == "overflow" }.isEmpty)
+    let second = read(bytes, variant: profile)
+    #expect(second.error == nil)
+    #expect(second.records == first.records)
+  }
+
+  @Test func unknownColumnsSurviveASameProfileRoundTrip() throws {
+    let first = read(try fixture("salesforce-contacts.csv"))
+    let c = try #require(first.records.first?.contact)
+    #expect(c.raw.contains { $0.name == "LeadSource" && $0.value == "Web" && $0.origin == "csv:salesforce" })
+    let (bytes, _) = try write(first.records, variant: "salesforce")
+    let header = try rows(bytes)[0]
+    #expect(header.contains("LeadSource"))
+    #expect(header.contains("IsDeleted"))
+    #expect(header.contains("HasOptedOutOfEmail"))
+    #expect(read(bytes).records == first.records)
+    // Google's unknown "Custom Field" group too.
+    let g = read(try fixture("google-contacts.csv"))
+    #expect(g.records[0].raw.contains { $0.name == "Custom Field 1 - Value" && $0.value == "0035g00000ZzYyX" })
+    #expect(read(try write(g.records, variant: "google").bytes).records == g.records)
+  }
+
+  @Test func extraColumnsComeFromTheLookaheadWindow() throws {
+    func contact(_ n: Int, _ raw: String, _ value: String) -> Record {
+      var c = Contact()
+      c.name.family = "C\(n)"
+      c.raw = [RawProperty(name: raw, value: value, origin: "csv:outlook")]
+      return .contact(c)
+    }
+    let window = CSVWriter.lookahead
+    var records = [contact(1, "Extra1", "x"), contact(2, "Extra2", "y")]
+    for n in 3...window { records.append(contact(n, "Extra1", "z")) }
+    records.append(contact(window + 1, "Extra3", "late"))
+    let (bytes, diagnostics) = try write(records, variant: "outlook")
+    let r = try rows(Array(bytes.dropFirst(3)))
+    #expect(Array(r[0].suffix(2)) == ["Extra1", "Extra2"])
+    #expect(Array(r[1].suffix(2)) == ["x", ""])
+    #expect(Array(r[2].suffix(2)) == ["", "y"])
+    #expect(r.count == window + 2)
+    let d = try #require(diagnostics.first { $0.code == "unmapped" })
+    #expect(d.location?.record == window + 1)
+    #expect(d.message.contains("Extra3"))
+  }
+
+  @Test func salesforceReading() throws {
+    let r = read(try fixture("salesforce-contacts.csv"))
+    #expect(r.records.count == 25)
+    #expect(r.diagnostics.isEmpty)
+    let c = try #require(r.records.first?.contact)
+    #expect(c.source?.system == "salesforce")
+    #expect(c.source?.objectType == "Contact")
+    #expect(c.source?.recordId?.count == 18)
+    #expect(c.owner?.name == "Dana Whitfield")
+    #expect(c.owner?.id?.count == 18)
+    #expect(c.addresses.first?.street == "10 Harbour Road\nBuilding 1, Floor 2")
+    #expect(c.created == Timestamp(text: "2023-01-10T09:00:00Z"))
+    let owners = Set(r.records.compactMap { $0.owner?.email })
+    #expect(owners == ["dana.whitfield@example.com", "marco.bellini@example.com"])
+    let four = try #require(r.records.first { ($0.contact?.emails.count ?? 0) == 4 }?.contact)
+    #expect(four.emails.map(\.label) == [nil, "Personal_Email__c", "Secondary_Email__c", "Assistant_Email__c"])
+  }
+
+  @Test func googleReading() throws {
+    let r = read(try fixture("google-contacts.csv"))
+    let c = try #require(r.records.first?.contact)
+    #expect(c.emails.map(\.address) == ["lucia@navy.example", "lucia.f@mail.example", "lu@mail.example"])
+    #expect(c.emails[0].types == ["work"])
+    #expect(c.emails[0].preference == 1)
+    #expect(c.phones.map(\.number) == ["+34 600 555 010", "+34 600 555 011", "+34 91 555 0100"])
+    #expect(c.phones[2].types == ["work", "fax"])
+    #expect(c.categories == ["Clients", "Spain"])
+    #expect(c.related == [RelatedPerson(relation: "spouse", value: "Pablo")])
+    #expect(r.records[2].contact?.birthday == PartialDate(month: 12, day: 24))
+    // The legacy layout (UTF-16LE sample from ../shared) reads too.
+    let legacy = read(try sharedBytes("formats/samples/google/google-csv-legacy-utf16le.csv"))
+    #expect(legacy.error == nil)
+    let l = try #require(legacy.records.first?.contact)
+    #expect(l.emails.count == 4)
+    #expect(!l.phones.isEmpty)
+    #expect(l.birthday == PartialDate(year: 1975, month: 12, day: 12))
+  }
+
+  @Test func germanOutlookSample() throws {
+    let r = read(try sharedBytes("formats/samples/outlook/outlook2007-contacts-de.csv"))
+    #expect(r.error == nil)
+    let c = try #require(r.records.first?.contact)
+    #expect(c.name.given == "Robin")
+    #expect(!c.emails.isEmpty)
+  }
+
+  @Test func hubspotAndExchange() throws {
+    let h = read(try fixture("hubspot-contacts.csv"))
+    let g = try #require(h.records.first?.contact)
+    #expect(g.source == SourceIdentity(system: "hubspot", objectType: "contact", recordId: "1501"))
+    #expect(g.owner?.name == "Dana Whitfield")
+    #expect(g.created == Timestamp(text: "2024-02-01T09:30:00Z"))
+    #expect(g.raw.contains { $0.name == "Lifecycle Stage" && $0.value == "customer" })
+    let e = read(try fixture("exchange-contacts.csv"))
+    let k = try #require(e.records.first?.contact)
+    #expect(k.emails.first?.address == "kari@partner.example")
+    #expect(k.formattedName == "Kari Nordmann")
+    #expect(k.raw.contains { $0.name == "Initials" && $0.value == "K.N." })
+    let (bytes, _) = try write(e.records, variant: "exchange")
+    #expect(try rows(Array(bytes.dropFirst(3)))[0] == ExchangeProfile.header)
+  }
+}
+
+@Suite("Salesforce to Outlook")
+struct SalesforceToOutlookTests {
+  @Test func headerAndSlots() throws {
+    let input = read(try fixture("salesforce-contacts.csv"))
+    let (bytes, diagnostics) = try write(input.records, variant: "outlook")
+    #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+    let table = try rows(Array(bytes.dropFirst(3)))
+    #expect(table[0] == OutlookProfile.header)
+    #expect(table.count == 26)
+    let col = Dictionary(uniqueKeysWithValues: OutlookProfile.header.enumerated().map { ($1, $0) })
+    let source = try rows(try fixture("salesforce-contacts.csv"))
+    let sc = Dictionary(uniqueKeysWithValues: source[0].enumerated().map { ($1, $0) })
+    for (n, srow) in source.dropFirst().enumerated() {
+      let out = table[n + 1]
+      func check(_ sf: String, _ outlook: String) {
+        #expect(out[col[outlook]!] == srow[sc[sf]!], "record \(n + 1): \(sf) → \(outlook)")
+      }
+      check("FirstName", "First Name")
+      check("LastName", "Last Name")
+      check("Salutation", "Title")
+      check("Title", "Job Title")
+      check("Department", "Department")
+      check("Email", "E-mail Address")
+      check("Phone", "Business Phone")
+      check("MobilePhone", "Mobile Phone")
+      check("HomePhone", "Home Phone")
+      check("OtherPhone", "Other Phone")
+      check("Fax", "Business Fax")
+      check("AssistantPhone", "Assistant's Phone")
+      check("AssistantName", "Assistant's Name")
+      check("MailingCity", "Business City")
+      check("MailingState", "Business State")
+      check("MailingPostalCode", "Business Postal Code")
+      check("MailingCountry", "Business Country/Region")
+      check("OtherStreet", "Other Street")
+      check("OtherCity", "Other City")
+      let street = srow[sc["MailingStreet"]!].split(separator: "\n").map(String.init)
+      #expect(out[col["Business Street"]!] == street[0])
+      #expect(out[col["Business Street 2"]!] == (street.count > 1 ? street[1] : ""))
+      if !srow[sc["Personal_Email__c"]!].isEmpty {
+        #expect(out[col["E-mail 2 Address"]!] == srow[sc["Personal_Email__c"]!])
+      }
+      if let b = PartialDate(text: srow[sc["Birthdate"]!]) {
+        #expect(out[col["Birthday"]!] == "\(b.month!)/\(b.day!)/\(b.year!)")
+      }
+    }
+    // The contact with four e-mails: three slots, the fourth in Notes, reported as overflow.
+    let n = try #require(source.dropFirst().firstIndex { !$0[sc["Assistant_Email__c"]!].isEmpty })
+    let row = table[n]
+    #expect(row[col["E-mail Address"]!] == source[n][sc["Email"]!])
+    #expect(row[col["E-mail 2 Address"]!] == source[n][sc["Personal_Email__c"]!])
+    #expect(row[col["E-mail 3 Address"]!] == source[n][sc["Secondary_Email__c"]!])
+    #expect(row[col["Notes"]!].contains(source[n][sc["Assistant_Email__c"]!]))
+    let overflow = diagnostics.filter { $0.code == "overflow" }
+    #expect(overflow.count == 1)
+    #expect(overflow.first?.location?.record == n)
+  }
+
+  @Test func overflowPolicies() throws {
+    var c = Contact()
+    c.name.family = "Many"
+    c.emails = (1...5).map { EmailAddress("m\($0)@example.com") }
+    let drop = try write([.contact(c)], variant: "outlook") { $0.overflow = .drop }
+    #expect(drop.diagnostics.filter { $0.code == "overflow" }.count == 2)
+    #expect(!drop.bytes.text.contains("m4@example.com"))
+    #expect(throws: FerryError.self) { try write([.contact(c)], variant: "outlook") { $0.overflow = .error } }
+  }
+}
+
+@Suite("CSV writer")
+struct WriterTests {
+  @Test func quotingAndCRLF() throws {
+    var c = Contact()
+    c.name.given = "A,B"
+    c.name.family = "say \"hi\""
+    c.notes = ["line1\nline2"]
+    let (bytes, _) = try write([.contact(c)], variant: "outlook") { $0.csv.byteOrderMark = false }
+    let text = bytes.text
+    #expect(text.contains("\"A,B\",,\"say \"\"hi\"\"\""))
+    #expect(text.contains("\"line1\nline2\""))
+    #expect(text.hasSuffix("\r\n"))
+    #expect(!bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+  }
+
+  @Test func bomDefaultsPerProfile() throws {
+    var c = Contact()
+    c.name.family = "X"
+    for (profile, bom) in [("outlook", true), ("google", true), ("hubspot", true), ("exchange", true), ("salesforce", false)] {
+      #expect(try write([.contact(c)], variant: profile).bytes.starts(with: [0xEF, 0xBB, 0xBF]) == bom, "\(profile)")
+    }
+    #expect(try write([.contact(c)], variant: "salesforce") { $0.csv.byteOrderMark = true }.bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+  }
+
+  @Test func formulaProtection() throws {
+    #expect(FormulaProtection.needsPrefix("=SUM(A1)", phoneColumn: false))
+    #expect(FormulaProtection.needsPrefix("@cmd", phoneColumn: false))
+    #expect(FormulaProtection.needsPrefix("\tx", phoneColumn: false))
+    #expect(FormulaProtection.needsPrefix("\rx", phoneColumn: false))
+    #expect(FormulaProtection.needsPrefix("+1 212 555 0100", phoneColumn: false))
+    #expect(!FormulaProtection.needsPrefix("+1 212 555 0100", phoneColumn: true))
+    #expect(!FormulaProtection.needsPrefix("+1 (212) 555-0100", phoneColumn: true))
+    #expect(!FormulaProtection.needsPrefix("-5550100", phoneColumn: true))
+    #expect(FormulaProtection.needsPrefix("-5550100", phoneColumn: false))
+    #expect(FormulaProtection.needsPrefix("+1+cmd|' /C calc'!A0", phoneColumn: true))
+    #expect(FormulaProtection.needsPrefix("=1+2", phoneColumn: true))
+    #expect(FormulaProtection.needsPrefix("+", phoneColumn: true))
+    #expect(!FormulaProtection.needsPrefix("Plain", phoneColumn: false))
+
+    var c = Contact()
+    c.name.family = "=HYPERLINK(\"http://x\")"
+    c.phones = [PhoneNumber("+1 212 555 0100", types: ["work"])]
+    c.title = "-42"
+    let (bytes, _) = try write([.contact(c)], variant: "outlook")
+    let text = bytes.text
+    #expect(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""))
+    #expect(text.contains(",+1 212 555 0100,"))
+    #expect(text.contains(",'-42,"))
+    // ferry reads its own protection back off.
+    #expect(read(bytes).records == [.contact(c)])
+    let off = try write([.contact(c)], variant: "outlook") { $0.csv.formulaProtection = false }
+    #expect(off.bytes.text.contains(",-42,"))
+  }
+}
+
+@Suite("CSV mapping profile")
+struct MappingTests {
+  @Test func readsWithTransforms() throws {
+    let file = Fixtures.path("csv/mapping-example.yaml")
+    let r = read(try fixture("legacy-crm.csv")) { $0.csv.mappingFile = file }
+    #expect(r.error == nil)
+    let c = try #require(r.records.first?.contact)
+    #expect(c.name.given == "Ana")
+    #expect(c.name.family == "Lima")
+    #expect(c.emails == [EmailAddress("ana@lima.example", types: ["work"])])
+    #expect(c.categories == ["gold", "newsletter"])
+    #expect(c.birthday == PartialDate(year: 1985, month: 4, day: 3))
+    #expect(c.addresses.first?.street == "Rua Augusta 100\nConj. 12")
+    #expect(c.source?.system == "legacy-crm")
+    #expect(c.source?.recordId == "C-1001")
+    #expect(c.owner?.email == "dana.whitfield@example.com")
+  }
+
+  @Test func writesTheInverse() throws {
+    let file = Fixtures.path("csv/mapping-example.yaml")
+    let first = read(try fixture("legacy-crm.csv")) { $0.csv.mappingFile = file }
+    let (bytes, _) = try write(first.records, variant: nil) { $0.csv.mappingFile = file }
+    let table = try rows(bytes)
+    #expect(table[0] == ["Customer No", "Full Name", "E-mail", "Work Phone", "Tags", "Born", "Street 1", "Street 2", "Town", "Rep", "Exported By"])
+    #expect(table[1] == ["C-1001", "Ana Lima", "ana@lima.example", "+55 11 5555 0100", "gold;newsletter", "03.04.1985", "Rua Augusta 100", "Conj. 12", "São Paulo", "dana.whitfield@example.com", "ferry"])
+    let second = read(bytes) { $0.csv.mappingFile = file }
+    #expect(second.records == first.records)
+  }
+
+  @Test func badMappingFiles() {
+    #expect(throws: FerryError.self) { try GenericProfile(yaml: "columns: 3") }
+    #expect(throws: FerryError.self) { try GenericProfile(yaml: "columns:\n  - column: A\n    field: nonsense.x\n") }
+    #expect(throws: FerryError.self) { try GenericProfile(yaml: ": : :\n  - [") }
+  }
+
+  @Test func datePatterns() {
+    #expect(DatePattern.parse("7/31/1980", format: "M/D/YYYY") == PartialDate(year: 1980, month: 7, day: 31))
+    #expect(DatePattern.parse("31.07.80", format: "DD.MM.YY") == PartialDate(year: 1980, month: 7, day: 31))
+    #expect(DatePattern.parse("31.02.1980", format: "DD.MM.YYYY") == nil)
+    #expect(DatePattern.format(PartialDate(year: 1980, month: 7, day: 3), format: "DD/MM/YYYY") == "03/07/1980")
+  }
+}

@@ -1,0 +1,129 @@
+import FerryContentLines
+import FerryModel
+import FerryTestSupport
+import Testing
+
+private func lines(_ text: String, chunk: Int = 1 << 16, diagnostics: DiagnosticSink = .ignore) throws -> [ContentLine] {
+  try lines(Array(text.utf8), chunk: chunk, diagnostics: diagnostics)
+}
+
+private func lines(_ bytes: [UInt8], chunk: Int = 1 << 16, diagnostics: DiagnosticSink = .ignore) throws -> [ContentLine] {
+  var reader = ContentLineReader(input: ByteInput(bytes: bytes, name: "t.vcf", chunkSize: chunk), diagnostics: diagnostics)
+  var out: [ContentLine] = []
+  while let line = try reader.next() { out.append(line) }
+  return out
+}
+
+@Suite("ContentLineReader")
+struct ContentLineReaderTests {
+  static let sample =
+    "\u{FEFF}BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=\r\n=C3=BCrgen;;;\r\n"
+    + "TEL;WORK;VOICE:+1 212 555 0100\r\nitem1.EMAIL;type=INTERNET;type=pref:a@b.example\r\n"
+    + "item1.X-ABLabel:_$!<Other>!$_\r\nNOTE:line one\\nline two with a long long long long long long long long long lo\r\n"
+    + " ng fold\r\n\r\nADR;TYPE=\"work,postal\";LABEL=\"1 Main St^nSuite 2\":;;1 Main St;City;;;\n"
+    + "X-EMPTY:\rEND:VCARD"
+
+  @Test("results do not depend on chunk boundaries", arguments: [1, 2, 3, 7, 64, 1 << 16])
+  func chunkInvariance(chunk: Int) throws {
+    #expect(try lines(Self.sample, chunk: chunk) == (try lines(Self.sample)))
+  }
+
+  @Test("reads names, groups, parameters, values and positions")
+  func parses() throws {
+    let all = try lines(Self.sample)
+    #expect(all.map(\.name) == ["BEGIN", "VERSION", "N", "TEL", "EMAIL", "X-ABLABEL", "NOTE", "ADR", "X-EMPTY", "END"])
+    #expect(all[2].value == "Müller;Jürgen;;;")
+    #expect(all[3].types == ["WORK", "VOICE"])
+    #expect(all[3].parameters.allSatisfy { $0.isBare })
+    #expect(all[4].group == "item1")
+    #expect(all[4].types == ["INTERNET", "PREF"])
+    #expect(all[6].value == "line one\\nline two with a long long long long long long long long long long fold")
+    #expect(all[7].types == ["WORK", "POSTAL"])
+    #expect(all[7].firstParameter("LABEL") == "1 Main St\nSuite 2")
+    #expect(all[8].value == "")
+    #expect(all[0].location.line == 1)
+    #expect(all[3].location.line == 5)
+    #expect(all[7].location.line == 11)
+    #expect(all[9].location.line == 13)
+    #expect(all[3].valueColumn == 16)
+  }
+
+  @Test("invalid UTF-8 falls back to Windows-1252 with a positioned warning")
+  func fallback() throws {
+    let collector = DiagnosticCollector()
+    let bytes = Array("BEGIN:VCARD\r\nFN:Andr".utf8) + [0xE9] + Array("\r\nEND:VCARD\r\n".utf8)
+    let all = try lines(bytes, diagnostics: collector.sink)
+    #expect(all[1].value == "André")
+    #expect(collector.diagnostics.count == 1)
+    #expect(collector.diagnostics[0].location?.line == 2)
+    #expect(collector.diagnostics[0].location?.column == 4)
+  }
+
+  @Test("named charsets decode raw bytes")
+  func charsets() throws {
+    let latin1 = Array("FN;CHARSET=ISO-8859-1:Jos".utf8) + [0xE9] + [0x0D, 0x0A]
+    #expect(try lines(latin1)[0].value == "José")
+    let sjis = Array("N;CHARSET=SHIFT_JIS:".utf8) + [0x88, 0xC0, 0x93, 0xA1] + [0x0D, 0x0A]
+    #expect(try lines(sjis)[0].value == "安藤")
+  }
+
+  @Test("a line with no colon is reported and skipped")
+  func noColon() throws {
+    let collector = DiagnosticCollector()
+    let all = try lines("BEGIN:VCARD\nthis is junk\nEND:VCARD\n", diagnostics: collector.sink)
+    #expect(all.map(\.name) == ["BEGIN", "END"])
+    #expect(collector.diagnostics.first?.location?.line == 2)
+  }
+
+  @Test("NUL bytes are removed with a warning")
+  func nul() throws {
+    let collector = DiagnosticCollector()
+    let all = try lines(Array("FN:A".utf8) + [0] + Array("B\n".utf8), diagnostics: collector.sink)
+    #expect(all[0].value == "AB")
+    #expect(collector.count(.warning) == 1)
+  }
+}
+
+@Suite("ContentLineWriter")
+struct ContentLineWriterTests {
+  @Test("folding never splits UTF-8 and reads back to the same value")
+  func foldRoundTrip() throws {
+    var rng = SeededGenerator(seed: 42)
+    let alphabet = Array("aé😀 ,;:\\b漢")
+    for _ in 0..<300 {
+      let count = Int.random(in: 0..<400, using: &rng)
+      let raw = String((0..<count).map { _ in alphabet.randomElement(using: &rng)! })
+      var w = ContentLineWriter()
+      w.write(name: "NOTE", parameters: [ContentParameter(name: "X-P", values: ["a:b", "c\"d"])], value: TextEscaping.escape(raw))
+      for physical in w.bytes.split(separator: UInt8(ascii: "\n")) {
+        #expect(physical.count <= 76)  // 75 + CR
+        #expect(String(validating: physical.dropLast(), as: UTF8.self) != nil)
+      }
+      let back = try lines(w.bytes)
+      #expect(back.count == 1)
+      #expect(TextEscaping.unescape(back[0].value) == raw)
+      #expect(back[0].parameter("X-P") == ["a:b", "c\"d"])
+    }
+  }
+
+  @Test("quoted-printable values use soft line breaks and read back")
+  func quotedPrintable() throws {
+    let value = String(repeating: "Grüße aus Köln = schön; ", count: 10)
+    var w = ContentLineWriter()
+    w.writeQuotedPrintable(
+      name: "NOTE",
+      parameters: [ContentParameter(name: "ENCODING", values: ["QUOTED-PRINTABLE"]), ContentParameter(name: "CHARSET", values: ["UTF-8"])],
+      value: Array(value.utf8))
+    for physical in w.bytes.split(separator: UInt8(ascii: "\n")) { #expect(physical.count <= 77) }
+    #expect(try lines(w.bytes)[0].value == value)
+  }
+
+  @Test("escape and unescape are inverses")
+  func escaping() {
+    for text in ["a,b;c\\d\ne", "", "plain", "\\n literal", "trailing\\"] {
+      #expect(TextEscaping.unescape(TextEscaping.escape(text)) == text)
+    }
+    #expect(TextEscaping.structured("Doe;John\\;Jr;;") == ["Doe", "John;Jr", "", ""])
+    #expect(TextEscaping.list("a\\,b,c") == ["a,b", "c"])
+  }
+}

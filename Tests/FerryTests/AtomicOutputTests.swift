@@ -1,0 +1,51 @@
+import Ferry
+import FerryModel
+import Foundation
+import Testing
+
+@Suite("atomic output")
+struct AtomicOutputTests {
+  func tempDir() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-atomic-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+  }
+
+  @Test("a file appears only on commit, and nothing is left behind on discard")
+  func commitAndDiscard() throws {
+    let dir = try tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/out.txt"
+    let out = try ByteOutput(path: path)
+    try out.write(String(repeating: "x", count: 200_000))
+    try out.flush()
+    #expect(!FileManager.default.fileExists(atPath: path))
+    try out.commit()
+    #expect(try String(contentsOfFile: path, encoding: .utf8).count == 200_000)
+
+    let again = try ByteOutput(path: path)
+    try again.write("partial")
+    again.discard()
+    #expect(try String(contentsOfFile: path, encoding: .utf8).count == 200_000)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.txt"])
+  }
+
+  @Test("a conversion that fails part-way leaves no output file")
+  func failedConversion() throws {
+    let dir = try tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let good = dir + "/a.ndjson"
+    try #"{"contact":{"name":{"given":"A"}}}"#.write(toFile: good, atomically: true, encoding: .utf8)
+    let conversion = Conversion(
+      inputs: [good, dir + "/missing.ndjson"], from: FormatSpec("ndjson"), to: FormatSpec("ndjson"),
+      output: dir + "/out.ndjson")
+    #expect(throws: FerryError.self) { try conversion.run(diagnostics: .ignore) }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["a.ndjson"])
+  }
+
+  @Test("numbered names for batches")
+  func numbered() {
+    #expect(OutputDestination(path: "dir/out.xml").numberedName(2) == "out-0002.xml")
+    #expect(OutputDestination(path: "out").numberedName(12) == "out-0012")
+  }
+}
