@@ -57,7 +57,7 @@ public enum PushTargets {
       let variant = c.spec.variant
       targets[kind] = PushTarget(
         key: c.spec.description + (profile.map { "/" + $0.lowercased() } ?? ""), format: c.format.name,
-        fileExtension: c.format.extensions.first ?? c.format.name, kinds: c.format.kinds, deleteStyle: style,
+        fileExtension: c.format.extensions.first ?? (c.format.name == "graph" ? "json" : c.format.name), kinds: c.format.kinds, deleteStyle: style,
         splitContacts: c.format.name == "vcard" && profile?.lowercased() == "outlook",
         makeWriter: { destination, options in
           var o = options

@@ -165,6 +165,18 @@ public struct Planner {
 
   private mutating func explain(_ line: String) { plan.explanation.append(line) }
 
+  /// The folder of a mailbox that the ledger names: the folder this run uses for it, or the
+  /// one `reps.include` gives it, or the mailbox key made safe.
+  private func repFolder(forMailbox mailbox: String) -> String {
+    if let rep = repsByFolder.values.first(where: { $0.mailbox == mailbox }) { return rep.folder }
+    let selector = settings.includeReps.first {
+      $0.folder != nil
+        && ($0.email?.lowercased() == mailbox || $0.any?.lowercased() == mailbox || $0.id == mailbox
+          || $0.name?.lowercased() == mailbox)
+    }
+    return FileSystem.safeFileName(selector?.folder ?? mailbox, fallback: "rep")
+  }
+
   private mutating func record(_ entry: PlanEntry) {
     plan.totals.add(entry.action)
     if let rep = entry.rep { plan.perRep[rep, default: PushCounts()].add(entry.action) }
@@ -244,7 +256,7 @@ public struct Planner {
       let old = ledger.entries[Int(i)]
       guard old.target == target, old.mailbox != mailbox else { continue }
       var entry = PlanEntry(action: .skip, kind: kind, crmId: crmId, name: Self.name(of: shaped), reason: "")
-      entry.rep = FileSystem.safeFileName(old.mailbox, fallback: "rep")
+      entry.rep = repFolder(forMailbox: old.mailbox)
       entry.mailbox = old.mailbox
       entry.target = old.target
       entry.providerId = old.providerId
@@ -253,7 +265,9 @@ public struct Planner {
         entry.action = .delete
         entry.reason = "owner changed to \(mailbox)"
         entry.sequence = old.sequence + 1
-        entry.record = deletionRecord(shaped, providerId: old.providerId, sequence: old.sequence + 1)
+        entry.record = Self.locate(
+          deletionRecord(shaped, providerId: old.providerId, sequence: old.sequence + 1),
+          in: managedCopy(crmId: crmId, mailbox: old.mailbox))
       } else {
         entry.reason = "owner changed to \(mailbox); old item kept (\(settings.deletions == .off ? "deletions: off" : "adopted item"))"
       }
@@ -266,11 +280,13 @@ public struct Planner {
     entry.mailbox = mailbox
     entry.target = target
     var mailboxCopy: Record?
+    var adoptedCopy: Record?
     if let existing {
       entry.providerId = existing.providerId
       entry.origin = existing.origin
       mailboxCopy = managedCopy(crmId: crmId, mailbox: mailbox)
     } else if let (match, copy) = adopt(shaped, crmId: crmId, mailbox: mailbox) {
+      adoptedCopy = copy
       entry.providerId = AdoptionIndex.providerId(copy) ?? Self.ferryUID(crmId)
       entry.origin = match.embedded ? .created : .adopted
       entry.action = .update
@@ -320,9 +336,29 @@ public struct Planner {
         e.sequence = entry.sequence
         shaped = .event(e)
       }
-      entry.record = shaped
+      entry.record = Self.locate(shaped, in: mailboxCopy ?? adoptedCopy)
     }
     record(entry)
+  }
+
+  /// The mailbox item's own id (EWS `ItemId`, Graph `id`), which EWS UpdateItem/DeleteItem and
+  /// Graph PATCH/DELETE need, copied onto the record after hashing (so it never counts as a
+  /// change). Without a mailbox export those writers report the item instead.
+  static func locate(_ record: Record, in copy: Record?) -> Record {
+    guard let copy else { return record }
+    var locators = copy.raw.filter { ($0.name == "ItemId" && $0.origin == "ews") || ($0.name == "id" && $0.origin == "graph") }
+    if locators.isEmpty, let s = copy.source, s.system == "exchange" || s.system == "graph", let id = s.recordId {
+      locators = [RawProperty(name: s.system == "graph" ? "id" : "ItemId", value: id, origin: s.system == "graph" ? "graph" : "ews")]
+    }
+    guard !locators.isEmpty else { return record }
+    switch record {
+    case .contact(var c):
+      c.raw += locators
+      return .contact(c)
+    case .event(var e):
+      e.raw += locators
+      return .event(e)
+    }
   }
 
   /// Applies reps-independent settings to an included record: private events, series,
@@ -403,7 +439,7 @@ public struct Planner {
       guard targets[old.kind] == old.target else { continue }
       pushedBefore = true
       var entry = PlanEntry(action: .skip, kind: kind, crmId: crmId, name: name, reason: "")
-      entry.rep = FileSystem.safeFileName(old.mailbox, fallback: "rep")
+      entry.rep = repFolder(forMailbox: old.mailbox)
       entry.mailbox = old.mailbox
       entry.target = old.target
       entry.providerId = old.providerId
@@ -425,7 +461,9 @@ public struct Planner {
           e.source = SourceIdentity(system: "ferry", recordId: crmId)
           stub = .event(e)
         }
-        entry.record = deletionRecord(stub, providerId: old.providerId, sequence: old.sequence + 1)
+        entry.record = Self.locate(
+          deletionRecord(stub, providerId: old.providerId, sequence: old.sequence + 1),
+          in: managedCopy(crmId: crmId, mailbox: old.mailbox))
       } else {
         let kept =
           settings.deletions == .off
@@ -446,10 +484,7 @@ public struct Planner {
     let explaining = explainId == old.crmId
     if explaining { explain("\(old.kind.rawValue) \(old.crmId) is in the ledger (run \(old.runId)) but not in the CRM export") }
     var entry = PlanEntry(action: .skip, kind: old.kind, crmId: old.crmId, name: old.name, reason: "")
-    entry.rep = FileSystem.safeFileName(old.mailbox, fallback: "rep")
-    if let selector = settings.includeReps.first(where: { $0.folder != nil && ($0.email?.lowercased() == old.mailbox || $0.any?.lowercased() == old.mailbox || $0.id == old.mailbox) }) {
-      entry.rep = FileSystem.safeFileName(selector.folder ?? old.mailbox, fallback: "rep")
-    }
+    entry.rep = repFolder(forMailbox: old.mailbox)
     entry.mailbox = old.mailbox
     entry.target = old.target
     entry.providerId = old.providerId
@@ -471,7 +506,9 @@ public struct Planner {
         e.source = SourceIdentity(system: "ferry", recordId: old.crmId)
         stub = .event(e)
       }
-      entry.record = deletionRecord(stub, providerId: old.providerId, sequence: old.sequence + 1)
+      entry.record = Self.locate(
+        deletionRecord(stub, providerId: old.providerId, sequence: old.sequence + 1),
+        in: managedCopy(crmId: old.crmId, mailbox: old.mailbox))
     } else {
       entry.reason =
         "deleted in the CRM; kept in the mailbox (\(settings.deletions == .off ? "deletions: off" : "adopted item, never deleted"))"

@@ -278,3 +278,66 @@ struct PlannerTests {
     #expect(throws: FerryError.self) { try PushTargets.resolve(to: ["nosuch"], profile: nil, objects: .both) }
   }
 }
+
+@Suite("Push targets")
+struct PushTargetTests {
+  @Test("vcard for Outlook: one file per contact; deletes go to deletions.csv")
+  func vcardOutlook() throws {
+    let box = try PushSandbox()
+    box.to = ["vcard"]
+    box.settings.target = "outlook"
+    box.settings.objects = .contacts
+    box.settings.deletions = .propagate
+    box.settings.includeReps = [.init(email: "alice.rep@example.com", folder: "alice")]
+    let (_, applied) = try box.push()
+    #expect(applied.files["alice"] == ["alice/run-0001/contacts"])
+    let cards = box.files().filter { $0.key.hasPrefix("alice/run-0001/contacts/") }
+    #expect(cards.count == 6)
+    let ada = try #require(cards.first { String(decoding: $0.value, as: UTF8.self).contains("Lovelace") })
+    let text = String(decoding: ada.value, as: UTF8.self)
+    #expect(text.contains("BEGIN:VCARD") && text.contains("ferry-003000000000001AAA@ferry"))
+    #expect(!text.contains("12-3456789"))  // Tax_ID__c is deny-listed
+    // Grace leaves the CRM: the importer cannot delete, so she is listed.
+    box.settings.contactFilter = "family != Hopper"
+    box.settings.deletionsOnFilterExit = true
+    let (plan, second) = try box.push()
+    #expect(plan.totals.delete == 1)
+    #expect(second.files["alice"] == ["alice/run-0002/deletions.csv"])
+    let list = String(decoding: box.files()["alice/run-0002/deletions.csv"] ?? [], as: UTF8.self)
+    #expect(list.hasPrefix("Kind,CrmId,ProviderId,Name,Reason\r\n"))
+    #expect(list.contains("contact,003000000000002AAA,ferry-003000000000002AAA@ferry,Grace Hopper,"))
+  }
+
+  @Test("EWS and Graph: a document per operation, contacts and events in one target")
+  func exchange() throws {
+    for format in ["ews", "graph"] {
+      let box = try PushSandbox()
+      box.to = [format]
+      box.settings.includeReps = [.init(email: "bob.rep@example.com", folder: "bob")]
+      let (_, applied) = try box.push()
+      let ext = format == "ews" ? "xml" : "json"
+      let names = Set(box.files().keys.filter { $0.hasPrefix("bob/run-0001/") })
+      #expect(names.contains { $0.hasPrefix("bob/run-0001/contacts-create") && $0.hasSuffix(ext) }, "\(names)")
+      #expect(names.contains { $0.hasPrefix("bob/run-0001/events-create") && $0.hasSuffix(ext) }, "\(names)")
+      #expect(applied.files["bob"]?.isEmpty == false)
+      let text = box.files().filter { $0.key.hasPrefix("bob/run-0001/events-create") }.values.map { String(decoding: $0, as: UTF8.self) }.joined()
+      #expect(text.contains("Design review with Barbara"))
+      if format == "ews" { #expect(text.contains("SendToNone")) }
+      #expect(!text.contains("Numbers before the board"))  // confidential: busy-only placeholder
+    }
+  }
+
+  @Test("csv:outlook: an import file per kind it holds; events need another --to")
+  func csv() throws {
+    let box = try PushSandbox()
+    box.to = ["csv:outlook"]
+    #expect(throws: FerryError.self) { _ = try box.run() }  // events have no target
+    box.settings.objects = .contacts
+    box.settings.includeReps = [.init(email: "bob.rep@example.com", folder: "bob")]
+    let (plan, _) = try box.push()
+    #expect(plan.totals.create == 5)
+    let file = try #require(box.files()["bob/run-0001/contacts.csv"])
+    let text = String(decoding: file, as: UTF8.self)
+    #expect(text.contains("First Name") && text.contains("Liskov"))
+  }
+}

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Generates the push benchmark's CRM export as ferry NDJSON (synthetic data only).
+"""Generates the push benchmark's CRM export (synthetic data only).
 
 usage: push-gen.py OUT_DIR CONTACTS EVENTS
-Writes OUT_DIR/crm.ndjson and OUT_DIR/crm-changed.ndjson (1% of the records changed:
-a phone for contacts, a summary for events). 20 reps own the records round-robin.
+Writes contacts as a Salesforce Contact export (OUT_DIR/contacts.csv) and events as ferry
+NDJSON (OUT_DIR/events.ndjson), and the same with 1% of the records changed
+(contacts-changed.csv: a phone; events-changed.ndjson: a summary). 20 reps own the records
+round-robin.
 """
+import csv
 import json
 import random
 import sys
@@ -34,7 +37,7 @@ def contact(i, changed):
     c["title"] = "Buyer"
     c["source"] = {"system": "salesforce", "objectType": "Contact", "recordId": f"003{i:012d}AAA"}
     c["owner"] = REPS[i % 20]
-    return {"contact": {"_0": c}}
+    return {"contact": c}
 
 
 def event(i, changed):
@@ -49,16 +52,34 @@ def event(i, changed):
     e["attendees"] = [{"email": f"{GIVEN[i % 10].lower()}.{FAMILY[(i // 10) % 10].lower()}{i}@example.com"}]
     e["source"] = {"system": "salesforce", "objectType": "Event", "recordId": f"00U{i:012d}AAA"}
     e["owner"] = REPS[i % 20]
-    return {"event": {"_0": e}}
+    return {"event": e}
 
 
-def write(name, changed_every):
-    with open(f"{out}/{name}", "w") as f:
+HEADER = ["Id", "AccountId", "FirstName", "LastName", "Title", "Email", "Phone", "MailingStreet", "MailingCity",
+          "MailingPostalCode", "MailingCountry", "OwnerId", "Owner.Name", "Owner.Email"]
+
+
+def write_contacts(name, changed_every):
+    with open(f"{out}/{name}", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(HEADER)
         for i in range(n_contacts):
-            f.write(json.dumps(contact(i, changed_every and i % changed_every == 0), separators=(",", ":")) + "\n")
+            changed = changed_every and i % changed_every == 0
+            g, fam = GIVEN[i % 10], FAMILY[(i // 10) % 10]
+            rep = REPS[i % 20]
+            phone = f"+1 212 555 {i % 10000:04d}" if not changed else f"+1 646 555 {i % 10000:04d}"
+            w.writerow([f"003{i:012d}AAA", f"001{i % 5000:012d}AAA", g, f"{fam}{i}", "Buyer",
+                        f"{g.lower()}.{fam.lower()}{i}@example.com", phone, f"{i} Main St", "Springfield",
+                        f"{10000 + i % 89999}", "USA", rep["id"], rep["name"], rep["email"]])
+
+
+def write_events(name, changed_every):
+    with open(f"{out}/{name}", "w") as f:
         for i in range(n_events):
             f.write(json.dumps(event(i, changed_every and i % changed_every == 0), separators=(",", ":")) + "\n")
 
 
-write("crm.ndjson", 0)
-write("crm-changed.ndjson", 100)
+write_contacts("contacts.csv", 0)
+write_contacts("contacts-changed.csv", 100)
+write_events("events.ndjson", 0)
+write_events("events-changed.ndjson", 100)
