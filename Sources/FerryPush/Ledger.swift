@@ -71,9 +71,10 @@ public struct LedgerRun: Sendable, Equatable {
 /// The ledger as the planner sees it: every entry, indexed by CRM id. Read once per run.
 public struct LedgerSnapshot: Sendable {
   public private(set) var entries: [LedgerEntry] = []
-  /// Entry indexes by CRM id (usually one; several when the record sits in several
-  /// mailboxes or targets).
-  private var byCrmId: [String: [Int32]] = [:]
+  /// The first entry of each CRM id; further entries of the same id (other mailboxes or
+  /// targets) are chained through `nextOfSameId`, so a million ids cost no million arrays.
+  private var firstByCrmId: [String: Int32] = [:]
+  private var nextOfSameId: [Int32] = []
   /// The id the next run gets.
   public var nextRunId = 1
 
@@ -84,11 +85,28 @@ public struct LedgerSnapshot: Sendable {
   }
 
   public mutating func append(_ entry: LedgerEntry) {
-    byCrmId[entry.crmId, default: []].append(Int32(entries.count))
+    let index = Int32(entries.count)
+    nextOfSameId.append(-1)
+    if let first = firstByCrmId[entry.crmId] {
+      var i = first
+      while nextOfSameId[Int(i)] >= 0 { i = nextOfSameId[Int(i)] }
+      nextOfSameId[Int(i)] = index
+    } else {
+      firstByCrmId[entry.crmId] = index
+    }
     entries.append(entry)
   }
 
-  public func indexes(crmId: String) -> [Int32] { byCrmId[crmId] ?? [] }
+  /// The entries of one CRM id, in the order they were added.
+  public func indexes(crmId: String) -> [Int32] {
+    guard var i = firstByCrmId[crmId] else { return [] }
+    var out = [i]
+    while nextOfSameId[Int(i)] >= 0 {
+      i = nextOfSameId[Int(i)]
+      out.append(i)
+    }
+    return out
+  }
 }
 
 /// The SQLite ledger (GRDB): per target and mailbox, what ferry pushed; and a runs table.
@@ -140,6 +158,13 @@ public final class Ledger {
       return try queue.read { db in
         guard try db.tableExists("items") else { return LedgerSnapshot() }
         var snapshot = LedgerSnapshot()
+        // Targets and mailboxes repeat on every row: share one string each.
+        var interned: [String: String] = [:]
+        func intern(_ s: String) -> String {
+          if let known = interned[s] { return known }
+          interned[s] = s
+          return s
+        }
         let rows = try Row.fetchCursor(
           db,
           sql: """
@@ -151,7 +176,7 @@ public final class Ledger {
           let origin: String = row[5]
           snapshot.append(
             LedgerEntry(
-              target: row[0], mailbox: row[1], crmId: row[2], kind: RecordKind(rawValue: kind) ?? .contact, name: row[10],
+              target: intern(row[0]), mailbox: intern(row[1]), crmId: row[2], kind: RecordKind(rawValue: kind) ?? .contact, name: row[10],
               providerId: row[4], origin: LedgerEntry.Origin(rawValue: origin) ?? .adopted,
               contentHash: UInt64(bitPattern: row[6]), fingerprint: UInt64(bitPattern: row[7]), sequence: row[8],
               runId: row[9]))

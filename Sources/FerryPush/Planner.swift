@@ -38,6 +38,7 @@ public struct Planner {
   /// Attendees of the event being decided that `relate_events` left unresolved; reported
   /// only when the event is pushed.
   private var unresolvedOfEvent: [UnresolvedAttendee] = []
+  private var folderByOwner: [String: String?] = [:]
 
   /// - Throws: `FerryError(.usage)` for a filter that does not parse.
   public init(
@@ -119,7 +120,8 @@ public struct Planner {
     if explaining { explain(Self.header(.event(e), owner: mailboxKey(e.owner))) }
     if settings.relateEvents {
       let owner = mailboxKey(e.owner)
-      let folder = e.owner.flatMap { repFolder(for: $0) }
+      var folder: String?
+      if let o = e.owner { folder = repFolder(for: o) }
       for i in e.attendees.indices where e.attendees[i].crmId == nil {
         let a = e.attendees[i]
         if let ownerEmail = e.owner?.email, let email = a.email, Normalise.email(email) == Normalise.email(ownerEmail) {
@@ -151,8 +153,17 @@ public struct Planner {
     return nil
   }
 
-  /// The output folder for an owner, or nil when the owner is not synced.
-  private func repFolder(for owner: Owner) -> String? {
+  /// The output folder for an owner, or nil when the owner is not synced; remembered per
+  /// owner, since a million records have a few dozen owners.
+  private mutating func repFolder(for owner: Owner) -> String? {
+    let key = "\(owner.id ?? "")\u{1}\(owner.email ?? "")\u{1}\(owner.name ?? "")"
+    if let known = folderByOwner[key] { return known }
+    let folder = computeRepFolder(for: owner)
+    folderByOwner[key] = folder
+    return folder
+  }
+
+  private func computeRepFolder(for owner: Owner) -> String? {
     if settings.excludeReps.contains(where: { $0.matches(owner) }) { return nil }
     var selector: PushSettings.RepSelector?
     if !settings.includeReps.isEmpty {

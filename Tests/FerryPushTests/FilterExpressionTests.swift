@@ -150,6 +150,38 @@ struct ContentHashTests {
     f.categories = ["a", "b"]
     #expect(ContentHash.of(Record.contact(e)) != ContentHash.of(Record.contact(f)))
   }
+
+  @Test("every model property is hashed: the counts here change when the model grows")
+  func modelShape() {
+    // ContentHash+Record.swift hashes these properties by hand; a new model property must be
+    // added there, and then here.
+    #expect(Mirror(reflecting: Contact()).children.count == 31)
+    #expect(Mirror(reflecting: Event()).children.count == 33)
+    #expect(Mirror(reflecting: PersonName()).children.count == 8)
+    #expect(Mirror(reflecting: PostalAddress()).children.count == 10)
+    #expect(Mirror(reflecting: Attendee()).children.count == 7)
+    #expect(Mirror(reflecting: Reminder()).children.count == 5)
+  }
+
+  @Test("changing any one event field changes the hash")
+  func eventFields() {
+    var base = Event()
+    base.summary = "Review"
+    base.start = .utc(LocalDateTime(year: 2026, month: 12, day: 1, hour: 10))
+    let h = ContentHash.of(Record.event(base))
+    var changes: [(inout Event) -> Void] = [
+      { $0.summary = "Review 2" }, { $0.location = "Room" }, { $0.privacy = .private }, { $0.sequence = 1 },
+      { $0.attendees = [Attendee(email: "a@example.com")] }, { $0.isAllDay = true },
+      { $0.recurrence = Recurrence(rule: RecurrenceRule(frequency: .weekly)) }, { $0.uid = "x" },
+      { $0.related = [RelatedRecord(role: .who, id: "003000000000001")] }, { $0.busyStatus = .free },
+    ]
+    changes.append { $0.raw = [RawProperty(name: "X", value: "1", origin: "ics")] }
+    for change in changes {
+      var e = base
+      change(&e)
+      #expect(ContentHash.of(Record.event(e)) != h)
+    }
+  }
 }
 
 @Suite("Normalise")
