@@ -190,6 +190,9 @@ public struct Applier {
   }
 
   private func recordInLedger(_ plan: PushPlan) throws {
+    if let slash = ledgerPath.lastIndex(of: "/"), slash != ledgerPath.startIndex {
+      try FileSystem.makeDirectory(String(ledgerPath[..<slash]))
+    }
     let ledger = try Ledger(path: ledgerPath)
     var upserts: [LedgerEntry] = []
     var deletes: [(target: String, mailbox: String, crmId: String)] = []
