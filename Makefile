@@ -65,9 +65,13 @@ completions: build
 	$(FERRY_DEBUG) --generate-completion-script zsh > out/completions/_ferry
 	$(FERRY_DEBUG) --generate-completion-script fish > out/completions/ferry.fish
 
+# swift-argument-parser's generate-manual tool, run on the built binary.
 man: build
-	$(SWIFT) package plugin --allow-writing-to-package-directory generate-manual --output-directory out/man 2>/dev/null || \
-	  echo "the generate-manual plugin needs swift-argument-parser's plugin; see README"
+	$(SWIFT) build --product generate-manual-tool $(BUILD_FLAGS) >/dev/null 2>&1 || \
+	  $(SWIFT) package --allow-writing-to-package-directory generate-manual --output-directory out/man >/dev/null
+	mkdir -p out/man
+	.build/debug/generate-manual-tool $(FERRY_DEBUG) --output-directory out/man
+	@echo "man page: out/man/ferry.1 (man -l out/man/ferry.1)"
 
 clean:
 	rm -rf .build out $(VENV)

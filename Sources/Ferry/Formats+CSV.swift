@@ -8,9 +8,13 @@ extension Formats {
   static var csvFormats: [Format] {
     [
       Format(
-        name: "csv", variants: ["outlook", "salesforce", "google", "hubspot", "exchange"],
-        extensions: ["csv", "tsv"], kinds: [.contact],
-        summary: "CSV with contact column profiles (salesforce, outlook, google, hubspot, exchange; --mapping FILE)",
+        name: "csv",
+        variants: [
+          "outlook", "salesforce", "google", "hubspot", "exchange", "mapping", "salesforce-events", "outlook-calendar",
+          "google-calendar",
+        ],
+        extensions: ["csv", "tsv"], kinds: [.contact, .event],
+        summary: "CSV with column profiles: contacts (salesforce, outlook, google, hubspot, exchange; --mapping FILE), events (salesforce-events, outlook-calendar, google-calendar)",
         detect: { head, fileName in
           CSVDetection.detect(head: head, fileName: fileName).map { Detection(confidence: $0.confidence, variant: $0.profile) }
         },

@@ -27,7 +27,7 @@ enum VCardDetection {
     let text = String(decoding: head.prefix(64 * 1024), as: UTF8.self)
     var sawBegin = false
     var checked = 0
-    for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+    for line in text.split(whereSeparator: \.isNewline) {
       var l = line.trimmingPrefix("\u{FEFF}")
       while l.first == " " || l.first == "\t" { l = l.dropFirst() }
       if l.isEmpty { continue }

@@ -14,8 +14,10 @@ public struct CSVReader: RecordReader {
   private var decoder: (any CSVRecordDecoder)?
   private var context: CSVDecodeContext
   private let mapped: [Bool]
+  private let origin: String
   private var raggedReports = 0
-  public private(set) var lastRecordLocation: SourceLocation?
+  private var lastLine = 0
+  private var lastNumber = 0
 
   /// Opens the input, reads the header and picks the profile: `options.variant` when given,
   /// the generic mapping when `options.csv.mappingFile` is set, otherwise detection.
@@ -26,15 +28,27 @@ public struct CSVReader: RecordReader {
     header = headerRow?.strings ?? []
     var chosen: any CSVProfile
     var confidence = 1.0
-    if let mappingFile = options.csv.mappingFile, options.variant == nil || options.variant == "mapping" {
-      chosen = try GenericProfile(mappingFile: mappingFile)
-    } else if let variant = options.variant, variant != "mapping" {
+    // `--mapping` reads an input when no profile was named, or when the input's header holds
+    // at least half of the mapping's columns (a detected profile then gives way); otherwise
+    // the mapping is meant for the output.
+    let mapping = try options.csv.mappingFile.map { try GenericProfile(mappingFile: $0) }
+    if let mapping,
+      options.variant == nil || options.variant == "mapping" || mapping.confidence(header: header) >= 0.5
+    {
+      chosen = mapping
+    } else if let variant = options.variant {
+      if variant == "mapping" { throw FerryError(.usage, "csv:mapping needs --mapping FILE") }
       guard let p = CSVProfiles.named(variant) else {
         throw FerryError(
           .usage, "unknown csv profile \"\(variant)\"; known: \(CSVProfiles.names.joined(separator: ", "))")
       }
       chosen = p
       confidence = p.confidence(header: header)
+      // `csv:salesforce` on an Event export: the event profile beside it reads it.
+      if let sibling = CSVProfiles.eventSibling(of: variant), sibling.confidence(header: header) > confidence {
+        chosen = sibling
+        confidence = sibling.confidence(header: header)
+      }
     } else if let (p, c) = CSVProfiles.detect(header: header) {
       chosen = p
       confidence = c
@@ -49,6 +63,7 @@ public struct CSVReader: RecordReader {
       }
     }
     profile = chosen
+    origin = chosen.origin
     self.confidence = confidence
     context = CSVDecodeContext(file: input.name, origin: chosen.origin, diagnostics: diagnostics, header: header)
     if headerRow == nil {
@@ -67,10 +82,8 @@ public struct CSVReader: RecordReader {
   public mutating func next() throws -> Record? {
     guard decoder != nil else { return nil }
     while let row = try rows.next() {
-      context.row = row
-      context.extraRaw.removeAll(keepingCapacity: true)
-      let location = SourceLocation(file: context.file, line: row.line, column: 1, record: row.number)
-      lastRecordLocation = location
+      lastLine = row.line
+      lastNumber = row.number
       if row.count != header.count {
         if row.count == 1 && row.isEmpty(0) { continue }
         raggedReports += 1
@@ -78,33 +91,32 @@ public struct CSVReader: RecordReader {
           row.count < header.count
           ? "missing fields are read as empty" : "the extra fields are kept as raw properties \"column N\""
         context.diagnostics.warning(
-          "record has \(row.count) fields but the header has \(header.count); \(what)", at: location, code: "ragged")
+          "record has \(row.count) fields but the header has \(header.count); \(what)", at: lastRecordLocation,
+          code: "ragged")
       }
-      guard var record = decoder!.decode(row, context: &context) else { continue }
-      var raw: [RawProperty] = []
+      // Unknown columns first, so a decoder can attach them with `context.attachRaw`.
+      context.raw.removeAll(keepingCapacity: true)
       let n = min(row.count, mapped.count)
       for i in 0..<n where !mapped[i] && !row.isEmpty(i) {
-        raw.append(RawProperty(name: header[i], value: row.text(i), origin: profile.origin))
+        context.raw.append(RawProperty(name: header[i], value: row.text(i), origin: origin))
       }
       if row.count > header.count {
         for i in header.count..<row.count where !row.isEmpty(i) {
-          raw.append(RawProperty(name: "column \(i + 1)", value: row.text(i), origin: profile.origin))
+          context.raw.append(RawProperty(name: "column \(i + 1)", value: row.text(i), origin: origin))
         }
       }
-      raw.append(contentsOf: context.extraRaw)
-      if !raw.isEmpty {
-        switch record {
-        case .contact(var c):
-          c.raw.append(contentsOf: raw)
-          record = .contact(c)
-        case .event(var e):
-          e.raw.append(contentsOf: raw)
-          record = .event(e)
-        }
-      }
-      return record
+      context.row = row
+      let record = decoder!.decode(row, context: &context)
+      // Let go of the row's buffers so the syntax core reuses them without copying.
+      context.row = CSVRow(data: [], ends: [], line: 0, number: 0)
+      if let record { return record }
     }
     return nil
+  }
+
+  /// Where the record last returned started.
+  public var lastRecordLocation: SourceLocation? {
+    lastLine == 0 ? nil : SourceLocation(file: context.file, line: lastLine, column: 1, record: lastNumber)
   }
 }
 
@@ -121,7 +133,11 @@ struct RawOnlyProfile: CSVProfile {
   }
   struct Decoder: CSVRecordDecoder {
     var mappedColumns: [Bool]
-    mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? { .contact(Contact()) }
+    mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
+      var c = Contact()
+      context.attachRaw(&c)
+      return .contact(c)
+    }
   }
 }
 

@@ -16,7 +16,8 @@ import FerryModel
 ///   dropped; raw properties from other origins have no place in this profile and are
 ///   reported once per name (`unmapped`, a note).
 public struct CSVWriter: RecordWriter {
-  public let profile: any CSVProfile
+  public private(set) var profile: any CSVProfile
+  private let options: WriteOptions
   private let output: ByteOutput
   private var encoder: any CSVRecordEncoder
   private let delimiter: UInt8
@@ -26,6 +27,8 @@ public struct CSVWriter: RecordWriter {
   private var header: [String] = []
   private var extraIndex: [String: Int] = [:]
   private var ownIndex: [String: Int] = [:]
+  private var ownColumnCount = 0
+  private var rawPlan: [(name: String, origin: String, target: Int)] = []
   private var phone: [Bool] = []
   private var cells: [String] = []
   private var line: [UInt8] = []
@@ -39,12 +42,14 @@ public struct CSVWriter: RecordWriter {
       chosen = try GenericProfile(mappingFile: mapping)
     } else {
       let name = options.variant ?? "outlook"
+      if name == "mapping" { throw FerryError(.usage, "csv:mapping needs --mapping FILE") }
       guard let p = CSVProfiles.named(name) else {
         throw FerryError(.usage, "unknown csv profile \"\(name)\"; known: \(CSVProfiles.names.joined(separator: ", "))")
       }
       chosen = p
     }
     profile = chosen
+    self.options = options
     output = try destination.primary()
     encoder = try chosen.makeEncoder(options: options)
     delimiter = options.csv.delimiter
@@ -60,11 +65,21 @@ public struct CSVWriter: RecordWriter {
 
   private mutating func start(with sample: [Record]) throws {
     started = true
+    // Events to a contact profile (`--to csv:outlook`): the calendar profile beside it.
+    if !sample.isEmpty, sample.allSatisfy({ $0.kind == .event }), !profile.kinds.contains(.event),
+      let sibling = CSVProfiles.eventSibling(of: profile.name)
+    {
+      profile = sibling
+      encoder = try sibling.makeEncoder(options: options)
+      context = CSVEncodeContext(
+        file: output.displayName, profile: sibling.name, diagnostics: context.diagnostics, overflow: options.overflow)
+    }
     encoder.prepare(sample: sample)
     header = encoder.columns
     for (i, name) in header.enumerated() where ownIndex[HeaderIndex.key(name)] == nil {
       ownIndex[HeaderIndex.key(name)] = i
     }
+    ownColumnCount = header.count
     let known = Set(header.map(HeaderIndex.key))
     for record in sample {
       for raw in record.raw where raw.origin == profile.origin && !known.contains(HeaderIndex.key(raw.name)) {
@@ -100,19 +115,35 @@ public struct CSVWriter: RecordWriter {
   }
 
   private mutating func writeRow(_ record: Record) throws {
+    let rows = encoder.rows(for: record, context: &context)
+    if rows.count == 1, let only = rows.first {
+      try writeOneRow(only)
+    } else {
+      for r in rows { try writeOneRow(r) }
+    }
+  }
+
+  private mutating func writeOneRow(_ record: Record) throws {
     context.record += 1
     context.overflowLines.removeAll(keepingCapacity: true)
     if cells.count != header.count { cells = [String](repeating: "", count: header.count) }
     for i in 0..<cells.count where !cells[i].isEmpty { cells[i] = "" }
     guard try encoder.encode(record, into: &cells, context: &context) else { return }
-    for raw in record.raw {
-      if raw.origin == profile.origin, let i = ownIndex[HeaderIndex.key(raw.name)] {
-        // A column of the profile that the mapping does not use (Outlook's Priority).
-        if cells[i].isEmpty { cells[i] = raw.value }
-      } else if raw.origin == profile.origin, let i = extraIndex[raw.name] {
-        cells[i] = raw.value
-      } else if raw.origin == profile.origin {
-        if !header.contains(raw.name) && !reportedUnseen.contains(raw.name) {
+    for (k, raw) in record.raw.enumerated() {
+      // Records of one input mostly carry the same raw names in the same order: the resolved
+      // column is cached by position, so the hot path compares strings instead of hashing.
+      let target: Int
+      if k < rawPlan.count, rawPlan[k].name == raw.name, rawPlan[k].origin == raw.origin {
+        target = rawPlan[k].target
+      } else {
+        target = resolve(raw)
+        if k < rawPlan.count { rawPlan[k] = (raw.name, raw.origin, target) } else { rawPlan.append((raw.name, raw.origin, target)) }
+      }
+      if target >= 0 {
+        // An own column the mapping does not use (Outlook's Priority) is only filled when empty.
+        if target >= ownColumnCount || cells[target].isEmpty { cells[target] = raw.value }
+      } else if target == -1 {
+        if !reportedUnseen.contains(raw.name) {
           reportedUnseen.insert(raw.name)
           context.diagnostics.warning(
             "column \"\(raw.name)\" first appears after the header was written; its values are dropped",
@@ -132,6 +163,15 @@ public struct CSVWriter: RecordWriter {
     }
   }
 
+  /// Where a raw property goes: a column number, -1 (same profile, not in the header) or
+  /// -2 (another origin).
+  private func resolve(_ raw: RawProperty) -> Int {
+    guard raw.origin == profile.origin else { return -2 }
+    if let i = ownIndex[HeaderIndex.key(raw.name)] { return i }
+    if let i = extraIndex[raw.name] { return i }
+    return -1
+  }
+
   private func location(property: String) -> SourceLocation {
     SourceLocation(file: context.file, line: context.record + 1, column: 1, record: context.record, property: property)
   }
@@ -144,12 +184,14 @@ public struct CSVWriter: RecordWriter {
   }
 
   private mutating func appendRow(_ cells: [String], protectCells: Bool) {
-    for (i, cell) in cells.enumerated() {
+    for i in 0..<cells.count {
       if i > 0 { line.append(delimiter) }
-      var cell = cell
+      if cells[i].isEmpty { continue }
+      var cell = cells[i]
+      let isPhone = i < phone.count && phone[i]
+      let delimiter = self.delimiter
       cell.withUTF8 { bytes in
-        CSVCellWriter.append(
-          bytes, delimiter: delimiter, protect: protectCells, phoneColumn: i < phone.count && phone[i], to: &line)
+        CSVCellWriter.append(bytes, delimiter: delimiter, protect: protectCells, phoneColumn: isPhone, to: &line)
       }
     }
     line.append(.cr)

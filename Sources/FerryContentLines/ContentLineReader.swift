@@ -178,7 +178,7 @@ public struct ContentLineReader {
         "line has no ':' and is not a property: \"\(preview(b))\"; skipped", at: location, code: "syntax")
       return nil
     }
-    let name = String(decoding: b[nameStart..<i], as: UTF8.self).uppercased()
+    let name = Self.upperASCII(b[nameStart..<i])
     if name.isEmpty {
       diagnostics.warning("property has no name: \"\(preview(b))\"; skipped", at: location, code: "syntax")
       return nil
@@ -189,7 +189,11 @@ public struct ContentLineReader {
       i += 1
       let pStart = i
       while i < b.count, b[i] != .equals, b[i] != .semicolon, b[i] != .colon { i += 1 }
-      let pName = String(decoding: b[pStart..<i], as: UTF8.self).trimmingSpaces().uppercased()
+      var pLow = pStart
+      var pHigh = i
+      while pLow < pHigh, b[pLow] == .space || b[pLow] == .tab { pLow += 1 }
+      while pHigh > pLow, b[pHigh - 1] == .space || b[pHigh - 1] == .tab { pHigh -= 1 }
+      let pName = Self.upperASCII(b[pLow..<pHigh])
       if i < b.count, b[i] == .equals {
         i += 1
         var values: [String] = []
@@ -224,6 +228,9 @@ public struct ContentLineReader {
         default:
           parameters.append(ContentParameter(name: "TYPE", values: [pName], isBare: true))
         }
+      } else {
+        diagnostics.warning(
+          "property \(name) has an empty parameter (';;'): \"\(preview(b))\"; ignored", at: location, code: "syntax")
       }
     }
     guard i < b.count, b[i] == .colon else {
@@ -238,6 +245,15 @@ public struct ContentLineReader {
       group: group, name: name, parameters: parameters, value: "", location: location, valueColumn: valueColumn)
     line.value = decodeValue(rawValue, line: line)
     return line
+  }
+
+  /// The bytes as a string with ASCII letters upper-cased; no second string when they
+  /// already are (names almost always are).
+  static func upperASCII(_ bytes: ArraySlice<UInt8>) -> String {
+    guard bytes.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else {
+      return String(decoding: bytes, as: UTF8.self)
+    }
+    return String(decoding: bytes.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }, as: UTF8.self)
   }
 
   private func decodeParameterValue(_ bytes: ArraySlice<UInt8>) -> String {

@@ -69,6 +69,14 @@ public struct ContentLineWriter {
         bytes.append(.lf)
         column = 0
       }
+      if column == 0 && (enc[i] == .space || enc[i] == .tab) {
+        // A continuation line that starts with white space reads as folding to many
+        // readers (ez-vcard among them), which then drop it: encode it.
+        bytes.append(contentsOf: enc[i] == .space ? Array("=20".utf8) : Array("=09".utf8))
+        column += 3
+        i += 1
+        continue
+      }
       bytes.append(contentsOf: enc[i..<min(enc.count, i + unit)])
       column += unit
       i += unit

@@ -104,4 +104,35 @@ public enum TextEscaping {
   public static func list(_ text: some StringProtocol) -> [String] {
     split(text, separator: .comma).map { unescape($0) }
   }
+
+  // MARK: - String overloads
+  //
+  // The generic versions above are not specialised across modules; these concrete ones are
+  // what callers holding a `String` get, and they skip all work when there is no escape.
+
+  /// `unescape` for a `String`: returns the string itself when it has no backslash.
+  public static func unescape(_ text: String) -> String {
+    var text = text
+    let hasBackslash = text.withUTF8 { buffer in buffer.contains(.backslash) }
+    guard hasBackslash else { return text }
+    return unescape(Substring(text))
+  }
+
+  /// `split` for a `String`.
+  public static func split(_ text: String, separator: UInt8) -> [String] {
+    var text = text
+    let plain = text.withUTF8 { buffer in !buffer.contains(separator) && !buffer.contains(.backslash) }
+    if plain { return [text] }
+    return split(Substring(text), separator: separator)
+  }
+
+  /// `structured` for a `String`.
+  public static func structured(_ text: String) -> [String] {
+    split(text, separator: .semicolon).map { unescape($0) }
+  }
+
+  /// `list` for a `String`.
+  public static func list(_ text: String) -> [String] {
+    split(text, separator: .comma).map { unescape($0) }
+  }
 }

@@ -1,4 +1,5 @@
 import FerryModel
+import FerryTime
 
 /// Writes EWS request documents: `CreateItem` (default), `UpdateItem` or `DeleteItem`
 /// (`WriteOptions.exchange.operation`), `--batch` items per document.
@@ -34,20 +35,13 @@ public struct EWSWriter: RecordWriter {
     let location = SourceLocation(file: "<output>", line: 1, column: 1, record: count)
     switch options.exchange.operation {
     case .create:
-      if case .event(let e) = record, e.recurrence?.rule != nil, options.calendar.series == .skip {
-        diagnostics.note("recurring event \"\(e.summary ?? "")\" skipped (--series skip)", at: location)
+      if case .event(let e) = record, let instances = try series(e, location: location) {
+        for instance in instances { try add(.event(instance), location: location) }
         return
       }
-      let fields = try documents.fields(record, location: location)
-      switch record.kind {
-      case .contact:
-        contacts.append(fields)
-        if contacts.count >= batchSize { try emit(documents.createItem(kind: .contact, items: contacts)); contacts = [] }
-      case .event:
-        events.append(fields)
-        if events.count >= batchSize { try emit(documents.createItem(kind: .event, items: events)); events = [] }
-      }
+      try add(record, location: location)
     case .update:
+
       guard let id = EWSDocuments.itemId(of: record) else {
         diagnostics.error("record has no EWS item id to update; skipped", at: location)
         return
@@ -61,6 +55,51 @@ public struct EWSWriter: RecordWriter {
       }
       deletes.append(id)
       if deletes.count >= batchSize { try emit(documents.deleteItem(deletes)); deletes = [] }
+    }
+  }
+
+  /// The single items a recurring event goes out as, or nil when it goes out as a series.
+  ///
+  /// `--series skip` drops recurring events; `expand` always writes their instances; `keep`
+  /// keeps the series when EWS has a pattern for its rule and expands it otherwise.
+  private func series(_ e: Event, location: SourceLocation) throws -> [Event]? {
+    guard let recurrence = e.recurrence, recurrence.rule != nil || !recurrence.dates.isEmpty else { return nil }
+    switch options.calendar.series {
+    case .skip:
+      diagnostics.note("recurring event \"\(e.summary ?? "")\" skipped (--series skip)", at: location)
+      return []
+    case .keep:
+      guard let rule = recurrence.rule, let start = e.start else { break }
+      if case .failure(let problem) = ExchangeRecurrencePattern.make(rule, start: start.localDateTime.date) {
+        let (instances, truncated) = ExchangeRecurrencePattern.instances(of: e, options: options.calendar, today: ExchangeRecurrencePattern.today())
+        diagnostics.warning(
+          "\(problem.message); written as \(instances.count) single items in the expansion window", at: location, code: "unmapped")
+        if truncated { diagnostics.warning("the series was cut at the occurrence cap", at: location) }
+        return instances
+      }
+      return nil
+    case .expand:
+      let (instances, truncated) = ExchangeRecurrencePattern.instances(of: e, options: options.calendar, today: ExchangeRecurrencePattern.today())
+      if truncated { diagnostics.warning("the series was cut at the occurrence cap", at: location) }
+      return instances
+    }
+    if recurrence.rule == nil {
+      let (instances, _) = ExchangeRecurrencePattern.instances(of: e, options: options.calendar, today: ExchangeRecurrencePattern.today())
+      diagnostics.warning("RDATE without an RRULE has no EWS pattern; written as \(instances.count) single items", at: location, code: "unmapped")
+      return instances
+    }
+    return nil
+  }
+
+  private mutating func add(_ record: Record, location: SourceLocation) throws {
+    let fields = try documents.fields(record, location: location)
+    switch record.kind {
+    case .contact:
+      contacts.append(fields)
+      if contacts.count >= batchSize { try emit(documents.createItem(kind: .contact, items: contacts)); contacts = [] }
+    case .event:
+      events.append(fields)
+      if events.count >= batchSize { try emit(documents.createItem(kind: .event, items: events)); events = [] }
     }
   }
 

@@ -1,4 +1,5 @@
 import FerryModel
+import FerryTime
 
 /// Writes Microsoft Graph JSON `$batch` request files: `POST /users/{id}/contacts` and
 /// `POST /users/{id}/events` (create), `PATCH` (update) and `DELETE` (delete), by
@@ -82,8 +83,9 @@ public struct GraphWriter: RecordWriter {
       switch record {
       case .contact(let c): body = try mapping.contact(c)
       case .event(let e):
-        if e.recurrence?.rule != nil, options.calendar.series == .skip {
-          diagnostics.note("recurring event \"\(e.summary ?? "")\" skipped (--series skip)", at: location)
+        if let instances = series(e, location: location) {
+          count -= 1
+          for instance in instances { try write(.event(instance)) }
           return
         }
         let (json, problem) = try mapping.event(e)
@@ -106,6 +108,30 @@ public struct GraphWriter: RecordWriter {
     lastForMailbox[mailbox] = id
     requests.append(.object(request))
     if requests.count >= batchSize { try emitBatch() }
+  }
+
+  /// The single events a recurring event goes out as, or nil when it goes out as a series
+  /// (`--series`: skip drops, expand always expands, keep expands what Graph cannot hold).
+  private func series(_ e: Event, location: SourceLocation) -> [Event]? {
+    guard let recurrence = e.recurrence, recurrence.rule != nil || !recurrence.dates.isEmpty else { return nil }
+    let today = ExchangeRecurrencePattern.today()
+    switch options.calendar.series {
+    case .skip:
+      diagnostics.note("recurring event \"\(e.summary ?? "")\" skipped (--series skip)", at: location)
+      return []
+    case .expand:
+      return ExchangeRecurrencePattern.instances(of: e, options: options.calendar, today: today).events
+    case .keep:
+      if let rule = recurrence.rule, let start = e.start,
+        case .failure(let problem) = ExchangeRecurrencePattern.make(rule, start: start.localDateTime.date)
+      {
+        let instances = ExchangeRecurrencePattern.instances(of: e, options: options.calendar, today: today).events
+        diagnostics.warning(
+          "\(problem.message); written as \(instances.count) single events in the expansion window", at: location, code: "unmapped")
+        return instances
+      }
+      return nil
+    }
   }
 
   private mutating func emitBatch() throws {

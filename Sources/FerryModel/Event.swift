@@ -94,6 +94,9 @@ public struct Attendee: Sendable, Hashable, Codable {
   public var rsvp: Bool?
   /// The attendee's CRM record, when `relate_events` resolved it.
   public var crmId: String?
+  /// Parameters the model does not name (iCalendar `DELEGATED-FROM`, `SENT-BY`, `X-NUM-GUESTS`),
+  /// kept so a same-family writer writes them back.
+  public var parameters: [RawParameter]?
 
   public init(
     email: String? = nil, name: String? = nil, role: Role? = nil, status: Status? = nil, kind: Kind? = nil,
@@ -196,6 +199,8 @@ public struct Event: Sendable, Hashable, Codable {
   public var raw: [RawProperty]
   /// Components the model cannot express (an unknown VALARM form, X- components).
   public var rawComponents: [RawComponent]
+  /// The calendar the event came from (iCalendar VCALENDAR properties), when the source had one.
+  public var calendar: CalendarInfo?
 
   public init(kind: Kind = .event) {
     self.kind = kind
@@ -207,6 +212,34 @@ public struct Event: Sendable, Hashable, Codable {
     related = []
     raw = []
     rawComponents = []
+  }
+}
+
+/// The calendar an event belongs to: iCalendar's VCALENDAR properties (RFC 5545 §3.7,
+/// `X-WR-CALNAME`, `X-WR-TIMEZONE`).
+public struct CalendarInfo: Sendable, Hashable, Codable {
+  /// `X-WR-CALNAME` / RFC 7986 `NAME`.
+  public var name: String?
+  /// `X-WR-TIMEZONE`: the zone Google and Apple mean for floating times.
+  public var timeZone: String?
+  /// `METHOD` (`PUBLISH`, `REQUEST`, …).
+  public var method: String?
+  public var productId: String?
+  /// `CALSCALE`, when not `GREGORIAN`.
+  public var scale: String?
+  /// Other calendar properties (`X-WR-CALDESC`, `REFRESH-INTERVAL`, …).
+  public var raw: [RawProperty]
+
+  public init(
+    name: String? = nil, timeZone: String? = nil, method: String? = nil, productId: String? = nil,
+    scale: String? = nil, raw: [RawProperty] = []
+  ) {
+    self.name = name
+    self.timeZone = timeZone
+    self.method = method
+    self.productId = productId
+    self.scale = scale
+    self.raw = raw
   }
 }
 

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import FerryModel
 
 /// A recurrence in the shape Exchange stores it (EWS `t:Recurrence`, Graph
@@ -112,5 +117,44 @@ public struct ExchangeRecurrencePattern: Sendable, Hashable {
       return .failure(.init("RRULE \"\(rule)\" repeats more often than daily, which Exchange cannot"))
     }
     return .success(p)
+  }
+}
+
+extension ExchangeRecurrencePattern {
+  /// The instances of a series as single events, for targets that cannot hold its rule
+  /// (`--series keep` falls back to this; `--series expand` always does it).
+  ///
+  /// The window is `--expand-from`/`--expand-until`, by default `today` and a year later.
+  /// Each instance keeps the series' fields and CRM id, loses the recurrence, and gets a
+  /// UID made from the series UID and the instance's recurrence id, so reruns match.
+  ///
+  /// - Returns: the instances and whether the occurrence cap cut them short.
+  public static func instances(of event: Event, options: CalendarOptions, today: LocalDate) -> (events: [Event], truncated: Bool) {
+    let from = options.expandFrom ?? today
+    let until = options.expandUntil ?? LocalDate(year: from.year + 1, month: from.month, day: min(from.day, 28))
+    let window = ExpansionWindow(
+      fromUTC: LocalDateTime(date: from, time: .midnight), untilUTC: LocalDateTime(date: until.adding(days: 1), time: .midnight))
+    let (occurrences, truncated) = RecurrenceExpander(event: event, window: window).expand()
+    let events = occurrences.map { o -> Event in
+      var single = o.override ?? event
+      single.recurrence = nil
+      single.recurrenceId = nil
+      single.start = o.start
+      single.end = o.end
+      single.duration = nil
+      if let uid = event.uid {
+        let stamp = o.recurrenceId.localDateTime.description.filter { $0 != "-" && $0 != ":" }
+        single.uid = "\(uid)-\(stamp)"
+      }
+      return single
+    }
+    return (events, truncated)
+  }
+
+  /// Today's date in UTC, from the system clock.
+  public static func today() -> LocalDate {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return LocalDate(daysSinceEpoch: Int(now.tv_sec) / 86400)
   }
 }

@@ -32,7 +32,9 @@ public enum OutlookRecurrence {
       reasons.append("rule parts \(rule.extraParts.map(\.name).joined(separator: ", "))")
     }
     if rule.count != nil && rule.until != nil { reasons.append("both COUNT and UNTIL") }
-    if let count = rule.count, count > 999 { reasons.append("COUNT=\(count) is over Outlook's 999") }
+    if let count = rule.count, count > 999 {
+      reasons.append("COUNT=\(count) is over Outlook's 999")
+    }
     let plainDays = rule.byDay.filter { $0.ordinal == nil }
     let ordinalDays = rule.byDay.filter { $0.ordinal != nil }
     let validNth: (Int) -> Bool = { (1...4).contains($0) || $0 == -1 }
@@ -40,20 +42,27 @@ public enum OutlookRecurrence {
     switch rule.frequency {
     case .daily:
       let weekdays = Set(rule.byDay.map(\.weekday))
-      let workWeek: Set<RecurrenceRule.Weekday> = [.monday, .tuesday, .wednesday, .thursday, .friday]
-      if !rule.byDay.isEmpty && !(weekdays == workWeek && ordinalDays.isEmpty && rule.interval == 1) {
+      let workWeek: Set<RecurrenceRule.Weekday> = [
+        .monday, .tuesday, .wednesday, .thursday, .friday,
+      ]
+      if !rule.byDay.isEmpty && !(weekdays == workWeek && ordinalDays.isEmpty && rule.interval == 1)
+      {
         reasons.append("FREQ=DAILY with BYDAY other than every weekday")
       }
       if !rule.byMonthDay.isEmpty || !rule.byMonth.isEmpty || !rule.bySetPosition.isEmpty {
         reasons.append("FREQ=DAILY with BYMONTHDAY, BYMONTH or BYSETPOS")
       }
-      if rule.interval > 999 { reasons.append("INTERVAL=\(rule.interval) is over Outlook's 999 days") }
+      if rule.interval > 999 {
+        reasons.append("INTERVAL=\(rule.interval) is over Outlook's 999 days")
+      }
     case .weekly:
       if !ordinalDays.isEmpty { reasons.append("FREQ=WEEKLY with ordinal BYDAY") }
       if !rule.byMonthDay.isEmpty || !rule.byMonth.isEmpty || !rule.bySetPosition.isEmpty {
         reasons.append("FREQ=WEEKLY with BYMONTHDAY, BYMONTH or BYSETPOS")
       }
-      if rule.interval > 99 { reasons.append("INTERVAL=\(rule.interval) is over Outlook's 99 weeks") }
+      if rule.interval > 99 {
+        reasons.append("INTERVAL=\(rule.interval) is over Outlook's 99 weeks")
+      }
     case .monthly, .yearly:
       let yearly = rule.frequency == .yearly
       if yearly {
@@ -73,8 +82,12 @@ public enum OutlookRecurrence {
         if !rule.bySetPosition.isEmpty { reasons.append("BYSETPOS with BYMONTHDAY") }
       } else if !ordinalDays.isEmpty {
         // The nth-weekday form: one ordinal weekday (`2TU`, `-1FR`).
-        if ordinalDays.count > 1 || !plainDays.isEmpty { reasons.append("more than one ordinal BYDAY") }
-        if let n = ordinalDays.first?.ordinal, !validNth(n) { reasons.append("BYDAY ordinal \(n) (Outlook holds 1 to 4 and -1)") }
+        if ordinalDays.count > 1 || !plainDays.isEmpty {
+          reasons.append("more than one ordinal BYDAY")
+        }
+        if let n = ordinalDays.first?.ordinal, !validNth(n) {
+          reasons.append("BYDAY ordinal \(n) (Outlook holds 1 to 4 and -1)")
+        }
         if !rule.bySetPosition.isEmpty { reasons.append("BYSETPOS with an ordinal BYDAY") }
       } else if !plainDays.isEmpty {
         // `BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1`: the nth of a set of days (last weekday).
@@ -86,11 +99,14 @@ public enum OutlookRecurrence {
       } else if !rule.bySetPosition.isEmpty {
         reasons.append("BYSETPOS without BYDAY")
       }
-      if !yearly && rule.interval > 99 { reasons.append("INTERVAL=\(rule.interval) is over Outlook's 99 months") }
+      if !yearly && rule.interval > 99 {
+        reasons.append("INTERVAL=\(rule.interval) is over Outlook's 99 months")
+      }
       if yearly, let month = rule.byMonth.first, let start, start.localDateTime.date.month != month,
         rule.byDay.isEmpty && rule.byMonthDay.isEmpty
       {
-        reasons.append("FREQ=YEARLY;BYMONTH=\(month) without a day, in a month other than DTSTART's")
+        reasons.append(
+          "FREQ=YEARLY;BYMONTH=\(month) without a day, in a month other than DTSTART's")
       }
     default:
       break

@@ -19,15 +19,19 @@ public struct ExpansionWindow: Sendable, Hashable {
   }
 
   /// A window between two UTC wall clocks (`until` exclusive).
-  public init(fromUTC: LocalDateTime?, untilUTC: LocalDateTime?, includesOverlapping: Bool = false) {
-    self.init(from: fromUTC?.secondsSinceEpoch, until: untilUTC?.secondsSinceEpoch, includesOverlapping: includesOverlapping)
+  public init(fromUTC: LocalDateTime?, untilUTC: LocalDateTime?, includesOverlapping: Bool = false)
+  {
+    self.init(
+      from: fromUTC?.secondsSinceEpoch, until: untilUTC?.secondsSinceEpoch,
+      includesOverlapping: includesOverlapping)
   }
 
   /// The calendar year `year`, in UTC.
   public static func year(_ year: Int, includesOverlapping: Bool = false) -> ExpansionWindow {
     ExpansionWindow(
       from: LocalDate(year: year, month: 1, day: 1).daysSinceEpoch * 86400,
-      until: LocalDate(year: year + 1, month: 1, day: 1).daysSinceEpoch * 86400, includesOverlapping: includesOverlapping)
+      until: LocalDate(year: year + 1, month: 1, day: 1).daysSinceEpoch * 86400,
+      includesOverlapping: includesOverlapping)
   }
 
   /// No window: every occurrence, up to the cap.
@@ -48,22 +52,36 @@ public struct Occurrence: Sendable, Hashable {
   /// The RECURRENCE-ID that names this instance: its start before any override.
   public var recurrenceId: EventTime
   /// The override (RECURRENCE-ID component) that replaced this instance, if any.
-  public var override: Event?
+  public var override: Event? {
+    get { overrideBox?.event }
+    set { overrideBox = newValue.map(EventBox.init) }
+  }
+  /// Boxed, so that an occurrence stays small to copy (an `Event` is large).
+  var overrideBox: EventBox?
   /// The start as seconds since 1970 UTC (floating and all-day: the wall clock read as UTC).
   public var instant: Int
   /// The end as seconds since 1970 UTC (same convention), when known.
   public var endInstant: Int?
 
   public init(
-    start: EventTime, end: EventTime?, recurrenceId: EventTime, override: Event?, instant: Int, endInstant: Int?
+    start: EventTime, end: EventTime?, recurrenceId: EventTime, override: Event?, instant: Int,
+    endInstant: Int?
   ) {
     self.start = start
     self.end = end
     self.recurrenceId = recurrenceId
-    self.override = override
+    overrideBox = override.map(EventBox.init)
     self.instant = instant
     self.endInstant = endInstant
   }
+}
+
+/// An immutable box for an override event.
+final class EventBox: Sendable, Hashable {
+  let event: Event
+  init(_ event: Event) { self.event = event }
+  static func == (a: EventBox, b: EventBox) -> Bool { a === b || a.event == b.event }
+  func hash(into hasher: inout Hasher) { hasher.combine(event) }
 }
 
 /// Expands a recurring event into its instances: RRULE (and extra RRULEs), RDATE, EXDATE and
@@ -95,7 +113,8 @@ public struct RecurrenceExpander: Sequence, Sendable {
   ///   - limit: the occurrence cap.
   ///   - resolver: resolves the zones of DTSTART, RDATE, EXDATE and RECURRENCE-ID.
   public init(
-    event: Event, window: ExpansionWindow = .unbounded, limit: Int = RecurrenceExpander.defaultLimit,
+    event: Event, window: ExpansionWindow = .unbounded,
+    limit: Int = RecurrenceExpander.defaultLimit,
     resolver: TimeZoneResolver = .shared
   ) {
     self.event = event
@@ -143,7 +162,6 @@ public struct RecurrenceExpander: Sequence, Sendable {
     var overrides: [Int: Event] = [:]
     /// THISANDFUTURE overrides by recurrence-id key, sorted.
     var rangeOverrides: [(key: Int, local: Int, event: Event)] = []
-    var unmatchedOverrides: [(key: Int, event: Event)] = []
     var lastKey = Int.min
     /// Exact duration (DTEND) in seconds, or nominal days plus seconds (DURATION).
     let exactDuration: Int?
@@ -220,14 +238,18 @@ public struct RecurrenceExpander: Sequence, Sendable {
       var maxShift = 0
       if let recurrence = event.recurrence {
         for o in recurrence.overrides {
-          guard let rid = o.recurrenceId, let key = Iterator.key(rid, kind: kind, zone: zone, resolver: e.resolver) else {
+          guard let rid = o.recurrenceId,
+            let key = Iterator.key(rid, kind: kind, zone: zone, resolver: e.resolver)
+          else {
             continue
           }
-          if let s = o.start, let k = Iterator.key(s, kind: kind, zone: zone, resolver: e.resolver) {
+          if let s = o.start, let k = Iterator.key(s, kind: kind, zone: zone, resolver: e.resolver)
+          {
             maxShift = Swift.max(maxShift, abs(k - key))
           }
           if o.recurrenceIdThisAndFuture {
-            rangeOverrides.append((key, Iterator.local(rid, kind: kind, zone: zone, resolver: e.resolver) ?? key, o))
+            rangeOverrides.append(
+              (key, Iterator.local(rid, kind: kind, zone: zone, resolver: e.resolver) ?? key, o))
           } else {
             overrides[key] = o
           }
@@ -236,7 +258,9 @@ public struct RecurrenceExpander: Sequence, Sendable {
       }
 
       // How far to walk, on the wall clock.
-      let slack = 2 * 86400 + maxShift + Swift.max(0, exactDuration ?? 0) + abs(nominalDays) * 86400 + abs(nominalSeconds)
+      let slack =
+        2 * 86400 + maxShift + Swift.max(0, exactDuration ?? 0) + abs(nominalDays) * 86400
+        + abs(nominalSeconds)
       let horizon: Int
       if let until = window.until {
         horizon = until + slack
@@ -252,10 +276,16 @@ public struct RecurrenceExpander: Sequence, Sendable {
       }
       var rules: [RuleIterator] = []
       if let rule = recurrence.rule {
-        rules.append(RuleIterator(rule: Iterator.normalised(rule, kind), start: startLocal, zone: zone, includeStart: true, horizon: horizon))
+        rules.append(
+          RuleIterator(
+            rule: Iterator.normalised(rule, kind), start: startLocal, zone: zone,
+            includeStart: true, horizon: horizon))
       }
       for rule in recurrence.extraRules {
-        rules.append(RuleIterator(rule: Iterator.normalised(rule, kind), start: startLocal, zone: zone, includeStart: false, horizon: horizon))
+        rules.append(
+          RuleIterator(
+            rule: Iterator.normalised(rule, kind), start: startLocal, zone: zone,
+            includeStart: false, horizon: horizon))
       }
       if recurrence.rule == nil { extraDates.append(startLocal) }
       if let from = window.from {
@@ -263,7 +293,9 @@ public struct RecurrenceExpander: Sequence, Sendable {
         for i in rules.indices { rules[i].skip(toLocal: back) }
       }
       for d in recurrence.dates {
-        if let l = Iterator.local(d, kind: kind, zone: zone, resolver: e.resolver, startTime: startLocal) {
+        if let l = Iterator.local(
+          d, kind: kind, zone: zone, resolver: e.resolver, startTime: startLocal)
+        {
           extraDates.append(l)
         }
       }
@@ -280,11 +312,20 @@ public struct RecurrenceExpander: Sequence, Sendable {
       for i in rules.indices { heads[i] = self.rules[i].next() }
     }
 
-    /// Series of all-day events expand on dates: UNTIL with a time keeps its date.
+    /// Series of all-day events expand on dates: UNTIL with a time keeps its date, and the
+    /// parts finer than a day (which RFC 5545 does not allow with a DATE start) are ignored,
+    /// so that no date comes twice.
     static func normalised(_ rule: RecurrenceRule, _ kind: Kind) -> RecurrenceRule {
-      guard kind == .date, let until = rule.until, !until.isDate else { return rule }
+      guard kind == .date else { return rule }
       var r = rule
-      r.until = .date(until.localDateTime.date)
+      if let until = rule.until, !until.isDate { r.until = .date(until.localDateTime.date) }
+      r.byHour = []
+      r.byMinute = []
+      r.bySecond = []
+      if [.hourly, .minutely, .secondly].contains(r.frequency) {
+        r.frequency = .daily
+        r.interval = 1
+      }
       return r
     }
 
@@ -301,25 +342,47 @@ public struct RecurrenceExpander: Sequence, Sendable {
         if let zone { return zone.local(atInstant: u.secondsSinceEpoch).secondsSinceEpoch }
         return u.secondsSinceEpoch
       case .zoned(let l, let name):
-        guard let zone, let other = resolver.zone(for: name), other !== zone else { return l.secondsSinceEpoch }
-        return zone.local(atInstant: other.instant(forLocal: l)).secondsSinceEpoch
+        guard let other = resolver.zone(for: name) else { return l.secondsSinceEpoch }
+        switch kind {
+        case .zoned:
+          guard let zone, other !== zone else { return l.secondsSinceEpoch }
+          return zone.local(atInstant: other.instant(forLocal: l)).secondsSinceEpoch
+        case .utc: return other.instant(forLocal: l)
+        case .date, .floating: return l.secondsSinceEpoch
+        }
       }
     }
 
     /// The sort key (instant, or wall clock for floating and all-day series) of a time.
     static func key(_ t: EventTime, kind: Kind, zone: Zone?, resolver: TimeZoneResolver) -> Int? {
       switch t {
-      case .date(let d): return kind == .date ? d.daysSinceEpoch * 86400 : (zone?.instant(forLocalSeconds: d.daysSinceEpoch * 86400) ?? d.daysSinceEpoch * 86400)
+      case .date(let d):
+        return kind == .date
+          ? d.daysSinceEpoch * 86400
+          : (zone?.instant(forLocalSeconds: d.daysSinceEpoch * 86400) ?? d.daysSinceEpoch * 86400)
       case .floating(let l): return zone?.instant(forLocal: l) ?? l.secondsSinceEpoch
       case .utc(let u): return u.secondsSinceEpoch
       case .zoned(let l, let name):
-        if let z = resolver.zone(for: name) { return kind == .floating || kind == .date ? l.secondsSinceEpoch : z.instant(forLocal: l) }
+        if let z = resolver.zone(for: name) {
+          return kind == .floating || kind == .date ? l.secondsSinceEpoch : z.instant(forLocal: l)
+        }
         return l.secondsSinceEpoch
       }
     }
 
     @inline(__always)
-    func keyOf(local: Int) -> Int { zone?.instant(forLocalSeconds: local) ?? local }
+    mutating func keyOf(local: Int) -> Int {
+      guard let zone else { return local }
+      if local >= span.lower && local < span.upper { return local - span.offset }
+      if let s = zone.uniqueSpan(aroundLocalSeconds: local) {
+        span = s
+        return local - s.offset
+      }
+      return zone.instant(forLocalSeconds: local)
+    }
+
+    /// Wall clocks in `span` exist once, with `span.offset` (a cache of the zone's answer).
+    var span: (lower: Int, upper: Int, offset: Int) = (1, 0, 0)
 
     /// The next wall clock from the merged sources, without duplicates.
     mutating func nextLocal() -> Int? {
@@ -355,12 +418,16 @@ public struct RecurrenceExpander: Sequence, Sendable {
           extraDates.insert(local, at: extraIndex)
           return emit(stray)
         }
-        if excluded.contains(key) || excludedDays.contains(RuleIterator.floorDiv(local, 86400)) { continue }
+        if excluded.contains(key) || excludedDays.contains(RuleIterator.floorDiv(local, 86400)) {
+          continue
+        }
         var occurrence = makeOccurrence(local: local, key: key)
         if let o = overrides.removeValue(forKey: key) {
           apply(o, to: &occurrence, delta: nil)
         } else if let range = rangeOverrides.last(where: { $0.key <= key }) {
-          let overrideStart = range.event.start.flatMap { Iterator.local($0, kind: kind, zone: zone, resolver: resolver) }
+          let overrideStart = range.event.start.flatMap {
+            Iterator.local($0, kind: kind, zone: zone, resolver: resolver)
+          }
           apply(range.event, to: &occurrence, delta: overrideStart.map { $0 - range.local })
         }
         if inWindow(occurrence) { return emit(occurrence) }
@@ -398,12 +465,17 @@ public struct RecurrenceExpander: Sequence, Sendable {
         }
         guard let (k, o) = earliest else { return nil }
         overrides.removeValue(forKey: k)
-        guard let start = o.start, let startKey = Iterator.key(start, kind: kind, zone: zone, resolver: resolver) else {
+        guard let start = o.start,
+          let startKey = Iterator.key(start, kind: kind, zone: zone, resolver: resolver)
+        else {
           continue
         }
-        let endKey: Int? = o.end.flatMap { Iterator.key($0, kind: kind, zone: zone, resolver: resolver) }
+        let endKey: Int? = o.end.flatMap {
+          Iterator.key($0, kind: kind, zone: zone, resolver: resolver)
+        }
         let occurrence = Occurrence(
-          start: start, end: o.end, recurrenceId: o.recurrenceId ?? start, override: o, instant: startKey, endInstant: endKey)
+          start: start, end: o.end, recurrenceId: o.recurrenceId ?? start, override: o,
+          instant: startKey, endInstant: endKey)
         if inWindow(occurrence) { return occurrence }
       }
       return nil
@@ -426,12 +498,14 @@ public struct RecurrenceExpander: Sequence, Sendable {
       case .utc: return .utc(LocalDateTime(secondsSinceEpoch: local))
       case .zoned:
         // The actual wall clock (a time in a gap has moved forward).
-        let actual = zone.map { key + $0.offset(atInstant: key) } ?? local
+        let actual =
+          local >= span.lower && local < span.upper
+          ? local : zone.map { key + $0.offset(atInstant: key) } ?? local
         return .zoned(LocalDateTime(secondsSinceEpoch: actual), zone: zoneName)
       }
     }
 
-    func makeOccurrence(local: Int, key: Int) -> Occurrence {
+    mutating func makeOccurrence(local: Int, key: Int) -> Occurrence {
       let start = time(local: local, key: key)
       var end: EventTime?
       var endKey: Int?
@@ -444,7 +518,9 @@ public struct RecurrenceExpander: Sequence, Sendable {
         endKey = k
         end = endTime(instant: k)
       }
-      return Occurrence(start: start, end: end, recurrenceId: start, override: nil, instant: key, endInstant: endKey)
+      return Occurrence(
+        start: start, end: end, recurrenceId: start, override: nil, instant: key, endInstant: endKey
+      )
     }
 
     func endTime(instant: Int) -> EventTime {
@@ -463,13 +539,14 @@ public struct RecurrenceExpander: Sequence, Sendable {
 
     /// Replaces an instance by an override; for THISANDFUTURE (`delta` set), later instances
     /// move by the same wall-clock shift and take the override's duration.
-    func apply(_ o: Event, to occurrence: inout Occurrence, delta: Int?) {
+    mutating func apply(_ o: Event, to occurrence: inout Occurrence, delta: Int?) {
       occurrence.override = o
       if let delta {
         let local = occurrence.start.localDateTime.secondsSinceEpoch + delta
         let key = keyOf(local: local)
         let duration: Int? = {
-          guard let s = o.start, let e = o.end, let sk = Iterator.key(s, kind: kind, zone: zone, resolver: resolver),
+          guard let s = o.start, let e = o.end,
+            let sk = Iterator.key(s, kind: kind, zone: zone, resolver: resolver),
             let ek = Iterator.key(e, kind: kind, zone: zone, resolver: resolver)
           else { return occurrence.endInstant.map { $0 - occurrence.instant } }
           return ek - sk

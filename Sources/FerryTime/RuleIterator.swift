@@ -49,6 +49,9 @@ public struct RuleIterator: IteratorProtocol, Sendable {
   /// HOURLY: offsets in the hour; MINUTELY: offsets in the minute.
   let offsetsInPeriod: [Int]
 
+  /// A sub-daily rule whose BYxxx values INTERVAL can never reach yields only DTSTART.
+  let unreachable: Bool
+
   var buffer: [Int] = []
   var bufferIndex = 0
   var emitted = 0
@@ -69,7 +72,9 @@ public struct RuleIterator: IteratorProtocol, Sendable {
   ///     not produce it.
   ///   - horizon: the wall clock after which no period is walked (a guard against rules
   ///     with no end).
-  public init(rule: RecurrenceRule, start: Int, zone: Zone?, includeStart: Bool = true, horizon: Int) {
+  public init(
+    rule: RecurrenceRule, start: Int, zone: Zone?, includeStart: Bool = true, horizon: Int
+  ) {
     frequency = rule.frequency
     interval = max(1, rule.interval)
     count = rule.count.map { max(0, $0) }
@@ -82,7 +87,11 @@ public struct RuleIterator: IteratorProtocol, Sendable {
     switch rule.until {
     case .date(let d)?: untilLocal = d.daysSinceEpoch * 86400 + 86399
     case .utc(let t)?:
-      if zone != nil { untilInstant = t.secondsSinceEpoch } else { untilLocal = t.secondsSinceEpoch }
+      if zone != nil {
+        untilInstant = t.secondsSinceEpoch
+      } else {
+        untilLocal = t.secondsSinceEpoch
+      }
     case .floating(let t)?: untilLocal = t.secondsSinceEpoch
     case .zoned(let t, _)?: untilLocal = t.secondsSinceEpoch
     case nil: break
@@ -155,7 +164,9 @@ public struct RuleIterator: IteratorProtocol, Sendable {
     var offsets: [Int] = []
     switch rule.frequency {
     case .yearly, .monthly, .weekly, .daily:
-      for h in hours { for m in minutes { for s in seconds { times.append(h * 3600 + m * 60 + s) } } }
+      for h in hours {
+        for m in minutes { for s in seconds { times.append(h * 3600 + m * 60 + s) } }
+      }
     case .hourly:
       for m in minutes { for s in seconds { offsets.append(m * 60 + s) } }
     case .minutely:
@@ -165,6 +176,21 @@ public struct RuleIterator: IteratorProtocol, Sendable {
     }
     timesOfDay = times
     offsetsInPeriod = offsets
+
+    // The field a sub-daily frequency steps through takes only the values congruent to
+    // DTSTART's modulo gcd(INTERVAL, base): `FREQ=MINUTELY;INTERVAL=2;BYMINUTE=3` from an even
+    // minute never matches, and walking it would only burn time to the horizon.
+    func reachable(_ values: [Int], from value: Int, base: Int) -> Bool {
+      if values.isEmpty { return true }
+      let g = RuleIterator.gcd(rule.interval > 0 ? rule.interval : 1, base)
+      return values.contains { ($0 - value) % g == 0 }
+    }
+    switch rule.frequency {
+    case .hourly: unreachable = !reachable(hours, from: startHour, base: 24)
+    case .minutely: unreachable = !reachable(minutes, from: startMinute, base: 60)
+    case .secondly: unreachable = !reachable(seconds, from: startSec, base: 60)
+    default: unreachable = false
+    }
 
     switch rule.frequency {
     case .yearly: period = startDate.year
@@ -246,6 +272,7 @@ public struct RuleIterator: IteratorProtocol, Sendable {
 
   /// Fills `buffer` with the next period that has candidates; false past the horizon.
   mutating func fillNextPeriod() -> Bool {
+    if unreachable { return false }
     buffer.removeAll(keepingCapacity: true)
     bufferIndex = 0
     while buffer.isEmpty {
@@ -282,33 +309,38 @@ public struct RuleIterator: IteratorProtocol, Sendable {
 
   mutating func fillYear(_ year: Int, firstDay: Int) {
     var dn = firstDay
-    var days: [Int] = []
     for m in 1...12 {
       let dim = LocalDate.daysIn(month: m, year: year)
       if monthMask != 0 && monthMask & (1 << UInt16(m)) == 0 {
         dn += dim
         continue
       }
-      for d in 1...dim where dayMatches(dn + d - 1, year: year, month: m, day: d) { days.append(dn + d - 1) }
+      for d in 1...dim where dayMatches(dn + d - 1, year: year, month: m, day: d) {
+        appendTimes(day: dn + d - 1)
+      }
       dn += dim
     }
-    appendTimes(days)
   }
 
   mutating func fillDays(from first: Int, count n: Int) {
-    var days: [Int] = []
+    var date = LocalDate(daysSinceEpoch: first)
     for dn in first..<(first + n) {
-      let date = LocalDate(daysSinceEpoch: dn)
-      if dayMatches(dn, year: date.year, month: date.month, day: date.day) { days.append(dn) }
+      if dayMatches(dn, year: date.year, month: date.month, day: date.day) { appendTimes(day: dn) }
+      // Step the civil date without a division per day.
+      if date.day < LocalDate.daysIn(month: date.month, year: date.year) {
+        date.day += 1
+      } else if date.month < 12 {
+        date = LocalDate(year: date.year, month: date.month + 1, day: 1)
+      } else {
+        date = LocalDate(year: date.year + 1, month: 1, day: 1)
+      }
     }
-    appendTimes(days)
   }
 
-  mutating func appendTimes(_ days: [Int]) {
-    for dn in days {
-      let base = dn * 86400
-      for t in timesOfDay { buffer.append(base + t) }
-    }
+  @inline(__always)
+  mutating func appendTimes(day dn: Int) {
+    let base = dn * 86400
+    for t in timesOfDay { buffer.append(base + t) }
   }
 
   /// One HOURLY/MINUTELY/SECONDLY period (or a skip over periods that cannot match).
@@ -337,6 +369,13 @@ public struct RuleIterator: IteratorProtocol, Sendable {
       period += steps * interval
       return true
     }
+    let minuteOfDay = secondOfDay / 60
+    if frequency != .hourly, !minutes.isEmpty, !minutes.contains(minuteOfDay % 60) {
+      let nextMinute = dn * 86400 + (minuteOfDay + 1) * 60
+      let steps = max(1, (nextMinute - periodStart + unit * interval - 1) / (unit * interval))
+      period += steps * interval
+      return true
+    }
     switch frequency {
     case .hourly:
       for o in offsetsInPeriod { buffer.append(periodStart + o) }
@@ -348,7 +387,9 @@ public struct RuleIterator: IteratorProtocol, Sendable {
     default:
       let minute = secondOfDay / 60 % 60
       let second = secondOfDay % 60
-      if (minutes.isEmpty || minutes.contains(minute)) && (seconds.isEmpty || seconds.contains(second)) {
+      if (minutes.isEmpty || minutes.contains(minute))
+        && (seconds.isEmpty || seconds.contains(second))
+      {
         buffer.append(periodStart)
       }
     }
@@ -391,7 +432,8 @@ public struct RuleIterator: IteratorProtocol, Sendable {
           positive = (day - 1) / 7 + 1
           negative = -((dim - day) / 7 + 1)
         }
-        for e in nthWeekdays where e.weekday == weekday && (e.ordinal == positive || e.ordinal == negative) {
+        for e in nthWeekdays
+        where e.weekday == weekday && (e.ordinal == positive || e.ordinal == negative) {
           ok = true
           break
         }
@@ -432,6 +474,8 @@ public struct RuleIterator: IteratorProtocol, Sendable {
     let k = (jan1.isoWeekday - weekStart + 7) % 7
     return jan1.daysSinceEpoch - k + (k > 3 ? 7 : 0)
   }
+
+  static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? abs(a) : gcd(b, a % b) }
 
   @inline(__always)
   static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }

@@ -60,7 +60,10 @@ public final class TimeZoneResolver: @unchecked Sendable {
 
   public init(definitions: [ZoneDefinition] = [], matchYears: ClosedRange<Int> = 2015...2035) {
     self.matchYears = matchYears
-    for d in definitions { self.definitions[d.tzid] = d }
+    for d in definitions {
+      self.definitions[d.tzid] = d
+      self.definitions[TimeZoneResolver.clean(d.tzid)] = d
+    }
   }
 
   /// Adds a VTIMEZONE definition (a later one with the same TZID replaces the earlier).
@@ -68,6 +71,7 @@ public final class TimeZoneResolver: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     definitions[definition.tzid] = definition
+    definitions[TimeZoneResolver.clean(definition.tzid)] = definition
     resolved.removeAll()
   }
 
@@ -105,7 +109,8 @@ public final class TimeZoneResolver: @unchecked Sendable {
     }
     if let definition {
       let hint = TimeZoneResolver.nameHint(name)?.iana
-      if let match = TimeZoneResolver.matchingIANAName(for: definition, years: matchYears, hint: hint),
+      if let match = TimeZoneResolver.matchingIANAName(
+        for: definition, years: matchYears, hint: hint),
         let zone = Zone.cached(iana: match)
       {
         return ResolvedZone(zone: zone, ianaName: match, method: .definitionMatched)
@@ -116,11 +121,17 @@ public final class TimeZoneResolver: @unchecked Sendable {
       return ResolvedZone(zone: zone, ianaName: iana, method: method)
     }
     if let offset = TimeZoneResolver.fixedOffset(name) {
-      if offset == 0 { return Zone.cached(iana: "Etc/UTC").map { ResolvedZone(zone: $0, ianaName: "Etc/UTC", method: .fixedOffset) } }
+      if offset == 0 {
+        return Zone.cached(iana: "Etc/UTC").map {
+          ResolvedZone(zone: $0, ianaName: "Etc/UTC", method: .fixedOffset)
+        }
+      }
       // Etc/GMT±N exists for whole hours (POSIX sign inverted).
       if offset % 3600 == 0, abs(offset) <= 14 * 3600 {
         let etc = "Etc/GMT" + (offset > 0 ? "-" : "+") + "\(abs(offset) / 3600)"
-        if let zone = Zone.cached(iana: etc) { return ResolvedZone(zone: zone, ianaName: etc, method: .fixedOffset) }
+        if let zone = Zone.cached(iana: etc) {
+          return ResolvedZone(zone: zone, ianaName: etc, method: .fixedOffset)
+        }
       }
       return ResolvedZone(zone: Zone(fixedOffset: offset), ianaName: nil, method: .fixedOffset)
     }
@@ -129,10 +140,14 @@ public final class TimeZoneResolver: @unchecked Sendable {
 
   // MARK: - Names
 
-  /// Strips quotes and surrounding blanks.
+  /// Strips quotes, surrounding blanks and a stray trailing `:` (a Thunderbird quirk:
+  /// `TZID:Pacific Standard Time:`).
   static func clean(_ raw: String) -> String {
     var s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-    while s.count >= 2, s.first == "\"" || s.first == "'", s.last == s.first { s = String(s.dropFirst().dropLast()) }
+    while s.count >= 2, s.first == "\"" || s.first == "'", s.last == s.first {
+      s = String(s.dropFirst().dropLast())
+    }
+    while s.last == ":" || s.last == ";" { s.removeLast() }
     return s.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
@@ -140,9 +155,16 @@ public final class TimeZoneResolver: @unchecked Sendable {
   static let knownNames: [String: String] = {
     var map: [String: String] = [:]
     for id in TimeZone.knownTimeZoneIdentifiers { map[id.lowercased()] = id }
-    for id in WindowsZones.ianaToWindows.keys where map[id.lowercased()] == nil { map[id.lowercased()] = id }
-    for id in WindowsZones.aliases.keys where map[id.lowercased()] == nil { map[id.lowercased()] = id }
-    for id in ["UTC", "Etc/UTC", "GMT", "Etc/GMT", "US/Eastern", "US/Central", "US/Mountain", "US/Pacific", "US/Alaska", "US/Hawaii"] {
+    for id in WindowsZones.ianaToWindows.keys where map[id.lowercased()] == nil {
+      map[id.lowercased()] = id
+    }
+    for id in WindowsZones.aliases.keys where map[id.lowercased()] == nil {
+      map[id.lowercased()] = id
+    }
+    for id in [
+      "UTC", "Etc/UTC", "GMT", "Etc/GMT", "US/Eastern", "US/Central", "US/Mountain", "US/Pacific",
+      "US/Alaska", "US/Hawaii",
+    ] {
       map[id.lowercased()] = id
     }
     return map
@@ -154,7 +176,9 @@ public final class TimeZoneResolver: @unchecked Sendable {
     if let known = knownNames[name.lowercased()] { return known }
     // Other tzdb names Foundation accepts (links such as `America/Buenos_Aires`), but not the
     // offset forms it also accepts (`GMT-0500`), which `fixedOffset` reads.
-    if name.contains("/"), !name.hasPrefix("/"), name.first?.isLetter == true, TimeZone(identifier: name) != nil {
+    if name.contains("/"), !name.hasPrefix("/"), name.first?.isLetter == true,
+      TimeZone(identifier: name) != nil
+    {
       return name
     }
     return nil
@@ -175,6 +199,14 @@ public final class TimeZoneResolver: @unchecked Sendable {
     if let windows = displayNameWindowsID(name), let iana = WindowsZones.iana(forWindows: windows) {
       return (iana, .displayName)
     }
+    // `America-Chicago`, `US-Eastern` (seen from older CalDAV servers).
+    if !name.contains("/"), let dash = name.firstIndex(of: "-"), dash != name.startIndex,
+      name[..<dash].allSatisfy(\.isLetter)
+    {
+      var slashed = name
+      slashed.replaceSubrange(dash...dash, with: "/")
+      if let iana = tzdbName(slashed) { return (iana, .prefixed) }
+    }
     return nil
   }
 
@@ -182,23 +214,29 @@ public final class TimeZoneResolver: @unchecked Sendable {
   static func windowsIANA(_ name: String) -> String? {
     if let iana = WindowsZones.iana(forWindows: name) { return iana }
     var trimmed = Substring(name)
-    while let last = trimmed.last, last.isNumber || last == " " || last == "-" { trimmed = trimmed.dropLast() }
-    if trimmed.count != name.count, trimmed.count > 3, let iana = WindowsZones.iana(forWindows: String(trimmed)) {
+    while let last = trimmed.last, last.isNumber || last == " " || last == "-" {
+      trimmed = trimmed.dropLast()
+    }
+    if trimmed.count != name.count, trimmed.count > 3,
+      let iana = WindowsZones.iana(forWindows: String(trimmed))
+    {
       return iana
     }
     return nil
   }
 
   /// Windows display names keyed by their normalised words.
-  static let displayNameIndex: [(words: Set<String>, offset: Int?, windows: String)] = WindowsZones.displayNames.map {
-    (windows, display) in
-    let (offset, rest) = splitDisplayOffset(display)
-    return (words(rest), offset, windows)
-  }
+  static let displayNameIndex: [(words: Set<String>, offset: Int?, windows: String)] = WindowsZones
+    .displayNames.map {
+      (windows, display) in
+      let (offset, rest) = splitDisplayOffset(display)
+      return (words(rest), offset, windows)
+    }
 
   /// `(UTC+01:00) Amsterdam, Berlin…` / `(GMT+01.00) Amsterdam / Berlin…` → the Windows id.
   static func displayNameWindowsID(_ name: String) -> String? {
-    guard name.hasPrefix("(") else { return nil }
+    // Without the `(UTC±hh:mm)` prefix (`Canberra, Melbourne, Sydney`), only a close match counts.
+    let prefixed = name.hasPrefix("(")
     let (offset, rest) = splitDisplayOffset(name)
     let wanted = words(rest)
     guard !wanted.isEmpty else { return nil }
@@ -210,7 +248,9 @@ public final class TimeZoneResolver: @unchecked Sendable {
       let score = common / Double(wanted.union(entry.words).count)
       if best.map({ score > $0.score }) ?? true { best = (score, entry.windows) }
     }
-    guard let best, best.score >= 0.5 else { return nil }
+    guard let best, best.score >= (prefixed ? 0.5 : 0.75), prefixed || wanted.count >= 2 else {
+      return nil
+    }
     return best.windows
   }
 
@@ -224,9 +264,10 @@ public final class TimeZoneResolver: @unchecked Sendable {
 
   static func words(_ s: String) -> Set<String> {
     Set(
-      s.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init).filter {
-        !["and", "time", "standard", "the"].contains($0)
-      })
+      s.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased().split(
+        whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init).filter {
+          !["and", "time", "standard", "the"].contains($0)
+        })
   }
 
   /// `GMT-05:00`, `UTC+5`, `GMT+0530`, `GMT -0500`, `UTC+05.30`, `UTC`, `GMT`, `Z`, `+01:00` → seconds.
@@ -241,7 +282,9 @@ public final class TimeZoneResolver: @unchecked Sendable {
     guard let sign = s.first, sign == "+" || sign == "-" || sign == "\u{2212}" else { return nil }
     s = s.dropFirst().drop { $0 == " " }
     let digits = s.prefix { $0.isASCII && ($0.isNumber || $0 == ":" || $0 == ".") }
-    guard digits.count == s.count || s.dropFirst(digits.count).allSatisfy({ $0 == " " }) else { return nil }
+    guard digits.count == s.count || s.dropFirst(digits.count).allSatisfy({ $0 == " " }) else {
+      return nil
+    }
     var h = 0
     var m = 0
     let pieces = digits.split(whereSeparator: { $0 == ":" || $0 == "." })
@@ -268,6 +311,24 @@ public final class TimeZoneResolver: @unchecked Sendable {
   public static func matchingIANAName(
     for definition: ZoneDefinition, years: ClosedRange<Int> = 2015...2035, hint: String? = nil
   ) -> String? {
+    let key = ZoneDefinition.MatchKey(definition: definition, years: years, hint: hint)
+    ZoneDefinition.cacheLock.lock()
+    if let hit = ZoneDefinition.matchCache[key] {
+      ZoneDefinition.cacheLock.unlock()
+      return hit
+    }
+    ZoneDefinition.cacheLock.unlock()
+    let result = uncachedMatch(for: definition, years: years, hint: hint)
+    ZoneDefinition.cacheLock.lock()
+    if ZoneDefinition.matchCache.count > 1000 { ZoneDefinition.matchCache.removeAll() }
+    ZoneDefinition.matchCache[key] = .some(result)
+    ZoneDefinition.cacheLock.unlock()
+    return result
+  }
+
+  static func uncachedMatch(for definition: ZoneDefinition, years: ClosedRange<Int>, hint: String?)
+    -> String?
+  {
     let zone = definition.makeZone()
     let from = LocalDate(year: years.lowerBound, month: 1, day: 1).daysSinceEpoch * 86400
     let to = LocalDate(year: years.upperBound + 1, month: 1, day: 1).daysSinceEpoch * 86400
@@ -278,19 +339,26 @@ public final class TimeZoneResolver: @unchecked Sendable {
     var seen = Set<String>()
     var candidates: [String] = []
     if let hint { candidates.append(hint) }
-    candidates += WindowsZones.windowsToIANA.keys.sorted().compactMap { WindowsZones.windowsToIANA[$0] }
+    candidates += WindowsZones.windowsToIANA.keys.sorted().compactMap {
+      WindowsZones.windowsToIANA[$0]
+    }
     candidates += TimeZone.knownTimeZoneIdentifiers.sorted()
     for name in candidates where seen.insert(name).inserted {
       guard let tz = TimeZone(identifier: name) else { continue }
       var ok = true
-      for (p, o) in zip(probes, probeOffsets) where tz.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(p))) != o {
+      for (p, o) in zip(probes, probeOffsets)
+      where tz.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(p))) != o {
         ok = false
         break
       }
-      guard ok, tz.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(from))) == startOffset else { continue }
+      guard ok,
+        tz.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(from))) == startOffset
+      else { continue }
       let theirs = Zone.foundationTransitions(tz, from: from, to: to)
       if theirs.count == wanted.count
-        && zip(theirs, wanted).allSatisfy({ $0.instant == $1.instant && $0.offsetAfter == $1.offsetAfter })
+        && zip(theirs, wanted).allSatisfy({
+          $0.instant == $1.instant && $0.offsetAfter == $1.offsetAfter
+        })
       {
         return name
       }

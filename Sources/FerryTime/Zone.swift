@@ -14,7 +14,9 @@ public struct ZoneTransition: Sendable, Hashable {
   /// The abbreviation from the change on (`CEST`), when known.
   public var abbreviation: String?
 
-  public init(instant: Int, offsetBefore: Int, offsetAfter: Int, isDaylight: Bool, abbreviation: String? = nil) {
+  public init(
+    instant: Int, offsetBefore: Int, offsetAfter: Int, isDaylight: Bool, abbreviation: String? = nil
+  ) {
     self.instant = instant
     self.offsetBefore = offsetBefore
     self.offsetAfter = offsetAfter
@@ -63,7 +65,10 @@ public final class Zone: Sendable, CustomStringConvertible {
   static let tzdbRangeEnd = LocalDate(year: 2101, month: 1, day: 1).daysSinceEpoch * 86400
 
   /// A zone from transitions (sorted by instant; unsorted input is sorted).
-  public init(identifier: String, initialOffset: Int, initialIsDaylight: Bool = false, transitions: [ZoneTransition]) {
+  public init(
+    identifier: String, initialOffset: Int, initialIsDaylight: Bool = false,
+    transitions: [ZoneTransition]
+  ) {
     self.identifier = identifier
     ianaName = nil
     self.initialOffset = initialOffset
@@ -77,7 +82,8 @@ public final class Zone: Sendable, CustomStringConvertible {
 
   /// A zone with one offset forever (`GMT-05:00`).
   public convenience init(fixedOffset seconds: Int, identifier: String? = nil) {
-    self.init(identifier: identifier ?? Zone.offsetLabel(seconds), initialOffset: seconds, transitions: [])
+    self.init(
+      identifier: identifier ?? Zone.offsetLabel(seconds), initialOffset: seconds, transitions: [])
   }
 
   /// The tz database zone of that name, or nil when the system does not know it. Prefer
@@ -96,14 +102,17 @@ public final class Zone: Sendable, CustomStringConvertible {
     var cursor = startDate
     var previous = initialOffset
     var previousDaylight = initialIsDaylight
-    while let next = tz.nextDaylightSavingTimeTransition(after: cursor), next.timeIntervalSince1970 < TimeInterval(rangeEnd) {
+    while let next = tz.nextDaylightSavingTimeTransition(after: cursor),
+      next.timeIntervalSince1970 < TimeInterval(rangeEnd)
+    {
       let offset = tz.secondsFromGMT(for: next)
       let daylight = tz.isDaylightSavingTime(for: next)
       if offset != previous || daylight != previousDaylight {
         list.append(
           ZoneTransition(
-            instant: Int(next.timeIntervalSince1970), offsetBefore: previous, offsetAfter: offset, isDaylight: daylight,
-            abbreviation: tz.abbreviation(for: next)))
+            instant: Int(next.timeIntervalSince1970), offsetBefore: previous, offsetAfter: offset,
+            isDaylight: daylight,
+            abbreviation: Zone.abbreviation(tz, next)))
       }
       previous = offset
       previousDaylight = daylight
@@ -151,7 +160,8 @@ public final class Zone: Sendable, CustomStringConvertible {
   /// Whether daylight-saving time is in force at an instant.
   public func isDaylight(atInstant instant: Int) -> Bool {
     if let foundation, instant < rangeStart || instant >= rangeEnd {
-      return foundation.isDaylightSavingTime(for: Date(timeIntervalSince1970: TimeInterval(instant)))
+      return foundation.isDaylightSavingTime(
+        for: Date(timeIntervalSince1970: TimeInterval(instant)))
     }
     let i = transitionIndex(atOrBefore: instant)
     return i < 0 ? initialIsDaylight : transitions[i].isDaylight
@@ -183,8 +193,32 @@ public final class Zone: Sendable, CustomStringConvertible {
     }
   }
 
+  /// The span of wall clocks around `local` (seconds since 1970 read as UTC) in which every
+  /// wall time exists exactly once, with one offset: callers converting many nearby wall
+  /// times cache it and subtract. Nil when `local` is in a gap or a fold, or outside the
+  /// precomputed range.
+  public func uniqueSpan(aroundLocalSeconds local: Int) -> (lower: Int, upper: Int, offset: Int)? {
+    let instant = instant(forLocalSeconds: local)
+    if foundation != nil && (instant < rangeStart + 2 * 86400 || instant >= rangeEnd - 2 * 86400) {
+      return nil
+    }
+    let k = transitionIndex(atOrBefore: instant)
+    let o = k < 0 ? initialOffset : transitions[k].offsetAfter
+    var lower = foundation != nil ? rangeStart + 2 * 86400 + o : Int.min
+    var upper = foundation != nil ? rangeEnd - 2 * 86400 + o : Int.max
+    if k >= 0 { lower = transitions[k].instant + Swift.max(o, transitions[k].offsetBefore) }
+    if k + 1 < transitions.count {
+      let next = transitions[k + 1]
+      upper = next.instant + Swift.min(o, next.offsetAfter)
+    }
+    guard lower <= local && local < upper else { return nil }
+    return (lower, upper, o)
+  }
+
   /// The instant of a wall-clock time in this zone (RFC 5545 gap and fold rules).
-  public func instant(forLocal local: LocalDateTime) -> Int { instant(forLocalSeconds: local.secondsSinceEpoch) }
+  public func instant(forLocal local: LocalDateTime) -> Int {
+    instant(forLocalSeconds: local.secondsSinceEpoch)
+  }
 
   /// The UTC wall clock of a wall-clock time in this zone.
   public func utc(forLocal local: LocalDateTime) -> LocalDateTime {
@@ -197,7 +231,9 @@ public final class Zone: Sendable, CustomStringConvertible {
   }
 
   /// The wall clock in this zone of a UTC wall clock.
-  public func local(fromUTC utc: LocalDateTime) -> LocalDateTime { local(atInstant: utc.secondsSinceEpoch) }
+  public func local(fromUTC utc: LocalDateTime) -> LocalDateTime {
+    local(atInstant: utc.secondsSinceEpoch)
+  }
 
   /// How a wall time falls in this zone.
   public enum LocalTimeKind: Sendable, Equatable {
@@ -249,20 +285,33 @@ public final class Zone: Sendable, CustomStringConvertible {
     var cursor = Date(timeIntervalSince1970: TimeInterval(from - 1))
     var previous = tz.secondsFromGMT(for: cursor)
     var previousDaylight = tz.isDaylightSavingTime(for: cursor)
-    while let next = tz.nextDaylightSavingTimeTransition(after: cursor), next.timeIntervalSince1970 < TimeInterval(to) {
+    while let next = tz.nextDaylightSavingTimeTransition(after: cursor),
+      next.timeIntervalSince1970 < TimeInterval(to)
+    {
       let offset = tz.secondsFromGMT(for: next)
       let daylight = tz.isDaylightSavingTime(for: next)
       if offset != previous || daylight != previousDaylight {
         out.append(
           ZoneTransition(
-            instant: Int(next.timeIntervalSince1970), offsetBefore: previous, offsetAfter: offset, isDaylight: daylight,
-            abbreviation: tz.abbreviation(for: next)))
+            instant: Int(next.timeIntervalSince1970), offsetBefore: previous, offsetAfter: offset,
+            isDaylight: daylight,
+            abbreviation: Zone.abbreviation(tz, next)))
       }
       previous = offset
       previousDaylight = daylight
       cursor = next
     }
     return out
+  }
+}
+
+extension Zone {
+  /// The zone's abbreviation at a date (`EDT`), or nil when Foundation only has the
+  /// `GMT-4` fallback (ICU without locale data on Linux), which is no name.
+  static func abbreviation(_ tz: TimeZone, _ date: Date) -> String? {
+    guard let a = tz.abbreviation(for: date) else { return nil }
+    if a.hasPrefix("GMT") || a.hasPrefix("UTC"), a.count > 3 { return nil }
+    return a
   }
 }
 

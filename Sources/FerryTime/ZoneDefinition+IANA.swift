@@ -23,14 +23,19 @@ extension ZoneDefinition {
     // One year more than asked, to see whether the last rule is still in force.
     let transitions = zone.transitions(inYears: years.lowerBound...(years.upperBound + 1))
     let rangeStart = LocalDate(year: years.lowerBound, month: 1, day: 1).daysSinceEpoch * 86400
-    guard transitions.contains(where: { LocalDateTime(secondsSinceEpoch: $0.localBefore).date.year <= years.upperBound }) else {
+    guard
+      transitions.contains(where: {
+        LocalDateTime(secondsSinceEpoch: $0.localBefore).date.year <= years.upperBound
+      })
+    else {
       let offset = zone.offset(atInstant: rangeStart)
       let name = zone.isDaylight(atInstant: rangeStart) ? nil : zone.transitions.last?.abbreviation
       self.init(
         tzid: tzid,
         observances: [
           Observance(
-            kind: .standard, start: LocalDateTime(year: 1601, month: 1, day: 1), offsetFrom: offset, offsetTo: offset,
+            kind: .standard, start: LocalDateTime(year: 1601, month: 1, day: 1), offsetFrom: offset,
+            offsetTo: offset,
             names: name.map { [$0] } ?? [])
         ])
       return
@@ -46,8 +51,10 @@ extension ZoneDefinition {
         guard let first = inRange.first, let last = inRange.last else { return }
         let ongoing = final && (run.last?.local.date.year ?? 0) > years.upperBound
         var o = Observance(
-          kind: daylight ? .daylight : .standard, start: first.local, offsetFrom: first.transition.offsetBefore,
-          offsetTo: first.transition.offsetAfter, names: first.transition.abbreviation.map { [$0] } ?? [])
+          kind: daylight ? .daylight : .standard, start: first.local,
+          offsetFrom: first.transition.offsetBefore,
+          offsetTo: first.transition.offsetAfter,
+          names: first.transition.abbreviation.map { [$0] } ?? [])
         if run.count > 1 {
           var rule = RecurrenceRule(frequency: .yearly)
           rule.byMonth = [first.local.date.month]
@@ -66,7 +73,8 @@ extension ZoneDefinition {
       for onset in onsets {
         if let previous = run.last {
           let sameRule =
-            onset.local.date.year == previous.local.date.year + 1 && onset.local.date.month == previous.local.date.month
+            onset.local.date.year == previous.local.date.year + 1
+            && onset.local.date.month == previous.local.date.month
             && onset.local.time == previous.local.time && onset.weekday == previous.weekday
             && onset.transition.offsetBefore == previous.transition.offsetBefore
             && onset.transition.offsetAfter == previous.transition.offsetAfter

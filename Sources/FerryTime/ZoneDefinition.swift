@@ -10,7 +10,10 @@ import Foundation
 public struct ZoneDefinition: Sendable, Hashable {
   /// One STANDARD or DAYLIGHT sub-component.
   public struct Observance: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case standard = "STANDARD", daylight = "DAYLIGHT" }
+    public enum Kind: String, Sendable, Hashable {
+      case standard = "STANDARD"
+      case daylight = "DAYLIGHT"
+    }
     public var kind: Kind
     /// DTSTART: the first onset, as a wall clock in `offsetFrom`.
     public var start: LocalDateTime
@@ -53,22 +56,28 @@ public struct ZoneDefinition: Sendable, Hashable {
 
   /// Onsets of every observance up to the end of `lastYear`, as transitions in instant order.
   /// Consecutive onsets that change nothing are merged.
-  public func transitions(throughYear lastYear: Int = ZoneDefinition.defaultLastYear) -> [ZoneTransition] {
+  public func transitions(throughYear lastYear: Int = ZoneDefinition.defaultLastYear)
+    -> [ZoneTransition]
+  {
     let horizon = LocalDate(year: lastYear + 1, month: 1, day: 1).daysSinceEpoch * 86400
     var onsets: [(instant: Int, observance: Int)] = []
     for (index, o) in observances.enumerated() {
       let from = o.offsetFrom
       let startLocal = o.start.secondsSinceEpoch
       if let rule = o.rule {
-        var it = RuleIterator(rule: rule, start: startLocal, zone: nil, includeStart: true, horizon: horizon)
+        var it = RuleIterator(
+          rule: rule, start: startLocal, zone: nil, includeStart: true, horizon: horizon)
         // RFC 5545: an observance's UNTIL is UTC; compare the onset's instant.
         var untilInstant: Int?
         if case .utc(let u)? = rule.until { untilInstant = u.secondsSinceEpoch }
         if untilInstant != nil {
           var plain = rule
           plain.until = nil
-          it = RuleIterator(rule: plain, start: startLocal, zone: nil, includeStart: true, horizon: horizon)
+          it = RuleIterator(
+            rule: plain, start: startLocal, zone: nil, includeStart: true, horizon: horizon)
         }
+        // Outlook starts its rules in 1601; the centuries before 1899 only cost time.
+        it.skip(toLocal: LocalDate(year: 1899, month: 1, day: 1).daysSinceEpoch * 86400)
         var n = 0
         while let local = it.next(), n < 100_000 {
           n += 1
@@ -83,7 +92,9 @@ public struct ZoneDefinition: Sendable, Hashable {
         onsets.append((d.secondsSinceEpoch - from, index))
       }
     }
-    onsets.sort { $0.instant < $1.instant || ($0.instant == $1.instant && $0.observance < $1.observance) }
+    onsets.sort {
+      $0.instant < $1.instant || ($0.instant == $1.instant && $0.observance < $1.observance)
+    }
     var out: [ZoneTransition] = []
     var previous = initialOffset
     var previousDaylight = initialIsDaylight
@@ -97,7 +108,8 @@ public struct ZoneDefinition: Sendable, Hashable {
       if o.offsetTo == previous && daylight == previousDaylight { continue }
       out.append(
         ZoneTransition(
-          instant: onset.instant, offsetBefore: previous, offsetAfter: o.offsetTo, isDaylight: daylight,
+          instant: onset.instant, offsetBefore: previous, offsetAfter: o.offsetTo,
+          isDaylight: daylight,
           abbreviation: o.names.first))
       previous = o.offsetTo
       previousDaylight = daylight
@@ -116,8 +128,54 @@ public struct ZoneDefinition: Sendable, Hashable {
     return first.offsetFrom > first.offsetTo && first.kind == .standard
   }
 
-  /// A zone that converts times by this definition's own rules.
+  /// A zone that converts times by this definition's own rules (cached per definition).
   public func makeZone() -> Zone {
-    Zone(identifier: tzid, initialOffset: initialOffset, initialIsDaylight: initialIsDaylight, transitions: transitions())
+    ZoneDefinition.cacheLock.lock()
+    if let z = ZoneDefinition.zoneCache[self] {
+      ZoneDefinition.cacheLock.unlock()
+      return z
+    }
+    ZoneDefinition.cacheLock.unlock()
+    let zone = Zone(
+      identifier: tzid, initialOffset: initialOffset, initialIsDaylight: initialIsDaylight,
+      transitions: transitions())
+    ZoneDefinition.cacheLock.lock()
+    if ZoneDefinition.zoneCache.count > 1000 { ZoneDefinition.zoneCache.removeAll() }
+    ZoneDefinition.zoneCache[self] = zone
+    ZoneDefinition.cacheLock.unlock()
+    return zone
+  }
+
+  static let cacheLock = NSLock()
+  nonisolated(unsafe) static var zoneCache: [ZoneDefinition: Zone] = [:]
+  nonisolated(unsafe) static var matchCache: [MatchKey: String?] = [:]
+
+  struct MatchKey: Hashable {
+    var definition: ZoneDefinition
+    var years: ClosedRange<Int>
+    var hint: String?
+  }
+}
+
+extension ZoneDefinition {
+  /// RFC 5545 §3.3.14 UTC-OFFSET text (`+0530`, `-0500`, `+053015`) → seconds east of UTC;
+  /// nil when it is not one. Lenient about a colon (`+05:30`).
+  public static func parseOffset(_ text: some StringProtocol) -> Int? {
+    var s = Substring(text).filter { $0 != ":" }[...]
+    guard let sign = s.first, sign == "+" || sign == "-" else { return nil }
+    s = s.dropFirst()
+    guard s.count == 4 || s.count == 6, s.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(s)
+    else { return nil }
+    let (h, m, sec) = s.count == 4 ? (n / 100, n % 100, 0) : (n / 10000, n / 100 % 100, n % 100)
+    guard m < 60, sec < 60 else { return nil }
+    return (sign == "-" ? -1 : 1) * (h * 3600 + m * 60 + sec)
+  }
+
+  /// Seconds east of UTC → RFC 5545 UTC-OFFSET text (`+0530`; seconds only when not zero).
+  public static func formatOffset(_ seconds: Int) -> String {
+    let a = abs(seconds)
+    var s = (seconds < 0 ? "-" : "+") + twoDigits(a / 3600) + twoDigits(a / 60 % 60)
+    if a % 60 != 0 { s += twoDigits(a % 60) }
+    return s
   }
 }

@@ -65,7 +65,17 @@ struct CardEncoder {
     var out: [ContentParameter] = []
     switch version {
     case .v21:
-      for v in values { out.append(ContentParameter(name: "TYPE", values: [v.uppercased()], isBare: true)) }
+      // A bare 2.1 type is a word: anything else would break the line's syntax.
+      for v in values {
+        let isWord = v.utf8.allSatisfy {
+          $0 == UInt8(ascii: "-") || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A)
+        }
+        guard isWord else {
+          note("type \"\(v)\" cannot be written as a vCard 2.1 bare type; left out", property: "TYPE", code: "unmapped")
+          continue
+        }
+        out.append(ContentParameter(name: "TYPE", values: [v.uppercased()], isBare: true))
+      }
       if preference == 1 { out.append(ContentParameter(name: "TYPE", values: ["PREF"], isBare: true)) }
     case .v30:
       var all = values.map { $0.uppercased() }
@@ -148,9 +158,12 @@ struct CardEncoder {
       add("N", structured([n.family, n.given, n.middle, n.prefix, n.suffix]))
     }
     var fn = c.formattedName ?? ""
-    if fn.isEmpty && version != .v21 {
+    // Outlook files a 2.1 card without FN under an empty name.
+    if fn.isEmpty && (version != .v21 || target == .outlook || target == .exchange) {
       fn = c.displayName
-      if target == .icloud || !fn.isEmpty {
+      // 3.0 and 4.0 require FN; made from N it loses nothing, so only iCloud, whose
+      // profile promises it, hears about it.
+      if target == .icloud {
         note("card has no FN; wrote \"\(fn)\" from the other fields", property: "FN")
       }
     }
@@ -395,7 +408,19 @@ struct CardEncoder {
           params.append(ContentParameter(name: p.name, values: p.values))
         }
       }
-      properties.append(OutputProperty(group: r.group, name: r.name, parameters: params, value: r.value, isBase64: isBase64))
+      var name = r.name
+      if let codec = CodecTable.codecs[name.uppercased()] {
+        // A value its own codec cannot read (`BDAY:0000`) would make other readers warn or
+        // fail; it travels under a private name that ferry's reader turns back.
+        var probe = CardBuilder(version: version, diagnostics: .ignore)
+        let line = ContentLine(
+          group: r.group, name: name.uppercased(), parameters: params, value: r.value)
+        if case .failed = codec.decode(line, &probe) {
+          note("\(name) value \"\(r.value)\" is not valid; written as \(invalidPrefix)\(name)", property: name, code: "unmapped")
+          name = invalidPrefix + name
+        }
+      }
+      properties.append(OutputProperty(group: r.group, name: name, parameters: params, value: r.value, isBase64: isBase64))
     }
     if !stripped.isEmpty {
       note("\(target.rawValue) has no use for CRM properties; left out: \(stripped.joined(separator: ", "))", property: stripped[0], code: "unmapped")
@@ -405,6 +430,9 @@ struct CardEncoder {
     }
   }
 }
+
+/// The prefix of a property ferry wrote because its value was invalid under its own name.
+let invalidPrefix = "X-FERRY-INVALID-"
 
 extension Timestamp {
   /// `20240131T150000Z`, the basic form every vCard version accepts in REV.

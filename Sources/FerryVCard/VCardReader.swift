@@ -22,7 +22,8 @@
 //     X-GTALK, X-GROUPWISE, X-TWITTER, X-SIP, X-WECHAT, X-LINE
 // [x] X-SPOUSE  [x] X-ASSISTANT  [x] X-MANAGER  (and the X-EVOLUTION-*, X-KADDRESSBOOK-* ones)
 // [x] X-PHONETIC-FIRST-NAME, -MIDDLE-NAME, -LAST-NAME  [x] X-GENDER  [x] X-ADDRESSBOOKSERVER-KIND
-// [x] X-FERRY-SOURCE, -OWNER, -ACCOUNT, -CREATED (CRM fields ferry writes)
+// [x] X-FERRY-SOURCE, -OWNER, -ACCOUNT, -CREATED (CRM fields ferry writes), X-FERRY-INVALID-*
+//     (a raw value its own codec cannot read, as ferry writes it; read back under its name)
 // [ ] any other property (kept raw with its group and parameters)
 // Structure: missing VERSION (read as 3.0, warned), missing FN in 3.0/4.0 (warned), missing
 // END:VCARD at end of input (warned, card returned), a BEGIN:VCARD inside a card (2.1 AGENT
@@ -154,7 +155,9 @@ public struct VCardReader: RecordReader {
       return
     }
     guard let codec = CodecTable.codecs[line.name] else {
-      card.contact.raw.append(raw(line))
+      var property = raw(line)
+      if line.name.hasPrefix(invalidPrefix) { property.name = String(line.name.dropFirst(invalidPrefix.count)) }
+      card.contact.raw.append(property)
       return
     }
     switch codec.decode(line, &card) {

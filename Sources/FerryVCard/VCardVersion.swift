@@ -19,13 +19,22 @@ public enum VCardVersion: String, Sendable, CaseIterable, Hashable {
   /// Unescapes a TEXT value the way this version escapes it.
   ///
   /// vCard 2.1 knows only `\;` (and producers write `\\`); 3.0 and 4.0 also have `\,` and `\n`.
-  func unescape(_ text: some StringProtocol) -> String {
-    if text.utf8.contains(13) {
-      // Quoted-printable values carry CRLF; the model's line break is LF.
-      return unescape(String(text).replacingLineEnds())
+  func unescape(_ text: String) -> String {
+    var text = text
+    let (backslash, cr) = text.withUTF8 { buffer -> (Bool, Bool) in
+      var b = false
+      var c = false
+      for byte in buffer {
+        if byte == UInt8(ascii: "\\") { b = true } else if byte == 13 { c = true }
+      }
+      return (b, c)
     }
+    if cr {
+      // Quoted-printable values carry CRLF; the model's line break is LF.
+      return unescape(text.replacingLineEnds())
+    }
+    guard backslash else { return text }
     guard self == .v21 else { return TextEscaping.unescape(text) }
-    guard text.utf8.contains(UInt8(ascii: "\\")) else { return String(text) }
     var out: [UInt8] = []
     out.reserveCapacity(text.utf8.count)
     var escaped = false
@@ -60,17 +69,26 @@ public enum VCardVersion: String, Sendable, CaseIterable, Hashable {
   }
 
   /// Splits a structured value (`N`, `ADR`, `ORG`) at unescaped `;` and unescapes each part.
-  func structured(_ text: some StringProtocol) -> [String] {
+  func structured(_ text: String) -> [String] {
     TextEscaping.split(text, separator: UInt8(ascii: ";")).map { unescape($0) }
   }
 
   /// Splits a list value (`CATEGORIES`, `NICKNAME`) at unescaped `,`.
-  func list(_ text: some StringProtocol) -> [String] {
+  func list(_ text: String) -> [String] {
     TextEscaping.split(text, separator: UInt8(ascii: ",")).map { unescape($0) }
   }
 }
 
-extension StringProtocol {
+extension String {
+  /// The string without leading and trailing white space; itself when there is none.
+  func trimmingCharacters() -> String {
+    guard let f = utf8.first, let l = utf8.last else { return self }
+    if f != 32 && f != 9 && f != 10 && f != 13 && l != 32 && l != 9 && l != 10 && l != 13 { return self }
+    return Substring(self).trimmingCharacters()
+  }
+}
+
+extension Substring {
   func trimmingCharacters() -> String {
     var s = Substring(self)
     while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s = s.dropFirst() }

@@ -20,7 +20,7 @@ struct FerryCommand: ParsableCommand {
         ferry push --config sync.yaml
       """,
     version: "0.1.0",
-    subcommands: [Convert.self, Inspect.self, Formats.self, Push.self, Explain.self]
+    subcommands: [Convert.self, Inspect.self, Formats.self, Dedupe.self, Push.self, Explain.self]
   )
 
   /// Runs the command with ferry's documented exit codes: ArgumentParser reports usage

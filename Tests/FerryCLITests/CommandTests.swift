@@ -166,7 +166,10 @@ struct CommandTests {
         .replacingOccurrences(of: "$FIXTURES", with: Fixtures.root + "/fixtures")
     }
     let result = try runFerry(c.arguments.map(expand), stdin: expand(c.stdin))
-    var out = result.stdout.components(separatedBy: "\n")
+    // CRLF formats (vCard, iCalendar, CSV): "\r\n" is one Character, so it is replaced first;
+    // a lone CR at a line end is dropped too.
+    var out = result.stdout.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
+      .map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
     if out.last == "" { out.removeLast() }
     let expected = c.stdout.map(expand)
     #expect(

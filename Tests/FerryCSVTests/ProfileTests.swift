@@ -1,6 +1,7 @@
 import FerryCSV
 import FerryModel
 import FerryTestSupport
+import Foundation
 import Testing
 
 @Suite("CSV profiles")
@@ -86,6 +87,13 @@ struct ProfileTests {
     #expect(c.owner?.id?.count == 18)
     #expect(c.addresses.first?.street == "10 Harbour Road\nBuilding 1, Floor 2")
     #expect(c.created == Timestamp(text: "2023-01-10T09:00:00Z"))
+    // Ids agree with the model's case-safe conversion.
+    let table = try rows(try fixture("salesforce-contacts.csv"))
+    for (n, record) in r.records.enumerated() {
+      #expect(record.source?.recordId == SalesforceID.caseSafe(table[n + 1][0]))
+      #expect(record.owner?.id == SalesforceID.caseSafe(table[n + 1][29]))
+      #expect(record.contact?.accountId == SalesforceID.caseSafe(table[n + 1][2]))
+    }
     let owners = Set(r.records.compactMap { $0.owner?.email })
     #expect(owners == ["dana.whitfield@example.com", "marco.bellini@example.com"])
     let four = try #require(r.records.first { ($0.contact?.emails.count ?? 0) == 4 }?.contact)
@@ -301,5 +309,89 @@ struct MappingTests {
     #expect(DatePattern.parse("31.07.80", format: "DD.MM.YY") == PartialDate(year: 1980, month: 7, day: 31))
     #expect(DatePattern.parse("31.02.1980", format: "DD.MM.YYYY") == nil)
     #expect(DatePattern.format(PartialDate(year: 1980, month: 7, day: 3), format: "DD/MM/YYYY") == "03/07/1980")
+  }
+}
+
+@Suite("CSV profile variants")
+struct ProfileVariantTests {
+  @Test func salesforceLeads() throws {
+    let text = """
+      Id,FirstName,LastName,Company,Status,Street,City,PostalCode,Country,Email,Phone,Website,OwnerId
+      00Q5g00000LdAaB,Lia,Park,"Park & Sons, Inc.",Open - Not Contacted,"9 Elm St
+      Unit 3",Boston,02108,United States,lia@park.example,+1 617 555 0100,https://park.example,0055g00000Rep02
+
+      """
+    let r = read(text)
+    let c = try #require(r.records.first?.contact)
+    #expect(c.source?.objectType == "Lead")
+    #expect(c.source?.recordId == SalesforceID.caseSafe("00Q5g00000LdAaB"))
+    #expect(c.organization == "Park & Sons, Inc.")
+    #expect(c.addresses == [PostalAddress(street: "9 Elm St\nUnit 3", locality: "Boston", postalCode: "02108", country: "United States", types: ["work"])])
+    #expect(c.urls.map(\.value) == ["https://park.example"])
+    #expect(c.raw.contains { $0.name == "Status" && $0.value == "Open - Not Contacted" })
+    let (bytes, _) = try write(r.records, variant: "salesforce")
+    let header = try rows(bytes)[0]
+    #expect(header.contains("Company"))
+    #expect(!header.contains("AccountId"))
+    #expect(read(bytes).records == r.records)
+  }
+
+  @Test func hubspotInternalNames() throws {
+    let text = "hs_object_id,firstname,lastname,email,hs_additional_emails,phone,hubspot_owner_id,createdate\n"
+      + "77,Ada,Byron,ada@example.com,ada2@example.com;ada3@example.com,+44 20 7946 0100,31415,1706779800000\n"
+    let r = read(text)
+    let c = try #require(r.records.first?.contact)
+    #expect(c.emails.map(\.address) == ["ada@example.com", "ada2@example.com", "ada3@example.com"])
+    #expect(c.owner?.id == "31415")
+    #expect(c.created == Timestamp(milliseconds: 1_706_779_800_000))
+  }
+
+  @Test func outlookAddressAndPhoneSlots() throws {
+    var c = Contact()
+    c.name = PersonName(given: "Slot", family: "Test")
+    c.phones = [
+      PhoneNumber("1", types: ["work"]), PhoneNumber("2", types: ["work"]), PhoneNumber("3", types: ["work"]),
+      PhoneNumber("4", types: ["cell"]), PhoneNumber("5", types: ["home", "fax"]),
+    ]
+    c.addresses = [
+      PostalAddress(street: "a\nb\nc\nd", locality: "X", types: ["home"]),
+      PostalAddress(street: "w", types: ["work"]), PostalAddress(street: "w2", types: ["work"]),
+    ]
+    let (bytes, diagnostics) = try write([.contact(c)], variant: "outlook")
+    let table = try rows(Array(bytes.dropFirst(3)))
+    let col = Dictionary(uniqueKeysWithValues: OutlookProfile.header.enumerated().map { ($1, $0) })
+    let row = table[1]
+    #expect(row[col["Business Phone"]!] == "1")
+    #expect(row[col["Business Phone 2"]!] == "2")
+    #expect(row[col["Mobile Phone"]!] == "4")
+    #expect(row[col["Home Fax"]!] == "5")
+    #expect(row[col["Home Street"]!] == "a")
+    #expect(row[col["Home Street 2"]!] == "b")
+    #expect(row[col["Home Street 3"]!] == "c\nd")
+    #expect(row[col["Business Street"]!] == "w")
+    #expect(row[col["Notes"]!].contains("phone: 3"))
+    #expect(row[col["Notes"]!].contains("address: w2"))
+    let overflow = diagnostics.filter { $0.code == "overflow" }
+    #expect(overflow.map { $0.location?.property } == ["phone", "address"])
+    #expect(overflow.allSatisfy { $0.location?.record == 1 })
+  }
+}
+
+@Suite("CSV mapping versus profiles")
+struct MappingChoiceTests {
+  @Test func mappingWinsOverADetectedProfileWhenItFitsTheHeader() throws {
+    let path = NSTemporaryDirectory() + "ferry-csv-mapping-\(UUID().uuidString).yaml"
+    let yaml = "columns:\n  - column: FirstName\n    field: name.family\n  - column: LastName\n    field: name.given\n"
+    try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let text = "Id,FirstName,LastName,Email\n0035g00000AbCdE,Ann,Lee,ann@example.com\n"
+    // The registry detected csv:salesforce; the mapping covers the header, so it is used.
+    let fits = read(Array(text.utf8), variant: "salesforce") { $0.csv.mappingFile = path }
+    #expect(fits.records.first?.contact?.name.family == "Ann")
+    #expect(fits.records.first?.raw.contains { $0.name == "Id" && $0.origin == "csv:mapping" } == true)
+    // A header the mapping does not fit keeps the detected profile (the mapping is for the output).
+    let other = "Id,Email,OwnerId\n0035g00000AbCdE,ann@example.com,0055g00000Rep01\n"
+    let kept = read(Array(other.utf8), variant: "salesforce") { $0.csv.mappingFile = path }
+    #expect(kept.records.first?.contact?.source?.system == "salesforce")
   }
 }

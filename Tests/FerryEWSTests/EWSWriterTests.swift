@@ -128,12 +128,39 @@ struct EWSWriterTests {
     #expect(collector.diagnostics.contains { $0.code == "overflow" && $0.message.contains("fourth@example.com") })
   }
 
-  @Test("a rule EWS cannot express is written as its first occurrence, with a warning")
+  @Test("--series keep expands a rule EWS cannot express into single items, with a warning")
   func unfitRule() throws {
     let collector = DiagnosticCollector()
-    let text = try writeEWS([.event(sampleEvent("FREQ=HOURLY;INTERVAL=4"))], sink: collector.sink)[0].text
+    var options = WriteOptions()
+    options.calendar.expandFrom = LocalDate(year: 2024, month: 1, day: 25)
+    options.calendar.expandUntil = LocalDate(year: 2024, month: 1, day: 26)
+    let docs = try writeEWS([.event(sampleEvent("FREQ=HOURLY;INTERVAL=4"))], options: options, sink: collector.sink)
+    let text = docs.map(\.text).joined()
     #expect(!text.contains("<t:Recurrence>"))
+    // The window is in UTC (Jan 25 00:00Z to Jan 27 00:00Z): New York 12:00 on the 25th
+    // through 16:00 on the 26th; 20:00 on the 26th is 01:00Z on the 27th, outside.
+    #expect(text.components(separatedBy: "<t:CalendarItem>").count - 1 == 8)
+    #expect(text.contains("<t:Start>2024-01-26T04:00:00-05:00</t:Start>"))
+    #expect(text.contains("<t:UID>uid-1@example.com-20240126T040000</t:UID>"))
     #expect(collector.diagnostics.contains { $0.code == "unmapped" && $0.message.contains("HOURLY") })
+    #expect(try validateWithSchema(docs.map(\.text), tag: "expanded") == nil)
+  }
+
+  @Test("--series expand writes instances; --series skip drops the series with a note")
+  func seriesPolicy() throws {
+    var options = WriteOptions()
+    options.calendar.series = .expand
+    options.calendar.expandFrom = LocalDate(year: 2024, month: 1, day: 1)
+    options.calendar.expandUntil = LocalDate(year: 2024, month: 2, day: 29)
+    let text = try writeEWS([.event(sampleEvent("FREQ=WEEKLY;BYDAY=TH;COUNT=3"))], options: options)[0].text
+    #expect(text.components(separatedBy: "<t:CalendarItem>").count - 1 == 3)
+    #expect(!text.contains("<t:Recurrence>"))
+    options.calendar.series = .skip
+    let collector = DiagnosticCollector()
+    let docs = try writeEWS([.event(sampleEvent("FREQ=WEEKLY;BYDAY=TH")), .event(sampleEvent())], options: options, sink: collector.sink)
+    #expect(docs.count == 1)
+    #expect(docs[0].text.components(separatedBy: "<t:CalendarItem>").count - 1 == 1)
+    #expect(collector.diagnostics.contains { $0.message.contains("--series skip") })
   }
 
   @Test("EWS → model → EWS keeps every mapped field", arguments: [

@@ -25,7 +25,11 @@ func rule(_ text: String) -> RecurrenceRule {
     case "COUNT": r.count = Int(kv[1])
     case "UNTIL":
       let v = kv[1]
-      if v.count == 8 { r.until = .date(day(v)) } else if v.hasSuffix("Z") { r.until = .utc(dt(String(v.dropLast()))) } else {
+      if v.count == 8 {
+        r.until = .date(day(v))
+      } else if v.hasSuffix("Z") {
+        r.until = .utc(dt(String(v.dropLast())))
+      } else {
         r.until = .floating(dt(v))
       }
     case "BYSECOND": r.bySecond = ints()
@@ -41,7 +45,8 @@ func rule(_ text: String) -> RecurrenceRule {
       r.byDay = kv[1].split(separator: ",").map { item in
         let wd = RecurrenceRule.Weekday(rawValue: String(item.suffix(2))) ?? .monday
         let n = item.dropLast(2)
-        return RecurrenceRule.WeekdayNum(wd, ordinal: n.isEmpty ? nil : Int(n.replacingOccurrences(of: "+", with: "")))
+        return RecurrenceRule.WeekdayNum(
+          wd, ordinal: n.isEmpty ? nil : Int(n.replacingOccurrences(of: "+", with: "")))
       }
     default: break
     }
@@ -50,7 +55,10 @@ func rule(_ text: String) -> RecurrenceRule {
 }
 
 /// A series master starting at `start` with `rrule`.
-func series(_ start: EventTime, _ rrule: String?, rdates: [EventTime] = [], exdates: [EventTime] = [], end: EventTime? = nil)
+func series(
+  _ start: EventTime, _ rrule: String?, rdates: [EventTime] = [], exdates: [EventTime] = [],
+  end: EventTime? = nil
+)
   -> Event
 {
   var e = Event()
@@ -62,5 +70,7 @@ func series(_ start: EventTime, _ rrule: String?, rdates: [EventTime] = [], exda
 
 /// Starts of the instances, as `EventTime` descriptions.
 func starts(_ event: Event, window: ExpansionWindow = .unbounded, limit: Int = 1000) -> [String] {
-  RecurrenceExpander(event: event, window: window, limit: limit).expand().occurrences.map { $0.start.description }
+  RecurrenceExpander(event: event, window: window, limit: limit).expand().occurrences.map {
+    $0.start.description
+  }
 }

@@ -29,7 +29,8 @@ public protocol CSVRecordDecoder {
   /// Per header column: whether the decoder maps it. The reader keeps the other non-empty
   /// cells as `RawProperty` values with the profile's origin.
   var mappedColumns: [Bool] { get }
-  /// The record for a row, or nil to skip it (after reporting why through `context`).
+  /// The record for a row, or nil to skip it (after reporting why through `context`). Call
+  /// `context.attachRaw(&contact)` before returning, so unknown columns are kept.
   mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record?
 }
 
@@ -47,10 +48,14 @@ public protocol CSVRecordEncoder {
   /// output) before `columns` is read, for profiles whose columns depend on the data
   /// (Salesforce Lead vs Contact, custom e-mail columns).
   mutating func prepare(sample: [Record])
+  /// The records to write for one record: itself, or a recurring series' instances for a
+  /// profile without recurrence (Outlook and Google calendar CSV).
+  mutating func rows(for record: Record, context: inout CSVEncodeContext) -> [Record]
 }
 
 extension CSVRecordEncoder {
   public mutating func prepare(sample: [Record]) {}
+  public mutating func rows(for record: Record, context: inout CSVEncodeContext) -> [Record] { [record] }
 }
 
 /// What a decoder needs besides the row: where it is, and a sink.
@@ -60,8 +65,20 @@ public struct CSVDecodeContext {
   public let diagnostics: DiagnosticSink
   public var header: [String]
   public var row = CSVRow(data: [], ends: [], line: 0, number: 0)
-  /// Raw properties the decoder wants to add (values it could not parse).
-  public var extraRaw: [RawProperty] = []
+  /// The row's unknown columns as raw properties, plus values the decoder could not parse;
+  /// a decoder hands them to its record with `attachRaw`.
+  public var raw: [RawProperty] = []
+
+  /// Moves the collected raw properties into a contact.
+  public mutating func attachRaw(_ contact: inout Contact) {
+    guard !raw.isEmpty else { return }
+    if contact.raw.isEmpty {
+      swap(&contact.raw, &raw)
+    } else {
+      contact.raw.append(contentsOf: raw)
+      raw.removeAll(keepingCapacity: true)
+    }
+  }
 
   public func location(column: Int? = nil) -> SourceLocation {
     SourceLocation(
@@ -75,7 +92,7 @@ public struct CSVDecodeContext {
     diagnostics.warning(
       "\(name) value \"\(value)\" is not \(what); kept as a raw property", at: location(column: column),
       code: "unmapped")
-    extraRaw.append(RawProperty(name: name, value: value, origin: origin))
+    raw.append(RawProperty(name: name, value: value, origin: origin))
   }
 }
 
@@ -176,7 +193,15 @@ extension String {
 public enum CSVProfiles {
   public static let all: [any CSVProfile] = [
     SalesforceProfile(), OutlookProfile(), GoogleProfile(), HubSpotProfile(), ExchangeProfile(),
+    SalesforceEventProfile(), OutlookCalendarProfile(), GoogleCalendarProfile(),
   ]
+
+  /// The event profile beside a contact profile (`salesforce` → `salesforce-events`,
+  /// `outlook` → `outlook-calendar`), so `csv:salesforce` reads an Event export and
+  /// `--to csv:outlook` writes events as the calendar layout.
+  public static func eventSibling(of name: String) -> (any CSVProfile)? {
+    all.first { $0.kinds.contains(.event) && ($0.name == name + "-events" || $0.name == name + "-calendar") }
+  }
 
   public static var names: [String] { all.map(\.name) }
 

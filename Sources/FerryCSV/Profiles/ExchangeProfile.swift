@@ -55,6 +55,7 @@ public struct ExchangeProfile: CSVProfile {
         let isSalesforce = SalesforceID.caseSafe(id) != nil
         c.source = SourceIdentity(system: isSalesforce ? "salesforce" : "exchange", recordId: id)
       }
+      context.attachRaw(&c)
       return .contact(c)
     }
   }

@@ -136,6 +136,7 @@ public struct GenericProfile: CSVProfile {
           }
         }
       }
+      context.attachRaw(&c)
       return .contact(c)
     }
   }

@@ -228,6 +228,7 @@ public struct GoogleProfile: CSVProfile {
           context.keepUnparsed(column: vi, value: (label.map { "\($0): " } ?? "") + v, what: "an anniversary")
         }
       }
+      context.attachRaw(&c)
       return .contact(c)
     }
   }

@@ -88,6 +88,7 @@ public struct HubSpotProfile: CSVProfile {
         if let t = HubSpotProfile.time(text) { c.lastModified = t } else { context.keepUnparsed(column: i, value: text, what: "a date-time") }
       }
       if let n = s(notes) { c.notes = [n] }
+      context.attachRaw(&c)
       return .contact(c)
     }
   }

@@ -192,137 +192,174 @@ public struct OutlookProfile: CSVProfile {
       if let v = s(children) { c.related.append(RelatedPerson(relation: "child", value: v)) }
       if let v = s(manager) { c.related.append(RelatedPerson(relation: "manager", value: v)) }
       if let v = s(assistant) { c.related.append(RelatedPerson(relation: "assistant", value: v)) }
+      context.attachRaw(&c)
       return .contact(c)
     }
   }
 
+  /// Column numbers in `header`, resolved once.
+  static func column(_ name: String) -> Int { header.firstIndex(of: name) ?? 0 }
+
   struct Encoder: CSVRecordEncoder {
     let columns = OutlookProfile.header
     let phoneColumns: Set<Int>
-    let index: [String: Int]
-    let phoneIndex: [String: Int]
+    // Column numbers (the hot path indexes cells directly: no hashing per record).
+    let title = column("Title"), first = column("First Name"), middle = column("Middle Name")
+    let last = column("Last Name"), suffix = column("Suffix"), company = column("Company")
+    let department = column("Department"), jobTitle = column("Job Title")
+    let emailAddress = [column("E-mail Address"), column("E-mail 2 Address"), column("E-mail 3 Address")]
+    let emailType = [column("E-mail Type"), column("E-mail 2 Type"), column("E-mail 3 Type")]
+    let emailDisplay = [column("E-mail Display Name"), column("E-mail 2 Display Name"), column("E-mail 3 Display Name")]
+    /// Per address slot (Business, Home, Other): street 1–3, city, state, postal code, country, PO box.
+    let address: [[Int]] = OutlookProfile.addressKinds.map { k in
+      let p = k.prefix
+      return [
+        column("\(p) Street"), column("\(p) Street 2"), column("\(p) Street 3"), column("\(p) City"),
+        column("\(p) State"), column("\(p) Postal Code"), column("\(p) Country/Region"),
+        column("\(p) Address PO Box"),
+      ]
+    }
+    let birthday = column("Birthday"), anniversary = column("Anniversary"), categories = column("Categories")
+    let webPage = column("Web Page"), gender = column("Gender"), notes = column("Notes")
+    let spouse = column("Spouse"), children = column("Children"), manager = column("Manager's Name")
+    let assistant = column("Assistant's Name")
+    let fax = (work: column("Business Fax"), home: column("Home Fax"), other: column("Other Fax"))
+    let mobile = column("Mobile Phone"), pager = column("Pager"), car = column("Car Phone"), isdn = column("ISDN")
+    let assistantPhone = column("Assistant's Phone"), callback = column("Callback"), radio = column("Radio Phone")
+    let tty = column("TTY/TDD Phone"), telex = column("Telex"), companyMain = column("Company Main Phone")
+    let primary = column("Primary Phone"), business = column("Business Phone"), business2 = column("Business Phone 2")
+    let home = column("Home Phone"), home2 = column("Home Phone 2"), otherPhone = column("Other Phone")
+
+    /// Candidate columns per phone kind, built once (the hot path returns a stored array).
+    let candidates: [String: [Int]]
+    let faxWork: [Int], faxHome: [Int], faxOther: [Int], fallback: [Int]
 
     init() {
-      var index: [String: Int] = [:]
-      for (i, name) in OutlookProfile.header.enumerated() { index[name] = i }
-      self.index = index
-      phoneIndex = Dictionary(uniqueKeysWithValues: OutlookProfile.phoneSlots.map { ($0.column, index[$0.column]!) })
-      phoneColumns = Set(phoneIndex.values)
+      phoneColumns = Set(OutlookProfile.phoneSlots.map { OutlookProfile.column($0.column) })
+      let c = { (names: [String]) in names.map(OutlookProfile.column) }
+      candidates = [
+        "cell": c(["Mobile Phone"]), "mobile": c(["Mobile Phone"]), "iphone": c(["Mobile Phone"]), "pager": c(["Pager"]),
+        "car": c(["Car Phone"]), "isdn": c(["ISDN"]), "assistant": c(["Assistant's Phone"]), "callback": c(["Callback"]),
+        "radio": c(["Radio Phone"]), "tty": c(["TTY/TDD Phone"]), "textphone": c(["TTY/TDD Phone"]), "telex": c(["Telex"]),
+        "company": c(["Company Main Phone"]), "main": c(["Primary Phone", "Company Main Phone"]),
+        "work": c(["Business Phone", "Business Phone 2"]), "home": c(["Home Phone", "Home Phone 2"]),
+        "other": c(["Other Phone"]),
+      ]
+      faxWork = c(["Business Fax"])
+      faxHome = c(["Home Fax"])
+      faxOther = c(["Other Fax", "Business Fax", "Home Fax"])
+      fallback = c(["Other Phone", "Primary Phone", "Business Phone 2", "Home Phone 2"])
     }
 
-    /// The phone columns a number may go to, in order of preference.
-    static func phoneCandidates(_ types: [String]) -> [String] {
-      let t = Set(types.map { $0.lowercased() })
-      if t.contains("fax") {
-        if t.contains("work") { return ["Business Fax"] }
-        if t.contains("home") { return ["Home Fax"] }
-        return ["Other Fax", "Business Fax", "Home Fax"]
+    /// The order in which kinds decide the column (a `cell` + `work` number is a mobile).
+    static let precedence = [
+      "cell", "mobile", "iphone", "pager", "car", "isdn", "assistant", "callback", "radio", "tty", "textphone", "telex",
+      "company", "main", "work", "home", "other",
+    ]
+
+    /// The phone columns a number may go to, in order of preference (types are lower-case
+    /// in the model).
+    func phoneCandidates(_ types: [String]) -> [Int] {
+      if types.isEmpty { return fallback }
+      if types.contains("fax") {
+        return types.contains("work") ? faxWork : types.contains("home") ? faxHome : faxOther
       }
-      if t.contains("cell") || t.contains("mobile") || t.contains("iphone") { return ["Mobile Phone"] }
-      if t.contains("pager") { return ["Pager"] }
-      if t.contains("car") { return ["Car Phone"] }
-      if t.contains("isdn") { return ["ISDN"] }
-      if t.contains("assistant") { return ["Assistant's Phone"] }
-      if t.contains("callback") { return ["Callback"] }
-      if t.contains("radio") { return ["Radio Phone"] }
-      if t.contains("tty") || t.contains("textphone") { return ["TTY/TDD Phone"] }
-      if t.contains("telex") { return ["Telex"] }
-      if t.contains("company") { return ["Company Main Phone"] }
-      if t.contains("main") { return ["Primary Phone", "Company Main Phone"] }
-      if t.contains("work") { return ["Business Phone", "Business Phone 2"] }
-      if t.contains("home") { return ["Home Phone", "Home Phone 2"] }
-      if t.contains("other") { return ["Other Phone"] }
-      return ["Other Phone", "Primary Phone", "Business Phone 2", "Home Phone 2"]
+      if types.count == 1, let list = candidates[types[0]] { return list }
+      for kind in Encoder.precedence where types.contains(kind) { return candidates[kind] ?? fallback }
+      return fallback
     }
 
     mutating func encode(_ record: Record, into cells: inout [String], context: inout CSVEncodeContext) throws -> Bool {
       guard case .contact(let c) = record else { return false }
-      func set(_ column: String, _ value: String?) {
-        if let value, let i = index[column] { cells[i] = value }
+      @inline(__always) func set(_ i: Int, _ value: String?) {
+        if let value { cells[i] = value }
       }
-      set("Title", c.name.prefix)
-      set("First Name", c.name.given)
-      set("Middle Name", c.name.middle)
-      set("Last Name", c.name.family)
-      set("Suffix", c.name.suffix)
+      set(title, c.name.prefix)
+      set(first, c.name.given)
+      set(middle, c.name.middle)
+      set(last, c.name.family)
+      set(suffix, c.name.suffix)
       if c.name.given == nil && c.name.family == nil, let fn = c.formattedName, c.organization != fn {
         // No structured name: the formatted name is better than nothing.
-        set("Last Name", fn)
+        set(last, fn)
       }
-      set("Company", c.organization)
-      set("Department", c.department)
-      set("Job Title", c.title)
+      set(company, c.organization)
+      set(department, c.department)
+      set(jobTitle, c.title)
       for (n, e) in c.emails.enumerated() {
         guard n < 3 else {
           try context.overflow("e-mail", e.address)
           continue
         }
-        let p = n == 0 ? "E-mail" : "E-mail \(n + 1)"
-        set("\(p) Address", e.address)
-        set("\(p) Type", "SMTP")
-        if let label = e.label, label.contains(e.address) { set("\(p) Display Name", label) }
+        cells[emailAddress[n]] = e.address
+        cells[emailType[n]] = "SMTP"
+        if let label = e.label, label.utf8.count > e.address.utf8.count, label.contains(e.address) {
+          cells[emailDisplay[n]] = label
+        }
       }
       for phone in c.phones {
-        let candidates = Encoder.phoneCandidates(phone.types)
-        if let free = candidates.first(where: { cells[phoneIndex[$0]!].isEmpty }) {
-          cells[phoneIndex[free]!] = phone.number
+        if let free = phoneCandidates(phone.types).first(where: { cells[$0].isEmpty }) {
+          cells[free] = phone.number
         } else {
           try context.overflow("phone", phone.number + (phone.types.isEmpty ? "" : " (\(phone.types.joined(separator: ",")))"))
         }
       }
-      var usedAddress: Set<String> = []
+      var used = [false, false, false]
       for a in c.addresses {
-        let t = Set(a.types.map { $0.lowercased() })
-        let wanted: [String] =
-          t.contains("work") ? ["Business"] : t.contains("home") ? ["Home"] : t.contains("other") ? ["Other"] : ["Other", "Business", "Home"]
-        guard let p = wanted.first(where: { !usedAddress.contains($0) }) else {
+        let wanted: [Int] =
+          a.types.contains("work") ? [0] : a.types.contains("home") ? [1] : a.types.contains("other") ? [2] : [2, 0, 1]
+        guard let slot = wanted.first(where: { !used[$0] }) else {
           try context.overflow("address", OutlookProfile.oneLine(a))
           continue
         }
-        usedAddress.insert(p)
-        let lines = (a.street ?? "").split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-        if lines.count > 0 { set("\(p) Street", lines[0]) }
-        if lines.count > 1 { set("\(p) Street 2", lines[1]) }
-        if lines.count > 2 { set("\(p) Street 3", lines[2...].joined(separator: "\n")) }
-        set("\(p) City", a.locality)
-        set("\(p) State", a.region)
-        set("\(p) Postal Code", a.postalCode)
-        set("\(p) Country/Region", a.country)
-        set("\(p) Address PO Box", a.poBox)
+        used[slot] = true
+        let col = address[slot]
+        if let street = a.street {
+          if street.utf8.contains(UInt8(ascii: "\n")) {
+            let lines = street.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+            if lines.count > 0 { cells[col[0]] = lines[0] }
+            if lines.count > 1 { cells[col[1]] = lines[1] }
+            if lines.count > 2 { cells[col[2]] = lines[2...].joined(separator: "\n") }
+          } else {
+            cells[col[0]] = street
+          }
+        }
+        set(col[3], a.locality)
+        set(col[4], a.region)
+        set(col[5], a.postalCode)
+        set(col[6], a.country)
+        set(col[7], a.poBox)
         if let ext = a.extended, !ext.isEmpty { try context.overflow("address extension", ext) }
       }
       if let b = c.birthday {
-        if let text = Values.outlookDateText(b) { set("Birthday", text) } else { try context.overflow("birthday", b.description) }
+        if let text = Values.outlookDateText(b) { cells[birthday] = text } else { try context.overflow("birthday", b.description) }
       }
       if let b = c.anniversary {
-        if let text = Values.outlookDateText(b) { set("Anniversary", text) } else { try context.overflow("anniversary", b.description) }
+        if let text = Values.outlookDateText(b) { cells[anniversary] = text } else { try context.overflow("anniversary", b.description) }
       }
-      if !c.categories.isEmpty { set("Categories", c.categories.joined(separator: ";")) }
+      if !c.categories.isEmpty { cells[categories] = c.categories.joined(separator: ";") }
       for (n, url) in c.urls.enumerated() {
-        if n == 0 { set("Web Page", url.value) } else { try context.overflow("web page", url.value) }
+        if n == 0 { cells[webPage] = url.value } else { try context.overflow("web page", url.value) }
       }
       if let sex = c.gender?.sex {
-        switch sex.uppercased() {
-        case "M": set("Gender", "Male")
-        case "F": set("Gender", "Female")
-        default: break
-        }
+        if sex == "M" || sex == "m" { cells[gender] = "Male" } else if sex == "F" || sex == "f" { cells[gender] = "Female" }
       }
-      var relatedSlots: [String: String] = [
-        "spouse": "Spouse", "child": "Children", "manager": "Manager's Name", "assistant": "Assistant's Name",
-      ]
       for r in c.related {
-        if let column = relatedSlots[r.relation.lowercased()] {
-          set(column, r.value)
-          relatedSlots[r.relation.lowercased()] = nil
-        } else {
-          try context.overflow(r.relation, r.value)
+        let slot: Int?
+        switch r.relation.lowercased() {
+        case "spouse": slot = spouse
+        case "child": slot = children
+        case "manager": slot = manager
+        case "assistant": slot = assistant
+        default: slot = nil
         }
+        if let slot, cells[slot].isEmpty { cells[slot] = r.value } else { try context.overflow(r.relation, r.value) }
       }
       for im in c.instantMessaging { try context.overflow("im", im.handle) }
       for nick in c.nicknames { try context.overflow("nickname", nick) }
-      let notes = context.notes(c)
-      if !notes.isEmpty { set("Notes", notes) }
+      if c.notes.isEmpty && context.overflowLines.isEmpty { return true }
+      let text = context.notes(c)
+      if !text.isEmpty { cells[notes] = text }
       return true
     }
   }

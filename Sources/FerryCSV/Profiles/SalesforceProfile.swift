@@ -65,6 +65,9 @@ public struct SalesforceProfile: CSVProfile {
     let website, birthdate, description, ownerId, ownerName, ownerEmail, created, modified: Int?
     let customEmails: [(Int, String)]
     let isLead: Bool
+    let addressParts: [([Int?], String)]
+    /// Owners repeat from row to row: the last conversion is kept.
+    var lastOwnerId: (raw: String, safe: String) = ("", "")
 
     init(header: [String]) {
       var h = HeaderIndex(header)
@@ -99,16 +102,21 @@ public struct SalesforceProfile: CSVProfile {
       }
       customEmails = custom
       isLead = h.has("Company") && (h.has("Status") || !h.has("AccountId"))
+      addressParts = [(mailing, "work"), (leadAddress, "work"), (other, "other")].filter { $0.0.contains { $0 != nil } }
       mappedColumns = h.used
     }
 
     mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
       var c = Contact()
       func s(_ i: Int?) -> String? { i.flatMap(row.string) }
-      let recordId = s(id)
-      c.source = SourceIdentity(
-        system: "salesforce", objectType: SalesforceProfile.objectType(id: recordId, isLead: isLead), recordId: recordId)
-      c.accountId = s(accountId).map { SalesforceID.caseSafe($0) ?? $0 }
+      let recordId = s(id).map(Values.caseSafeID)
+      // Ids are made case-safe here (fast path) and set directly; the model's initialisers
+      // would do the same work again.
+      var source = SourceIdentity(
+        system: "salesforce", objectType: SalesforceProfile.objectType(id: recordId, isLead: isLead), recordId: nil)
+      source.recordId = recordId
+      c.source = source
+      c.accountId = s(accountId).map(Values.caseSafeID)
       c.name = PersonName(prefix: s(salutation), given: s(first), middle: s(middle), family: s(last), suffix: s(suffix))
       c.title = s(title)
       c.department = s(department)
@@ -120,7 +128,9 @@ public struct SalesforceProfile: CSVProfile {
       for (i, types) in phones {
         if let p = row.string(i) { c.phones.append(PhoneNumber(p, types: types)) }
       }
-      for (parts, type) in [(mailing, "work"), (leadAddress, "work"), (other, "other")] {
+      for (parts, type) in addressParts {
+        // Skip empty addresses without building one (the hot path).
+        guard parts.contains(where: { $0.map { !row.isEmpty($0) } ?? false }) else { continue }
         let street = s(parts[0]).map(Decoder.normaliseLines)
         let a = PostalAddress(
           street: street, locality: s(parts[1]), region: s(parts[2]), postalCode: s(parts[3]), country: s(parts[4]),
@@ -133,7 +143,16 @@ public struct SalesforceProfile: CSVProfile {
       }
       if let d = s(description) { c.notes = [d] }
       if let a = s(assistantName) { c.related.append(RelatedPerson(relation: "assistant", value: a)) }
-      let owner = Owner(id: s(ownerId), name: s(ownerName), email: s(ownerEmail))
+      var owner = Owner(name: s(ownerName), email: s(ownerEmail))
+      if let oid = s(ownerId) {
+        if oid == lastOwnerId.raw {
+          owner.id = lastOwnerId.safe
+        } else {
+          let safe = Values.caseSafeID(oid)
+          lastOwnerId = (oid, safe)
+          owner.id = safe
+        }
+      }
       if owner.id != nil || owner.name != nil || owner.email != nil { c.owner = owner }
       if let i = created, let text = row.string(i) {
         if let t = Values.timestamp(text) { c.created = t } else { context.keepUnparsed(column: i, value: text, what: "a date-time") }
@@ -141,12 +160,13 @@ public struct SalesforceProfile: CSVProfile {
       if let i = modified, let text = row.string(i) {
         if let t = Values.timestamp(text) { c.lastModified = t } else { context.keepUnparsed(column: i, value: text, what: "a date-time") }
       }
+      context.attachRaw(&c)
       return .contact(c)
     }
 
     /// Street lines as `\n`-separated lines (exports may use CRLF inside the cell).
     static func normaliseLines(_ s: String) -> String {
-      guard s.contains("\r") else { return s }
+      guard s.utf8.contains(13) else { return s }
       return s.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\r\n" || $0 == "\r" || $0 == "\n" })
         .joined(separator: "\n")
     }

@@ -5,7 +5,7 @@ import FerryModel
 enum Values {
   /// Digits of `s` between `from` and `to` as a number, or nil.
   @inline(__always)
-  static func number(_ u: [UInt8], _ from: Int, _ to: Int) -> Int? {
+  static func number(_ u: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
     guard from < to, to <= u.count else { return nil }
     var n = 0
     for i in from..<to {
@@ -19,16 +19,22 @@ enum Values {
   /// `2024-01-31T15:00:00.000Z`, `2024-01-31T15:00:00Z`, `2024-01-31 15:00`, `+0000`/`+01:00`
   /// offsets; a date alone is midnight UTC.
   static func timestamp(_ text: String) -> Timestamp? {
-    let u = Array(text.utf8)
+    var copy = text
+    if let t = copy.withUTF8({ fastTimestamp($0) }) { return t }
+    return Timestamp(text: text)
+  }
+
+  /// The byte-level parse; nil sends the text to the model's slower, wider parser.
+  private static func fastTimestamp(_ u: UnsafeBufferPointer<UInt8>) -> Timestamp? {
     guard u.count >= 10, let y = number(u, 0, 4), u[4] == UInt8(ascii: "-"), let mo = number(u, 5, 7),
       u[7] == UInt8(ascii: "-"), let d = number(u, 8, 10)
-    else { return Timestamp(text: text) }
+    else { return nil }
     let date = LocalDate(year: y, month: mo, day: d)
     guard date.isValid else { return nil }
     if u.count == 10 { return Timestamp(utc: LocalDateTime(date: date, time: .midnight)) }
     guard u.count >= 16, u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " "), let h = number(u, 11, 13),
       u[13] == UInt8(ascii: ":"), let mi = number(u, 14, 16), h < 24, mi < 60
-    else { return Timestamp(text: text) }
+    else { return nil }
     var i = 16
     var s = 0
     if i + 3 <= u.count, u[i] == UInt8(ascii: ":"), let sec = number(u, i + 1, i + 3) {
@@ -53,8 +59,8 @@ enum Values {
         i += 1
       } else if u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-") {
         let sign = u[i] == UInt8(ascii: "-") ? -1 : 1
-        let rest = u[(i + 1)...].filter { $0 != UInt8(ascii: ":") }
-        guard rest.count == 4, let n = number(Array(rest), 0, 4) else { return nil }
+        let rest = Array(u[(i + 1)...].filter { $0 != UInt8(ascii: ":") })
+        guard rest.count == 4, let n = rest.withUnsafeBufferPointer({ number($0, 0, 4) }) else { return nil }
         offset = sign * (n / 100 * 3600 + n % 100 * 60)
         i = u.count
       }
@@ -117,7 +123,39 @@ enum Values {
   }
 
   /// ISO `1980-04-12`, `--04-12` (no year), `19800412`.
-  static func isoDate(_ text: String) -> PartialDate? { PartialDate(text: text) }
+  static func isoDate(_ text: String) -> PartialDate? {
+    var copy = text
+    let fast: PartialDate? = copy.withUTF8 { u in
+      guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"), let y = number(u, 0, 4),
+        let m = number(u, 5, 7), let d = number(u, 8, 10)
+      else { return nil }
+      let date = LocalDate(year: y, month: m, day: d)
+      return date.isValid ? PartialDate(date) : nil
+    }
+    return fast ?? PartialDate(text: text)
+  }
+
+  /// A Salesforce id in its 18-character case-safe form, byte by byte: the model's
+  /// `SalesforceID.caseSafe` without its allocations, for the hot path. Not an id: unchanged.
+  static func caseSafeID(_ id: String) -> String {
+    var copy = id
+    let suffix: [UInt8]? = copy.withUTF8 { u in
+      guard u.count == 15 else { return nil }
+      var out: [UInt8] = [0, 0, 0]
+      for chunk in 0..<3 {
+        var bits = 0
+        for i in 0..<5 {
+          let b = u[chunk * 5 + i]
+          guard (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) else { return nil }
+          if b >= 65 && b <= 90 { bits |= 1 << i }
+        }
+        out[chunk] = bits < 26 ? UInt8(65 + bits) : UInt8(48 + bits - 26)
+      }
+      return out
+    }
+    if let suffix { return id + String(decoding: suffix, as: UTF8.self) }
+    return SalesforceID.caseSafe(id) ?? id
+  }
 
   static func isoDateText(_ d: PartialDate) -> String { d.description }
 

@@ -5,11 +5,12 @@ import FerryModel
 enum AddressCodecs {
   static let all: [PropertyCodec] = [
     PropertyCodec("ADR") { line, card in
+      let tp = line.typesAndPreference
       let parts = card.version.structured(line.value)
       func part(_ i: Int) -> String? { i < parts.count ? parts[i].trimmingCharacters().nonEmpty : nil }
       var address = PostalAddress(
         poBox: part(0), extended: part(1), street: part(2), locality: part(3), region: part(4),
-        postalCode: part(5), country: part(6), types: line.modelTypes, preference: line.preference)
+        postalCode: part(5), country: part(6), types: tp.types, preference: tp.preference)
       if parts.count > 7 {
         // Too many components: keep the extra ones in the country so nothing is lost.
         address.country = parts[6...].joined(separator: ";").nonEmpty

@@ -16,13 +16,15 @@ enum CommunicationCodecs {
       PropertyCodec("TEL") { line, card in tel(line, &card) },
       PropertyCodec("X-MS-TEL") { line, card in tel(line, &card) },
       PropertyCodec("EMAIL") { line, card in
+        let tp = line.typesAndPreference
         let address = card.text(line).trimmingCharacters()
         guard !address.isEmpty else { return .keepRaw }
-        card.contact.emails.append(EmailAddress(address, types: line.modelTypes, preference: line.preference))
+        card.contact.emails.append(EmailAddress(address, types: tp.types, preference: tp.preference))
         card.remember(line, as: .email(card.contact.emails.count - 1))
         return .mapped
       },
       PropertyCodec("IMPP", versions: [.v30, .v40]) { line, card in
+        let tp = line.typesAndPreference
         let value = card.text(line).trimmingCharacters()
         guard !value.isEmpty else { return .keepRaw }
         var service: String?
@@ -33,7 +35,7 @@ enum CommunicationCodecs {
         }
         if let s = line.firstParameter("X-SERVICE-TYPE") { service = service ?? s.lowercased() }
         card.contact.instantMessaging.append(
-          IMHandle(service: service, handle: handle, types: line.modelTypes, preference: line.preference))
+          IMHandle(service: service, handle: handle, types: tp.types, preference: tp.preference))
         card.remember(line, as: .im(card.contact.instantMessaging.count - 1))
         return .mapped
       },
@@ -42,20 +44,22 @@ enum CommunicationCodecs {
     ]
     + imProperties.map { name, service in
       PropertyCodec(name) { line, card in
+        let tp = line.typesAndPreference
         let handle = card.text(line).trimmingCharacters()
         guard !handle.isEmpty else { return .keepRaw }
         card.contact.instantMessaging.append(
-          IMHandle(service: service, handle: handle, types: line.modelTypes, preference: line.preference))
+          IMHandle(service: service, handle: handle, types: tp.types, preference: tp.preference))
         card.remember(line, as: .im(card.contact.instantMessaging.count - 1))
         return .mapped
       }
     }
 
   static func tel(_ line: ContentLine, _ card: inout CardBuilder) -> DecodeResult {
+    let tp = line.typesAndPreference
     var number = card.text(line).trimmingCharacters()
     if number.lowercased().hasPrefix("tel:") { number = String(number.dropFirst(4)) }
     guard !number.isEmpty else { return .keepRaw }
-    card.contact.phones.append(PhoneNumber(number, types: line.modelTypes, preference: line.preference))
+    card.contact.phones.append(PhoneNumber(number, types: tp.types, preference: tp.preference))
     card.remember(line, as: .phone(card.contact.phones.count - 1))
     return .mapped
   }

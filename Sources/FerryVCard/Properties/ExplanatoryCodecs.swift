@@ -18,9 +18,10 @@ enum ExplanatoryCodecs {
       return .mapped
     },
     PropertyCodec("URL") { line, card in
+      let tp = line.typesAndPreference
       let value = card.text(line).trimmingCharacters()
       guard !value.isEmpty else { return .keepRaw }
-      card.contact.urls.append(LabeledValue(value, types: line.modelTypes, preference: line.preference))
+      card.contact.urls.append(LabeledValue(value, types: tp.types, preference: tp.preference))
       card.remember(line, as: .url(card.contact.urls.count - 1))
       return .mapped
     },

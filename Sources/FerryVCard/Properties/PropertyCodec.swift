@@ -85,21 +85,34 @@ enum CodecTable {
 
 extension ContentLine {
   /// TYPE values lower-cased, without `PREF` (and without 2.1 `ENCODING`/`CHARSET` shorthands).
-  var modelTypes: [String] {
-    var out: [String] = []
-    for t in types {
-      let lower = t.lowercased()
-      if lower == "pref" || lower.isEmpty { continue }
-      if !out.contains(lower) { out.append(lower) }
-    }
-    return out
-  }
+  var modelTypes: [String] { typesAndPreference.types }
 
   /// Preference: 4.0 `PREF=n`, or 1 for a 2.1/3.0 `PREF` type.
-  var preference: Int? {
-    if let p = firstParameter("PREF"), let n = Int(p.trimmingCharacters()) { return n }
-    if types.contains("PREF") { return 1 }
-    return nil
+  var preference: Int? { typesAndPreference.preference }
+
+  /// Both in one pass over the parameters (this runs for every TEL, EMAIL, ADR, URL).
+  var typesAndPreference: (types: [String], preference: Int?) {
+    var out: [String] = []
+    var preference: Int?
+    for p in parameters {
+      if p.name == "PREF", let v = p.values.first, let n = Int(v.trimmingCharacters()) {
+        preference = n
+        continue
+      }
+      guard p.name == "TYPE" else { continue }
+      for v in p.values {
+        for part in v.split(separator: ",") {
+          let lower = part.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? part.lowercased() : String(part)
+          if lower == "pref" {
+            if preference == nil { preference = 1 }
+            continue
+          }
+          if lower.isEmpty || out.contains(lower) { continue }
+          out.append(lower)
+        }
+      }
+    }
+    return (out, preference)
   }
 
   /// The `VALUE` parameter, lower-cased.
@@ -122,6 +135,7 @@ func decodeDate(_ line: ContentLine, text: String) -> PartialDate? {
     date = PartialDate(text: value)
   }
   guard var d = date else { return nil }
+  if d.year == 0 { return nil }  // `0000`: a placeholder, not a year (libical's test.vcf)
   if let m = d.month, !(1...12).contains(m) { return nil }
   if let day = d.day, !(1...31).contains(day) { return nil }
   if let omit = line.firstParameter("X-APPLE-OMIT-YEAR"), let y = Int(omit), d.year == y { d.year = nil }

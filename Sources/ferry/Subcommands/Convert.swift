@@ -1,5 +1,6 @@
 import ArgumentParser
 import Ferry
+import FerryMatch
 import FerryModel
 import Foundation
 
@@ -26,20 +27,63 @@ extension FerryCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
+    @Flag(help: "Run the duplicate pass (as `ferry dedupe`) inside the conversion.")
+    var dedupe = false
+
+    @Option(help: "With --dedupe: merge (default), drop or report.")
+    var dedupeMode: DedupeMode = .merge
+
+    @OptionGroup(title: "Dedupe") var match: MatchOptions
+
     func run() throws {
       let printer = DiagnosticPrinter(strict: diagnosticOptions.strict, quiet: diagnosticOptions.quiet)
       guard let to = output.to ?? (output.output != "-" ? Ferry.Formats.forExtension(of: output.output)?.name : nil) else {
         throw ValidationError("name the output format with --to (for example --to csv:outlook)")
       }
       let toSpec = FormatSpec(to)
+      var writeOptions = try output.writeOptions(zone: input.zone)
+      // `--mapping` also drives the generic csv writer (`--to csv --mapping FILE`).
+      writeOptions.csv.mappingFile = input.mapping
       var conversion = Conversion(
         inputs: inputs, from: input.fromSpec, to: toSpec, output: output.split ?? output.output,
-        readOptions: input.readOptions(), writeOptions: try output.writeOptions(zone: input.zone))
+        readOptions: input.readOptions(), writeOptions: writeOptions)
       conversion.progress = { n in Progress.shared.update("converted \(n) records") }
       var summary = ConversionSummary()
       var failure: FerryError?
       do {
-        summary = try conversion.run(diagnostics: printer.sink)
+        if dedupe {
+          let rules = try match.matchRules()
+          let mode = dedupeMode
+          let prefer = match.prefer
+          let clustersPath = match.clusters
+          let limits = limits(for: output.target ?? to)
+          let sink = printer.sink
+          summary = try conversion.run(diagnostics: sink) { records in
+            var session = DedupeSession(rules: rules)
+            for (k, r) in records.enumerated() {
+              session.add(r, source: "convert", position: k + 1, set: 0, location: nil, sink: sink)
+            }
+            let result = session.matcher.run(threads: ProcessInfo.processInfo.activeProcessorCount)
+            var options = DedupeOptions()
+            options.mode = mode
+            options.prefer = prefer
+            options.limits = limits
+            let applied = Deduplication.apply(
+              records: records, sets: session.matcher.sets, result: result, options: options, region: rules.region)
+            for (r, message) in applied.overflow {
+              sink.note("merged value kept in notes: \(message)", at: nil, code: "overflow")
+              _ = r
+            }
+            if let clustersPath { try session.writeClusters(result, to: clustersPath) }
+            let inClusters = result.clusters.reduce(0) { $0 + $1.members.count }
+            sink.note(
+              "dedupe: \(result.clusters.count) clusters, \(inClusters - result.clusters.count) duplicates (\(mode.rawValue))",
+              at: nil, code: "dedupe")
+            records = applied.records
+          }
+        } else {
+          summary = try conversion.run(diagnostics: printer.sink)
+        }
       } catch let error as FerryError {
         failure = error
         if error.kind == .usage { throw ValidationError(error.message) }
@@ -50,9 +94,10 @@ extension FerryCommand {
         try writeJSONReport(
           ConvertReport(summary: summary, printer: printer, failed: failure != nil), to: path)
       }
-      if !diagnosticOptions.quiet && output.output != "-" {
+      let written = output.split ?? output.output
+      if !diagnosticOptions.quiet && written != "-" {
         FileHandle.standardError.write(
-          Data("ferry: \(summary.recordsRead) records read, \(summary.recordsWritten) written to \(output.output)\n".utf8))
+          Data("ferry: \(summary.recordsRead) records read, \(summary.recordsWritten) written to \(written)\n".utf8))
       }
       if failure != nil || printer.exitCode != 0 { throw ExitCode(1) }
     }

@@ -1,0 +1,391 @@
+import FerryModel
+import FerryTime
+
+/// `csv:outlook-calendar`: classic Outlook's Calendar folder export/import (22 columns,
+/// en-US values). Sources: ../shared/formats/outlook-csv.md ("Outlook calendar CSV").
+///
+/// The file has no time zone and no recurrence: times are wall-clock times in `--zone` (each
+/// event's own zone when none is given, with a warning), and series are expanded in the
+/// `--expand-from`/`--expand-until` window (default: today and one year ahead), one row per
+/// instance. All-day events: `All day event` True, the end date exclusive (the day after), as
+/// Outlook exports them. `Show time as` uses Outlook's OlBusyStatus numbers (0 free,
+/// 1 tentative, 2 busy, 3 out of office, 4 working elsewhere; not verified against a real
+/// import, see the format notes).
+public struct OutlookCalendarProfile: CSVProfile {
+  public init() {}
+  public var name: String { "outlook-calendar" }
+  public var kinds: Set<RecordKind> { [.event] }
+  public var writesByteOrderMark: Bool { true }
+
+  public static let columns = [
+    "Subject", "Start Date", "Start Time", "End Date", "End Time", "All day event", "Reminder on/off", "Reminder Date",
+    "Reminder Time", "Meeting Organizer", "Required Attendees", "Optional Attendees", "Meeting Resources",
+    "Billing Information", "Categories", "Description", "Location", "Mileage", "Priority", "Private", "Sensitivity",
+    "Show time as",
+  ]
+
+  public func confidence(header: [String]) -> Double {
+    let h = HeaderIndex(header)
+    return h.share(of: ["Subject", "Start Date", "Start Time", "End Date", "End Time", "All day event", "Show time as", "Sensitivity"])
+  }
+
+  public func makeDecoder(header: [String], options: ReadOptions) throws -> any CSVRecordDecoder {
+    CalendarCSV.Decoder(header: header, style: .outlook, zone: options.calendar.zone)
+  }
+  public func makeEncoder(options: WriteOptions) throws -> any CSVRecordEncoder {
+    CalendarCSV.Encoder(style: .outlook, options: options.calendar)
+  }
+}
+
+/// The calendar CSV layouts of Outlook and Google: shared reading, writing and expansion.
+enum CalendarCSV {
+  enum Style { case outlook, google }
+
+  // MARK: - Values
+
+  /// Moves the row's unknown columns and unreadable values into the event.
+  static func attachRaw(_ context: inout CSVDecodeContext, to event: inout Event) {
+    guard !context.raw.isEmpty else { return }
+    event.raw.append(contentsOf: context.raw)
+    context.raw.removeAll(keepingCapacity: true)
+  }
+
+  /// `3/4/2024` (Outlook) or `03/04/2024` (Google): month first.
+  static func dateText(_ d: LocalDate, _ style: Style) -> String {
+    style == .outlook ? "\(d.month)/\(d.day)/\(d.year)" : "\(pad2(d.month))/\(pad2(d.day))/\(d.year)"
+  }
+
+  /// `10:00:00 AM` (Outlook) or `10:00 AM` (Google).
+  static func timeText(_ t: LocalTime, _ style: Style) -> String {
+    let h12 = t.hour % 12 == 0 ? 12 : t.hour % 12
+    let suffix = t.hour < 12 ? "AM" : "PM"
+    return style == .outlook ? "\(h12):\(pad2(t.minute)):\(pad2(t.second)) \(suffix)" : "\(h12):\(pad2(t.minute)) \(suffix)"
+  }
+
+  static func pad2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+  /// `M/D/YYYY` (also `YYYY-MM-DD`).
+  static func parseDate(_ text: String) -> LocalDate? {
+    let t = text.trimmed
+    if let d = LocalDate(iso: t) { return d }
+    let parts = t.split(separator: "/")
+    guard parts.count == 3, let m = Int(parts[0]), let d = Int(parts[1]), var y = Int(parts[2]) else { return nil }
+    if y < 100 { y += 2000 }
+    let date = LocalDate(year: y, month: m, day: d)
+    return date.isValid ? date : nil
+  }
+
+  /// `10:00:00 AM`, `1:00 PM`, `14:30`.
+  static func parseTime(_ text: String) -> LocalTime? {
+    var t = text.trimmed.uppercased()
+    var pm: Bool?
+    if t.hasSuffix("AM") || t.hasSuffix("PM") {
+      pm = t.hasSuffix("PM")
+      t = String(t.dropLast(2)).trimmed
+    }
+    let parts = t.split(separator: ":").map { Int($0) }
+    guard parts.count >= 2, parts.allSatisfy({ $0 != nil }), var h = parts[0], let m = parts[1] else { return nil }
+    let s = parts.count > 2 ? parts[2] ?? 0 : 0
+    if let pm {
+      guard (1...12).contains(h) else { return nil }
+      h = h % 12 + (pm ? 12 : 0)
+    }
+    guard (0...23).contains(h), (0...59).contains(m), (0...59).contains(s) else { return nil }
+    return LocalTime(hour: h, minute: m, second: s)
+  }
+
+  static func bool(_ s: String?) -> Bool? {
+    switch s?.trimmed.lowercased() {
+    case "true", "yes", "1", "on": true
+    case "false", "no", "0", "off": false
+    default: nil
+    }
+  }
+
+  // MARK: - Reading
+
+  struct Decoder: CSVRecordDecoder {
+    var mappedColumns: [Bool]
+    let subject, startDate, startTime, endDate, endTime, allDay, reminderOn, reminderDate, reminderTime, organizer,
+      required, optional, resources, categories, description, location, priority, isPrivate, sensitivity, showAs: Int?
+    let zone: String?
+    let style: Style
+
+    init(header: [String], style: Style, zone: String?) {
+      self.style = style
+      var h = HeaderIndex(header)
+      subject = h.take("Subject")
+      startDate = h.take("Start Date")
+      startTime = h.take("Start Time")
+      endDate = h.take("End Date")
+      endTime = h.take("End Time")
+      allDay = h.take("All day event", "All Day Event")
+      reminderOn = h.take("Reminder on/off")
+      reminderDate = h.take("Reminder Date")
+      reminderTime = h.take("Reminder Time")
+      organizer = h.take("Meeting Organizer")
+      required = h.take("Required Attendees")
+      optional = h.take("Optional Attendees")
+      resources = h.take("Meeting Resources")
+      categories = h.take("Categories")
+      description = h.take("Description")
+      location = h.take("Location")
+      priority = h.take("Priority")
+      isPrivate = h.take("Private")
+      sensitivity = h.take("Sensitivity")
+      showAs = h.take("Show time as")
+      self.zone = zone
+      mappedColumns = h.used
+    }
+
+    func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
+      func s(_ i: Int?) -> String? { i.flatMap { row.string($0) } }
+      var e = Event()
+      e.summary = s(subject)
+      e.description = s(description)
+      e.location = s(location)
+      guard let sd = s(startDate) else {
+        context.diagnostics.warning("row has no Start Date; skipped", at: context.location(column: startDate), code: "skipped")
+        return nil
+      }
+      guard let first = CalendarCSV.parseDate(sd) else {
+        context.diagnostics.warning(
+          "Start Date \"\(sd)\" is not a date (M/D/YYYY); row skipped", at: context.location(column: startDate), code: "skipped")
+        return nil
+      }
+      let lastDay = s(endDate).flatMap(CalendarCSV.parseDate)
+      func wall(_ d: LocalDate, _ t: LocalTime) -> EventTime {
+        let l = LocalDateTime(date: d, time: t)
+        if let zone { return .zoned(l, zone: zone) }
+        return .floating(l)
+      }
+      if CalendarCSV.bool(s(allDay)) == true || s(startTime) == nil {
+        e.isAllDay = true
+        e.start = .date(first)
+        // Outlook's all-day end date is exclusive (the next day), Google's the last day.
+        let end = style == .google ? (lastDay ?? first).adding(days: 1) : (lastDay ?? first.adding(days: 1))
+        e.end = .date(max(end, first.adding(days: 1)))
+      } else {
+        let st = s(startTime).flatMap(CalendarCSV.parseTime) ?? .midnight
+        if let text = s(startTime), CalendarCSV.parseTime(text) == nil {
+          context.keepUnparsed(column: startTime ?? 0, value: text, what: "a time")
+        }
+        e.start = wall(first, st)
+        if let et = s(endTime).flatMap(CalendarCSV.parseTime) { e.end = wall(lastDay ?? first, et) }
+      }
+      if CalendarCSV.bool(s(reminderOn)) == true, let rd = s(reminderDate).flatMap(CalendarCSV.parseDate),
+        let rt = s(reminderTime).flatMap(CalendarCSV.parseTime)
+      {
+        e.reminders.append(Reminder(absolute: wall(rd, rt)))
+      }
+      if let o = s(organizer) { e.organizer = Attendee(name: o) }
+      for (i, role) in [(required, Attendee.Role.required), (optional, .optional)] {
+        for name in (s(i) ?? "").split(separator: ";").map({ String($0).trimmed }) where !name.isEmpty {
+          e.attendees.append(Attendee(name: name, role: role))
+        }
+      }
+      for name in (s(resources) ?? "").split(separator: ";").map({ String($0).trimmed }) where !name.isEmpty {
+        e.attendees.append(Attendee(name: name, role: .nonParticipant, kind: .resource))
+      }
+      e.categories = (s(categories) ?? "").split(separator: ";").map { String($0).trimmed }.filter { !$0.isEmpty }
+      switch s(priority)?.lowercased() {
+      case "high"?: e.priority = 1
+      case "low"?: e.priority = 9
+      case "normal"?: e.priority = 5
+      default: break
+      }
+      switch s(sensitivity)?.lowercased() {
+      case "private"?: e.privacy = .private
+      case "confidential"?: e.privacy = .confidential
+      case "personal"?: e.privacy = .private
+      case "normal"?: e.privacy = .public
+      default: break
+      }
+      if let p = CalendarCSV.bool(s(isPrivate)), p { e.privacy = e.privacy == .confidential ? .confidential : .private }
+      if e.privacy == nil, let p = CalendarCSV.bool(s(isPrivate)) { e.privacy = p ? .private : .public }
+      switch s(showAs) {
+      case "0"?: e.busyStatus = .free
+      case "1"?: e.busyStatus = .tentative
+      case "2"?: e.busyStatus = .busy
+      case "3"?: e.busyStatus = .outOfOffice
+      case "4"?: e.busyStatus = .workingElsewhere
+      default: break
+      }
+      CalendarCSV.attachRaw(&context, to: &e)
+      return .event(e)
+    }
+  }
+
+  // MARK: - Writing
+
+  struct Encoder: CSVRecordEncoder {
+    let style: Style
+    let options: CalendarOptions
+    var columns: [String]
+    var phoneColumns: Set<Int> = []
+    let index: [String: Int]
+    var warnedZone = false
+
+    init(style: Style, options: CalendarOptions) {
+      self.style = style
+      self.options = options
+      columns = style == .outlook ? OutlookCalendarProfile.columns : GoogleCalendarProfile.columns
+      index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
+    }
+
+    var profileName: String { style == .outlook ? "outlook-calendar" : "google-calendar" }
+
+    /// The expansion window: `--expand-from` (default today) to `--expand-until` (default a
+    /// year later), whole UTC days.
+    var window: ExpansionWindow {
+      let today = Timestamp(milliseconds: Int64(currentSeconds()) * 1000).utc.date
+      let from = options.expandFrom ?? today
+      let until = options.expandUntil ?? LocalDate(year: from.year + 1, month: from.month, day: min(from.day, 28))
+      return ExpansionWindow(
+        fromUTC: LocalDateTime(date: from, time: .midnight), untilUTC: LocalDateTime(date: until.adding(days: 1), time: .midnight))
+    }
+
+    mutating func rows(for record: Record, context: inout CSVEncodeContext) -> [Record] {
+      guard case .event(let e) = record, let r = e.recurrence, r.rule != nil || !r.dates.isEmpty else { return [record] }
+      let (occurrences, truncated) = RecurrenceExpander(event: e, window: window).expand()
+      if truncated {
+        context.diagnostics.warning(
+          "series \"\(e.summary ?? "")\" has more than \(RecurrenceExpander.defaultLimit) instances in the window; the rest dropped",
+          code: "overflow")
+      }
+      context.diagnostics.note(
+        "series \"\(e.summary ?? "")\" expanded to \(occurrences.count) rows (csv:\(profileName) has no recurrence)",
+        code: "recurrence")
+      return occurrences.map { o in
+        var instance = o.override ?? e
+        instance.recurrence = nil
+        instance.recurrenceId = nil
+        instance.start = o.start
+        instance.end = o.end
+        return .event(instance)
+      }
+    }
+
+    /// The wall clock to write: in `--zone`, else in the event's own zone.
+    mutating func wall(_ t: EventTime, context: inout CSVEncodeContext) -> LocalDateTime {
+      guard let zone = options.zone, let target = Zone.cached(iana: zone) else {
+        if !warnedZone, t.zone != nil || { if case .utc = t { true } else { false } }() {
+          warnedZone = true
+          context.diagnostics.warning(
+            "csv:\(profileName) has no time zone and no --zone was given; times written in each event's own zone (UTC for UTC times)",
+            code: "zone")
+        }
+        return t.localDateTime
+      }
+      switch t {
+      case .utc(let u): return target.local(fromUTC: u)
+      case .zoned(let l, let zone):
+        guard let z = Zone.cached(iana: zone) else { return l }
+        return target.local(atInstant: z.instant(forLocal: l))
+      default: return t.localDateTime
+      }
+    }
+
+    mutating func encode(_ record: Record, into cells: inout [String], context: inout CSVEncodeContext) throws -> Bool {
+      guard case .event(let e) = record else {
+        context.diagnostics.warning("csv:\(profileName) writes events; record \(context.record) skipped", code: "skipped")
+        return false
+      }
+      func set(_ column: String, _ value: String?) {
+        if let value, let i = index[column] { cells[i] = value }
+      }
+      set("Subject", e.summary ?? "")
+      guard let start = e.start else {
+        context.diagnostics.warning("event \"\(e.summary ?? "")\" has no start; skipped", code: "skipped")
+        return false
+      }
+      let allDay = e.isAllDay || start.isDate
+      set(style == .outlook ? "All day event" : "All Day Event", allDay ? "True" : "False")
+      if allDay {
+        let first = start.localDateTime.date
+        let end = max(e.end?.localDateTime.date ?? first.adding(days: 1), first.adding(days: 1))
+        set("Start Date", CalendarCSV.dateText(first, style))
+        set("End Date", CalendarCSV.dateText(style == .outlook ? end : end.adding(days: -1), style))
+        if style == .outlook {
+          set("Start Time", CalendarCSV.timeText(.midnight, style))
+          set("End Time", CalendarCSV.timeText(.midnight, style))
+        }
+      } else {
+        let s = wall(start, context: &context)
+        set("Start Date", CalendarCSV.dateText(s.date, style))
+        set("Start Time", CalendarCSV.timeText(s.time, style))
+        var endWall: LocalDateTime?
+        if let end = e.end {
+          endWall = wall(end, context: &context)
+        } else if let d = e.duration {
+          endWall = s.adding(seconds: d.totalSeconds)
+        }
+        if let l = endWall {
+          set("End Date", CalendarCSV.dateText(l.date, style))
+          set("End Time", CalendarCSV.timeText(l.time, style))
+        }
+      }
+      set("Description", e.description)
+      set("Location", e.location)
+      set("Private", e.privacy == .private || e.privacy == .confidential ? "True" : "False")
+      guard style == .outlook else { return true }
+      if let r = e.reminders.first {
+        var at: LocalDateTime?
+        if let a = r.absolute {
+          at = wall(a, context: &context)
+        } else if let o = r.offset, !allDay {
+          at = wall(start, context: &context).adding(seconds: o.totalSeconds)
+        } else if let o = r.offset {
+          at = LocalDateTime(date: start.localDateTime.date, time: .midnight).adding(seconds: o.totalSeconds)
+        }
+        if let at {
+          set("Reminder on/off", "True")
+          set("Reminder Date", CalendarCSV.dateText(at.date, style))
+          set("Reminder Time", CalendarCSV.timeText(at.time, style))
+        }
+      } else {
+        set("Reminder on/off", "False")
+      }
+      set("Meeting Organizer", e.organizer.flatMap { $0.name ?? $0.email })
+      func names(_ list: [Attendee]) -> String? {
+        let n = list.compactMap { $0.name ?? $0.email }
+        return n.isEmpty ? nil : n.joined(separator: ";")
+      }
+      let resources = e.attendees.filter { $0.kind == .room || $0.kind == .resource }
+      let people = e.attendees.filter { !($0.kind == .room || $0.kind == .resource) }
+      set("Required Attendees", names(people.filter { $0.role != .optional && $0.role != .nonParticipant }))
+      set("Optional Attendees", names(people.filter { $0.role == .optional || $0.role == .nonParticipant }))
+      set("Meeting Resources", names(resources))
+      if !e.categories.isEmpty { set("Categories", e.categories.joined(separator: ";")) }
+      switch e.priority {
+      case (1...4)?: set("Priority", "High")
+      case (6...9)?: set("Priority", "Low")
+      default: set("Priority", "Normal")
+      }
+      switch e.privacy {
+      case .private?: set("Sensitivity", "Private")
+      case .confidential?: set("Sensitivity", "Confidential")
+      default: set("Sensitivity", "Normal")
+      }
+      let show: String
+      switch e.busyStatus {
+      case .free?: show = "0"
+      case .tentative?: show = "1"
+      case .outOfOffice?: show = "3"
+      case .workingElsewhere?: show = "4"
+      default: show = "2"
+      }
+      set("Show time as", show)
+      return true
+    }
+  }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Seconds since 1970 now (for the default expansion window).
+func currentSeconds() -> Int { Int(time(nil)) }

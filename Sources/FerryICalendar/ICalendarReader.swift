@@ -1,0 +1,879 @@
+import FerryContentLines
+import FerryModel
+import FerryTime
+
+/// Reads iCalendar (RFC 5545, RFC 7986 calendar names) and vCalendar 1.0 leniently into
+/// canonical `Event`s, one VEVENT or VTODO at a time.
+///
+/// Coverage:
+/// - [x] several VCALENDARs in one file; METHOD, PRODID, CALSCALE, X-WR-CALNAME / NAME,
+///       X-WR-TIMEZONE (floating times are read in that zone), others kept raw → `Event.calendar`
+/// - [x] VEVENT → `Event(kind: .event)`, VTODO → `Event(kind: .task)` (DUE, COMPLETED)
+/// - [x] VTIMEZONE: collected as they come; TZIDs resolved to IANA (IANA, Windows, path
+///       prefixes); an unresolved TZID keeps its VTIMEZONE raw on the events that use it
+/// - [x] VALARM → `reminders` (TRIGGER relative / RELATED=END / absolute, ACTION, DESCRIPTION);
+///       alarms with more (REPEAT, ATTACH, ATTENDEE, …) are also kept whole as raw components
+/// - [x] DTSTART, DTEND, DURATION, VALUE=DATE (exclusive DTEND), UTC / floating / TZID
+/// - [x] RRULE (full RFC 5545 grammar; RFC 7529 parts kept in `extraParts`), RDATE (dates,
+///       date-times, PERIOD starts), EXDATE, RECURRENCE-ID with RANGE=THISANDFUTURE
+/// - [x] ORGANIZER, ATTENDEE with CN, ROLE, PARTSTAT, CUTYPE, RSVP; other parameters kept
+/// - [x] CLASS, TRANSP, STATUS, SEQUENCE, PRIORITY, CATEGORIES, URL, GEO, CREATED,
+///       LAST-MODIFIED, DTSTAMP
+/// - [x] X-MICROSOFT-CDO-BUSYSTATUS, X-MICROSOFT-CDO-ALLDAYEVENT; X-MS-OLK-* kept raw
+/// - [x] unknown properties → `RawProperty` (origin `ics`), unknown components → `RawComponent`
+///       (VJOURNAL, VFREEBUSY, X- components travel on the next event)
+/// - [x] truncated files (missing END:VEVENT / END:VCALENDAR) repaired with a warning
+/// - [-] vCalendar 1.0: read as 2.0; its RRULE syntax, AALARM/DALARM are kept raw
+///
+/// Overrides (RECURRENCE-ID): a file may put a series' master and its overridden instances
+/// anywhere. The reader holds back the last `holdLimit` (256) events of a calendar: an
+/// override whose master is held, or arrives while the override is held, goes into
+/// `master.recurrence.overrides`. An override further than that from its master (or with no
+/// master in the file) is yielded as its own `Event` with `recurrenceId` set; the iCalendar
+/// writer writes it under the same UID, so consumers still see one series. Memory is bounded
+/// by 256 events; output order is input order, less the overrides that joined their master.
+public struct ICalendarReader: RecordReader {
+  private var lines: ContentLineReader
+  private let diagnostics: DiagnosticSink
+  private let options: ReadOptions
+  private let zones = ZoneSupport()
+  private var calendar: CalendarInfo?
+  private var calendarOpen = false
+  private var calendarStart: SourceLocation?
+  /// TZID → the zone name stored in `EventTime.zoned` (IANA, or the TZID as written when
+  /// only its VTIMEZONE defines it), for the current calendar.
+  private var tzidNames: [String: String] = [:]
+  /// TZID → its VTIMEZONE, kept raw for TZIDs that did not resolve.
+  private var unresolvedZones: [String: RawComponent] = [:]
+  /// Calendar-level components waiting for an event to travel with.
+  private var pendingComponents: [RawComponent] = []
+  /// Events read but not yet returned, so that an override can still reach its master: at
+  /// most `holdLimit`, oldest first (nil: an override that went into its master).
+  private var held: [(Event, SourceLocation)?] = []
+  /// The sequence number of `held[0]`, and the index of the oldest event still held.
+  private var heldBase = 0
+  private var heldStart = 0
+  /// UID → sequence number of its held master.
+  private var heldMasters: [String: Int] = [:]
+  /// UID → sequence numbers of held overrides whose master has not come yet.
+  private var heldOrphans: [String: [Int]] = [:]
+  /// How many events the reader holds back for overrides (memory stays bounded by this).
+  static let holdLimit = 256
+  private var ready: [(Event, SourceLocation)] = []
+  private var readyIndex = 0
+  private var finished = false
+  private var sawCalendar = false
+  private var componentCount = 0
+  public private(set) var lastRecordLocation: SourceLocation?
+
+  /// TZIDs used and defined in the current calendar (RFC 5545 wants a VTIMEZONE for each).
+  private var usedTZIDs: Set<String> = []
+  private var definedTZIDs: Set<String> = []
+  private var sawVersion = false
+  private var warnedFloatingZone = false
+
+  public init(input: ByteInput, options: ReadOptions = ReadOptions(), diagnostics: DiagnosticSink) {
+    if let head = try? input.peek(3), head == [0xEF, 0xBB, 0xBF] {
+      diagnostics.warning(
+        "file starts with a UTF-8 byte order mark; ignored", at: SourceLocation(file: input.name, line: 1, column: 1),
+        code: "encoding")
+    }
+    lines = ContentLineReader(input: input, diagnostics: diagnostics)
+    self.diagnostics = diagnostics
+    self.options = options
+  }
+
+  private mutating func beginCalendar(at location: SourceLocation) {
+    calendarOpen = true
+    sawCalendar = true
+    calendarStart = location
+    calendar = CalendarInfo()
+    tzidNames = [:]
+    unresolvedZones = [:]
+    zones.resolver = TimeZoneResolver()
+    usedTZIDs = []
+    definedTZIDs = []
+    sawVersion = false
+    warnedFloatingZone = false
+  }
+
+  public mutating func next() throws -> Record? {
+    while true {
+      if readyIndex < ready.count {
+        let (event, location) = ready[readyIndex]
+        readyIndex += 1
+        if readyIndex == ready.count {
+          ready.removeAll(keepingCapacity: true)
+          readyIndex = 0
+        }
+        lastRecordLocation = location
+        return .event(event)
+      }
+      if finished { return nil }
+      try step()
+    }
+  }
+
+  // MARK: - Structure
+
+  /// A component as read: its lines and children.
+  struct Component {
+    var name: String
+    var lines: [ContentLine] = []
+    var children: [Component] = []
+    var location: SourceLocation
+  }
+
+  /// Reads until something is ready or the input ends.
+  private mutating func step() throws {
+    guard let line = try lines.next() else {
+      if calendarOpen {
+        diagnostics.warning(
+          "calendar has no END:VCALENDAR; the file looks truncated, read to its end", at: calendarStart,
+          code: "truncated")
+      }
+      if !sawCalendar {
+        diagnostics.warning("no BEGIN:VCALENDAR found; nothing read", at: SourceLocation(file: lines.input.name, line: 1, column: 1), code: "structure")
+      }
+      flushRun()
+      flushPendingComponents(at: nil)
+      finished = true
+      return
+    }
+    switch line.name {
+    case "BEGIN":
+      let name = line.value.trimmingCharacters().uppercased()
+      if name == "VCALENDAR" {
+        if calendarOpen {
+          diagnostics.warning("BEGIN:VCALENDAR inside a calendar; the previous one was closed", at: line.location, code: "structure")
+          endCalendar()
+        }
+        beginCalendar(at: line.location)
+        return
+      }
+      if !calendarOpen {
+        if !sawCalendar || name == "VEVENT" || name == "VTODO" {
+          diagnostics.warning("BEGIN:\(name) outside a VCALENDAR; read as if inside one", at: line.location, code: "structure")
+          calendarOpen = true
+          sawCalendar = true
+          calendarStart = line.location
+          calendar = calendar ?? CalendarInfo()
+        }
+      }
+      var component = Component(name: name, location: line.location)
+      let closedCalendar = try readComponent(&component)
+      handle(component)
+      if closedCalendar { endCalendar() }
+    case "END":
+      let name = line.value.trimmingCharacters().uppercased()
+      if name == "VCALENDAR" {
+        if !calendarOpen {
+          diagnostics.warning("END:VCALENDAR without a BEGIN; ignored", at: line.location, code: "structure")
+        }
+        endCalendar()
+      } else {
+        diagnostics.warning("END:\(name) without a matching BEGIN; ignored", at: line.location, code: "structure")
+      }
+    default:
+      guard calendarOpen else {
+        diagnostics.warning("property \(line.name) outside a VCALENDAR; ignored", at: line.location, code: "structure")
+        return
+      }
+      calendarProperty(line)
+    }
+  }
+
+  private mutating func endCalendar() {
+    flushRun()
+    if calendarOpen {
+      if !sawVersion {
+        diagnostics.warning("calendar has no VERSION; read as iCalendar 2.0", at: calendarStart, code: "structure")
+      }
+      for tzid in usedTZIDs.subtracting(definedTZIDs).sorted() {
+        let name = zones.resolver.resolve(tzid)?.ianaName
+        diagnostics.warning(
+          "TZID \"\(tzid)\" is used but no VTIMEZONE defines it; "
+            + (name.map { "read as \($0)" } ?? "kept as written"),
+          at: calendarStart, code: "zone")
+      }
+    }
+    calendarOpen = false
+  }
+
+  /// Reads the lines of `component` up to its END. Returns true when END:VCALENDAR closed
+  /// the component early (a truncated component), so the caller ends the calendar too.
+  private mutating func readComponent(_ component: inout Component) throws -> Bool {
+    while let line = try lines.next() {
+      if line.name == "BEGIN" {
+        let name = line.value.trimmingCharacters().uppercased()
+        if name == "VCALENDAR" || ((name == "VEVENT" || name == "VTODO") && (component.name == "VEVENT" || component.name == "VTODO")) {
+          diagnostics.warning(
+            "\(component.name) has no END:\(component.name) before BEGIN:\(name); closed it there", at: line.location,
+            code: "truncated")
+          // Hand the BEGIN back by handling the nested component now.
+          if name == "VCALENDAR" {
+            handle(component)
+            component = Component(name: "", location: line.location)
+            endCalendar()
+            beginCalendar(at: line.location)
+            return false
+          }
+          handle(component)
+          component = Component(name: name, location: line.location)
+          continue
+        }
+        var child = Component(name: name, location: line.location)
+        if try readComponent(&child) {
+          component.children.append(child)
+          diagnostics.warning(
+            "\(component.name) has no END:\(component.name); closed at END:VCALENDAR", at: component.location,
+            code: "truncated")
+          return true
+        }
+        component.children.append(child)
+        continue
+      }
+      if line.name == "END" {
+        let name = line.value.trimmingCharacters().uppercased()
+        if name == component.name { return false }
+        if name == "VCALENDAR" {
+          diagnostics.warning(
+            "\(component.name) has no END:\(component.name); closed at END:VCALENDAR", at: component.location,
+            code: "truncated")
+          return true
+        }
+        diagnostics.warning(
+          "END:\(name) inside \(component.name) does not match; ignored", at: line.location, code: "structure")
+        continue
+      }
+      component.lines.append(line)
+    }
+    diagnostics.warning(
+      "\(component.name) has no END:\(component.name); the file looks truncated, read to its end",
+      at: component.location, code: "truncated")
+    return false
+  }
+
+  private mutating func handle(_ component: Component) {
+    guard !component.name.isEmpty else { return }
+    componentCount += 1
+    switch component.name {
+    case "VEVENT", "VTODO":
+      let event = mapEvent(component)
+      add(event, at: component.location)
+    case "VTIMEZONE":
+      defineZone(component)
+    default:
+      diagnostics.note(
+        "\(component.name) component is not an event; kept raw with the next event", at: component.location,
+        code: "unmapped")
+      pendingComponents.append(raw(component))
+    }
+  }
+
+  // MARK: - Holding events so overrides find their master
+
+  private mutating func add(_ event: Event, at location: SourceLocation) {
+    var event = event
+    if !pendingComponents.isEmpty {
+      event.rawComponents.insert(contentsOf: pendingComponents, at: 0)
+      pendingComponents.removeAll()
+    }
+    let sequence = heldBase + held.count
+    if let uid = event.uid {
+      if event.recurrenceId != nil {
+        if let m = heldMasters[uid], let slot = held[m - heldBase] {
+          var master = slot.0
+          attach(event, at: location, to: &master, masterLocation: slot.1)
+          held[m - heldBase] = (master, slot.1)
+          return
+        }
+        heldOrphans[uid, default: []].append(sequence)
+      } else {
+        if heldMasters[uid] != nil {
+          diagnostics.warning(
+            "another event with UID \"\(uid)\" and no RECURRENCE-ID; kept as a separate event", at: location,
+            code: "structure")
+        }
+        if let orphans = heldOrphans.removeValue(forKey: uid) {
+          for o in orphans {
+            guard let slot = held[o - heldBase] else { continue }
+            attach(slot.0, at: slot.1, to: &event, masterLocation: location)
+            held[o - heldBase] = nil
+          }
+        }
+        heldMasters[uid] = sequence
+      }
+    }
+    held.append((event, location))
+    while held.count - heldStart > ICalendarReader.holdLimit { releaseOldest() }
+  }
+
+  /// Puts an override into its master's recurrence.
+  private func attach(_ override: Event, at location: SourceLocation, to master: inout Event, masterLocation: SourceLocation) {
+    var o = override
+    o.calendar = nil
+    // An all-day series names its instances by date; Exchange writes a midnight date-time.
+    if master.start?.isDate == true, let rid = o.recurrenceId, !rid.isDate {
+      diagnostics.warning(
+        "RECURRENCE-ID \"\(rid)\" of an all-day series is a date-time; read as the date", at: location,
+        code: "recurrence")
+      o.recurrenceId = .date(rid.localDateTime.date)
+    }
+    if master.recurrence == nil {
+      diagnostics.warning(
+        "event \"\(master.uid ?? "")\" has overrides but no RRULE or RDATE; overrides kept on it", at: masterLocation,
+        code: "structure")
+    }
+    var recurrence = master.recurrence ?? Recurrence()
+    recurrence.overrides.append(o)
+    master.recurrence = recurrence
+  }
+
+  private mutating func releaseOldest() {
+    let first = held[heldStart]
+    held[heldStart] = nil
+    let sequence = heldBase + heldStart
+    heldStart += 1
+    if heldStart >= 1024 && heldStart * 2 >= held.count {
+      // Compact now and then, so releasing stays O(1) on average.
+      held.removeFirst(heldStart)
+      heldBase += heldStart
+      heldStart = 0
+    }
+    guard let (event, location) = first else { return }
+    if let uid = event.uid {
+      if heldMasters[uid] == sequence { heldMasters[uid] = nil }
+      if var list = heldOrphans[uid] {
+        list.removeAll { $0 == sequence }
+        heldOrphans[uid] = list.isEmpty ? nil : list
+      }
+    }
+    ready.append((event, location))
+  }
+
+  private mutating func flushRun() {
+    while heldStart < held.count { releaseOldest() }
+    heldMasters.removeAll()
+    heldOrphans.removeAll()
+  }
+
+  private mutating func flushPendingComponents(at location: SourceLocation?) {
+    guard !pendingComponents.isEmpty else { return }
+    for c in pendingComponents {
+      diagnostics.warning(
+        "\(c.name) component has no event to travel with; dropped", at: location, code: "unmapped")
+    }
+    pendingComponents.removeAll()
+  }
+
+  // MARK: - Calendar
+
+  private mutating func calendarProperty(_ line: ContentLine) {
+    var info = calendar ?? CalendarInfo()
+    switch line.name {
+    case "VERSION":
+      sawVersion = true
+      let v = line.value.trimmingCharacters()
+      if v != "2.0" {
+        if v == "1.0" {
+          diagnostics.warning(
+            "vCalendar 1.0 file; read as iCalendar 2.0, 1.0-only properties kept raw", at: line.location,
+            code: "version")
+        } else {
+          diagnostics.warning("VERSION \"\(v)\" is not 2.0; read as 2.0", at: line.location, code: "version")
+        }
+      }
+    case "PRODID": info.productId = line.value
+    case "METHOD": info.method = line.value.trimmingCharacters().uppercased()
+    case "CALSCALE":
+      let v = line.value.trimmingCharacters().uppercased()
+      if v != "GREGORIAN" {
+        info.scale = v
+        diagnostics.warning("CALSCALE \"\(v)\" is not supported; dates read as Gregorian", at: line.location, code: "unmapped")
+      }
+    case "X-WR-CALNAME", "NAME": info.name = TextEscaping.unescape(line.value)
+    case "X-WR-TIMEZONE":
+      let v = line.value.trimmingCharacters()
+      if let iana = zones.resolver.resolve(v)?.ianaName {
+        info.timeZone = iana
+      } else {
+        diagnostics.warning("X-WR-TIMEZONE \"\(v)\" is not a known zone; floating times stay floating", at: line.location, code: "zone")
+        info.raw.append(rawProperty(line))
+      }
+    default: info.raw.append(rawProperty(line))
+    }
+    calendar = info
+  }
+
+  private mutating func defineZone(_ component: Component) {
+    guard let tzidLine = component.lines.first(where: { $0.name == "TZID" }) else {
+      diagnostics.warning("VTIMEZONE has no TZID; ignored", at: component.location, code: "zone")
+      return
+    }
+    let tzid = tzidLine.value
+    definedTZIDs.insert(tzid)
+    tzidNames[tzid] = nil
+    let children = component.children.map { c in (name: c.name, lines: c.lines.map { ContentLineLike(name: $0.name, value: $0.value) }) }
+    if let definition = ZoneSupport.definition(tzid: tzid, children: children) {
+      zones.resolver.register(definition)
+    }
+    guard let resolved = zones.resolver.resolve(tzid) else {
+      unresolvedZones[tzid] = raw(component)
+      diagnostics.warning(
+        "TZID \"\(tzid)\" is not a known zone and its VTIMEZONE has no usable observance; times kept with it",
+        at: tzidLine.location, code: "zone")
+      return
+    }
+    switch resolved.method {
+    case .iana, .windows: break
+    case .definitionMatched:
+      diagnostics.warning(
+        "TZID \"\(tzid)\" is not a zone name; its VTIMEZONE rules match \(resolved.ianaName ?? "?"), used that",
+        at: tzidLine.location, code: "zone")
+    case .definition:
+      unresolvedZones[tzid] = raw(component)
+      diagnostics.warning(
+        "TZID \"\(tzid)\" matches no tz database zone; its own VTIMEZONE is used and kept", at: tzidLine.location,
+        code: "zone")
+    case .prefixed, .displayName, .fixedOffset:
+      if resolved.ianaName == nil { unresolvedZones[tzid] = raw(component) }
+      diagnostics.warning(
+        "TZID \"\(tzid)\" is not a zone name; read as \(resolved.ianaName ?? "its VTIMEZONE")", at: tzidLine.location,
+        code: "zone")
+    }
+  }
+
+  /// The zone name to store for a TZID, resolving (and warning) once per calendar.
+  private mutating func zoneName(for tzid: String, line: ContentLine) -> String {
+    if let hit = tzidNames[tzid] { return hit }
+    let name: String
+    if let resolved = zones.resolver.resolve(tzid) {
+      name = resolved.ianaName ?? tzid
+      if !definedTZIDs.contains(tzid) {
+        switch resolved.method {
+        case .prefixed, .displayName, .fixedOffset:
+          diagnostics.warning(
+            "TZID \"\(tzid)\" is not a zone name; read as \(resolved.ianaName ?? "a fixed offset")", at: line.location,
+            code: "zone")
+        default: break
+        }
+      }
+    } else {
+      name = tzid
+      diagnostics.warning(
+        "TZID \"\(tzid)\" is neither a known zone nor defined by a VTIMEZONE; kept as written", at: line.location,
+        code: "zone")
+      unresolvedZones[tzid] = RawComponent(
+        name: "VTIMEZONE", properties: [RawProperty(name: "TZID", value: tzid, origin: "ics")], origin: "ics")
+    }
+    tzidNames[tzid] = name
+    return name
+  }
+
+  // MARK: - Events
+
+  private mutating func mapEvent(_ component: Component) -> Event {
+    var event = Event(kind: component.name == "VTODO" ? .task : .event)
+    event.calendar = calendar
+    var allDayFlag: Bool?
+    var transp: Event.BusyStatus?
+    var cdoBusy: Event.BusyStatus?
+    var usedZones: Set<String> = []
+    for line in component.lines {
+      switch line.name {
+      case "UID": event.uid = line.value
+      case "SUMMARY": event.summary = TextEscaping.unescape(line.value)
+      case "DESCRIPTION": event.description = TextEscaping.unescape(line.value)
+      case "LOCATION": event.location = TextEscaping.unescape(line.value)
+      case "DTSTART": event.start = time(line, &usedZones) ?? keep(line, &event)
+      case "DTEND": event.end = time(line, &usedZones) ?? keep(line, &event)
+      case "DUE": event.due = time(line, &usedZones) ?? keep(line, &event)
+      case "DURATION":
+        if let d = EventDuration(text: line.value.trimmingCharacters()) {
+          event.duration = d
+        } else {
+          warnKept(line, "is not a duration")
+          event.raw.append(rawProperty(line))
+        }
+      case "RECURRENCE-ID":
+        event.recurrenceId = time(line, &usedZones) ?? keep(line, &event)
+        if line.firstParameter("RANGE")?.uppercased() == "THISANDFUTURE" { event.recurrenceIdThisAndFuture = true }
+      case "RRULE":
+        if let rule = rrule(line) {
+          var r = event.recurrence ?? Recurrence()
+          if r.rule == nil {
+            r.rule = rule
+          } else if r.rule == rule || r.extraRules.contains(rule) {
+            diagnostics.warning("RRULE repeats an earlier one; the copy ignored", at: line.location, code: "recurrence")
+          } else {
+            r.extraRules.append(rule)
+            diagnostics.warning("event has more than one RRULE; the others kept as extra rules", at: line.location, code: "recurrence")
+          }
+          event.recurrence = r
+        } else {
+          event.raw.append(rawProperty(line))
+        }
+      case "RDATE", "EXDATE":
+        let values = timeList(line, &usedZones)
+        if values.isEmpty {
+          if !line.value.trimmingCharacters().isEmpty { event.raw.append(rawProperty(line)) } else {
+            diagnostics.warning("\(line.name) has no value; ignored", at: line.location, code: "syntax")
+          }
+          continue
+        }
+        var r = event.recurrence ?? Recurrence()
+        if line.name == "RDATE" { r.dates.append(contentsOf: values) } else { r.exceptionDates.append(contentsOf: values) }
+        event.recurrence = r
+      case "ORGANIZER": event.organizer = attendee(line)
+      case "ATTENDEE": event.attendees.append(attendee(line))
+      case "CLASS":
+        switch line.value.trimmingCharacters().uppercased() {
+        case "PUBLIC": event.privacy = .public
+        case "PRIVATE": event.privacy = .private
+        case "CONFIDENTIAL": event.privacy = .confidential
+        default: event.raw.append(rawProperty(line))
+        }
+      case "TRANSP":
+        switch line.value.trimmingCharacters().uppercased() {
+        case "TRANSPARENT": transp = .free
+        case "OPAQUE": transp = .busy
+        default: event.raw.append(rawProperty(line))
+        }
+      case "X-MICROSOFT-CDO-BUSYSTATUS":
+        switch line.value.trimmingCharacters().uppercased() {
+        case "FREE": cdoBusy = .free
+        case "TENTATIVE": cdoBusy = .tentative
+        case "BUSY": cdoBusy = .busy
+        case "OOF": cdoBusy = .outOfOffice
+        case "WORKINGELSEWHERE": cdoBusy = .workingElsewhere
+        default: event.raw.append(rawProperty(line))
+        }
+      case "X-MICROSOFT-CDO-ALLDAYEVENT": allDayFlag = line.value.trimmingCharacters().uppercased() == "TRUE"
+      case "STATUS":
+        switch line.value.trimmingCharacters().uppercased() {
+        case "CONFIRMED": event.status = .confirmed
+        case "TENTATIVE": event.status = .tentative
+        case "CANCELLED", "CANCELED": event.status = .cancelled
+        case "NEEDS-ACTION": event.status = .needsAction
+        case "COMPLETED": event.status = .completed
+        case "IN-PROCESS": event.status = .inProcess
+        default: event.raw.append(rawProperty(line))
+        }
+      case "SEQUENCE":
+        if let n = Int(line.value.trimmingCharacters()) { event.sequence = n } else { warnKept(line, "is not a number"); event.raw.append(rawProperty(line)) }
+      case "PRIORITY":
+        if let n = Int(line.value.trimmingCharacters()), (0...9).contains(n) { event.priority = n } else {
+          warnKept(line, "is not a priority 0-9")
+          event.raw.append(rawProperty(line))
+        }
+      case "CATEGORIES": event.categories.append(contentsOf: TextEscaping.list(line.value).map { $0.trimmingCharacters() }.filter { !$0.isEmpty })
+      case "URL": event.url = line.value.trimmingCharacters()
+      case "GEO":
+        let parts = line.value.split(whereSeparator: { $0 == ";" || $0 == "," })
+        if parts.count == 2, let lat = Double(parts[0].trimmingCharacters()), let lon = Double(parts[1].trimmingCharacters()) {
+          event.geo = Geo(latitude: lat, longitude: lon)
+        } else {
+          warnKept(line, "is not latitude;longitude")
+          event.raw.append(rawProperty(line))
+        }
+      case "CREATED", "LAST-MODIFIED", "DTSTAMP", "COMPLETED":
+        guard let (t, isDate, _) = ICalValue.localDateTime(Substring(line.value)), !isDate else {
+          warnKept(line, "is not a date-time")
+          event.raw.append(rawProperty(line))
+          continue
+        }
+        let stamp = Timestamp(utc: t)
+        switch line.name {
+        case "CREATED": event.created = stamp
+        case "LAST-MODIFIED": event.lastModified = stamp
+        case "DTSTAMP": event.stamp = stamp
+        default: event.completed = stamp
+        }
+      default:
+        if line.name == "X-LIC-ERROR" {
+          diagnostics.warning(
+            "libical left an error marker: \"\(line.value)\"; kept raw", at: line.valueLocation, code: "syntax")
+        } else if !line.name.hasPrefix("X-") && !ICalendarReader.knownRaw.contains(line.name) {
+          diagnostics.warning(
+            "property \(line.name) is neither RFC 5545 nor an X- extension; kept raw", at: line.location, code: "unmapped")
+        }
+        event.raw.append(rawProperty(line))
+      }
+    }
+    if event.end != nil && event.duration != nil {
+      diagnostics.warning("component has both DTEND and DURATION; DTEND used", at: component.location, code: "structure")
+      event.duration = nil
+    }
+    if let rule = event.recurrence?.rule, let until = rule.until, let start = event.start {
+      if until.isDate != start.isDate {
+        diagnostics.warning(
+          "RRULE UNTIL \"\(until)\" and DTSTART \"\(start)\" are not both dates or both date-times", at: component.location,
+          code: "recurrence")
+      }
+      if until.localDateTime.date < start.localDateTime.date {
+        diagnostics.warning("RRULE UNTIL \"\(until)\" is before DTSTART \"\(start)\"", at: component.location, code: "recurrence")
+      }
+    }
+    // Busy status: Outlook's own value wins over TRANSP.
+    event.busyStatus = cdoBusy ?? transp
+    // All-day: DATE values, or Outlook's flag on midnight date-times.
+    if let start = event.start {
+      if start.isDate {
+        event.isAllDay = true
+        if let end = event.end, !end.isDate {
+          event.end = .date(end.localDateTime.date)
+          diagnostics.warning("all-day event has a DTEND with a time; the date kept", at: component.location, code: "structure")
+        }
+      } else if allDayFlag == true, start.localDateTime.time == .midnight,
+        event.end.map({ $0.localDateTime.time == .midnight }) ?? true
+      {
+        event.isAllDay = true
+        event.start = .date(start.localDateTime.date)
+        if let end = event.end { event.end = .date(end.localDateTime.date) }
+      }
+    } else if event.kind == .event {
+      diagnostics.warning("VEVENT has no DTSTART", at: component.location, code: "structure")
+    }
+    if let start = event.start, let end = event.end, end.localDateTime < start.localDateTime, !(start.zone != end.zone) {
+      diagnostics.warning(
+        "DTEND \"\(end)\" is before DTSTART \"\(start)\"; kept as read", at: component.location, code: "structure")
+    }
+    // RFC 5545 wants a UTC UNTIL when DTSTART has a zone; a floating one is read as UTC, as
+    // sabre/vobject, dateutil and recurring-ical-events read it.
+    if var r = event.recurrence, var rule = r.rule, case .floating(let u)? = rule.until, case .zoned? = event.start {
+      diagnostics.warning(
+        "RRULE UNTIL \"\(u)\" has no Z although DTSTART has a zone; read as UTC", at: component.location,
+        code: "recurrence")
+      rule.until = .utc(u)
+      r.rule = rule
+      event.recurrence = r
+    }
+    for child in component.children {
+      if child.name == "VALARM" {
+        alarm(child, into: &event)
+      } else {
+        event.rawComponents.append(raw(child))
+      }
+    }
+    for tzid in usedZones.sorted() {
+      if let definition = unresolvedZones[tzid] { event.rawComponents.insert(definition, at: 0) }
+    }
+    return event
+  }
+
+  private func warnKept(_ line: ContentLine, _ what: String) {
+    diagnostics.warning("\(line.name) value \"\(line.value)\" \(what); kept raw", at: line.valueLocation, code: "unmapped")
+  }
+
+  private func keep(_ line: ContentLine, _ event: inout Event) -> EventTime? {
+    if line.value.trimmingCharacters().isEmpty {
+      diagnostics.warning("\(line.name) has no value; ignored", at: line.location, code: "syntax")
+      return nil
+    }
+    warnKept(line, "is not a date or date-time")
+    event.raw.append(rawProperty(line))
+    return nil
+  }
+
+  /// A DATE or DATE-TIME value with its TZID.
+  private mutating func time(_ line: ContentLine, _ used: inout Set<String>) -> EventTime? {
+    parseTime(Substring(line.value), line: line, &used)
+  }
+
+  private mutating func parseTime(_ text: Substring, line: ContentLine, _ used: inout Set<String>) -> EventTime? {
+    guard let (t, isDate, isUTC) = ICalValue.localDateTime(text) else { return nil }
+    let valueType = line.firstParameter("VALUE")?.uppercased()
+    if isDate || valueType == "DATE" {
+      if !isDate {
+        diagnostics.warning("\(line.name) says VALUE=DATE but has a time \"\(text)\"; the date kept", at: line.valueLocation, code: "syntax")
+      }
+      return .date(t.date)
+    }
+    if isUTC {
+      if line.firstParameter("TZID") != nil {
+        diagnostics.note("\(line.name) has both TZID and a UTC time \"\(text)\"; read as UTC", at: line.valueLocation, code: "zone")
+      }
+      return .utc(t)
+    }
+    if let tzid = line.firstParameter("TZID") {
+      usedTZIDs.insert(tzid)
+      let name = zoneName(for: tzid, line: line)
+      if name == "UTC" || name == "Etc/UTC" { return .utc(t) }
+      if name == tzid, unresolvedZones[tzid] != nil { used.insert(tzid) }
+      return .zoned(t, zone: name)
+    }
+    if let zone = calendar?.timeZone {
+      if !warnedFloatingZone {
+        warnedFloatingZone = true
+        diagnostics.warning(
+          "floating time \"\(text)\" read in the calendar's X-WR-TIMEZONE \(zone)", at: line.valueLocation, code: "zone")
+      }
+      return .zoned(t, zone: zone)
+    }
+    return .floating(t)
+  }
+
+  /// RDATE / EXDATE lists: dates, date-times, or periods (the start is kept).
+  private mutating func timeList(_ line: ContentLine, _ used: inout Set<String>) -> [EventTime] {
+    var out: [EventTime] = []
+    for item in line.value.split(separator: ",") {
+      let trimmed = item.trimmingCharacters()
+      if trimmed.isEmpty { continue }
+      var text = Substring(trimmed)
+      if let slash = text.firstIndex(of: "/") {
+        text = text[..<slash]
+        if line.name == "RDATE" {
+          diagnostics.note("RDATE period \"\(item)\" read as its start; the period's end is not kept", at: line.valueLocation, code: "unmapped")
+        }
+      }
+      if let t = parseTime(text, line: line, &used) {
+        out.append(t)
+      } else {
+        diagnostics.warning("\(line.name) value \"\(item)\" is not a date or date-time; skipped", at: line.valueLocation, code: "syntax")
+      }
+    }
+    return out
+  }
+
+  private func rrule(_ line: ContentLine) -> RecurrenceRule? {
+    var text = line.value
+    if text.contains("\\;") || text.contains("\\,") {
+      diagnostics.warning("RRULE has backslash-escaped separators \"\(text)\"; read without them", at: line.valueLocation, code: "syntax")
+      text = text.replacingBackslashes()
+    }
+    if !text.uppercased().contains("FREQ=") {
+      diagnostics.warning("RRULE \"\(text)\" is not RFC 5545 (vCalendar 1.0?); kept raw", at: line.valueLocation, code: "recurrence")
+      return nil
+    }
+    return ICalValue.recur(text) { message in
+      diagnostics.warning(message, at: line.valueLocation, code: "recurrence")
+    }
+  }
+
+  private func attendee(_ line: ContentLine) -> Attendee {
+    var a = Attendee()
+    let value = line.value.trimmingCharacters()
+    if value.lowercased().hasPrefix("mailto:") {
+      a.email = String(value.dropFirst(7))
+    } else if !value.isEmpty {
+      a.email = value
+      if !value.contains(":") || value.uppercased().hasPrefix("X-") {
+        diagnostics.warning(
+          "\(line.name) value \"\(value)\" is not a calendar address (mailto: URI); kept as written",
+          at: line.valueLocation, code: "syntax")
+      }
+    }
+    var extra: [RawParameter] = []
+    for p in line.parameters {
+      let v = p.values.first ?? ""
+      switch p.name {
+      case "CN": a.name = v
+      case "ROLE":
+        switch v.uppercased() {
+        case "CHAIR": a.role = .chair
+        case "REQ-PARTICIPANT": a.role = .required
+        case "OPT-PARTICIPANT": a.role = .optional
+        case "NON-PARTICIPANT": a.role = .nonParticipant
+        default: extra.append(RawParameter(name: p.name, values: p.values))
+        }
+      case "PARTSTAT":
+        switch v.uppercased() {
+        case "NEEDS-ACTION": a.status = .needsAction
+        case "ACCEPTED": a.status = .accepted
+        case "DECLINED": a.status = .declined
+        case "TENTATIVE": a.status = .tentative
+        case "DELEGATED": a.status = .delegated
+        default: extra.append(RawParameter(name: p.name, values: p.values))
+        }
+      case "CUTYPE":
+        switch v.uppercased() {
+        case "INDIVIDUAL": a.kind = .individual
+        case "GROUP": a.kind = .group
+        case "RESOURCE": a.kind = .resource
+        case "ROOM": a.kind = .room
+        case "UNKNOWN": a.kind = .unknown
+        default: extra.append(RawParameter(name: p.name, values: p.values))
+        }
+      case "RSVP":
+        switch v.uppercased() {
+        case "TRUE": a.rsvp = true
+        case "FALSE": a.rsvp = false
+        default: extra.append(RawParameter(name: p.name, values: p.values))
+        }
+      default:
+        extra.append(RawParameter(name: p.name, values: p.values))
+      }
+    }
+    if !extra.isEmpty { a.parameters = extra }
+    return a
+  }
+
+  private mutating func alarm(_ component: Component, into event: inout Event) {
+    var reminder = Reminder()
+    var hasTrigger = false
+    var extra = false
+    for line in component.lines {
+      switch line.name {
+      case "ACTION":
+        switch line.value.trimmingCharacters().uppercased() {
+        case "DISPLAY": reminder.action = .display
+        case "AUDIO": reminder.action = .audio
+        case "EMAIL": reminder.action = .email
+        default:
+          reminder.action = .unknown
+          extra = true
+        }
+      case "TRIGGER":
+        let v = line.value.trimmingCharacters()
+        if line.firstParameter("VALUE")?.uppercased() == "DATE-TIME" || (v.first.map { $0.isNumber } ?? false) {
+          var used: Set<String> = []
+          if let t = parseTime(Substring(v), line: line, &used) {
+            reminder.absolute = t
+            hasTrigger = true
+          }
+        } else if let d = EventDuration(text: v) {
+          reminder.offset = d
+          reminder.relativeToEnd = line.firstParameter("RELATED")?.uppercased() == "END"
+          hasTrigger = true
+        }
+        if !hasTrigger {
+          diagnostics.warning("VALARM TRIGGER \"\(v)\" is not a duration or date-time; alarm kept raw", at: line.valueLocation, code: "unmapped")
+        }
+      case "DESCRIPTION": reminder.description = TextEscaping.unescape(line.value)
+      default: extra = true
+      }
+    }
+    if hasTrigger { event.reminders.append(reminder) }
+    if extra || !hasTrigger || !component.children.isEmpty { event.rawComponents.append(raw(component)) }
+  }
+
+  // MARK: - Raw
+
+  private func rawProperty(_ line: ContentLine) -> RawProperty {
+    RawProperty(
+      name: line.name, group: line.group, parameters: line.parameters.map { RawParameter(name: $0.name, values: $0.values) },
+      value: line.value, origin: "ics")
+  }
+
+  private func raw(_ component: Component) -> RawComponent {
+    RawComponent(
+      name: component.name, properties: component.lines.map(rawProperty), components: component.children.map(raw),
+      origin: "ics")
+  }
+}
+
+extension ICalendarReader {
+  /// RFC 5545 / 7986 / 9073 properties kept raw without a warning.
+  static let knownRaw: Set<String> = [
+    "ATTACH", "COMMENT", "CONTACT", "RELATED-TO", "REQUEST-STATUS", "RESOURCES", "PERCENT-COMPLETE", "EXRULE",
+    "COLOR", "CONFERENCE", "IMAGE", "REFRESH-INTERVAL", "SOURCE", "STRUCTURED-DATA", "STYLED-DESCRIPTION",
+    "LOCATION-TYPE", "PARTICIPANT-TYPE", "CALENDAR-ADDRESS", "FREEBUSY", "TZURL", "ACKNOWLEDGED", "PROXIMITY",
+    "CONCEPT", "LINK", "REFID", "RESOURCE-TYPE",
+  ]
+}
+
+extension String {
+  fileprivate func replacingBackslashes() -> String { String(self.filter { $0 != "\\" }) }
+}
+

@@ -1,0 +1,572 @@
+import FerryContentLines
+import FerryModel
+import FerryTime
+import Foundation
+
+/// Writes canonical events as iCalendar (RFC 5545), one VEVENT or VTODO at a time.
+///
+/// - Starts a VCALENDAR (VERSION, PRODID, CALSCALE, METHOD — PUBLISH unless the source said
+///   otherwise — X-WR-CALNAME, X-WR-TIMEZONE); a new VCALENDAR begins when an event comes
+///   from a different calendar.
+/// - Writes a VTIMEZONE with RRULE observances (which Outlook reads) before the first event
+///   that uses each TZID. TZIDs are Windows names for `--for outlook|exchange`, IANA names
+///   otherwise; `--utc` writes every zoned time in UTC. Never TZID together with `Z`.
+/// - CLASS is always written (Google applies the calendar default visibility otherwise).
+/// - Overrides are written as VEVENTs with the master's UID and a RECURRENCE-ID, right after
+///   the master; an override that arrives on its own keeps its UID.
+/// - Series policy (`--series`): `keep` writes the rule when the target can hold it, else
+///   expands it with a warning; `expand` writes one VEVENT per occurrence in the window;
+///   `skip` drops recurring series with a note.
+public struct ICalendarWriter: RecordWriter {
+  private let output: ByteOutput
+  private let options: WriteOptions
+  private let diagnostics: DiagnosticSink
+  private let zones = ZoneSupport()
+  private var lines = ContentLineWriter()
+  private var open = false
+  private var currentCalendar: CalendarInfo?
+  private var writtenZones: Set<String> = []
+  private var writtenRawZones: Set<String> = []
+  private var droppedRawNames: Set<String> = []
+  private var registeredDefinitions: Set<String> = []
+  private let now: Timestamp
+  private let expander: SeriesExpander
+  private var recordNumber = 0
+  /// Events written (occurrences count one each), for reports and benchmarks.
+  public private(set) var eventsWritten = 0
+
+  /// - Parameter now: the DTSTAMP for events that have none (tests pass a fixed one).
+  public init(
+    destination: OutputDestination, options: WriteOptions = WriteOptions(), diagnostics: DiagnosticSink,
+    now: Timestamp? = nil
+  ) throws {
+    output = try destination.primary()
+    self.options = options
+    self.diagnostics = diagnostics
+    self.now = now ?? Timestamp(milliseconds: Int64(Date().timeIntervalSince1970) * 1000)
+    expander = SeriesExpander(options: options.calendar, now: self.now, resolver: zones.resolver)
+  }
+
+  private var target: String { options.target?.lowercased() ?? "generic" }
+  private var windowsNames: Bool { target == "outlook" || target == "exchange" }
+
+  public mutating func write(_ record: Record) throws {
+    recordNumber += 1
+    guard case .event(let event) = record else {
+      diagnostics.warning("ics cannot hold contacts; record \(recordNumber) skipped", code: "skipped")
+      return
+    }
+    let calendarInfo = event.calendar
+    if open, calendarInfo != nil, calendarInfo != currentCalendar {
+      closeCalendar()
+    }
+    if !open { openCalendar(calendarInfo) }
+
+    let isSeries = event.recurrence.map { $0.rule != nil || !$0.dates.isEmpty } ?? false
+    if isSeries {
+      switch options.calendar.series {
+      case .skip:
+        diagnostics.note(
+          "recurring event \"\(event.summary ?? event.uid ?? "")\" skipped (--series skip)", at: location(event),
+          code: "skipped")
+        try flush()
+        return
+      case .expand:
+        try writeExpanded(event, reason: nil)
+        return
+      case .keep:
+        if let problem = seriesProblem(event) {
+          try writeExpanded(event, reason: problem)
+          return
+        }
+      }
+    }
+    writeComponent(event, uid: nil)
+    if let overrides = event.recurrence?.overrides {
+      for o in overrides { writeComponent(o, uid: event.uid) }
+    }
+    try flush()
+  }
+
+  public mutating func finish() throws {
+    if !open { openCalendar(nil) }
+    closeCalendar()
+    try flush()
+    try output.flush()
+  }
+
+  // MARK: - Series
+
+  /// Why the target cannot hold this series as written, or nil when it can.
+  private func seriesProblem(_ event: Event) -> String? {
+    guard let recurrence = event.recurrence else { return nil }
+    if windowsNames {
+      let reasons = OutlookRecurrence.compatibility(recurrence, start: event.start)
+      if !reasons.isEmpty { return "\(target) cannot hold " + reasons.joined(separator: ", ") }
+    }
+    return nil
+  }
+
+  private mutating func writeExpanded(_ event: Event, reason: String?) throws {
+    let instances: [Event]
+    do {
+      instances = try expander.expand(event)
+    } catch let error as SeriesExpander.Unsupported {
+      diagnostics.warning(
+        "series \"\(event.summary ?? event.uid ?? "")\" cannot be expanded: \(error.reason); written as a series",
+        at: location(event), code: "recurrence")
+      writeComponent(event, uid: nil)
+      for o in event.recurrence?.overrides ?? [] { writeComponent(o, uid: event.uid) }
+      try flush()
+      return
+    } catch let error as SeriesExpander.Truncated {
+      diagnostics.warning(
+        "series \"\(event.summary ?? event.uid ?? "")\" has more than \(error.limit) occurrences in the window; the first \(error.limit) written",
+        at: location(event), code: "recurrence")
+      instances = error.instances
+    }
+    if let reason {
+      diagnostics.warning(
+        "series \"\(event.summary ?? event.uid ?? "")\" cannot be kept: \(reason); expanded to \(instances.count) events",
+        at: location(event), code: "recurrence")
+    }
+    for instance in instances { writeComponent(instance, uid: nil) }
+    try flush()
+  }
+
+  /// Output diagnostics name the record by its summary or UID in the message; they have no
+  /// input position.
+  private func location(_ event: Event) -> SourceLocation? { nil }
+
+  // MARK: - Calendar
+
+  private mutating func openCalendar(_ info: CalendarInfo?) {
+    open = true
+    currentCalendar = info
+    writtenZones = []
+    writtenRawZones = []
+    lines.begin("VCALENDAR")
+    lines.write(name: "VERSION", value: "2.0")
+    lines.write(name: "PRODID", value: "-//ferry//ferry 1.0//EN")
+    lines.write(name: "CALSCALE", value: "GREGORIAN")
+    lines.write(name: "METHOD", value: info?.method ?? "PUBLISH")
+    if let name = info?.name {
+      lines.write(name: "X-WR-CALNAME", value: TextEscaping.escape(name))
+    }
+    if let tz = info?.timeZone, !options.calendar.utc {
+      lines.write(name: "X-WR-TIMEZONE", value: tzName(tz))
+    }
+    for p in info?.raw ?? [] { writeRaw(p) }
+  }
+
+  private mutating func closeCalendar() {
+    guard open else { return }
+    lines.end("VCALENDAR")
+    open = false
+  }
+
+  private mutating func flush() throws {
+    if !lines.bytes.isEmpty {
+      try output.write(lines.bytes)
+      lines.bytes.removeAll(keepingCapacity: true)
+    }
+  }
+
+  // MARK: - Zones
+
+  private func tzName(_ zone: String) -> String {
+    if windowsNames, let w = WindowsZones.windows(forIANA: zone) { return w }
+    return zone
+  }
+
+  /// The time as written: converted for `--utc`, and the TZID to use.
+  private func prepare(_ time: EventTime) -> (EventTime, tzid: String?) {
+    switch time {
+    case .zoned(let t, let zone):
+      if zones.zone(zone) != nil {
+        if options.calendar.utc || zone == "UTC" {
+          if let u = zones.utc(t, zone: zone) { return (.utc(u), nil) }
+        }
+        return (time, tzName(zone))
+      }
+      return (time, zone)
+    case .floating(let t):
+      if options.calendar.utc, let zone = options.calendar.zone, let u = zones.utc(t, zone: zone) { return (.utc(u), nil) }
+      return (time, nil)
+    default:
+      return (time, nil)
+    }
+  }
+
+  private mutating func ensureZone(_ zone: String, year: Int, event: Event) {
+    guard !options.calendar.utc || zones.zone(zone) == nil else { return }
+    let name = zones.zone(zone) != nil ? tzName(zone) : zone
+    if writtenZones.contains(name) { return }
+    writtenZones.insert(name)
+    if zones.zone(zone) != nil, let definition = ZoneDefinition(iana: zone, years: year...year) {
+      // RRULE-style observances for the rules in force in the event's year (what Outlook reads).
+      lines.begin("VTIMEZONE")
+      lines.write(name: "TZID", value: name)
+      if !windowsNames { lines.write(name: "X-LIC-LOCATION", value: zone) }
+      for var o in definition.observances {
+        // A rule still in force starts in 1970, as Outlook and Google write it, so that
+        // consumers know the offsets before the event's year too.
+        if let rule = o.rule, rule.until == nil, rule.count == nil, let month = rule.byMonth.first,
+          let day = rule.byDay.first, let ordinal = day.ordinal
+        {
+          let date = ICalendarWriter.nthWeekday(year: 1970, month: month, weekday: day.weekday.isoNumber, ordinal: ordinal)
+          o.start = LocalDateTime(date: date, time: o.start.time)
+        }
+        let kind = o.kind.rawValue
+        lines.begin(kind)
+        lines.write(name: "DTSTART", value: ICalValue.basic(o.start))
+        if let rule = o.rule { lines.write(name: "RRULE", value: rule.description) }
+        if !o.dates.isEmpty { lines.write(name: "RDATE", value: o.dates.map(ICalValue.basic).joined(separator: ",")) }
+        lines.write(name: "TZOFFSETFROM", value: ZoneSupport.offsetText(o.offsetFrom))
+        lines.write(name: "TZOFFSETTO", value: ZoneSupport.offsetText(o.offsetTo))
+        for n in o.names where !n.hasPrefix("+") && !n.hasPrefix("-") && !n.hasPrefix("GMT") && !n.hasPrefix("UTC") {
+          lines.write(name: "TZNAME", value: TextEscaping.escape(n))
+        }
+        lines.end(kind)
+      }
+      lines.end("VTIMEZONE")
+      return
+    }
+    // A zone ferry could not resolve: write the source's VTIMEZONE when it came along.
+    if let definition = event.rawComponents.first(where: {
+      $0.name == "VTIMEZONE" && $0.properties.first(where: { $0.name == "TZID" })?.value == zone
+    }), definition.properties.count > 1 || !definition.components.isEmpty {
+      writeRawComponent(definition)
+    } else {
+      diagnostics.warning(
+        "TZID \"\(zone)\" has no definition ferry can write; consumers may misread its times", code: "zone")
+    }
+  }
+
+  // MARK: - Events
+
+  private mutating func writeTime(_ name: String, _ time: EventTime, event: Event, extra: [ContentParameter] = []) {
+    let (t, tzid) = prepare(time)
+    var params = extra
+    if let tzid {
+      ensureZoneOnce(time, event: event)
+      params.append(ContentParameter(name: "TZID", values: [tzid]))
+    }
+    if t.isDate { params.append(ContentParameter(name: "VALUE", values: ["DATE"])) }
+    lines.write(name: name, parameters: params, value: ICalValue.text(t))
+  }
+
+  private mutating func ensureZoneOnce(_ time: EventTime, event: Event) {
+    if case .zoned(let t, let zone) = time { ensureZone(zone, year: t.date.year, event: event) }
+  }
+
+  private mutating func writeTimeList(_ name: String, _ times: [EventTime], event: Event) {
+    // One line per (kind, zone) group, as RFC 5545 wants one value type per line.
+    var groups: [(key: String, tzid: String?, isDate: Bool, values: [String])] = []
+    for time in times {
+      let (t, tzid) = prepare(time)
+      if tzid != nil { ensureZoneOnce(time, event: event) }
+      let key = "\(tzid ?? "")|\(t.isDate)"
+      if let i = groups.firstIndex(where: { $0.key == key }) {
+        groups[i].values.append(ICalValue.text(t))
+      } else {
+        groups.append((key, tzid, t.isDate, [ICalValue.text(t)]))
+      }
+    }
+    for g in groups {
+      var params: [ContentParameter] = []
+      if let tzid = g.tzid { params.append(ContentParameter(name: "TZID", values: [tzid])) }
+      if g.isDate { params.append(ContentParameter(name: "VALUE", values: ["DATE"])) }
+      lines.write(name: name, parameters: params, value: g.values.joined(separator: ","))
+    }
+  }
+
+  /// Registers the source's own VTIMEZONEs (zones ferry could not name) so conversions work.
+  private mutating func registerDefinitions(_ event: Event) {
+    for c in event.rawComponents where c.name == "VTIMEZONE" && c.properties.count > 1 || !c.components.isEmpty {
+      guard c.name == "VTIMEZONE", let tzid = c.properties.first(where: { $0.name == "TZID" })?.value,
+        !registeredDefinitions.contains(tzid)
+      else { continue }
+      registeredDefinitions.insert(tzid)
+      let children = c.components.map { ch in (name: ch.name, lines: ch.properties.map { ContentLineLike(name: $0.name, value: $0.value) }) }
+      if let d = ZoneSupport.definition(tzid: tzid, children: children) { zones.resolver.register(d) }
+    }
+  }
+
+  private mutating func writeComponent(_ event: Event, uid masterUID: String?) {
+    eventsWritten += 1
+    if !event.rawComponents.isEmpty { registerDefinitions(event) }
+    // Calendar-level components that travelled with the event.
+    for c in event.rawComponents where ICalendarWriter.calendarLevel(c.name) {
+      if c.name == "VTIMEZONE" { continue }  // written on use
+      writeRawComponent(c)
+    }
+    // Zones first, so the VTIMEZONEs come before the component.
+    for t in [event.start, event.end, event.due, event.recurrenceId].compactMap({ $0 }) { ensureZoneOnce(t, event: event) }
+    for t in (event.recurrence?.dates ?? []) + (event.recurrence?.exceptionDates ?? []) { ensureZoneOnce(t, event: event) }
+    let kind = event.kind == .task ? "VTODO" : "VEVENT"
+    lines.begin(kind)
+    let uid = masterUID ?? event.uid ?? ICalendarWriter.stableUID(event)
+    lines.write(name: "UID", value: uid)
+    let stamp = event.stamp ?? event.lastModified ?? event.created ?? now
+    lines.write(name: "DTSTAMP", value: ICalValue.basic(stamp.utc) + "Z")
+    if let start = event.start { writeTime("DTSTART", start, event: event) }
+    if let end = event.end {
+      if event.isAllDay, let s = event.start, s.isDate, end.isDate, end.localDateTime.date <= s.localDateTime.date {
+        diagnostics.warning("all-day event \"\(event.summary ?? uid)\" ends before it starts; DTEND written one day after DTSTART", code: "structure")
+        writeTime("DTEND", .date(s.localDateTime.date.adding(days: 1)), event: event)
+      } else {
+        writeTime(event.kind == .task ? "DUE" : "DTEND", end, event: event)
+      }
+    } else if let d = event.duration {
+      lines.write(name: "DURATION", value: d.description)
+    }
+    if event.kind == .task, let due = event.due, event.end == nil { writeTime("DUE", due, event: event) }
+    if let rid = event.recurrenceId {
+      writeTime(
+        "RECURRENCE-ID", rid, event: event,
+        extra: event.recurrenceIdThisAndFuture ? [ContentParameter(name: "RANGE", values: ["THISANDFUTURE"])] : [])
+    }
+    if let r = event.recurrence {
+      if let rule = r.rule { lines.write(name: "RRULE", value: ruleText(rule, start: event.start)) }
+      for rule in r.extraRules { lines.write(name: "RRULE", value: ruleText(rule, start: event.start)) }
+      if !r.dates.isEmpty { writeTimeList("RDATE", r.dates, event: event) }
+      if !r.exceptionDates.isEmpty { writeTimeList("EXDATE", r.exceptionDates, event: event) }
+    }
+    if let s = event.summary { lines.write(name: "SUMMARY", value: TextEscaping.escape(s)) }
+    if let d = event.description { lines.write(name: "DESCRIPTION", value: TextEscaping.escape(d)) }
+    if let l = event.location { lines.write(name: "LOCATION", value: TextEscaping.escape(l)) }
+    let privacy: String
+    switch event.privacy {
+    case .private?: privacy = "PRIVATE"
+    case .confidential?: privacy = "CONFIDENTIAL"
+    default: privacy = "PUBLIC"
+    }
+    lines.write(name: "CLASS", value: privacy)
+    if event.kind == .event {
+      lines.write(name: "TRANSP", value: event.busyStatus == .free ? "TRANSPARENT" : "OPAQUE")
+    }
+    if let status = event.status {
+      let text: String
+      switch status {
+      case .confirmed: text = "CONFIRMED"
+      case .tentative: text = "TENTATIVE"
+      case .cancelled: text = "CANCELLED"
+      case .needsAction: text = "NEEDS-ACTION"
+      case .completed: text = "COMPLETED"
+      case .inProcess: text = "IN-PROCESS"
+      }
+      lines.write(name: "STATUS", value: text)
+    }
+    if let n = event.sequence { lines.write(name: "SEQUENCE", value: String(n)) }
+    if let n = event.priority { lines.write(name: "PRIORITY", value: String(n)) }
+    if !event.categories.isEmpty {
+      lines.write(name: "CATEGORIES", value: event.categories.map { TextEscaping.escape($0) }.joined(separator: ","))
+    }
+    if let url = event.url { lines.write(name: "URL", value: url) }
+    if let geo = event.geo { lines.write(name: "GEO", value: "\(geo.latitude);\(geo.longitude)") }
+    if let c = event.created { lines.write(name: "CREATED", value: ICalValue.basic(c.utc) + "Z") }
+    if let m = event.lastModified { lines.write(name: "LAST-MODIFIED", value: ICalValue.basic(m.utc) + "Z") }
+    if let c = event.completed { lines.write(name: "COMPLETED", value: ICalValue.basic(c.utc) + "Z") }
+    if let o = event.organizer { writeAttendee("ORGANIZER", o) }
+    for a in event.attendees { writeAttendee("ATTENDEE", a) }
+    let busy = event.busyStatus
+    let ownsCDO = event.raw.contains { $0.name == "X-MICROSOFT-CDO-BUSYSTATUS" }
+    if !ownsCDO, let busy, windowsNames || (busy != .free && busy != .busy) {
+      let text: String
+      switch busy {
+      case .free: text = "FREE"
+      case .tentative: text = "TENTATIVE"
+      case .busy: text = "BUSY"
+      case .outOfOffice: text = "OOF"
+      case .workingElsewhere: text = "WORKINGELSEWHERE"
+      }
+      lines.write(name: "X-MICROSOFT-CDO-BUSYSTATUS", value: text)
+    }
+    if windowsNames && event.kind == .event {
+      lines.write(name: "X-MICROSOFT-CDO-ALLDAYEVENT", value: event.isAllDay ? "TRUE" : "FALSE")
+    }
+    for p in event.raw { writeRaw(p) }
+    // Alarms: raw ones as they were, then reminders they do not already cover.
+    let rawAlarms = event.rawComponents.filter { $0.name == "VALARM" }
+    let rawTriggers = Set(rawAlarms.compactMap { $0.properties.first { $0.name == "TRIGGER" }?.value })
+    for r in event.reminders {
+      if let text = triggerText(r), rawTriggers.contains(text.value) { continue }
+      writeReminder(r, event: event)
+    }
+    for c in event.rawComponents where !ICalendarWriter.calendarLevel(c.name) { writeRawComponent(c) }
+    lines.end(kind)
+  }
+
+  private func ruleText(_ rule: RecurrenceRule, start: EventTime?) -> String {
+    var rule = rule
+    // UNTIL must be UTC when DTSTART has a zone (RFC 5545 §3.3.10), a DATE for all-day series.
+    if let until = rule.until {
+      switch (until, start) {
+      case (.date, _): break
+      case (.zoned(let t, let zone), _):
+        if let u = zones.utc(t, zone: zone) { rule.until = .utc(u) }
+      case (.floating(let t), .zoned(_, let zone)?):
+        if let u = zones.utc(t, zone: zone) { rule.until = .utc(u) }
+      default: break  // a UTC UNTIL on a floating or all-day series is kept: converting could lose the last day
+      }
+      if options.calendar.utc, case .floating(let t)? = rule.until, let zone = options.calendar.zone,
+        let u = zones.utc(t, zone: zone)
+      {
+        rule.until = .utc(u)
+      }
+    }
+    return rule.description
+  }
+
+  private func triggerText(_ r: Reminder) -> (value: String, params: [ContentParameter])? {
+    if let offset = r.offset {
+      return (offset.description, r.relativeToEnd ? [ContentParameter(name: "RELATED", values: ["END"])] : [])
+    }
+    if let abs = r.absolute {
+      let (t, _) = prepare(abs)
+      switch t {
+      case .utc: return (ICalValue.text(t), [ContentParameter(name: "VALUE", values: ["DATE-TIME"])])
+      default:
+        if let zone = abs.zone, let u = zones.utc(abs.localDateTime, zone: zone) {
+          return (ICalValue.basic(u) + "Z", [ContentParameter(name: "VALUE", values: ["DATE-TIME"])])
+        }
+        return (ICalValue.basic(abs.localDateTime) + "Z", [ContentParameter(name: "VALUE", values: ["DATE-TIME"])])
+      }
+    }
+    return nil
+  }
+
+  private mutating func writeReminder(_ r: Reminder, event: Event) {
+    guard let (value, params) = triggerText(r) else { return }
+    lines.begin("VALARM")
+    let action: String
+    switch r.action {
+    case .audio: action = "AUDIO"
+    case .email: action = "EMAIL"
+    default: action = "DISPLAY"
+    }
+    lines.write(name: "ACTION", value: action)
+    lines.write(name: "TRIGGER", parameters: params, value: value)
+    if action == "DISPLAY" || action == "EMAIL" {
+      // DISPLAY and EMAIL alarms require a DESCRIPTION (RFC 5545 §3.6.6).
+      lines.write(name: "DESCRIPTION", value: TextEscaping.escape(r.description ?? event.summary ?? "Reminder"))
+    }
+    if action == "EMAIL" {
+      lines.write(name: "SUMMARY", value: TextEscaping.escape(event.summary ?? "Reminder"))
+      if let to = event.organizer?.email { lines.write(name: "ATTENDEE", value: "mailto:" + to) }
+    }
+    lines.end("VALARM")
+  }
+
+  private mutating func writeAttendee(_ name: String, _ a: Attendee) {
+    var params: [ContentParameter] = []
+    if let cn = a.name { params.append(ContentParameter(name: "CN", values: [cn])) }
+    if let role = a.role {
+      let v: String
+      switch role {
+      case .chair: v = "CHAIR"
+      case .required: v = "REQ-PARTICIPANT"
+      case .optional: v = "OPT-PARTICIPANT"
+      case .nonParticipant: v = "NON-PARTICIPANT"
+      }
+      params.append(ContentParameter(name: "ROLE", values: [v]))
+    }
+    if let s = a.status {
+      params.append(ContentParameter(name: "PARTSTAT", values: [s.rawValue.uppercased()]))
+    }
+    if let k = a.kind { params.append(ContentParameter(name: "CUTYPE", values: [k.rawValue.uppercased()])) }
+    if let rsvp = a.rsvp { params.append(ContentParameter(name: "RSVP", values: [rsvp ? "TRUE" : "FALSE"])) }
+    for p in a.parameters ?? [] { params.append(ContentParameter(name: p.name, values: p.values)) }
+    let value: String
+    if let email = a.email {
+      value = email.contains(":") ? email : "mailto:" + email
+    } else {
+      value = "mailto:"
+    }
+    lines.write(name: name, parameters: params, value: value)
+  }
+
+  private mutating func writeRaw(_ p: RawProperty, inComponent: Bool = false) {
+    if p.origin == "ics", !inComponent, ICalendarWriter.typed.contains(p.name) {
+      // A value the reader could not decode: writing it under its own name would hand
+      // consumers the same broken property.
+      diagnostics.warning(
+        "\(p.name) value \"\(p.value)\" could not be read; written as X-FERRY-INVALID-\(p.name)", code: "unmapped")
+      lines.write(name: "X-FERRY-INVALID-" + p.name, value: TextEscaping.escape(p.value))
+      return
+    }
+    guard p.origin == "ics" else {
+      if !droppedRawNames.contains(p.name) {
+        droppedRawNames.insert(p.name)
+        diagnostics.note(
+          "\(p.origin) field \"\(p.name)\" has no iCalendar property; written as X-FERRY-\(ICalendarWriter.xName(p.name))",
+          code: "unmapped")
+      }
+      lines.write(name: "X-FERRY-" + ICalendarWriter.xName(p.name), value: TextEscaping.escape(p.value))
+      return
+    }
+    lines.write(
+      group: p.group, name: p.name, parameters: p.parameters.map { ContentParameter(name: $0.name, values: $0.values) },
+      value: p.value)
+  }
+
+  private mutating func writeRawComponent(_ c: RawComponent) {
+    if c.name == "VTIMEZONE" {
+      let tzid = c.properties.first { $0.name == "TZID" }?.value ?? ""
+      if writtenRawZones.contains(tzid) { return }
+      writtenRawZones.insert(tzid)
+    }
+    lines.begin(c.name)
+    for p in c.properties { writeRaw(p, inComponent: true) }
+    for child in c.components { writeRawComponent(child) }
+    lines.end(c.name)
+  }
+
+  /// Properties whose value type ferry decodes; raw copies of them hold undecodable values.
+  static let typed: Set<String> = [
+    "DTSTART", "DTEND", "DUE", "DURATION", "RECURRENCE-ID", "RRULE", "RDATE", "EXDATE", "CREATED", "LAST-MODIFIED",
+    "DTSTAMP", "COMPLETED", "GEO", "PRIORITY", "SEQUENCE", "UID",
+  ]
+
+  /// The `ordinal`th (`-1`: last) ISO `weekday` of a month.
+  static func nthWeekday(year: Int, month: Int, weekday: Int, ordinal: Int) -> LocalDate {
+    if ordinal > 0 {
+      let first = LocalDate(year: year, month: month, day: 1)
+      return first.adding(days: (weekday - first.isoWeekday + 7) % 7 + (ordinal - 1) * 7)
+    }
+    let last = LocalDate(year: year, month: month, day: LocalDate.daysIn(month: month, year: year))
+    return last.adding(days: -((last.isoWeekday - weekday + 7) % 7) + (ordinal + 1) * 7)
+  }
+
+  static func calendarLevel(_ name: String) -> Bool {
+    switch name {
+    case "VTIMEZONE", "VJOURNAL", "VFREEBUSY", "VAVAILABILITY", "VTODO", "VEVENT": true
+    default: false
+    }
+  }
+
+  static func xName(_ name: String) -> String {
+    let allowed = name.uppercased().map { c -> Character in (c.isASCII && (c.isLetter || c.isNumber)) ? c : "-" }
+    return String(allowed)
+  }
+
+  /// A UID derived from the event's content, so the same input always gives the same UID.
+  static func stableUID(_ event: Event) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    func mix(_ s: String) {
+      for b in s.utf8 {
+        hash ^= UInt64(b)
+        hash = hash &* 0x100_0000_01b3
+      }
+      hash ^= 0xff
+      hash = hash &* 0x100_0000_01b3
+    }
+    mix(event.source?.recordId ?? "")
+    mix(event.summary ?? "")
+    mix(event.start?.description ?? "")
+    mix(event.end?.description ?? "")
+    mix(event.location ?? "")
+    return String(hash, radix: 16) + "@ferry"
+  }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Yams
+
+/// The log-odds weights of one field's comparison levels (Fellegi-Sunter: log2 of m/u, the
+/// chance of the level among true pairs over its chance among unrelated pairs).
+public struct FieldWeights: Sendable, Codable, Hashable {
+  /// Equal after normalisation (or a nickname, for given names).
+  public var exact: Double
+  /// Very similar (Jaro-Winkler ≥ `closeAt`, one edit, one date part off).
+  public var close: Double
+  /// Somewhat similar (Jaro-Winkler ≥ `partialAt`).
+  public var partial: Double
+  /// Both present and different.
+  public var differ: Double
+  public var closeAt: Double
+  public var partialAt: Double
+
+  public init(exact: Double, close: Double, partial: Double, differ: Double, closeAt: Double = 0.92, partialAt: Double = 0.85) {
+    self.exact = exact
+    self.close = close
+    self.partial = partial
+    self.differ = differ
+    self.closeAt = closeAt
+    self.partialAt = partialAt
+  }
+
+  enum CodingKeys: String, CodingKey { case exact, close, partial, differ, closeAt = "close_at", partialAt = "partial_at" }
+
+  /// Decodes over `defaults`: a rules file names only what it changes.
+  func merged(with c: KeyedDecodingContainer<CodingKeys>) throws -> FieldWeights {
+    var w = self
+    w.exact = try c.decodeIfPresent(Double.self, forKey: .exact) ?? w.exact
+    w.close = try c.decodeIfPresent(Double.self, forKey: .close) ?? w.close
+    w.partial = try c.decodeIfPresent(Double.self, forKey: .partial) ?? w.partial
+    w.differ = try c.decodeIfPresent(Double.self, forKey: .differ) ?? w.differ
+    w.closeAt = try c.decodeIfPresent(Double.self, forKey: .closeAt) ?? w.closeAt
+    w.partialAt = try c.decodeIfPresent(Double.self, forKey: .partialAt) ?? w.partialAt
+    return w
+  }
+}
+
+/// The compared contact fields.
+public enum ContactField: String, Sendable, Codable, CaseIterable {
+  case identifier, birthDate = "birth_date", email, phone, postalCode = "postal_code", given, family, middle
+  case streetNumber = "street_number", street, unit, locality, region, organization
+}
+
+/// Everything that tunes matching: weights, threshold, normalisation switches, blocking
+/// window. The defaults are fixed for every data set; a YAML rules file (`--rules`) overrides
+/// any part of them.
+public struct MatchRules: Sendable, Hashable {
+  /// Pairs whose summed weight reaches this are linked.
+  public var threshold: Double = 15
+  /// Inside a cluster of three or more, a member pair scoring below this counts as a
+  /// disagreement; a cluster with disagreements is split.
+  public var clusterFloor: Double = 0
+  public var weights: [ContactField: FieldWeights] = MatchRules.defaultWeights
+  /// Drop dots and `+tags` in Gmail local parts.
+  public var gmail = false
+  /// The phone region for numbers without a country code.
+  public var region = "US"
+  /// Raw properties (CSV columns, X- properties) compared as an identifier such as a national
+  /// id number, matched case- and punctuation-insensitively.
+  public var identifierFields: [String] = ["SocSecId", "SSN", "SocialSecurityNumber", "NationalId", "TaxId"]
+  /// Sorted-neighbourhood window: each record is compared with this many neighbours per key.
+  public var window = 24
+  /// Events: starts within this many minutes may be the same event.
+  public var eventToleranceMinutes = 15
+  /// Events: minimum token-set similarity of normalised subjects.
+  public var eventSubjectSimilarity = 0.85
+
+  public init() {}
+
+  public static let defaultWeights: [ContactField: FieldWeights] = [
+    .identifier: FieldWeights(exact: 14, close: 6, partial: 0, differ: -8),
+    .birthDate: FieldWeights(exact: 10, close: 4, partial: 0.5, differ: -6),
+    .email: FieldWeights(exact: 14, close: 6, partial: 0, differ: -2),
+    .phone: FieldWeights(exact: 12, close: 3, partial: 0, differ: -2),
+    .postalCode: FieldWeights(exact: 6, close: 2.5, partial: 0, differ: -2.5),
+    .given: FieldWeights(exact: 7, close: 4.5, partial: 1.5, differ: -4.5, closeAt: 0.92, partialAt: 0.82),
+    .family: FieldWeights(exact: 8.5, close: 5, partial: 1.5, differ: -5.5, closeAt: 0.92, partialAt: 0.82),
+    .middle: FieldWeights(exact: 2, close: 1, partial: 0, differ: -1),
+    .streetNumber: FieldWeights(exact: 3, close: 1, partial: 0, differ: -2),
+    .street: FieldWeights(exact: 6, close: 4, partial: 1.5, differ: -3, closeAt: 0.93, partialAt: 0.84),
+    .unit: FieldWeights(exact: 1, close: 0.5, partial: 0, differ: -1),
+    .locality: FieldWeights(exact: 4, close: 3, partial: 1, differ: -2.5, closeAt: 0.92, partialAt: 0.84),
+    .region: FieldWeights(exact: 0.5, close: 0, partial: 0, differ: -1.5),
+    .organization: FieldWeights(exact: 3, close: 2, partial: 0.5, differ: -1.5, closeAt: 0.93, partialAt: 0.85),
+  ]
+
+  /// Reads a YAML rules file over the defaults:
+  ///
+  /// ```yaml
+  /// threshold: 12
+  /// gmail: true
+  /// region: GB
+  /// window: 30
+  /// identifier_fields: [SocSecId]
+  /// event_tolerance_minutes: 10
+  /// fields:
+  ///   email: {exact: 16}
+  ///   given: {close_at: 0.9}
+  /// ```
+  public static func fromYAML(_ text: String) throws -> MatchRules {
+    var rules = MatchRules()
+    guard let node = try Yams.load(yaml: text) else { return rules }
+    guard let map = node as? [String: Any] else { throw RulesError("the rules file must be a mapping") }
+    for (key, value) in map {
+      switch key {
+      case "threshold": rules.threshold = try number(value, key)
+      case "cluster_floor": rules.clusterFloor = try number(value, key)
+      case "gmail": rules.gmail = try bool(value, key)
+      case "region": rules.region = "\(value)".uppercased()
+      case "window": rules.window = Int(try number(value, key))
+      case "event_tolerance_minutes": rules.eventToleranceMinutes = Int(try number(value, key))
+      case "event_subject_similarity": rules.eventSubjectSimilarity = try number(value, key)
+      case "identifier_fields":
+        guard let list = value as? [Any] else { throw RulesError("identifier_fields must be a list") }
+        rules.identifierFields = list.map { "\($0)" }
+      case "fields":
+        guard let fields = value as? [String: Any] else { throw RulesError("fields must be a mapping") }
+        for (name, spec) in fields {
+          guard let field = ContactField(rawValue: name) else {
+            throw RulesError("unknown field \"\(name)\"; known: \(ContactField.allCases.map(\.rawValue).joined(separator: ", "))")
+          }
+          guard let levels = spec as? [String: Any] else { throw RulesError("fields.\(name) must be a mapping") }
+          var w = rules.weights[field] ?? FieldWeights(exact: 0, close: 0, partial: 0, differ: 0)
+          for (level, v) in levels {
+            let x = try number(v, "fields.\(name).\(level)")
+            switch level {
+            case "exact": w.exact = x
+            case "close": w.close = x
+            case "partial": w.partial = x
+            case "differ": w.differ = x
+            case "close_at": w.closeAt = x
+            case "partial_at": w.partialAt = x
+            default: throw RulesError("unknown level \"\(level)\" in fields.\(name)")
+            }
+          }
+          rules.weights[field] = w
+        }
+      default:
+        throw RulesError("unknown rules key \"\(key)\"")
+      }
+    }
+    return rules
+  }
+
+  static func number(_ v: Any, _ key: String) throws -> Double {
+    if let d = v as? Double { return d }
+    if let i = v as? Int { return Double(i) }
+    if let s = v as? String, let d = Double(s) { return d }
+    throw RulesError("\(key) must be a number, not \"\(v)\"")
+  }
+  static func bool(_ v: Any, _ key: String) throws -> Bool {
+    if let b = v as? Bool { return b }
+    throw RulesError("\(key) must be true or false")
+  }
+}
+
+/// A mistake in a rules file.
+public struct RulesError: Error, CustomStringConvertible, Sendable {
+  public var description: String
+  init(_ d: String) { description = d }
+}
