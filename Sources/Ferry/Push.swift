@@ -25,9 +25,9 @@ public enum PushTargets {
       let format = try Formats.resolve(spec)
       guard format.makeWriter != nil else { throw FerryError(.usage, "ferry cannot write \(format.name) yet") }
       let wanted = format.kinds.filter { objects.includes($0) }
-      if wanted.isEmpty {
-        throw FerryError(.usage, "--to \(spec) holds \(format.kinds.map { $0.rawValue + "s" }.sorted().joined(separator: " and ")), which objects: \(objects.rawValue) leaves out")
-      }
+      // A target for a kind that `objects` leaves out is simply unused (settings may list
+      // `to: [vcard, ics]` while a flag narrows `--objects contacts`).
+      if wanted.isEmpty { continue }
       // A single-kind format claims its kind; a format holding both fills what is left.
       let explicit = format.kinds.count == 1
       for kind in wanted {

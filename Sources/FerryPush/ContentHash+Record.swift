@@ -206,6 +206,11 @@ extension ContentHash {
       mark(a.rsvp != nil)
       if let rsvp = a.rsvp { add(rsvp) }
       add(a.crmId)
+      mark(a.parameters != nil)
+      for q in a.parameters ?? [] {
+        add(q.name)
+        add(q.values)
+      }
     }
   }
 
@@ -273,5 +278,14 @@ extension ContentHash {
     add(e.owner)
     add(e.raw)
     add(e.rawComponents)
+    mark(e.calendar != nil)
+    if let c = e.calendar {
+      add(c.name)
+      add(c.timeZone)
+      add(c.method)
+      add(c.productId)
+      add(c.scale)
+      add(c.raw)
+    }
   }
 }

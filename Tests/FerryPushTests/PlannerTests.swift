@@ -327,11 +327,10 @@ struct PushTargetTests {
     }
   }
 
-  @Test("csv:outlook: an import file per kind it holds; events need another --to")
+  @Test("csv:outlook: an import file for contacts")
   func csv() throws {
     let box = try PushSandbox()
     box.to = ["csv:outlook"]
-    #expect(throws: FerryError.self) { _ = try box.run() }  // events have no target
     box.settings.objects = .contacts
     box.settings.includeReps = [.init(email: "bob.rep@example.com", folder: "bob")]
     let (plan, _) = try box.push()
@@ -339,5 +338,24 @@ struct PushTargetTests {
     let file = try #require(box.files()["bob/run-0001/contacts.csv"])
     let text = String(decoding: file, as: UTF8.self)
     #expect(text.contains("First Name") && text.contains("Liskov"))
+  }
+
+  @Test("vcard + ics: METHOD:PUBLISH, SEQUENCE up on update, METHOD:CANCEL for deletes")
+  func ics() throws {
+    let box = try PushSandbox()
+    box.to = ["vcard", "ics"]
+    box.settings.deletions = .propagate
+    box.settings.includeReps = [.init(email: "bob.rep@example.com", folder: "bob")]
+    try box.push()
+    let first = String(decoding: box.files()["bob/run-0001/events.ics"] ?? [], as: UTF8.self)
+    #expect(first.contains("METHOD:PUBLISH"))
+    #expect(first.contains("UID:ferry-00U000000000007EAA@ferry"))
+    #expect(first.contains("CLASS:PUBLIC") && first.contains("CLASS:CONFIDENTIAL"))
+    let (plan, _) = try box.push(["push/crm-event-deleted.ndjson"])
+    #expect(plan.totals.delete == 1)
+    let cancel = String(decoding: box.files()["bob/run-0002/events-cancel.ics"] ?? [], as: UTF8.self)
+    #expect(cancel.contains("METHOD:CANCEL"))
+    #expect(cancel.contains("UID:ferry-00U000000000007EAA@ferry"))
+    #expect(cancel.contains("STATUS:CANCELLED") && cancel.contains("SEQUENCE:1"))
   }
 }
