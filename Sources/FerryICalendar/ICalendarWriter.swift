@@ -149,7 +149,8 @@ public struct ICalendarWriter: RecordWriter {
     lines.write(name: "VERSION", value: "2.0")
     lines.write(name: "PRODID", value: "-//ferry//ferry 1.0//EN")
     lines.write(name: "CALSCALE", value: "GREGORIAN")
-    lines.write(name: "METHOD", value: info?.method ?? "PUBLISH")
+    // `ferry push` asks for METHOD:CANCEL on its delete files (CalendarOptions.method).
+    lines.write(name: "METHOD", value: options.calendar.method ?? info?.method ?? "PUBLISH")
     if let name = info?.name {
       lines.write(name: "X-WR-CALNAME", value: TextEscaping.escape(name))
     }

@@ -13,5 +13,9 @@ public struct CalendarOptions: Sendable {
   public var zone: String?
   /// `--invite-attendees`: keep attendees on targets that would invite them (Graph).
   public var inviteAttendees = false
+  /// The iCalendar METHOD to write (`PUBLISH`, the default, or `CANCEL` for the deletes
+  /// `ferry push` writes); nil means the writer's default. EWS and Graph writers take
+  /// `ExchangeWriteOptions.operation` instead.
+  public var method: String?
   public init() {}
 }

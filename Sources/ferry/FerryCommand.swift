@@ -17,9 +17,10 @@ struct FerryCommand: ParsableCommand {
         ferry convert export.csv --to csv:outlook -o outlook.csv
         ferry inspect contacts.vcf
         ferry formats
+        ferry push --config sync.yaml
       """,
     version: "0.1.0",
-    subcommands: [Convert.self, Inspect.self, Formats.self, Dedupe.self]
+    subcommands: [Convert.self, Inspect.self, Formats.self, Dedupe.self, Push.self, Explain.self]
   )
 
   /// Runs the command with ferry's documented exit codes: ArgumentParser reports usage

@@ -1,0 +1,150 @@
+import FerryModel
+import FerryPush
+import Dispatch
+import Foundation
+
+/// The registry side of `ferry push`: turns `--to` names into writers the applier can use,
+/// reads the CRM and mailbox exports with any reader, and runs plan and apply.
+public enum PushTargets {
+  /// Resolves the `to` formats to one target per kind.
+  ///
+  /// `--to` is given once per kind (`vcard` for contacts, `ics` for events); a format that
+  /// holds both (`ews`, `graph`, `ndjson`) serves both unless another `--to` names a kind.
+  ///
+  /// - Throws: `FerryError(.usage)` for an unknown format, one that cannot be written, two
+  ///   formats for the same kind, or a kind `objects` wants that no format can hold.
+  public static func resolve(
+    to names: [String], profile: String?, objects: PushSettings.Objects
+  ) throws -> [RecordKind: PushTarget] {
+    guard !names.isEmpty else {
+      throw FerryError(.usage, "name the target with --to (for example --to vcard --to ics, or --to ews)")
+    }
+    var chosen: [RecordKind: (spec: FormatSpec, format: Format, explicit: Bool)] = [:]
+    let specs = names.map(FormatSpec.init)
+    for spec in specs {
+      let format = try Formats.resolve(spec)
+      guard format.makeWriter != nil else { throw FerryError(.usage, "ferry cannot write \(format.name) yet") }
+      let wanted = format.kinds.filter { objects.includes($0) }
+      // A target for a kind that `objects` leaves out is simply unused (settings may list
+      // `to: [vcard, ics]` while a flag narrows `--objects contacts`).
+      if wanted.isEmpty { continue }
+      // A single-kind format claims its kind; a format holding both fills what is left.
+      let explicit = format.kinds.count == 1
+      for kind in wanted {
+        if let other = chosen[kind] {
+          if other.explicit && !explicit { continue }
+          if other.explicit == explicit {
+            throw FerryError(.usage, "both --to \(other.spec) and --to \(spec) would hold \(kind.rawValue)s; give one target per kind")
+          }
+        }
+        chosen[kind] = (spec, format, explicit)
+      }
+    }
+    for kind in RecordKind.allCases where objects.includes(kind) && chosen[kind] == nil {
+      let hint = kind == .event ? "--to ics" : "--to vcard"
+      throw FerryError(
+        .usage, "no --to format can hold \(kind.rawValue)s; add one (\(hint)) or set objects to \(kind == .event ? "contacts" : "events")")
+    }
+    var targets: [RecordKind: PushTarget] = [:]
+    for (kind, c) in chosen {
+      guard let make = c.format.makeWriter else { continue }
+      let style: PushTarget.DeleteStyle =
+        switch c.format.name {
+        case "ews", "graph": .operations
+        case "ics": .cancel
+        default: .list
+        }
+      let variant = c.spec.variant
+      targets[kind] = PushTarget(
+        key: c.spec.description + (profile.map { "/" + $0.lowercased() } ?? ""), format: c.format.name,
+        fileExtension: c.format.extensions.first ?? (c.format.name == "graph" ? "json" : c.format.name), kinds: c.format.kinds, deleteStyle: style,
+        splitContacts: c.format.name == "vcard" && profile?.lowercased() == "outlook",
+        makeWriter: { destination, options in
+          var o = options
+          o.variant = variant ?? o.variant
+          return try make(destination, o, .ignore)
+        })
+    }
+    return targets
+  }
+}
+
+/// One `ferry push` (or `ferry explain`) run: settings resolved, paths absolute.
+public struct PushRun {
+  public var settings: PushSettings
+  public var inputs: [String]
+  public var inputFormat: FormatSpec?
+  public var ledgerPath: String
+  public var outputDirectory: String
+  public var targets: [RecordKind: PushTarget]
+  public var writeOptions: WriteOptions
+  public var readOptions = ReadOptions()
+  public var today: LocalDate
+  public var explainId: String?
+  /// Keep unchanged entries in the plan (for listings); off for big runs.
+  public var keepUnchanged = true
+
+  public init(
+    settings: PushSettings, inputs: [String], ledgerPath: String, outputDirectory: String,
+    targets: [RecordKind: PushTarget], writeOptions: WriteOptions, today: LocalDate
+  ) {
+    self.settings = settings
+    self.inputs = inputs
+    self.ledgerPath = ledgerPath
+    self.outputDirectory = outputDirectory
+    self.targets = targets
+    self.writeOptions = writeOptions
+    self.today = today
+  }
+
+  /// Today's date in UTC.
+  public static var utcToday: LocalDate {
+    LocalDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86400).rounded(.down)))
+  }
+
+  /// Reads everything and plans. Writes nothing.
+  ///
+  /// - Parameter readSeconds: told how long reading took (the exports and the ledger); the
+  ///   rest of the call is planning. Reading and planning interleave, record by record.
+  public func plan(diagnostics: DiagnosticSink, readSeconds: (Double) -> Void = { _ in }) throws -> PushPlan {
+    guard !inputs.isEmpty else { throw FerryError(.usage, "name the CRM export with --from FILE (or from: in the settings)") }
+    var reading: UInt64 = 0
+    func timed<T>(_ body: () throws -> T) rethrows -> T {
+      let t = DispatchTime.now().uptimeNanoseconds
+      defer { reading += DispatchTime.now().uptimeNanoseconds - t }
+      return try body()
+    }
+    var provider: [(mailbox: String?, record: Record)] = []
+    for export in settings.providerExports {
+      var (reader, _, _, _) = try timed {
+        try InputOpener.open(path: export.path, from: nil, options: readOptions, diagnostics: diagnostics)
+      }
+      while let r = try timed({ try reader.next() }) { provider.append((export.mailbox, r)) }
+    }
+    let snapshot = try timed { try Ledger.snapshot(path: ledgerPath) }
+    var planner = try Planner(
+      settings: settings, targets: targets.mapValues(\.key), ledger: snapshot, today: today, providerRecords: provider)
+    planner.explainId = explainId.map { SalesforceID.caseSafe($0) ?? $0 }
+    planner.keepUnchanged = keepUnchanged
+    for path in inputs {
+      var (reader, _, _, _) = try timed {
+        try InputOpener.open(path: path, from: inputFormat, options: readOptions, diagnostics: diagnostics)
+      }
+      while let r = try timed({ try reader.next() }) { planner.add(r) }
+    }
+    let plan = planner.finish()
+    readSeconds(Double(reading) / 1e9)
+    return plan
+  }
+
+  /// Writes the plan's files and records the run in the ledger.
+  public func apply(_ plan: PushPlan, diagnostics: DiagnosticSink, checkpoint: @escaping (String) -> Void = { _ in })
+    throws -> ApplyResult
+  {
+    var applier = Applier(
+      outputDirectory: outputDirectory, ledgerPath: ledgerPath, targets: targets, writeOptions: writeOptions,
+      settings: settings, diagnostics: diagnostics)
+    applier.checkpoint = checkpoint
+    return try applier.apply(plan)
+  }
+}

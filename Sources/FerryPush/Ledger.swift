@@ -1,0 +1,233 @@
+import FerryModel
+import Foundation
+import GRDB
+
+/// What the ledger remembers of one item ferry pushed into one mailbox of one target.
+public struct LedgerEntry: Sendable, Equatable {
+  /// How the item came under ferry's management.
+  public enum Origin: String, Sendable {
+    /// Ferry created it: only these are ever deleted.
+    case created
+    /// It was already in the mailbox and ferry adopted it (matched and updated it).
+    case adopted
+  }
+  /// The target key: the format and profile (`vcard/outlook`, `ics`, `ews`).
+  public var target: String
+  /// The mailbox key: the rep's e-mail (lower-case), or owner id or name.
+  public var mailbox: String
+  /// The 18-character CRM id (or the source's record id).
+  public var crmId: String
+  public var kind: RecordKind
+  /// The name pushed (display name or summary), for delete lists and reports.
+  public var name: String
+  /// The item's identity on the provider side: the UID ferry gave it, or the adopted item's
+  /// UID or item id.
+  public var providerId: String
+  public var origin: Origin
+  /// `ContentHash` of the record as pushed.
+  public var contentHash: UInt64
+  /// `Fingerprint` of the record as pushed, to spot changes made in the mailbox.
+  public var fingerprint: UInt64
+  /// iCalendar SEQUENCE last written.
+  public var sequence: Int
+  /// The run that last pushed it.
+  public var runId: Int
+
+  public init(
+    target: String, mailbox: String, crmId: String, kind: RecordKind, name: String = "", providerId: String,
+    origin: Origin,
+    contentHash: UInt64, fingerprint: UInt64, sequence: Int, runId: Int
+  ) {
+    self.target = target
+    self.mailbox = mailbox
+    self.crmId = crmId
+    self.kind = kind
+    self.name = name
+    self.providerId = providerId
+    self.origin = origin
+    self.contentHash = contentHash
+    self.fingerprint = fingerprint
+    self.sequence = sequence
+    self.runId = runId
+  }
+}
+
+/// One row of the runs table.
+public struct LedgerRun: Sendable, Equatable {
+  public var id: Int
+  /// ISO 8601 UTC.
+  public var time: String
+  public var settingsHash: UInt64
+  /// The run's counts as JSON (`{"create":3,…}`).
+  public var counts: String
+  public init(id: Int, time: String, settingsHash: UInt64, counts: String) {
+    self.id = id
+    self.time = time
+    self.settingsHash = settingsHash
+    self.counts = counts
+  }
+}
+
+/// The ledger as the planner sees it: every entry, indexed by CRM id. Read once per run.
+public struct LedgerSnapshot: Sendable {
+  public private(set) var entries: [LedgerEntry] = []
+  /// The first entry of each CRM id; further entries of the same id (other mailboxes or
+  /// targets) are chained through `nextOfSameId`, so a million ids cost no million arrays.
+  private var firstByCrmId: [String: Int32] = [:]
+  private var nextOfSameId: [Int32] = []
+  /// The id the next run gets.
+  public var nextRunId = 1
+
+  public init(entries: [LedgerEntry] = [], nextRunId: Int = 1) {
+    self.nextRunId = nextRunId
+    self.entries.reserveCapacity(entries.count)
+    for e in entries { append(e) }
+  }
+
+  public mutating func append(_ entry: LedgerEntry) {
+    let index = Int32(entries.count)
+    nextOfSameId.append(-1)
+    if let first = firstByCrmId[entry.crmId] {
+      var i = first
+      while nextOfSameId[Int(i)] >= 0 { i = nextOfSameId[Int(i)] }
+      nextOfSameId[Int(i)] = index
+    } else {
+      firstByCrmId[entry.crmId] = index
+    }
+    entries.append(entry)
+  }
+
+  /// The entries of one CRM id, in the order they were added.
+  public func indexes(crmId: String) -> [Int32] {
+    guard var i = firstByCrmId[crmId] else { return [] }
+    var out = [i]
+    while nextOfSameId[Int(i)] >= 0 {
+      i = nextOfSameId[Int(i)]
+      out.append(i)
+    }
+    return out
+  }
+}
+
+/// The SQLite ledger (GRDB): per target and mailbox, what ferry pushed; and a runs table.
+///
+/// Schema (migration `v1`):
+///
+///     items(target, mailbox, crm_id, kind, name, provider_id, origin, content_hash, fingerprint,
+///           sequence, run_id)   primary key (target, mailbox, crm_id)
+///     runs(id, time, settings_hash, counts)
+public final class Ledger {
+  public let path: String
+  private let queue: DatabaseQueue
+
+  /// Opens (creating and migrating) the ledger at `path`.
+  public init(path: String) throws {
+    self.path = path
+    do {
+      queue = try DatabaseQueue(path: path)
+      try Ledger.migrator.migrate(queue)
+    } catch {
+      throw FerryError(.io, "cannot open the ledger \"\(path)\": \(error)")
+    }
+  }
+
+  static var migrator: DatabaseMigrator {
+    var m = DatabaseMigrator()
+    m.registerMigration("v1") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE items (
+            target TEXT NOT NULL, mailbox TEXT NOT NULL, crm_id TEXT NOT NULL, kind TEXT NOT NULL,
+            name TEXT NOT NULL, provider_id TEXT NOT NULL, origin TEXT NOT NULL, content_hash INTEGER NOT NULL,
+            fingerprint INTEGER NOT NULL, sequence INTEGER NOT NULL, run_id INTEGER NOT NULL,
+            PRIMARY KEY (target, mailbox, crm_id)) WITHOUT ROWID;
+          CREATE TABLE runs (
+            id INTEGER PRIMARY KEY, time TEXT NOT NULL, settings_hash INTEGER NOT NULL, counts TEXT NOT NULL);
+          """)
+    }
+    return m
+  }
+
+  /// Reads the ledger at `path` without changing anything; a missing file is an empty ledger.
+  public static func snapshot(path: String) throws -> LedgerSnapshot {
+    guard FileManager.default.fileExists(atPath: path) else { return LedgerSnapshot() }
+    do {
+      var config = Configuration()
+      config.readonly = true
+      let queue = try DatabaseQueue(path: path, configuration: config)
+      return try queue.read { db in
+        guard try db.tableExists("items") else { return LedgerSnapshot() }
+        var snapshot = LedgerSnapshot()
+        // Targets and mailboxes repeat on every row: share one string each.
+        var interned: [String: String] = [:]
+        func intern(_ s: String) -> String {
+          if let known = interned[s] { return known }
+          interned[s] = s
+          return s
+        }
+        let rows = try Row.fetchCursor(
+          db,
+          sql: """
+            SELECT target, mailbox, crm_id, kind, provider_id, origin, content_hash, fingerprint, sequence, run_id, name
+            FROM items ORDER BY target, mailbox, crm_id
+            """)
+        while let row = try rows.next() {
+          let kind: String = row[3]
+          let origin: String = row[5]
+          snapshot.append(
+            LedgerEntry(
+              target: intern(row[0]), mailbox: intern(row[1]), crmId: row[2], kind: RecordKind(rawValue: kind) ?? .contact, name: row[10],
+              providerId: row[4], origin: LedgerEntry.Origin(rawValue: origin) ?? .adopted,
+              contentHash: UInt64(bitPattern: row[6]), fingerprint: UInt64(bitPattern: row[7]), sequence: row[8],
+              runId: row[9]))
+        }
+        let last = try Int.fetchOne(db, sql: "SELECT MAX(id) FROM runs") ?? 0
+        snapshot.nextRunId = last + 1
+        return snapshot
+      }
+    } catch {
+      throw FerryError(.io, "cannot read the ledger \"\(path)\": \(error)")
+    }
+  }
+
+  /// Records a run in one transaction: the run row, the upserted entries and the deleted
+  /// ones. `beforeCommit` runs inside the transaction (crash tests kill the process there).
+  public func record(
+    run: LedgerRun, upserts: [LedgerEntry], deletes: [(target: String, mailbox: String, crmId: String)],
+    beforeCommit: () -> Void = {}
+  ) throws {
+    do {
+      try queue.write { db in
+        try db.execute(
+          sql: "INSERT OR REPLACE INTO runs (id, time, settings_hash, counts) VALUES (?, ?, ?, ?)",
+          arguments: [run.id, run.time, Int64(bitPattern: run.settingsHash), run.counts])
+        let upsert = try db.makeStatement(
+          sql: """
+            INSERT OR REPLACE INTO items
+            (target, mailbox, crm_id, kind, name, provider_id, origin, content_hash, fingerprint, sequence, run_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for e in upserts {
+          try upsert.execute(arguments: [
+            e.target, e.mailbox, e.crmId, e.kind.rawValue, e.name, e.providerId, e.origin.rawValue,
+            Int64(bitPattern: e.contentHash), Int64(bitPattern: e.fingerprint), e.sequence, e.runId,
+          ])
+        }
+        let delete = try db.makeStatement(sql: "DELETE FROM items WHERE target = ? AND mailbox = ? AND crm_id = ?")
+        for d in deletes { try delete.execute(arguments: [d.target, d.mailbox, d.crmId]) }
+        beforeCommit()
+      }
+    } catch {
+      throw FerryError(.io, "cannot update the ledger \"\(path)\": \(error)")
+    }
+  }
+
+  /// Every run, oldest first (for reports and tests).
+  public func runs() throws -> [LedgerRun] {
+    try queue.read { db in
+      try Row.fetchAll(db, sql: "SELECT id, time, settings_hash, counts FROM runs ORDER BY id").map {
+        LedgerRun(id: $0[0], time: $0[1], settingsHash: UInt64(bitPattern: $0[2]), counts: $0[3])
+      }
+    }
+  }
+}

@@ -1,0 +1,582 @@
+import FerryModel
+
+/// Builds a `PushPlan` from CRM records, the mailbox exports and a ledger snapshot.
+///
+/// Planning is pure: the same inputs give the same plan, and nothing is written. Records go
+/// in one at a time (`add`), so memory holds compact keys per record, plus the records that
+/// change and the events (kept until the end so that `relate_events` sees every contact).
+///
+/// Each record is matched in order: by the ledger (same target, mailbox and CRM id); by
+/// ferry's embedded id in the mailbox export; by the adoption rules (`AdoptionIndex`). It
+/// then becomes create, update, unchanged, delete or skip, each with its reason.
+///
+///     var planner = try Planner(settings: settings, targets: [.contact: "vcard/outlook"], ledger: snapshot, today: today)
+///     for record in records { planner.add(record) }
+///     let plan = planner.finish()
+public struct Planner {
+  public let settings: PushSettings
+  /// The ledger target key per kind; a kind missing here is not pushed.
+  public let targets: [RecordKind: String]
+  public let today: LocalDate
+  /// Keep unchanged entries in `PushPlan.entries` (dry-run listings, explain, tests).
+  public var keepUnchanged = true
+  /// The CRM id to explain, step by step, in `PushPlan.explanation`.
+  public var explainId: String?
+
+  private let ledger: LedgerSnapshot
+  private let contactFilter: FilterExpression?
+  private let eventFilter: FilterExpression?
+  private var denyList: DenyList
+  private var seenLedger: [Bool]
+  private var seenIds: Set<String> = []
+  private var pendingEvents: [Event] = []
+  private var resolver = AttendeeResolver()
+  /// Mailbox exports by mailbox key ("" for exports that apply to every mailbox).
+  private var mailboxes: [String: AdoptionIndex] = [:]
+  private var plan: PushPlan
+  private var repsByFolder: [String: PlanRep] = [:]
+  /// Attendees of the event being decided that `relate_events` left unresolved; reported
+  /// only when the event is pushed.
+  private var unresolvedOfEvent: [UnresolvedAttendee] = []
+  private var folderByOwner: [String: String?] = [:]
+
+  /// - Throws: `FerryError(.usage)` for a filter that does not parse.
+  public init(
+    settings: PushSettings, targets: [RecordKind: String], ledger: LedgerSnapshot, today: LocalDate,
+    providerRecords: [(mailbox: String?, record: Record)] = []
+  ) throws {
+    self.settings = settings
+    self.targets = targets
+    self.ledger = ledger
+    self.today = settings.today ?? today
+    contactFilter = try settings.contactFilter.map {
+      try FilterExpression($0, kind: .contact, origin: settings.filterOrigins.contacts)
+    }
+    eventFilter = try settings.eventFilter.map {
+      try FilterExpression($0, kind: .event, origin: settings.filterOrigins.events)
+    }
+    denyList = DenyList(patterns: settings.denyFields)
+    seenLedger = Array(repeating: false, count: ledger.entries.count)
+    plan = PushPlan(runId: ledger.nextRunId)
+    for (mailbox, record) in providerRecords {
+      mailboxes[mailbox?.lowercased() ?? "", default: AdoptionIndex()].add(record)
+    }
+  }
+
+  /// Plans a whole set at once.
+  public static func plan(
+    records: [Record], settings: PushSettings, targets: [RecordKind: String], ledger: LedgerSnapshot,
+    today: LocalDate, providerRecords: [(mailbox: String?, record: Record)] = [], explainId: String? = nil
+  ) throws -> PushPlan {
+    var planner = try Planner(
+      settings: settings, targets: targets, ledger: ledger, today: today, providerRecords: providerRecords)
+    planner.explainId = explainId
+    for r in records { planner.add(r) }
+    return planner.finish()
+  }
+
+  // MARK: - Records in
+
+  /// Takes one CRM record. Contacts are planned at once; events wait for `finish()`.
+  public mutating func add(_ record: Record) {
+    switch record {
+    case .contact(let c):
+      if settings.relateEvents, let id = c.source?.recordId {
+        resolver.add(c, crmId: id, owner: mailboxKey(c.owner))
+      }
+      decide(record)
+    case .event(let e):
+      pendingEvents.append(e)
+    }
+  }
+
+  /// Plans the held events and the ledger items whose records are gone, and returns the plan.
+  public mutating func finish() -> PushPlan {
+    let events = pendingEvents
+    pendingEvents = []
+    for e in events { decideEvent(e) }
+    for (i, entry) in ledger.entries.enumerated() where !seenLedger[i] && targets[entry.kind] == entry.target {
+      gone(entry)
+    }
+    var result = plan
+    plan = PushPlan(runId: plan.runId)
+    // Sort small keys and permute once: entries are large, and moving them while sorting
+    // costs more than the comparisons.
+    let keys = result.entries.map { ($0.rep ?? "\u{10FFFF}", $0.kind == .contact ? 0 : 1, $0.crmId) }
+    let order = keys.indices.sorted { keys[$0] < keys[$1] }
+    result.entries = order.map { result.entries[$0] }
+    result.reps = repsByFolder.values.sorted { $0.folder < $1.folder }
+    result.unresolved.sort { ($0.rep ?? "", $0.eventId, $0.attendee) < ($1.rep ?? "", $1.eventId, $1.attendee) }
+    result.providerChanges.sort { ($0.rep, $0.crmId) < ($1.rep, $1.crmId) }
+    return result
+  }
+
+  // MARK: - Deciding
+
+  private mutating func decideEvent(_ event: Event) {
+    var e = event
+    let crmId = e.source?.recordId ?? ""
+    let explaining = explainId != nil && crmId == explainId
+    if explaining { explain(Self.header(.event(e), owner: mailboxKey(e.owner))) }
+    if settings.relateEvents {
+      let owner = mailboxKey(e.owner)
+      var folder: String?
+      if let o = e.owner { folder = repFolder(for: o) }
+      for i in e.attendees.indices where e.attendees[i].crmId == nil {
+        let a = e.attendees[i]
+        if let ownerEmail = e.owner?.email, let email = a.email, Normalise.email(email) == Normalise.email(ownerEmail) {
+          continue  // the rep, not a contact
+        }
+        guard a.email?.isEmpty == false || a.name?.isEmpty == false else { continue }
+        switch resolver.resolve(a, eventOwner: owner) {
+        case .resolved(let id, let rule):
+          e.attendees[i].crmId = id
+          if explaining { explain("attendee \(a.email ?? a.name ?? "") is CRM contact \(id) (by \(rule))") }
+        case .unresolved(let why):
+          if explaining { explain("attendee \(a.email ?? a.name ?? "") unresolved: \(why)") }
+          if !crmId.isEmpty {
+            unresolvedOfEvent.append(
+              UnresolvedAttendee(rep: folder, eventId: crmId, attendee: a.email ?? a.name ?? "", reason: why))
+          }
+        }
+      }
+    }
+    decide(.event(e))
+    unresolvedOfEvent = []
+  }
+
+  private func mailboxKey(_ owner: Owner?) -> String? {
+    guard let owner else { return nil }
+    if let email = owner.email, !email.isEmpty { return email.lowercased() }
+    if let id = owner.id, !id.isEmpty { return id }
+    if let name = owner.name, !name.isEmpty { return name }
+    return nil
+  }
+
+  /// The output folder for an owner, or nil when the owner is not synced; remembered per
+  /// owner, since a million records have a few dozen owners.
+  private mutating func repFolder(for owner: Owner) -> String? {
+    let key = "\(owner.id ?? "")\u{1}\(owner.email ?? "")\u{1}\(owner.name ?? "")"
+    if let known = folderByOwner[key] { return known }
+    let folder = computeRepFolder(for: owner)
+    folderByOwner[key] = folder
+    return folder
+  }
+
+  private func computeRepFolder(for owner: Owner) -> String? {
+    if settings.excludeReps.contains(where: { $0.matches(owner) }) { return nil }
+    var selector: PushSettings.RepSelector?
+    if !settings.includeReps.isEmpty {
+      guard let s = settings.includeReps.first(where: { $0.matches(owner) }) else { return nil }
+      selector = s
+    }
+    guard let mailbox = mailboxKey(owner) else { return nil }
+    return FileSystem.safeFileName(selector?.folder ?? mailbox, fallback: "rep")
+  }
+
+  private mutating func explain(_ line: String) { plan.explanation.append(line) }
+
+  /// The folder of a mailbox that the ledger names: the folder this run uses for it, or the
+  /// one `reps.include` gives it, or the mailbox key made safe.
+  private func repFolder(forMailbox mailbox: String) -> String {
+    if let rep = repsByFolder.values.first(where: { $0.mailbox == mailbox }) { return rep.folder }
+    let selector = settings.includeReps.first {
+      $0.folder != nil
+        && ($0.email?.lowercased() == mailbox || $0.any?.lowercased() == mailbox || $0.id == mailbox
+          || $0.name?.lowercased() == mailbox)
+    }
+    return FileSystem.safeFileName(selector?.folder ?? mailbox, fallback: "rep")
+  }
+
+  private mutating func record(_ entry: PlanEntry) {
+    plan.totals.add(entry.action)
+    if let rep = entry.rep { plan.perRep[rep, default: PushCounts()].add(entry.action) }
+    if entry.action == .skip { plan.skippedReasons[entry.rep ?? "", default: [:]][entry.reason, default: 0] += 1 }
+    if entry.action != .unchanged || keepUnchanged { plan.entries.append(entry) }
+    if explainId != nil && entry.crmId == explainId {
+      explain("action: \(entry.action.rawValue)\(entry.rep.map { " in \($0)" } ?? "") (\(entry.reason))")
+    }
+  }
+
+  private static func header(_ record: Record, owner: String?) -> String {
+    "\(record.kind.rawValue) \(record.source?.recordId ?? "") \"\(name(of: record))\" owned by \(owner ?? "nobody")"
+  }
+
+  private static func name(of record: Record) -> String {
+    switch record {
+    case .contact(let c): c.displayName
+    case .event(let e): e.summary ?? ""
+    }
+  }
+
+  private mutating func decide(_ original: Record) {
+    let kind = original.kind
+    guard let crmId = original.source?.recordId, !crmId.isEmpty else {
+      record(PlanEntry(action: .skip, kind: kind, crmId: "", name: Self.name(of: original), reason: "record has no CRM id"))
+      return
+    }
+    let explaining = explainId == crmId
+    if explaining && kind == .contact { explain(Self.header(original, owner: mailboxKey(original.owner))) }
+    guard seenIds.insert(crmId).inserted else {
+      record(PlanEntry(action: .skip, kind: kind, crmId: crmId, name: Self.name(of: original), reason: "duplicate CRM id in the input; first kept"))
+      return
+    }
+    let ledgerIndexes = ledger.indexes(crmId: crmId)
+    for i in ledgerIndexes { seenLedger[Int(i)] = true }
+    let target = targets[kind]
+
+    // Who gets it, and does it pass the settings?
+    var folder: String?
+    var mailbox: String?
+    var exclusion: String?
+    if let owner = original.owner, let key = mailboxKey(owner) {
+      if let f = repFolder(for: owner) {
+        folder = f
+        mailbox = key
+        if repsByFolder[f] == nil { repsByFolder[f] = PlanRep(folder: f, mailbox: key, name: owner.name, email: owner.email) }
+      } else {
+        exclusion = settings.excludeReps.contains(where: { $0.matches(owner) }) ? "rep excluded (reps.exclude)" : "owner is not among reps.include"
+      }
+    } else {
+      exclusion = "record has no owner, so no mailbox"
+    }
+    if exclusion == nil && (!settings.objects.includes(kind) || target == nil) {
+      exclusion = "objects: \(settings.objects.rawValue)"
+    }
+    if explaining, let mailbox { explain("rep: \(mailbox) → folder \(folder ?? "")") }
+    var shaped = original
+    if exclusion == nil {
+      exclusion = passes(&shaped, explaining: explaining)
+    }
+    if let exclusion {
+      if explaining { explain("out: \(exclusion)") }
+      left(crmId: crmId, kind: kind, name: Self.name(of: original), why: exclusion, folder: folder, ledgerIndexes: ledgerIndexes)
+      return
+    }
+    guard let folder, let mailbox, let target else { return }
+    plan.unresolved += unresolvedOfEvent
+    if explaining { explain("in: passes reps, objects\(kind == .contact ? (contactFilter != nil ? ", filters.contacts" : "") : (eventFilter != nil ? ", filters.events" : ""))") }
+
+    // What is pushed: deny-listed fields removed.
+    let removed = denyList.apply(to: &shaped)
+    for field in removed { plan.deniedFields[folder, default: [:]][field, default: 0] += 1 }
+    if explaining && !removed.isEmpty { explain("deny_fields removed: \(removed.joined(separator: ", "))") }
+
+    // Items of this record under the same target but another mailbox: the owner changed.
+    for i in ledgerIndexes {
+      let old = ledger.entries[Int(i)]
+      guard old.target == target, old.mailbox != mailbox else { continue }
+      var entry = PlanEntry(action: .skip, kind: kind, crmId: crmId, name: Self.name(of: shaped), reason: "")
+      entry.rep = repFolder(forMailbox: old.mailbox)
+      entry.mailbox = old.mailbox
+      entry.target = old.target
+      entry.providerId = old.providerId
+      entry.origin = old.origin
+      if settings.deletions == .propagate && old.origin == .created {
+        entry.action = .delete
+        entry.reason = "owner changed to \(mailbox)"
+        entry.sequence = old.sequence + 1
+        entry.record = Self.locate(
+          deletionRecord(shaped, providerId: old.providerId, sequence: old.sequence + 1),
+          in: managedCopy(crmId: crmId, mailbox: old.mailbox))
+      } else {
+        entry.reason = "owner changed to \(mailbox); old item kept (\(settings.deletions == .off ? "deletions: off" : "adopted item"))"
+      }
+      record(entry)
+    }
+
+    let existing = ledgerIndexes.map { ledger.entries[Int($0)] }.first { $0.target == target && $0.mailbox == mailbox }
+    var entry = PlanEntry(action: .create, kind: kind, crmId: crmId, name: Self.name(of: shaped), reason: "new in the CRM")
+    entry.rep = folder
+    entry.mailbox = mailbox
+    entry.target = target
+    var mailboxCopy: Record?
+    var adoptedCopy: Record?
+    if let existing {
+      entry.providerId = existing.providerId
+      entry.origin = existing.origin
+      mailboxCopy = managedCopy(crmId: crmId, mailbox: mailbox)
+    } else if let (match, copy) = adopt(shaped, crmId: crmId, mailbox: mailbox) {
+      adoptedCopy = copy
+      entry.providerId = AdoptionIndex.providerId(copy) ?? Self.ferryUID(crmId)
+      entry.origin = match.embedded ? .created : .adopted
+      entry.action = .update
+      entry.reason = match.embedded
+        ? "found in the mailbox by its ferry id (not in the ledger)" : "adopted: mailbox item matched by \(match.rule)"
+      if explaining { explain("matched mailbox item \(entry.providerId ?? "") by \(match.rule)") }
+    } else {
+      entry.providerId = Self.ferryUID(crmId)
+      entry.origin = .created
+    }
+    let providerId = entry.providerId ?? Self.ferryUID(crmId)
+    switch shaped {
+    case .contact(var c):
+      c.uid = providerId
+      shaped = .contact(c)
+    case .event(var e):
+      e.uid = providerId
+      if e.privacy == nil { e.privacy = .public }  // CLASS is always written
+      shaped = .event(e)
+    }
+    entry.contentHash = ContentHash.of(shaped)
+    if let existing {
+      entry.sequence = existing.sequence
+      if existing.contentHash != entry.contentHash {
+        entry.action = .update
+        entry.sequence = existing.sequence + 1
+        entry.reason = "changed in the CRM since run \(existing.runId)"
+      } else {
+        entry.action = .unchanged
+        entry.reason = "same as pushed in run \(existing.runId)"
+      }
+      if let copy = mailboxCopy, Fingerprint.of(copy) != existing.fingerprint {
+        plan.providerChanges.append(
+          ProviderChange(rep: folder, crmId: crmId, providerId: existing.providerId, name: entry.name, lastRun: existing.runId))
+        if entry.action == .unchanged {
+          entry.action = .update
+          entry.sequence = existing.sequence + 1
+          entry.reason = "changed in the mailbox since run \(existing.runId); restored from the CRM"
+        } else {
+          entry.reason += "; also changed in the mailbox, overwritten"
+        }
+      }
+    }
+    if entry.action == .create || entry.action == .update {
+      entry.fingerprint = Fingerprint.of(shaped)
+      if case .event(var e) = shaped {
+        e.sequence = entry.sequence
+        shaped = .event(e)
+      }
+      entry.record = Self.locate(shaped, in: mailboxCopy ?? adoptedCopy)
+    }
+    record(entry)
+  }
+
+  /// The mailbox item's own id (EWS `ItemId`, Graph `id`), which EWS UpdateItem/DeleteItem and
+  /// Graph PATCH/DELETE need, copied onto the record after hashing (so it never counts as a
+  /// change). Without a mailbox export those writers report the item instead.
+  static func locate(_ record: Record, in copy: Record?) -> Record {
+    guard let copy else { return record }
+    var locators = copy.raw.filter { ($0.name == "ItemId" && $0.origin == "ews") || ($0.name == "id" && $0.origin == "graph") }
+    if locators.isEmpty, let s = copy.source, s.system == "exchange" || s.system == "graph", let id = s.recordId {
+      locators = [RawProperty(name: s.system == "graph" ? "id" : "ItemId", value: id, origin: s.system == "graph" ? "graph" : "ews")]
+    }
+    guard !locators.isEmpty else { return record }
+    switch record {
+    case .contact(var c):
+      c.raw += locators
+      return .contact(c)
+    case .event(var e):
+      e.raw += locators
+      return .event(e)
+    }
+  }
+
+  /// Applies reps-independent settings to an included record: private events, series,
+  /// related-only and the filters. Returns why the record is out, or nil.
+  private mutating func passes(_ record: inout Record, explaining: Bool) -> String? {
+    switch record {
+    case .contact:
+      if let contactFilter {
+        let ok = contactFilter.matches(record, today: today)
+        if explaining { explain("filters.contacts \"\(contactFilter.text)\": \(ok ? "matches" : "does not match")") }
+        if !ok { return "filters.contacts does not match" }
+      }
+      return nil
+    case .event(var e):
+      if let eventFilter {
+        let ok = eventFilter.matches(record, today: today)
+        if explaining { explain("filters.events \"\(eventFilter.text)\": \(ok ? "matches" : "does not match")") }
+        if !ok { return "filters.events does not match" }
+      }
+      if settings.events == .relatedOnly {
+        let related = !e.related.isEmpty || e.attendees.contains { $0.crmId != nil }
+        if explaining { explain("events: related-only: \(related ? "related to a CRM record" : "not related")") }
+        if !related { return "not related to a CRM contact or account (events: related-only)" }
+      }
+      if e.recurrence != nil {
+        switch settings.series {
+        case .skip: return "recurring series (series: skip)"
+        case .keep, .expand:
+          // The writer keeps or expands the series (WriteOptions.calendar.series, through
+          // FerryTime's recurrence engine); the item stays one ledger entry per CRM id.
+          if explaining { explain("recurring series: series: \(settings.series.rawValue), done by the writer") }
+        }
+      }
+      if e.privacy == .private || e.privacy == .confidential {
+        switch settings.privateEvents {
+        case .skip: return "private event (private_events: skip)"
+        case .full:
+          if explaining { explain("private event pushed in full (private_events: full)") }
+        case .busyOnly:
+          if explaining { explain("private event pushed as a Busy placeholder (private_events: busy-only)") }
+          e = Self.busyPlaceholder(e)
+        }
+      }
+      record = .event(e)
+      return nil
+    }
+  }
+
+  /// A private event with every detail removed: times, recurrence, busy status and privacy.
+  static func busyPlaceholder(_ e: Event) -> Event {
+    var p = Event(kind: e.kind)
+    p.summary = "Busy"
+    p.start = e.start
+    p.end = e.end
+    p.duration = e.duration
+    p.isAllDay = e.isAllDay
+    p.recurrenceId = e.recurrenceId
+    p.recurrenceIdThisAndFuture = e.recurrenceIdThisAndFuture
+    if var r = e.recurrence {
+      r.overrides = r.overrides.map(busyPlaceholder)
+      p.recurrence = r
+    }
+    p.privacy = e.privacy
+    p.busyStatus = e.busyStatus ?? .busy
+    p.status = e.status
+    p.source = e.source
+    p.owner = e.owner
+    p.sequence = e.sequence
+    return p
+  }
+
+  /// A record that was excluded: skip it, and when ferry had pushed it, decide about the
+  /// item in the mailbox (a filter-exit delete needs `deletions_on_filter_exit`).
+  private mutating func left(crmId: String, kind: RecordKind, name: String, why: String, folder: String?, ledgerIndexes: [Int32]) {
+    var pushedBefore = false
+    for i in ledgerIndexes {
+      let old = ledger.entries[Int(i)]
+      guard targets[old.kind] == old.target else { continue }
+      pushedBefore = true
+      var entry = PlanEntry(action: .skip, kind: kind, crmId: crmId, name: name, reason: "")
+      entry.rep = repFolder(forMailbox: old.mailbox)
+      entry.mailbox = old.mailbox
+      entry.target = old.target
+      entry.providerId = old.providerId
+      entry.origin = old.origin
+      if settings.deletions == .propagate && settings.deletionsOnFilterExit && old.origin == .created {
+        entry.action = .delete
+        entry.reason = "left the sync: \(why)"
+        entry.sequence = old.sequence + 1
+        var stub: Record
+        switch kind {
+        case .contact:
+          var c = Contact()
+          c.formattedName = name
+          c.source = SourceIdentity(system: "ferry", recordId: crmId)
+          stub = .contact(c)
+        case .event:
+          var e = Event()
+          e.summary = name
+          e.source = SourceIdentity(system: "ferry", recordId: crmId)
+          stub = .event(e)
+        }
+        entry.record = Self.locate(
+          deletionRecord(stub, providerId: old.providerId, sequence: old.sequence + 1),
+          in: managedCopy(crmId: crmId, mailbox: old.mailbox))
+      } else {
+        let kept =
+          settings.deletions == .off
+          ? "deletions: off" : (old.origin == .adopted ? "adopted item, never deleted" : "deletions_on_filter_exit is off")
+        entry.reason = "\(why); pushed before, kept in the mailbox (\(kept))"
+      }
+      record(entry)
+    }
+    if !pushedBefore {
+      var entry = PlanEntry(action: .skip, kind: kind, crmId: crmId, name: name, reason: why)
+      entry.rep = folder
+      record(entry)
+    }
+  }
+
+  /// A ledger item whose CRM record is no longer in the export: deleted in the CRM.
+  private mutating func gone(_ old: LedgerEntry) {
+    let explaining = explainId == old.crmId
+    if explaining { explain("\(old.kind.rawValue) \(old.crmId) is in the ledger (run \(old.runId)) but not in the CRM export") }
+    var entry = PlanEntry(action: .skip, kind: old.kind, crmId: old.crmId, name: old.name, reason: "")
+    entry.rep = repFolder(forMailbox: old.mailbox)
+    entry.mailbox = old.mailbox
+    entry.target = old.target
+    entry.providerId = old.providerId
+    entry.origin = old.origin
+    if settings.deletions == .propagate && old.origin == .created {
+      entry.action = .delete
+      entry.reason = "deleted in the CRM"
+      entry.sequence = old.sequence + 1
+      let stub: Record
+      switch old.kind {
+      case .contact:
+        var c = Contact()
+        c.formattedName = old.name.isEmpty ? nil : old.name
+        c.source = SourceIdentity(system: "ferry", recordId: old.crmId)
+        stub = .contact(c)
+      case .event:
+        var e = Event()
+        e.summary = old.name.isEmpty ? nil : old.name
+        e.source = SourceIdentity(system: "ferry", recordId: old.crmId)
+        stub = .event(e)
+      }
+      entry.record = Self.locate(
+        deletionRecord(stub, providerId: old.providerId, sequence: old.sequence + 1),
+        in: managedCopy(crmId: old.crmId, mailbox: old.mailbox))
+    } else {
+      entry.reason =
+        "deleted in the CRM; kept in the mailbox (\(settings.deletions == .off ? "deletions: off" : "adopted item, never deleted"))"
+    }
+    if let rep = entry.rep, repsByFolder[rep] == nil {
+      repsByFolder[rep] = PlanRep(folder: rep, mailbox: old.mailbox, name: nil, email: old.mailbox.contains("@") ? old.mailbox : nil)
+    }
+    record(entry)
+  }
+
+  /// What a delete writes: the identity, and for events a cancelled status with the next
+  /// SEQUENCE (iCalendar METHOD:CANCEL).
+  private func deletionRecord(_ record: Record, providerId: String, sequence: Int) -> Record {
+    switch record {
+    case .contact(let c):
+      var d = Contact()
+      d.formattedName = c.formattedName ?? (c.displayName.isEmpty ? nil : c.displayName)
+      d.name = c.name
+      d.uid = providerId
+      d.source = c.source
+      d.owner = c.owner
+      return .contact(d)
+    case .event(let e):
+      var d = Event(kind: e.kind)
+      d.uid = providerId
+      d.summary = e.summary
+      d.start = e.start
+      d.end = e.end
+      d.isAllDay = e.isAllDay
+      d.status = .cancelled
+      d.sequence = sequence
+      d.privacy = e.privacy ?? .public
+      d.source = e.source
+      d.owner = e.owner
+      return .event(d)
+    }
+  }
+
+  private mutating func managedCopy(crmId: String, mailbox: String) -> Record? {
+    for key in [mailbox, ""] {
+      guard mailboxes[key] != nil else { continue }
+      if let r = mailboxes[key]?.managedCopy(crmId: crmId) { return r }
+    }
+    return nil
+  }
+
+  private mutating func adopt(_ record: Record, crmId: String, mailbox: String) -> (AdoptionIndex.Match, Record)? {
+    for key in [mailbox, ""] {
+      guard mailboxes[key] != nil else { continue }
+      if let m = mailboxes[key]?.match(record, crmId: crmId), let copy = mailboxes[key]?.records[m.index] {
+        return (m, copy)
+      }
+    }
+    return nil
+  }
+
+  /// The stable UID ferry gives an item it creates: derived from the 18-character CRM id, so
+  /// a rerun (or a lost ledger) finds the same item.
+  public static func ferryUID(_ crmId: String) -> String { "ferry-\(crmId)@ferry" }
+}

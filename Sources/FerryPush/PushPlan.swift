@@ -1,0 +1,114 @@
+import FerryModel
+
+/// Counts of one plan, in total or for one rep.
+public struct PushCounts: Sendable, Codable, Equatable {
+  public var create = 0
+  public var update = 0
+  public var delete = 0
+  public var unchanged = 0
+  public var skipped = 0
+  public init() {}
+
+  public var changes: Int { create + update + delete }
+
+  mutating func add(_ action: PlanEntry.Action) {
+    switch action {
+    case .create: create += 1
+    case .update: update += 1
+    case .delete: delete += 1
+    case .unchanged: unchanged += 1
+    case .skip: skipped += 1
+    }
+  }
+}
+
+/// What the plan does with one CRM record (or one ledger item whose record is gone).
+public struct PlanEntry: Sendable {
+  public enum Action: String, Sendable, Codable, CaseIterable {
+    case create, update, delete, unchanged, skip
+  }
+  public var action: Action
+  public var kind: RecordKind
+  public var crmId: String
+  /// The rep's output folder; nil when the record belongs to no synced rep.
+  public var rep: String?
+  /// The ledger's mailbox key.
+  public var mailbox: String?
+  /// The ledger's target key (`vcard/outlook`, `ics`, `ews`).
+  public var target: String?
+  /// The record's name as pushed (a contact's display name, an event's summary).
+  public var name: String
+  /// Why: "new in the CRM", "phone changed", "filters.events does not match", …
+  public var reason: String
+  /// The item's identity on the provider side (UID, item id).
+  public var providerId: String?
+  public var origin: LedgerEntry.Origin?
+  public var contentHash: UInt64 = 0
+  public var fingerprint: UInt64 = 0
+  public var sequence = 0
+  /// The record as it will be written (create, update), or as much of it as a delete needs.
+  public var record: Record?
+
+  public init(action: Action, kind: RecordKind, crmId: String, name: String, reason: String) {
+    self.action = action
+    self.kind = kind
+    self.crmId = crmId
+    self.name = name
+    self.reason = reason
+  }
+}
+
+/// An attendee that `relate_events` could not tie to exactly one CRM contact.
+public struct UnresolvedAttendee: Sendable, Codable, Equatable {
+  public var rep: String?
+  public var eventId: String
+  public var attendee: String
+  public var reason: String
+}
+
+/// An item ferry manages that was changed in the mailbox since ferry pushed it.
+public struct ProviderChange: Sendable, Codable, Equatable {
+  public var rep: String
+  public var crmId: String
+  public var providerId: String
+  public var name: String
+  public var lastRun: Int
+}
+
+/// A rep whose mailbox gets files.
+public struct PlanRep: Sendable, Codable, Equatable {
+  public var folder: String
+  public var mailbox: String
+  public var name: String?
+  public var email: String?
+}
+
+/// The result of planning: every record's action with its reason, in a stable order, plus the
+/// counts, unresolved attendees, deny-listed fields and provider-side changes per rep.
+public struct PushPlan: Sendable {
+  /// The run id this plan will be applied as.
+  public var runId: Int
+  /// Sorted by rep folder, kind (contacts first), CRM id. Unchanged entries are kept only
+  /// when the planner was asked to (`Planner.keepUnchanged`).
+  public var entries: [PlanEntry] = []
+  public var totals = PushCounts()
+  /// Counts per rep folder.
+  public var perRep: [String: PushCounts] = [:]
+  public var reps: [PlanRep] = []
+  /// Skipped records by reason, per rep folder ("" for records of no synced rep).
+  public var skippedReasons: [String: [String: Int]] = [:]
+  public var unresolved: [UnresolvedAttendee] = []
+  /// Fields removed by `deny_fields`, per rep folder, with how often.
+  public var deniedFields: [String: [String: Int]] = [:]
+  public var providerChanges: [ProviderChange] = []
+  /// Why the record `Planner.explainId` names is in or out, step by step.
+  public var explanation: [String] = []
+
+  public init(runId: Int) { self.runId = runId }
+
+  /// True when nothing would be created, updated or deleted.
+  public var isEmpty: Bool { totals.changes == 0 }
+
+  /// The entries that change something (create, update, delete).
+  public var changes: [PlanEntry] { entries.filter { $0.action != .unchanged && $0.action != .skip } }
+}

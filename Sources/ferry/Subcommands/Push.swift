@@ -1,0 +1,299 @@
+import ArgumentParser
+import Ferry
+import FerryModel
+import FerryPush
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The flags `push` and `explain` share: every settings key, and the inputs.
+struct PushOptions: ParsableArguments {
+  @Option(help: "Sync settings (YAML; docs/PUSH.md). Paths in it are relative to its folder.")
+  var config: String?
+
+  @Option(name: .customLong("from"), help: "CRM export to push (repeatable); any format ferry reads.")
+  var from: [String] = []
+
+  @Option(help: "Format of the CRM exports, when detection should not decide.")
+  var fromFormat: String?
+
+  @Option(help: "A mailbox's current export, for adoption: FILE, or MAILBOX=FILE (repeatable).")
+  var providerExport: [String] = []
+
+  @Option(name: .customLong("to"), help: "Target format per kind: --to vcard --to ics, or --to ews / --to graph (repeatable).")
+  var to: [String] = []
+
+  @Option(name: .customLong("for"), help: "Target profile: outlook, google, icloud, exchange, carddav, generic.")
+  var target: String?
+
+  @Option(help: "Output folder; one subfolder per rep mailbox.")
+  var out: String?
+
+  @Option(help: "Ledger file (default: ferry-ledger.sqlite beside the settings, or here).")
+  var ledger: String?
+
+  @Option(help: "Sync only these reps: owner id, e-mail or name (repeatable).")
+  var rep: [String] = []
+
+  @Option(help: "Never sync these reps (repeatable).")
+  var excludeRep: [String] = []
+
+  @Option(help: "contacts, events or both.")
+  var objects: PushSettings.Objects?
+
+  @Option(help: "Filter expression for contacts, e.g. \"email exists\".")
+  var contactsFilter: String?
+
+  @Option(help: "Filter expression for events, e.g. \"start >= today-14d and start <= today+90d\".")
+  var eventsFilter: String?
+
+  @Option(help: "Private events: skip, busy-only or full.")
+  var privateEvents: PushSettings.PrivateEvents?
+
+  @Option(help: "Recurring series: keep, expand or skip.")
+  var series: CalendarOptions.SeriesPolicy?
+
+  @Option(help: "First day of the expansion window for --series expand (YYYY-MM-DD).")
+  var expandFrom: String?
+
+  @Option(help: "Last day of the expansion window (YYYY-MM-DD).")
+  var expandUntil: String?
+
+  @Option(help: "Events: all or related-only.")
+  var events: PushSettings.EventScope?
+
+  @Option(help: "Deletions: off or propagate (only items ferry created are deleted).")
+  var deletions: PushSettings.Deletions?
+
+  @Flag(inversion: .prefixedNo, help: "Also delete items whose record left the filters or reps (needs --deletions propagate).")
+  var deletionsOnFilterExit: Bool?
+
+  @Flag(inversion: .prefixedNo, help: "Match event attendees to CRM contacts (e-mail, then name).")
+  var relateEvents: Bool?
+
+  @Flag(inversion: .prefixedNo, help: "Let the target send meeting invitations (off: SendToNone, METHOD:PUBLISH, no Graph attendees).")
+  var invitations: Bool?
+
+  @Option(help: "Field pattern that never leaves the CRM (repeatable; replaces the list; @default is the built-in list).")
+  var denyField: [String] = []
+
+  @Option(help: "The date 'today' means in filters (YYYY-MM-DD; default: today, UTC).")
+  var today: String?
+
+  @Option(help: "Values with no slot in the target: notes (default), drop, error.")
+  var overflow: OverflowPolicy = .notes
+
+  @Flag(name: [.short, .long], help: "Print errors only.")
+  var quiet = false
+
+  /// Settings from the file, overridden by flags, with paths made usable from here.
+  func resolve() throws -> (settings: PushSettings, run: PushRun) {
+    var settings = PushSettings()
+    var base = "."
+    if let config {
+      let text: String
+      do { text = try String(contentsOfFile: config, encoding: .utf8) } catch {
+        throw FerryError(.io, "cannot read settings \"\(config)\": \(error.localizedDescription)")
+      }
+      settings = try PushSettings(yaml: text, file: config)
+      base = (config as NSString).deletingLastPathComponent
+      if base.isEmpty { base = "." }
+      func rebase(_ p: String) -> String {
+        p.hasPrefix("/") || base == "." ? p : ((base + "/" + p) as NSString).standardizingPath
+      }
+      settings.from = settings.from.map(rebase)
+      settings.providerExports = settings.providerExports.map { .init(mailbox: $0.mailbox, path: rebase($0.path)) }
+      settings.out = settings.out.map(rebase)
+      settings.ledger = settings.ledger.map(rebase)
+    }
+    if !from.isEmpty { settings.from = from }
+    if !providerExport.isEmpty { settings.providerExports = providerExport.map(PushSettings.ProviderExport.init(argument:)) }
+    if !to.isEmpty { settings.to = to }
+    if let target { settings.target = target }
+    if let out { settings.out = out }
+    if let ledger { settings.ledger = ledger }
+    if !rep.isEmpty { settings.includeReps = rep.map { .init(any: $0) } }
+    if !excludeRep.isEmpty { settings.excludeReps = excludeRep.map { .init(any: $0) } }
+    if let objects { settings.objects = objects }
+    if let contactsFilter {
+      settings.contactFilter = contactsFilter
+      settings.filterOrigins.contacts = SourceLocation(file: "--contacts-filter", line: 1, column: 1)
+    }
+    if let eventsFilter {
+      settings.eventFilter = eventsFilter
+      settings.filterOrigins.events = SourceLocation(file: "--events-filter", line: 1, column: 1)
+    }
+    if let privateEvents { settings.privateEvents = privateEvents }
+    if let series { settings.series = series }
+    if let expandFrom {
+      guard let d = LocalDate(iso: expandFrom) else { throw ValidationError("--expand-from wants YYYY-MM-DD, got \"\(expandFrom)\"") }
+      settings.expandFrom = d
+    }
+    if let expandUntil {
+      guard let d = LocalDate(iso: expandUntil) else { throw ValidationError("--expand-until wants YYYY-MM-DD, got \"\(expandUntil)\"") }
+      settings.expandUntil = d
+    }
+    if let events { settings.events = events }
+    if let deletions { settings.deletions = deletions }
+    if let deletionsOnFilterExit { settings.deletionsOnFilterExit = deletionsOnFilterExit }
+    if let relateEvents { settings.relateEvents = relateEvents }
+    if let invitations { settings.invitations = invitations }
+    if !denyField.isEmpty { settings.denyFields = denyField }
+    if let today {
+      guard let d = LocalDate(iso: today) else { throw ValidationError("--today wants YYYY-MM-DD, got \"\(today)\"") }
+      settings.today = d
+    }
+    let targets = try PushTargets.resolve(to: settings.to, profile: settings.target, objects: settings.objects)
+    var writeOptions = WriteOptions(target: settings.target)
+    writeOptions.overflow = overflow
+    let ledgerPath = settings.ledger ?? (base == "." ? "ferry-ledger.sqlite" : base + "/ferry-ledger.sqlite")
+    var run = PushRun(
+      settings: settings, inputs: settings.from, ledgerPath: ledgerPath, outputDirectory: settings.out ?? "out/push",
+      targets: targets, writeOptions: writeOptions, today: settings.today ?? PushRun.utcToday)
+    run.inputFormat = fromFormat.map(FormatSpec.init)
+    return (settings, run)
+  }
+}
+
+extension PushSettings.Objects: ExpressibleByArgument {}
+extension PushSettings.PrivateEvents: ExpressibleByArgument {}
+extension PushSettings.EventScope: ExpressibleByArgument {}
+extension PushSettings.Deletions: ExpressibleByArgument {}
+
+extension FerryCommand {
+  struct Push: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Push a CRM export into each rep's mailbox as import files, with a ledger.",
+      discussion: """
+        One direction only: the CRM is the source of truth. Each run plans every record
+        (create, update, unchanged, delete, or skipped with a reason) against the ledger and
+        the mailbox exports, writes the import files into OUT/<rep>/run-NNNN/, and then
+        records the run in the ledger. The same input again does nothing.
+
+        Examples:
+          ferry push --config sync.yaml
+          ferry push --from crm.csv --to vcard --to ics --for outlook --out out/push
+          ferry push --config sync.yaml --dry-run --report plan.json
+          ferry push --config sync.yaml --provider-export alice@example.com=alice-contacts.vcf
+        """)
+
+    @OptionGroup var options: PushOptions
+
+    @Flag(help: "Show the plan; write nothing (the ledger included).")
+    var dryRun = false
+
+    @Option(help: "Write a JSON report (counts in total and per rep, every planned action) to FILE.")
+    var report: String?
+
+    func run() throws {
+      let printer = DiagnosticPrinter(strict: false, quiet: options.quiet)
+      var run: PushRun
+      do {
+        (_, run) = try options.resolve()
+      } catch let error as FerryError {
+        throw usageFailure(error, printer: printer)
+      }
+      run.keepUnchanged = false  // counted, not listed: a million of them cost memory
+      var plan: PushPlan
+      var applied = ApplyResult()
+      var seconds = PushReport.Seconds()
+      do {
+        let started = Date()
+        plan = try run.plan(diagnostics: printer.sink) { seconds.read = $0 }
+        seconds.plan = Date().timeIntervalSince(started) - seconds.read
+        if !dryRun {
+          let applying = Date()
+          applied = try run.apply(plan, diagnostics: printer.sink, checkpoint: Self.crashIfAsked)
+          seconds.apply = Date().timeIntervalSince(applying)
+        }
+      } catch let error as FerryError {
+        throw usageFailure(error, printer: printer)
+      }
+      var text = ""
+      if dryRun { text += PlanPrinter.listing(plan) }
+      text += PlanPrinter.summary(plan, applied: applied, run: run, dryRun: dryRun)
+      if !options.quiet { FileHandle.standardOutput.write(Data(text.utf8)) }
+      if let report {
+        try writeJSONReport(PushReport(plan: plan, applied: applied, dryRun: dryRun, printer: printer, seconds: seconds), to: report)
+      }
+      if printer.exitCode != 0 { throw ExitCode(1) }
+    }
+
+    /// `FERRY_CRASH_AT=<point>` kills the process at that point of apply (crash tests).
+    static func crashIfAsked(_ point: String) {
+      if let wanted = ProcessInfo.processInfo.environment["FERRY_CRASH_AT"], wanted == point {
+        kill(getpid(), SIGKILL)
+      }
+    }
+  }
+}
+
+/// Prints a fatal error compiler-style and gives the exit status: 2 for usage mistakes
+/// (bad settings, a filter that does not parse, an unknown format), 1 for the rest.
+func usageFailure(_ error: FerryError, printer: DiagnosticPrinter) -> ExitCode {
+  printer.print(error: error)
+  return ExitCode(error.kind == .usage ? 2 : 1)
+}
+
+/// The `--report` JSON of `push`.
+struct PushReport: Encodable {
+  struct Rep: Encodable {
+    var mailbox: String
+    var counts: PushCounts
+    var skipped: [String: Int]
+    var unresolved: [UnresolvedAttendee]
+    var deniedFields: [String: Int]
+    var files: [String]
+  }
+  struct Entry: Encodable {
+    var action: String
+    var kind: String
+    var crmId: String
+    var rep: String?
+    var name: String
+    var reason: String
+    var providerId: String?
+    var sequence: Int?
+  }
+  /// Where the time went: reading the inputs and ledger, planning, writing.
+  struct Seconds: Encodable {
+    var read = 0.0
+    var plan = 0.0
+    var apply = 0.0
+  }
+  var command = "push"
+  var dryRun: Bool
+  var seconds: Seconds
+  var runId: Int
+  var counts: PushCounts
+  var reps: [String: Rep]
+  var entries: [Entry]
+  var unresolved: [UnresolvedAttendee]
+  var providerChanges: [ProviderChange]
+  var diagnostics: [Diagnostic]
+
+  init(plan: PushPlan, applied: ApplyResult, dryRun: Bool, printer: DiagnosticPrinter, seconds: Seconds) {
+    self.dryRun = dryRun
+    self.seconds = seconds
+    runId = plan.runId
+    counts = plan.totals
+    var reps: [String: Rep] = [:]
+    for rep in plan.reps {
+      reps[rep.folder] = Rep(
+        mailbox: rep.mailbox, counts: plan.perRep[rep.folder] ?? PushCounts(),
+        skipped: plan.skippedReasons[rep.folder] ?? [:], unresolved: plan.unresolved.filter { $0.rep == rep.folder },
+        deniedFields: plan.deniedFields[rep.folder] ?? [:], files: applied.files[rep.folder] ?? [])
+    }
+    self.reps = reps
+    entries = plan.entries.filter { $0.action != .unchanged }.map {
+      Entry(
+        action: $0.action.rawValue, kind: $0.kind.rawValue, crmId: $0.crmId, rep: $0.rep, name: $0.name,
+        reason: $0.reason, providerId: $0.providerId, sequence: $0.kind == .event && $0.action != .skip ? $0.sequence : nil)
+    }
+    unresolved = plan.unresolved
+    providerChanges = plan.providerChanges
+    diagnostics = printer.diagnostics
+  }
+}
