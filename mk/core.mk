@@ -1,4 +1,4 @@
-# Foundation: demo on bundled fixtures (issue: foundation; becomes the push demo later).
+# make demo: the push on the bundled CRM fixture, then conversions (scripts/demo.sh).
 .PHONY: demo
 demo: build
 	@scripts/demo.sh $(FERRY_DEBUG)
