@@ -1,5 +1,5 @@
 /// A calendar date with no time and no zone (proleptic Gregorian).
-public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct LocalDate: Sendable, Hashable, Comparable, TextCodable {
   public var year: Int
   public var month: Int
   public var day: Int
@@ -73,17 +73,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     guard isValid else { return nil }
   }
 
-  public init(from decoder: any Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    guard let date = LocalDate(iso: text) else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date \(text)"))
-    }
-    self = date
-  }
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.singleValueContainer()
-    try c.encode(description)
-  }
+  public init?(codableText text: String) { self.init(iso: text) }
 }
 
 /// A wall-clock time of day.
@@ -102,7 +92,7 @@ public struct LocalTime: Sendable, Hashable, Comparable, Codable {
 }
 
 /// A date and a wall-clock time, with no zone attached.
-public struct LocalDateTime: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct LocalDateTime: Sendable, Hashable, Comparable, TextCodable {
   public var date: LocalDate
   public var time: LocalTime
 
@@ -151,22 +141,12 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, Codable, CustomStri
     self.init(date: date, time: LocalTime(hour: h, minute: m, second: s))
   }
 
-  public init(from decoder: any Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    guard let value = LocalDateTime(iso: text) else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date-time \(text)"))
-    }
-    self = value
-  }
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.singleValueContainer()
-    try c.encode(description)
-  }
+  public init?(codableText text: String) { self.init(iso: text) }
 }
 
 /// The start, end or instant of an event: a date, a floating wall time, a wall time in a
 /// named zone, or a UTC instant.
-public enum EventTime: Sendable, Hashable, Codable, CustomStringConvertible {
+public enum EventTime: Sendable, Hashable, TextCodable {
   /// A whole day (iCalendar `VALUE=DATE`).
   case date(LocalDate)
   /// A wall time with no zone: the same clock reading wherever the reader is.
@@ -217,21 +197,11 @@ public enum EventTime: Sendable, Hashable, Codable, CustomStringConvertible {
     }
   }
 
-  public init(from decoder: any Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    guard let value = EventTime(text: text) else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad time \(text)"))
-    }
-    self = value
-  }
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.singleValueContainer()
-    try c.encode(description)
-  }
+  public init?(codableText text: String) { self.init(text: text) }
 }
 
 /// A date that may lack its year, month or day (vCard `--0412`, `BDAY:1980`).
-public struct PartialDate: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct PartialDate: Sendable, Hashable, TextCodable {
   public var year: Int?
   public var month: Int?
   public var day: Int?
@@ -295,21 +265,11 @@ public struct PartialDate: Sendable, Hashable, Codable, CustomStringConvertible 
     }
   }
 
-  public init(from decoder: any Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    guard let value = PartialDate(text: text) else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date \(text)"))
-    }
-    self = value
-  }
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.singleValueContainer()
-    try c.encode(description)
-  }
+  public init?(codableText text: String) { self.init(text: text) }
 }
 
 /// A UTC instant with millisecond precision, for created/modified stamps.
-public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct Timestamp: Sendable, Hashable, Comparable, TextCodable {
   /// Milliseconds since 1970-01-01T00:00:00Z.
   public var milliseconds: Int64
   public init(milliseconds: Int64) { self.milliseconds = milliseconds }
@@ -346,17 +306,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     guard let t = LocalDateTime(iso: body) else { return nil }
     milliseconds = Int64(t.secondsSinceEpoch - offset) * 1000 + Int64(millis)
   }
-  public init(from decoder: any Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    guard let value = Timestamp(text: text) else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad timestamp \(text)"))
-    }
-    self = value
-  }
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.singleValueContainer()
-    try c.encode(description)
-  }
+  public init?(codableText text: String) { self.init(text: text) }
 }
 
 extension Int64 {
@@ -378,4 +328,27 @@ func pad(_ n: Int, _ width: Int) -> String {
   let s = String(abs(n))
   let body = s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
   return n < 0 ? "-" + body : body
+}
+
+/// A value that travels in JSON as the text its `description` prints (`2024-03-09`,
+/// `2024-03-09T10:00:00[Europe/Berlin]`, `PT15M`).
+public protocol TextCodable: Codable, CustomStringConvertible {
+  /// Parses the text `description` prints.
+  init?(codableText: String)
+}
+
+extension TextCodable {
+  public init(from decoder: any Decoder) throws {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    guard let value = Self(codableText: text) else {
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "not a valid \(Self.self): \"\(text)\""))
+    }
+    self = value
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.singleValueContainer()
+    try c.encode(description)
+  }
 }

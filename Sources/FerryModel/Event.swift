@@ -1,5 +1,5 @@
 /// An exact length of time, as iCalendar's DURATION (`P1W`, `PT1H30M`, `-PT15M`).
-public struct EventDuration: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct EventDuration: Sendable, Hashable, TextCodable {
   public var weeks: Int
   public var days: Int
   public var seconds: Int
@@ -65,17 +65,7 @@ public struct EventDuration: Sendable, Hashable, Codable, CustomStringConvertibl
     self.init(weeks: w, days: d, seconds: s, isNegative: negative)
   }
 
-  public init(from decoder: any Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    guard let value = EventDuration(text: text) else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad duration \(text)"))
-    }
-    self = value
-  }
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.singleValueContainer()
-    try c.encode(description)
-  }
+  public init?(codableText text: String) { self.init(text: text) }
 }
 
 /// The organiser or an attendee of an event.
