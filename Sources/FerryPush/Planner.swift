@@ -41,7 +41,8 @@ public struct Planner {
   /// Attendees of the event being decided that `relate_events` left unresolved; reported
   /// only when the event is pushed.
   private var unresolvedOfEvent: [UnresolvedAttendee] = []
-  private var folderByOwner: [String: String?] = [:]
+  private var folderByOwner: [Owner: String?] = [:]
+  private var mailboxKeyByOwner: [Owner: String?] = [:]
   /// Indexes in `plan.entries` of contact creates whose mailbox export has contacts: the
   /// duplicate-matching pass may turn them into adoptions.
   private var matchCandidates: [Int] = []
@@ -163,11 +164,18 @@ public struct Planner {
   /// The output folder for an owner, or nil when the owner is not synced; remembered per
   /// owner, since a million records have a few dozen owners.
   private mutating func repFolder(for owner: Owner) -> String? {
-    let key = "\(owner.id ?? "")\u{1}\(owner.email ?? "")\u{1}\(owner.name ?? "")"
-    if let known = folderByOwner[key] { return known }
+    if let known = folderByOwner[owner] { return known }
     let folder = computeRepFolder(for: owner)
-    folderByOwner[key] = folder
+    folderByOwner[owner] = folder
     return folder
+  }
+
+  /// `mailboxKey`, remembered per owner (it lower-cases an e-mail on every call otherwise).
+  private mutating func cachedMailboxKey(_ owner: Owner) -> String? {
+    if let known = mailboxKeyByOwner[owner] { return known }
+    let key = mailboxKey(owner)
+    mailboxKeyByOwner[owner] = key
+    return key
   }
 
   private func computeRepFolder(for owner: Owner) -> String? {
@@ -236,7 +244,7 @@ public struct Planner {
     var folder: String?
     var mailbox: String?
     var exclusion: String?
-    if let owner = original.owner, let key = mailboxKey(owner) {
+    if let owner = original.owner, let key = cachedMailboxKey(owner) {
       if let f = repFolder(for: owner) {
         folder = f
         mailbox = key
