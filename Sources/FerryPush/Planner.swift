@@ -89,7 +89,7 @@ public struct Planner {
     switch record {
     case .contact(let c):
       if settings.relateEvents, let id = c.source?.recordId {
-        resolver.add(c, crmId: id, owner: mailboxKey(c.owner))
+        resolver.add(c, crmId: id, owner: c.owner.flatMap { cachedMailboxKey($0) })
       }
       decide(record)
     case .event(let e):
@@ -127,7 +127,7 @@ public struct Planner {
     let explaining = explainId != nil && crmId == explainId
     if explaining { explain(Self.header(.event(e), owner: mailboxKey(e.owner))) }
     if settings.relateEvents {
-      let owner = mailboxKey(e.owner)
+      let owner = e.owner.flatMap { cachedMailboxKey($0) }
       var folder: String?
       if let o = e.owner { folder = repFolder(for: o) }
       for i in e.attendees.indices where e.attendees[i].crmId == nil {
