@@ -377,3 +377,24 @@ private struct Shared: @unchecked Sendable {
   let entries: UnsafeBufferPointer<Matcher.Entry>
   let results: UnsafeMutableBufferPointer<([(Int32, Int32, Float)], Int)>
 }
+
+extension Matcher {
+  /// Contact links across the two sets only: each pair has one record added with `set: 0`
+  /// (`a`) and one with another set (`b`), scores at least the threshold, and carries its
+  /// score (rounded to 0.01) and rule. Pairs inside one set are dropped; no clustering is done,
+  /// so a caller can make its own one-to-one choice. Sorted by `a`, then `b`.
+  public func crossSetLinks(threads: Int = 2) -> [MatchLink] {
+    guard contacts.count > 1 else { return [] }
+    let (pairs, _) = contactPairs(threads: max(1, threads))
+    var links: [MatchLink] = []
+    for (i, j, _) in pairs {
+      var a = Int(contactGlobal[Int(i)]), b = Int(contactGlobal[Int(j)])
+      guard sets[a] != sets[b] else { continue }
+      if sets[a] != 0 { swap(&a, &b) }
+      let e = explain(a, b)
+      guard e.score >= rules.threshold else { continue }
+      links.append(MatchLink(a: a, b: b, score: (e.score * 100).rounded() / 100, rule: e.rule, fields: e.fields))
+    }
+    return links.sorted { ($0.a, $0.b) < ($1.a, $1.b) }
+  }
+}

@@ -6,9 +6,9 @@ import FerryModel
 /// Rules, in order:
 /// 1. ferry's embedded CRM id: a UID `ferry-<crmid>@ferry`, a `FerryCrmId` property, or the
 ///    reader's `source.recordId` when it is a Salesforce id;
-/// 2. contacts: a shared e-mail address (normalised) with exactly one unadopted item;
-///    then the same phone digits and family name; then the same full name and organisation;
-/// 3. events: the same UID, or the same start and summary (normalised).
+/// 2. events: the same UID, or the same start and summary (normalised).
+/// Contacts not found by their ferry id are matched afterwards, all at once, by FerryMatch's
+/// duplicate-matching pass (`Planner`, `freeContacts`/`markAdopted`).
 /// Each mailbox item is adopted at most once.
 struct AdoptionIndex {
   struct Match {
@@ -20,9 +20,6 @@ struct AdoptionIndex {
 
   private(set) var records: [Record] = []
   private var byCrmId: [String: Int] = [:]
-  private var byEmail: [String: [Int]] = [:]
-  private var byPhone: [String: [Int]] = [:]
-  private var byName: [String: [Int]] = [:]
   private var byUID: [String: Int] = [:]
   private var byStartSummary: [String: [Int]] = [:]
   private var adopted: Set<Int> = []
@@ -47,11 +44,7 @@ struct AdoptionIndex {
     records.append(record)
     if let id = AdoptionIndex.embeddedId(record) { byCrmId[id] = i }
     switch record {
-    case .contact(let c):
-      for e in c.emails { byEmail[Normalise.email(e.address), default: []].append(i) }
-      for p in c.phones { if let d = Normalise.phone(p.number) { byPhone[d, default: []].append(i) } }
-      let name = Normalise.name(c.name.isEmpty ? c.displayName : c.name.displayName)
-      if !name.isEmpty { byName[name + "|" + Normalise.name(c.organization ?? ""), default: []].append(i) }
+    case .contact: break
     case .event(let e):
       if let uid = e.uid { byUID[uid] = i }
       if let start = e.start { byStartSummary[start.description + "|" + Normalise.name(e.summary ?? ""), default: []].append(i) }
@@ -59,6 +52,13 @@ struct AdoptionIndex {
   }
 
   var isEmpty: Bool { records.isEmpty }
+
+  /// Mailbox contacts not adopted yet, in the order they were added.
+  func freeContacts() -> [Int] {
+    records.indices.filter { !adopted.contains($0) && records[$0].contact != nil }
+  }
+
+  mutating func markAdopted(_ index: Int) { adopted.insert(index) }
 
   /// The mailbox item that carries `crmId` as ferry's embedded id, without adopting it.
   mutating func managedCopy(crmId: String) -> Record? {
@@ -79,25 +79,7 @@ struct AdoptionIndex {
     }
     var found: (Int, String)?
     switch record {
-    case .contact(let c):
-      for e in c.emails {
-        if let i = unique(byEmail[Normalise.email(e.address)]) { found = (i, "same e-mail"); break }
-      }
-      if found == nil, let family = c.name.family.map(Normalise.name), !family.isEmpty {
-        for p in c.phones {
-          guard let d = Normalise.phone(p.number) else { continue }
-          if let i = unique(byPhone[d], where: { Normalise.name(self.records[$0].contact?.name.family ?? "") == family }) {
-            found = (i, "same phone and family name")
-            break
-          }
-        }
-      }
-      if found == nil {
-        let name = Normalise.name(c.name.isEmpty ? c.displayName : c.name.displayName)
-        if !name.isEmpty, let i = unique(byName[name + "|" + Normalise.name(c.organization ?? "")]) {
-          found = (i, "same name and organisation")
-        }
-      }
+    case .contact: break  // FerryMatch, in the planner
     case .event(let e):
       if let uid = e.uid, let i = byUID[uid], !adopted.contains(i) {
         found = (i, "same UID")

@@ -1,3 +1,4 @@
+import FerryMatch
 import FerryModel
 
 /// Builds a `PushPlan` from CRM records, the mailbox exports and a ledger snapshot.
@@ -7,8 +8,10 @@ import FerryModel
 /// change and the events (kept until the end so that `relate_events` sees every contact).
 ///
 /// Each record is matched in order: by the ledger (same target, mailbox and CRM id); by
-/// ferry's embedded id in the mailbox export; by the adoption rules (`AdoptionIndex`). It
-/// then becomes create, update, unchanged, delete or skip, each with its reason.
+/// ferry's embedded id in the mailbox export; events by the adoption rules (`AdoptionIndex`);
+/// contacts still to be created by FerryMatch's duplicate-matching pass against the mailbox
+/// contacts nobody adopted (run once, in `finish()`, cross-set only; see `adoptByMatching`).
+/// It then becomes create, update, unchanged, delete or skip, each with its reason.
 ///
 ///     var planner = try Planner(settings: settings, targets: [.contact: "vcard/outlook"], ledger: snapshot, today: today)
 ///     for record in records { planner.add(record) }
@@ -38,7 +41,11 @@ public struct Planner {
   /// Attendees of the event being decided that `relate_events` left unresolved; reported
   /// only when the event is pushed.
   private var unresolvedOfEvent: [UnresolvedAttendee] = []
-  private var folderByOwner: [String: String?] = [:]
+  private var folderByOwner: [Owner: String?] = [:]
+  private var mailboxKeyByOwner: [Owner: String?] = [:]
+  /// Indexes in `plan.entries` of contact creates whose mailbox export has contacts: the
+  /// duplicate-matching pass may turn them into adoptions.
+  private var matchCandidates: [Int] = []
 
   /// - Throws: `FerryError(.usage)` for a filter that does not parse.
   public init(
@@ -82,7 +89,7 @@ public struct Planner {
     switch record {
     case .contact(let c):
       if settings.relateEvents, let id = c.source?.recordId {
-        resolver.add(c, crmId: id, owner: mailboxKey(c.owner))
+        resolver.add(c, crmId: id, owner: c.owner.flatMap { cachedMailboxKey($0) })
       }
       decide(record)
     case .event(let e):
@@ -92,6 +99,7 @@ public struct Planner {
 
   /// Plans the held events and the ledger items whose records are gone, and returns the plan.
   public mutating func finish() -> PushPlan {
+    adoptByMatching()
     let events = pendingEvents
     pendingEvents = []
     for e in events { decideEvent(e) }
@@ -119,7 +127,7 @@ public struct Planner {
     let explaining = explainId != nil && crmId == explainId
     if explaining { explain(Self.header(.event(e), owner: mailboxKey(e.owner))) }
     if settings.relateEvents {
-      let owner = mailboxKey(e.owner)
+      let owner = e.owner.flatMap { cachedMailboxKey($0) }
       var folder: String?
       if let o = e.owner { folder = repFolder(for: o) }
       for i in e.attendees.indices where e.attendees[i].crmId == nil {
@@ -156,11 +164,18 @@ public struct Planner {
   /// The output folder for an owner, or nil when the owner is not synced; remembered per
   /// owner, since a million records have a few dozen owners.
   private mutating func repFolder(for owner: Owner) -> String? {
-    let key = "\(owner.id ?? "")\u{1}\(owner.email ?? "")\u{1}\(owner.name ?? "")"
-    if let known = folderByOwner[key] { return known }
+    if let known = folderByOwner[owner] { return known }
     let folder = computeRepFolder(for: owner)
-    folderByOwner[key] = folder
+    folderByOwner[owner] = folder
     return folder
+  }
+
+  /// `mailboxKey`, remembered per owner (it lower-cases an e-mail on every call otherwise).
+  private mutating func cachedMailboxKey(_ owner: Owner) -> String? {
+    if let known = mailboxKeyByOwner[owner] { return known }
+    let key = mailboxKey(owner)
+    mailboxKeyByOwner[owner] = key
+    return key
   }
 
   private func computeRepFolder(for owner: Owner) -> String? {
@@ -229,7 +244,7 @@ public struct Planner {
     var folder: String?
     var mailbox: String?
     var exclusion: String?
-    if let owner = original.owner, let key = mailboxKey(owner) {
+    if let owner = original.owner, let key = cachedMailboxKey(owner) {
       if let f = repFolder(for: owner) {
         folder = f
         mailbox = key
@@ -300,6 +315,7 @@ public struct Planner {
       adoptedCopy = copy
       entry.providerId = AdoptionIndex.providerId(copy) ?? Self.ferryUID(crmId)
       entry.origin = match.embedded ? .created : .adopted
+      entry.adoptedBy = match.rule
       entry.action = .update
       entry.reason = match.embedded
         ? "found in the mailbox by its ferry id (not in the ledger)" : "adopted: mailbox item matched by \(match.rule)"
@@ -350,6 +366,9 @@ public struct Planner {
       entry.record = Self.locate(shaped, in: mailboxCopy ?? adoptedCopy)
     }
     record(entry)
+    if entry.action == .create && kind == .contact && hasMailboxContacts(mailbox) {
+      matchCandidates.append(plan.entries.count - 1)
+    }
   }
 
   /// The mailbox item's own id (EWS `ItemId`, Graph `id`), which EWS UpdateItem/DeleteItem and
@@ -574,6 +593,75 @@ public struct Planner {
       }
     }
     return nil
+  }
+
+  private func hasMailboxContacts(_ mailbox: String) -> Bool {
+    [mailbox, ""].contains { mailboxes[$0]?.records.contains { $0.contact != nil } ?? false }
+  }
+
+  /// The third matching step for contacts: FerryMatch's matcher with the planned contact
+  /// creates of a mailbox (set 0) against that mailbox's export contacts nobody adopted
+  /// (set 1, the mailbox's own export first, then exports for every mailbox), with the
+  /// default `MatchRules`. Only cross-set links at or above the threshold count. Each CRM
+  /// contact takes its best link, one-to-one: links are taken by score, highest first; a tie
+  /// goes to the CRM contact planned first, then to the mailbox item read first. An adopted
+  /// create becomes an update of the mailbox item (its identity, origin `adopted`), with
+  /// `adoptedBy` set to FerryMatch's rule and `adoptionScore` to its score. The matcher keeps
+  /// compact keys only; the records stay where they are (plan entries, mailbox exports).
+  private mutating func adoptByMatching() {
+    guard !matchCandidates.isEmpty else { return }
+    var byMailbox: [String: [Int]] = [:]
+    for i in matchCandidates { byMailbox[plan.entries[i].mailbox ?? "", default: []].append(i) }
+    matchCandidates = []
+    for mailbox in byMailbox.keys.sorted() {
+      let crm = (byMailbox[mailbox] ?? []).filter { plan.entries[$0].record?.contact != nil }
+      var items: [(key: String, index: Int)] = []
+      for key in mailbox.isEmpty ? [""] : [mailbox, ""] {
+        for i in mailboxes[key]?.freeContacts() ?? [] { items.append((key, i)) }
+      }
+      guard !crm.isEmpty, !items.isEmpty else { continue }
+      let matcher = Matcher()
+      for i in crm { if let r = plan.entries[i].record { matcher.add(r, set: 0) } }
+      for item in items { if let r = mailboxes[item.key]?.records[item.index] { matcher.add(r, set: 1) } }
+      let links = matcher.crossSetLinks().sorted { ($1.score, $0.a, $0.b) < ($0.score, $1.a, $1.b) }
+      var crmTaken = Set<Int>(), itemTaken = Set<Int>()
+      for link in links where !crmTaken.contains(link.a) && !itemTaken.contains(link.b) {
+        crmTaken.insert(link.a)
+        itemTaken.insert(link.b)
+        let item = items[link.b - crm.count]
+        guard let copy = mailboxes[item.key]?.records[item.index] else { continue }
+        mailboxes[item.key]?.markAdopted(item.index)
+        adopt(entryAt: crm[link.a], copy: copy, rule: link.rule, score: link.score)
+      }
+    }
+  }
+
+  private mutating func adopt(entryAt index: Int, copy: Record, rule: String, score: Double) {
+    var entry = plan.entries[index]
+    guard case .contact(var c)? = entry.record else { return }
+    let providerId = AdoptionIndex.providerId(copy) ?? Self.ferryUID(entry.crmId)
+    c.uid = providerId
+    let shaped = Record.contact(c)
+    entry.action = .update
+    entry.origin = .adopted
+    entry.providerId = providerId
+    entry.adoptedBy = rule
+    entry.adoptionScore = score
+    entry.reason = "adopted: mailbox item matched by \(rule) (score \(score))"
+    entry.contentHash = ContentHash.of(shaped)
+    entry.fingerprint = Fingerprint.of(shaped)
+    entry.record = Self.locate(shaped, in: copy)
+    plan.entries[index] = entry
+    plan.totals.create -= 1
+    plan.totals.update += 1
+    if let rep = entry.rep {
+      plan.perRep[rep, default: PushCounts()].create -= 1
+      plan.perRep[rep, default: PushCounts()].update += 1
+    }
+    if explainId != nil && entry.crmId == explainId {
+      explain("matched mailbox item \(providerId) by FerryMatch \(rule), score \(score)")
+      explain("action: update in \(entry.rep ?? "") (\(entry.reason))")
+    }
   }
 
   /// The stable UID ferry gives an item it creates: derived from the 18-character CRM id, so

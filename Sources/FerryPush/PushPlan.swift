@@ -43,6 +43,11 @@ public struct PlanEntry: Sendable {
   /// The item's identity on the provider side (UID, item id).
   public var providerId: String?
   public var origin: LedgerEntry.Origin?
+  /// For an adopted mailbox item: the rule that found it (`ferry id`, an event rule such as
+  /// `same UID`, or FerryMatch's rule name such as `email+name`, `phone+name`).
+  public var adoptedBy: String?
+  /// FerryMatch's score (summed log-odds weight) for a contact adopted by the matching pass.
+  public var adoptionScore: Double?
   public var contentHash: UInt64 = 0
   public var fingerprint: UInt64 = 0
   public var sequence = 0

@@ -256,6 +256,8 @@ struct PushReport: Encodable {
     var reason: String
     var providerId: String?
     var sequence: Int?
+    var adoptedBy: String?
+    var adoptionScore: Double?
   }
   /// Where the time went: reading the inputs and ledger, planning, writing.
   struct Seconds: Encodable {
@@ -290,7 +292,8 @@ struct PushReport: Encodable {
     entries = plan.entries.filter { $0.action != .unchanged }.map {
       Entry(
         action: $0.action.rawValue, kind: $0.kind.rawValue, crmId: $0.crmId, rep: $0.rep, name: $0.name,
-        reason: $0.reason, providerId: $0.providerId, sequence: $0.kind == .event && $0.action != .skip ? $0.sequence : nil)
+        reason: $0.reason, providerId: $0.providerId, sequence: $0.kind == .event && $0.action != .skip ? $0.sequence : nil,
+        adoptedBy: $0.adoptedBy, adoptionScore: $0.adoptionScore)
     }
     unresolved = plan.unresolved
     providerChanges = plan.providerChanges
