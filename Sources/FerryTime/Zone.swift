@@ -98,26 +98,8 @@ public final class Zone: Sendable, CustomStringConvertible {
     let startDate = Date(timeIntervalSince1970: TimeInterval(rangeStart))
     initialOffset = tz.secondsFromGMT(for: startDate)
     initialIsDaylight = tz.isDaylightSavingTime(for: startDate)
-    var list: [ZoneTransition] = []
-    var cursor = startDate
-    var previous = initialOffset
-    var previousDaylight = initialIsDaylight
-    while let next = tz.nextDaylightSavingTimeTransition(after: cursor),
-      next.timeIntervalSince1970 < TimeInterval(rangeEnd)
-    {
-      let offset = tz.secondsFromGMT(for: next)
-      let daylight = tz.isDaylightSavingTime(for: next)
-      if offset != previous || daylight != previousDaylight {
-        list.append(
-          ZoneTransition(
-            instant: Int(next.timeIntervalSince1970), offsetBefore: previous, offsetAfter: offset,
-            isDaylight: daylight,
-            abbreviation: Zone.abbreviation(tz, next)))
-      }
-      previous = offset
-      previousDaylight = daylight
-      cursor = next
-    }
+    // The same walk as `foundationTransitions`, starting at rangeStart itself.
+    let list = Zone.foundationTransitions(tz, from: rangeStart + 1, to: rangeEnd)
     transitions = list
     instants = list.map(\.instant)
   }
