@@ -175,7 +175,15 @@ public final class Matcher: @unchecked Sendable {
     let sortedWindow = max(2, rules.window / 2)
     var found: [(Int32, Int32, Float)] = []
     var comparisons = 0
-    for pass in passes() {
+    let all = passes()
+    // Pairs already compared: for each exact-key pass and record, the start of the small block
+    // (no larger than the window, so every pair in it was compared) the record sits in, or
+    // `none`. Two records with the same block in an earlier pass are not scored again.
+    let exactCount = all.filter(\.exactKey).count
+    let none = UInt32.max
+    var blocks = [UInt32](repeating: none, count: n * max(1, exactCount))
+    var slot = 0
+    for pass in all {
       var entries: [Entry] = []
       entries.reserveCapacity(n)
       for r in 0..<n {
@@ -184,15 +192,18 @@ public final class Matcher: @unchecked Sendable {
       }
       if entries.count < 2 { continue }
       entries.sort()
+      let current = pass.exactKey ? slot : exactCount
       let chunks = threads
       let size = (entries.count + chunks - 1) / chunks
       let results = UnsafeMutableBufferPointer<([(Int32, Int32, Float)], Int)>.allocate(capacity: chunks)
       results.initialize(repeating: ([], 0))
       let exact = pass.exactKey
-      entries.withUnsafeBufferPointer { buffer in
-        let shared = Shared(entries: buffer, results: results)
+      let stride = max(1, exactCount)
+      entries.withUnsafeBufferPointer { buffer in blocks.withUnsafeBufferPointer { seen in
+        let shared = Shared(entries: buffer, results: results, blocks: seen)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
           let e = shared.entries
+          let b = shared.blocks
           var local: [(Int32, Int32, Float)] = []
           var count = 0
           var scratch: [FieldComparison] = []
@@ -204,7 +215,15 @@ public final class Matcher: @unchecked Sendable {
               while q < end {
                 if exact && e[q].key != e[p].key { break }
                 let i = Int(e[p].index), j = Int(e[q].index)
-                if i != j {
+                var again = false
+                if current > 0 {
+                  let bi = i &* stride, bj = j &* stride
+                  for t in 0..<current where b[bi &+ t] != none && b[bi &+ t] == b[bj &+ t] {
+                    again = true
+                    break
+                  }
+                }
+                if i != j && !again {
                   count += 1
                   let score = scorer.score(i, j, into: &scratch)
                   if score >= rules.threshold { local.append((Int32(min(i, j)), Int32(max(i, j)), Float(score))) }
@@ -215,6 +234,20 @@ public final class Matcher: @unchecked Sendable {
           }
           shared.results[c] = (local, count)
         }
+      } }
+      if pass.exactKey {
+        var start = 0
+        while start < entries.count {
+          var end = start + 1
+          while end < entries.count && entries[end].key == entries[start].key { end += 1 }
+          if end - start <= window {
+            for p in start..<end where blocks[Int(entries[p].index) &* stride &+ slot] == none {
+              blocks[Int(entries[p].index) &* stride &+ slot] = UInt32(truncatingIfNeeded: start)
+            }
+          }
+          start = end
+        }
+        slot += 1
       }
       for c in 0..<chunks {
         found += results[c].0
@@ -376,6 +409,7 @@ public final class Matcher: @unchecked Sendable {
 private struct Shared: @unchecked Sendable {
   let entries: UnsafeBufferPointer<Matcher.Entry>
   let results: UnsafeMutableBufferPointer<([(Int32, Int32, Float)], Int)>
+  let blocks: UnsafeBufferPointer<UInt32>
 }
 
 extension Matcher {

@@ -111,7 +111,7 @@ struct ContactScorer: @unchecked Sendable {
           sim = Similarity.tokenSet(a, b)
           level = sim >= 0.999 ? 0 : sim >= w.closeAt ? 1 : sim >= w.partialAt ? 2 : 3
         default:
-          sim = Similarity.jaroWinkler(a, b)
+          sim = explain ? Similarity.jaroWinkler(a, b) : Similarity.jaroWinkler(a, b, floor: w.partialAt)
           level = sim >= 0.999 ? 0 : sim >= w.closeAt ? 1 : sim >= w.partialAt ? 2 : 3
         }
         let weight = pick(w, level)
@@ -135,8 +135,13 @@ struct ContactScorer: @unchecked Sendable {
   ) -> Double {
     let wg = wGiven, wf = wFamily
     func level(_ sim: Double, _ w: FieldWeights) -> Int { sim >= 0.999 ? 0 : sim >= w.closeAt ? 1 : sim >= w.partialAt ? 2 : 3 }
-    var simG = gi.count > 0 && gj.count > 0 ? Similarity.jaroWinkler(gi, gj) : -1
-    var simF = fi.count > 0 && fj.count > 0 ? Similarity.jaroWinkler(fi, fj) : -1
+    // Without `explain`, a similarity that cannot reach the level that matters is only bounded
+    // (the levels, and the swapped-names comparison below, come out the same).
+    @inline(__always) func jw(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ floor: Double) -> Double {
+      explain ? Similarity.jaroWinkler(a, b) : Similarity.jaroWinkler(a, b, floor: floor)
+    }
+    var simG = gi.count > 0 && gj.count > 0 ? jw(gi, gj, wg.partialAt) : -1
+    var simF = fi.count > 0 && fj.count > 0 ? jw(fi, fj, wf.partialAt) : -1
     var noteG: String?
     var noteF: String?
     var lg = simG < 0 ? -1 : level(simG, wg)
@@ -147,14 +152,14 @@ struct ContactScorer: @unchecked Sendable {
           lg = 2
           noteG = "initial"
         }
-      } else if Nicknames.related(String(decoding: gi, as: UTF8.self), String(decoding: gj, as: UTF8.self)) {
+      } else if Nicknames.related(gi, gj) {
         lg = 0
         noteG = "nickname"
       }
     }
     // swapped given and family names
     if (lg > 1 || lf > 1) && gi.count > 0 && gj.count > 0 && fi.count > 0 && fj.count > 0 {
-      let s1 = Similarity.jaroWinkler(gi, fj), s2 = Similarity.jaroWinkler(fi, gj)
+      let s1 = jw(gi, fj, wg.closeAt), s2 = jw(fi, gj, wf.closeAt)
       let swapped = (level(s1, wg) <= 1 ? 1 : 0) + (level(s2, wf) <= 1 ? 1 : 0)
       if swapped == 2 && min(s1, s2) > min(simG, simF) {
         simG = s1

@@ -39,6 +39,37 @@ public enum Similarity {
     return jaro + Double(prefix) * 0.1 * (1 - jaro)
   }
 
+  /// An upper bound of `jaroWinkler(a, b)`, far cheaper: the matches are at most the
+  /// characters of each side that occur on the other (a 64-bit presence mask; collisions only
+  /// loosen the bound), with no transpositions, and the real common prefix.
+  @inline(__always)
+  static func jaroWinklerBound(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
+    let la = a.count, lb = b.count
+    if la == 0 || lb == 0 { return 1 }
+    var ma: UInt64 = 0
+    var mb: UInt64 = 0
+    for c in a { ma |= 1 &<< UInt64(c & 63) }
+    for c in b { mb |= 1 &<< UInt64(c & 63) }
+    var ca = 0
+    for c in a where mb & (1 &<< UInt64(c & 63)) != 0 { ca += 1 }
+    var cb = 0
+    for c in b where ma & (1 &<< UInt64(c & 63)) != 0 { cb += 1 }
+    if ca == 0 || cb == 0 { return 0 }
+    let m = Double(min(ca, cb))
+    let jaro = (m / Double(la) + m / Double(lb) + 1) / 3
+    var prefix = 0
+    while prefix < min(4, min(la, lb)) && a[prefix] == b[prefix] { prefix += 1 }
+    return jaro + Double(prefix) * 0.1 * (1 - jaro)
+  }
+
+  /// `jaroWinkler(a, b)` when it can reach `floor`; otherwise a value below `floor` (the
+  /// bound), which is all a level decision needs.
+  @inline(__always)
+  static func jaroWinkler(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, floor: Double) -> Double {
+    let ub = jaroWinklerBound(a, b)
+    return ub < floor ? ub : jaroWinkler(a, b)
+  }
+
   static func jaroWinklerLong(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ range: Int) -> Double {
     let la = a.count, lb = b.count
     var flagsA = [Bool](repeating: false, count: la)
@@ -214,6 +245,29 @@ public enum Nicknames {
     for (nick, full) in pairs { map[nick, default: []].insert(full) }
     return map
   }()
+
+  /// Hashes of every name in the table (nicknames and full names): a name outside it has no
+  /// nickname relation, which the hot path checks without building strings.
+  static let known: Set<UInt64> = {
+    var s = Set<UInt64>()
+    for (nick, full) in pairs {
+      s.insert(hash(nick))
+      s.insert(hash(full))
+    }
+    return s
+  }()
+
+  static func hash(_ s: String) -> UInt64 {
+    var s = s
+    return s.withUTF8 { Similarity.hash($0) }
+  }
+
+  /// `related` on folded bytes; names not in the table are answered without allocating.
+  static func related(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    if Similarity.memEqual(a, b) { return true }
+    if !known.contains(Similarity.hash(a)) || !known.contains(Similarity.hash(b)) { return false }
+    return related(String(decoding: a, as: UTF8.self), String(decoding: b, as: UTF8.self))
+  }
 
   /// True when one name is a nickname of the other, or both are nicknames of one full name
   /// (Bob and Rob for Robert).
