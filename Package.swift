@@ -31,7 +31,9 @@ let package = Package(
     .target(name: "FerryGraph", dependencies: ["FerryModel", "FerryTime"]),
     .target(
       name: "FerryMatch",
-      dependencies: ["FerryModel", "Yams", .product(name: "Collections", package: "swift-collections")]),
+      dependencies: [
+        "FerryModel", "FerryTime", "Yams", .product(name: "Collections", package: "swift-collections"),
+      ]),
     .target(
       name: "FerryPush",
       dependencies: [

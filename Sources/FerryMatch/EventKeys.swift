@@ -1,4 +1,5 @@
 import FerryModel
+import FerryTime
 
 /// Compact keys of events: UID, start minute, normalised subject, people, series rule.
 final class EventKeys: @unchecked Sendable {
@@ -12,6 +13,10 @@ final class EventKeys: @unchecked Sendable {
     var people: Set<String>
     var organizer: String?
     var series: Series?
+    /// Any other series (monthly and yearly rules, BYSETPOS, RDATE, several rules): the
+    /// parts of the event the recurrence engine needs, expanded on demand around an instance.
+    var expandable: Event?
+    var isSeries: Bool { series != nil || expandable != nil }
   }
 
   /// A rule simple enough to test an instance against without expanding it: DAILY or
@@ -55,17 +60,38 @@ final class EventKeys: @unchecked Sendable {
         weekdays: Set(rule.byDay.map { $0.weekday.isoNumber }), untilMinute: rule.until.map(EventKeys.minutes),
         count: rule.count, excluded: Set((e.recurrence?.exceptionDates ?? []).map(EventKeys.minutes)))
     }
+    var expandable: Event?
+    if series == nil, let recurrence = e.recurrence, recurrence.rule != nil || !recurrence.dates.isEmpty, e.start != nil {
+      // Keep only what expansion reads, so a whole-set pass holds no descriptions.
+      var slim = Event(kind: e.kind)
+      slim.start = e.start
+      slim.end = e.end
+      slim.duration = e.duration
+      slim.isAllDay = e.isAllDay
+      slim.recurrence = Recurrence(
+        rule: recurrence.rule, extraRules: recurrence.extraRules, dates: recurrence.dates,
+        exceptionDates: recurrence.exceptionDates)
+      expandable = slim
+    }
     keys.append(
       Key(
         uid: e.uid?.isEmpty == false ? e.uid : nil, recurrenceId: e.recurrenceId.map(EventKeys.minutes),
         start: e.start.map(EventKeys.minutes), zone: e.start?.zone, subject: EventKeys.subject(e.summary), people: people,
-        organizer: org, series: series))
+        organizer: org, series: series, expandable: expandable))
   }
 
-  /// Whether `instance` starts on an occurrence of `series` (same wall time), when the rule
-  /// is simple enough to test without expanding.
+  /// Whether `instance` starts on an occurrence of the series `s` (same wall time and zone):
+  /// arithmetic for simple DAILY/WEEKLY rules, the recurrence engine (FerryTime) for the rest.
   func isOccurrence(_ s: Key, _ instance: Key) -> Bool {
-    guard let rule = s.series, let s0 = s.start, let t = instance.start, t >= s0, s.zone == instance.zone else { return false }
+    guard let s0 = s.start, let t = instance.start, t >= s0, s.zone == instance.zone else { return false }
+    guard let rule = s.series else {
+      guard let master = s.expandable else { return false }
+      // A day either side covers any zone offset between the wall clock and UTC.
+      let window = ExpansionWindow(from: (t - 1440) * 60, until: (t + 1441) * 60)
+      return RecurrenceExpander(event: master, window: window, limit: 64).contains {
+        EventKeys.minutes($0.start) == t
+      }
+    }
     if rule.excluded.contains(t) { return false }
     if let u = rule.untilMinute, t > u { return false }
     let diff = t - s0
@@ -116,8 +142,8 @@ final class EventKeys: @unchecked Sendable {
     f.append(FieldComparison(field: "subject", level: subject >= 0.999 ? "exact" : subject >= rules.eventSubjectSimilarity ? "close" : "differ", similarity: (subject * 1000).rounded() / 1000, weight: subject >= rules.eventSubjectSimilarity ? 6 : -10, note: nil))
     f.append(FieldComparison(field: "people", level: people >= 0.999 ? "exact" : people > 0 ? "partial" : "differ", similarity: (people * 1000).rounded() / 1000, weight: people > 0 ? 4 * people : -6, note: nil))
     var score = (subject >= rules.eventSubjectSimilarity ? 6 : -10) + (people > 0 ? 4 * people : -6)
-    if a.series != nil && b.series == nil && b.recurrenceId == nil || b.series != nil && a.series == nil && a.recurrenceId == nil {
-      let (s, inst) = a.series != nil ? (a, b) : (b, a)
+    if a.isSeries && !b.isSeries && b.recurrenceId == nil || b.isSeries && !a.isSeries && a.recurrenceId == nil {
+      let (s, inst) = a.isSeries ? (a, b) : (b, a)
       let ok = isOccurrence(s, inst)
       f.append(FieldComparison(field: "start", level: ok ? "exact" : "differ", similarity: ok ? 1 : 0, weight: ok ? 6 : -20, note: "instance against series rule"))
       score += ok ? 6 : -20
@@ -125,7 +151,7 @@ final class EventKeys: @unchecked Sendable {
     }
     guard let sa = a.start, let sb = b.start else { return (score - 10, "none", f) }
     let d = abs(sa - sb)
-    let within = d <= rules.eventToleranceMinutes && (a.series == nil) == (b.series == nil)
+    let within = d <= rules.eventToleranceMinutes && a.isSeries == b.isSeries
     let sim = within ? 1 - Double(d) / Double(max(1, rules.eventToleranceMinutes) + 1) : 0
     f.append(FieldComparison(field: "start", level: d == 0 ? "exact" : within ? "close" : "differ", similarity: (sim * 1000).rounded() / 1000, weight: within ? 6 : -20, note: a.zone != b.zone ? "different zones; wall clocks compared" : nil))
     score += within ? 6 : -20
@@ -156,12 +182,12 @@ final class EventKeys: @unchecked Sendable {
         q += 1
       }
     }
-    // a single instance against a simple series with the same subject
+    // a single instance against a series with the same subject
     var bySubject: [[UInt8]: [Int]] = [:]
     for (k, key) in keys.enumerated() where !key.subject.isEmpty { bySubject[key.subject, default: []].append(k) }
     for (_, list) in bySubject where list.count > 1 {
-      for s in list where keys[s].series != nil {
-        for i in list where i != s && keys[i].series == nil && keys[i].recurrenceId == nil {
+      for s in list where keys[s].isSeries {
+        for i in list where i != s && !keys[i].isSeries && keys[i].recurrenceId == nil {
           if keys[s].uid != nil && keys[s].uid == keys[i].uid { continue }
           consider(s, i)
         }

@@ -186,6 +186,32 @@ import Testing
     let rules = Set(result.links.map(\.rule))
     #expect(rules == ["same-uid", "time+subject+people", "series-instance"])
   }
+
+  @Test("an instance matches a monthly series through the recurrence engine, across DST")
+  func instanceAgainstExpandedSeries() {
+    func event(_ summary: String, _ start: LocalDateTime, rule: RecurrenceRule? = nil, excluded: [EventTime] = []) -> Record {
+      var e = Event()
+      e.summary = summary
+      e.start = .zoned(start, zone: "America/New_York")
+      e.end = .zoned(start.adding(seconds: 3600), zone: "America/New_York")
+      if let rule { e.recurrence = Recurrence(rule: rule, exceptionDates: excluded) }
+      return .event(e)
+    }
+    // The last Friday of every month at 16:00 New York time: arithmetic cannot test this one.
+    var monthly = RecurrenceRule(frequency: .monthly)
+    monthly.byDay = [.init(.friday, ordinal: -1)]
+    let m = Matcher()
+    m.add(event("Board prep", LocalDateTime(year: 2026, month: 1, day: 30, hour: 16), rule: monthly,
+      excluded: [.zoned(LocalDateTime(year: 2026, month: 4, day: 24, hour: 16), zone: "America/New_York")]))  // 0
+    m.add(event("Board prep", LocalDateTime(year: 2026, month: 3, day: 27, hour: 16)))  // 1: last Friday of March (after DST)
+    m.add(event("Board prep", LocalDateTime(year: 2026, month: 3, day: 20, hour: 16)))  // 2: a Friday, not the last
+    m.add(event("Board prep", LocalDateTime(year: 2026, month: 4, day: 24, hour: 16)))  // 3: excluded by EXDATE
+    let result = m.run()
+    #expect(result.clusterOf[0] != 0 && result.clusterOf[0] == result.clusterOf[1])
+    #expect(result.clusterOf[2] == 0)
+    #expect(result.clusterOf[3] == 0)
+    #expect(result.links.map(\.rule) == ["series-instance"])
+  }
 }
 
 @Suite struct MergeTests {
