@@ -13,9 +13,13 @@ public enum Fixtures {
 
   public static func path(_ relative: String) -> String { root + "/fixtures/" + relative }
 
-  /// `../shared/` beside the clone (CI lays it there too).
+  /// The shared folder: `$FERRY_SHARED` when set, else `../shared/` beside the clone (where CI
+  /// lays it).
   public static func shared(_ relative: String) -> String {
-    URL(fileURLWithPath: root).deletingLastPathComponent().appendingPathComponent("shared/" + relative).path
+    if let base = ProcessInfo.processInfo.environment["FERRY_SHARED"], !base.isEmpty {
+      return base + "/" + relative
+    }
+    return URL(fileURLWithPath: root).deletingLastPathComponent().appendingPathComponent("shared/" + relative).path
   }
 
   public static func bytes(_ relative: String) throws -> [UInt8] {

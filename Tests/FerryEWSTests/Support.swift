@@ -4,14 +4,8 @@ import Foundation
 
 @testable import FerryEWS
 
-/// The shared folder: `FERRY_SHARED`, else `../shared` beside the clone, else `/work/shared`
-/// (where helper worktrees find it).
-func sharedPath(_ relative: String) -> String {
-  if let env = ProcessInfo.processInfo.environment["FERRY_SHARED"] { return env + "/" + relative }
-  let beside = Fixtures.shared(relative)
-  if FileManager.default.fileExists(atPath: beside) { return beside }
-  return "/work/shared/" + relative
-}
+/// The shared folder (`$FERRY_SHARED`, else `../shared` beside the clone).
+func sharedPath(_ relative: String) -> String { Fixtures.shared(relative) }
 
 func readEWS(_ bytes: [UInt8], chunkSize: Int = 1 << 16, sink: DiagnosticSink = .ignore) throws -> [Record] {
   var reader = try EWSReader(input: ByteInput(bytes: bytes, name: "test.xml", chunkSize: chunkSize), diagnostics: sink)

@@ -39,14 +39,8 @@ func unfolded(_ text: String) -> [String] {
   return out
 }
 
-/// The shared folder: `../shared` beside the checkout, else `$FERRY_SHARED`, else `/work/shared`
-/// (helpers' worktrees sit one level deeper than the lead's checkout).
-func sharedPath(_ relative: String) -> String {
-  let beside = Fixtures.shared(relative)
-  if FileManager.default.fileExists(atPath: beside) { return beside }
-  let base = ProcessInfo.processInfo.environment["FERRY_SHARED"] ?? "/work/shared"
-  return base + "/" + relative
-}
+/// The shared folder (`$FERRY_SHARED`, else `../shared` beside the clone).
+func sharedPath(_ relative: String) -> String { Fixtures.shared(relative) }
 
 @Suite struct ICalendarCorpusTests {
   static let corpus = Fixtures.files(in: sharedPath("corpus/ical"), extensions: ["ics", "vcs", "ical", "ifb"])

@@ -33,10 +33,6 @@ struct PairScore: CustomStringConvertible {
 }
 
 enum SharedData {
-  /// `../shared/<relative>` beside the checkout, else the workplace's shared folder.
-  static func path(_ relative: String) -> String {
-    let beside = Fixtures.shared(relative)
-    if FileManager.default.fileExists(atPath: beside) { return beside }
-    return "/work/shared/" + relative
-  }
+  /// The shared folder (`$FERRY_SHARED`, else `../shared` beside the clone).
+  static func path(_ relative: String) -> String { Fixtures.shared(relative) }
 }

@@ -8,7 +8,7 @@ ferry=$1
 py=$2
 cd "$(dirname "$0")/../../.."
 shared=${FERRY_SHARED:-../shared}
-[ -d "$shared/formats" ] || shared=/work/shared
+[ -d "$shared/formats" ] || { echo "run.sh: no shared folder at $shared (set FERRY_SHARED)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
