@@ -9,7 +9,6 @@ import FerryTime
 /// since a `CreateItem` has one target folder. Memory is bounded by one batch: the first
 /// document is held until a second one shows whether numbering is needed.
 public struct EWSWriter: RecordWriter {
-  private let destination: OutputDestination
   private let options: WriteOptions
   private let diagnostics: DiagnosticSink
   private let documents: EWSDocuments
@@ -17,12 +16,11 @@ public struct EWSWriter: RecordWriter {
   private var events: [[EWSField]] = []
   private var changes: [EWSItemChange] = []
   private var deletes: [(id: String, changeKey: String?)] = []
-  private var held: [UInt8]?
-  private var written = 0
+  private var files: NumberedDocuments
   private var count = 0
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) throws {
-    self.destination = destination
+    files = NumberedDocuments(destination: destination)
     self.options = options
     self.diagnostics = diagnostics
     documents = EWSDocuments(options: options, diagnostics: diagnostics)
@@ -104,22 +102,7 @@ public struct EWSWriter: RecordWriter {
   }
 
   /// Sends one finished document to its file.
-  private mutating func emit(_ bytes: [UInt8]) throws {
-    written += 1
-    if written == 1 {
-      held = bytes
-      return
-    }
-    if let first = held {
-      let out = try destination.open(name: destination.numberedName(1))
-      try out.write(first)
-      try out.finishWriting()
-      held = nil
-    }
-    let out = try destination.open(name: destination.numberedName(written))
-    try out.write(bytes)
-    try out.finishWriting()
-  }
+  private mutating func emit(_ bytes: [UInt8]) throws { try files.write(bytes) }
 
   public mutating func finish() throws {
     if !contacts.isEmpty { try emit(documents.createItem(kind: .contact, items: contacts)) }
@@ -130,11 +113,6 @@ public struct EWSWriter: RecordWriter {
     events = []
     changes = []
     deletes = []
-    if let first = held {
-      let out = try destination.primary()
-      try out.write(first)
-      try out.flush()
-      held = nil
-    }
+    try files.finish()
   }
 }

@@ -15,17 +15,15 @@ import FerryTime
 /// the body.
 public struct GraphWriter: RecordWriter {
   public static let maximumBatch = 20
-  private let destination: OutputDestination
   private let options: WriteOptions
   private let diagnostics: DiagnosticSink
   private var requests: [JSONValue] = []
   private var lastForMailbox: [String: String] = [:]
-  private var held: [UInt8]?
-  private var written = 0
+  private var files: NumberedDocuments
   private var count = 0
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) {
-    self.destination = destination
+    files = NumberedDocuments(destination: destination)
     self.options = options
     self.diagnostics = diagnostics
   }
@@ -139,29 +137,11 @@ public struct GraphWriter: RecordWriter {
     let bytes = JSONValue.object([("requests", .array(requests))]).prettyBytes()
     requests = []
     lastForMailbox = [:]
-    written += 1
-    if written == 1 {
-      held = bytes
-      return
-    }
-    if let first = held {
-      let out = try destination.open(name: destination.numberedName(1))
-      try out.write(first)
-      try out.finishWriting()
-      held = nil
-    }
-    let out = try destination.open(name: destination.numberedName(written))
-    try out.write(bytes)
-    try out.finishWriting()
+    try files.write(bytes)
   }
 
   public mutating func finish() throws {
     try emitBatch()
-    if let first = held {
-      let out = try destination.primary()
-      try out.write(first)
-      try out.flush()
-      held = nil
-    }
+    try files.finish()
   }
 }

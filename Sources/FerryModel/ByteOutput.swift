@@ -266,3 +266,44 @@ public enum FileSystem {
     return out
   }
 }
+
+/// Writes a stream of whole documents (EWS requests, Graph `$batch` files): a single document
+/// goes to the destination's own path; from the second on, every document goes to a numbered
+/// file (`out-0001.xml`, `out-0002.xml`, …), the first one included.
+public struct NumberedDocuments {
+  private let destination: OutputDestination
+  private var held: [UInt8]?
+  /// Documents written so far.
+  public private(set) var count = 0
+
+  public init(destination: OutputDestination) { self.destination = destination }
+
+  /// Writes one finished document.
+  public mutating func write(_ bytes: [UInt8]) throws {
+    count += 1
+    if count == 1 {
+      held = bytes
+      return
+    }
+    if let first = held {
+      try writeFile(first, name: destination.numberedName(1))
+      held = nil
+    }
+    try writeFile(bytes, name: destination.numberedName(count))
+  }
+
+  /// Writes a lone document to the destination's own path.
+  public mutating func finish() throws {
+    guard let first = held else { return }
+    let out = try destination.primary()
+    try out.write(first)
+    try out.flush()
+    held = nil
+  }
+
+  private func writeFile(_ bytes: [UInt8], name: String) throws {
+    let out = try destination.open(name: name)
+    try out.write(bytes)
+    try out.finishWriting()
+  }
+}
