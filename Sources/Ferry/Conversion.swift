@@ -37,6 +37,17 @@ public enum InputOpener {
     let reader = try make(input, options, diagnostics)
     return (reader, format, detection, input)
   }
+
+  /// `open`, with the reader moved to its own thread (`PrefetchingReader`): parsing runs on
+  /// one core while the caller writes or plans on the other. Diagnostics of opening are
+  /// reported at once; the reader's come back in order, on the caller's thread.
+  public static func openPrefetching(
+    path: String, from spec: FormatSpec?, options: ReadOptions, diagnostics: DiagnosticSink
+  ) throws -> (reader: PrefetchingReader, format: Format, detection: Detection) {
+    let relay = DiagnosticRelay(diagnostics)
+    let (reader, format, detection, _) = try open(path: path, from: spec, options: options, diagnostics: relay.sink)
+    return (PrefetchingReader(reader, relay: relay), format, detection)
+  }
 }
 
 /// Counts of one conversion, for the summary and `--report`.
@@ -110,7 +121,7 @@ public struct Conversion {
       var writer = try makeWriter(destination, writeOptions, diagnostics)
       var held: [Record] = []
       for path in inputs {
-        var (reader, format, detection, _) = try InputOpener.open(
+        var (reader, format, detection) = try InputOpener.openPrefetching(
           path: path, from: from, options: readOptions, diagnostics: diagnostics)
         var count = 0
         while let record = try reader.next() {

@@ -15,7 +15,7 @@ public struct Inspection: Sendable, Codable {
 
   public init(path: String, from: FormatSpec?, options: ReadOptions = ReadOptions()) throws {
     let collector = DiagnosticCollector()
-    var (reader, format, detection, _) = try InputOpener.open(
+    var (reader, format, detection) = try InputOpener.openPrefetching(
       path: path, from: from, options: options, diagnostics: collector.sink)
     self.path = path == "-" ? "<stdin>" : path
     self.format = format.name

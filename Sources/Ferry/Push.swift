@@ -121,14 +121,14 @@ public struct PushRun {
       }
       while let r = try timed({ try reader.next() }) { provider.append((export.mailbox, r)) }
     }
-    let snapshot = try timed { try Ledger.snapshot(path: ledgerPath) }
     var planner = try Planner(
-      settings: settings, targets: targets.mapValues(\.key), ledger: snapshot, today: today, providerRecords: provider)
+      settings: settings, targets: targets.mapValues(\.key), ledger: try timed { try Ledger.snapshot(path: ledgerPath) },
+      today: today, providerRecords: provider)
     planner.explainId = explainId.map { SalesforceID.caseSafe($0) ?? $0 }
     planner.keepUnchanged = keepUnchanged
     for path in inputs {
-      var (reader, _, _, _) = try timed {
-        try InputOpener.open(path: path, from: inputFormat, options: readOptions, diagnostics: diagnostics)
+      var (reader, _, _) = try timed {
+        try InputOpener.openPrefetching(path: path, from: inputFormat, options: readOptions, diagnostics: diagnostics)
       }
       while let r = try timed({ try reader.next() }) { planner.add(r) }
     }

@@ -1,5 +1,8 @@
 /// One unit that flows through ferry: a contact or an event.
-public enum Record: Sendable, Hashable, Codable {
+///
+/// `indirect`: the payload lives in one box, so passing a record along (batches, plan
+/// entries, arrays) copies a pointer instead of retaining every field of a large struct.
+public indirect enum Record: Sendable, Hashable, Codable {
   case contact(Contact)
   case event(Event)
 

@@ -10,6 +10,7 @@ public struct ContentHash: Sendable {
   public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
   public init() {}
+  init(value: UInt64) { self.value = value }
 
   public mutating func add(_ bytes: some Sequence<UInt8>) {
     var h = value
@@ -28,13 +29,13 @@ public struct ContentHash: Sendable {
 
   public mutating func add(_ number: Int) {
     var n = UInt64(bitPattern: Int64(number))
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(8)
+    var h = value
     for _ in 0..<8 {
-      bytes.append(UInt8(truncatingIfNeeded: n))
+      h ^= n & 0xFF
+      h &*= 0x0000_0100_0000_01B3
       n >>= 8
     }
-    add(bytes)
+    value = h
   }
 
   /// The hash of `value`'s encoding.
@@ -48,7 +49,12 @@ public struct ContentHash: Sendable {
 
 final class HashSink {
   var hash = ContentHash()
-  func mark(_ byte: UInt8) { hash.add(CollectionOfOne(byte)) }
+  func mark(_ byte: UInt8) {
+    var h = hash.value
+    h ^= UInt64(byte)
+    h &*= 0x0000_0100_0000_01B3
+    hash = ContentHash(value: h)
+  }
 }
 
 struct HashingEncoder: Encoder {

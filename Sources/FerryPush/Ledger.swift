@@ -84,28 +84,48 @@ public struct LedgerSnapshot: Sendable {
     for e in entries { append(e) }
   }
 
+  /// Room for `count` entries, so that loading a million does not grow and rehash.
+  public mutating func reserveCapacity(_ count: Int) {
+    entries.reserveCapacity(count)
+    nextOfSameId.reserveCapacity(count)
+    firstByCrmId.reserveCapacity(count)
+  }
+
   public mutating func append(_ entry: LedgerEntry) {
     let index = Int32(entries.count)
     nextOfSameId.append(-1)
-    if let first = firstByCrmId[entry.crmId] {
+    // One hash lookup for the usual new id; an id seen before is put back and chained.
+    if let first = firstByCrmId.updateValue(index, forKey: entry.crmId) {
+      firstByCrmId[entry.crmId] = first
       var i = first
       while nextOfSameId[Int(i)] >= 0 { i = nextOfSameId[Int(i)] }
       nextOfSameId[Int(i)] = index
-    } else {
-      firstByCrmId[entry.crmId] = index
     }
     entries.append(entry)
   }
 
   /// The entries of one CRM id, in the order they were added.
-  public func indexes(crmId: String) -> [Int32] {
-    guard var i = firstByCrmId[crmId] else { return [] }
-    var out = [i]
-    while nextOfSameId[Int(i)] >= 0 {
-      i = nextOfSameId[Int(i)]
-      out.append(i)
+  public func indexes(crmId: String) -> Indexes {
+    Indexes(first: firstByCrmId[crmId] ?? -1, next: nextOfSameId)
+  }
+
+  /// The chain of one CRM id's entries, walked without building an array.
+  public struct Indexes: Sequence {
+    public let first: Int32
+    fileprivate let next: [Int32]
+
+    public var isEmpty: Bool { first < 0 }
+
+    public struct Iterator: IteratorProtocol {
+      var current: Int32
+      let chain: [Int32]
+      public mutating func next() -> Int32? {
+        guard current >= 0 else { return nil }
+        defer { current = chain[Int(current)] }
+        return current
+      }
     }
-    return out
+    public func makeIterator() -> Iterator { Iterator(current: first, chain: next) }
   }
 }
 
@@ -158,6 +178,7 @@ public final class Ledger {
       return try queue.read { db in
         guard try db.tableExists("items") else { return LedgerSnapshot() }
         var snapshot = LedgerSnapshot()
+        snapshot.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items") ?? 0)
         // Targets and mailboxes repeat on every row: share one string each.
         var interned: [String: String] = [:]
         func intern(_ s: String) -> String {

@@ -26,7 +26,7 @@ public struct Planner {
   /// The CRM id to explain, step by step, in `PushPlan.explanation`.
   public var explainId: String?
 
-  private let ledger: LedgerSnapshot
+  private var ledger: LedgerSnapshot
   private let contactFilter: FilterExpression?
   private let eventFilter: FilterExpression?
   private var denyList: DenyList
@@ -106,6 +106,13 @@ public struct Planner {
     for (i, entry) in ledger.entries.enumerated() where !seenLedger[i] && targets[entry.kind] == entry.target {
       gone(entry)
     }
+    // The indexes are done with: free them on another thread.
+    Disposal.later((ledger, seenLedger, seenIds, resolver, mailboxes))
+    ledger = LedgerSnapshot(nextRunId: ledger.nextRunId)
+    seenLedger = []
+    seenIds = []
+    resolver = AttendeeResolver()
+    mailboxes = [:]
     var result = plan
     plan = PushPlan(runId: plan.runId)
     // Sort small keys and permute once: entries are large, and moving them while sorting
@@ -232,11 +239,13 @@ public struct Planner {
     }
     let explaining = explainId == crmId
     if explaining && kind == .contact { explain(Self.header(original, owner: mailboxKey(original.owner))) }
-    guard seenIds.insert(crmId).inserted else {
+    // Seen before? An id the ledger knows is marked there; only new ids need the set.
+    let ledgerIndexes = ledger.indexes(crmId: crmId)
+    let duplicate = ledgerIndexes.isEmpty ? !seenIds.insert(crmId).inserted : seenLedger[Int(ledgerIndexes.first)]
+    guard !duplicate else {
       record(PlanEntry(action: .skip, kind: kind, crmId: crmId, name: Self.name(of: original), reason: "duplicate CRM id in the input; first kept"))
       return
     }
-    let ledgerIndexes = ledger.indexes(crmId: crmId)
     for i in ledgerIndexes { seenLedger[Int(i)] = true }
     let target = targets[kind]
 
@@ -301,7 +310,9 @@ public struct Planner {
     }
 
     let existing = ledgerIndexes.map { ledger.entries[Int($0)] }.first { $0.target == target && $0.mailbox == mailbox }
-    var entry = PlanEntry(action: .create, kind: kind, crmId: crmId, name: Self.name(of: shaped), reason: "new in the CRM")
+    // The name is filled in below, only for entries the plan keeps (a million unchanged
+    // display names cost time and nothing else).
+    var entry = PlanEntry(action: .create, kind: kind, crmId: crmId, name: "", reason: "new in the CRM")
     entry.rep = folder
     entry.mailbox = mailbox
     entry.target = target
@@ -343,11 +354,11 @@ public struct Planner {
         entry.reason = "changed in the CRM since run \(existing.runId)"
       } else {
         entry.action = .unchanged
-        entry.reason = "same as pushed in run \(existing.runId)"
+        if keepUnchanged || explaining { entry.reason = "same as pushed in run \(existing.runId)" }
       }
       if let copy = mailboxCopy, Fingerprint.of(copy) != existing.fingerprint {
         plan.providerChanges.append(
-          ProviderChange(rep: folder, crmId: crmId, providerId: existing.providerId, name: entry.name, lastRun: existing.runId))
+          ProviderChange(rep: folder, crmId: crmId, providerId: existing.providerId, name: Self.name(of: shaped), lastRun: existing.runId))
         if entry.action == .unchanged {
           entry.action = .update
           entry.sequence = existing.sequence + 1
@@ -365,6 +376,7 @@ public struct Planner {
       }
       entry.record = Self.locate(shaped, in: mailboxCopy ?? adoptedCopy)
     }
+    if entry.action != .unchanged || keepUnchanged || explaining { entry.name = Self.name(of: shaped) }
     record(entry)
     if entry.action == .create && kind == .contact && hasMailboxContacts(mailbox) {
       matchCandidates.append(plan.entries.count - 1)
@@ -462,7 +474,7 @@ public struct Planner {
 
   /// A record that was excluded: skip it, and when ferry had pushed it, decide about the
   /// item in the mailbox (a filter-exit delete needs `deletions_on_filter_exit`).
-  private mutating func left(crmId: String, kind: RecordKind, name: String, why: String, folder: String?, ledgerIndexes: [Int32]) {
+  private mutating func left(crmId: String, kind: RecordKind, name: String, why: String, folder: String?, ledgerIndexes: LedgerSnapshot.Indexes) {
     var pushedBefore = false
     for i in ledgerIndexes {
       let old = ledger.entries[Int(i)]
@@ -578,6 +590,7 @@ public struct Planner {
   }
 
   private mutating func managedCopy(crmId: String, mailbox: String) -> Record? {
+    guard !mailboxes.isEmpty else { return nil }
     for key in [mailbox, ""] {
       guard mailboxes[key] != nil else { continue }
       if let r = mailboxes[key]?.managedCopy(crmId: crmId) { return r }
@@ -586,6 +599,7 @@ public struct Planner {
   }
 
   private mutating func adopt(_ record: Record, crmId: String, mailbox: String) -> (AdoptionIndex.Match, Record)? {
+    guard !mailboxes.isEmpty else { return nil }
     for key in [mailbox, ""] {
       guard mailboxes[key] != nil else { continue }
       if let m = mailboxes[key]?.match(record, crmId: crmId), let copy = mailboxes[key]?.records[m.index] {
@@ -596,7 +610,8 @@ public struct Planner {
   }
 
   private func hasMailboxContacts(_ mailbox: String) -> Bool {
-    [mailbox, ""].contains { mailboxes[$0]?.records.contains { $0.contact != nil } ?? false }
+    guard !mailboxes.isEmpty else { return false }
+    return [mailbox, ""].contains { mailboxes[$0]?.records.contains { $0.contact != nil } ?? false }
   }
 
   /// The third matching step for contacts: FerryMatch's matcher with the planned contact

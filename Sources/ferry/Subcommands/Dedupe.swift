@@ -270,7 +270,7 @@ extension FerryCommand {
       let paths = (inputs.isEmpty ? ["-"] : inputs).map { ($0, 0) } + against.map { ($0, 1) }
       do {
         for (path, set) in paths {
-          var (reader, _, _, _) = try InputOpener.open(
+          var (reader, _, _) = try InputOpener.openPrefetching(
             path: path, from: input.fromSpec, options: input.readOptions(), diagnostics: printer.sink)
           var position = 0
           while let record = try reader.next() {
