@@ -63,7 +63,7 @@ for t in types:
     lines.append("    let c = try decoder.container(keyedBy: CodingKeys.self)")
     # initialise through the memberwise-free path: assign each stored property
     for n, ty in fs:
-        if ty.startswith("["):
+        if ty.startswith("[") and not ty.endswith("?"):
             lines.append(f"    let {n}: {ty} = try c.list(.{n})")
         elif ty == "Bool":
             lines.append(f"    let {n} = try c.flag(.{n})")
@@ -92,7 +92,7 @@ for t in types:
     lines.append("  public func encode(to encoder: any Encoder) throws {")
     lines.append("    var c = encoder.container(keyedBy: CodingKeys.self)")
     for n, ty in fs:
-        if ty.startswith("["):
+        if ty.startswith("[") and not ty.endswith("?"):
             lines.append(f"    try c.list({n}, .{n})")
         elif ty == "Bool":
             lines.append(f"    try c.flag({n}, .{n})")

@@ -83,6 +83,8 @@ public struct PushRun {
   public var explainId: String?
   /// Keep unchanged entries in the plan (for listings); off for big runs.
   public var keepUnchanged = true
+  /// Planned records held in memory; the rest go to a temporary spool file (`RecordSpool`).
+  public var spoolMemoryLimit = 100_000
 
   public init(
     settings: PushSettings, inputs: [String], ledgerPath: String, outputDirectory: String,
@@ -123,7 +125,7 @@ public struct PushRun {
     }
     var planner = try Planner(
       settings: settings, targets: targets.mapValues(\.key), ledger: try timed { try Ledger.snapshot(path: ledgerPath) },
-      today: today, providerRecords: provider)
+      today: today, providerRecords: provider, spool: RecordSpool(memoryLimit: spoolMemoryLimit))
     planner.explainId = explainId.map { SalesforceID.caseSafe($0) ?? $0 }
     planner.keepUnchanged = keepUnchanged
     for path in inputs {
@@ -133,6 +135,7 @@ public struct PushRun {
       while let r = try timed({ try reader.next() }) { planner.add(r) }
     }
     let plan = planner.finish()
+    if let problem = planner.spoolProblem { diagnostics.warning(problem, code: "spool") }
     readSeconds(Double(reading) / 1e9)
     return plan
   }

@@ -407,7 +407,7 @@ extension Contact {
 }
 
 extension Attendee {
-  private enum CodingKeys: String, CodingKey { case email, name, role, status, `kind`, rsvp, crmId }
+  private enum CodingKeys: String, CodingKey { case email, name, role, status, `kind`, rsvp, crmId, parameters }
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -418,10 +418,11 @@ extension Attendee {
     let kind = try c.decodeIfPresent(Kind.self, forKey: .kind)
     let rsvp = try c.decodeIfPresent(Bool.self, forKey: .rsvp)
     let crmId = try c.decodeIfPresent(String.self, forKey: .crmId)
-    self = Self._make(email: email, name: name, role: role, status: status, kind: kind, rsvp: rsvp, crmId: crmId)
+    let parameters = try c.decodeIfPresent([RawParameter].self, forKey: .parameters)
+    self = Self._make(email: email, name: name, role: role, status: status, kind: kind, rsvp: rsvp, crmId: crmId, parameters: parameters)
   }
 
-  private static func _make(email: String?, name: String?, role: Role?, status: Status?, kind: Kind?, rsvp: Bool?, crmId: String?) -> Self {
+  private static func _make(email: String?, name: String?, role: Role?, status: Status?, kind: Kind?, rsvp: Bool?, crmId: String?, parameters: [RawParameter]?) -> Self {
     var v = Attendee()
     v.email = email
     v.name = name
@@ -430,6 +431,7 @@ extension Attendee {
     v.kind = kind
     v.rsvp = rsvp
     v.crmId = crmId
+    v.parameters = parameters
     return v
   }
 
@@ -442,6 +444,7 @@ extension Attendee {
     try c.encodeIfPresent(kind, forKey: .kind)
     try c.encodeIfPresent(rsvp, forKey: .rsvp)
     try c.encodeIfPresent(crmId, forKey: .crmId)
+    try c.encodeIfPresent(parameters, forKey: .parameters)
   }
 }
 
@@ -509,7 +512,7 @@ extension RelatedRecord {
 }
 
 extension Event {
-  private enum CodingKeys: String, CodingKey { case `kind`, uid, summary, `description`, location, start, end, duration, isAllDay, recurrence, recurrenceId, recurrenceIdThisAndFuture, organizer, attendees, privacy, busyStatus, status, reminders, categories, related, priority, url, geo, sequence, stamp, created, lastModified, due, completed, source, owner, raw, rawComponents }
+  private enum CodingKeys: String, CodingKey { case `kind`, uid, summary, `description`, location, start, end, duration, isAllDay, recurrence, recurrenceId, recurrenceIdThisAndFuture, organizer, attendees, privacy, busyStatus, status, reminders, categories, related, priority, url, geo, sequence, stamp, created, lastModified, due, completed, source, owner, raw, rawComponents, calendar }
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -546,10 +549,11 @@ extension Event {
     let owner = try c.decodeIfPresent(Owner.self, forKey: .owner)
     let raw: [RawProperty] = try c.list(.raw)
     let rawComponents: [RawComponent] = try c.list(.rawComponents)
-    self = Self._make(kind: kind, uid: uid, summary: summary, description: description, location: location, start: start, end: end, duration: duration, isAllDay: isAllDay, recurrence: recurrence, recurrenceId: recurrenceId, recurrenceIdThisAndFuture: recurrenceIdThisAndFuture, organizer: organizer, attendees: attendees, privacy: privacy, busyStatus: busyStatus, status: status, reminders: reminders, categories: categories, related: related, priority: priority, url: url, geo: geo, sequence: sequence, stamp: stamp, created: created, lastModified: lastModified, due: due, completed: completed, source: source, owner: owner, raw: raw, rawComponents: rawComponents)
+    let calendar = try c.decodeIfPresent(CalendarInfo.self, forKey: .calendar)
+    self = Self._make(kind: kind, uid: uid, summary: summary, description: description, location: location, start: start, end: end, duration: duration, isAllDay: isAllDay, recurrence: recurrence, recurrenceId: recurrenceId, recurrenceIdThisAndFuture: recurrenceIdThisAndFuture, organizer: organizer, attendees: attendees, privacy: privacy, busyStatus: busyStatus, status: status, reminders: reminders, categories: categories, related: related, priority: priority, url: url, geo: geo, sequence: sequence, stamp: stamp, created: created, lastModified: lastModified, due: due, completed: completed, source: source, owner: owner, raw: raw, rawComponents: rawComponents, calendar: calendar)
   }
 
-  private static func _make(kind: Kind, uid: String?, summary: String?, description: String?, location: String?, start: EventTime?, end: EventTime?, duration: EventDuration?, isAllDay: Bool, recurrence: Recurrence?, recurrenceId: EventTime?, recurrenceIdThisAndFuture: Bool, organizer: Attendee?, attendees: [Attendee], privacy: Privacy?, busyStatus: BusyStatus?, status: Status?, reminders: [Reminder], categories: [String], related: [RelatedRecord], priority: Int?, url: String?, geo: Geo?, sequence: Int?, stamp: Timestamp?, created: Timestamp?, lastModified: Timestamp?, due: EventTime?, completed: Timestamp?, source: SourceIdentity?, owner: Owner?, raw: [RawProperty], rawComponents: [RawComponent]) -> Self {
+  private static func _make(kind: Kind, uid: String?, summary: String?, description: String?, location: String?, start: EventTime?, end: EventTime?, duration: EventDuration?, isAllDay: Bool, recurrence: Recurrence?, recurrenceId: EventTime?, recurrenceIdThisAndFuture: Bool, organizer: Attendee?, attendees: [Attendee], privacy: Privacy?, busyStatus: BusyStatus?, status: Status?, reminders: [Reminder], categories: [String], related: [RelatedRecord], priority: Int?, url: String?, geo: Geo?, sequence: Int?, stamp: Timestamp?, created: Timestamp?, lastModified: Timestamp?, due: EventTime?, completed: Timestamp?, source: SourceIdentity?, owner: Owner?, raw: [RawProperty], rawComponents: [RawComponent], calendar: CalendarInfo?) -> Self {
     var v = Event()
     v.kind = kind
     v.uid = uid
@@ -584,6 +588,7 @@ extension Event {
     v.owner = owner
     v.raw = raw
     v.rawComponents = rawComponents
+    v.calendar = calendar
     return v
   }
 
@@ -622,6 +627,7 @@ extension Event {
     try c.encodeIfPresent(owner, forKey: .owner)
     try c.list(raw, .raw)
     try c.list(rawComponents, .rawComponents)
+    try c.encodeIfPresent(calendar, forKey: .calendar)
   }
 }
 

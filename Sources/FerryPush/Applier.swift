@@ -110,7 +110,10 @@ public struct Applier {
     try clearUncommitted(runId: plan.runId)
     guard !plan.isEmpty else { return result }
     var filesWritten = 0
-    let byRep = Dictionary(grouping: plan.changes, by: { $0.rep ?? "" })
+    // Indexes into plan.entries, not copies: a first push plans a million entries.
+    let all = plan.entries
+    let changed = all.indices.filter { all[$0].action != .unchanged && all[$0].action != .skip }
+    let byRep = Dictionary(grouping: changed, by: { all[$0].rep ?? "" })
     for rep in byRep.keys.sorted() {
       let entries = byRep[rep] ?? []
       let relative = rep + "/" + Applier.runFolder(plan.runId)
@@ -119,24 +122,24 @@ public struct Applier {
       var listed: [PlanEntry] = []
       for kind in RecordKind.allCases {
         guard let target = targets[kind] else { continue }
-        let ofKind = entries.filter { $0.kind == kind }
-        guard !ofKind.isEmpty else { continue }
+        let ofKind = entries.filter { all[$0].kind == kind }
+        guard let firstOfKind = ofKind.first else { continue }
         let base = kind == .contact ? "contacts" : "events"
-        let mailbox = ofKind.first?.mailbox
+        let mailbox = all[firstOfKind].mailbox
         var options = writeOptions
         options.calendar.inviteAttendees = settings.invitations
         options.calendar.series = settings.series == .skip ? .keep : settings.series
         options.calendar.expandFrom = settings.expandFrom
         options.calendar.expandUntil = settings.expandUntil
         options.exchange.mailbox = mailbox
-        let upserts = ofKind.filter { $0.action == .create || $0.action == .update }
-        let deletes = ofKind.filter { $0.action == .delete }
-        var files: [(name: String, records: [PlanEntry], options: WriteOptions, split: Bool)] = []
+        let upserts = ofKind.filter { all[$0].action == .create || all[$0].action == .update }
+        let deletes = ofKind.filter { all[$0].action == .delete }
+        var files: [(name: String, records: [Int], options: WriteOptions, split: Bool)] = []
         switch target.deleteStyle {
         case .operations:
           for (operation, list) in [
-            (ExchangeWriteOptions.Operation.create, ofKind.filter { $0.action == .create }),
-            (.update, ofKind.filter { $0.action == .update }), (.delete, deletes),
+            (ExchangeWriteOptions.Operation.create, ofKind.filter { all[$0].action == .create }),
+            (.update, ofKind.filter { all[$0].action == .update }), (.delete, deletes),
           ] where !list.isEmpty {
             var o = options
             o.exchange.operation = operation
@@ -152,7 +155,7 @@ public struct Applier {
         case .list:
           let split = kind == .contact && target.splitContacts
           if !upserts.isEmpty { files.append((split ? base : "\(base).\(target.fileExtension)", upserts, options, split)) }
-          listed += deletes
+          listed += deletes.map { all[$0] }
         }
         for file in files {
           let path = folder + "/" + file.name
@@ -161,8 +164,8 @@ public struct Applier {
           let destination = OutputDestination(path: path)
           do {
             var writer = try target.makeWriter(destination, o)
-            for entry in file.records {
-              guard let record = entry.record else { continue }
+            for i in file.records {
+              guard let record = try all[i].loadRecord() else { continue }
               try writer.write(record)
             }
             try writer.finish()
@@ -196,7 +199,7 @@ public struct Applier {
     let ledger = try Ledger(path: ledgerPath)
     var upserts: [LedgerEntry] = []
     var deletes: [(target: String, mailbox: String, crmId: String)] = []
-    for entry in plan.changes {
+    for entry in plan.entries where entry.action != .unchanged && entry.action != .skip {
       guard let target = entry.target, let mailbox = entry.mailbox else { continue }
       switch entry.action {
       case .create, .update:

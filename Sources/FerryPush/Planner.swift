@@ -46,12 +46,17 @@ public struct Planner {
   /// Indexes in `plan.entries` of contact creates whose mailbox export has contacts: the
   /// duplicate-matching pass may turn them into adoptions.
   private var matchCandidates: [Int] = []
+  /// Holds the records of a large plan on disk (a first push of a million contacts).
+  private let spool: RecordSpool
+  /// Why spooling failed, if it did (the records stayed in memory); for a warning.
+  public private(set) var spoolProblem: String?
 
   /// - Throws: `FerryError(.usage)` for a filter that does not parse.
   public init(
     settings: PushSettings, targets: [RecordKind: String], ledger: LedgerSnapshot, today: LocalDate,
-    providerRecords: [(mailbox: String?, record: Record)] = []
+    providerRecords: [(mailbox: String?, record: Record)] = [], spool: RecordSpool = RecordSpool()
   ) throws {
+    self.spool = spool
     self.settings = settings
     self.targets = targets
     self.ledger = ledger
@@ -214,7 +219,14 @@ public struct Planner {
     plan.totals.add(entry.action)
     if let rep = entry.rep { plan.perRep[rep, default: PushCounts()].add(entry.action) }
     if entry.action == .skip { plan.skippedReasons[entry.rep ?? "", default: [:]][entry.reason, default: 0] += 1 }
-    if entry.action != .unchanged || keepUnchanged { plan.entries.append(entry) }
+    if entry.action != .unchanged || keepUnchanged {
+      var entry = entry
+      do { try entry.spoolRecord(into: spool) } catch {
+        // Kept in memory instead: a plan that cannot spool costs memory, never records.
+        if spoolProblem == nil { spoolProblem = "\(error); planned records kept in memory" }
+      }
+      plan.entries.append(entry)
+    }
     if explainId != nil && entry.crmId == explainId {
       explain("action: \(entry.action.rawValue)\(entry.rep.map { " in \($0)" } ?? "") (\(entry.reason))")
     }

@@ -52,7 +52,19 @@ public struct PlanEntry: Sendable {
   public var fingerprint: UInt64 = 0
   public var sequence = 0
   /// The record as it will be written (create, update), or as much of it as a delete needs.
-  public var record: Record?
+  /// What the applier writes (creates, updates, deletes): in memory, or in the plan's
+  /// `RecordSpool` file once the plan holds many records. Reading a spooled record that
+  /// cannot be read back gives nil here; the applier uses `loadRecord()`, which throws.
+  public var record: Record? {
+    get { try? loadRecord() }
+    set { stored = newValue.map { .inline($0) } ?? .none }
+  }
+  enum StoredRecord: Sendable {
+    case none
+    case inline(Record)
+    case spooled(RecordSpool, RecordSpool.Ref)
+  }
+  var stored = StoredRecord.none
 
   public init(action: Action, kind: RecordKind, crmId: String, name: String, reason: String) {
     self.action = action
