@@ -11,6 +11,17 @@ out=docs/BENCHMARKS.md
   echo "peers side by side on the same data. Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB,"
   echo "$(uname -sm), $(swift --version 2>/dev/null | head -1)."
   echo "Run: $(date -u +%Y-%m-%dT%H:%MZ). Peak memory is the maximum resident set size (\`/usr/bin/time -v\`)."
+  echo "Ferry parses on a reader thread while its main thread maps and writes (or plans), so it"
+  echo "uses both cores; the Python peers use one. Throughput per wall-clock second is the figure the"
+  echo "targets are read against; per CPU second is given where a section shows it. Ratios are"
+  echo "against the peer measured in the same run on this machine, as the issues ask; the Python"
+  echo "peers run faster here than the speeds the issues quote, which makes the ratios harder."
+  echo
+  echo "## Summary"
+  echo
+  echo "Every row of the sections below that carries a target."
+  echo
+  python3 scripts/bench-summary.py out/bench
   echo
   for f in csv vcard ical exchange match push; do
     if [ -f "out/bench/$f.md" ]; then

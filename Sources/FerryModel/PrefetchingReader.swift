@@ -10,7 +10,8 @@ import Foundation
 /// each just before the record that was being read when it was emitted, so sinks are still
 /// called from one thread at a time and golden stderr does not change.
 ///
-/// Memory stays bounded: at most `depth` batches of `batchSize` records are in flight.
+/// Memory stays bounded: about `2 × depth + 2` batches of `batchSize` records exist at once
+/// (queued, being filled, being consumed, and spent ones waiting to be freed).
 ///
 ///     let relay = DiagnosticRelay(sink)
 ///     let inner = try open(path, diagnostics: relay.sink)   // opening reports straight away
@@ -39,7 +40,7 @@ public struct PrefetchingReader: RecordReader {
     relay.record(into: channel)
     let box = ReaderBox(reader)
     let thread = Thread {
-      channel.produce(batchSize: batchSize, reader: box.reader)
+      if let reader = box.take() { channel.produce(batchSize: batchSize, reader: reader) }
     }
     thread.name = "ferry-reader"
     thread.stackSize = 8 << 20
@@ -85,12 +86,18 @@ public struct PrefetchingReader: RecordReader {
     }
   }
 
-  /// Stops the reading thread when the consumer gives up early (an error while writing).
+  /// Stops the reading thread when the consumer gives up early (an error while writing);
+  /// `next()` then returns what is already queued, and nil after it.
   public func cancel() { channel.cancel() }
 
   private final class ReaderBox: @unchecked Sendable {
-    let reader: any RecordReader
+    var reader: (any RecordReader)?
     init(_ reader: any RecordReader) { self.reader = reader }
+    /// The reader, moved out: the reading thread then holds the only copy.
+    func take() -> (any RecordReader)? {
+      defer { reader = nil }
+      return reader
+    }
   }
 
   /// Cancels the reading thread when the last copy of the reader goes away.
@@ -181,7 +188,13 @@ public struct PrefetchingReader: RecordReader {
       condition.lock()
       defer { condition.unlock() }
       if let old { spent.append(old) }
-      while queue.isEmpty { condition.wait() }
+      while queue.isEmpty && !cancelled { condition.wait() }
+      guard !queue.isEmpty else {
+        // Cancelled: the reading thread has stopped; the input ends here.
+        var last = Batch()
+        last.isLast = true
+        return last
+      }
       let batch = queue.removeFirst()
       condition.broadcast()
       return batch

@@ -112,12 +112,14 @@ public struct Planner {
       gone(entry)
     }
     // The indexes are done with: free them on another thread.
-    Disposal.later((ledger, seenLedger, seenIds, resolver, mailboxes))
+    var done = (ledger, seenLedger, seenIds, resolver, mailboxes)
     ledger = LedgerSnapshot(nextRunId: ledger.nextRunId)
     seenLedger = []
     seenIds = []
     resolver = AttendeeResolver()
     mailboxes = [:]
+    Disposal.later(done)
+    done = (LedgerSnapshot(), [], [], AttendeeResolver(), [:])
     var result = plan
     plan = PushPlan(runId: plan.runId)
     // Sort small keys and permute once: entries are large, and moving them while sorting
@@ -641,14 +643,19 @@ public struct Planner {
     for i in matchCandidates { byMailbox[plan.entries[i].mailbox ?? "", default: []].append(i) }
     matchCandidates = []
     for mailbox in byMailbox.keys.sorted() {
-      let crm = (byMailbox[mailbox] ?? []).filter { plan.entries[$0].record?.contact != nil }
+      // Each planned record read once (it may be spooled); one that cannot be read back stays
+      // a create here, and the applier reports it when it fails to write it.
+      let loaded = (byMailbox[mailbox] ?? []).compactMap { i in
+        (try? plan.entries[i].loadRecord()).flatMap { $0 }.flatMap { $0.contact != nil ? (i, $0) : nil }
+      }
+      let crm = loaded.map(\.0)
       var items: [(key: String, index: Int)] = []
       for key in mailbox.isEmpty ? [""] : [mailbox, ""] {
         for i in mailboxes[key]?.freeContacts() ?? [] { items.append((key, i)) }
       }
       guard !crm.isEmpty, !items.isEmpty else { continue }
       let matcher = Matcher()
-      for i in crm { if let r = plan.entries[i].record { matcher.add(r, set: 0) } }
+      for (_, r) in loaded { matcher.add(r, set: 0) }
       for item in items { if let r = mailboxes[item.key]?.records[item.index] { matcher.add(r, set: 1) } }
       let links = matcher.crossSetLinks().sorted { ($1.score, $0.a, $0.b) < ($0.score, $1.a, $1.b) }
       var crmTaken = Set<Int>(), itemTaken = Set<Int>()

@@ -24,6 +24,8 @@ public final class RecordSpool: @unchecked Sendable {
   private var size = 0
   private var buffer: [UInt8] = []
   private var bufferStart = 0
+  /// Set once creating or writing the file failed: later records stay in memory.
+  private var broken: FerryError?
 
   public init(memoryLimit: Int = 100_000) {
     self.memoryLimit = memoryLimit
@@ -46,7 +48,13 @@ public final class RecordSpool: @unchecked Sendable {
 
   /// Writes `record` to the file.
   func append(_ record: Record) throws -> Ref {
-    if fd < 0 { try open() }
+    if let broken { throw broken }
+    if fd < 0 {
+      do { try open() } catch let error as FerryError {
+        broken = error
+        throw error
+      }
+    }
     let bytes: [UInt8]
     do { bytes = try SpoolCoding.encode(record) } catch {
       throw FerryError(.unrepresentable, "cannot spool a planned record: \(error)")
@@ -54,7 +62,12 @@ public final class RecordSpool: @unchecked Sendable {
     let ref = Ref(offset: size, length: bytes.count)
     buffer.append(contentsOf: bytes)
     size += bytes.count
-    if buffer.count >= 1 << 20 { try flush() }
+    if buffer.count >= 1 << 20 {
+      do { try flush() } catch let error as FerryError {
+        // The buffered records are still in memory and readable; later ones stay inline.
+        broken = error
+      }
+    }
     return ref
   }
 
@@ -88,13 +101,18 @@ public final class RecordSpool: @unchecked Sendable {
       throw FerryError(.io, "cannot create a spool file in \(dir): \(String(cString: strerror(errno)))")
     }
     template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    _ = fcntl(made, F_SETFD, FD_CLOEXEC)  // not inherited by anything ferry starts
     fd = made
   }
 
+  /// Writes the buffer at its own offset (`pwrite`), so a failed attempt never shifts the
+  /// file; on failure the buffer stays, and its records are read from memory.
   private func flush() throws {
     var done = 0
     while done < buffer.count {
-      let n = buffer.withUnsafeBytes { raw in write(fd, raw.baseAddress! + done, buffer.count - done) }
+      let n = buffer.withUnsafeBytes { raw in
+        pwrite(fd, raw.baseAddress! + done, buffer.count - done, off_t(bufferStart + done))
+      }
       if n < 0 && errno == EINTR { continue }
       guard n > 0 else { throw FerryError(.io, "cannot write the spool file: \(String(cString: strerror(errno)))") }
       done += n

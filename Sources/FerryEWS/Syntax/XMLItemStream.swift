@@ -40,6 +40,7 @@ final class XMLItemStream {
   /// `xmlTextReaderNext` skipped a subtree).
   private var positioned = false
   private var sawRoot = false
+  private var silencedThisThread = false
   let fileName: String
 
   init(input: ByteInput) throws {
@@ -117,6 +118,13 @@ final class XMLItemStream {
   /// Moves to the next event, or returns nil at the end of the document.
   func next() throws -> Event? {
     guard let reader else { return nil }
+    if !silencedThisThread {
+      // libxml2's global error handlers are per thread, and the reader may be driven from
+      // another thread than the one that made it (`PrefetchingReader`): silence them here too.
+      xmlSetStructuredErrorFunc(nil, { _, _ in })
+      xmlSetGenericErrorFunc(nil, nil)
+      silencedThisThread = true
+    }
     while true {
       if positioned {
         positioned = false
