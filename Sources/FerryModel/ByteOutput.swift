@@ -8,7 +8,10 @@
 ///
 /// A file is written to a temporary name beside its final path, fsynced and renamed by
 /// `commit()`, so a crash never leaves half a file. `discard()` (or dropping an
-/// uncommitted output) removes the temporary file.
+/// uncommitted output) removes the temporary file. A symbolic link is followed: the file it
+/// points to is replaced and the link stays. A path that is not a regular file (a pipe,
+/// `/dev/stdout`, `/dev/null`, a terminal) is written in place, since renaming over it would
+/// replace the device or pipe with a file; a directory is refused.
 public final class ByteOutput: @unchecked Sendable {
   public enum Target: Sendable {
     case standardOutput
@@ -19,6 +22,10 @@ public final class ByteOutput: @unchecked Sendable {
   public let target: Target
   private var fd: Int32 = -1
   private var temporaryPath: String?
+  /// The real file the temporary one is renamed onto (the path, or where its link points).
+  private var finalPath: String?
+  /// Written straight into a pipe or device: nothing to rename or remove.
+  private var inPlace = false
   private var buffer: [UInt8] = []
   private var committed = false
   /// Bytes written so far (for reports and benchmarks).
@@ -34,8 +41,28 @@ public final class ByteOutput: @unchecked Sendable {
       return
     }
     target = .file(path)
-    let directory = ByteOutput.directoryOf(path)
-    let base = ByteOutput.baseName(path)
+    var real = path
+    var info = stat()
+    if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(path, nil) {
+      real = String(cString: resolved)
+      free(resolved)
+    }
+    if stat(real, &info) == 0 {
+      let kind = info.st_mode & S_IFMT
+      if kind == S_IFDIR { throw FerryError(.io, "cannot write \"\(path)\": it is a directory") }
+      if kind != S_IFREG {
+        let descriptor = open(real, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+          throw FerryError(.io, "cannot open \"\(path)\": \(String(cString: strerror(errno)))")
+        }
+        fd = descriptor
+        inPlace = true
+        return
+      }
+    }
+    finalPath = real
+    let directory = ByteOutput.directoryOf(real)
+    let base = ByteOutput.baseName(real)
     var template = Array("\(directory)/.\(base).ferry-XXXXXX".utf8CString)
     let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard descriptor >= 0 else {
@@ -52,6 +79,7 @@ public final class ByteOutput: @unchecked Sendable {
   }
 
   deinit {
+    if inPlace && !committed { close(fd) }
     if !committed, let temporaryPath {
       close(fd)
       unlink(temporaryPath)
@@ -101,7 +129,13 @@ public final class ByteOutput: @unchecked Sendable {
     try flush()
     guard !committed else { return }
     committed = true
-    guard case .file(let path) = target, let temporaryPath else { return }
+    if inPlace {
+      // A pipe or device: there is no file to make durable (fsync fails on pipes).
+      close(fd)
+      return
+    }
+    guard case .file(let named) = target, let temporaryPath else { return }
+    let path = finalPath ?? named
     if fsync(fd) != 0 || close(fd) != 0 {
       unlink(temporaryPath)
       throw FerryError(.io, "cannot write \"\(path)\": \(String(cString: strerror(errno)))")
@@ -120,6 +154,11 @@ public final class ByteOutput: @unchecked Sendable {
 
   /// Drops a file that was not committed.
   public func discard() {
+    if inPlace && !committed {
+      committed = true
+      close(fd)
+      return
+    }
     guard !committed, let temporaryPath else { return }
     committed = true
     close(fd)

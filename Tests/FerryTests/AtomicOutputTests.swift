@@ -43,6 +43,43 @@ struct AtomicOutputTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["a.ndjson"])
   }
 
+  @Test("a device or a pipe is written in place, never replaced by a file")
+  func specialFiles() throws {
+    let out = try ByteOutput(path: "/dev/null")
+    try out.write("discarded")
+    try out.commit()
+    var info = stat()
+    #expect(stat("/dev/null", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
+
+    let dir = try tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let fifo = dir + "/pipe"
+    #expect(mkfifo(fifo, 0o600) == 0)
+    let reader = Thread {
+      _ = try? String(contentsOfFile: fifo, encoding: .utf8)
+    }
+    reader.start()
+    let piped = try ByteOutput(path: fifo)
+    try piped.write("through the pipe\n")
+    try piped.commit()
+    #expect(lstat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)
+    #expect(throws: FerryError.self) { try ByteOutput(path: dir) }
+  }
+
+  @Test("a symbolic link is followed: the file it names is replaced and the link stays")
+  func symlink() throws {
+    let dir = try tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try "old".write(toFile: dir + "/real.txt", atomically: true, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(atPath: dir + "/link.txt", withDestinationPath: "real.txt")
+    let out = try ByteOutput(path: dir + "/link.txt")
+    try out.write("new")
+    try out.commit()
+    #expect(try String(contentsOfFile: dir + "/real.txt", encoding: .utf8) == "new")
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/link.txt") == "real.txt")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["link.txt", "real.txt"])
+  }
+
   @Test("numbered names for batches")
   func numbered() {
     #expect(OutputDestination(path: "dir/out.xml").numberedName(2) == "out-0002.xml")
