@@ -3,6 +3,10 @@ import FerryModel
 import Foundation
 import Testing
 
+private final class Received: @unchecked Sendable {
+  var bytes: [UInt8] = []
+}
+
 @Suite("atomic output")
 struct AtomicOutputTests {
   func tempDir() throws -> String {
@@ -55,13 +59,29 @@ struct AtomicOutputTests {
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let fifo = dir + "/pipe"
     #expect(mkfifo(fifo, 0o600) == 0)
+    // The other end reads until end of file with plain read(2), so the writer never meets a
+    // closed pipe (SIGPIPE).
+    // Should it happen anyway, fail this test rather than kill the test process.
+    signal(SIGPIPE, SIG_IGN)
+    let received = Received()
+    let done = DispatchSemaphore(value: 0)
     let reader = Thread {
-      _ = try? String(contentsOfFile: fifo, encoding: .utf8)
+      let fd = open(fifo, O_RDONLY)
+      var chunk = [UInt8](repeating: 0, count: 256)
+      while fd >= 0 {
+        let n = read(fd, &chunk, chunk.count)
+        if n <= 0 { break }
+        received.bytes += chunk[0..<n]
+      }
+      if fd >= 0 { close(fd) }
+      done.signal()
     }
     reader.start()
     let piped = try ByteOutput(path: fifo)
     try piped.write("through the pipe\n")
     try piped.commit()
+    done.wait()
+    #expect(String(decoding: received.bytes, as: UTF8.self) == "through the pipe\n")
     #expect(lstat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)
     #expect(throws: FerryError.self) { try ByteOutput(path: dir) }
   }
