@@ -304,19 +304,9 @@ public struct Planner {
     for i in ledgerIndexes {
       let old = ledger.entries[Int(i)]
       guard old.target == target, old.mailbox != mailbox else { continue }
-      var entry = PlanEntry(action: .skip, kind: kind, crmId: crmId, name: Self.name(of: shaped), reason: "")
-      entry.rep = repFolder(forMailbox: old.mailbox)
-      entry.mailbox = old.mailbox
-      entry.target = old.target
-      entry.providerId = old.providerId
-      entry.origin = old.origin
+      var entry = itemEntry(old, kind: kind, crmId: crmId, name: Self.name(of: shaped))
       if settings.deletions == .propagate && old.origin == .created {
-        entry.action = .delete
-        entry.reason = "owner changed to \(mailbox)"
-        entry.sequence = old.sequence + 1
-        entry.record = Self.locate(
-          deletionRecord(shaped, providerId: old.providerId, sequence: old.sequence + 1),
-          in: managedCopy(crmId: crmId, mailbox: old.mailbox))
+        delete(&entry, old, reason: "owner changed to \(mailbox)", record: shaped)
       } else {
         entry.reason = "owner changed to \(mailbox); old item kept (\(settings.deletions == .off ? "deletions: off" : "adopted item"))"
       }
@@ -494,32 +484,9 @@ public struct Planner {
       let old = ledger.entries[Int(i)]
       guard targets[old.kind] == old.target else { continue }
       pushedBefore = true
-      var entry = PlanEntry(action: .skip, kind: kind, crmId: crmId, name: name, reason: "")
-      entry.rep = repFolder(forMailbox: old.mailbox)
-      entry.mailbox = old.mailbox
-      entry.target = old.target
-      entry.providerId = old.providerId
-      entry.origin = old.origin
+      var entry = itemEntry(old, kind: kind, crmId: crmId, name: name)
       if settings.deletions == .propagate && settings.deletionsOnFilterExit && old.origin == .created {
-        entry.action = .delete
-        entry.reason = "left the sync: \(why)"
-        entry.sequence = old.sequence + 1
-        var stub: Record
-        switch kind {
-        case .contact:
-          var c = Contact()
-          c.formattedName = name
-          c.source = SourceIdentity(system: "ferry", recordId: crmId)
-          stub = .contact(c)
-        case .event:
-          var e = Event()
-          e.summary = name
-          e.source = SourceIdentity(system: "ferry", recordId: crmId)
-          stub = .event(e)
-        }
-        entry.record = Self.locate(
-          deletionRecord(stub, providerId: old.providerId, sequence: old.sequence + 1),
-          in: managedCopy(crmId: crmId, mailbox: old.mailbox))
+        delete(&entry, old, reason: "left the sync: \(why)", record: Self.stub(kind: kind, crmId: crmId, name: name))
       } else {
         let kept =
           settings.deletions == .off
@@ -539,32 +506,9 @@ public struct Planner {
   private mutating func gone(_ old: LedgerEntry) {
     let explaining = explainId == old.crmId
     if explaining { explain("\(old.kind.rawValue) \(old.crmId) is in the ledger (run \(old.runId)) but not in the CRM export") }
-    var entry = PlanEntry(action: .skip, kind: old.kind, crmId: old.crmId, name: old.name, reason: "")
-    entry.rep = repFolder(forMailbox: old.mailbox)
-    entry.mailbox = old.mailbox
-    entry.target = old.target
-    entry.providerId = old.providerId
-    entry.origin = old.origin
+    var entry = itemEntry(old, kind: old.kind, crmId: old.crmId, name: old.name)
     if settings.deletions == .propagate && old.origin == .created {
-      entry.action = .delete
-      entry.reason = "deleted in the CRM"
-      entry.sequence = old.sequence + 1
-      let stub: Record
-      switch old.kind {
-      case .contact:
-        var c = Contact()
-        c.formattedName = old.name.isEmpty ? nil : old.name
-        c.source = SourceIdentity(system: "ferry", recordId: old.crmId)
-        stub = .contact(c)
-      case .event:
-        var e = Event()
-        e.summary = old.name.isEmpty ? nil : old.name
-        e.source = SourceIdentity(system: "ferry", recordId: old.crmId)
-        stub = .event(e)
-      }
-      entry.record = Self.locate(
-        deletionRecord(stub, providerId: old.providerId, sequence: old.sequence + 1),
-        in: managedCopy(crmId: old.crmId, mailbox: old.mailbox))
+      delete(&entry, old, reason: "deleted in the CRM", record: Self.stub(kind: old.kind, crmId: old.crmId, name: old.name))
     } else {
       entry.reason =
         "deleted in the CRM; kept in the mailbox (\(settings.deletions == .off ? "deletions: off" : "adopted item, never deleted"))"
@@ -573,6 +517,47 @@ public struct Planner {
       repsByFolder[rep] = PlanRep(folder: rep, mailbox: old.mailbox, name: nil, email: old.mailbox.contains("@") ? old.mailbox : nil)
     }
     record(entry)
+  }
+
+  /// A plan entry about an item the ledger holds (another mailbox, a record that left the
+  /// sync or was deleted in the CRM): skipped until the caller decides to delete it.
+  private func itemEntry(_ old: LedgerEntry, kind: RecordKind, crmId: String, name: String) -> PlanEntry {
+    var entry = PlanEntry(action: .skip, kind: kind, crmId: crmId, name: name, reason: "")
+    entry.rep = repFolder(forMailbox: old.mailbox)
+    entry.mailbox = old.mailbox
+    entry.target = old.target
+    entry.providerId = old.providerId
+    entry.origin = old.origin
+    return entry
+  }
+
+  /// Turns `entry` into the delete of the ledger item `old`, with the next sequence and the
+  /// deletion record located in the mailbox export (for EWS and Graph item ids).
+  private mutating func delete(_ entry: inout PlanEntry, _ old: LedgerEntry, reason: String, record: Record) {
+    entry.action = .delete
+    entry.reason = reason
+    entry.sequence = old.sequence + 1
+    entry.record = Self.locate(
+      deletionRecord(record, providerId: old.providerId, sequence: old.sequence + 1),
+      in: managedCopy(crmId: entry.crmId, mailbox: old.mailbox))
+  }
+
+  /// The record a delete is built from when the CRM record is gone or excluded: its CRM id
+  /// and the name last pushed.
+  private static func stub(kind: RecordKind, crmId: String, name: String) -> Record {
+    let source = SourceIdentity(system: "ferry", recordId: crmId)
+    switch kind {
+    case .contact:
+      var c = Contact()
+      c.formattedName = name.isEmpty ? nil : name
+      c.source = source
+      return .contact(c)
+    case .event:
+      var e = Event()
+      e.summary = name.isEmpty ? nil : name
+      e.source = source
+      return .event(e)
+    }
   }
 
   /// What a delete writes: the identity, and for events a cancelled status with the next
