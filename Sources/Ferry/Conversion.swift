@@ -54,6 +54,10 @@ public enum InputOpener {
 public struct ConversionSummary: Sendable, Codable, Equatable {
   public var recordsRead = 0
   public var recordsWritten = 0
+  /// Records the writer skipped (each with a diagnostic); not counted in `recordsWritten`.
+  public var recordsSkipped = 0
+  /// The files written, when the writer made more than the `-o` path (numbered batches).
+  public var outputFiles: [String] = []
   public var contacts = 0
   public var events = 0
   public var inputs: [InputSummary] = []
@@ -158,7 +162,10 @@ public struct Conversion {
         }
       }
       try writer.finish()
+      summary.recordsSkipped = writer.skippedRecords
+      summary.recordsWritten -= writer.skippedRecords
       try destination.commitAll()
+      summary.outputFiles = destination.openedPaths
     } catch {
       destination.discardAll()
       throw error

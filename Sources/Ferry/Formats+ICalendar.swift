@@ -22,7 +22,11 @@ extension Formats {
           }
           return nil
         },
-        makeReader: { input, options, sink in ICalendarReader(input: input, options: options, diagnostics: sink) },
+        makeReader: { input, options, sink in
+          var options = options
+          options.inputEncoding = try ContentCharsetOption.resolve(options.inputEncoding)
+          return ICalendarReader(input: input, options: options, diagnostics: sink)
+        },
         makeWriter: { destination, options, sink in
           try ICalendarWriter(destination: destination, options: options, diagnostics: sink)
         })

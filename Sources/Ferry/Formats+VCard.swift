@@ -1,5 +1,6 @@
 import FerryModel
 import Foundation
+import FerryContentLines
 import FerryVCard
 
 extension Formats {
@@ -12,7 +13,8 @@ extension Formats {
         detect: { head, _ in VCardDetection.detect(head) },
         makeReader: { input, options, sink in
           let version = options.variant.flatMap(VCardVersion.init(text:)) ?? .v30
-          return VCardReader(input: input, diagnostics: sink, defaultVersion: version)
+          return VCardReader(
+            input: input, diagnostics: sink, defaultVersion: version, charset: try ContentCharsetOption.resolve(options.inputEncoding))
         },
         makeWriter: { destination, options, sink in
           try VCardWriter(destination: destination, options: options, diagnostics: sink)
@@ -21,33 +23,69 @@ extension Formats {
   }
 }
 
-/// Content detection: `BEGIN:VCARD` near the top, the variant from the first `VERSION`.
+/// Content detection: `BEGIN:VCARD` near the top (a group prefix such as `item.BEGIN:VCARD`
+/// allowed), the variant from the first `VERSION`. A head with no `BEGIN:VCARD` but with
+/// `END:VCARD` and a `VERSION`, `FN` or `N` line is still vCard, with less confidence, so the
+/// reader can say what is wrong with it instead of "cannot tell the format".
 enum VCardDetection {
   static func detect(_ head: [UInt8]) -> Detection? {
     let text = String(decoding: head.prefix(64 * 1024), as: UTF8.self)
     var sawBegin = false
     var checked = 0
+    var version: String?
+    var sawEnd = false
+    var sawName = false
     for line in text.split(whereSeparator: \.isNewline) {
       var l = line.trimmingPrefix("\u{FEFF}")
       while l.first == " " || l.first == "\t" { l = l.dropFirst() }
       if l.isEmpty { continue }
-      let upper = l.uppercased()
+      let upper = withoutGroup(l.uppercased())
+      if upper.hasPrefix("VERSION:") && version == nil {
+        let v = upper.dropFirst(8).trimmingCharacters(in: .whitespaces)
+        version = VCardVersion(text: String(v))?.rawValue ?? ""
+        if sawBegin { return Detection(confidence: 1, variant: version?.isEmpty == false ? version : nil) }
+      }
       if !sawBegin {
         checked += 1
         if upper.hasPrefix("BEGIN:VCARD") {
           sawBegin = true
           continue
         }
-        if checked > 5 { return nil }
+        if upper.hasPrefix("END:VCARD") { sawEnd = true }
+        if upper.hasPrefix("FN:") || upper.hasPrefix("FN;") || upper.hasPrefix("N:") || upper.hasPrefix("N;") { sawName = true }
+        if upper.hasPrefix("BEGIN:") && checked <= 5 { return nil }  // another format's component
         continue
-      }
-      if upper.hasPrefix("VERSION:") {
-        let v = upper.dropFirst(8).trimmingCharacters(in: .whitespaces)
-        let variant = VCardVersion(text: String(v))?.rawValue
-        return Detection(confidence: 1, variant: variant)
       }
       if upper.hasPrefix("END:VCARD") { break }
     }
-    return sawBegin ? Detection(confidence: 0.95) : nil
+    if sawBegin { return Detection(confidence: 0.95) }
+    if sawEnd && (version != nil || sawName) {
+      return Detection(confidence: 0.6, variant: version?.isEmpty == false ? version : nil)
+    }
+    return nil
+  }
+
+  /// The line without a vCard group (`item1.`, `TEST.`) before its name.
+  private static func withoutGroup(_ line: String) -> Substring {
+    let s = Substring(line)
+    guard let dot = s.firstIndex(of: "."), let colon = s.firstIndex(where: { $0 == ":" || $0 == ";" }), dot < colon
+    else { return s }
+    let group = s[..<dot]
+    guard !group.isEmpty, group.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { return s }
+    return s[s.index(after: dot)...]
+  }
+}
+
+/// `--input-encoding` for the content-line formats (vCard, iCalendar): the charset of values
+/// that name none. UTF-8 (the default) gives nil; a name ferry cannot decode is a usage error.
+enum ContentCharsetOption {
+  static func resolve(_ name: String?) throws -> String? {
+    guard let name, !Charset.isUTF8(name) else { return nil }
+    guard Charset.isKnown(name) else {
+      throw FerryError(
+        .usage,
+        "--input-encoding \(name) is not a character set ferry can decode (utf-8, windows-1252, iso-8859-1, iso-8859-2, windows-1250, windows-1251, shift_jis, …)")
+    }
+    return name
   }
 }

@@ -28,6 +28,7 @@ public struct CSVWriter: RecordWriter {
   private var extraIndex: [String: Int] = [:]
   private var ownIndex: [String: Int] = [:]
   private var ownColumnCount = 0
+  public private(set) var skippedRecords = 0
   private var rawPlan: [(name: String, origin: String, target: Int)] = []
   private var phone: [Bool] = []
   private var cells: [String] = []
@@ -116,19 +117,23 @@ public struct CSVWriter: RecordWriter {
 
   private mutating func writeRow(_ record: Record) throws {
     let rows = encoder.rows(for: record, context: &context)
+    var wrote = false
     if rows.count == 1, let only = rows.first {
-      try writeOneRow(only)
+      wrote = try writeOneRow(only)
     } else {
-      for r in rows { try writeOneRow(r) }
+      for r in rows where try writeOneRow(r) { wrote = true }
     }
+    if !wrote { skippedRecords += 1 }
   }
 
-  private mutating func writeOneRow(_ record: Record) throws {
+  /// Writes the row of one record (or series instance); false when the encoder skipped it.
+  @discardableResult
+  private mutating func writeOneRow(_ record: Record) throws -> Bool {
     context.record += 1
     context.overflowLines.removeAll(keepingCapacity: true)
     if cells.count != header.count { cells = [String](repeating: "", count: header.count) }
     for i in 0..<cells.count where !cells[i].isEmpty { cells[i] = "" }
-    guard try encoder.encode(record, into: &cells, context: &context) else { return }
+    guard try encoder.encode(record, into: &cells, context: &context) else { return false }
     for (k, raw) in record.raw.enumerated() {
       // Records of one input mostly carry the same raw names in the same order: the resolved
       // column is cached by position, so the hot path compares strings instead of hashing.
@@ -161,6 +166,7 @@ public struct CSVWriter: RecordWriter {
       try output.write(line)
       line.removeAll(keepingCapacity: true)
     }
+    return true
   }
 
   /// Where a raw property goes: a column number, -1 (same profile, not in the header) or

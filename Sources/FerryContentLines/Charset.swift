@@ -14,13 +14,20 @@ public enum Charset {
   /// Decodes `bytes` as `charset` (`UTF-8`, `ISO-8859-1`, `WINDOWS-1252`, `SHIFT_JIS`, …).
   /// With no charset: UTF-8 when valid, else Windows-1252.
   public static func decode(_ bytes: some Collection<UInt8>, charset: String?) -> Decoded {
+    if charset == nil {
+      // The common case: one validating pass (ASCII included), no scalar-by-scalar copy.
+      let text = bytes.withContiguousStorageIfAvailable { String(validating: $0, as: UTF8.self) }
+        ?? String(validating: Array(bytes), as: UTF8.self)
+      if let text { return Decoded(text: text, usedFallback: false) }
+      return Decoded(text: windows1252(bytes), usedFallback: true)
+    }
     if bytes.allSatisfy({ $0 < 0x80 }) {
       return Decoded(text: String(decoding: bytes, as: UTF8.self), usedFallback: false)
     }
     let name = charset?.uppercased().replacingOccurrences(of: "_", with: "-")
     switch name {
     case nil, "UTF-8", "UTF8":
-      if let s = validUTF8(bytes) { return Decoded(text: s, usedFallback: false) }
+      if let s = String(validating: Array(bytes), as: UTF8.self) { return Decoded(text: s, usedFallback: false) }
       return Decoded(text: windows1252(bytes), usedFallback: true)
     case "ISO-8859-1", "LATIN1", "LATIN-1", "ISO8859-1", "US-ASCII":
       return Decoded(text: String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) })), usedFallback: false)
@@ -33,6 +40,11 @@ public enum Charset {
       if let s = validUTF8(bytes) { return Decoded(text: s, usedFallback: true) }
       return Decoded(text: windows1252(bytes), usedFallback: true)
     }
+  }
+
+  /// Whether `name` spells UTF-8.
+  public static func isUTF8(_ name: String) -> Bool {
+    ["UTF-8", "UTF8"].contains(name.uppercased().replacingOccurrences(of: "_", with: "-"))
   }
 
   /// Whether the named charset is one ferry can decode.
@@ -83,7 +95,8 @@ public enum Charset {
     case "UTF-16": .utf16
     case "UTF-16LE": .utf16LittleEndian
     case "UTF-16BE": .utf16BigEndian
-    case "ISO-8859-2", "WINDOWS-1250", "CP1250": .windowsCP1250
+    case "ISO-8859-2", "LATIN2", "ISO8859-2": .isoLatin2
+    case "WINDOWS-1250", "CP1250": .windowsCP1250
     case "WINDOWS-1251", "CP1251": .windowsCP1251
     case "WINDOWS-1253", "CP1253": .windowsCP1253
     case "WINDOWS-1254", "CP1254": .windowsCP1254

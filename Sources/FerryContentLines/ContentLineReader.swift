@@ -26,6 +26,10 @@ public struct ContentLineReader {
   public var maximumLineLength = 256 * 1024 * 1024
   /// Lines read so far (logical).
   public private(set) var linesRead = 0
+  /// The character set of values that name none (`--input-encoding`), instead of UTF-8 with
+  /// a Windows-1252 fallback: for files written in a legacy code page (Outlook 2003 writes
+  /// the system's, Windows-1250 in Poland).
+  public var defaultCharset: String?
 
   public init(input: ByteInput, diagnostics: DiagnosticSink) {
     self.input = input
@@ -163,8 +167,15 @@ public struct ContentLineReader {
   private func parse(location: SourceLocation) -> ContentLine? {
     let b = logical
     var i = 0
+    // A line that starts with white space continues nothing (the first line of a file, or
+    // one after a blank line): read without the white space.
+    if let first = b.first, first == .space || first == .tab {
+      while i < b.count, b[i] == .space || b[i] == .tab { i += 1 }
+      diagnostics.warning(
+        "line starts with white space but continues no line; read without it", at: location, code: "syntax")
+    }
     // Name, with an optional group before a dot.
-    var nameStart = 0
+    var nameStart = i
     var group: String?
     while i < b.count, b[i] != .colon, b[i] != .semicolon {
       if b[i] == .dot && group == nil {
@@ -184,6 +195,9 @@ public struct ContentLineReader {
       return nil
     }
     var parameters: [ContentParameter] = []
+    // ENCODING and CHARSET, noted while the parameters are read (the value decoding needs them).
+    var encoding: String?
+    var charset: String?
     // Parameters.
     while i < b.count, b[i] == .semicolon {
       i += 1
@@ -219,11 +233,19 @@ public struct ContentLineReader {
           }
           break
         }
-        if !pName.isEmpty { parameters.append(ContentParameter(name: pName, values: values)) }
+        if !pName.isEmpty {
+          if pName == "ENCODING" {
+            if encoding == nil { encoding = values.first.map(Self.upperASCII) }
+          } else if pName == "CHARSET" {
+            if charset == nil { charset = values.first }
+          }
+          parameters.append(ContentParameter(name: pName, values: values))
+        }
       } else if !pName.isEmpty {
         // vCard 2.1 bare parameter: a TYPE value, or ENCODING/CHARSET shorthand.
         switch pName {
         case "QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT":
+          if encoding == nil { encoding = pName }
           parameters.append(ContentParameter(name: "ENCODING", values: [pName], isBare: true))
         default:
           parameters.append(ContentParameter(name: "TYPE", values: [pName], isBare: true))
@@ -243,8 +265,14 @@ public struct ContentLineReader {
     let rawValue = b[i...]
     var line = ContentLine(
       group: group, name: name, parameters: parameters, value: "", location: location, valueColumn: valueColumn)
-    line.value = decodeValue(rawValue, line: line)
+    line.value = decodeValue(rawValue, line: line, encoding: encoding, charset: charset)
     return line
+  }
+
+  /// `s` with ASCII letters upper-cased; itself when it has none in lower case.
+  static func upperASCII(_ s: String) -> String {
+    guard s.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return s }
+    return String(decoding: s.utf8.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }, as: UTF8.self)
   }
 
   /// The bytes as a string with ASCII letters upper-cased; no second string when they
@@ -285,12 +313,11 @@ public struct ContentLineReader {
     return Charset.decode(out, charset: nil).text
   }
 
-  private func decodeValue(_ bytes: ArraySlice<UInt8>, line: ContentLine) -> String {
-    let encoding = line.encoding
+  private func decodeValue(_ bytes: ArraySlice<UInt8>, line: ContentLine, encoding: String?, charset: String?) -> String {
+    let charset = charset ?? defaultCharset
     if encoding == "BASE64" || encoding == "B" {
       return String(decoding: bytes.filter { $0 != .space && $0 != .tab }, as: UTF8.self)
     }
-    let charset = line.firstParameter("CHARSET")
     if encoding == "QUOTED-PRINTABLE" {
       let decoded = Charset.decode(QuotedPrintable.decode(bytes), charset: charset)
       if decoded.usedFallback { reportFallback(line: line, charset: charset) }

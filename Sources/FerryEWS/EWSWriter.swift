@@ -18,6 +18,7 @@ public struct EWSWriter: RecordWriter {
   private var deletes: [(id: String, changeKey: String?)] = []
   private var files: NumberedDocuments
   private var count = 0
+  public private(set) var skippedRecords = 0
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) throws {
     files = NumberedDocuments(destination: destination)
@@ -33,7 +34,12 @@ public struct EWSWriter: RecordWriter {
     let location = SourceLocation(file: "<output>", line: 1, column: 1, record: count)
     switch options.exchange.operation {
     case .create:
+      if case .event(let e) = record, !ExchangeCalendarItem.canCreate(e, diagnostics: diagnostics, location: location) {
+        skippedRecords += 1
+        return
+      }
       if case .event(let e) = record, let instances = try series(e, location: location) {
+        if instances.isEmpty { skippedRecords += 1 }
         for instance in instances { try add(.event(instance), location: location) }
         return
       }
@@ -42,6 +48,7 @@ public struct EWSWriter: RecordWriter {
 
       guard let id = EWSDocuments.itemId(of: record) else {
         diagnostics.error("record has no EWS item id to update; skipped", at: location)
+        skippedRecords += 1
         return
       }
       changes.append(try documents.update(itemId: id.id, changeKey: id.changeKey, old: nil, new: record))
@@ -49,6 +56,7 @@ public struct EWSWriter: RecordWriter {
     case .delete:
       guard let id = EWSDocuments.itemId(of: record) else {
         diagnostics.error("record has no EWS item id to delete; skipped", at: location)
+        skippedRecords += 1
         return
       }
       deletes.append(id)

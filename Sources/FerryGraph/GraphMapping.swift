@@ -225,7 +225,7 @@ struct GraphMapping {
     }
     var problem: String?
     if let rule = e.recurrence?.rule, let start = e.start {
-      switch ExchangeRecurrencePattern.make(rule, start: start.localDateTime.date) {
+      switch ExchangeRecurrencePattern.make(rule, start: start.localDateTime.date, yearlyInterval: true) {
       case .success(let p): o.append(("recurrence", Self.recurrence(p, zone: e.start?.zone)))
       case .failure(let f): problem = f.message
       }

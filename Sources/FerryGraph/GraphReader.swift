@@ -199,7 +199,11 @@ public struct GraphReader: RecordReader {
     default: break
     }
     if (item["isReminderOn"] as? Bool) == true, let m = item["reminderMinutesBeforeStart"] as? Int {
-      e.reminders = [Reminder(offset: EventDuration(totalSeconds: -m * 60))]
+      if m.magnitude <= Reminder.maximumMinutes {
+        e.reminders = [Reminder(offset: EventDuration(totalSeconds: -m * 60))]
+      } else {
+        e.raw.append(RawProperty(name: "reminderMinutesBeforeStart", value: String(m), origin: "graph"))
+      }
     }
     if (item["isCancelled"] as? Bool) == true { e.status = .cancelled }
     e.uid = str(item["iCalUId"])

@@ -21,6 +21,7 @@ public struct GraphWriter: RecordWriter {
   private var lastForMailbox: [String: String] = [:]
   private var files: NumberedDocuments
   private var count = 0
+  public private(set) var skippedRecords = 0
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) {
     files = NumberedDocuments(destination: destination)
@@ -72,6 +73,7 @@ public struct GraphWriter: RecordWriter {
     if options.exchange.operation != .create {
       guard let id = Self.itemId(record) else {
         diagnostics.error("record has no Graph item id to \(options.exchange.operation.rawValue); skipped", at: location)
+        skippedRecords += 1
         return
       }
       url += "/" + Self.percentEncode(id)
@@ -81,8 +83,15 @@ public struct GraphWriter: RecordWriter {
       switch record {
       case .contact(let c): body = try mapping.contact(c)
       case .event(let e):
+        if options.exchange.operation == .create,
+          !ExchangeCalendarItem.canCreate(e, diagnostics: diagnostics, location: location)
+        {
+          skippedRecords += 1
+          return
+        }
         if let instances = series(e, location: location) {
           count -= 1
+          if instances.isEmpty { skippedRecords += 1 }
           for instance in instances { try write(.event(instance)) }
           return
         }
@@ -121,7 +130,7 @@ public struct GraphWriter: RecordWriter {
       return ExchangeRecurrencePattern.instances(of: e, options: options.calendar, today: today).events
     case .keep:
       if let rule = recurrence.rule, let start = e.start,
-        case .failure(let problem) = ExchangeRecurrencePattern.make(rule, start: start.localDateTime.date)
+        case .failure(let problem) = ExchangeRecurrencePattern.make(rule, start: start.localDateTime.date, yearlyInterval: true)
       {
         let instances = ExchangeRecurrencePattern.instances(of: e, options: options.calendar, today: today).events
         diagnostics.warning(

@@ -47,6 +47,8 @@ public struct ICalendarReader: RecordReader {
   private var unresolvedZones: [String: RawComponent] = [:]
   /// Calendar-level components waiting for an event to travel with.
   private var pendingComponents: [RawComponent] = []
+  /// Where each pending component starts, for the diagnostic when none can travel.
+  private var pendingLocations: [SourceLocation] = []
   /// Events read but not yet returned, so that an override can still reach its master: at
   /// most `holdLimit`, oldest first (nil: an override that went into its master).
   private var held: [(Event, SourceLocation)?] = []
@@ -63,6 +65,9 @@ public struct ICalendarReader: RecordReader {
   private var readyIndex = 0
   private var finished = false
   private var sawCalendar = false
+  /// The open calendar was opened by a component outside any VCALENDAR (a bare VEVENT file),
+  /// so its missing END:VCALENDAR is not a sign of truncation.
+  private var calendarImplicit = false
   private var componentCount = 0
   public private(set) var lastRecordLocation: SourceLocation?
 
@@ -79,12 +84,14 @@ public struct ICalendarReader: RecordReader {
         code: "encoding")
     }
     lines = ContentLineReader(input: input, diagnostics: diagnostics)
+    lines.defaultCharset = options.inputEncoding.flatMap { Charset.isUTF8($0) ? nil : $0 }
     self.diagnostics = diagnostics
     self.options = options
   }
 
   private mutating func beginCalendar(at location: SourceLocation) {
     calendarOpen = true
+    calendarImplicit = false
     sawCalendar = true
     calendarStart = location
     calendar = CalendarInfo()
@@ -127,7 +134,7 @@ public struct ICalendarReader: RecordReader {
   /// Reads until something is ready or the input ends.
   private mutating func step() throws {
     guard let line = try lines.next() else {
-      if calendarOpen {
+      if calendarOpen && !calendarImplicit {
         diagnostics.warning(
           "calendar has no END:VCALENDAR; the file looks truncated, read to its end", at: calendarStart,
           code: "truncated")
@@ -136,7 +143,7 @@ public struct ICalendarReader: RecordReader {
         diagnostics.warning("no BEGIN:VCALENDAR found; nothing read", at: SourceLocation(file: lines.input.name, line: 1, column: 1), code: "structure")
       }
       flushRun()
-      flushPendingComponents(at: nil)
+      flushPendingComponents()
       finished = true
       return
     }
@@ -155,6 +162,7 @@ public struct ICalendarReader: RecordReader {
         if !sawCalendar || name == "VEVENT" || name == "VTODO" {
           diagnostics.warning("BEGIN:\(name) outside a VCALENDAR; read as if inside one", at: line.location, code: "structure")
           calendarOpen = true
+          calendarImplicit = true
           sawCalendar = true
           calendarStart = line.location
           calendar = calendar ?? CalendarInfo()
@@ -185,6 +193,7 @@ public struct ICalendarReader: RecordReader {
 
   private mutating func endCalendar() {
     flushRun()
+    attachPendingComponents()
     if calendarOpen {
       if !sawVersion {
         diagnostics.warning("calendar has no VERSION; read as iCalendar 2.0", at: calendarStart, code: "structure")
@@ -264,11 +273,38 @@ public struct ICalendarReader: RecordReader {
     case "VTIMEZONE":
       defineZone(component)
     default:
+      // Events nested in an unknown component (`BEGIN:X-WRAPPER … BEGIN:VEVENT`) are still
+      // events: read them, and keep the rest of the wrapper raw.
+      var component = component
+      let nested = Self.takeNestedEvents(&component)
+      for event in nested {
+        diagnostics.warning(
+          "\(event.name) inside \(component.name) (not where RFC 5545 puts it); read as an event", at: event.location,
+          code: "structure")
+        handle(event)
+      }
       diagnostics.note(
-        "\(component.name) component is not an event; kept raw with the next event", at: component.location,
+        "\(component.name) component is not an event; kept raw with a neighbouring event", at: component.location,
         code: "unmapped")
       pendingComponents.append(raw(component))
+      pendingLocations.append(component.location)
     }
+  }
+
+  /// Removes VEVENT and VTODO components from anywhere under `component` and returns them.
+  private static func takeNestedEvents(_ component: inout Component) -> [Component] {
+    var found: [Component] = []
+    var kept: [Component] = []
+    for var child in component.children {
+      if child.name == "VEVENT" || child.name == "VTODO" {
+        found.append(child)
+      } else {
+        found += takeNestedEvents(&child)
+        kept.append(child)
+      }
+    }
+    if !found.isEmpty { component.children = kept }
+    return found
   }
 
   // MARK: - Holding events so overrides find their master
@@ -278,6 +314,7 @@ public struct ICalendarReader: RecordReader {
     if !pendingComponents.isEmpty {
       event.rawComponents.insert(contentsOf: pendingComponents, at: 0)
       pendingComponents.removeAll()
+      pendingLocations.removeAll()
     }
     let sequence = heldBase + held.count
     if let uid = event.uid {
@@ -358,13 +395,28 @@ public struct ICalendarReader: RecordReader {
     heldOrphans.removeAll()
   }
 
-  private mutating func flushPendingComponents(at location: SourceLocation?) {
+  /// Components still waiting for an event when a calendar ends go with its last event, if
+  /// it has not been handed out yet (events are held until their calendar ends, up to
+  /// `holdLimit`).
+  private mutating func attachPendingComponents() {
+    guard !pendingComponents.isEmpty, readyIndex < ready.count else { return }
+    ready[ready.count - 1].0.rawComponents.append(contentsOf: pendingComponents)
+    pendingComponents.removeAll()
+    pendingLocations.removeAll()
+  }
+
+  /// At the end of the input: components that found no event (a file of journals only) are
+  /// reported.
+  private mutating func flushPendingComponents() {
+    attachPendingComponents()
     guard !pendingComponents.isEmpty else { return }
-    for c in pendingComponents {
+    for (c, start) in zip(pendingComponents, pendingLocations) {
       diagnostics.warning(
-        "\(c.name) component has no event to travel with; dropped", at: location, code: "unmapped")
+        "\(c.name) component cannot be converted: ferry carries events and tasks, and no event in this input could carry it as a raw component",
+        at: start, code: "unmapped")
     }
     pendingComponents.removeAll()
+    pendingLocations.removeAll()
   }
 
   // MARK: - Calendar
@@ -415,7 +467,19 @@ public struct ICalendarReader: RecordReader {
     definedTZIDs.insert(tzid)
     tzidNames[tzid] = nil
     let children = component.children.map { c in (name: c.name, lines: c.lines.map { ContentLineLike(name: $0.name, value: $0.value) }) }
-    if let definition = ZoneSupport.definition(tzid: tzid, children: children) {
+    let (definition, broken) = ZoneSupport.definitionWithProblems(tzid: tzid, children: children)
+    if !broken.isEmpty {
+      // A half-read definition (a DAYLIGHT without DTSTART) matches the wrong zone (only its
+      // standard offset is left): when the name itself names a zone, that is more reliable.
+      let byName = TimeZoneResolver().resolve(tzid)
+      let note = "VTIMEZONE \"\(tzid)\" has \(broken.joined(separator: " and ")) observances without DTSTART or TZOFFSETTO"
+      if let byName, let iana = byName.ianaName, byName.method != .fixedOffset {
+        diagnostics.warning("\(note); read by its name as \(iana)", at: tzidLine.location, code: "zone")
+        return
+      }
+      diagnostics.warning("\(note); the rest of it is used", at: tzidLine.location, code: "zone")
+    }
+    if let definition {
       zones.resolver.register(definition)
     }
     guard let resolved = zones.resolver.resolve(tzid) else {
@@ -754,11 +818,11 @@ public struct ICalendarReader: RecordReader {
   private func attendee(_ line: ContentLine) -> Attendee {
     var a = Attendee()
     let value = line.value.trimmingCharacters()
-    if value.lowercased().hasPrefix("mailto:") {
+    if value.hasPrefixIgnoringASCIICase("mailto:") {
       a.email = String(value.dropFirst(7))
     } else if !value.isEmpty {
       a.email = value
-      if !value.contains(":") || value.uppercased().hasPrefix("X-") {
+      if !value.containsByte(UInt8(ascii: ":")) || value.hasPrefixIgnoringASCIICase("X-") {
         diagnostics.warning(
           "\(line.name) value \"\(value)\" is not a calendar address (mailto: URI); kept as written",
           at: line.valueLocation, code: "syntax")
@@ -833,6 +897,10 @@ public struct ICalendarReader: RecordReader {
             hasTrigger = true
           }
         } else if let d = EventDuration(text: v) {
+          if v.hasPrefix("P") && (v.contains("P-") || v.contains("T-")) {
+            diagnostics.note(
+              "TRIGGER \"\(v)\" has its sign after the P; read as \(d)", at: line.valueLocation, code: "syntax")
+          }
           reminder.offset = d
           reminder.relativeToEnd = line.firstParameter("RELATED")?.uppercased() == "END"
           hasTrigger = true
@@ -843,6 +911,11 @@ public struct ICalendarReader: RecordReader {
       case "DESCRIPTION": reminder.description = TextEscaping.unescape(line.value)
       default: extra = true
       }
+    }
+    if hasTrigger && (reminder.action == .display || reminder.action == .email) && reminder.description == nil {
+      diagnostics.warning(
+        "VALARM with ACTION:\(reminder.action == .email ? "EMAIL" : "DISPLAY") has no DESCRIPTION (RFC 5545 §3.6.6); the event's summary is written in its place",
+        at: component.location, code: "syntax")
     }
     if hasTrigger { event.reminders.append(reminder) }
     if extra || !hasTrigger || !component.children.isEmpty { event.rawComponents.append(raw(component)) }

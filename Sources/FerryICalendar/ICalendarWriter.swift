@@ -27,6 +27,7 @@ public struct ICalendarWriter: RecordWriter {
   private var currentCalendar: CalendarInfo?
   private var writtenZones: Set<String> = []
   private var writtenRawZones: Set<String> = []
+  public private(set) var skippedRecords = 0
   private var droppedRawNames: Set<String> = []
   private var registeredDefinitions: Set<String> = []
   private let now: Timestamp
@@ -54,6 +55,7 @@ public struct ICalendarWriter: RecordWriter {
     recordNumber += 1
     guard case .event(let event) = record else {
       diagnostics.warning("ics cannot hold contacts; record \(recordNumber) skipped", code: "skipped")
+      skippedRecords += 1
       return
     }
     let calendarInfo = event.calendar
@@ -69,6 +71,7 @@ public struct ICalendarWriter: RecordWriter {
         diagnostics.note(
           "recurring event \"\(event.summary ?? event.uid ?? "")\" skipped (--series skip)", at: location(event),
           code: "skipped")
+        skippedRecords += 1
         try flush()
         return
       case .expand:
@@ -481,7 +484,7 @@ public struct ICalendarWriter: RecordWriter {
     for p in a.parameters ?? [] { params.append(ContentParameter(name: p.name, values: p.values)) }
     let value: String
     if let email = a.email {
-      value = email.contains(":") ? email : "mailto:" + email
+      value = email.containsByte(UInt8(ascii: ":")) ? email : "mailto:" + email
     } else {
       value = "mailto:"
     }

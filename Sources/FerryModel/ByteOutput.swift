@@ -254,6 +254,9 @@ public final class OutputDestination: @unchecked Sendable {
     return "\(base)-\(padded)"
   }
 
+  /// The files this destination opened, in order (their final paths; `<stdout>` for `-`).
+  public var openedPaths: [String] { opened.map(\.displayName) }
+
   /// Commits every file this destination opened.
   public func commitAll() throws {
     for out in opened { try out.commit() }

@@ -198,6 +198,25 @@ public enum EventTime: Sendable, Hashable, TextCodable {
   }
 
   public init?(codableText text: String) { self.init(text: text) }
+
+  /// Year, month and day of exactly `YYYY-MM-DD` or `YYYYMMDD` (ASCII digits), else nil.
+  static func fullDate(_ u: String.UTF8View) -> (Int, Int, Int)? {
+    let count = u.count
+    guard count == 10 || count == 8 else { return nil }
+    var digits = 0
+    var value = 0
+    for (i, c) in u.enumerated() {
+      if count == 10 && (i == 4 || i == 7) {
+        guard c == UInt8(ascii: "-") else { return nil }
+        continue
+      }
+      guard c >= 48 && c <= 57 else { return nil }
+      value = value * 10 + Int(c - 48)
+      digits += 1
+    }
+    guard digits == 8 else { return nil }
+    return (value / 10000, value / 100 % 100, value % 100)
+  }
 }
 
 /// A date that may lack its year, month or day (vCard `--0412`, `BDAY:1980`).
@@ -236,6 +255,12 @@ public struct PartialDate: Sendable, Hashable, TextCodable {
 
   /// Parses the forms `description` prints, plus the basic forms `19800412` and `--0412`.
   public init?(text raw: String) {
+    // The common forms `1980-04-12` and `19800412`, byte by byte; the rest below.
+    if let (y, m, d) = Self.fullDate(raw.utf8) {
+      guard (1...12).contains(m), LocalDate(year: y, month: m, day: d).isValid else { return nil }
+      self.init(year: y, month: m, day: d)
+      return
+    }
     let text = raw.trimmingPrefixAndSuffixSpaces()
     func num(_ s: Substring) -> Int? { s.allSatisfy { $0.isASCII && $0.isNumber } && !s.isEmpty ? Int(s) : nil }
     if text.hasPrefix("---") {
@@ -266,6 +291,25 @@ public struct PartialDate: Sendable, Hashable, TextCodable {
   }
 
   public init?(codableText text: String) { self.init(text: text) }
+
+  /// Year, month and day of exactly `YYYY-MM-DD` or `YYYYMMDD` (ASCII digits), else nil.
+  static func fullDate(_ u: String.UTF8View) -> (Int, Int, Int)? {
+    let count = u.count
+    guard count == 10 || count == 8 else { return nil }
+    var digits = 0
+    var value = 0
+    for (i, c) in u.enumerated() {
+      if count == 10 && (i == 4 || i == 7) {
+        guard c == UInt8(ascii: "-") else { return nil }
+        continue
+      }
+      guard c >= 48 && c <= 57 else { return nil }
+      value = value * 10 + Int(c - 48)
+      digits += 1
+    }
+    guard digits == 8 else { return nil }
+    return (value / 10000, value / 100 % 100, value % 100)
+  }
 }
 
 /// A UTC instant with millisecond precision, for created/modified stamps.
@@ -307,6 +351,25 @@ public struct Timestamp: Sendable, Hashable, Comparable, TextCodable {
     milliseconds = Int64(t.secondsSinceEpoch - offset) * 1000 + Int64(millis)
   }
   public init?(codableText text: String) { self.init(text: text) }
+
+  /// Year, month and day of exactly `YYYY-MM-DD` or `YYYYMMDD` (ASCII digits), else nil.
+  static func fullDate(_ u: String.UTF8View) -> (Int, Int, Int)? {
+    let count = u.count
+    guard count == 10 || count == 8 else { return nil }
+    var digits = 0
+    var value = 0
+    for (i, c) in u.enumerated() {
+      if count == 10 && (i == 4 || i == 7) {
+        guard c == UInt8(ascii: "-") else { return nil }
+        continue
+      }
+      guard c >= 48 && c <= 57 else { return nil }
+      value = value * 10 + Int(c - 48)
+      digits += 1
+    }
+    guard digits == 8 else { return nil }
+    return (value / 10000, value / 100 % 100, value % 100)
+  }
 }
 
 extension Int64 {

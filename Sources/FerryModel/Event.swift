@@ -13,7 +13,19 @@ public struct EventDuration: Sendable, Hashable, TextCodable {
   }
 
   /// Total seconds, counting a day as 86,400 (nominal days are handled by the time layer).
-  public var totalSeconds: Int { (isNegative ? -1 : 1) * ((weeks * 7 + days) * 86400 + seconds) }
+  /// Saturates instead of trapping on absurd values (`P999999999999999999W`); readers refuse
+  /// durations longer than `maximumSeconds`, so only hand-built values get here.
+  public var totalSeconds: Int {
+    let (w, o1) = weeks.multipliedReportingOverflow(by: 7)
+    let (d, o2) = w.addingReportingOverflow(days)
+    let (ds, o3) = d.multipliedReportingOverflow(by: 86400)
+    let (t, o4) = ds.addingReportingOverflow(seconds)
+    if o1 || o2 || o3 || o4 { return isNegative ? Int.min : Int.max }
+    return isNegative ? -t : t
+  }
+
+  /// The longest duration a reader accepts: about 3,000 years.
+  public static let maximumSeconds = 100_000_000_000
 
   public init(totalSeconds: Int) {
     let a = abs(totalSeconds)
@@ -43,23 +55,36 @@ public struct EventDuration: Sendable, Hashable, TextCodable {
     if chars.first == "+" { chars = chars.dropFirst() } else if chars.first == "-" { negative = true; chars = chars.dropFirst() }
     guard chars.first == "P" else { return nil }
     chars = chars.dropFirst()
+    // `PT-2H` / `P-1D`: the sign after the P (some exporters write it there), when none led.
+    if !negative, let sign = chars.first(where: { $0 != "T" }), sign == "-" || sign == "+",
+      chars.prefix(while: { $0 == "T" || $0 == "-" || $0 == "+" }).filter({ $0 == "-" || $0 == "+" }).count == 1
+    {
+      negative = sign == "-"
+      chars = Substring(chars.filter { $0 != "-" && $0 != "+" })
+    }
     var number = ""
     var w = 0, d = 0, s = 0
+    var total = 0
     var sawAny = false
     for c in chars {
       if c.isASCII && c.isNumber { number.append(c); continue }
       if c == "T" { continue }
-      guard let n = Int(number) else { return nil }
+      // No part may exceed the maximum on its own, so the sums below cannot overflow.
+      guard let n = Int(number), n <= Self.maximumSeconds else { return nil }
       number = ""
       sawAny = true
+      let unit: Int
       switch c {
-      case "W": w += n
-      case "D": d += n
-      case "H": s += n * 3600
-      case "M": s += n * 60
-      case "S": s += n
+      case "W": w += n; unit = 7 * 86400
+      case "D": d += n; unit = 86400
+      case "H": s += n * 3600; unit = 3600
+      case "M": s += n * 60; unit = 60
+      case "S": s += n; unit = 1
       default: return nil
       }
+      // The running total stays within the maximum, so no sum above can overflow.
+      total += n * unit
+      guard total <= Self.maximumSeconds else { return nil }
     }
     guard number.isEmpty, sawAny else { return nil }
     self.init(weeks: w, days: d, seconds: s, isNegative: negative)
@@ -105,6 +130,8 @@ public struct Attendee: Sendable, Hashable, Codable {
 /// A reminder (VALARM, EWS ReminderMinutesBeforeStart, Salesforce ReminderDateTime).
 public struct Reminder: Sendable, Hashable, Codable {
   public enum Action: String, Sendable, Codable { case display, audio, email, unknown }
+  /// The largest reminder lead a reader trusts, in minutes (ten years); larger ones are kept raw.
+  public static let maximumMinutes: UInt = 5_256_000
   /// Relative to the start (negative = before); nil when `absolute` is set.
   public var offset: EventDuration?
   /// Relative to the end instead of the start.

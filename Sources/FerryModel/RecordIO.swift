@@ -23,9 +23,16 @@ extension RecordReader {
 /// Writes records one at a time.
 public protocol RecordWriter {
   mutating func write(_ record: Record) throws
+  /// Records handed to `write` that produced no output (no start, no item id, `--series
+  /// skip`, a kind the format cannot hold); each was reported with a diagnostic.
+  var skippedRecords: Int { get }
   /// Writes trailers and flushes. Does not commit files: the caller commits the
   /// `OutputDestination` once everything succeeded.
   mutating func finish() throws
+}
+
+extension RecordWriter {
+  public var skippedRecords: Int { 0 }
 }
 
 /// A reader over an array, for tests and for pipelines that already hold records.

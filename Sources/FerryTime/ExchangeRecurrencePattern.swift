@@ -53,7 +53,12 @@ public struct ExchangeRecurrencePattern: Sendable, Hashable {
   }
 
   /// The pattern for `rule` starting on `start`, or why there is none.
-  public static func make(_ rule: RecurrenceRule, start: LocalDate) -> Result<ExchangeRecurrencePattern, Problem> {
+  ///
+  /// - Parameter yearlyInterval: the target keeps an interval on yearly patterns (Graph's
+  ///   `recurrencePattern.interval` does; EWS's yearly patterns have no Interval).
+  public static func make(
+    _ rule: RecurrenceRule, start: LocalDate, yearlyInterval: Bool = false
+  ) -> Result<ExchangeRecurrencePattern, Problem> {
     if !rule.bySecond.isEmpty || !rule.byMinute.isEmpty || !rule.byHour.isEmpty || !rule.byYearDay.isEmpty
       || !rule.byWeekNumber.isEmpty || !rule.extraParts.isEmpty
     {
@@ -83,6 +88,16 @@ public struct ExchangeRecurrencePattern: Sendable, Hashable {
     }
     switch rule.frequency {
     case .daily:
+      if rule.interval == 1, !rule.byDay.isEmpty, rule.byDay.allSatisfy({ $0.ordinal == nil }), rule.byMonthDay.isEmpty,
+        rule.byMonth.isEmpty, rule.bySetPosition.isEmpty
+      {
+        // `FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR` (how Outlook itself writes "every weekday") is the
+        // weekly pattern on those days: the same occurrences, COUNT included.
+        p.kind = .weekly
+        p.daysOfWeek = rule.byDay.map(\.weekday)
+        p.firstDayOfWeek = rule.weekStart
+        break
+      }
       guard rule.byDay.isEmpty, rule.byMonthDay.isEmpty, rule.byMonth.isEmpty, rule.bySetPosition.isEmpty else {
         return .failure(.init("RRULE \"\(rule)\" limits a daily rule, which Exchange cannot"))
       }
@@ -95,7 +110,9 @@ public struct ExchangeRecurrencePattern: Sendable, Hashable {
     case .monthly, .yearly:
       let yearly = rule.frequency == .yearly
       if yearly {
-        guard rule.interval == 1 else { return .failure(.init("RRULE \"\(rule)\" repeats every few years, which Exchange cannot")) }
+        guard rule.interval == 1 || yearlyInterval else {
+          return .failure(.init("RRULE \"\(rule)\" repeats every few years, which EWS cannot"))
+        }
         guard rule.byMonth.count <= 1 else { return .failure(.init("RRULE \"\(rule)\" names several months")) }
         p.month = rule.byMonth.first ?? start.month
       } else {

@@ -379,6 +379,9 @@ struct CardEncoder {
     if let t = c.created { add("X-FERRY-CREATED", t.description) }
   }
 
+  /// Properties of 2.1/3.0 that RFC 6350 removed (LABEL became an ADR parameter).
+  static let removedIn40: Set<String> = ["AGENT", "CLASS", "LABEL", "MAILER", "NAME", "PROFILE", "SORT-STRING"]
+
   private mutating func rawProperties(_ raw: [RawProperty]) {
     var foreign: [String] = []
     var stripped: [String] = []
@@ -409,6 +412,11 @@ struct CardEncoder {
         }
       }
       var name = r.name
+      if version == .v40, CardEncoder.removedIn40.contains(name.uppercased()) {
+        // RFC 6350 §A.2 removed these; 4.0 readers would refuse the bare name.
+        note("\(name) does not exist in vCard 4.0; written as X-\(name)", property: name, code: "unmapped")
+        name = "X-" + name
+      }
       if let codec = CodecTable.codecs[name.uppercased()] {
         // A value its own codec cannot read (`BDAY:0000`) would make other readers warn or
         // fail; it travels under a private name that ferry's reader turns back.

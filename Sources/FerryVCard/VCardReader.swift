@@ -55,8 +55,10 @@ public struct VCardReader: RecordReader {
   public private(set) var lastVersion: VCardVersion?
 
   /// - Parameter defaultVersion: the version assumed for a card without VERSION (3.0).
-  public init(input: ByteInput, diagnostics: DiagnosticSink, defaultVersion: VCardVersion = .v30) {
+  /// - Parameter charset: the character set of values that name none (`--input-encoding`).
+  public init(input: ByteInput, diagnostics: DiagnosticSink, defaultVersion: VCardVersion = .v30, charset: String? = nil) {
     lines = ContentLineReader(input: input, diagnostics: diagnostics)
+    lines.defaultCharset = charset
     self.diagnostics = diagnostics
     self.defaultVersion = defaultVersion
   }
@@ -76,8 +78,23 @@ public struct VCardReader: RecordReader {
         lastRecordLocation = location
         return .contact(contact)
       }
+      guard line.name == "VERSION" || CodecTable.codecs[line.name] != nil else {
+        diagnostics.warning(
+          "\(line.name) line outside BEGIN:VCARD … END:VCARD; skipped", at: line.location, code: "syntax")
+        continue
+      }
+      // Card content (VERSION, FN, EMAIL, …) with no BEGIN:VCARD before it, a card whose first
+      // line was lost: read the card from here, up to END:VCARD or the next BEGIN:VCARD,
+      // rather than drop its data.
       diagnostics.warning(
-        "\(line.name) line outside BEGIN:VCARD … END:VCARD; skipped", at: line.location, code: "syntax")
+        "card has no BEGIN:VCARD; read as a card from this \(line.name) line", at: line.location, code: "syntax")
+      cardNumber += 1
+      var location = line.location
+      location.record = cardNumber
+      pendingLine = line
+      let contact = try readCard(begin: location, implicit: true)
+      lastRecordLocation = location
+      return .contact(contact)
     }
     return nil
   }
@@ -91,7 +108,10 @@ public struct VCardReader: RecordReader {
   }
 
   /// Reads the card whose BEGIN was just read, up to its END (or the end of input).
-  private mutating func readCard(begin: SourceLocation) throws -> Contact {
+  ///
+  /// - Parameter implicit: the card had no BEGIN:VCARD; a BEGIN:VCARD ends it (and starts the
+  ///   next card) instead of nesting.
+  private mutating func readCard(begin: SourceLocation, implicit: Bool = false) throws -> Contact {
     var card = CardBuilder(version: defaultVersion, diagnostics: diagnostics)
     var previousWasEmptyAgent = false
     var ended = false
@@ -107,6 +127,13 @@ public struct VCardReader: RecordReader {
         break
       }
       if line.name == "BEGIN" && line.value.trimmingCharacters().uppercased() == "VCARD" {
+        if implicit && !previousWasEmptyAgent {
+          diagnostics.warning(
+            "card has no END:VCARD before the next BEGIN:VCARD; ended there", at: line.location, code: "syntax")
+          pendingLine = line
+          ended = true
+          break
+        }
         if previousWasEmptyAgent {
           // vCard 2.1 §2.4.4: an AGENT's card follows the AGENT line.
           let text = try nestedCardText(begin: line)

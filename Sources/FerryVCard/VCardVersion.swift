@@ -70,7 +70,37 @@ public enum VCardVersion: String, Sendable, CaseIterable, Hashable {
 
   /// Splits a structured value (`N`, `ADR`, `ORG`) at unescaped `;` and unescapes each part.
   func structured(_ text: String) -> [String] {
-    TextEscaping.split(text, separator: UInt8(ascii: ";")).map { unescape($0) }
+    // One pass over the bytes: a part with no backslash and no CR is taken as it is; only the
+    // others go through `unescape` (N, ADR and ORG are on nearly every card).
+    var text = text
+    return text.withUTF8 { bytes -> [String] in
+      var parts: [String] = []
+      var start = 0
+      var i = 0
+      var needsUnescape = false
+      func part(_ end: Int) -> String {
+        let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        let s = String(decoding: slice, as: UTF8.self)
+        return needsUnescape ? unescape(s) : s
+      }
+      while i < bytes.count {
+        let c = bytes[i]
+        if c == UInt8(ascii: "\\") {
+          needsUnescape = true
+          i += 2
+          continue
+        }
+        if c == 13 { needsUnescape = true }
+        if c == UInt8(ascii: ";") {
+          parts.append(part(i))
+          start = i + 1
+          needsUnescape = false
+        }
+        i += 1
+      }
+      parts.append(part(min(i, bytes.count)))
+      return parts
+    }
   }
 
   /// Splits a list value (`CATEGORIES`, `NICKNAME`) at unescaped `,`.

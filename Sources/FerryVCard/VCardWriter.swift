@@ -17,6 +17,7 @@ public struct VCardWriter: RecordWriter {
   private var output: ByteOutput?
   private var lines = ContentLineWriter()
   private var count = 0
+  public private(set) var skippedRecords = 0
   private var outputLine = 1
   private var usedNames: Set<String> = []
   private var warnedMultiCard = false
@@ -47,6 +48,7 @@ public struct VCardWriter: RecordWriter {
   public mutating func write(_ record: Record) throws {
     guard let contact = record.contact else {
       diagnostics.warning("vCard holds contacts only; event skipped", code: "skipped")
+      skippedRecords += 1
       return
     }
     count += 1

@@ -57,3 +57,24 @@ import Testing
     #expect(SalesforceRecurrence(type: .yearly, dayOfMonth: 1, monthOfYear: "Smarch").problem != nil)
   }
 }
+
+/// Salesforce timestamps as exports and hand-edited files write them. Found by fuzzing: five
+/// fraction digits used to trap on an empty-range loop instead of being read.
+@Suite struct SalesforceTimestampTests {
+  @Test(arguments: [
+    ("2025-04-11T00:00:00.000Z", Int64(1_744_329_600_000)),
+    ("2025-04-11T00:00:00.00000Z", 1_744_329_600_000),
+    ("2025-04-11T00:00:00.1234567Z", 1_744_329_600_123),
+    ("2025-04-11T00:00:00.5Z", 1_744_329_600_500),
+    ("2025-04-11T02:00:00+02:00", 1_744_329_600_000),
+    ("2025-04-11", 1_744_329_600_000),
+  ])
+  func reads(_ text: String, _ milliseconds: Int64) {
+    #expect(Values.timestamp(text)?.milliseconds == milliseconds)
+  }
+
+  @Test(arguments: ["2025-04-11T00:00:99Z", "2025-13-11T00:00:00Z", "2025-04-11T25:00", "2025-04-11T00:00:00+99"])
+  func refusesNonsense(_ text: String) {
+    #expect(Values.timestamp(text) == nil)
+  }
+}

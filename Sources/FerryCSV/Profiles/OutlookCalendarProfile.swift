@@ -296,7 +296,7 @@ enum CalendarCSV {
       }
       set("Subject", e.summary ?? "")
       guard let start = e.start else {
-        context.diagnostics.warning("event \"\(e.summary ?? "")\" has no start; skipped", code: "skipped")
+        context.diagnostics.warning("event\(e.summary.map { " \"\($0)\"" } ?? "") has no start; skipped", code: "skipped")
         return false
       }
       let allDay = e.isAllDay || start.isDate

@@ -142,7 +142,15 @@ public struct SalesforceEventProfile: CSVProfile {
         context.keepUnparsed(column: i, value: text, what: "a date")
         return nil
       }
-      let minutes = s(duration, row).flatMap { Int($0) }
+      // A duration of up to ten years; anything else is kept raw, not trusted (or overflowed).
+      var minutes: Int?
+      if let i = duration, let text = s(duration, row) {
+        if let m = Int(text), m >= 0, m <= Int(Reminder.maximumMinutes) {
+          minutes = m
+        } else {
+          context.keepUnparsed(column: i, value: text, what: "a duration in minutes (0 to 5,256,000)")
+        }
+      }
       if isTask {
         if let d = date(activityDate) { e.due = .date(d) }
         switch s(status, row)?.lowercased() {

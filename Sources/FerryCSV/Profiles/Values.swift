@@ -37,7 +37,7 @@ enum Values {
     else { return nil }
     var i = 16
     var s = 0
-    if i + 3 <= u.count, u[i] == UInt8(ascii: ":"), let sec = number(u, i + 1, i + 3) {
+    if i + 3 <= u.count, u[i] == UInt8(ascii: ":"), let sec = number(u, i + 1, i + 3), sec <= 60 {
       s = sec
       i += 3
     }
@@ -50,7 +50,8 @@ enum Values {
         digits += 1
         j += 1
       }
-      for _ in digits..<3 where digits < 3 { ms *= 10 }
+      // More than three digits (`.00000`) are read to the millisecond.
+      if digits < 3 { for _ in digits..<3 { ms *= 10 } }
       i = j
     }
     var offset = 0

@@ -281,9 +281,10 @@ struct EWSItemFields {
 
   /// The children of a created item: the fields, with dictionary entries merged into one
   /// container per dictionary and address parts into one entry per key.
+  private static let dictionaries: Set<String> = ["EmailAddresses", "PhoneNumbers", "PhysicalAddresses", "ImAddresses"]
+
   static func merged(_ fields: [EWSField]) -> [XMLElement] {
     var out: [XMLElement] = []
-    let dictionaries: Set<String> = ["EmailAddresses", "PhoneNumbers", "PhysicalAddresses", "ImAddresses"]
     for f in fields {
       if dictionaries.contains(f.node.name), let i = out.lastIndex(where: { $0.name == f.node.name }) {
         for entry in f.node.children {

@@ -274,7 +274,13 @@ struct EWSItemReading {
           return a
         }
       case "ReminderIsSet": reminderSet = text.trimmed == "true" || text.trimmed == "1"
-      case "ReminderMinutesBeforeStart": reminderMinutes = Int(text.trimmed)
+      case "ReminderMinutesBeforeStart":
+        // Out of range (over ten years, or not a number): kept raw rather than trusted.
+        if let m = Int(text.trimmed), m.magnitude <= Reminder.maximumMinutes {
+          reminderMinutes = m
+        } else {
+          keepRaw(e, prefix: "CalendarItem", raw: &ev.raw)
+        }
       case "Recurrence": recurrence = e
       case "ModifiedOccurrences": modified = e.children("Occurrence")
       case "DeletedOccurrences": deleted = e.children("DeletedOccurrence")

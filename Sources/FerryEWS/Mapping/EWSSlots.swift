@@ -5,7 +5,7 @@ import FerryModel
 enum EWSSlots {
   /// Phone keys in the order the writer tries them, with the model types each stands for.
   /// A key whose types are empty is only chosen through the phone's label.
-  static let phones: [(key: String, types: Set<String>)] = [
+  static let phones: [(key: String, types: [String])] = [
     ("MobilePhone", ["cell"]), ("BusinessMobile", ["work", "cell"]),
     ("BusinessFax", ["work", "fax"]), ("HomeFax", ["home", "fax"]), ("OtherFax", ["fax"]),
     ("BusinessPhone", ["work"]), ("BusinessPhone2", ["work"]), ("HomePhone", ["home"]), ("HomePhone2", ["home"]),
@@ -44,11 +44,17 @@ enum EWSSlots {
   /// Assigns each phone a free key, in order: the label when it names a key, else the first
   /// free key whose types the phone has; phones with no slot left are returned apart.
   static func assignPhones(_ phones: [PhoneNumber]) -> (slotted: [(String, PhoneNumber)], overflow: [PhoneNumber]) {
-    var used = Set<String>()
+    // Small arrays, not sets: a contact has a few phones with a few types each, and hashing
+    // showed up in the EWS writer's profile.
+    var used: [String] = []
     var slotted: [(String, PhoneNumber)] = []
     var overflow: [PhoneNumber] = []
     for phone in phones {
-      let types = Set(phone.types.map { $0.lowercased() }).subtracting(["voice", "pref", "internet"])
+      var types: [String] = []
+      for t in phone.types {
+        let lower = t.lowercased()
+        if lower != "voice" && lower != "pref" && lower != "internet" && !types.contains(lower) { types.append(lower) }
+      }
       var chosen: String?
       if let label = phone.label, phoneTypes(label) != nil || labelOnlyPhones.contains(label), !used.contains(label) {
         chosen = label
@@ -58,7 +64,7 @@ enum EWSSlots {
         chosen = candidates.first { !used.contains($0) }
       }
       if let chosen {
-        used.insert(chosen)
+        used.append(chosen)
         slotted.append((chosen, phone))
       } else {
         overflow.append(phone)
@@ -69,11 +75,11 @@ enum EWSSlots {
 
   /// Keys whose types are all in `types`, keys with more types first (a work fax is
   /// BusinessFax, not BusinessPhone), in table order otherwise.
-  private static func keys(matching types: Set<String>) -> [String] {
+  private static func keys(matching types: [String]) -> [String] {
     if types.isEmpty { return ["OtherTelephone", "BusinessPhone2", "HomePhone2"] }
     var two: [String] = []
     var one: [String] = []
-    for (key, keyTypes) in phones where !keyTypes.isEmpty && keyTypes.isSubset(of: types) {
+    for (key, keyTypes) in phones where !keyTypes.isEmpty && keyTypes.allSatisfy({ types.contains($0) }) {
       if keyTypes.count > 1 { two.append(key) } else { one.append(key) }
     }
     let all = two + one

@@ -57,7 +57,10 @@ final class XMLTextWriterSink {
   /// than tab, LF, CR) are dropped first, since no escape exists for them.
   func text(_ value: String) {
     var clean = value
-    if value.utf8.contains(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) {
+    let hasControl = clean.withUTF8 { bytes in
+      bytes.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+    }
+    if hasControl {
       clean = String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\t" || $0 == "\n" || $0 == "\r" }))
     }
     check(clean.withCString { v in v.withMemoryRebound(to: xmlChar.self, capacity: 1) { xmlTextWriterWriteString(writer, $0) } })

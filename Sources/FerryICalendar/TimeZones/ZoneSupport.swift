@@ -19,6 +19,15 @@ final class ZoneSupport: @unchecked Sendable {
 
   /// A VTIMEZONE component read as a FerryTime definition.
   static func definition(tzid: String, children: [(name: String, lines: [ContentLineLike])]) -> ZoneDefinition? {
+    definitionWithProblems(tzid: tzid, children: children).definition
+  }
+
+  /// The definition, and the observances that could not be read (no DTSTART or TZOFFSETTO),
+  /// named by kind.
+  static func definitionWithProblems(
+    tzid: String, children: [(name: String, lines: [ContentLineLike])]
+  ) -> (definition: ZoneDefinition?, broken: [String]) {
+    var broken: [String] = []
     var observances: [ZoneDefinition.Observance] = []
     for child in children {
       let kind: ZoneDefinition.Observance.Kind
@@ -48,12 +57,15 @@ final class ZoneSupport: @unchecked Sendable {
         default: break
         }
       }
-      guard let start, let to else { continue }
+      guard let start, let to else {
+        broken.append(child.name)
+        continue
+      }
       observances.append(
         ZoneDefinition.Observance(
           kind: kind, start: start, offsetFrom: from ?? to, offsetTo: to, rule: rule, dates: dates, names: names))
     }
-    return observances.isEmpty ? nil : ZoneDefinition(tzid: tzid, observances: observances)
+    return (observances.isEmpty ? nil : ZoneDefinition(tzid: tzid, observances: observances), broken)
   }
 
   /// `+0100`, `-0430`.

@@ -57,7 +57,7 @@ enum CommunicationCodecs {
   static func tel(_ line: ContentLine, _ card: inout CardBuilder) -> DecodeResult {
     let tp = line.typesAndPreference
     var number = card.text(line).trimmingCharacters()
-    if number.lowercased().hasPrefix("tel:") { number = String(number.dropFirst(4)) }
+    if number.hasPrefixIgnoringASCIICase("tel:") { number = String(number.dropFirst(4)) }
     guard !number.isEmpty else { return .keepRaw }
     card.contact.phones.append(PhoneNumber(number, types: tp.types, preference: tp.preference))
     card.remember(line, as: .phone(card.contact.phones.count - 1))

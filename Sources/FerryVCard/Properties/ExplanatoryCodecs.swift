@@ -42,7 +42,7 @@ enum ExplanatoryCodecs {
     PropertyCodec("GEO") { line, card in
       guard card.contact.geo == nil else { return .keepRaw }
       var text = card.text(line).trimmingCharacters()
-      if text.lowercased().hasPrefix("geo:") { text = String(text.dropFirst(4)) }
+      if text.hasPrefixIgnoringASCIICase("geo:") { text = String(text.dropFirst(4)) }
       if let semicolonParams = text.firstIndex(of: ";"), text.contains(",") { text = String(text[..<semicolonParams]) }
       let parts = text.split(whereSeparator: { $0 == ";" || $0 == "," }).map { $0.trimmingCharacters() }
       guard parts.count == 2, let lat = Double(parts[0]), let lon = Double(parts[1]), abs(lat) <= 90, abs(lon) <= 180

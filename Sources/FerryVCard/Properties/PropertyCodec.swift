@@ -53,7 +53,19 @@ struct CardBuilder {
   }
 
   /// Text value, unescaped for the card's version.
-  func text(_ line: ContentLine) -> String { version.unescape(line.value) }
+  ///
+  /// A TEXT value sent base64-encoded (`NOTE;ENCODING=b:`, `NOTE;BASE64:`, seen in the wild)
+  /// is decoded to text, in its `CHARSET` (UTF-8 by default), with a note.
+  func text(_ line: ContentLine) -> String {
+    if line.isBase64, let bytes = line.decodedBytes() {
+      let decoded = Charset.decode(bytes, charset: line.firstParameter("CHARSET"))
+      diagnostics.note(
+        "\(line.name) value is base64-encoded text; decoded" + (decoded.usedFallback ? " as Windows-1252" : ""),
+        at: line.valueLocation, code: "encoding")
+      return decoded.text
+    }
+    return version.unescape(line.value)
+  }
 
   /// Marks a single-valued property; false when it was already seen.
   mutating func first(_ name: String) -> Bool { seen.insert(name).inserted }
@@ -101,14 +113,28 @@ extension ContentLine {
       }
       guard p.name == "TYPE" else { continue }
       for v in p.values {
-        for part in v.split(separator: ",") {
-          let lower = part.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? part.lowercased() : String(part)
-          if lower == "pref" {
-            if preference == nil { preference = 1 }
-            continue
+        // Byte-wise: split at commas, lower-case ASCII letters (types are ASCII tokens; any
+        // other byte is kept as it is).
+        var part: [UInt8] = []
+        var k = v.utf8.startIndex
+        let end = v.utf8.endIndex
+        while true {
+          let c: UInt8? = k < end ? v.utf8[k] : nil
+          if c == nil || c == UInt8(ascii: ",") {
+            if !part.isEmpty {
+              let lower = String(decoding: part, as: UTF8.self)
+              if lower == "pref" {
+                if preference == nil { preference = 1 }
+              } else if !out.contains(lower) {
+                out.append(lower)
+              }
+              part.removeAll(keepingCapacity: true)
+            }
+            if c == nil { break }
+          } else if let c {
+            part.append(c >= 0x41 && c <= 0x5A ? c + 32 : c)
           }
-          if lower.isEmpty || out.contains(lower) { continue }
-          out.append(lower)
+          k = v.utf8.index(after: k)
         }
       }
     }
@@ -124,11 +150,15 @@ extension ContentLine {
 /// `X-APPLE-OMIT-YEAR`.
 func decodeDate(_ line: ContentLine, text: String) -> PartialDate? {
   var value = text.trimmingCharacters()
-  if let t = value.firstIndex(where: { $0 == "T" || $0 == "t" }), !value.hasPrefix("T") {
+  if value.utf8.contains(where: { $0 == UInt8(ascii: "T") || $0 == UInt8(ascii: "t") }),
+    let t = value.firstIndex(where: { $0 == "T" || $0 == "t" }), !value.hasPrefix("T")
+  {
     value = String(value[..<t])
   }
   var date: PartialDate?
-  if value.hasPrefix("--") && !value.hasPrefix("---") && value.count == 6 && !value.contains("-", after: 2) {
+  if value.utf8.first == UInt8(ascii: "-") && value.hasPrefix("--") && !value.hasPrefix("---") && value.count == 6
+    && !value.contains("-", after: 2)
+  {
     // `--0412` basic form.
     date = PartialDate(text: "--" + value.dropFirst(2).prefix(2) + "-" + value.dropFirst(4))
   } else {
@@ -175,7 +205,7 @@ func decodeMedia(_ line: ContentLine) -> Media? {
     return .data(bytes, mediaType: mediaType(of: line))
   }
   let value = line.value.trimmingCharacters()
-  if value.lowercased().hasPrefix("data:") {
+  if value.hasPrefixIgnoringASCIICase("data:") {
     // RFC 2397: data:[<mediatype>][;base64],<data>
     guard let comma = value.firstIndex(of: ",") else { return nil }
     let head = value[value.index(value.startIndex, offsetBy: 5)..<comma]

@@ -7,7 +7,9 @@ struct InputOptions: ParsableArguments {
   @Option(name: [.customLong("from"), .customShort("f")], help: "Input format NAME[:VARIANT]; detected from content when left out.")
   var from: String?
 
-  @Option(help: "Override input encoding: utf-8, utf-16le, utf-16be, windows-1252, iso-8859-1.")
+  @Option(
+    help:
+      "Override input encoding: utf-8, utf-16le, utf-16be, windows-1252, iso-8859-1 (CSV); for vCard and iCalendar, the charset of values with no CHARSET (windows-1250, iso-8859-2, shift_jis, …).")
   var inputEncoding: String?
 
   @Option(help: "Mapping file (YAML) for the generic csv profile.")

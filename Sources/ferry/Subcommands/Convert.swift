@@ -94,10 +94,17 @@ extension FerryCommand {
         try writeJSONReport(
           ConvertReport(summary: summary, printer: printer, failed: failure != nil), to: path)
       }
-      let written = output.split ?? output.output
+      var written = output.split ?? output.output
+      if output.split == nil, written != "-", summary.outputFiles.count > 1, let first = summary.outputFiles.first,
+        let last = summary.outputFiles.last
+      {
+        // Numbered batches (`out-0001.xml` …): name the files that exist, not the -o path.
+        written = "\(first) … \(last) (\(summary.outputFiles.count) files)"
+      }
       if !diagnosticOptions.quiet && written != "-" {
+        let skipped = summary.recordsSkipped > 0 ? " (\(summary.recordsSkipped) skipped)" : ""
         FileHandle.standardError.write(
-          Data("ferry: \(summary.recordsRead) records read, \(summary.recordsWritten) written to \(written)\n".utf8))
+          Data("ferry: \(summary.recordsRead) records read, \(summary.recordsWritten) written\(skipped) to \(written)\n".utf8))
       }
       if failure != nil || printer.exitCode != 0 { throw ExitCode(1) }
     }

@@ -1,0 +1,184 @@
+import Ferry
+import FerryModel
+import FerryTestSupport
+import Foundation
+import Testing
+
+/// Shapes found in real files from other projects' test suites (and by fuzzing) that ferry
+/// once crashed on, refused, or dropped data from. Each test goes through the registry, as
+/// `ferry convert` does.
+@Suite("real-world quirks")
+struct RealWorldQuirkTests {
+  func read(_ spec: String?, _ text: String, options: ReadOptions = ReadOptions()) throws -> ([Record], [Diagnostic]) {
+    let bytes = Array(text.utf8)
+    let format: Format
+    var options = options
+    if let spec {
+      format = try Formats.resolve(FormatSpec(spec))
+      options.variant = options.variant ?? FormatSpec(spec).variant
+    } else {
+      format = try #require(Formats.detect(head: bytes, fileName: nil)?.format)
+    }
+    let collector = DiagnosticCollector()
+    let make = try #require(format.makeReader)
+    var reader = try make(ByteInput(bytes: bytes, name: "in"), options, collector.sink)
+    return (try reader.collect(), collector.diagnostics)
+  }
+
+  func write(_ spec: String, _ records: [Record]) throws -> (text: String, diagnostics: [Diagnostic], skipped: Int) {
+    let format = try Formats.resolve(FormatSpec(spec))
+    let make = try #require(format.makeWriter)
+    let destination = OutputDestination(memoryNamed: "out")
+    let collector = DiagnosticCollector()
+    var writer = try make(destination, WriteOptions(variant: FormatSpec(spec).variant), collector.sink)
+    for r in records { try writer.write(r) }
+    try writer.finish()
+    try destination.commitAll()
+    let text = destination.memoryOutputs.map(\.output.text).joined()
+    return (text, collector.diagnostics, writer.skippedRecords)
+  }
+
+  func ics(_ body: String) -> String {
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + body + "END:VCALENDAR\r\n"
+  }
+
+  static let event = "BEGIN:VEVENT\r\nUID:e1\r\nDTSTAMP:20250101T000000Z\r\nDTSTART:20250110T100000Z\r\nDTEND:20250110T110000Z\r\nSUMMARY:Call\r\n"
+
+  @Test("an absurd DURATION is kept raw, and no writer traps on it")
+  func hugeDuration() throws {
+    let text = ics(Self.event.replacingOccurrences(of: "DTEND:20250110T110000Z\r\n", with: "DURATION:P999999999999999999W\r\n") + "END:VEVENT\r\n")
+    let (records, diagnostics) = try read("ics", text)
+    #expect(records.count == 1)
+    #expect(records[0].event?.duration == nil)
+    #expect(diagnostics.contains { $0.message.contains("is not a duration") })
+    for target in ["ews", "graph", "csv:outlook-calendar", "ics"] { _ = try write(target, records) }
+    #expect(EventDuration(text: "PT99999999999999H") == nil)
+    #expect(EventDuration(weeks: Int.max / 2).totalSeconds == Int.max)
+    #expect(EventDuration(text: "PT-2H") == EventDuration(seconds: 7200, isNegative: true))
+    #expect(EventDuration(text: "P1DT-2H") == nil)
+  }
+
+  @Test("a Salesforce DurationInMinutes past ten years is kept raw, not multiplied into a trap")
+  func hugeSalesforceDuration() throws {
+    let csv = "Id,Subject,StartDateTime,DurationInMinutes,IsAllDayEvent\r\n00U000000000002AAA,x,2025-04-10T00:00:00.000Z,9223372036854775807,false\r\n"
+    let (records, diagnostics) = try read("csv:salesforce-events", csv)
+    #expect(records.count == 1)
+    #expect(records[0].event?.end == nil)
+    #expect(records[0].raw.contains { $0.name == "DurationInMinutes" && $0.value == "9223372036854775807" })
+    #expect(diagnostics.contains { $0.message.contains("DurationInMinutes") })
+  }
+
+  @Test("vCard with a grouped BEGIN, or with BEGIN:VCARD lost, is detected and read")
+  func vcardWithoutPlainBegin() throws {
+    let grouped = "TEST.BEGIN:VCARD\r\nTEST.VERSION:3.0\r\nTEST.FN:Ann\r\nTEST.END:VCARD\r\n"
+    let (a, _) = try read(nil, grouped)
+    #expect(a.first?.contact?.formattedName == "Ann")
+    let headless = "VERSION:3.0\r\nN:Doe;John;;;\r\nFN:John Doe\r\nEND:VCARD\r\n"
+    let (b, diagnostics) = try read(nil, headless)
+    #expect(b.count == 1)
+    #expect(b.first?.contact?.name.family == "Doe")
+    #expect(diagnostics.contains { $0.message.contains("no BEGIN:VCARD") && $0.location?.line == 1 })
+    // A card whose BEGIN was lost ends at the next BEGIN:VCARD.
+    let (c, _) = try read("vcard", "FN:Lost\r\nBEGIN:VCARD\r\nVERSION:4.0\r\nFN:Found\r\nEND:VCARD\r\n")
+    #expect(c.compactMap { $0.contact?.formattedName } == ["Lost", "Found"])
+  }
+
+  @Test("base64 text values are decoded; --input-encoding names a legacy code page")
+  func vcardEncodings() throws {
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nNOTE;ENCODING=b:THVkd2lnLUfDtnR6IEdyYcOfbA==\r\nEND:VCARD\r\n"
+    let (records, diagnostics) = try read("vcard", card)
+    #expect(records.first?.contact?.notes == ["Ludwig-Götz Graßl"])
+    #expect(diagnostics.contains { $0.message.contains("base64-encoded text") })
+    // Outlook 2003 in Poland: Windows-1250 with no CHARSET ("ł" is 0xB3).
+    let polish = "BEGIN:VCARD\r\nVERSION:2.1\r\nFN;ENCODING=QUOTED-PRINTABLE:ma=B3opolskie\r\nEND:VCARD\r\n"
+    var options = ReadOptions()
+    options.inputEncoding = "windows-1250"
+    #expect(try read("vcard", polish, options: options).0.first?.contact?.formattedName == "małopolskie")
+    #expect(try read("vcard", polish).0.first?.contact?.formattedName == "ma³opolskie")
+    options.inputEncoding = "klingon-1"
+    #expect(throws: FerryError.self) { try read("vcard", polish, options: options) }
+  }
+
+  @Test("a 2.1 AGENT goes to 4.0 as X-AGENT")
+  func removedIn40() throws {
+    let card = "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:A\r\nMAILER:Outlook\r\nEND:VCARD\r\n"
+    let (records, _) = try read("vcard", card)
+    let (text, diagnostics, _) = try write("vcard:4.0", records)
+    #expect(text.contains("\r\nX-MAILER:Outlook\r\n"))
+    #expect(!text.contains("\r\nMAILER:"))
+    #expect(diagnostics.contains { $0.message.contains("does not exist in vCard 4.0") })
+  }
+
+  @Test("a VEVENT inside an unknown component is read; a journal after the event travels with it")
+  func nestedAndTrailingComponents() throws {
+    let wrapped = ics("BEGIN:X-WRAPPER\r\n" + Self.event + "END:VEVENT\r\nEND:X-WRAPPER\r\n")
+    let (a, d1) = try read("ics", wrapped)
+    #expect(a.count == 1)
+    #expect(a.first?.event?.summary == "Call")
+    #expect(a.first?.event?.rawComponents.map(\.name) == ["X-WRAPPER"])
+    #expect(d1.contains { $0.message.contains("VEVENT inside X-WRAPPER") })
+    let journal = ics(Self.event + "END:VEVENT\r\nBEGIN:VJOURNAL\r\nUID:j\r\nSUMMARY:Notes\r\nEND:VJOURNAL\r\n")
+    let (b, d2) = try read("ics", journal)
+    #expect(b.first?.event?.rawComponents.map(\.name) == ["VJOURNAL"])
+    #expect(!d2.contains { $0.severity >= .warning })
+    let (text, _, _) = try write("ics", b)
+    #expect(text.contains("BEGIN:VJOURNAL"))
+  }
+
+  @Test("a bare VEVENT file is not called truncated")
+  func bareEvent() throws {
+    let (records, diagnostics) = try read("ics", Self.event + "END:VEVENT\r\n")
+    #expect(records.count == 1)
+    #expect(!diagnostics.contains { $0.message.contains("truncated") })
+    #expect(diagnostics.contains { $0.message.contains("outside a VCALENDAR") })
+  }
+
+  @Test("a VTIMEZONE with a broken DAYLIGHT is read by its name, not matched to a zone without DST")
+  func brokenTimezone() throws {
+    let zone = "BEGIN:VTIMEZONE\r\nTZID:US-Eastern\r\nBEGIN:STANDARD\r\nDTSTART:19671029T020000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\nDTSTAR:19870405T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
+    let summer = "BEGIN:VEVENT\r\nUID:s\r\nDTSTAMP:20250101T000000Z\r\nDTSTART;TZID=US-Eastern:20250710T100000\r\nSUMMARY:S\r\nEND:VEVENT\r\n"
+    let (records, diagnostics) = try read("ics", ics(zone + summer))
+    #expect(diagnostics.contains { $0.message.contains("read by its name") })
+    guard case .zoned(_, let zone)? = records.first?.event?.start else {
+      Issue.record("start not zoned: \(String(describing: records.first?.event?.start))")
+      return
+    }
+    #expect(zone == "US/Eastern" || zone == "America/New_York")
+  }
+
+  @Test("tasks and events without a start are skipped by EWS and Graph, and counted")
+  func exchangeSkips() throws {
+    let todo = ics("BEGIN:VTODO\r\nUID:t\r\nDTSTAMP:20250101T000000Z\r\nDUE;VALUE=DATE:20250301\r\nSUMMARY:Pay\r\nEND:VTODO\r\n")
+    let (records, _) = try read("ics", todo)
+    for target in ["ews", "graph", "csv:outlook-calendar"] {
+      let (_, diagnostics, skipped) = try write(target, records)
+      #expect(skipped == 1, "\(target)")
+      #expect(diagnostics.contains { $0.message.contains("has no start; skipped") }, "\(target)")
+    }
+    let startedTask = ics("BEGIN:VTODO\r\nUID:t2\r\nDTSTAMP:20250101T000000Z\r\nDTSTART:20250301T090000Z\r\nDUE:20250301T100000Z\r\nSUMMARY:Call back\r\nEND:VTODO\r\n")
+    let (tasks, _) = try read("ics", startedTask)
+    let (xml, diagnostics, skipped) = try write("ews", tasks)
+    #expect(skipped == 0)
+    #expect(xml.contains("<t:Subject>Call back</t:Subject>"))
+    #expect(diagnostics.contains { $0.message.contains("written as a calendar item; its due date") })
+  }
+
+  @Test("Outlook's every-weekday DAILY rule is an EWS weekly pattern; Graph keeps a yearly interval")
+  func exchangePatterns() throws {
+    let weekdays = ics(Self.event + "RRULE:FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;COUNT=20\r\nEND:VEVENT\r\n")
+    let (records, _) = try read("ics", weekdays)
+    let (xml, diagnostics, _) = try write("ews", records)
+    #expect(xml.contains("<t:WeeklyRecurrence>"))
+    #expect(xml.contains("<t:DaysOfWeek>Monday Tuesday Wednesday Thursday Friday</t:DaysOfWeek>"))
+    #expect(!diagnostics.contains { $0.message.contains("single items") })
+    let biennial = ics(Self.event + "RRULE:FREQ=YEARLY;INTERVAL=2;BYMONTH=1;BYMONTHDAY=10\r\nEND:VEVENT\r\n")
+    let (series, _) = try read("ics", biennial)
+    let (json, graphDiagnostics, _) = try write("graph", series)
+    #expect(json.contains("\"absoluteYearly\""))
+    #expect(json.contains("\"interval\" : 2") || json.contains("\"interval\": 2"))
+    #expect(!graphDiagnostics.contains { $0.severity >= .warning && $0.message.contains("every few years") })
+    let (_, ewsDiagnostics, _) = try write("ews", series)
+    #expect(ewsDiagnostics.contains { $0.message.contains("every few years, which EWS cannot") })
+  }
+}
+
