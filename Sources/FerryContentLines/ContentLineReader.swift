@@ -21,6 +21,7 @@ public struct ContentLineReader {
   private var startedBOM = false
   private var logical: [UInt8] = []
   private var tooLong = false
+  private var warnedBlankInFold = false
   /// The largest logical line accepted, in bytes; longer ones are reported and skipped so
   /// memory stays bounded.
   public var maximumLineLength = 256 * 1024 * 1024
@@ -134,6 +135,18 @@ public struct ContentLineReader {
       } else if next == .space || next == .tab {
         // RFC folding: drop the line end and one white-space character.
         _ = try appendPhysicalLine(droppingFirst: true, hadNUL: &hadNUL)
+      } else if (next == .cr || next == .lf), try blankLineThenContinuation() {
+        // Old Mozilla Calendar writes "UID" CRLF CRLF " :123": a blank line inside a folded
+        // line. The continuation still belongs to this line, as python-icalendar reads it.
+        if !warnedBlankInFold {
+          warnedBlankInFold = true
+          diagnostics.warning(
+            "blank line inside a folded line; the continuation after it is joined to the line before (reported once)",
+            at: SourceLocation(file: input.name, line: lineNumber, column: 1), code: "syntax")
+        }
+        if buffer[position] == .cr { position += 1 }
+        if position < buffer.count, buffer[position] == .lf { position += 1 }
+        lineNumber += 1
       } else {
         break
       }
@@ -145,6 +158,24 @@ public struct ContentLineReader {
       logical.removeAll(keepingCapacity: false)
     }
     return (startLine, hadNUL)
+  }
+
+  /// Whether the bytes at `position` are an empty line (CRLF, LF or CR) followed by a line
+  /// that starts with a space or tab.
+  private mutating func blankLineThenContinuation() throws -> Bool {
+    _ = try fill(3)
+    var i = position
+    guard i < buffer.count else { return false }
+    if buffer[i] == .cr {
+      i += 1
+      if i < buffer.count, buffer[i] == .lf { i += 1 }
+    } else if buffer[i] == .lf {
+      i += 1
+    } else {
+      return false
+    }
+    guard i < buffer.count else { return false }
+    return buffer[i] == .space || buffer[i] == .tab
   }
 
   /// Whether the parameters of the line being read name quoted-printable encoding. Runs

@@ -317,7 +317,8 @@ public struct ICalendarWriter: RecordWriter {
     if let start = event.start { writeTime("DTSTART", start, event: event) }
     if let end = event.end {
       if event.isAllDay, let s = event.start, s.isDate, end.isDate, end.localDateTime.date <= s.localDateTime.date {
-        diagnostics.warning("all-day event \"\(event.summary ?? uid)\" ends before it starts; DTEND written one day after DTSTART", code: "structure")
+        let how = end.localDateTime.date == s.localDateTime.date ? "ends on the day it starts (DTEND is exclusive)" : "ends before it starts"
+        diagnostics.warning("all-day event \"\(event.summary ?? uid)\" \(how); DTEND written one day after DTSTART", code: "structure")
         writeTime("DTEND", .date(s.localDateTime.date.adding(days: 1)), event: event)
       } else {
         writeTime(event.kind == .task ? "DUE" : "DTEND", end, event: event)
@@ -420,6 +421,14 @@ public struct ICalendarWriter: RecordWriter {
         rule.until = .utc(u)
       }
     }
+    // Parts that are neither RFC 5545, RFC 7529 (RSCALE, SKIP) nor X- extensions (a typo such
+    // as `UNTL=`) make libical and others drop the whole rule: left out, with a warning.
+    let unknown = rule.extraParts.filter { p in !["RSCALE", "SKIP"].contains(p.name.uppercased()) && !p.name.uppercased().hasPrefix("X-") }
+    if !unknown.isEmpty {
+      let names = unknown.map { "\($0.name)=\($0.values.joined(separator: ","))" }.joined(separator: ";")
+      diagnostics.warning("RRULE part \(names) is not RFC 5545; left out so that other readers keep the rule", code: "unmapped")
+      rule.extraParts.removeAll { p in unknown.contains(p) }
+    }
     return rule.description
   }
 
@@ -521,10 +530,29 @@ public struct ICalendarWriter: RecordWriter {
       if writtenRawZones.contains(tzid) { return }
       writtenRawZones.insert(tzid)
     }
-    lines.begin(c.name)
-    for p in c.properties { writeRaw(p, inComponent: true) }
+    var name = c.name
+    if name == "VALARM", !Self.hasReadableTrigger(c) {
+      // An alarm whose TRIGGER nobody can read makes strict parsers reject the whole file:
+      // it travels under a private component name instead (parsers skip X- components).
+      diagnostics.warning("VALARM without a readable TRIGGER; written as X-FERRY-INVALID-VALARM", code: "unmapped")
+      name = "X-FERRY-INVALID-VALARM"
+    }
+    lines.begin(name)
+    for var p in c.properties {
+      // Parsers type TRIGGER wherever it appears, so the unreadable one gets a private name too.
+      if name != c.name && p.name == "TRIGGER" { p.name = "X-FERRY-INVALID-TRIGGER" }
+      writeRaw(p, inComponent: true)
+    }
     for child in c.components { writeRawComponent(child) }
-    lines.end(c.name)
+    lines.end(name)
+  }
+
+  /// Whether a raw VALARM has a TRIGGER that is a duration or a UTC date-time.
+  static func hasReadableTrigger(_ c: RawComponent) -> Bool {
+    guard let trigger = c.properties.first(where: { $0.name == "TRIGGER" }) else { return false }
+    let v = trigger.value.trimmingCharacters(in: .whitespaces)
+    if EventDuration(text: v) != nil { return true }
+    return ICalValue.localDateTime(Substring(v)) != nil
   }
 
   /// Properties whose value type ferry decodes; raw copies of them hold undecodable values.

@@ -465,6 +465,10 @@ public struct RecurrenceExpander: Sequence, Sendable {
         }
         guard let (k, o) = earliest else { return nil }
         overrides.removeValue(forKey: k)
+        // An override that carries its own RRULE is an older revision of the whole series
+        // (calendar servers leave them behind): it replaces an instance the rule still has, but
+        // is no instance of its own (as python recurring-ical-events reads it, issue 253).
+        if o.recurrence?.rule != nil { continue }
         guard let start = o.start,
           let startKey = Iterator.key(start, kind: kind, zone: zone, resolver: resolver)
         else {

@@ -180,5 +180,66 @@ struct RealWorldQuirkTests {
     let (_, ewsDiagnostics, _) = try write("ews", series)
     #expect(ewsDiagnostics.contains { $0.message.contains("every few years, which EWS cannot") })
   }
-}
 
+  @Test("a blank line inside a folded line (old Mozilla Calendar) does not break the property")
+  func blankLineInFold() throws {
+    let text = ics("BEGIN:VEVENT\r\nUID\r\n\r\n :956630271\r\nSUMMARY\r\n\r\n :Christmas Day\r\nDTSTART\r\n\r\n ;VALUE=DATE:20031225\r\nEND:VEVENT\r\n")
+    let (records, diagnostics) = try read("ics", text)
+    #expect(records.first?.event?.uid == "956630271")
+    #expect(records.first?.event?.summary == "Christmas Day")
+    #expect(records.first?.event?.start == .date(LocalDate(year: 2003, month: 12, day: 25)))
+    #expect(diagnostics.filter { $0.message.contains("blank line inside a folded line") }.count == 1)
+  }
+
+  @Test("revisions of one series: the highest SEQUENCE wins, its EXDATE removes a stale override, an old series copy is no extra instance")
+  func revisions() throws {
+    let v1 = "BEGIN:VEVENT\r\nUID:111\r\nDTSTAMP:20240707T000000Z\r\nDTSTART;VALUE=DATE:20240701\r\nSUMMARY:v1\r\nRRULE:FREQ=WEEKLY;UNTIL=20240801;INTERVAL=2;BYDAY=MO\r\nSEQUENCE:1\r\nEND:VEVENT\r\n"
+    let moved = "BEGIN:VEVENT\r\nUID:111\r\nDTSTAMP:20240707T000000Z\r\nRECURRENCE-ID;VALUE=DATE:20240715\r\nDTSTART;VALUE=DATE:20240702\r\nSUMMARY:moved\r\nSEQUENCE:2\r\nEND:VEVENT\r\n"
+    let v3 = "BEGIN:VEVENT\r\nUID:111\r\nDTSTAMP:20240707T000000Z\r\nDTSTART;VALUE=DATE:20240701\r\nSUMMARY:v3\r\nRRULE:FREQ=WEEKLY;UNTIL=20240801;INTERVAL=2;BYDAY=MO\r\nEXDATE;VALUE=DATE:20240715\r\nSEQUENCE:3\r\nEND:VEVENT\r\n"
+    let (records, diagnostics) = try read("ics", ics(v1 + moved + v3))
+    #expect(records.count == 1)
+    #expect(records.first?.event?.summary == "v3")
+    #expect(records.first?.event?.recurrence?.overrides.isEmpty == true)
+    #expect(diagnostics.contains { $0.message.contains("replaces the older revision") })
+    #expect(diagnostics.contains { $0.message.contains("excluded by the series' EXDATE") })
+    // The older revision after the newer one is left out too.
+    let (reversed, d2) = try read("ics", ics(v3 + v1))
+    #expect(reversed.map { $0.event?.summary } == ["v3"])
+    #expect(d2.contains { $0.message.contains("is an older revision") })
+    // Same SEQUENCE: both kept, as before.
+    let (same, _) = try read("ics", ics(v1 + v1.replacingOccurrences(of: "SUMMARY:v1", with: "SUMMARY:v1b")))
+    #expect(same.count == 2)
+  }
+
+  @Test("an override carrying its own RRULE replaces an instance but is no extra one")
+  func overrideWithRule() throws {
+    let old = "BEGIN:VEVENT\r\nUID:111\r\nDTSTAMP:20240707T000000Z\r\nRECURRENCE-ID;VALUE=DATE:20240729\r\nDTSTART;VALUE=DATE:20240729\r\nSUMMARY:old copy\r\nRRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO\r\nSEQUENCE:1\r\nEND:VEVENT\r\n"
+    let master = "BEGIN:VEVENT\r\nUID:111\r\nDTSTAMP:20240707T000000Z\r\nDTSTART;VALUE=DATE:20240701\r\nSUMMARY:series\r\nRRULE:FREQ=WEEKLY;UNTIL=20240720;INTERVAL=2;BYDAY=MO\r\nSEQUENCE:2\r\nEND:VEVENT\r\n"
+    let (records, _) = try read("ics", ics(old + master))
+    var options = WriteOptions()
+    options.calendar.series = .expand
+    options.calendar.expandFrom = LocalDate(year: 2024, month: 1, day: 1)
+    options.calendar.expandUntil = LocalDate(year: 2024, month: 12, day: 31)
+    let format = try Formats.resolve(FormatSpec("ics"))
+    let destination = OutputDestination(memoryNamed: "out")
+    let make = try #require(format.makeWriter)
+    var writer = try make(destination, options, .ignore)
+    for r in records { try writer.write(r) }
+    try writer.finish()
+    let text = destination.memoryOutputs.map(\.output.text).joined()
+    #expect(text.components(separatedBy: "BEGIN:VEVENT").count - 1 == 2)  // 07-01 and 07-15
+    #expect(!text.contains("20240729"))
+  }
+
+  @Test("an alarm with an unreadable TRIGGER and an RRULE typo do not make the output unreadable")
+  func invalidAlarmAndRulePart() throws {
+    let text = ics(Self.event + "RRULE:FREQ=WEEKLY;BYDAY=TH;UNTL=20191023\r\nBEGIN:VALARM\r\nTRIGGER:a20021028120000\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nEND:VALARM\r\nEND:VEVENT\r\n")
+    let (records, _) = try read("ics", text)
+    let (out, diagnostics, _) = try write("ics", records)
+    #expect(out.contains("BEGIN:X-FERRY-INVALID-VALARM"))
+    #expect(out.contains("X-FERRY-INVALID-TRIGGER:a20021028120000"))
+    #expect(!out.contains("\r\nTRIGGER:a2002"))
+    #expect(out.contains("RRULE:FREQ=WEEKLY;BYDAY=TH\r\n"))
+    #expect(diagnostics.contains { $0.message.contains("UNTL=20191023 is not RFC 5545") })
+  }
+}

@@ -78,8 +78,9 @@ def norm_rule(text, start=None):
             continue
         if k == "UNTIL":
             v = norm_until(v, start)
-        elif "," in v:
-            v = ",".join(sorted(x.strip() for x in v.split(",")))
+        else:
+            # `+3WE` is `3WE` (RFC 5545 §3.3.10: the sign is optional).
+            v = ",".join(sorted(x.strip().lstrip("+") for x in v.split(",")))
         parts[k] = v
     return json.dumps(parts, sort_keys=True)
 
