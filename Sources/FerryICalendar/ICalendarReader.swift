@@ -149,7 +149,7 @@ public struct ICalendarReader: RecordReader {
     }
     switch line.name {
     case "BEGIN":
-      let name = line.value.trimmingCharacters().uppercased()
+      let name = componentName(line)
       if name == "VCALENDAR" {
         if calendarOpen {
           diagnostics.warning("BEGIN:VCALENDAR inside a calendar; the previous one was closed", at: line.location, code: "structure")
@@ -209,12 +209,23 @@ public struct ICalendarReader: RecordReader {
     calendarOpen = false
   }
 
+  /// The name a component without one (`BEGIN:` alone) goes by.
+  static let unnamed = "X-UNNAMED"
+
+  /// The component name of a BEGIN line; `X-UNNAMED`, with a warning, when it has none.
+  private func componentName(_ line: ContentLine) -> String {
+    let name = line.value.trimmingCharacters().uppercased()
+    guard name.isEmpty else { return name }
+    diagnostics.warning("BEGIN has no component name; read as \(Self.unnamed)", at: line.location, code: "syntax")
+    return Self.unnamed
+  }
+
   /// Reads the lines of `component` up to its END. Returns true when END:VCALENDAR closed
   /// the component early (a truncated component), so the caller ends the calendar too.
   private mutating func readComponent(_ component: inout Component) throws -> Bool {
     while let line = try lines.next() {
       if line.name == "BEGIN" {
-        let name = line.value.trimmingCharacters().uppercased()
+        let name = componentName(line)
         if name == "VCALENDAR" || ((name == "VEVENT" || name == "VTODO") && (component.name == "VEVENT" || component.name == "VTODO")) {
           diagnostics.warning(
             "\(component.name) has no END:\(component.name) before BEGIN:\(name); closed it there", at: line.location,
@@ -243,7 +254,7 @@ public struct ICalendarReader: RecordReader {
         continue
       }
       if line.name == "END" {
-        let name = line.value.trimmingCharacters().uppercased()
+        let name = line.value.trimmingCharacters().uppercased().nonEmptyOr(Self.unnamed)
         if name == component.name { return false }
         if name == "VCALENDAR" {
           diagnostics.warning(
@@ -1000,3 +1011,8 @@ extension String {
   fileprivate func replacingBackslashes() -> String { String(self.filter { $0 != "\\" }) }
 }
 
+
+extension String {
+  /// The string, or `fallback` when it is empty.
+  fileprivate func nonEmptyOr(_ fallback: String) -> String { isEmpty ? fallback : self }
+}
