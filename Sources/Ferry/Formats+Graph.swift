@@ -10,7 +10,16 @@ extension Formats {
         summary: "Microsoft Graph JSON $batch requests (contacts, events); reads GET response pages",
         detect: { head, _ in
           let text = String(decoding: head.prefix(4096), as: UTF8.self)
+          guard text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).first == "{" else { return nil }
           if text.contains("\"@odata.context\"") && text.contains("\"value\"") { return Detection(confidence: 0.9) }
+          // Pages without a context (delta pages, $select, SDK dumps) and single resources:
+          // told by Graph's own keys.
+          if text.contains("\"@odata.type\"") && text.contains("#microsoft.graph.") { return Detection(confidence: 0.7) }
+          let graphKeys = ["\"@odata.etag\"", "\"emailAddresses\"", "\"givenName\"", "\"iCalUId\"", "\"originalStartTimeZone\"",
+            "\"businessPhones\"", "\"@odata.context\""]
+          if graphKeys.contains(where: text.contains) && (text.contains("\"value\"") || text.contains("\"id\"")) {
+            return Detection(confidence: 0.6)
+          }
           return nil
         },
         makeReader: { input, _, sink in try GraphReader(input: input, diagnostics: sink) },

@@ -28,6 +28,8 @@ public struct EWSReader: RecordReader {
   private let diagnostics: DiagnosticSink
   private let file: String
   private var count = 0
+  private var reportedReplacements = false
+  private var reportedOther: Set<String> = []
   public private(set) var lastRecordLocation: SourceLocation?
 
   public init(input: ByteInput, diagnostics: DiagnosticSink) throws {
@@ -38,7 +40,19 @@ public struct EWSReader: RecordReader {
 
   public mutating func next() throws -> Record? {
     while let event = try stream.next() {
+      if !reportedReplacements && stream.replacedReferences > 0 {
+        reportedReplacements = true
+        diagnostics.warning(
+          "character references XML 1.0 forbids (such as &#x1A;, which Exchange writes into bodies) were replaced by U+FFFD",
+          at: SourceLocation(file: file, line: 1, column: 1), code: "encoding")
+      }
       switch event {
+      case .otherItem(let name, let line, let column):
+        if reportedOther.insert(name).inserted {
+          diagnostics.note(
+            "t:\(name) items are neither contacts nor calendar items; skipped (reported once)",
+            at: SourceLocation(file: file, line: max(1, line), column: max(1, column)), code: "skipped")
+        }
       case .root(let name, _):
         if name == "UpdateItem" || name == "DeleteItem" {
           diagnostics.note(

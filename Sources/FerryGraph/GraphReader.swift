@@ -33,26 +33,77 @@ public struct GraphReader: RecordReader {
       throw FerryError(.malformedInput, "input is not JSON: \(error.localizedDescription)", at: SourceLocation(file: file, line: 1, column: 1))
     }
     if let page = json as? [String: Any] {
-      if let context = page["@odata.context"] as? String {
-        if context.contains("/events") || context.contains("calendarView") { isEventPage = true }
-        if context.contains("/contacts") { isEventPage = false }
+      if let context = (page["@odata.context"] as? String)?.lowercased() {
+        if context.contains("/events") || context.contains("calendarview") || context.contains("/instances") { isEventPage = true }
+        if context.contains("/contacts") || context.contains("/orgcontacts") { isEventPage = false }
       }
-      guard let value = page["value"] as? [Any] else {
+      if let value = page["value"] as? [Any] {
+        items = value.compactMap { $0 as? [String: Any] }
+      } else if page.keys.contains(where: { !$0.hasPrefix("@odata.") }) {
+        // A single resource (`GET /me/contacts/{id}`, an `$entity` context).
+        items = [page]
+      } else {
         throw FerryError(.malformedInput, "Graph page has no \"value\" array", at: SourceLocation(file: file, line: 1, column: 1))
       }
-      items = value.compactMap { $0 as? [String: Any] }
     } else if let array = json as? [Any] {
       items = array.compactMap { $0 as? [String: Any] }
     }
   }
 
+  /// Keys only events have, for pages that do not say what they hold.
+  private static let eventOnlyKeys: Set<String> = [
+    "start", "end", "subject", "iCalUId", "originalStartTimeZone", "responseStatus", "isAllDay", "showAs", "seriesMasterId",
+    "organizer", "attendees", "isOrganizer", "onlineMeeting",
+  ]
+
   public mutating func next() throws -> Record? {
-    guard index < items.count else { return nil }
-    let item = items[index]
-    index += 1
-    lastRecordLocation = SourceLocation(file: file, line: 1, column: 1, record: index)
-    let isEvent = isEventPage ?? (item["start"] != nil || item["subject"] != nil && item["givenName"] == nil)
-    return isEvent ? .event(event(item)) : .contact(contact(item))
+    while index < items.count {
+      var item = items[index]
+      index += 1
+      lastRecordLocation = SourceLocation(file: file, line: 1, column: 1, record: index)
+      if item["@removed"] != nil {
+        // A delta page's tombstone: the item was deleted (or left the view) in the mailbox.
+        diagnostics.note(
+          "item \(str(item["id"]) ?? "") is marked @removed (deleted in the mailbox, a delta page); skipped",
+          at: lastRecordLocation, code: "skipped")
+        continue
+      }
+      if Self.isPascalCase(item) {
+        // Outlook REST API v2.0 (`GivenName`, `EmailAddresses`): the same resources, capitalised.
+        item = Self.camelCased(item) as? [String: Any] ?? item
+      }
+      let type = (item["@odata.type"] as? String)?.lowercased()
+      let isEvent: Bool
+      if let type, type.hasSuffix(".event") {
+        isEvent = true
+      } else if let type, type.hasSuffix("contact") {
+        isEvent = false
+      } else {
+        isEvent = isEventPage ?? item.keys.contains { Self.eventOnlyKeys.contains($0) }
+      }
+      return isEvent ? .event(event(item)) : .contact(contact(item))
+    }
+    return nil
+  }
+
+  /// Whether every key that is not an annotation starts upper-case (Outlook REST v2.0).
+  private static func isPascalCase(_ item: [String: Any]) -> Bool {
+    let keys = item.keys.filter { !$0.hasPrefix("@") }
+    return !keys.isEmpty && keys.allSatisfy { $0.first?.isUppercase == true }
+  }
+
+  /// The JSON value with every object key's first letter lower-cased, recursively.
+  private static func camelCased(_ value: Any) -> Any {
+    if let object = value as? [String: Any] {
+      var out: [String: Any] = [:]
+      for (k, v) in object {
+        let key = k.hasPrefix("@") ? k : k.prefix(1).lowercased() + k.dropFirst()
+        out[key] = camelCased(v)
+      }
+      return out
+    }
+    if let array = value as? [Any] { return array.map(camelCased) }
+    return value
   }
 
   private func str(_ v: Any?) -> String? {
@@ -88,7 +139,7 @@ public struct GraphReader: RecordReader {
     "companyName", "department", "jobTitle", "profession", "assistantName", "manager", "spouseName", "children", "birthday",
     "emailAddresses", "businessPhones", "homePhones", "mobilePhone", "businessHomePage", "imAddresses", "businessAddress",
     "homeAddress", "otherAddress", "categories", "personalNotes", "singleValueExtendedProperties", "id", "@odata.etag",
-    "createdDateTime", "lastModifiedDateTime",
+    "createdDateTime", "lastModifiedDateTime", "mail", "phones", "addresses",
   ]
 
   private func keepRest(_ item: [String: Any], known: Set<String>, raw: inout [RawProperty]) {
@@ -123,8 +174,12 @@ public struct GraphReader: RecordReader {
     if let m = str(item["manager"]) { c.related.append(RelatedPerson(relation: "manager", value: m)) }
     if let s = str(item["spouseName"]) { c.related.append(RelatedPerson(relation: "spouse", value: s)) }
     for child in strings(item["children"]) { c.related.append(RelatedPerson(relation: "child", value: child)) }
-    if let b = str(item["birthday"]), let d = LocalDate(iso: b.prefix(10)) {
-      c.birthday = d.year == 1604 ? PartialDate(month: d.month, day: d.day) : PartialDate(d)
+    if let b = str(item["birthday"]) {
+      if let d = LocalDate(iso: b.prefix(10)) {
+        c.birthday = d.year == 1604 ? PartialDate(month: d.month, day: d.day) : PartialDate(d)
+      } else {
+        c.raw.append(RawProperty(name: "birthday", value: b, origin: "graph"))
+      }
     }
     for e in (item["emailAddresses"] as? [[String: Any]]) ?? [] {
       if let a = str(e["address"]) { c.emails.append(EmailAddress(a)) }
@@ -141,14 +196,47 @@ public struct GraphReader: RecordReader {
         country: str(a["countryOrRegion"]), types: [type])
       if !address.isEmpty { c.addresses.append(address) }
     }
+    // Directory contacts (`orgContact`): one `mail`, typed `phones`, `addresses`.
+    if let m = str(item["mail"]), !c.emails.contains(where: { $0.address == m }) { c.emails.append(EmailAddress(m)) }
+    for p in (item["phones"] as? [[String: Any]]) ?? [] {
+      guard let number = str(p["number"]) else { continue }
+      let types: [String] =
+        switch str(p["type"])?.lowercased() {
+        case "business": ["work", "voice"]
+        case "businessfax": ["work", "fax"]
+        case "home": ["home", "voice"]
+        case "homefax": ["home", "fax"]
+        case "mobile": ["cell"]
+        case "pager": ["pager"]
+        default: ["other"]
+        }
+      c.phones.append(PhoneNumber(number, types: types))
+    }
+    for a in (item["addresses"] as? [[String: Any]]) ?? [] {
+      let address = PostalAddress(
+        street: str(a["street"]), locality: str(a["city"]), region: str(a["state"]), postalCode: str(a["postalCode"]),
+        country: str(a["countryOrRegion"]), types: ["work"])
+      if !address.isEmpty { c.addresses.append(address) }
+      if let office = str(a["officeLocation"]), office != address.locality {
+        c.raw.append(RawProperty(name: "officeLocation", value: office, origin: "graph"))
+      }
+    }
     c.categories = strings(item["categories"])
     if let n = str(item["personalNotes"]) { c.notes = [n] }
-    if let t = str(item["createdDateTime"]).flatMap({ Timestamp(text: $0) }) { c.created = t }
-    if let t = str(item["lastModifiedDateTime"]).flatMap({ Timestamp(text: $0) }) { c.lastModified = t }
+    c.created = stamp(item, "createdDateTime", raw: &c.raw)
+    c.lastModified = stamp(item, "lastModifiedDateTime", raw: &c.raw)
     c.source = readSource(item, raw: &c.raw)
     if c.source == nil, let id = str(item["id"]) { c.source = SourceIdentity(system: "graph", objectType: "contact", recordId: id) }
     keepRest(item, known: Self.contactKeys, raw: &c.raw)
     return c
+  }
+
+  /// A timestamp key; a value that is no timestamp is kept raw.
+  private func stamp(_ item: [String: Any], _ key: String, raw: inout [RawProperty]) -> Timestamp? {
+    guard let text = str(item[key]) else { return nil }
+    if let t = Timestamp(text: text) { return t }
+    raw.append(RawProperty(name: key, value: text, origin: "graph"))
+    return nil
   }
 
   private static let eventKeys: Set<String> = [
@@ -233,8 +321,8 @@ public struct GraphReader: RecordReader {
     if let r = item["recurrence"] as? [String: Any] { e.recurrence = recurrence(r).map { Recurrence(rule: $0) } }
     e.source = readSource(item, raw: &e.raw)
     if e.source == nil, let id = str(item["id"]) { e.source = SourceIdentity(system: "graph", objectType: "event", recordId: id) }
-    if let t = str(item["createdDateTime"]).flatMap({ Timestamp(text: $0) }) { e.created = t }
-    if let t = str(item["lastModifiedDateTime"]).flatMap({ Timestamp(text: $0) }) { e.lastModified = t }
+    e.created = stamp(item, "createdDateTime", raw: &e.raw)
+    e.lastModified = stamp(item, "lastModifiedDateTime", raw: &e.raw)
     keepRest(item, known: Self.eventKeys, raw: &e.raw)
     return e
   }

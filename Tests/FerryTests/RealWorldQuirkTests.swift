@@ -242,4 +242,46 @@ struct RealWorldQuirkTests {
     #expect(out.contains("RRULE:FREQ=WEEKLY;BYDAY=TH\r\n"))
     #expect(diagnostics.contains { $0.message.contains("UNTL=20191023 is not RFC 5545") })
   }
+
+  @Test("EWS with https namespace URIs, a leading blank, forbidden character references and other item kinds")
+  func ewsFromTheDocs() throws {
+    let t = "https://schemas.microsoft.com/exchange/services/2006/types"
+    let m = "https://schemas.microsoft.com/exchange/services/2006/messages"
+    let xml = """
+       <?xml version="1.0" encoding="utf-8"?>
+      <s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
+      <m:FindItemResponse xmlns:m="\(m)" xmlns:t="\(t)"><m:ResponseMessages>
+      <m:FindItemResponseMessage ResponseClass="Success"><m:RootFolder><t:Items>
+      <t:CalendarItem><t:Subject>Review&#x1A;</t:Subject><t:Start>2025-03-04T15:00:00Z</t:Start><t:End>2025-03-04T16:00:00Z</t:End></t:CalendarItem>
+      <t:Message><t:Subject>mail</t:Subject></t:Message>
+      </t:Items></m:RootFolder></m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse>
+      </s:Body></s:Envelope>
+      """
+    let (records, diagnostics) = try read(nil, xml)
+    #expect(records.count == 1)
+    #expect(records.first?.event?.summary == "Review\u{FFFD}")
+    #expect(diagnostics.contains { $0.message.contains("&#x1A;") })
+    #expect(diagnostics.contains { $0.message.contains("t:Message items are neither contacts nor calendar items") })
+  }
+
+  @Test("Graph pages without @odata.context, single resources, tombstones, Outlook REST v2.0 and directory contacts")
+  func graphShapes() throws {
+    let events = ##"{"value":[{"id":"AAMk1","subject":"Sync","start":{"dateTime":"2025-03-04T15:00:00.0000000","timeZone":"UTC"},"end":{"dateTime":"2025-03-04T16:00:00.0000000","timeZone":"UTC"}},{"@odata.type":"#microsoft.graph.event","id":"AAMk2","@removed":{"reason":"deleted"}},{"id":"AAMk3","iCalUId":"0400","responseStatus":{"response":"none"}}]}"##
+    let (a, d1) = try read(nil, events)
+    #expect(a.map(\.kind) == [.event, .event])
+    #expect(d1.contains { $0.message.contains("@removed") })
+    let single = ##"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users('x')/contacts/$entity","id":"AAMk4","givenName":"Pavel","emailAddresses":[{"address":"pavel@example.com"}],"birthday":"datetime-value"}"##
+    let (b, _) = try read(nil, single)
+    #expect(b.first?.contact?.emails.map(\.address) == ["pavel@example.com"])
+    #expect(b.first?.contact?.raw.contains { $0.name == "birthday" && $0.value == "datetime-value" } == true)
+    let rest = ##"{"@odata.context":"https://outlook.office.com/api/v2.0/$metadata#Me/Contacts","value":[{"Id":"A1","GivenName":"First","Surname":"Contact","EmailAddresses":[{"Address":"first@example.com"}]}]}"##
+    let (c, _) = try read(nil, rest)
+    #expect(c.first?.contact?.name.given == "First")
+    #expect(c.first?.contact?.emails.map(\.address) == ["first@example.com"])
+    let org = ##"{"value":[{"@odata.type":"#microsoft.graph.orgContact","id":"o1","displayName":"Eric S","mail":"erics@contoso.com","phones":[{"number":"111-1111","type":"businessFax"}],"addresses":[{"city":"MyCity","street":"Contoso Way"}]}]}"##
+    let (d, _) = try read(nil, org)
+    #expect(d.first?.contact?.emails.map(\.address) == ["erics@contoso.com"])
+    #expect(d.first?.contact?.phones.first?.types == ["work", "fax"])
+    #expect(d.first?.contact?.addresses.first?.locality == "MyCity")
+  }
 }

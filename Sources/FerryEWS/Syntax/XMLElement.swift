@@ -43,4 +43,12 @@ public enum EWSNamespace {
   public static let types = "http://schemas.microsoft.com/exchange/services/2006/types"
   public static let messages = "http://schemas.microsoft.com/exchange/services/2006/messages"
   public static let soap = "http://schemas.xmlsoap.org/soap/envelope/"
+
+  /// Whether a document's namespace URI is `canonical`, also in its `https://` spelling
+  /// (Microsoft's current documentation writes the EWS namespaces with https).
+  public static func matches(_ uri: String, _ canonical: String) -> Bool {
+    if uri == canonical { return true }
+    guard uri.hasPrefix("https://"), canonical.hasPrefix("http://") else { return false }
+    return uri.dropFirst(8) == canonical.dropFirst(7)
+  }
 }

@@ -22,7 +22,15 @@ final class XMLItemStream {
     case errorResponse(XMLElement, column: Int)
     /// The document's root element, for telling requests from responses.
     case root(name: String, namespace: String)
+    /// An item of another kind (`t:Message`, `t:MeetingResponse`, `t:Task`, …), skipped.
+    case otherItem(name: String, line: Int, column: Int)
   }
+
+  /// EWS item elements that are neither contacts nor calendar items.
+  static let otherItems: Set<String> = [
+    "Item", "Message", "MeetingMessage", "MeetingRequest", "MeetingResponse", "MeetingCancellation", "Task",
+    "DistributionList", "PostItem", "AcceptItem", "DeclineItem", "TentativelyAcceptItem", "ReplyToItem", "ForwardItem",
+  ]
 
   /// Owns the `ByteInput` side of the read callback; libxml2 holds an unretained pointer.
   final class Feed {
@@ -31,7 +39,95 @@ final class XMLItemStream {
     var offset = 0
     var failure: FerryError?
     var firstError: (message: String, line: Int, column: Int)?
+    /// Character references XML 1.0 forbids (`&#x1A;`, which Exchange writes into bodies)
+    /// replaced by `&#xFFFD;` before libxml2 sees them.
+    var replacedReferences = 0
+    private var started = false
+    /// The end of the previous chunk when it stopped inside a possible `&#…;`.
+    private var carry: [UInt8] = []
+
     init(input: ByteInput) { self.input = input }
+
+    /// The next chunk for libxml2, or nil at the end. Leading white space before `<?xml` is
+    /// dropped (documents pasted with an indent), and forbidden character references are
+    /// replaced; a reference split across chunks is completed from the next one.
+    func nextChunk() throws -> [UInt8]? {
+      var bytes = carry
+      carry = []
+      if let more = try input.read() {
+        bytes += more
+      } else if bytes.isEmpty {
+        return nil
+      } else {
+        return bytes
+      }
+      if !started {
+        var i = 0
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
+        if i == bytes.count { carry = bytes; return [] }
+        started = true
+        if i > 0, bytes[i...].starts(with: Array("<?xml".utf8)) { bytes.removeFirst(i) }
+      }
+      // Hold back a tail that may be the start of an unfinished reference.
+      if let amp = bytes.lastIndex(of: UInt8(ascii: "&")), bytes.count - amp < 12, !bytes[amp...].contains(UInt8(ascii: ";")) {
+        carry = Array(bytes[amp...])
+        bytes.removeSubrange(amp...)
+      }
+      guard bytes.contains(UInt8(ascii: "#")) else { return bytes }
+      return replacingForbiddenReferences(bytes)
+    }
+
+    private func replacingForbiddenReferences(_ bytes: [UInt8]) -> [UInt8] {
+      var out: [UInt8] = []
+      var i = 0
+      var copied = 0
+      while i + 3 < bytes.count {
+        guard bytes[i] == UInt8(ascii: "&"), bytes[i + 1] == UInt8(ascii: "#") else {
+          i += 1
+          continue
+        }
+        var j = i + 2
+        let hex = bytes[j] == UInt8(ascii: "x") || bytes[j] == UInt8(ascii: "X")
+        if hex { j += 1 }
+        var value = 0
+        var digits = 0
+        while j < bytes.count, digits < 9, let d = Self.digit(bytes[j], hex: hex) {
+          value = value * (hex ? 16 : 10) + d
+          digits += 1
+          j += 1
+        }
+        guard digits > 0, j < bytes.count, bytes[j] == UInt8(ascii: ";") else {
+          i += 1
+          continue
+        }
+        if !Self.isXMLChar(value) {
+          if out.isEmpty { out.reserveCapacity(bytes.count) }
+          out += bytes[copied..<i]
+          out += Array("&#xFFFD;".utf8)
+          copied = j + 1
+          replacedReferences += 1
+        }
+        i = j + 1
+      }
+      if copied == 0 { return bytes }
+      out += bytes[copied...]
+      return out
+    }
+
+    private static func digit(_ c: UInt8, hex: Bool) -> Int? {
+      switch c {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(c - 48)
+      case UInt8(ascii: "a")...UInt8(ascii: "f") where hex: Int(c - 87)
+      case UInt8(ascii: "A")...UInt8(ascii: "F") where hex: Int(c - 55)
+      default: nil
+      }
+    }
+
+    /// XML 1.0 `Char`.
+    private static func isXMLChar(_ v: Int) -> Bool {
+      v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v)
+        || (0x10000...0x10FFFF).contains(v)
+    }
   }
 
   private let feed: Feed
@@ -56,9 +152,9 @@ final class XMLItemStream {
       { context, buffer, length in
         guard let context, let buffer, length > 0 else { return 0 }
         let feed = Unmanaged<Feed>.fromOpaque(context).takeUnretainedValue()
-        if feed.offset >= feed.chunk.count {
+        while feed.offset >= feed.chunk.count {
           do {
-            guard let next = try feed.input.read() else { return 0 }
+            guard let next = try feed.nextChunk() else { return 0 }
             feed.chunk = next
             feed.offset = 0
           } catch let error as FerryError {
@@ -99,6 +195,9 @@ final class XMLItemStream {
     if let reader { xmlFreeTextReader(reader) }
   }
 
+  /// Forbidden character references replaced so far (see `Feed.nextChunk`).
+  var replacedReferences: Int { feed.replacedReferences }
+
   private var line: Int { reader.map { Int(xmlTextReaderGetParserLineNumber($0)) } ?? 0 }
   private var column: Int { reader.map { Int(xmlTextReaderGetParserColumnNumber($0)) } ?? 0 }
 
@@ -106,7 +205,9 @@ final class XMLItemStream {
   private func failure() -> FerryError {
     if let failure = feed.failure { return failure }
     if let first = feed.firstError {
-      let message = first.message.prefix(1).lowercased() + first.message.dropFirst()
+      // libxml2 starts its messages upper-case; keep acronyms ("XML declaration") as they are.
+      let second = first.message.dropFirst().first
+      let message = second?.isUppercase == true ? first.message : first.message.prefix(1).lowercased() + first.message.dropFirst()
       return FerryError(
         .malformedInput, "malformed XML: \(message)",
         at: SourceLocation(file: fileName, line: max(1, first.line), column: max(1, first.column)))
@@ -151,12 +252,12 @@ final class XMLItemStream {
           return .root(name: local, namespace: namespace)
         }
       }
-      if namespace == EWSNamespace.soap, local == "Body" {
+      if EWSNamespace.matches(namespace, EWSNamespace.soap), local == "Body" {
         // The payload inside the envelope is the root that matters.
         sawRoot = false
         continue
       }
-      if namespace == EWSNamespace.types {
+      if EWSNamespace.matches(namespace, EWSNamespace.types) {
         switch local {
         case "Contact", "CalendarItem":
           let column = self.column
@@ -166,10 +267,14 @@ final class XMLItemStream {
           // Partial items inside an update are not records.
           try skip(reader)
           continue
+        case _ where Self.otherItems.contains(local):
+          let (line, column) = (self.line, self.column)
+          try skip(reader)
+          return .otherItem(name: local, line: line, column: column)
         default: continue
         }
       }
-      if namespace == EWSNamespace.messages, local.hasSuffix("ResponseMessage"),
+      if EWSNamespace.matches(namespace, EWSNamespace.messages), local.hasSuffix("ResponseMessage"),
         xmlTextReaderMoveToAttribute(reader, "ResponseClass") == 1
       {
         // ConstValue is owned by the reader: nothing to free.
