@@ -9,7 +9,7 @@ struct ProfileTests {
   static let cases: [(fixture: String, profile: String)] = [
     ("salesforce-contacts.csv", "salesforce"), ("outlook-contacts.csv", "outlook"), ("google-contacts.csv", "google"),
     ("hubspot-contacts.csv", "hubspot"), ("exchange-contacts.csv", "exchange"),
-    ("outlook-contacts-utf16le.csv", "outlook"),
+    ("outlook-contacts-utf16le.csv", "outlook"), ("thunderbird-addressbook.csv", "thunderbird"),
   ]
 
   @Test("detects the profile from the header", arguments: ProfileTests.cases.map(\.fixture))
@@ -142,6 +142,22 @@ struct ProfileTests {
     #expect(k.raw.contains { $0.name == "Initials" && $0.value == "K.N." })
     let (bytes, _) = try write(e.records, variant: "exchange")
     #expect(try rows(Array(bytes.dropFirst(3)))[0] == ExchangeProfile.header)
+  }
+
+  @Test func thunderbird() throws {
+    let t = read(try fixture("thunderbird-addressbook.csv"))
+    let z = try #require(t.records.first?.contact)
+    #expect(z.name.given == "Zoë" && z.name.family == "Müller")
+    #expect(z.emails.map(\.address) == ["zoe.mueller@example.com", "zoe@home.example"])
+    #expect(z.phones.first { $0.types.contains("cell") }?.number == "+49 170 1234567")
+    #expect(z.addresses.first { $0.types == ["home"] }?.street == "Hauptstraße 5\nHinterhaus")
+    #expect(z.birthday == PartialDate(year: 1984, month: 7, day: 31))
+    #expect(z.notes == ["Mag \"Kaffee\", keine Anrufe\nvor 9 Uhr"])
+    #expect(z.raw.contains { $0.name == "Custom 1" && $0.value == "Kundin seit 2019" })
+    let k = try #require(t.records.dropFirst().first?.contact)
+    #expect(k.birthday == PartialDate(month: 12, day: 24))
+    let (bytes, _) = try write(t.records, variant: "thunderbird")
+    #expect(try rows(bytes)[0] == ThunderbirdProfile.header)
   }
 }
 

@@ -192,7 +192,7 @@ extension String {
 /// The profiles ferry knows, in detection order.
 public enum CSVProfiles {
   public static let all: [any CSVProfile] = [
-    SalesforceProfile(), OutlookProfile(), GoogleProfile(), HubSpotProfile(), ExchangeProfile(),
+    SalesforceProfile(), OutlookProfile(), GoogleProfile(), HubSpotProfile(), ExchangeProfile(), ThunderbirdProfile(),
     SalesforceEventProfile(), OutlookCalendarProfile(), GoogleCalendarProfile(),
   ]
 
