@@ -10,11 +10,11 @@ extension Formats {
       Format(
         name: "csv",
         variants: [
-          "outlook", "salesforce", "google", "hubspot", "exchange", "thunderbird", "mapping", "salesforce-events",
-          "outlook-calendar", "google-calendar",
+          "outlook", "salesforce", "google", "hubspot", "exchange", "thunderbird", "common", "mapping",
+          "salesforce-events", "outlook-calendar", "google-calendar",
         ],
         extensions: ["csv", "tsv"], kinds: [.contact, .event],
-        summary: "CSV with column profiles: contacts (salesforce, outlook, google, hubspot, exchange, thunderbird; --mapping FILE), events (salesforce-events, outlook-calendar, google-calendar)",
+        summary: "CSV with column profiles: contacts (salesforce, outlook, google, hubspot, exchange, thunderbird, common; --mapping FILE), events (salesforce-events, outlook-calendar, google-calendar)",
         detect: { head, fileName in
           CSVDetection.detect(head: head, fileName: fileName).map { Detection(confidence: $0.confidence, variant: $0.profile) }
         },

@@ -16,6 +16,7 @@ public struct CSVReader: RecordReader {
   private let mapped: [Bool]
   private let origin: String
   private var raggedReports = 0
+  private var reportedEmptyRow = false
   private var lastLine = 0
   private var lastNumber = 0
 
@@ -24,7 +25,15 @@ public struct CSVReader: RecordReader {
   public init(input: ByteInput, options: ReadOptions, diagnostics: DiagnosticSink) throws {
     rows = try CSVRowReader(
       input: input, delimiter: options.csv.delimiter, encodingName: options.inputEncoding, diagnostics: diagnostics)
-    let headerRow = try rows.next()
+    var headerRow = try rows.next()
+    // Blank rows above the header (a spreadsheet saved with an empty first line, `,,,,`):
+    // the header is the first row with text.
+    while let row = headerRow, row.data.isEmpty {
+      diagnostics.note(
+        "line \(row.line) is empty; the header is the first row with text", at: SourceLocation(file: input.name, line: row.line, column: 1),
+        code: "syntax")
+      headerRow = try rows.next()
+    }
     header = headerRow?.strings ?? []
     var chosen: any CSVProfile
     var confidence = 1.0
@@ -52,8 +61,15 @@ public struct CSVReader: RecordReader {
     } else if let (p, c) = CSVProfiles.detect(header: header) {
       chosen = p
       confidence = c
+    } else if CommonColumnsProfile().confidence(header: header) > 0 {
+      // No export profile recognises the header: columns with common names are read by name.
+      chosen = CommonColumnsProfile()
+      confidence = CommonColumnsProfile().confidence(header: header)
+      diagnostics.warning(
+        "no csv profile recognises this header; columns with common names (Name, Email, Phone, Company, …) are read by name (csv:common), the others kept as raw properties (name a profile with --from csv:PROFILE or give --mapping)",
+        at: SourceLocation(file: input.name, line: headerRow?.line ?? 1, column: 1), code: "unmapped")
     } else {
-      // No profile recognises the header: every column is kept raw.
+      // Nothing recognises the header: every column is kept raw.
       chosen = RawOnlyProfile()
       confidence = 0
       if !header.isEmpty {
@@ -84,8 +100,18 @@ public struct CSVReader: RecordReader {
     while let row = try rows.next() {
       lastLine = row.line
       lastNumber = row.number
+      if row.count == 1 && row.isEmpty(0) { continue }
+      if row.data.isEmpty {
+        // Only delimiters (`,,,,`): no record, said once.
+        if !reportedEmptyRow {
+          reportedEmptyRow = true
+          context.diagnostics.note(
+            "rows with every field empty are skipped (the first at line \(row.line))",
+            at: SourceLocation(file: context.file, line: row.line, column: 1), code: "skipped")
+        }
+        continue
+      }
       if row.count != header.count {
-        if row.count == 1 && row.isEmpty(0) { continue }
         raggedReports += 1
         let what =
           row.count < header.count
@@ -147,13 +173,20 @@ public enum CSVDetection {
     guard !head.isEmpty else { return nil }
     let input = ByteInput(bytes: head, name: fileName ?? "<head>")
     guard let rows = try? CSVRowReader(input: input, delimiter: nil, encodingName: nil, diagnostics: .ignore),
-      let header = try? rows.next()
+      var header = try? rows.next()
     else { return nil }
+    while header.data.isEmpty {
+      guard let next = try? rows.next() else { return nil }
+      header = next
+    }
     let names = header.strings
     let ext = fileName.map { $0.lowercased().hasSuffix(".csv") || $0.lowercased().hasSuffix(".tsv") } ?? false
     if let (p, c) = CSVProfiles.detect(header: names) {
       return (min(0.99, 0.5 + c / 2), p.name)
     }
+    // Common column names (Name, Email, …): still CSV, read by the reader's fallback, which
+    // says so.
+    if CommonColumnsProfile().confidence(header: names) > 0 { return (ext ? 0.45 : 0.3, nil) }
     // A plain CSV: several columns and no binary bytes.
     if names.count >= 2 { return (ext ? 0.4 : 0.2, nil) }
     return ext ? (0.3, nil) : nil

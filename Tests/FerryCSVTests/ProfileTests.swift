@@ -411,3 +411,52 @@ struct MappingChoiceTests {
     #expect(kept.records.first?.contact?.source?.system == "salesforce")
   }
 }
+
+/// CSVs no export profile knows, from shops, directories and hand-made sheets.
+@Suite("CSV without a known profile")
+struct CommonColumnsTests {
+  @Test("columns with common names are read by name; the rest stays raw; a warning says so")
+  func commonColumns() throws {
+    let r = read("First Name,Last Name,Email,Total Spent,Phone\r\nMarcus,Webb,marcus@example.com,$12.50,+1 555 0100\r\n")
+    let c = try #require(r.records.first?.contact)
+    #expect(c.name.given == "Marcus" && c.name.family == "Webb")
+    #expect(c.emails.map(\.address) == ["marcus@example.com"])
+    #expect(c.phones.map(\.number) == ["+1 555 0100"])
+    #expect(c.raw.contains { $0.name == "Total Spent" && $0.value == "$12.50" })
+    #expect(r.diagnostics.contains { $0.message.contains("read by name (csv:common)") })
+    // camelCase directory exports (Entra ID) too.
+    let e = read("userPrincipalName,displayName,givenName,surname,mail\r\nann@x.example,Ann Lee,Ann,Lee,ann.lee@x.example\r\n")
+    #expect(e.records.first?.contact?.formattedName == "Ann Lee")
+    #expect(e.records.first?.contact?.emails.map(\.address) == ["ann.lee@x.example"])
+    // A header with no common name at all stays raw-only.
+    let z = read("Foo,Bar\r\n1,2\r\n")
+    #expect(z.records.first?.contact?.raw.count == 2)
+  }
+
+  @Test("First Name/Last Name alone is not a Google export")
+  func notGoogle() throws {
+    let d = CSVDetection.detect(head: Array("First Name,Last Name,Email,Tags\r\n".utf8), fileName: "customers.csv")
+    #expect(d?.profile == nil)
+  }
+
+  @Test("blank rows above the header and in the data are skipped, with notes")
+  func blankRows() throws {
+    let r = read(",,,\r\nName,Email,Phone,City\r\nAnn,ann@x.example,,\r\n,,,\r\nBob,bob@x.example,,\r\n")
+    #expect(r.records.compactMap { $0.contact?.formattedName } == ["Ann", "Bob"])
+    #expect(r.diagnostics.contains { $0.message.contains("line 1 is empty; the header is the first row with text") })
+    #expect(r.diagnostics.contains { $0.message.contains("rows with every field empty are skipped (the first at line 4)") })
+  }
+
+  @Test("calendar CSV dates with the time in the same column")
+  func dateAndTimeInOneColumn() throws {
+    let r = read(
+      "Subject,Start Date,End Date\r\nParty,1980-07-31 00:00,1980-08-01 00:00\r\nCall,7/31/1980 10:00 AM,7/31/1980 11:30 AM\r\n",
+      variant: "google-calendar")
+    let events = r.records.compactMap(\.event)
+    #expect(events.count == 2)
+    #expect(events[0].isAllDay && events[0].start == .date(LocalDate(year: 1980, month: 7, day: 31)))
+    #expect(events[0].end == .date(LocalDate(year: 1980, month: 8, day: 1)))
+    #expect(events[1].start?.localDateTime == LocalDateTime(date: LocalDate(year: 1980, month: 7, day: 31), time: LocalTime(hour: 10, minute: 0, second: 0)))
+    #expect(events[1].end?.localDateTime.time == LocalTime(hour: 11, minute: 30, second: 0))
+  }
+}

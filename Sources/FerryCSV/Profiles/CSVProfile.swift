@@ -193,7 +193,7 @@ extension String {
 public enum CSVProfiles {
   public static let all: [any CSVProfile] = [
     SalesforceProfile(), OutlookProfile(), GoogleProfile(), HubSpotProfile(), ExchangeProfile(), ThunderbirdProfile(),
-    SalesforceEventProfile(), OutlookCalendarProfile(), GoogleCalendarProfile(),
+    SalesforceEventProfile(), OutlookCalendarProfile(), GoogleCalendarProfile(), CommonColumnsProfile(),
   ]
 
   /// The event profile beside a contact profile (`salesforce` → `salesforce-events`,

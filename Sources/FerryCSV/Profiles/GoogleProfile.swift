@@ -36,7 +36,11 @@ public struct GoogleProfile: CSVProfile {
     let h = HeaderIndex(header)
     let current = h.share(of: ["First Name", "Last Name", "Name Prefix", "Organization Name", "Labels", "E-mail 1 - Value", "E-mail 1 - Label", "Phone 1 - Value"])
     let legacy = h.share(of: ["Name", "Given Name", "Family Name", "Group Membership", "E-mail 1 - Type", "E-mail 1 - Value", "Additional Name", "Name Prefix"])
-    return max(current, legacy)
+    // `First Name`/`Last Name`/`Name` are in every layout: without a column only Google
+    // writes, this is some other export (a shop's customers, a directory).
+    let own = ["E-mail 1 - Value", "Phone 1 - Value", "Labels", "Group Membership", "Given Name", "Organization Name",
+      "Organization 1 - Name", "Name Prefix", "Address 1 - Formatted", "E-mail 1 - Type"]
+    return max(current, legacy) * (own.contains(where: h.has) ? 1 : 0.5)
   }
 
   public func makeDecoder(header: [String], options: ReadOptions) throws -> any CSVRecordDecoder { Decoder(header: header) }

@@ -75,6 +75,17 @@ enum CalendarCSV {
     return date.isValid ? date : nil
   }
 
+  /// A date with an optional time after a space or `T` (`1980-07-31 00:00`,
+  /// `7/31/1980 10:00 AM`), as exports made by other tools write a single date column.
+  static func parseDateTime(_ text: String) -> (date: LocalDate, time: LocalTime?)? {
+    if let d = parseDate(text) { return (d, nil) }
+    let t = text.trimmed
+    guard let sep = t.firstIndex(where: { $0 == " " || $0 == "T" }), let d = parseDate(String(t[..<sep])),
+      let time = parseTime(String(t[t.index(after: sep)...]))
+    else { return nil }
+    return (d, time)
+  }
+
   /// `10:00:00 AM`, `1:00 PM`, `14:30`.
   static func parseTime(_ text: String) -> LocalTime? {
     var t = text.trimmed.uppercased()
@@ -148,30 +159,42 @@ enum CalendarCSV {
         context.diagnostics.warning("row has no Start Date; skipped", at: context.location(column: startDate), code: "skipped")
         return nil
       }
-      guard let first = CalendarCSV.parseDate(sd) else {
+      guard let (first, startAt) = CalendarCSV.parseDateTime(sd) else {
         context.diagnostics.warning(
-          "Start Date \"\(sd)\" is not a date (M/D/YYYY); row skipped", at: context.location(column: startDate), code: "skipped")
+          "Start Date \"\(sd)\" is not a date (M/D/YYYY or YYYY-MM-DD); row skipped", at: context.location(column: startDate),
+          code: "skipped")
         return nil
       }
-      let lastDay = s(endDate).flatMap(CalendarCSV.parseDate)
+      let endParts = s(endDate).flatMap(CalendarCSV.parseDateTime)
+      let lastDay = endParts?.date
+      // A time inside the date column stands in for an empty time column; midnight to
+      // midnight with no time columns is a whole day.
+      let startClock = s(startTime) == nil ? startAt : nil
+      let endClock = s(endTime) == nil ? endParts?.time : nil
+      let wholeDays = startClock == .midnight && (endClock == nil || endClock == .midnight)
       func wall(_ d: LocalDate, _ t: LocalTime) -> EventTime {
         let l = LocalDateTime(date: d, time: t)
         if let zone { return .zoned(l, zone: zone) }
         return .floating(l)
       }
-      if CalendarCSV.bool(s(allDay)) == true || s(startTime) == nil {
+      if CalendarCSV.bool(s(allDay)) == true || (s(startTime) == nil && (startClock == nil || wholeDays)) {
         e.isAllDay = true
         e.start = .date(first)
         // Outlook's all-day end date is exclusive (the next day), Google's the last day.
-        let end = style == .google ? (lastDay ?? first).adding(days: 1) : (lastDay ?? first.adding(days: 1))
+        let end: LocalDate
+        if wholeDays, endClock == .midnight, let l = lastDay, l > first {
+          end = l  // `…-08-01 00:00` is the instant the day ends: exclusive already
+        } else {
+          end = style == .google ? (lastDay ?? first).adding(days: 1) : (lastDay ?? first.adding(days: 1))
+        }
         e.end = .date(max(end, first.adding(days: 1)))
       } else {
-        let st = s(startTime).flatMap(CalendarCSV.parseTime) ?? .midnight
+        let st = s(startTime).flatMap(CalendarCSV.parseTime) ?? startClock ?? .midnight
         if let text = s(startTime), CalendarCSV.parseTime(text) == nil {
           context.keepUnparsed(column: startTime ?? 0, value: text, what: "a time")
         }
         e.start = wall(first, st)
-        if let et = s(endTime).flatMap(CalendarCSV.parseTime) { e.end = wall(lastDay ?? first, et) }
+        if let et = s(endTime).flatMap(CalendarCSV.parseTime) ?? endClock { e.end = wall(lastDay ?? first, et) }
       }
       if CalendarCSV.bool(s(reminderOn)) == true, let rd = s(reminderDate).flatMap(CalendarCSV.parseDate),
         let rt = s(reminderTime).flatMap(CalendarCSV.parseTime)
