@@ -314,7 +314,13 @@ public struct ICalendarWriter: RecordWriter {
     lines.write(name: "UID", value: uid)
     let stamp = event.stamp ?? event.lastModified ?? event.created ?? now
     lines.write(name: "DTSTAMP", value: ICalValue.basic(stamp.utc) + "Z")
-    if let start = event.start { writeTime("DTSTART", start, event: event) }
+    if let start = event.start {
+      writeTime("DTSTART", start, event: event)
+    } else if event.kind == .event {
+      // RFC 5545 allows it under METHOD, but calendars will not import an event without a start.
+      diagnostics.warning(
+        "event \"\(event.summary ?? uid)\" has no start; written without DTSTART (calendars will not import it)", code: "structure")
+    }
     if let end = event.end {
       if event.isAllDay, let s = event.start, s.isDate, end.isDate, end.localDateTime.date <= s.localDateTime.date {
         let how = end.localDateTime.date == s.localDateTime.date ? "ends on the day it starts (DTEND is exclusive)" : "ends before it starts"

@@ -384,10 +384,12 @@ struct CardEncoder {
 
   private mutating func rawProperties(_ raw: [RawProperty]) {
     var foreign: [String] = []
+    var foreignNames: [String] = []
     var stripped: [String] = []
     for r in raw {
       guard r.origin == "vcard" else {
-        foreign.append(r.name)
+        foreign.append("\"\(r.name)\" (\(r.origin))")
+        foreignNames.append(r.name)
         continue
       }
       if target.stripsCRMProperties && VCardTarget.isCRMProperty(r.name) {
@@ -434,7 +436,9 @@ struct CardEncoder {
       note("\(target.rawValue) has no use for CRM properties; left out: \(stripped.joined(separator: ", "))", property: stripped[0], code: "unmapped")
     }
     if !foreign.isEmpty {
-      note("vCard has no place for \(foreign.map { "\"\($0)\"" }.joined(separator: ", ")); left out", property: foreign[0], code: "unmapped")
+      note(
+        "fields the reader kept raw (no mapping for them in their format) have no place in vCard: \(foreign.joined(separator: ", ")); left out",
+        property: foreignNames[0], code: "unmapped")
     }
   }
 }

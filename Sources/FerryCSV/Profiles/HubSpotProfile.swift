@@ -96,7 +96,12 @@ public struct HubSpotProfile: CSVProfile {
   /// `2024-01-31 15:00`, ISO 8601, or epoch milliseconds.
   static func time(_ text: String) -> Timestamp? {
     if text.count >= 12, text.allSatisfy(\.isNumber), let ms = Int64(text) { return Timestamp(milliseconds: ms) }
-    return Values.timestamp(text)
+    if let t = Values.timestamp(text) { return t }
+    // The portal's US display form, `3/15/2024 2:30 PM`, read as UTC like the others.
+    if let (date, time) = CalendarCSV.parseDateTime(text) {
+      return Timestamp(utc: LocalDateTime(date: date, time: time ?? .midnight))
+    }
+    return nil
   }
 
   struct Encoder: CSVRecordEncoder {

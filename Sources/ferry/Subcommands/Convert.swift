@@ -101,7 +101,10 @@ extension FerryCommand {
         // Numbered batches (`out-0001.xml` …): name the files that exist, not the -o path.
         written = "\(first) … \(last) (\(summary.outputFiles.count) files)"
       }
-      if !diagnosticOptions.quiet && written != "-" {
+      if failure != nil && !diagnosticOptions.quiet && written != "-" {
+        // Output is committed only when the whole conversion succeeded.
+        FileHandle.standardError.write(Data("ferry: stopped; nothing written, \(written) left as it was\n".utf8))
+      } else if !diagnosticOptions.quiet && written != "-" {
         let skipped = summary.recordsSkipped > 0 ? " (\(summary.recordsSkipped) skipped)" : ""
         FileHandle.standardError.write(
           Data("ferry: \(summary.recordsRead) records read, \(summary.recordsWritten) written\(skipped) to \(written)\n".utf8))
