@@ -284,4 +284,23 @@ struct RealWorldQuirkTests {
     #expect(d.first?.contact?.phones.first?.types == ["work", "fax"])
     #expect(d.first?.contact?.addresses.first?.locality == "MyCity")
   }
+
+  @Test("a RecurringMaster without Start starts at its FirstOccurrence; HubSpot's US display times are read")
+  func exchangeMasterAndHubSpotTimes() throws {
+    let xml = """
+      <t:Items xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><t:CalendarItem>
+      <t:Subject>Weekly</t:Subject><t:CalendarItemType>RecurringMaster</t:CalendarItemType>
+      <t:Recurrence><t:WeeklyRecurrence><t:Interval>1</t:Interval><t:DaysOfWeek>Saturday</t:DaysOfWeek></t:WeeklyRecurrence>
+      <t:NumberedRecurrence><t:StartDate>2014-03-08Z</t:StartDate><t:NumberOfOccurrences>10</t:NumberOfOccurrences></t:NumberedRecurrence></t:Recurrence>
+      <t:FirstOccurrence><t:Start>2014-03-08T21:21:00Z</t:Start><t:End>2014-03-08T22:21:00Z</t:End></t:FirstOccurrence>
+      </t:CalendarItem></t:Items>
+      """
+    let (records, diagnostics) = try read("ews", xml)
+    #expect(records.first?.event?.start == .utc(LocalDateTime(date: LocalDate(year: 2014, month: 3, day: 8), time: LocalTime(hour: 21, minute: 21, second: 0))))
+    #expect(records.first?.event?.recurrence?.rule?.count == 10)
+    #expect(diagnostics.contains { $0.message.contains("FirstOccurrence") })
+    let csv = "Record ID,First Name,Last Name,Email,Contact owner,Create Date\r\n1,A,B,a@b.example,Dana,3/15/2024 2:30 PM\r\n"
+    let (h, _) = try read("csv:hubspot", csv)
+    #expect(h.first?.contact?.created == Timestamp(text: "2024-03-15T14:30:00Z"))
+  }
 }

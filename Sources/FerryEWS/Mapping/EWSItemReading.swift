@@ -298,6 +298,14 @@ struct EWSItemReading {
         keepRaw(e, prefix: "CalendarItem", raw: &ev.raw)
       }
     }
+    if start == nil, let first = item.child("FirstOccurrence"), let s = first.child("Start").flatMap({ parseTime($0) }) {
+      // A RecurringMaster fetched without Start (a GetItem with a narrow shape): the first
+      // occurrence starts the series.
+      start = s
+      end = end ?? first.child("End").flatMap { parseTime($0) }
+      diagnostics.note(
+        "calendar item has no Start; the series starts at its FirstOccurrence", at: location(first), code: "structure")
+    }
     let zoneStart = startZone ?? meetingZone
     let zoneEnd = endZone ?? zoneStart
     ev.start = start.map { time($0, zone: zoneStart, allDay: ev.isAllDay) }
