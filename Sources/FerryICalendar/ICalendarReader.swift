@@ -322,6 +322,8 @@ public struct ICalendarReader: RecordReader {
 
   private mutating func add(_ event: Event, at location: SourceLocation) {
     var event = event
+    // Calendar-level components (a VJOURNAL, an X- component) waiting for an event.
+    let carried = pendingComponents
     if !pendingComponents.isEmpty {
       event.rawComponents.insert(contentsOf: pendingComponents, at: 0)
       pendingComponents.removeAll()
@@ -352,6 +354,12 @@ public struct ICalendarReader: RecordReader {
             diagnostics.warning(
               "event UID \"\(uid)\" SEQUENCE \(newSequence) is an older revision of the one at line \(oldLocation.line) (SEQUENCE \(oldSequence)); left out",
               at: location, code: "structure")
+            if !carried.isEmpty {
+              // What was waiting for this event goes with the revision that stays.
+              var kept = old
+              kept.rawComponents.append(contentsOf: carried)
+              held[m - heldBase] = (kept, oldLocation)
+            }
             return
           } else {
             diagnostics.warning(
@@ -360,6 +368,9 @@ public struct ICalendarReader: RecordReader {
             for o in old.recurrence?.overrides ?? [] where !(event.recurrence?.overrides.contains { $0.recurrenceId == o.recurrenceId } ?? false) {
               attach(o, at: oldLocation, to: &event, masterLocation: location)
             }
+            // Calendar-level components that travelled with the old revision stay in the file.
+            event.rawComponents.insert(
+              contentsOf: old.rawComponents.filter { ICalendarWriter.calendarLevel($0.name) }, at: 0)
             held[m - heldBase] = nil
           }
         }

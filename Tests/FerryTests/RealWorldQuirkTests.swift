@@ -206,6 +206,10 @@ struct RealWorldQuirkTests {
     let (reversed, d2) = try read("ics", ics(v3 + v1))
     #expect(reversed.map { $0.event?.summary } == ["v3"])
     #expect(d2.contains { $0.message.contains("is an older revision") })
+    // A journal waiting for the next event stays in the file when that event is the older revision.
+    let journal = "BEGIN:VJOURNAL\r\nUID:j\r\nSUMMARY:Notes\r\nEND:VJOURNAL\r\n"
+    let (withJournal, _) = try read("ics", ics(v3 + journal + v1))
+    #expect(withJournal.first?.event?.rawComponents.map(\.name) == ["VJOURNAL"])
     // Same SEQUENCE: both kept, as before.
     let (same, _) = try read("ics", ics(v1 + v1.replacingOccurrences(of: "SUMMARY:v1", with: "SUMMARY:v1b")))
     #expect(same.count == 2)
