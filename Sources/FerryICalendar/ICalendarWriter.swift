@@ -409,6 +409,13 @@ public struct ICalendarWriter: RecordWriter {
     lines.end(kind)
   }
 
+  /// RRULE part names of RFC 5545 and RFC 7529 (an extra part may carry one of them with a
+  /// value the model has no field for, such as `BYMONTH=5L`).
+  static let rulePartNames: Set<String> = [
+    "FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO",
+    "BYMONTH", "BYSETPOS", "WKST", "RSCALE", "SKIP",
+  ]
+
   private func ruleText(_ rule: RecurrenceRule, start: EventTime?) -> String {
     var rule = rule
     // UNTIL must be UTC when DTSTART has a zone (RFC 5545 §3.3.10), a DATE for all-day series.
@@ -429,7 +436,9 @@ public struct ICalendarWriter: RecordWriter {
     }
     // Parts that are neither RFC 5545, RFC 7529 (RSCALE, SKIP) nor X- extensions (a typo such
     // as `UNTL=`) make libical and others drop the whole rule: left out, with a warning.
-    let unknown = rule.extraParts.filter { p in !["RSCALE", "SKIP"].contains(p.name.uppercased()) && !p.name.uppercased().hasPrefix("X-") }
+    let unknown = rule.extraParts.filter { p in
+      !Self.rulePartNames.contains(p.name.uppercased()) && !p.name.uppercased().hasPrefix("X-")
+    }
     if !unknown.isEmpty {
       let names = unknown.map { "\($0.name)=\($0.values.joined(separator: ","))" }.joined(separator: ";")
       diagnostics.warning("RRULE part \(names) is not RFC 5545; left out so that other readers keep the rule", code: "unmapped")
