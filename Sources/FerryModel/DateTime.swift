@@ -198,25 +198,6 @@ public enum EventTime: Sendable, Hashable, TextCodable {
   }
 
   public init?(codableText text: String) { self.init(text: text) }
-
-  /// Year, month and day of exactly `YYYY-MM-DD` or `YYYYMMDD` (ASCII digits), else nil.
-  static func fullDate(_ u: String.UTF8View) -> (Int, Int, Int)? {
-    let count = u.count
-    guard count == 10 || count == 8 else { return nil }
-    var digits = 0
-    var value = 0
-    for (i, c) in u.enumerated() {
-      if count == 10 && (i == 4 || i == 7) {
-        guard c == UInt8(ascii: "-") else { return nil }
-        continue
-      }
-      guard c >= 48 && c <= 57 else { return nil }
-      value = value * 10 + Int(c - 48)
-      digits += 1
-    }
-    guard digits == 8 else { return nil }
-    return (value / 10000, value / 100 % 100, value % 100)
-  }
 }
 
 /// A date that may lack its year, month or day (vCard `--0412`, `BDAY:1980`).
@@ -351,25 +332,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, TextCodable {
     milliseconds = Int64(t.secondsSinceEpoch - offset) * 1000 + Int64(millis)
   }
   public init?(codableText text: String) { self.init(text: text) }
-
-  /// Year, month and day of exactly `YYYY-MM-DD` or `YYYYMMDD` (ASCII digits), else nil.
-  static func fullDate(_ u: String.UTF8View) -> (Int, Int, Int)? {
-    let count = u.count
-    guard count == 10 || count == 8 else { return nil }
-    var digits = 0
-    var value = 0
-    for (i, c) in u.enumerated() {
-      if count == 10 && (i == 4 || i == 7) {
-        guard c == UInt8(ascii: "-") else { return nil }
-        continue
-      }
-      guard c >= 48 && c <= 57 else { return nil }
-      value = value * 10 + Int(c - 48)
-      digits += 1
-    }
-    guard digits == 8 else { return nil }
-    return (value / 10000, value / 100 % 100, value % 100)
-  }
 }
 
 extension Int64 {

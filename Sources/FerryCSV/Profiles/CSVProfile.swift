@@ -125,6 +125,23 @@ public struct CSVEncodeContext {
     }
   }
 
+  /// Puts the first address into its columns (street, city, region, postal code, country)
+  /// and sends every other one through the overflow policy, for layouts with one address.
+  public mutating func fillSingleAddress(
+    _ addresses: [PostalAddress], into cells: inout [String],
+    street: Int, city: Int, region: Int, postalCode: Int, country: Int
+  ) throws {
+    for (n, a) in addresses.enumerated() {
+      guard n == 0 else {
+        try overflow("address", OutlookProfile.oneLine(a))
+        continue
+      }
+      for (column, value) in [(street, a.street), (city, a.locality), (region, a.region), (postalCode, a.postalCode), (country, a.country)] {
+        if let value { cells[column] = value }
+      }
+    }
+  }
+
   /// The notes cell: the contact's notes, then the overflowed values.
   public func notes(_ contact: Contact) -> String {
     var parts = contact.notes

@@ -136,17 +136,7 @@ public struct CommonColumnsProfile: CSVProfile {
       set(7, c.organization)
       set(8, c.title)
       set(9, c.department)
-      for (n, a) in c.addresses.enumerated() {
-        if n > 0 {
-          try context.overflow("address", OutlookProfile.oneLine(a))
-          continue
-        }
-        set(10, a.street)
-        set(11, a.locality)
-        set(12, a.region)
-        set(13, a.postalCode)
-        set(14, a.country)
-      }
+      try context.fillSingleAddress(c.addresses, into: &cells, street: 10, city: 11, region: 12, postalCode: 13, country: 14)
       for (n, u) in c.urls.enumerated() { if n == 0 { set(15, u.value) } else { try context.overflow("web page", u.value) } }
       set(16, c.birthday?.description)
       let notes = context.notes(c)

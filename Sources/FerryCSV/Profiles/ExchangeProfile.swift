@@ -79,17 +79,7 @@ public struct ExchangeProfile: CSVProfile {
       set(1, c.formattedName ?? (c.displayName.isEmpty ? nil : c.displayName))
       set(2, c.name.given)
       set(3, c.name.family)
-      for (n, a) in c.addresses.enumerated() {
-        if n > 0 {
-          try context.overflow("address", OutlookProfile.oneLine(a))
-          continue
-        }
-        set(4, a.street)
-        set(5, a.locality)
-        set(6, a.region)
-        set(7, a.postalCode)
-        set(16, a.country)
-      }
+      try context.fillSingleAddress(c.addresses, into: &cells, street: 4, city: 5, region: 6, postalCode: 7, country: 16)
       for p in c.phones {
         let t = Set(p.types)
         let slot: Int =

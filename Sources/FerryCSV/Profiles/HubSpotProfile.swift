@@ -125,17 +125,7 @@ public struct HubSpotProfile: CSVProfile {
       }
       set(8, c.organization)
       set(9, c.title)
-      for (n, a) in c.addresses.enumerated() {
-        if n > 0 {
-          try context.overflow("address", OutlookProfile.oneLine(a))
-          continue
-        }
-        set(10, a.street)
-        set(11, a.locality)
-        set(12, a.region)
-        set(13, a.postalCode)
-        set(14, a.country)
-      }
+      try context.fillSingleAddress(c.addresses, into: &cells, street: 10, city: 11, region: 12, postalCode: 13, country: 14)
       for (n, u) in c.urls.enumerated() { if n == 0 { set(15, u.value) } else { try context.overflow("web page", u.value) } }
       if let o = c.owner { set(16, c.source?.system == "hubspot" ? (o.name ?? o.id) : (o.name ?? o.email ?? o.id)) }
       set(17, c.accountId)
