@@ -113,4 +113,14 @@ struct EWSReaderTests {
     #expect(e.recurrence?.overrides.first?.recurrenceId == .utc(LocalDateTime(year: 2024, month: 1, day: 3, hour: 9)))
     #expect(e.recurrence?.overrides.first?.start == .utc(LocalDateTime(year: 2024, month: 1, day: 3, hour: 11)))
   }
+
+  @Test("forbidden character references are replaced the same way whatever the chunk size", arguments: [1, 2, 3, 5, 7, 64])
+  func forbiddenReferencesAcrossChunks(chunk: Int) throws {
+    let xml = "  \n<?xml version=\"1.0\"?><t:Items xmlns:t=\"https://schemas.microsoft.com/exchange/services/2006/types\">"
+      + "<t:Contact><t:GivenName>A&#x1A;B&#26;C&amp;&#65;&#x1F600;</t:GivenName></t:Contact></t:Items>"
+    let collector = DiagnosticCollector()
+    let records = try readEWS(Array(xml.utf8), chunkSize: chunk, sink: collector.sink)
+    #expect(records.first?.contact?.name.given == "A\u{FFFD}B\u{FFFD}C&A\u{1F600}")
+    #expect(collector.diagnostics.filter { $0.message.contains("&#x1A;") }.count == 1)
+  }
 }

@@ -48,8 +48,8 @@ final class XMLItemStream {
 
     init(input: ByteInput) { self.input = input }
 
-    /// The next chunk for libxml2, or nil at the end. Leading white space before `<?xml` is
-    /// dropped (documents pasted with an indent), and forbidden character references are
+    /// The next chunk for libxml2, or nil at the end. Leading white space is dropped
+    /// (documents pasted with an indent before `<?xml`), and forbidden character references are
     /// replaced; a reference split across chunks is completed from the next one.
     func nextChunk() throws -> [UInt8]? {
       var bytes = carry
@@ -64,9 +64,11 @@ final class XMLItemStream {
       if !started {
         var i = 0
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
-        if i == bytes.count { carry = bytes; return [] }
+        if i == bytes.count { return [] }  // only white space so far: dropped (memory stays bounded)
+        // White space before the first tag means nothing in XML, but libxml2 refuses it before
+        // an XML declaration: dropped, whatever follows.
         started = true
-        if i > 0, bytes[i...].starts(with: Array("<?xml".utf8)) { bytes.removeFirst(i) }
+        if i > 0 { bytes.removeFirst(i) }
       }
       // Hold back a tail that may be the start of an unfinished reference.
       if let amp = bytes.lastIndex(of: UInt8(ascii: "&")), bytes.count - amp < 12, !bytes[amp...].contains(UInt8(ascii: ";")) {
