@@ -335,7 +335,6 @@ public struct ICalendarReader: RecordReader {
         if let m = heldMasters[uid], let slot = held[m - heldBase] {
           var master = slot.0
           attach(event, at: location, to: &master, masterLocation: slot.1)
-          pruneOverrides(of: &master, at: slot.1)
           held[m - heldBase] = (master, slot.1)
           return
         }
@@ -381,41 +380,11 @@ public struct ICalendarReader: RecordReader {
             held[o - heldBase] = nil
           }
         }
-        pruneOverrides(of: &event, at: location)
         heldMasters[uid] = sequence
       }
     }
     held.append((event, location))
     while held.count - heldStart > ICalendarReader.holdLimit { releaseOldest() }
-  }
-
-  /// Drops overrides that the master's revision has made obsolete, as calendar servers leave
-  /// them behind (Google, Nextcloud; python recurring-ical-events issues 148 and 163): one
-  /// whose RECURRENCE-ID the master excludes with EXDATE.
-  private func pruneOverrides(of master: inout Event, at location: SourceLocation) {
-    guard var recurrence = master.recurrence, !recurrence.overrides.isEmpty else { return }
-    recurrence.overrides.removeAll { o in
-      guard let rid = o.recurrenceId else { return false }
-      if recurrence.exceptionDates.contains(where: { Self.sameInstant($0, rid) }) {
-        diagnostics.warning(
-          "changed occurrence \(rid) of \"\(master.uid ?? "")\" is excluded by the series' EXDATE; left out", at: location,
-          code: "recurrence")
-        return true
-      }
-      return false
-    }
-    master.recurrence = recurrence
-  }
-
-  /// Whether an EXDATE and a RECURRENCE-ID name the same instance (same form and wall time).
-  static func sameInstant(_ a: EventTime, _ b: EventTime) -> Bool {
-    switch (a, b) {
-    case (.date(let x), .date(let y)): return x == y
-    case (.date(let x), _): return b.isDate == false && x == b.localDateTime.date && b.localDateTime.time == .midnight
-    case (.utc(let x), .utc(let y)), (.floating(let x), .floating(let y)): return x == y
-    case (.zoned(let x, let zx), .zoned(let y, let zy)): return x == y && zx == zy
-    default: return false
-    }
   }
 
   /// Puts an override into its master's recurrence.

@@ -419,6 +419,9 @@ public struct RecurrenceExpander: Sequence, Sendable {
           return emit(stray)
         }
         if excluded.contains(key) || excludedDays.contains(RuleIterator.floorDiv(local, 86400)) {
+          // An override of an excluded instance goes with it (Apple iCal and calendar servers
+          // leave both the EXDATE and the changed occurrence; recurring-ical-events agrees).
+          overrides.removeValue(forKey: key)
           continue
         }
         var occurrence = makeOccurrence(local: local, key: key)
@@ -465,6 +468,12 @@ public struct RecurrenceExpander: Sequence, Sendable {
         }
         guard let (k, o) = earliest else { return nil }
         overrides.removeValue(forKey: k)
+        if excluded.contains(k) { continue }
+        if let rid = o.recurrenceId, let local = Iterator.local(rid, kind: kind, zone: zone, resolver: resolver),
+          excludedDays.contains(RuleIterator.floorDiv(local, 86400))
+        {
+          continue
+        }
         // An override that carries its own RRULE is an older revision of the whole series
         // (calendar servers leave them behind): it replaces an instance the rule still has, but
         // is no instance of its own (as python recurring-ical-events reads it, issue 253).
