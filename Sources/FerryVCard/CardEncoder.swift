@@ -428,6 +428,13 @@ struct CardEncoder {
         if case .failed = codec.decode(line, &probe) {
           note("\(name) value \"\(r.value)\" is not valid; written as \(invalidPrefix)\(name)", property: name, code: "unmapped")
           name = invalidPrefix + name
+          // Undecodable base64 under ENCODING=b makes strict readers fail on the whole card:
+          // the private copy carries the text as text.
+          // (The encoding travels as X-FERRY-ENCODING, which ferry's reader turns back.)
+          if isBase64 {
+            isBase64 = false
+            for i in params.indices where params[i].name == "ENCODING" { params[i].name = invalidEncodingParameter }
+          }
         }
       }
       properties.append(OutputProperty(group: r.group, name: name, parameters: params, value: r.value, isBase64: isBase64))
@@ -445,6 +452,8 @@ struct CardEncoder {
 
 /// The prefix of a property ferry wrote because its value was invalid under its own name.
 let invalidPrefix = "X-FERRY-INVALID-"
+/// The ENCODING of an invalid value, under a name readers do not act on.
+let invalidEncodingParameter = "X-FERRY-ENCODING"
 
 extension Timestamp {
   /// `20240131T150000Z`, the basic form every vCard version accepts in REV.

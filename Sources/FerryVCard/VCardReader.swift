@@ -183,7 +183,12 @@ public struct VCardReader: RecordReader {
     }
     guard let codec = CodecTable.codecs[line.name] else {
       var property = raw(line)
-      if line.name.hasPrefix(invalidPrefix) { property.name = String(line.name.dropFirst(invalidPrefix.count)) }
+      if line.name.hasPrefix(invalidPrefix) {
+        property.name = String(line.name.dropFirst(invalidPrefix.count))
+        for i in property.parameters.indices where property.parameters[i].name == invalidEncodingParameter {
+          property.parameters[i].name = "ENCODING"
+        }
+      }
       card.contact.raw.append(property)
       return
     }

@@ -104,6 +104,10 @@ extension FerryCommand {
       if failure != nil && !diagnosticOptions.quiet && written != "-" {
         // Output is committed only when the whole conversion succeeded.
         FileHandle.standardError.write(Data("ferry: stopped; nothing written, \(written) left as it was\n".utf8))
+      } else if !diagnosticOptions.quiet && written != "-" && summary.outputFiles.isEmpty && output.split == nil {
+        // The writer had nothing to write (every record skipped, or none read): no file made.
+        FileHandle.standardError.write(
+          Data("ferry: \(summary.recordsRead) records read, nothing written; \(written) not created\n".utf8))
       } else if !diagnosticOptions.quiet && written != "-" {
         let skipped = summary.recordsSkipped > 0 ? " (\(summary.recordsSkipped) skipped)" : ""
         FileHandle.standardError.write(
