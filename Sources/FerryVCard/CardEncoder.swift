@@ -419,22 +419,21 @@ struct CardEncoder {
         note("\(name) does not exist in vCard 4.0; written as X-\(name)", property: name, code: "unmapped")
         name = "X-" + name
       }
-      if let codec = CodecTable.codecs[name.uppercased()] {
-        // A value its own codec cannot read (`BDAY:0000`) would make other readers warn or
-        // fail; it travels under a private name that ferry's reader turns back.
+      // A value that cannot be read (its codec fails: `BDAY:0000`; or base64 that does not
+      // decode) would make other readers warn or fail on the whole card: it travels under a
+      // private name that ferry's reader turns back, its encoding as X-FERRY-ENCODING.
+      var invalid = isBase64 && Base64.decode(r.value) == nil
+      if !invalid, let codec = CodecTable.codecs[name.uppercased()] {
         var probe = CardBuilder(version: version, diagnostics: .ignore)
-        let line = ContentLine(
-          group: r.group, name: name.uppercased(), parameters: params, value: r.value)
-        if case .failed = codec.decode(line, &probe) {
-          note("\(name) value \"\(r.value)\" is not valid; written as \(invalidPrefix)\(name)", property: name, code: "unmapped")
-          name = invalidPrefix + name
-          // Undecodable base64 under ENCODING=b makes strict readers fail on the whole card:
-          // the private copy carries the text as text.
-          // (The encoding travels as X-FERRY-ENCODING, which ferry's reader turns back.)
-          if isBase64 {
-            isBase64 = false
-            for i in params.indices where params[i].name == "ENCODING" { params[i].name = invalidEncodingParameter }
-          }
+        let line = ContentLine(group: r.group, name: name.uppercased(), parameters: params, value: r.value)
+        if case .failed = codec.decode(line, &probe) { invalid = true }
+      }
+      if invalid {
+        note("\(name) value \"\(r.value)\" is not valid; written as \(invalidPrefix)\(name)", property: name, code: "unmapped")
+        name = invalidPrefix + name
+        if isBase64 {
+          isBase64 = false
+          for i in params.indices where params[i].name == "ENCODING" { params[i].name = invalidEncodingParameter }
         }
       }
       properties.append(OutputProperty(group: r.group, name: name, parameters: params, value: r.value, isBase64: isBase64))

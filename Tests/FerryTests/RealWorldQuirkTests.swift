@@ -325,4 +325,16 @@ struct RealWorldQuirkTests {
     let (h, _) = try read("csv:hubspot", csv)
     #expect(h.first?.contact?.created == Timestamp(text: "2024-03-15T14:30:00Z"))
   }
+
+  @Test("truncated base64 travels as text under a private name, and comes back")
+  func invalidBase64() throws {
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nKEY;TYPE=X509;ENCODING=b:/9j/4AAQ...\r\nEND:VCARD\r\n"
+    let (records, _) = try read("vcard", card)
+    let (text, diagnostics, _) = try write("vcard:3.0", records)
+    #expect(text.contains("X-FERRY-INVALID-KEY;TYPE=X509;X-FERRY-ENCODING=b:/9j/4AAQ...") || text.contains("X-FERRY-INVALID-KEY;X-FERRY-ENCODING=b;TYPE=X509:/9j/4AAQ..."))
+    #expect(!text.contains("ENCODING=b:/9j") || text.contains("X-FERRY-ENCODING=b:/9j"))
+    #expect(diagnostics.contains { $0.message.contains("is not valid") })
+    let (back, _) = try read("vcard", text)
+    #expect(back.first?.contact?.raw == records.first?.contact?.raw)
+  }
 }
