@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Windows time-zone ids (EWS, Outlook, Exchange) to and from IANA names, through CLDR's
 /// `windowsZones.xml` (generated into `WindowsZones+Table.swift`).
 public enum WindowsZones {
@@ -12,7 +18,25 @@ public enum WindowsZones {
     if let id = ianaToWindows[name] { return id }
     if let alias = aliases[name], let id = ianaToWindows[alias] { return id }
     if name == "UTC" || name == "Etc/UTC" || name == "GMT" || name == "Etc/GMT" { return "UTC" }
+    // A tz database link (`US/Pacific`, `Canada/Eastern`, `GB`): the zone it links to.
+    if let target = linkTarget(name), target != name {
+      return ianaToWindows[target] ?? aliases[target].flatMap { ianaToWindows[$0] }
+    }
     return nil
+  }
+
+  /// The zone a tz database link points at, from the system's zoneinfo tree (backward links
+  /// are symbolic links there), or nil.
+  static func linkTarget(_ name: String) -> String? {
+    guard !name.isEmpty, !name.contains(".."), !name.hasPrefix("/"),
+      name.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0.properties.numericType != nil || "/_+-".unicodeScalars.contains($0) })
+    else { return nil }
+    let root = "/usr/share/zoneinfo/"
+    guard let resolved = realpath(root + name, nil) else { return nil }
+    defer { free(resolved) }
+    let path = String(cString: resolved)
+    guard path.hasPrefix(root) else { return nil }
+    return String(path.dropFirst(root.count))
   }
 
   /// Every Windows id CLDR knows.

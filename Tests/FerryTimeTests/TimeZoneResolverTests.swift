@@ -162,3 +162,21 @@ struct TimeZoneResolverCorpusTests {
     #expect(TimeZoneResolver.matchingIANAName(for: d, years: 2000...2010) == "Asia/Yekaterinburg")
   }
 }
+
+@Suite("Windows names of tz database links")
+struct WindowsZoneLinkTests {
+  @Test("links such as US/Pacific and GB have the Windows id of the zone they point at", arguments: [
+    ("US/Pacific", "Pacific Standard Time"), ("US/Eastern", "Eastern Standard Time"), ("GB", "GMT Standard Time"),
+    ("Canada/Central", "Central Standard Time"),
+  ])
+  func links(_ name: String, _ windows: String) {
+    #expect(WindowsZones.windows(forIANA: name) == windows)
+  }
+
+  @Test("names that are no zone, or try to leave the zoneinfo tree, have none")
+  func notZones() {
+    #expect(WindowsZones.windows(forIANA: "../../etc/passwd") == nil)
+    #expect(WindowsZones.windows(forIANA: "Nowhere/Special") == nil)
+    #expect(WindowsZones.windows(forIANA: "/etc/localtime") == nil)
+  }
+}
