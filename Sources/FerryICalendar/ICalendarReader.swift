@@ -789,11 +789,11 @@ public struct ICalendarReader: RecordReader {
   private mutating func parseTime(_ text: Substring, line: ContentLine, _ used: inout Set<String>) -> EventTime? {
     guard let (t, isDate, isUTC) = ICalValue.localDateTime(text) else { return nil }
     let valueType = line.firstParameter("VALUE")?.uppercased()
-    if isDate || valueType == "DATE" {
-      if !isDate {
-        diagnostics.warning("\(line.name) says VALUE=DATE but has a time \"\(text)\"; the date kept", at: line.valueLocation, code: "syntax")
-      }
-      return .date(t.date)
+    if isDate { return .date(t.date) }
+    if valueType == "DATE" {
+      // The value's own shape wins (as python icalendar and libical read it): the time stays.
+      diagnostics.warning(
+        "\(line.name) says VALUE=DATE but has a time \"\(text)\"; read as a date-time", at: line.valueLocation, code: "syntax")
     }
     if isUTC {
       if line.firstParameter("TZID") != nil {

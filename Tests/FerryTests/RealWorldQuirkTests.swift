@@ -337,4 +337,13 @@ struct RealWorldQuirkTests {
     let (back, _) = try read("vcard", text)
     #expect(back.first?.contact?.raw == records.first?.contact?.raw)
   }
+
+  @Test("VALUE=DATE on a date-time value keeps the time, as other readers do")
+  func valueDateWithTime() throws {
+    let text = ics("BEGIN:VEVENT\r\nUID:d\r\nDTSTAMP:20250101T000000Z\r\nDTSTART;VALUE=DATE:20090117T200000\r\nDTEND;VALUE=DATE:20090117T213000\r\nSUMMARY:x\r\nEND:VEVENT\r\n")
+    let (records, diagnostics) = try read("ics", text)
+    #expect(records.first?.event?.start == .floating(LocalDateTime(date: LocalDate(year: 2009, month: 1, day: 17), time: LocalTime(hour: 20, minute: 0, second: 0))))
+    #expect(records.first?.event?.isAllDay == false)
+    #expect(diagnostics.contains { $0.message.contains("read as a date-time") })
+  }
 }
