@@ -155,6 +155,16 @@ public struct VCardReader: RecordReader {
         previousWasEmptyAgent = true
         continue
       }
+      if line.name == "AGENT" && line.value.trimmingCharacters().uppercased() == "BEGIN:VCARD" {
+        // `AGENT:BEGIN:VCARD` with the agent's card on the lines after it, unescaped (seen in
+        // vCard.Net's samples): its lines are the agent's, up to its END:VCARD, not this card's.
+        diagnostics.warning(
+          "AGENT holds a card written unescaped on the lines after it; kept raw as the agent's card", at: line.location,
+          code: "syntax")
+        let text = try nestedCardText(begin: line)
+        card.contact.raw.append(RawProperty(name: "AGENT", group: line.group, parameters: [], value: text, origin: "vcard"))
+        continue
+      }
       if previousWasEmptyAgent {
         card.contact.raw.append(RawProperty(name: "AGENT", value: "", origin: "vcard"))
         previousWasEmptyAgent = false

@@ -346,4 +346,16 @@ struct RealWorldQuirkTests {
     #expect(records.first?.event?.isAllDay == false)
     #expect(diagnostics.contains { $0.message.contains("read as a date-time") })
   }
+
+  @Test("an AGENT card written unescaped after AGENT:BEGIN:VCARD stays the agent's")
+  func inlineAgent() throws {
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:John Doe\r\nTEL:+1 234\r\nAGENT:BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jane Doe\r\nTEL:+1 987\r\nEND:VCARD\r\nEMAIL:john@x.example\r\nEND:VCARD\r\n"
+    let (records, _) = try read("vcard", card)
+    #expect(records.count == 1)
+    let c = try #require(records.first?.contact)
+    #expect(c.formattedName == "John Doe")
+    #expect(c.phones.map(\.number) == ["+1 234"])
+    #expect(c.emails.map(\.address) == ["john@x.example"])
+    #expect(c.raw.first { $0.name == "AGENT" }?.value.contains("Jane Doe") == true)
+  }
 }
