@@ -1,4 +1,5 @@
 import Foundation
+import FerryModel
 
 /// Turns bytes in a named or guessed character set into a Swift string, at the edge
 /// (STYLE.md §4: everything past the syntax layer is UTF-8).
@@ -16,9 +17,7 @@ public enum Charset {
   public static func decode(_ bytes: some Collection<UInt8>, charset: String?) -> Decoded {
     if charset == nil {
       // The common case: one validating pass (ASCII included), no scalar-by-scalar copy.
-      let text = bytes.withContiguousStorageIfAvailable { String(validating: $0, as: UTF8.self) }
-        ?? String(validating: Array(bytes), as: UTF8.self)
-      if let text { return Decoded(text: text, usedFallback: false) }
+      if let text = UTF8Check.string(bytes) { return Decoded(text: text, usedFallback: false) }
       return Decoded(text: windows1252(bytes), usedFallback: true)
     }
     if bytes.allSatisfy({ $0 < 0x80 }) {
@@ -27,7 +26,7 @@ public enum Charset {
     let name = charset?.uppercased().replacingOccurrences(of: "_", with: "-")
     switch name {
     case nil, "UTF-8", "UTF8":
-      if let s = String(validating: Array(bytes), as: UTF8.self) { return Decoded(text: s, usedFallback: false) }
+      if let s = UTF8Check.string(bytes) { return Decoded(text: s, usedFallback: false) }
       return Decoded(text: windows1252(bytes), usedFallback: true)
     case "ISO-8859-1", "LATIN1", "LATIN-1", "ISO8859-1", "US-ASCII":
       return Decoded(text: String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) })), usedFallback: false)

@@ -16,20 +16,20 @@ public struct ContentLineWriter {
   ) {
     let lineStart = bytes.count
     if let group, !group.isEmpty {
-      bytes.append(contentsOf: group.utf8)
+      append(group)
       bytes.append(.dot)
     }
-    bytes.append(contentsOf: name.utf8)
+    append(name)
     for p in parameters {
       bytes.append(.semicolon)
       if p.isBare {
         for (i, v) in p.values.enumerated() {
           if i > 0 { bytes.append(.semicolon) }
-          bytes.append(contentsOf: v.utf8)
+          append(v)
         }
         continue
       }
-      bytes.append(contentsOf: p.name.utf8)
+      append(p.name)
       bytes.append(.equals)
       for (i, v) in p.values.enumerated() {
         if i > 0 { bytes.append(.comma) }
@@ -37,7 +37,7 @@ public struct ContentLineWriter {
       }
     }
     bytes.append(.colon)
-    bytes.append(contentsOf: value.utf8)
+    append(value)
     if folds { fold(from: lineStart) }
     bytes.append(.cr)
     bytes.append(.lf)
@@ -86,31 +86,41 @@ public struct ContentLineWriter {
     folds = saveFolds
   }
 
+  /// Appends the UTF-8 of `text` in one copy.
+  @inline(__always)
+  private mutating func append(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes.append(contentsOf: $0) }
+  }
+
   private mutating func appendParameterValue(_ value: String) {
-    var needsQuotes = false
-    var needsCaret = false
-    for c in value.utf8 {
-      switch c {
-      case .colon, .semicolon, .comma, .space: needsQuotes = true
-      case .quote, .lf, .cr, .caret: needsCaret = true
-      default: if c >= 0x80 { needsQuotes = true }
-      }
-    }
-    if needsQuotes || needsCaret { bytes.append(.quote) }
-    if needsCaret {
-      for c in value.utf8 {
+    var value = value
+    value.withUTF8 { v in
+      var needsQuotes = false
+      var needsCaret = false
+      for c in v {
         switch c {
-        case .quote: bytes.append(contentsOf: [.caret, UInt8(ascii: "'")])
-        case .lf: bytes.append(contentsOf: [.caret, UInt8(ascii: "n")])
-        case .cr: continue
-        case .caret: bytes.append(contentsOf: [.caret, .caret])
-        default: bytes.append(c)
+        case .colon, .semicolon, .comma, .space: needsQuotes = true
+        case .quote, .lf, .cr, .caret: needsCaret = true
+        default: if c >= 0x80 { needsQuotes = true }
         }
       }
-    } else {
-      bytes.append(contentsOf: value.utf8)
+      if needsQuotes || needsCaret { bytes.append(.quote) }
+      if needsCaret {
+        for c in v {
+          switch c {
+          case .quote: bytes.append(contentsOf: [.caret, UInt8(ascii: "'")])
+          case .lf: bytes.append(contentsOf: [.caret, UInt8(ascii: "n")])
+          case .cr: continue
+          case .caret: bytes.append(contentsOf: [.caret, .caret])
+          default: bytes.append(c)
+          }
+        }
+      } else {
+        bytes.append(contentsOf: v)
+      }
+      if needsQuotes || needsCaret { bytes.append(.quote) }
     }
-    if needsQuotes || needsCaret { bytes.append(.quote) }
   }
 
   /// Folds the line that starts at `start` so no physical line exceeds `lineLimit` octets,

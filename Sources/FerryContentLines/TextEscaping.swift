@@ -33,37 +33,50 @@ public enum TextEscaping {
   /// - Parameter comma: escape commas (true for TEXT in vCard 3/4 and iCalendar; false for
   ///   vCard 2.1, which has no comma escape).
   public static func escape(_ text: String, comma: Bool = true, semicolon: Bool = true) -> String {
-    var needs = false
-    for c in text.utf8 where c == .backslash || c == .semicolon || c == .comma || c == .lf || c == .cr {
-      needs = true
-      break
-    }
-    guard needs else { return text }
-    var out: [UInt8] = []
-    out.reserveCapacity(text.utf8.count + 8)
-    var previousCR = false
-    for c in text.utf8 {
-      switch c {
-      case .backslash:
-        out.append(.backslash)
-        out.append(c)
-      case .semicolon where semicolon, .comma where comma:
-        out.append(.backslash)
-        out.append(c)
-      case .cr:
-        out.append(.backslash)
-        out.append(UInt8(ascii: "n"))
-      case .lf:
-        if !previousCR {
-          out.append(.backslash)
-          out.append(UInt8(ascii: "n"))
+    var text = text
+    return text.withUTF8 { bytes in
+      // One pass over contiguous bytes: most values need no escape and come back as they are.
+      var extra = 0
+      for c in bytes {
+        switch c {
+        case .backslash, .cr, .lf: extra += 1
+        case .semicolon where semicolon, .comma where comma: extra += 1
+        default: break
         }
-      default:
-        out.append(c)
       }
-      previousCR = c == .cr
-    }
-    return String(decoding: out, as: UTF8.self)
+      guard extra > 0 else { return nil }
+      return String(unsafeUninitializedCapacity: bytes.count + extra) { out in
+        var n = 0
+        var previousCR = false
+        for c in bytes {
+          switch c {
+          case .backslash:
+            out[n] = .backslash
+            out[n + 1] = c
+            n += 2
+          case .semicolon where semicolon, .comma where comma:
+            out[n] = .backslash
+            out[n + 1] = c
+            n += 2
+          case .cr:
+            out[n] = .backslash
+            out[n + 1] = UInt8(ascii: "n")
+            n += 2
+          case .lf:
+            if !previousCR {
+              out[n] = .backslash
+              out[n + 1] = UInt8(ascii: "n")
+              n += 2
+            }
+          default:
+            out[n] = c
+            n += 1
+          }
+          previousCR = c == .cr
+        }
+        return n
+      }
+    } ?? text
   }
 
   /// Splits at unescaped `separator`, keeping escapes in the parts (unescape each part
@@ -113,9 +126,41 @@ public enum TextEscaping {
   /// `unescape` for a `String`: returns the string itself when it has no backslash.
   public static func unescape(_ text: String) -> String {
     var text = text
-    let hasBackslash = text.withUTF8 { buffer in buffer.contains(.backslash) }
-    guard hasBackslash else { return text }
-    return unescape(Substring(text))
+    return text.withUTF8 { bytes -> String? in
+      guard bytes.contains(.backslash) else { return nil }
+      // The result is never longer than the text (an escape of two bytes becomes one or two).
+      return String(unsafeUninitializedCapacity: bytes.count) { out in
+        var n = 0
+        var escaped = false
+        for c in bytes {
+          if escaped {
+            switch c {
+            case UInt8(ascii: "n"), UInt8(ascii: "N"):
+              out[n] = .lf
+              n += 1
+            case .backslash, .comma, .semicolon, .colon:
+              out[n] = c
+              n += 1
+            default:
+              out[n] = .backslash
+              out[n + 1] = c
+              n += 2
+            }
+            escaped = false
+          } else if c == .backslash {
+            escaped = true
+          } else {
+            out[n] = c
+            n += 1
+          }
+        }
+        if escaped {
+          out[n] = .backslash
+          n += 1
+        }
+        return n
+      }
+    } ?? text
   }
 
   /// `split` for a `String`.

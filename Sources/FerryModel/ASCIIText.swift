@@ -23,3 +23,72 @@ extension StringProtocol {
   @inlinable
   public func containsByte(_ byte: UInt8) -> Bool { utf8.contains(byte) }
 }
+
+/// Well-formed UTF-8 (Unicode §3.9, table 3-7), checked by hand: `String(validating:as:)`
+/// reaches the runtime's generic metadata on every call, which cost more than the check itself
+/// on short values (a vCard or iCalendar file has one per property).
+public enum UTF8Check {
+  /// Whether `bytes` is well-formed UTF-8: no overlong forms, no surrogates, nothing past
+  /// U+10FFFF, no truncated sequence.
+  public static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return true }
+    let count = bytes.count
+    var i = 0
+    while i < count {
+      // Eight ASCII bytes at a time.
+      while i + 8 <= count {
+        let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+        if word & 0x8080_8080_8080_8080 != 0 { break }
+        i += 8
+      }
+      guard i < count else { return true }
+      let lead = base[i]
+      if lead < 0x80 {
+        i += 1
+        continue
+      }
+      let length: Int
+      var low: UInt8 = 0x80
+      var high: UInt8 = 0xBF
+      switch lead {
+      case 0xC2...0xDF: length = 2
+      case 0xE0:
+        length = 3
+        low = 0xA0
+      case 0xE1...0xEC, 0xEE...0xEF: length = 3
+      case 0xED:
+        length = 3
+        high = 0x9F
+      case 0xF0:
+        length = 4
+        low = 0x90
+      case 0xF1...0xF3: length = 4
+      case 0xF4:
+        length = 4
+        high = 0x8F
+      default: return false
+      }
+      guard i + length <= count else { return false }
+      let second = base[i + 1]
+      guard second >= low, second <= high else { return false }
+      var k = 2
+      while k < length {
+        guard base[i + k] & 0xC0 == 0x80 else { return false }
+        k += 1
+      }
+      i += length
+    }
+    return true
+  }
+
+  /// The bytes as a string when they are well-formed UTF-8, else nil.
+  public static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    isValid(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
+  }
+
+  /// The bytes as a string when they are well-formed UTF-8, else nil.
+  public static func string(_ bytes: some Collection<UInt8>) -> String? {
+    if let s = bytes.withContiguousStorageIfAvailable({ string($0) }) { return s }
+    return Array(bytes).withUnsafeBufferPointer { string($0) }
+  }
+}

@@ -32,7 +32,7 @@ public struct PrefetchingReader: RecordReader {
   ///   - relay: the reader's sink; it records from now on, and this reader replays.
   ///   - batchSize: records per hand-over.
   ///   - depth: batches read ahead at most.
-  public init(_ reader: any RecordReader, relay: DiagnosticRelay, batchSize: Int = 256, depth: Int = 4) {
+  public init(_ reader: any RecordReader, relay: DiagnosticRelay, batchSize: Int = 1024, depth: Int = 4) {
     self.diagnostics = relay.target
     let channel = Channel(depth: depth)
     self.channel = channel

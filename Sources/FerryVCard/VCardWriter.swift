@@ -112,11 +112,15 @@ public struct VCardWriter: RecordWriter {
       if version == .v21 { lines.bytes += [UInt8(ascii: "\r"), UInt8(ascii: "\n")] }
       return
     }
-    var ascii = true
-    var multiLine = false
-    for c in p.value.utf8 {
-      if c >= 0x80 { ascii = false }
-      if c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") { multiLine = true }
+    var value = p.value
+    let (ascii, multiLine) = value.withUTF8 { bytes in
+      var high: UInt8 = 0
+      var multiLine = false
+      for c in bytes {
+        high |= c
+        if c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") { multiLine = true }
+      }
+      return (high < 0x80, multiLine)
     }
     var parameters = p.parameters
     if version == .v21 && (!ascii || multiLine) {

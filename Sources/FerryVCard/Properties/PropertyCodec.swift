@@ -115,26 +115,26 @@ extension ContentLine {
       for v in p.values {
         // Byte-wise: split at commas, lower-case ASCII letters (types are ASCII tokens; any
         // other byte is kept as it is).
-        var part: [UInt8] = []
-        var k = v.utf8.startIndex
-        let end = v.utf8.endIndex
-        while true {
-          let c: UInt8? = k < end ? v.utf8[k] : nil
-          if c == nil || c == UInt8(ascii: ",") {
-            if !part.isEmpty {
-              let lower = String(decoding: part, as: UTF8.self)
+        var v = v
+        v.withUTF8 { bytes in
+          var start = 0
+          while start <= bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+            if end > start {
+              let part = UnsafeBufferPointer(rebasing: bytes[start..<end])
+              let lower = String(unsafeUninitializedCapacity: part.count) { out in
+                for (i, c) in part.enumerated() { out[i] = c >= 0x41 && c <= 0x5A ? c + 32 : c }
+                return part.count
+              }
               if lower == "pref" {
                 if preference == nil { preference = 1 }
               } else if !out.contains(lower) {
                 out.append(lower)
               }
-              part.removeAll(keepingCapacity: true)
             }
-            if c == nil { break }
-          } else if let c {
-            part.append(c >= 0x41 && c <= 0x5A ? c + 32 : c)
+            start = end + 1
           }
-          k = v.utf8.index(after: k)
         }
       }
     }
