@@ -15,14 +15,19 @@ public enum InputOpener {
     let format: Format
     let detection: Detection
     let head = try input.peek(detectionWindow)
+    if head.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) && head.count < detectionWindow {
+      // Nothing but white space, whatever the format: an error, never zero records, because
+      // an export that came out empty is a broken pipeline upstream, and a push that took it
+      // for "no clients left" would plan to delete every contact it made.
+      throw FerryError(
+        .malformedInput, "input is empty\(head.isEmpty ? "" : " (only white space)")",
+        at: SourceLocation(file: input.name, line: 1, column: 1))
+    }
     if let spec {
       format = try Formats.resolve(spec)
       let detected = format.detect?(head, path == "-" ? nil : path)
       detection = Detection(confidence: 1, variant: spec.variant ?? detected?.variant)
     } else {
-      if head.isEmpty {
-        throw FerryError(.malformedInput, "input is empty", at: SourceLocation(file: input.name, line: 1, column: 1))
-      }
       guard let found = Formats.detect(head: head, fileName: path == "-" ? nil : path) else {
         throw FerryError(
           .malformedInput, "cannot tell the format of this input; name it with --from",
@@ -50,12 +55,30 @@ public enum InputOpener {
   }
 }
 
+/// The input position of the record being written, shared with the writer's diagnostics.
+private final class CurrentInputRecord: @unchecked Sendable {
+  var location: SourceLocation? {
+    didSet {
+      if let file = location?.file, file != lastFile {
+        lastFile = file
+        inputNames.insert(file)
+      }
+    }
+  }
+  private var lastFile: String?
+  /// The inputs seen so far: a position in one of them is already the record's own.
+  var inputNames: Set<String> = []
+}
+
 /// Counts of one conversion, for the summary and `--report`.
 public struct ConversionSummary: Sendable, Codable, Equatable {
   public var recordsRead = 0
   public var recordsWritten = 0
-  /// Records the writer skipped (each with a diagnostic); not counted in `recordsWritten`.
+  /// Records the writer skipped, or the target could not hold (each with a diagnostic); not
+  /// counted in `recordsWritten`.
   public var recordsSkipped = 0
+  /// Records the whole-set pass removed (duplicates merged into another, or dropped).
+  public var recordsDeduplicated = 0
   /// The files written, when the writer made more than the `-o` path (numbered batches).
   public var outputFiles: [String] = []
   public var contacts = 0
@@ -94,6 +117,9 @@ public struct Conversion {
   public var writeOptions: WriteOptions
   /// Called every so often with the number of records so far (for a progress line).
   public var progress: (@Sendable (Int) -> Void)?
+  /// Asked once everything is written and before anything is committed: a reason not to
+  /// commit (errors were reported), or nil. Files are then left as they were.
+  public var commitVeto: (() -> String?)?
 
   public init(
     inputs: [String], from: FormatSpec?, to: FormatSpec, output: String, readOptions: ReadOptions = ReadOptions(),
@@ -121,9 +147,22 @@ public struct Conversion {
     writeOptions.variant = writeOptions.variant ?? to.variant
     let destination = OutputDestination(path: output)
     var summary = ConversionSummary()
+    // A writer knows only its output; what it says about a record (an e-mail with no free
+    // slot) is pinned on that record's place in the input, where the user can fix it.
+    let current = CurrentInputRecord()
+    let writerDiagnostics = DiagnosticSink { d in
+      var d = d
+      if let input = current.location, let own = d.location, !current.inputNames.contains(own.file) {
+        d.location = SourceLocation(
+          file: input.file, line: input.line, column: input.column, record: input.record, property: own.property)
+      }
+      diagnostics.emit(d)
+    }
     do {
-      var writer = try makeWriter(destination, writeOptions, diagnostics)
+      var writer = try makeWriter(destination, writeOptions, writerDiagnostics)
       var held: [Record] = []
+      var kindSkipped = 0
+      var emptySkipped = 0
       for path in inputs {
         var (reader, format, detection) = try InputOpener.openPrefetching(
           path: path, from: from, options: readOptions, diagnostics: diagnostics)
@@ -136,15 +175,27 @@ public struct Conversion {
           case .event: summary.events += 1
           }
           if !target.kinds.contains(record.kind) {
+            kindSkipped += 1
             diagnostics.warning(
               "\(target.name) cannot hold \(record.kind.rawValue)s; record skipped", at: reader.lastRecordLocation,
               code: "skipped")
             continue
           }
+          if case .contact(let c) = record, !c.hasContent, target.name != "ndjson" {
+            // Every column went unmapped (an unknown CSV): an address book would get a blank
+            // card. NDJSON keeps it, raw properties and all, for a second try with --mapping.
+            emptySkipped += 1
+            diagnostics.warning(
+              "record has no name, organisation, e-mail, phone, address or note to write; skipped",
+              at: reader.lastRecordLocation, code: "skipped")
+            continue
+          }
           if transform != nil {
             held.append(record)
           } else {
-            try writer.write(record)
+            current.location = reader.lastRecordLocation
+            try writer.write(record, from: reader.lastRecordLocation)
+            current.location = nil
             summary.recordsWritten += 1
           }
           if summary.recordsRead % 10_000 == 0 { progress?(summary.recordsRead) }
@@ -154,16 +205,30 @@ public struct Conversion {
             path: path == "-" ? "<stdin>" : path, format: format.name, variant: detection.variant,
             confidence: detection.confidence, records: count))
       }
+      if kindSkipped > 0 && kindSkipped == summary.recordsRead {
+        // Every record is of a kind the target cannot hold (events to vCard): a wrong --to,
+        // not a conversion with a few leftovers.
+        let kinds = summary.contacts > 0 && summary.events > 0 ? "contacts and events" : summary.contacts > 0 ? "contacts" : "events"
+        let holds = target.kinds.map(\.rawValue).sorted().map { $0 + "s" }.joined(separator: " and ")
+        throw FerryError(
+          .unrepresentable,
+          "\(target.name) holds only \(holds), and all \(summary.recordsRead) records read are \(kinds); nothing to write")
+      }
       if let transform {
+        let before = held.count
         try transform(&held)
+        summary.recordsDeduplicated = max(0, before - held.count)
         for record in held {
           try writer.write(record)
           summary.recordsWritten += 1
         }
       }
       try writer.finish()
-      summary.recordsSkipped = writer.skippedRecords
+      summary.recordsSkipped = writer.skippedRecords + kindSkipped + emptySkipped
       summary.recordsWritten -= writer.skippedRecords
+      if output != "-", let reason = commitVeto?() {
+        throw FerryError(.unsupported, reason)
+      }
       try destination.commitAll()
       summary.outputFiles = destination.openedPaths
     } catch {

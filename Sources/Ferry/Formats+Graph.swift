@@ -16,7 +16,7 @@ extension Formats {
           // told by Graph's own keys.
           if text.contains("\"@odata.type\"") && text.contains("#microsoft.graph.") { return Detection(confidence: 0.7) }
           let graphKeys = ["\"@odata.etag\"", "\"emailAddresses\"", "\"givenName\"", "\"iCalUId\"", "\"originalStartTimeZone\"",
-            "\"businessPhones\"", "\"@odata.context\""]
+            "\"businessPhones\"", "\"@odata.context\"", "\"bodyPreview\"", "\"isAllDay\"", "\"showAs\"", "\"timeZone\""]
           if graphKeys.contains(where: text.contains) && (text.contains("\"value\"") || text.contains("\"id\"")) {
             return Detection(confidence: 0.6)
           }

@@ -171,6 +171,10 @@ struct RawOnlyProfile: CSVProfile {
 public enum CSVDetection {
   public static func detect(head: [UInt8], fileName: String?) -> (confidence: Double, profile: String?)? {
     guard !head.isEmpty else { return nil }
+    let ext = fileName.map { $0.lowercased().hasSuffix(".csv") || $0.lowercased().hasSuffix(".tsv") } ?? false
+    // JSON and XML have commas too; no header of a CSV starts with `{`, `[` or `<`.
+    let first = head.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }.first
+    if !ext, let first, first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == UInt8(ascii: "<") { return nil }
     let input = ByteInput(bytes: head, name: fileName ?? "<head>")
     guard let rows = try? CSVRowReader(input: input, delimiter: nil, encodingName: nil, diagnostics: .ignore),
       var header = try? rows.next()
@@ -180,7 +184,6 @@ public enum CSVDetection {
       header = next
     }
     let names = header.strings
-    let ext = fileName.map { $0.lowercased().hasSuffix(".csv") || $0.lowercased().hasSuffix(".tsv") } ?? false
     if let (p, c) = CSVProfiles.detect(header: names) {
       return (min(0.99, 0.5 + c / 2), p.name)
     }

@@ -63,6 +63,7 @@ public struct CSVWriter: RecordWriter {
   /// How many records the writer holds back to fix the header.
   public static let lookahead = 1000
   private var held: [Record] = []
+  private var heldLocations: [SourceLocation?] = []
 
   private mutating func start(with sample: [Record]) throws {
     started = true
@@ -98,21 +99,30 @@ public struct CSVWriter: RecordWriter {
     line.removeAll(keepingCapacity: true)
   }
 
-  public mutating func write(_ record: Record) throws {
+  public mutating func write(_ record: Record) throws { try write(record, from: nil) }
+
+  public mutating func write(_ record: Record, from location: SourceLocation?) throws {
     if !started {
       held.append(record)
+      heldLocations.append(location)
       if held.count < CSVWriter.lookahead { return }
       try flushHeld()
       return
     }
+    context.inputLocation = location
     try writeRow(record)
   }
 
   private mutating func flushHeld() throws {
     try start(with: held)
     let records = held
+    let locations = heldLocations
     held = []
-    for r in records { try writeRow(r) }
+    heldLocations = []
+    for (r, l) in zip(records, locations) {
+      context.inputLocation = l
+      try writeRow(r)
+    }
   }
 
   private mutating func writeRow(_ record: Record) throws {
@@ -178,9 +188,7 @@ public struct CSVWriter: RecordWriter {
     return -1
   }
 
-  private func location(property: String) -> SourceLocation {
-    SourceLocation(file: context.file, line: context.record + 1, column: 1, record: context.record, property: property)
-  }
+  private func location(property: String) -> SourceLocation { context.location(property: property) }
 
   public mutating func finish() throws {
     if !started { try flushHeld() }

@@ -21,7 +21,7 @@ public struct EWSWriter: RecordWriter {
   public private(set) var skippedRecords = 0
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) throws {
-    files = NumberedDocuments(destination: destination)
+    files = NumberedDocuments(destination: destination, what: "EWS")
     self.options = options
     self.diagnostics = diagnostics
     documents = EWSDocuments(options: options, diagnostics: diagnostics)

@@ -30,7 +30,19 @@ public struct GraphReader: RecordReader {
     do {
       json = try JSONSerialization.jsonObject(with: Data(bytes))
     } catch {
+      // Foundation names no position; find it, so the message points at the broken byte.
+      if let problem = JSONSyntax.firstError(in: bytes) {
+        throw FerryError(
+          .malformedInput, "input is not JSON: \(problem.message)",
+          at: SourceLocation(file: file, line: problem.line, column: problem.column))
+      }
       throw FerryError(.malformedInput, "input is not JSON: \(error.localizedDescription)", at: SourceLocation(file: file, line: 1, column: 1))
+    }
+    if let comma = JSONSyntax.trailingComma(in: bytes), comma.message.hasPrefix("a comma before") {
+      // Foundation reads `[1,]`; JSON forbids it, and Graph never writes it: a hand-edited file.
+      diagnostics.warning(
+        "\(comma.message); read as if it were not there", at: SourceLocation(file: file, line: comma.line, column: comma.column),
+        code: "syntax")
     }
     if let page = json as? [String: Any] {
       if let context = (page["@odata.context"] as? String)?.lowercased() {
@@ -182,7 +194,17 @@ public struct GraphReader: RecordReader {
       }
     }
     for e in (item["emailAddresses"] as? [[String: Any]]) ?? [] {
-      if let a = str(e["address"]) { c.emails.append(EmailAddress(a)) }
+      guard let a = str(e["address"]) else { continue }
+      // Graph beta types its addresses (`work`, `personal`, `other`, with `otherLabel`).
+      var email = EmailAddress(a)
+      switch str(e["type"])?.lowercased() {
+      case "work": email.types = ["work"]
+      case "personal": email.types = ["home"]
+      case "other": email.types = ["other"]
+      default: break
+      }
+      email.label = str(e["otherLabel"])
+      c.emails.append(email)
     }
     for p in strings(item["businessPhones"]) { c.phones.append(PhoneNumber(p, types: ["work", "voice"])) }
     for p in strings(item["homePhones"]) { c.phones.append(PhoneNumber(p, types: ["home", "voice"])) }
@@ -262,6 +284,10 @@ public struct GraphReader: RecordReader {
     e.summary = str(item["subject"])
     if let body = item["body"] as? [String: Any], let content = str(body["content"]) {
       e.description = (str(body["contentType"]) == "html") ? content.replacingOccurrences(of: "<br>", with: "\n") : content
+    }
+    if e.description == nil, let preview = str(item["bodyPreview"]) {
+      // A `$select` without `body` leaves the preview (its first 255 characters) as the only text.
+      e.description = preview
     }
     e.isAllDay = (item["isAllDay"] as? Bool) ?? false
     e.start = time(item["start"], allDay: e.isAllDay)

@@ -24,7 +24,7 @@ public struct GraphWriter: RecordWriter {
   public private(set) var skippedRecords = 0
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) {
-    files = NumberedDocuments(destination: destination)
+    files = NumberedDocuments(destination: destination, concatenatesOnStandardOutput: true, what: "Graph")
     self.options = options
     self.diagnostics = diagnostics
   }

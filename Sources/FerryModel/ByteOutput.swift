@@ -312,17 +312,35 @@ public enum FileSystem {
 /// Writes a stream of whole documents (EWS requests, Graph `$batch` files): a single document
 /// goes to the destination's own path; from the second on, every document goes to a numbered
 /// file (`out-0001.xml`, `out-0002.xml`, …), the first one included.
+///
+/// Standard output has no neighbours to number: documents that a reader can take one after
+/// another (JSON values, which `jq` reads as a stream) are written there in order; other
+/// kinds (XML, one root per document) are refused from the second document on, before
+/// anything reached standard output.
 public struct NumberedDocuments {
   private let destination: OutputDestination
   private var held: [UInt8]?
+  /// Whether documents may follow one another on standard output.
+  private let concatenates: Bool
+  /// The format, for a refusal ("EWS").
+  private let what: String
+  private var stream: ByteOutput?
   /// Documents written so far.
   public private(set) var count = 0
 
-  public init(destination: OutputDestination) { self.destination = destination }
+  public init(destination: OutputDestination, concatenatesOnStandardOutput: Bool = false, what: String) {
+    self.destination = destination
+    self.concatenates = concatenatesOnStandardOutput
+    self.what = what
+  }
 
   /// Writes one finished document.
   public mutating func write(_ bytes: [UInt8]) throws {
     count += 1
+    if destination.path == "-" {
+      try writeToStandardOutput(bytes)
+      return
+    }
     if count == 1 {
       held = bytes
       return
@@ -332,6 +350,23 @@ public struct NumberedDocuments {
       held = nil
     }
     try writeFile(bytes, name: destination.numberedName(count))
+  }
+
+  private mutating func writeToStandardOutput(_ bytes: [UInt8]) throws {
+    if count == 1 && !concatenates {
+      held = bytes
+      return
+    }
+    if !concatenates {
+      throw FerryError(
+        .unrepresentable,
+        "\(what) output needs more than one request document (one per --batch records), and standard output takes one: give -o FILE (written as FILE-0001, FILE-0002, …) or a larger --batch"
+      )
+    }
+    if stream == nil { stream = try destination.primary() }
+    try stream?.write(bytes)
+    if bytes.last != UInt8(ascii: "\n") { try stream?.write([UInt8(ascii: "\n")]) }
+    try stream?.flush()
   }
 
   /// Writes a lone document to the destination's own path.

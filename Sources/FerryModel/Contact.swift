@@ -235,6 +235,16 @@ public struct Contact: Sendable, Hashable, Codable {
     if let organization, !organization.isEmpty { return organization }
     return emails.first?.address ?? ""
   }
+
+  /// Whether the contact holds anything an address book shows: a name, an organisation, a
+  /// way to reach them, an address, a note. A row whose every column went unmapped has
+  /// none, and would import as a blank contact.
+  public var hasContent: Bool {
+    func some(_ s: String?) -> Bool { s.map { !$0.isEmpty } ?? false }
+    return some(formattedName) || !name.isEmpty || !nicknames.isEmpty || some(organization) || some(department)
+      || some(title) || !emails.isEmpty || !phones.isEmpty || addresses.contains { !$0.isEmpty } || !urls.isEmpty
+      || !instantMessaging.isEmpty || notes.contains { !$0.isEmpty } || birthday != nil || photo != nil
+  }
 }
 
 extension Media {

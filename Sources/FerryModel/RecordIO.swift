@@ -23,6 +23,9 @@ extension RecordReader {
 /// Writes records one at a time.
 public protocol RecordWriter {
   mutating func write(_ record: Record) throws
+  /// `write`, told where the record came from: a writer that reports on records after it
+  /// took them (CSV holds its first thousand to fix the header) points its diagnostics there.
+  mutating func write(_ record: Record, from location: SourceLocation?) throws
   /// Records handed to `write` that produced no output (no start, no item id, `--series
   /// skip`, a kind the format cannot hold); each was reported with a diagnostic.
   var skippedRecords: Int { get }
@@ -33,6 +36,7 @@ public protocol RecordWriter {
 
 extension RecordWriter {
   public var skippedRecords: Int { 0 }
+  public mutating func write(_ record: Record, from location: SourceLocation?) throws { try write(record) }
 }
 
 /// A reader over an array, for tests and for pipelines that already hold records.

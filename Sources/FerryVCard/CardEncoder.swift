@@ -164,7 +164,7 @@ struct CardEncoder {
       // 3.0 and 4.0 require FN; made from N it loses nothing, so only iCloud, whose
       // profile promises it, hears about it.
       if target == .icloud {
-        note("card has no FN; wrote \"\(fn)\" from the other fields", property: "FN")
+        note("card has no FN; wrote \"\(fn)\" from the other fields", property: "FN", code: "derived")
       }
     }
     if !fn.isEmpty || version != .v21 { add("FN", text(fn)) }
@@ -179,14 +179,14 @@ struct CardEncoder {
       if let (value, params) = date(b, property: "BDAY") {
         add("BDAY", value, parameters: params)
       } else {
-        note("BDAY \"\(b)\" has no form in vCard \(version.rawValue); written as text in X-BDAY", property: "BDAY")
+        note("BDAY \"\(b)\" has no form in vCard \(version.rawValue); written as text in X-BDAY", property: "BDAY", code: "renamed")
         add("X-BDAY", text(b.description))
       }
     }
     if let a = c.anniversary {
       let name = version == .v40 ? "ANNIVERSARY" : "X-ANNIVERSARY"
       if version != .v40 {
-        note("ANNIVERSARY has no place in vCard \(version.rawValue); written as X-ANNIVERSARY", property: "ANNIVERSARY")
+        note("ANNIVERSARY has no place in vCard \(version.rawValue); written as X-ANNIVERSARY", property: "ANNIVERSARY", code: "renamed")
       }
       if let (value, params) = date(a, property: name) {
         add(name, value, parameters: params)
@@ -199,7 +199,7 @@ struct CardEncoder {
       if version == .v40 {
         add("GENDER", value)
       } else {
-        note("GENDER has no place in vCard \(version.rawValue); written as X-GENDER", property: "GENDER")
+        note("GENDER has no place in vCard \(version.rawValue); written as X-GENDER", property: "GENDER", code: "renamed")
         add("X-GENDER", value)
       }
     }
@@ -207,7 +207,7 @@ struct CardEncoder {
       if version == .v40 {
         add("KIND", text(kind))
       } else {
-        note("KIND has no place in vCard \(version.rawValue); written as X-ADDRESSBOOKSERVER-KIND", property: "KIND")
+        note("KIND has no place in vCard \(version.rawValue); written as X-ADDRESSBOOKSERVER-KIND", property: "KIND", code: "renamed")
         add("X-ADDRESSBOOKSERVER-KIND", text(kind))
       }
     }
@@ -231,7 +231,7 @@ struct CardEncoder {
       if version == .v40 {
         add("LANG", text(lang))
       } else {
-        note("LANG has no place in vCard \(version.rawValue); written as X-LANG", property: "LANG")
+        note("LANG has no place in vCard \(version.rawValue); written as X-LANG", property: "LANG", code: "renamed")
         add("X-LANG", text(lang))
       }
     }
@@ -313,7 +313,7 @@ struct CardEncoder {
       if let name {
         add(name, text(im.handle), parameters: typeParameters(im.types, preference: im.preference))
       } else {
-        note("IMPP has no place in vCard 2.1; written as X-IMPP", property: "IMPP")
+        note("IMPP has no place in vCard 2.1; written as X-IMPP", property: "IMPP", code: "renamed")
         add("X-IMPP", text("\(service):\(im.handle)"), parameters: typeParameters(im.types, preference: im.preference))
       }
       return
@@ -329,7 +329,7 @@ struct CardEncoder {
       if isOffset {
         add("TZ", tz)
       } else {
-        note("TZ \"\(tz)\" is a zone name, which vCard 2.1 cannot hold; written as X-TZ", property: "TZ")
+        note("TZ \"\(tz)\" is a zone name, which vCard 2.1 cannot hold; written as X-TZ", property: "TZ", code: "renamed")
         add("X-TZ", text(tz))
       }
     case .v30:
@@ -351,7 +351,7 @@ struct CardEncoder {
     case "assistant": add("X-ASSISTANT", text(r.value))
     case "manager": add("X-MANAGER", text(r.value))
     default:
-      note("RELATED has no place in vCard \(version.rawValue); written as X-ABRELATEDNAMES", property: "RELATED")
+      note("RELATED has no place in vCard \(version.rawValue); written as X-ABRELATEDNAMES", property: "RELATED", code: "renamed")
       let label = r.relation == "contact" ? nil : r.relation.prefix(1).uppercased() + r.relation.dropFirst()
       add("X-ABRELATEDNAMES", text(r.value), label: label)
     }

@@ -37,6 +37,15 @@ struct ProfileTests {
     #expect(second.records == first.records)
   }
 
+  @Test func aShortOutlookExportWithOnlyItsEmailColumnsIsOutlook() throws {
+    // A webmail importer's Outlook sample has three columns, two of them Outlook's alone.
+    let head = Array("E-mail Address,E-mail 2 Address,E-mail 3 Address\r\na@example.com,b@example.com,c@example.com\r\n".utf8)
+    #expect(CSVDetection.detect(head: head, fileName: nil)?.profile == "outlook")
+    let read = read(head, variant: nil)
+    guard case .contact(let c) = try #require(read.records.first) else { Issue.record("not a contact"); return }
+    #expect(c.emails.map(\.address) == ["a@example.com", "b@example.com", "c@example.com"])
+  }
+
   @Test func unknownColumnsSurviveASameProfileRoundTrip() throws {
     let first = read(try fixture("salesforce-contacts.csv"))
     let c = try #require(first.records.first?.contact)

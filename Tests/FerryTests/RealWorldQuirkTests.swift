@@ -296,6 +296,18 @@ struct RealWorldQuirkTests {
     #expect(d.first?.contact?.addresses.first?.locality == "MyCity")
   }
 
+  @Test("Graph: typed and labelled e-mail addresses (beta), and bodyPreview when a $select left out the body")
+  func graphEmailTypesAndPreview() throws {
+    let contacts = ##"{"value":[{"id":"c1","givenName":"Ines","emailAddresses":[{"address":"ines@work.example","type":"work"},{"address":"ines@home.example","type":"personal"},{"address":"ines@club.example","type":"other","otherLabel":"Volunteer work"}]}]}"##
+    let (a, _) = try read(nil, contacts)
+    let emails = try #require(a.first?.contact?.emails)
+    #expect(emails.map(\.types) == [["work"], ["home"], ["other"]])
+    #expect(emails.last?.label == "Volunteer work")
+    let events = ##"{"value":[{"id":"e1","subject":"Review","bodyPreview":"Quarterly project review","start":{"dateTime":"2025-03-04T15:00:00","timeZone":"UTC"},"end":{"dateTime":"2025-03-04T16:00:00","timeZone":"UTC"}},{"id":"e2","subject":"Both","bodyPreview":"short","body":{"contentType":"text","content":"the whole body"},"start":{"dateTime":"2025-03-05T15:00:00","timeZone":"UTC"},"end":{"dateTime":"2025-03-05T16:00:00","timeZone":"UTC"}}]}"##
+    let (b, _) = try read(nil, events)
+    #expect(b.map { $0.event?.description } == ["Quarterly project review", "the whole body"])
+  }
+
   @Test("a RecurringMaster without Start starts at its FirstOccurrence; HubSpot's US display times are read")
   func exchangeMasterAndHubSpotTimes() throws {
     let xml = """

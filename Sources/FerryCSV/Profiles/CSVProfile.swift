@@ -106,11 +106,23 @@ public struct CSVEncodeContext {
   public var record = 0
   /// Lines that overflowed into the notes of this record.
   public var overflowLines: [String] = []
+  /// Where the record being written came from, when the caller said: diagnostics about the
+  /// record point there (where the user can fix it), not at an output row.
+  public var inputLocation: SourceLocation?
+
+  /// Where to pin a diagnostic about the record being written.
+  public func location(property: String?) -> SourceLocation {
+    if var l = inputLocation {
+      l.property = property
+      return l
+    }
+    return SourceLocation(file: file, line: record + 1, column: 1, record: record, property: property)
+  }
 
   /// A value that has no slot: moved to notes, dropped or refused, by policy; each one is
   /// reported with code `overflow` and the record number.
   public mutating func overflow(_ what: String, _ value: String) throws {
-    let location = SourceLocation(file: file, line: record + 1, column: 1, record: record, property: what)
+    let location = location(property: what)
     switch overflow {
     case .notes:
       overflowLines.append("\(what): \(value)")

@@ -73,7 +73,7 @@ public struct ExchangeProfile: CSVProfile {
       if c.emails.isEmpty {
         context.diagnostics.warning(
           "contact \"\(c.displayName)\" has no e-mail; New-MailContact needs ExternalEmailAddress",
-          at: SourceLocation(file: context.file, line: context.record + 1, column: 1, record: context.record),
+          at: context.location(property: nil),
           code: "missing")
       }
       set(1, c.formattedName ?? (c.displayName.isEmpty ? nil : c.displayName))

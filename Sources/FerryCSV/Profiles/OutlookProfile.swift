@@ -96,6 +96,9 @@ public struct OutlookProfile: CSVProfile {
     var c = h.share(of: OutlookProfile.signature)
     // "E-mail Type" / "Business Street 2" only exist in the classic desktop layout.
     if h.has("E-mail Type") || h.has("Business Street 2") { c = min(1, c + 0.1) }
+    // "E-mail 2 Address" and "E-mail 3 Address" are Outlook's alone (Google writes "E-mail 2 -
+    // Value", Thunderbird "Secondary Email"): a short export holding only those is Outlook's.
+    if h.has("E-mail 2 Address") || h.has("E-mail 3 Address") { c = max(c, 0.6) }
     return c
   }
 

@@ -37,6 +37,10 @@ struct DiagnosticOptions: ParsableArguments {
   @Flag(name: [.short, .long], help: "Print errors only.")
   var quiet = false
 
-  @Option(help: "Write a JSON report (counts, warnings, overflowed and unmapped fields) to FILE.")
+  @Option(help: "Write a JSON report (counts, diagnostics, overflowed and unmapped fields) to FILE.")
   var report: String?
+
+  @Flag(
+    help: "Report progress on standard error even when it is not a terminal (a line every 5 seconds); on a terminal it is shown anyway.")
+  var progress = false
 }

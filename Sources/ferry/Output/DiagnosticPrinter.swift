@@ -1,3 +1,4 @@
+import ArgumentParser
 import FerryModel
 import Foundation
 
@@ -16,6 +17,15 @@ final class DiagnosticPrinter: @unchecked Sendable {
   private(set) var notes = 0
   /// Keep at most this many messages in memory for the report; counts stay exact.
   private let keepLimit = 100_000
+  /// The same message (severity, code and text; any position) is printed this many times at
+  /// most; the rest are counted and summed up by `printRepeats()`. 200,000 cards that each
+  /// lose the same field must not bury the one error that matters.
+  static let repeatLimit = 3
+  /// How often each message was seen, for the first `trackedLimit` distinct ones (so memory
+  /// stays bounded when every message is different).
+  private var seen: [String: Int] = [:]
+  private var seenOrder: [String] = []
+  private let trackedLimit = 10_000
 
   init(strict: Bool, quiet: Bool) {
     self.strict = strict
@@ -34,8 +44,33 @@ final class DiagnosticPrinter: @unchecked Sendable {
     }
     if diagnostics.count < keepLimit { diagnostics.append(d) }
     if quiet && d.severity != .error { return }
+    if d.severity != .error {
+      let key = "\(d.severity.rawValue)\u{1F}\(d.code ?? "")\u{1F}\(d.message)"
+      if let n = seen[key] {
+        seen[key] = n + 1
+        if n >= Self.repeatLimit { return }
+      } else if seen.count < trackedLimit {
+        seen[key] = 1
+        seenOrder.append(key)
+      }
+    }
     Progress.shared.clearLine()
     FileHandle.standardError.write(Data((d.description + "\n").utf8))
+  }
+
+  /// One line per message that was held back after `repeatLimit` showings: how many more
+  /// there were. Call once, at the end of a command.
+  func printRepeats() {
+    for key in seenOrder {
+      guard let n = seen[key], n > Self.repeatLimit else { continue }
+      let parts = key.split(separator: "\u{1F}", maxSplits: 2, omittingEmptySubsequences: false)
+      let severity = parts.first.map(String.init) ?? "note"
+      let message = parts.count > 2 ? String(parts[2]) : key
+      Progress.shared.clearLine()
+      FileHandle.standardError.write(
+        Data("ferry: \(n - Self.repeatLimit) more \(severity)\(n - Self.repeatLimit == 1 ? "" : "s") like this one not shown (--report counts them all): \(message)\n".utf8))
+    }
+    seenOrder = []
   }
 
   func print(error: FerryError) {
@@ -71,16 +106,42 @@ final class Progress: @unchecked Sendable {
   private let start = Date()
   private let isTerminal = isatty(2) != 0
   private var shown = false
+  /// `--progress`: lines on standard error even when it is not a terminal (a log file, a CI
+  /// job), one every `logInterval` seconds instead of a line redrawn in place.
+  var forced = false
+  private let logInterval: TimeInterval = 5
+  private var lastLogged: TimeInterval = 0
 
   func update(_ text: String) {
-    guard isTerminal, Date().timeIntervalSince(start) > 1 else { return }
-    FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
-    shown = true
+    let elapsed = Date().timeIntervalSince(start)
+    guard elapsed > 1 else { return }
+    if isTerminal {
+      FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+      shown = true
+    } else if forced, elapsed - lastLogged >= logInterval {
+      lastLogged = elapsed
+      FileHandle.standardError.write(Data("ferry: \(text) (\(Int(elapsed)) s)\n".utf8))
+    }
   }
 
   func clearLine() {
     guard shown else { return }
     FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     shown = false
+  }
+}
+
+/// Refuses, before any work, a path that cannot be written: its folder is missing or not
+/// writable, or it is a folder. (A report that fails after the data was committed would
+/// leave a pipeline with output and no report.)
+func checkWritable(_ path: String, what: String) throws {
+  var info = stat()
+  if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+    throw ValidationError("\(what) \"\(path)\" is a folder; give a file name")
+  }
+  let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+  let dir = folder.isEmpty ? "/" : folder
+  if access(dir, W_OK) != 0 {
+    throw ValidationError("\(what) \"\(path)\": cannot write in \"\(dir)\": \(String(cString: strerror(errno)))")
   }
 }

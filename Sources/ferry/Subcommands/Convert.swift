@@ -35,8 +35,25 @@ extension FerryCommand {
 
     @OptionGroup(title: "Dedupe") var match: MatchOptions
 
+    @Flag(
+      help: """
+        Write the output even when errors were reported (records that could not be read are \
+        missing from it; the exit status is still 1). Without it, a run with errors leaves \
+        its output files as they were.
+        """)
+    var allowErrors = false
+
+    func validate() throws {
+      let dataOnStandardOutput = output.split == nil && output.output == "-"
+      if diagnosticOptions.report == "-" && dataOnStandardOutput {
+        throw ValidationError("--report - would mix the report into the data on standard output: give the report a file, or the data -o FILE")
+      }
+      if let report = diagnosticOptions.report, report != "-" { try checkWritable(report, what: "--report") }
+    }
+
     func run() throws {
       let printer = DiagnosticPrinter(strict: diagnosticOptions.strict, quiet: diagnosticOptions.quiet)
+      Progress.shared.forced = diagnosticOptions.progress && !diagnosticOptions.quiet
       guard let to = output.to ?? (output.output != "-" ? Ferry.Formats.forExtension(of: output.output)?.name : nil) else {
         throw ValidationError("name the output format with --to (for example --to csv:outlook)")
       }
@@ -48,6 +65,12 @@ extension FerryCommand {
         inputs: inputs, from: input.fromSpec, to: toSpec, output: output.split ?? output.output,
         readOptions: input.readOptions(), writeOptions: writeOptions)
       conversion.progress = { n in Progress.shared.update("converted \(n) records") }
+      let allowErrors = allowErrors
+      conversion.commitVeto = {
+        guard !allowErrors, printer.errors > 0 else { return nil }
+        let what = printer.errors == 1 ? "an error was" : "\(printer.errors) errors were"
+        return "\(what) reported, so the output was not written (--allow-errors writes it anyway)"
+      }
       var summary = ConversionSummary()
       var failure: FerryError?
       do {
@@ -90,9 +113,14 @@ extension FerryCommand {
         printer.print(error: error)
       }
       Progress.shared.clearLine()
+      printer.printRepeats()
       if let path = diagnosticOptions.report {
-        try writeJSONReport(
-          ConvertReport(summary: summary, printer: printer, failed: failure != nil), to: path)
+        do {
+          try writeJSONReport(ConvertReport(summary: summary, printer: printer, failed: failure != nil), to: path)
+        } catch let error as FerryError {
+          printer.print(error: error)
+          throw ExitCode(1)
+        }
       }
       var written = output.split ?? output.output
       if output.split == nil, written != "-", summary.outputFiles.count > 1, let first = summary.outputFiles.first,
@@ -123,6 +151,12 @@ struct ConvertReport: Encodable {
   struct Counts: Encodable {
     var read: Int
     var written: Int
+    /// Records left out with a diagnostic: the writer could not write them, or the target
+    /// cannot hold their kind.
+    var skipped: Int
+    /// Records folded into another by `--dedupe` (merged or dropped duplicates).
+    /// `read == written + skipped + deduplicated`.
+    var deduplicated: Int
     var contacts: Int
     var events: Int
     var errors: Int
@@ -148,7 +182,9 @@ struct ConvertReport: Encodable {
   init(summary: ConversionSummary, printer: DiagnosticPrinter, failed: Bool) {
     ok = !failed && printer.exitCode == 0
     counts = Counts(
-      read: summary.recordsRead, written: summary.recordsWritten, contacts: summary.contacts, events: summary.events,
+      read: summary.recordsRead, written: summary.recordsWritten, skipped: summary.recordsSkipped,
+      deduplicated: summary.recordsDeduplicated,
+      contacts: summary.contacts, events: summary.events,
       errors: printer.errors, warnings: printer.warnings, notes: printer.notes)
     inputs = summary.inputs
     byCode = printer.countsByCode

@@ -6,7 +6,7 @@ import Foundation
 
 /// Flags of the matching pass, shared by `dedupe` and `convert --dedupe`.
 struct MatchOptions: ParsableArguments {
-  @Option(help: "Link pairs whose summed weight reaches this (default 10; see --rules).")
+  @Option(help: "Link pairs whose summed weight reaches this (default 15; see --rules).")
   var threshold: Double?
 
   @Option(help: "Rules file (YAML): threshold, field weights, gmail, region, window, identifier_fields.")
@@ -127,7 +127,10 @@ struct DedupeSession {
     for a in actions { counts[a.kind, default: 0] += 1 }
     let order: [DedupeAction.Kind] = [.merged, .dropped, .skipped, .replaced, .allowed]
     let acted = order.compactMap { k in counts[k].map { "\($0) \(k.rawValue)" } }
-    if !acted.isEmpty { lines.append(acted.joined(separator: ", ")) }
+    if !acted.isEmpty {
+      // Without -o nothing is written: the actions are what a write would do.
+      lines.append(written == nil ? "-o would give: " + acted.joined(separator: ", ") : acted.joined(separator: ", "))
+    }
     if let written { lines.append("\(written) records written") }
     return lines
   }
@@ -258,8 +261,26 @@ extension FerryCommand {
 
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
+    /// Output mistakes are found before the matching runs, not after minutes of it.
+    func validate() throws {
+      if let output {
+        guard let format = to ?? (output != "-" ? Ferry.Formats.forExtension(of: output)?.name : nil) else {
+          throw ValidationError("name the output format with --to (for example --to csv:outlook)")
+        }
+        do {
+          let target = try Ferry.Formats.resolve(FormatSpec(format))
+          if target.makeWriter == nil { throw ValidationError("ferry cannot write \(target.name)") }
+        } catch let error as FerryError {
+          throw ValidationError(error.message)
+        }
+        if output != "-" { try checkWritable(output, what: "-o") }
+      }
+      if let report = diagnosticOptions.report, report != "-" { try checkWritable(report, what: "--report") }
+    }
+
     func run() throws {
       let printer = DiagnosticPrinter(strict: diagnosticOptions.strict, quiet: diagnosticOptions.quiet)
+      Progress.shared.forced = diagnosticOptions.progress && !diagnosticOptions.quiet
       let rules = try match.matchRules()
       var session = DedupeSession(rules: rules)
       let keepRecords = output != nil
@@ -325,6 +346,7 @@ extension FerryCommand {
         actions = againstActions(result, sets: session.matcher.sets)
       }
       if let path = match.clusters { try session.writeClusters(result, to: path) }
+      printer.printRepeats()
       if let path = diagnosticOptions.report {
         try writeJSONReport(
           DedupeReport(

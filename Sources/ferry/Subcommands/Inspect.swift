@@ -32,6 +32,12 @@ extension FerryCommand {
       } catch let error as FerryError {
         if error.kind == .usage { throw ValidationError(error.message) }
         FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        if json {
+          // A script reading --json gets a document on failure too, not an empty stdout.
+          try writeJSONReport(
+            FailedInspection(path: file == "-" ? "<stdin>" : file, diagnostics: [Diagnostic(.error, error.message, at: error.location)]),
+            to: "-")
+        }
         throw ExitCode(1)
       }
       if json {
@@ -63,4 +69,11 @@ extension FerryCommand {
       if hasErrors || (strict && hasWarnings) { throw ExitCode(1) }
     }
   }
+}
+
+/// `inspect --json` when the input could not be read at all.
+struct FailedInspection: Encodable {
+  var path: String
+  var ok = false
+  var diagnostics: [Diagnostic]
 }

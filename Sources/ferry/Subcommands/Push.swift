@@ -187,6 +187,10 @@ extension FerryCommand {
     @Option(help: "Write a JSON report (counts in total and per rep, every planned action) to FILE.")
     var report: String?
 
+    func validate() throws {
+      if let report, report != "-" { try checkWritable(report, what: "--report") }
+    }
+
     func run() throws {
       let printer = DiagnosticPrinter(strict: false, quiet: options.quiet)
       var run: PushRun
@@ -214,9 +218,21 @@ extension FerryCommand {
       var text = ""
       if dryRun { text += PlanPrinter.listing(plan) }
       text += PlanPrinter.summary(plan, applied: applied, run: run, dryRun: dryRun)
-      if !options.quiet { FileHandle.standardOutput.write(Data(text.utf8)) }
+      printer.printRepeats()
+      if !options.quiet {
+        // With the report on standard output, the human summary moves to standard error so
+        // that standard output stays one JSON document.
+        let stream = report == "-" ? FileHandle.standardError : FileHandle.standardOutput
+        stream.write(Data(text.utf8))
+      }
       if let report {
-        try writeJSONReport(PushReport(plan: plan, applied: applied, dryRun: dryRun, printer: printer, seconds: seconds), to: report)
+        do {
+          try writeJSONReport(
+            PushReport(plan: plan, applied: applied, dryRun: dryRun, printer: printer, seconds: seconds), to: report)
+        } catch let error as FerryError {
+          printer.print(error: error)
+          throw ExitCode(1)
+        }
       }
       if printer.exitCode != 0 { throw ExitCode(1) }
     }

@@ -1,0 +1,134 @@
+import FerryTestSupport
+import Foundation
+import Testing
+
+/// What a script running ferry unattended relies on: output files replaced only by a run that
+/// succeeded, standard output holding data only, exit statuses that mean what they say, and
+/// standard error that stays readable on big inputs.
+@Suite("pipeline behaviour")
+struct PipelineTests {
+  /// A fresh folder, removed after the test.
+  private func folder() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-pipe-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+
+  private func contents(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
+
+  @Test("a run that reported errors leaves the previous output as it was; --allow-errors writes it")
+  func errorsKeepThePreviousOutput() throws {
+    let dir = try folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let out = dir + "/keep.ndjson"
+    try "GOOD\n".write(toFile: out, atomically: true, encoding: .utf8)
+    let failed = try runFerry(["convert", "fixtures/csv/bad/ragged.csv", "--to", "ndjson", "--strict", "-o", out])
+    #expect(failed.status == 1)
+    #expect(contents(out) == "GOOD\n")
+    #expect(failed.stderr.contains("2 errors were reported, so the output was not written (--allow-errors writes it anyway)"))
+    #expect(failed.stderr.contains("nothing written, \(out) left as it was"))
+    let forced = try runFerry(["convert", "fixtures/csv/bad/ragged.csv", "--to", "ndjson", "--strict", "--allow-errors", "-o", out])
+    #expect(forced.status == 1)
+    #expect(contents(out)?.split(separator: "\n").count == 3)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["keep.ndjson"])
+  }
+
+  @Test("a target that holds none of the input's kinds is an error, and no file is made")
+  func wrongKind() throws {
+    let dir = try folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let run = try runFerry(["convert", "fixtures/csv-events/salesforce-events.csv", "--to", "vcard", "-o", dir + "/x.vcf"])
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("vcard holds only contacts, and all 4 records read are events; nothing to write"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    let ics = try runFerry(["convert", "fixtures/csv/salesforce-contacts.csv", "--to", "ics"])
+    #expect(ics.status == 1)
+    #expect(ics.stdout.isEmpty)
+  }
+
+  @Test("an empty input is an error whatever the format, named or detected")
+  func emptyInput() throws {
+    for from in [[], ["--from", "vcard"], ["--from", "ndjson"], ["--from", "csv"], ["--from", "ews"], ["--from", "graph"], ["--from", "ics"]] {
+      let run = try runFerry(["convert", "--to", "ndjson"] + from, stdin: from.isEmpty ? "" : "\n  \n")
+      #expect(run.status == 1, "\(from)")
+      #expect(run.stderr.contains("<stdin>:1:1: error: input is empty"), "\(from): \(run.stderr)")
+      #expect(run.stdout.isEmpty)
+    }
+  }
+
+  @Test("standard output carries data only: --report - is refused beside it, and a bad report path fails before any work")
+  func reportPlacement() throws {
+    let mixed = try runFerry(["convert", "fixtures/csv/salesforce-contacts.csv", "--to", "ndjson", "--report", "-"])
+    #expect(mixed.status == 64 || mixed.status == 2)
+    #expect(mixed.stdout.isEmpty)
+    #expect(mixed.stderr.contains("--report - would mix the report into the data"))
+    let dir = try folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let bad = try runFerry([
+      "convert", "fixtures/csv/salesforce-contacts.csv", "--to", "ndjson", "-o", dir + "/x.ndjson", "--report", dir + "/missing/r.json",
+    ])
+    #expect(bad.status != 0)
+    #expect(bad.stderr.contains("cannot write in"))
+    #expect(!bad.stderr.contains("error: error:"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    let split = try runFerry(["convert", "fixtures/csv/salesforce-contacts.csv", "--to", "ndjson", "-o", dir + "/y.ndjson", "--report", "-"])
+    #expect(split.status == 0)
+    let report = try JSONSerialization.jsonObject(with: Data(split.stdout.utf8)) as? [String: Any]
+    let counts = try #require(report?["counts"] as? [String: Int])
+    #expect(counts["read"] == 25)
+    #expect(counts["read"] == counts["written"]! + counts["skipped"]! + counts["deduplicated"]!)
+  }
+
+  @Test("Graph $batch documents follow one another on standard output; EWS refuses a second document there")
+  func documentsOnStandardOutput() throws {
+    let graph = try runFerry(["convert", "fixtures/csv/salesforce-contacts.csv", "--to", "graph"])
+    #expect(graph.status == 0)
+    // A stream of JSON values, as `jq` reads it: 25 contacts in batches of at most 20. Each
+    // document ends with its closing brace alone on a line.
+    var sizes: [Int] = []
+    var current: [Substring] = []
+    for line in graph.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
+      current.append(line)
+      if line == "}" {
+        let document = try JSONSerialization.jsonObject(with: Data(current.joined(separator: "\n").utf8)) as? [String: Any]
+        sizes.append((document?["requests"] as? [Any])?.count ?? -1)
+        current = []
+      }
+    }
+    #expect(sizes == [20, 5])
+    let many = try runFerry(["convert", "fixtures/csv/salesforce-contacts.csv", "--to", "ews", "--batch", "10"])
+    #expect(many.status == 1)
+    #expect(many.stdout.isEmpty)
+    #expect(many.stderr.contains("EWS output needs more than one request document"))
+    // Nothing lands in the working folder (it used to get out-0001, out-0002).
+    #expect(!FileManager.default.fileExists(atPath: Fixtures.root + "/out-0001"))
+  }
+
+  @Test("the same message is printed three times at most, then counted once")
+  func repeatsAreCapped() throws {
+    var cards = ""
+    for i in 0..<50 { cards += "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:P\(i)\r\nANNIVERSARY:20200101\r\nEND:VCARD\r\n" }
+    let run = try runFerry(["convert", "--to", "vcard:3.0"], stdin: cards)
+    #expect(run.status == 0)
+    let lines = run.stderr.split(separator: "\n")
+    #expect(lines.filter { $0.contains("ANNIVERSARY has no place in vCard 3.0") }.count == 4)
+    #expect(run.stderr.contains("ferry: 47 more notes like this one not shown (--report counts them all): ANNIVERSARY has no place"))
+    #expect(run.stdout.components(separatedBy: "X-ANNIVERSARY:").count == 51)
+  }
+
+  @Test("a writer's remark about a record points at the record's place in the input")
+  func writerDiagnosticsPointAtTheInput() throws {
+    let run = try runFerry(["convert", "fixtures/csv/salesforce-contacts.csv", "--to", "csv:outlook"])
+    let slot = try #require(run.stderr.split(separator: "\n").first { $0.contains("has no free slot") })
+    #expect(slot.hasPrefix("fixtures/csv/salesforce-contacts.csv:"))
+  }
+
+  @Test("a row whose every column went unmapped is not written as a blank contact")
+  func blankContactsAreSkipped() throws {
+    let run = try runFerry(["convert", "--to", "csv:outlook"], stdin: "Foo,Bar\n1,2\n")
+    #expect(run.stdout.split(separator: "\n").count == 1)  // the header only
+    #expect(run.stderr.contains("<stdin>:2:1: warning: record has no name, organisation, e-mail, phone, address or note to write; skipped"))
+    let kept = try runFerry(["convert", "--to", "ndjson"], stdin: "Foo,Bar\n1,2\n")
+    #expect(kept.stdout.contains("\"Foo\""))
+  }
+}
