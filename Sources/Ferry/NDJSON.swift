@@ -1,4 +1,5 @@
 import FerryModel
+import FerryTime
 import Foundation
 
 /// One canonical record per line, as JSON: `{"contact":{…}}` or `{"event":{…}}`.
@@ -72,17 +73,37 @@ public struct NDJSONReader: RecordReader {
 }
 
 /// Writes one JSON object per line, keys sorted, so output is stable and diffable.
+///
+/// `--utc` writes event times in UTC (see `Event.inUTC(fallbackZone:)`); a TZID nothing
+/// resolves stays as it was, with a warning.
 public struct NDJSONWriter: RecordWriter {
   private let output: ByteOutput
   private let encoder: JSONEncoder
+  private let options: WriteOptions
+  private let diagnostics: DiagnosticSink
+  private var count = 0
 
-  public init(destination: OutputDestination) throws {
+  public init(destination: OutputDestination, options: WriteOptions = WriteOptions(), diagnostics: DiagnosticSink = .ignore) throws {
     output = try destination.primary()
     encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    self.options = options
+    self.diagnostics = diagnostics
   }
 
   public mutating func write(_ record: Record) throws {
+    count += 1
+    var record = record
+    if options.calendar.utc, case .event(let e) = record {
+      let (converted, unresolved) = e.inUTC(fallbackZone: options.calendar.zone)
+      for tzid in unresolved {
+        diagnostics.warning(
+          "--utc: event \"\(e.summary ?? e.uid ?? "")\" has TZID \"\(tzid)\", which ferry cannot resolve (no zone has that name "
+            + "and no VTIMEZONE defines it); its times kept with that TZID",
+          at: SourceLocation(file: "<output>", line: count, column: 1, record: count), code: "zone")
+      }
+      record = .event(converted)
+    }
     do {
       try output.write(try encoder.encode(record))
       try output.write([UInt8(ascii: "\n")])
@@ -111,5 +132,5 @@ extension Formats {
       return text.contains("\"contact\"") || text.contains("\"event\"") ? Detection(confidence: 0.95) : nil
     },
     makeReader: { input, _, sink in NDJSONReader(input: input, diagnostics: sink) },
-    makeWriter: { destination, _, _ in try NDJSONWriter(destination: destination) })
+    makeWriter: { destination, options, sink in try NDJSONWriter(destination: destination, options: options, diagnostics: sink) })
 }

@@ -1,4 +1,5 @@
 import FerryModel
+import FerryTime
 
 /// One change to an existing item: what `UpdateItem` sends for it.
 public struct EWSItemChange: Sendable, Hashable {
@@ -50,7 +51,8 @@ public struct EWSDocuments {
     if case .utc(let t) = start, let zone = options.calendar.zone, let offset = EWSTime.offset(zone: zone, atUTC: t) {
       startDate = t.adding(seconds: offset).date
     }
-    switch EWSRecurrence.element(for: rule, start: startDate) {
+    let zones = ExchangeZones(event: e, fallbackZone: options.calendar.zone)
+    switch EWSRecurrence.element(for: zones.localUntil(rule), start: startDate) {
     case .success(let element):
       if !recurrence.extraRules.isEmpty || !recurrence.dates.isEmpty {
         diagnostics.warning("extra RRULEs and RDATEs have no EWS form; written as the main rule alone", at: location, code: "unmapped")

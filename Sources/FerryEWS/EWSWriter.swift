@@ -18,6 +18,7 @@ public struct EWSWriter: RecordWriter {
   private var deletes: [(id: String, changeKey: String?)] = []
   private var files: NumberedDocuments
   private var count = 0
+  private var warnedFloating = false
   public private(set) var skippedRecords = 0
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) throws {
@@ -37,6 +38,15 @@ public struct EWSWriter: RecordWriter {
       if case .event(let e) = record, !ExchangeCalendarItem.canCreate(e, diagnostics: diagnostics, location: location) {
         skippedRecords += 1
         return
+      }
+      if case .event(let e) = record, !warnedFloating, options.calendar.zone == nil,
+        ExchangeZones(event: e, fallbackZone: nil).hasFloatingTimes
+      {
+        // Once per run, as the calendar CSV writers do.
+        warnedFloating = true
+        diagnostics.warning(
+          "ews has no floating times and no --zone was given; times with no zone written without an offset, which Exchange reads as UTC (first: event \"\(e.summary ?? "")\")",
+          at: location, code: "zone")
       }
       if case .event(let e) = record, let instances = try series(e, location: location) {
         if instances.isEmpty { skippedRecords += 1 }
@@ -75,6 +85,14 @@ public struct EWSWriter: RecordWriter {
       diagnostics.note("recurring event \"\(e.summary ?? "")\" skipped (--series skip)", at: location)
       return []
     case .keep:
+      if let zone = ExchangeZones(event: e, fallbackZone: options.calendar.zone).startZone, zone.windowsName == nil {
+        // With no StartTimeZone, Exchange would keep every occurrence at the first one's offset.
+        let (instances, _) = ExchangeRecurrencePattern.instances(of: e, options: options.calendar, today: ExchangeRecurrencePattern.today())
+        diagnostics.warning(
+          "series \"\(e.summary ?? "")\" is in time zone \"\(zone.name)\", which has no Windows id; written as \(instances.count) single items in the expansion window",
+          at: location, code: "zone")
+        return instances
+      }
       guard let rule = recurrence.rule, let start = e.start else { break }
       if case .failure(let problem) = ExchangeRecurrencePattern.make(rule, start: start.localDateTime.date) {
         let (instances, truncated) = ExchangeRecurrencePattern.instances(of: e, options: options.calendar, today: ExchangeRecurrencePattern.today())

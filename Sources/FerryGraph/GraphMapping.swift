@@ -11,6 +11,8 @@ struct GraphMapping {
   var diagnostics: DiagnosticSink
   var location: SourceLocation?
   private var overflow: [String] = []
+  /// Zones already warned about for this record.
+  private var warnedZones: Set<String> = []
 
   init(options: WriteOptions, diagnostics: DiagnosticSink, location: SourceLocation?) {
     self.options = options
@@ -136,23 +138,27 @@ struct GraphMapping {
 
   // MARK: - Event
 
-  /// A Graph `dateTimeTimeZone`: local wall time and a Windows zone name.
-  private func dateTimeTimeZone(_ t: EventTime) -> JSONValue {
-    var local = t.localDateTime
+  /// A Graph `dateTimeTimeZone`: local wall time and a Windows zone name. A zone with no
+  /// Windows id goes out in UTC, with a warning once per zone and event; a wall clock no zone
+  /// explains goes out as UTC (the writer warns about those).
+  private mutating func dateTimeTimeZone(_ t: EventTime, zones: ExchangeZones) -> JSONValue {
+    let local: LocalDateTime
     var zone = "UTC"
-    switch t {
-    case .utc: zone = "UTC"
-    case .zoned(_, let z):
-      if let w = WindowsZones.windows(forIANA: z) {
+    switch zones.time(t) {
+    case .utc(let u), .floating(let u): local = u
+    case .date(let d, let windows):
+      local = LocalDateTime(date: d, time: .midnight)
+      zone = windows ?? "UTC"
+    case .zoned(let l, let z):
+      if let w = z.windowsName {
+        local = l
         zone = w
-      } else if WindowsZones.iana(forWindows: z) != nil {
-        zone = z
-      } else if let offset = GraphTime.offset(zone: z, atLocal: local) {
-        local = local.adding(seconds: -offset)
-        diagnostics.warning("time zone \"\(z)\" has no Windows id; time written in UTC", at: location)
+      } else {
+        local = z.zone.utc(forLocal: l)
+        if warnedZones.insert(z.name).inserted {
+          diagnostics.warning("time zone \"\(z.name)\" has no Windows id; time written in UTC", at: location, code: "zone")
+        }
       }
-    case .floating, .date:
-      if let z = options.calendar.zone, let w = WindowsZones.windows(forIANA: z) { zone = w }
     }
     var text = local.description
     if text.count == 16 { text += ":00" }
@@ -172,7 +178,10 @@ struct GraphMapping {
       body += (body.isEmpty ? "" : "\n\n") + "Attendees: " + list.joined(separator: ", ")
     }
     if !body.isEmpty { o.append(("body", .object([("contentType", .string("text")), ("content", .string(body))]))) }
-    if let s = e.start { o.append(("start", dateTimeTimeZone(s))) }
+    let zones = ExchangeZones(event: e, fallbackZone: options.calendar.zone)
+    warnedZones = []
+    zones.warnUnresolved(diagnostics, at: location)
+    if let s = e.start { o.append(("start", dateTimeTimeZone(s, zones: zones))) }
     var end = e.end
     if end == nil, let s = e.start, let d = e.duration {
       end = s.isDate ? .date(s.localDateTime.date.adding(days: d.totalSeconds / 86400)) : nil
@@ -186,7 +195,7 @@ struct GraphMapping {
       }
     }
     if end == nil, e.isAllDay, case .date(let d)? = e.start { end = .date(d.adding(days: 1)) }
-    if let end { o.append(("end", dateTimeTimeZone(end))) }
+    if let end { o.append(("end", dateTimeTimeZone(end, zones: zones))) }
     if e.isAllDay { o.append(("isAllDay", .bool(true))) }
     if let l = e.location, !l.isEmpty { o.append(("location", .object([("displayName", .string(l))]))) }
     switch e.privacy {
@@ -204,10 +213,13 @@ struct GraphMapping {
     case nil: break
     }
     if let p = e.priority, p > 0 { add("importance", p < 5 ? "high" : p == 5 ? "normal" : "low") }
-    if let r = e.reminders.first(where: { !$0.relativeToEnd && $0.offset != nil }), let offset = r.offset {
+    let (reminder, unplaced) = ExchangeCalendarItem.reminder(of: e)
+    if let offset = reminder?.offset {
       o.append(("isReminderOn", .bool(true)))
       o.append(("reminderMinutesBeforeStart", .number(max(0, -offset.totalSeconds / 60))))
     }
+    ExchangeCalendarItem.noteUnplacedReminders(
+      of: e, kept: reminder, unplaced: unplaced, target: "a Graph event", diagnostics: diagnostics, location: location)
     if !e.categories.isEmpty { o.append(("categories", .array(e.categories.map { .string($0) }))) }
     if options.calendar.inviteAttendees, !e.attendees.isEmpty {
       o.append(
@@ -225,8 +237,8 @@ struct GraphMapping {
     }
     var problem: String?
     if let rule = e.recurrence?.rule, let start = e.start {
-      switch ExchangeRecurrencePattern.make(rule, start: start.localDateTime.date, yearlyInterval: true) {
-      case .success(let p): o.append(("recurrence", Self.recurrence(p, zone: e.start?.zone)))
+      switch ExchangeRecurrencePattern.make(zones.localUntil(rule), start: start.localDateTime.date, yearlyInterval: true) {
+      case .success(let p): o.append(("recurrence", Self.recurrence(p, windowsZone: zones.startZone?.windowsName)))
       case .failure(let f): problem = f.message
       }
     }
@@ -234,7 +246,7 @@ struct GraphMapping {
     return (.object(o), problem)
   }
 
-  static func recurrence(_ p: ExchangeRecurrencePattern, zone: String?) -> JSONValue {
+  static func recurrence(_ p: ExchangeRecurrencePattern, windowsZone: String?) -> JSONValue {
     func day(_ d: RecurrenceRule.Weekday) -> JSONValue {
       .string(["MO": "monday", "TU": "tuesday", "WE": "wednesday", "TH": "thursday", "FR": "friday", "SA": "saturday", "SU": "sunday"][d.rawValue] ?? "monday")
     }
@@ -255,7 +267,7 @@ struct GraphMapping {
     case .numbered(let n):
       range = [("type", .string("numbered")), ("startDate", .string(p.startDate.description)), ("numberOfOccurrences", .number(n))]
     }
-    if let zone, let w = WindowsZones.windows(forIANA: zone) { range.append(("recurrenceTimeZone", .string(w))) }
+    if let windowsZone { range.append(("recurrenceTimeZone", .string(windowsZone))) }
     return .object([("pattern", .object(pattern)), ("range", .object(range))])
   }
 }

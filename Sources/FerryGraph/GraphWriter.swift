@@ -21,6 +21,7 @@ public struct GraphWriter: RecordWriter {
   private var lastForMailbox: [String: String] = [:]
   private var files: NumberedDocuments
   private var count = 0
+  private var warnedFloating = false
   public private(set) var skippedRecords = 0
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) {
@@ -95,6 +96,13 @@ public struct GraphWriter: RecordWriter {
           for instance in instances { try write(.event(instance)) }
           return
         }
+        if !warnedFloating, options.calendar.zone == nil, ExchangeZones(event: e, fallbackZone: nil).hasFloatingTimes {
+          // Once per run, as the calendar CSV writers do.
+          warnedFloating = true
+          diagnostics.warning(
+            "graph has no floating times and no --zone was given; times with no zone written as UTC (first: event \"\(e.summary ?? "")\")",
+            at: location, code: "zone")
+        }
         let (json, problem) = try mapping.event(e)
         if let problem { diagnostics.warning("\(problem); written as its first occurrence only", at: location, code: "unmapped") }
         if let r = e.recurrence, !r.exceptionDates.isEmpty || !r.overrides.isEmpty {
@@ -129,6 +137,14 @@ public struct GraphWriter: RecordWriter {
     case .expand:
       return ExchangeRecurrencePattern.instances(of: e, options: options.calendar, today: today).events
     case .keep:
+      if let zone = ExchangeZones(event: e, fallbackZone: options.calendar.zone).startZone, zone.windowsName == nil {
+        // The start would go out in UTC, and the pattern's start date must be the start's.
+        let instances = ExchangeRecurrencePattern.instances(of: e, options: options.calendar, today: today).events
+        diagnostics.warning(
+          "series \"\(e.summary ?? "")\" is in time zone \"\(zone.name)\", which has no Windows id; written as \(instances.count) single events in the expansion window",
+          at: location, code: "zone")
+        return instances
+      }
       if let rule = recurrence.rule, let start = e.start,
         case .failure(let problem) = ExchangeRecurrencePattern.make(rule, start: start.localDateTime.date, yearlyInterval: true)
       {

@@ -30,6 +30,7 @@ public struct ICalendarWriter: RecordWriter {
   public private(set) var skippedRecords = 0
   private var droppedRawNames: Set<String> = []
   private var registeredDefinitions: Set<String> = []
+  private var warnedUnconvertible: Set<String> = []
   private let now: Timestamp
   private let expander: SeriesExpander
   private var recordNumber = 0
@@ -193,6 +194,8 @@ public struct ICalendarWriter: RecordWriter {
         }
         return (time, tzName(zone))
       }
+      // A TZID only the source's VTIMEZONE defines converts by that definition.
+      if options.calendar.utc, let u = zones.utc(t, zone: zone) { return (.utc(u), nil) }
       return (time, zone)
     case .floating(let t):
       if options.calendar.utc, let zone = options.calendar.zone, let u = zones.utc(t, zone: zone) { return (.utc(u), nil) }
@@ -202,8 +205,26 @@ public struct ICalendarWriter: RecordWriter {
     }
   }
 
+  /// Whether times in `zone` can be converted to UTC: a tz database zone, or a TZID whose
+  /// VTIMEZONE came along.
+  private func convertible(_ zone: String) -> Bool {
+    zones.zone(zone) != nil || zones.resolver.zone(for: zone) != nil
+  }
+
+  /// `--utc` cannot convert a TZID nothing resolves: says so once per TZID.
+  private mutating func warnUnconvertible(_ event: Event) {
+    guard options.calendar.utc else { return }
+    var times = [event.start, event.end, event.due, event.recurrenceId].compactMap { $0 }
+    times += (event.recurrence?.dates ?? []) + (event.recurrence?.exceptionDates ?? [])
+    for case .zoned(_, let zone) in times where !convertible(zone) && warnedUnconvertible.insert(zone).inserted {
+      diagnostics.warning(
+        "--utc: event \"\(event.summary ?? event.uid ?? "")\" has TZID \"\(zone)\", which ferry cannot resolve (no zone has that name "
+          + "and no VTIMEZONE defines it); its times kept with that TZID", code: "zone")
+    }
+  }
+
   private mutating func ensureZone(_ zone: String, year: Int, event: Event) {
-    guard !options.calendar.utc || zones.zone(zone) == nil else { return }
+    guard !options.calendar.utc || !convertible(zone) else { return }
     let name = zones.zone(zone) != nil ? tzName(zone) : zone
     if writtenZones.contains(name) { return }
     writtenZones.insert(name)
@@ -305,6 +326,7 @@ public struct ICalendarWriter: RecordWriter {
       if c.name == "VTIMEZONE" { continue }  // written on use
       writeRawComponent(c)
     }
+    warnUnconvertible(event)
     // Zones first, so the VTIMEZONEs come before the component.
     for t in [event.start, event.end, event.due, event.recurrenceId].compactMap({ $0 }) { ensureZoneOnce(t, event: event) }
     for t in (event.recurrence?.dates ?? []) + (event.recurrence?.exceptionDates ?? []) { ensureZoneOnce(t, event: event) }

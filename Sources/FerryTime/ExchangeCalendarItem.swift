@@ -18,10 +18,50 @@ public enum ExchangeCalendarItem {
       var lost: [String] = []
       if event.due != nil { lost.append("due date") }
       if event.completed != nil || event.status == .completed { lost.append("completion") }
+      let verb = lost.count == 1 ? "has" : "have"
       diagnostics.warning(
-        "task\(name) written as a calendar item" + (lost.isEmpty ? "" : "; its \(lost.joined(separator: " and ")) have no place there"),
+        "task\(name) written as a calendar item" + (lost.isEmpty ? "" : "; its \(lost.joined(separator: " and ")) \(verb) no place there"),
         at: location, code: "unmapped")
     }
     return true
+  }
+
+  /// The reminder an item with one reminder slot keeps (EWS `ReminderMinutesBeforeStart`,
+  /// Graph `reminderMinutesBeforeStart`, Outlook's calendar CSV), and how many alarms are
+  /// left without a place.
+  ///
+  /// Of the alarms the target can hold (`fits`; by default those relative to the start), a
+  /// DISPLAY or AUDIO one wins over an EMAIL one, since the slot is a pop-up: an e-mail days
+  /// ahead followed by a pop-up 15 minutes ahead becomes a 15-minute reminder. A lone alarm
+  /// that fits is kept whatever its action.
+  public static func reminder(
+    of event: Event, fits: (Reminder) -> Bool = { !$0.relativeToEnd && $0.offset != nil }
+  ) -> (reminder: Reminder?, unplaced: Int) {
+    let candidates = event.reminders.filter(fits)
+    let chosen = candidates.first { $0.action == .display || $0.action == .audio } ?? candidates.first
+    return (chosen, event.reminders.count - (chosen == nil ? 0 : 1))
+  }
+
+  /// Notes the alarms `reminder(of:fits:)` found no place for, naming how many and which
+  /// one was kept; nothing when every alarm has its place.
+  public static func noteUnplacedReminders(
+    of event: Event, kept: Reminder?, unplaced: Int, target: String, diagnostics: DiagnosticSink, location: SourceLocation?
+  ) {
+    guard unplaced > 0 else { return }
+    let what = event.kind == .task ? "task" : "event"
+    let name = event.summary.map { " \"\($0)\"" } ?? ""
+    let total = event.reminders.count
+    let counted = total == 1 ? "its alarm has" : unplaced == total ? "its \(total) alarms have" : "\(unplaced) of its \(total) alarms \(unplaced == 1 ? "has" : "have")"
+    var message = "\(what)\(name): \(counted) no place in \(target), which holds one reminder"
+    if let kept {
+      message += "; kept the \(kept.action.rawValue) alarm"
+      if let offset = kept.offset {
+        let minutes = -offset.totalSeconds / 60
+        message += minutes >= 0 ? " \(minutes) minutes before the \(kept.relativeToEnd ? "end" : "start")" : " \(-minutes) minutes after the \(kept.relativeToEnd ? "end" : "start")"
+      }
+    } else {
+      message += " before the start"
+    }
+    diagnostics.note(message, at: location, code: "unmapped")
   }
 }

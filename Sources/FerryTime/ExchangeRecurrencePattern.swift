@@ -151,7 +151,9 @@ extension ExchangeRecurrencePattern {
     let until = options.expandUntil ?? LocalDate(year: from.year + 1, month: from.month, day: min(from.day, 28))
     let window = ExpansionWindow(
       fromUTC: LocalDateTime(date: from, time: .midnight), untilUTC: LocalDateTime(date: until.adding(days: 1), time: .midnight))
-    let (occurrences, truncated) = RecurrenceExpander(event: event, window: window).expand()
+    // A TZID only the source's VTIMEZONE defines expands by that definition, not as floating.
+    let resolver = event.rawComponents.isEmpty ? TimeZoneResolver.shared : TimeZoneResolver(zonesOf: event)
+    let (occurrences, truncated) = RecurrenceExpander(event: event, window: window, resolver: resolver).expand()
     let events = occurrences.map { o -> Event in
       var single = o.override ?? event
       single.recurrence = nil

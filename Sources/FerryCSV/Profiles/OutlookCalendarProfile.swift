@@ -268,7 +268,19 @@ enum CalendarCSV {
         fromUTC: LocalDateTime(date: from, time: .midnight), untilUTC: LocalDateTime(date: until.adding(days: 1), time: .midnight))
     }
 
+    /// Outlook's calendar CSV holds one reminder: the shared choice of EWS and Graph, where
+    /// an absolute reminder or one relative to the end also fits.
+    static func reminder(of e: Event) -> (reminder: Reminder?, unplaced: Int) {
+      ExchangeCalendarItem.reminder(of: e) { $0.absolute != nil || $0.offset != nil }
+    }
+
     mutating func rows(for record: Record, context: inout CSVEncodeContext) -> [Record] {
+      if style == .outlook, case .event(let e) = record {
+        // Once per record, not per expanded row.
+        let (kept, unplaced) = Self.reminder(of: e)
+        ExchangeCalendarItem.noteUnplacedReminders(
+          of: e, kept: kept, unplaced: unplaced, target: "csv:\(profileName)", diagnostics: context.diagnostics, location: nil)
+      }
       guard case .event(let e) = record, let r = e.recurrence, r.rule != nil || !r.dates.isEmpty else { return [record] }
       let (occurrences, truncated) = RecurrenceExpander(event: e, window: window).expand()
       if truncated {
@@ -352,10 +364,12 @@ enum CalendarCSV {
       set("Location", e.location)
       set("Private", e.privacy == .private || e.privacy == .confidential ? "True" : "False")
       guard style == .outlook else { return true }
-      if let r = e.reminders.first {
+      if let r = Self.reminder(of: e).reminder {
         var at: LocalDateTime?
         if let a = r.absolute {
           at = wall(a, context: &context)
+        } else if let o = r.offset, r.relativeToEnd, !allDay, let end = e.end {
+          at = wall(end, context: &context).adding(seconds: o.totalSeconds)
         } else if let o = r.offset, !allDay {
           at = wall(start, context: &context).adding(seconds: o.totalSeconds)
         } else if let o = r.offset {

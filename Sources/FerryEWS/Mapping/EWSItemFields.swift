@@ -199,17 +199,21 @@ struct EWSItemFields {
         EWSField(path: Self.uri("item:Categories"), node: XMLElement(name: "Categories", children: e.categories.map { Self.leaf("String", $0) })))
     }
     if let p = e.priority, p > 0 { add("item:Importance", "Importance", p < 5 ? "High" : p == 5 ? "Normal" : "Low") }
-    if let reminder = e.reminders.first(where: { !$0.relativeToEnd && $0.offset != nil }), let offset = reminder.offset {
+    let (reminder, unplaced) = ExchangeCalendarItem.reminder(of: e)
+    if let offset = reminder?.offset {
       add("item:ReminderIsSet", "ReminderIsSet", "true")
       add("item:ReminderMinutesBeforeStart", "ReminderMinutesBeforeStart", "\(max(0, -offset.totalSeconds / 60))")
     }
+    ExchangeCalendarItem.noteUnplacedReminders(
+      of: e, kept: reminder, unplaced: unplaced, target: "an EWS calendar item", diagnostics: diagnostics, location: location)
     fields += Self.crmFields(e.source)
     add("calendar:UID", "UID", e.uid)
-    let zone = options.calendar.zone
+    let zones = ExchangeZones(event: e, fallbackZone: options.calendar.zone)
+    zones.warnUnresolved(diagnostics, at: location)
     var startZone: String?
     var endZone: String?
     if let start = e.start {
-      let w = EWSTime.write(options.calendar.utc ? utc(start) : start, fallbackZone: zone)
+      let w = EWSTime.write(zones.time(start, utc: options.calendar.utc))
       add("calendar:Start", "Start", w.text)
       startZone = w.windowsZone
     }
@@ -219,7 +223,7 @@ struct EWSItemFields {
     }
     if end == nil, let start = e.start, e.isAllDay, case .date(let d) = start { end = .date(d.adding(days: 1)) }
     if let end {
-      let w = EWSTime.write(options.calendar.utc ? utc(end) : end, fallbackZone: zone)
+      let w = EWSTime.write(zones.time(end, utc: options.calendar.utc))
       add("calendar:End", "End", w.text)
       endZone = w.windowsZone
     }
@@ -261,11 +265,6 @@ struct EWSItemFields {
       fields.append(EWSField(path: Self.uri("calendar:EndTimeZone"), node: XMLElement(name: "EndTimeZone", attributes: [("Id", endZone)])))
     }
     return fields
-  }
-
-  private func utc(_ t: EventTime) -> EventTime {
-    guard case .zoned(let local, let zone) = t, let offset = EWSTime.offset(zone: zone, atLocal: local) else { return t }
-    return .utc(local.adding(seconds: -offset))
   }
 
   private func shifted(_ t: EventTime, seconds: Int) -> EventTime {

@@ -58,13 +58,6 @@ public enum EWSTime {
     return tz.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utc.secondsSinceEpoch)))
   }
 
-  /// The UTC offset of an IANA zone at a local wall time (the earlier offset in a fold).
-  static func offset(zone: String, atLocal local: LocalDateTime) -> Int? {
-    guard let first = offset(zone: zone, atUTC: local) else { return nil }
-    let guess = local.adding(seconds: -first)
-    return offset(zone: zone, atUTC: guess)
-  }
-
   /// `YYYY-MM-DDTHH:MM:SS` plus `Z` or `±HH:MM`, or nothing.
   static func format(_ t: LocalDateTime, offset: Int?) -> String {
     var s = t.description
@@ -77,22 +70,17 @@ public enum EWSTime {
 
   private static func pad2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
-  /// An `EventTime` as EWS `xs:dateTime`, with the Windows zone id to send beside it.
+  /// A time as EWS `xs:dateTime`, with the Windows zone id to send beside it.
   ///
   /// Zoned times go out as local time with their offset (the server needs no time-zone
-  /// context to read them); floating times go out bare, with `fallbackZone` as their zone.
-  static func write(_ time: EventTime, fallbackZone: String?) -> (text: String, windowsZone: String?) {
+  /// context to read them); a wall clock no zone explains goes out bare, which Exchange reads
+  /// as UTC; a whole day goes out as its midnight.
+  static func write(_ time: ExchangeTime) -> (text: String, windowsZone: String?) {
     switch time {
-    case .utc(let t): return (format(t, offset: 0), nil)
-    case .zoned(let t, let zone):
-      return (format(t, offset: offset(zone: zone, atLocal: t)), WindowsZones.windows(forIANA: zone) ?? windowsIfAlready(zone))
-    case .floating(let t): return (format(t, offset: nil), fallbackZone.flatMap { WindowsZones.windows(forIANA: $0) })
-    case .date(let d):
-      return (format(LocalDateTime(date: d, time: .midnight), offset: nil), fallbackZone.flatMap { WindowsZones.windows(forIANA: $0) })
+    case .utc(let t): (format(t, offset: 0), nil)
+    case .zoned(let t, let zone): (format(t, offset: zone.offset(atLocal: t)), zone.windowsName)
+    case .floating(let t): (format(t, offset: nil), nil)
+    case .date(let d, let windows): (format(LocalDateTime(date: d, time: .midnight), offset: nil), windows)
     }
-  }
-
-  private static func windowsIfAlready(_ zone: String) -> String? {
-    WindowsZones.iana(forWindows: zone) != nil ? zone : nil
   }
 }
