@@ -26,18 +26,32 @@ struct FerryCommand: ParsableCommand {
   /// Runs the command with ferry's documented exit codes: ArgumentParser reports usage
   /// errors as 64 (EX_USAGE); ferry promises 2.
   static func main() {
+    var command: any ParsableCommand
     do {
-      var command = try parseAsRoot()
+      command = try parseAsRoot()
+    } catch {
+      finish(with: error, message: fullMessage(for: error))
+    }
+    do {
       try command.run()
     } catch {
-      let code = exitCode(for: error)
-      let message = fullMessage(for: error)
-      if !message.isEmpty {
-        let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
-        stream.write(Data((message + "\n").utf8))
+      // A mistake found while running (an unknown format in -o's extension): the message and
+      // where to read about the subcommand, not the root's usage.
+      var message = fullMessage(for: error)
+      if exitCode(for: error) == .validationFailure, let name = type(of: command).configuration.commandName {
+        message = "Error: \(self.message(for: error))\n  See 'ferry \(name) --help' for more information."
       }
-      if code == .validationFailure { Foundation.exit(2) }
-      Foundation.exit(code.rawValue)
+      finish(with: error, message: message)
     }
+  }
+
+  private static func finish(with error: any Error, message: String) -> Never {
+    let code = exitCode(for: error)
+    if !message.isEmpty {
+      let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
+      stream.write(Data((message + "\n").utf8))
+    }
+    if code == .validationFailure { Foundation.exit(2) }
+    Foundation.exit(code.rawValue)
   }
 }

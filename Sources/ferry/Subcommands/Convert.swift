@@ -109,7 +109,7 @@ extension FerryCommand {
         }
       } catch let error as FerryError {
         failure = error
-        if error.kind == .usage { throw ValidationError(error.message) }
+        if error.kind == .usage { throw usageFailure(error, printer: printer) }
         printer.print(error: error)
       }
       Progress.shared.clearLine()

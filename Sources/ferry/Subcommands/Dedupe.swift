@@ -310,7 +310,7 @@ extension FerryCommand {
           }
         }
       } catch let error as FerryError {
-        if error.kind == .usage { throw ValidationError(error.message) }
+        if error.kind == .usage { throw usageFailure(error, printer: printer) }
         printer.print(error: error)
         failure = error
       }

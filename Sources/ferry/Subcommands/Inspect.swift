@@ -30,7 +30,9 @@ extension FerryCommand {
       do {
         inspection = try Inspection(path: file, from: input.fromSpec, options: input.readOptions())
       } catch let error as FerryError {
-        if error.kind == .usage { throw ValidationError(error.message) }
+        if error.kind == .usage {
+          throw usageFailure(error, printer: DiagnosticPrinter(strict: false, quiet: false))
+        }
         FileHandle.standardError.write(Data((error.description + "\n").utf8))
         if json {
           // A script reading --json gets a document on failure too, not an empty stdout.
