@@ -181,9 +181,10 @@ public struct Conversion {
               code: "skipped")
             continue
           }
-          if case .contact(let c) = record, !c.hasContent, target.name != "ndjson" {
-            // Every column went unmapped (an unknown CSV): an address book would get a blank
-            // card. NDJSON keeps it, raw properties and all, for a second try with --mapping.
+          if case .contact(let c) = record, !c.hasContent, ["csv", "ews", "graph"].contains(target.name) {
+            // Every column went unmapped (an unknown CSV): Outlook, Exchange or Google would get
+            // a blank contact. vCard keeps such a card's raw properties (as X- properties) and
+            // NDJSON keeps everything, for a second try with --mapping.
             emptySkipped += 1
             diagnostics.warning(
               "record has no name, organisation, e-mail, phone, address or note to write; skipped",
