@@ -85,6 +85,8 @@ public struct PushRun {
   public var keepUnchanged = true
   /// Planned records held in memory; the rest go to a temporary spool file (`RecordSpool`).
   public var spoolMemoryLimit = 100_000
+  /// Told the number of CRM records planned so far, every 10,000 (for a progress line).
+  public var progress: ((Int) -> Void)?
 
   public init(
     settings: PushSettings, inputs: [String], ledgerPath: String, outputDirectory: String,
@@ -128,11 +130,16 @@ public struct PushRun {
       today: today, providerRecords: provider, spool: RecordSpool(memoryLimit: spoolMemoryLimit))
     planner.explainId = explainId.map { SalesforceID.caseSafe($0) ?? $0 }
     planner.keepUnchanged = keepUnchanged
+    var planned = 0
     for path in inputs {
       var (reader, _, _) = try timed {
         try InputOpener.openPrefetching(path: path, from: inputFormat, options: readOptions, diagnostics: diagnostics)
       }
-      while let r = try timed({ try reader.next() }) { planner.add(r) }
+      while let r = try timed({ try reader.next() }) {
+        planner.add(r)
+        planned += 1
+        if planned % 10_000 == 0 { progress?(planned) }
+      }
     }
     let plan = planner.finish()
     if let problem = planner.spoolProblem { diagnostics.warning(problem, code: "spool") }

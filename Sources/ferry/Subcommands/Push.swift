@@ -88,6 +88,10 @@ struct PushOptions: ParsableArguments {
   @Flag(name: [.short, .long], help: "Print errors only.")
   var quiet = false
 
+  @Flag(
+    help: "Report progress on standard error even when it is not a terminal (a line every 5 seconds); on a terminal it is shown anyway.")
+  var progress = false
+
   /// Settings from the file, overridden by flags, with paths made usable from here.
   func resolve() throws -> (settings: PushSettings, run: PushRun) {
     var settings = PushSettings()
@@ -200,6 +204,8 @@ extension FerryCommand {
         throw usageFailure(error, printer: printer)
       }
       run.keepUnchanged = false  // counted, not listed: a million of them cost memory
+      Progress.shared.forced = options.progress && !options.quiet
+      run.progress = { n in Progress.shared.update("planned \(n) CRM records") }
       var plan: PushPlan
       var applied = ApplyResult()
       var seconds = PushReport.Seconds()
@@ -215,6 +221,7 @@ extension FerryCommand {
       } catch let error as FerryError {
         throw usageFailure(error, printer: printer)
       }
+      Progress.shared.clearLine()
       var text = ""
       if dryRun { text += PlanPrinter.listing(plan) }
       text += PlanPrinter.summary(plan, applied: applied, run: run, dryRun: dryRun)
