@@ -236,6 +236,40 @@ public struct Conversion {
       destination.discardAll()
       throw error
     }
+    if writeOptions.vcard.splitDirectory != nil {
+      settleSplitDirectory(destination, filesWritten: summary.outputFiles.count, diagnostics: diagnostics)
+    }
     return summary
+  }
+
+  /// After a committed `--split DIR` run: `.vcf` files an earlier run left in DIR would be
+  /// imported with this run's, so they are counted in a warning, or removed under `--clean`
+  /// (never when this run wrote no file: an empty export must not empty the folder).
+  private func settleSplitDirectory(
+    _ destination: OutputDestination, filesWritten: Int, diagnostics: DiagnosticSink
+  ) {
+    let others = destination.otherFiles(withExtension: "vcf")
+    guard !others.isEmpty else { return }
+    let folder = destination.path
+    let counted = others.count == 1 ? "1 other .vcf file" : "\(others.count) other .vcf files"
+    guard writeOptions.vcard.removeOtherFiles, filesWritten > 0 else {
+      let examples = others.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ") + (others.count > 3 ? ", …" : "")
+      let advice =
+        writeOptions.vcard.removeOtherFiles
+        ? "--clean removed nothing, since this run wrote no file" : "--clean removes them"
+      let message = "\(folder) holds \(counted) that this run did not write (\(examples))"
+      diagnostics.warning("\(message); an import of the folder takes them too; \(advice)", code: "split")
+      return
+    }
+    let failed = destination.removeFiles(others)
+    let removed = others.count - failed.count
+    if removed > 0 {
+      diagnostics.note(
+        "removed \(removed == 1 ? "1 .vcf file" : "\(removed) .vcf files") that this run did not write from \(folder)",
+        code: "split")
+    }
+    for (name, reason) in failed {
+      diagnostics.warning("cannot remove \"\(name)\" from \(folder): \(reason); it will be imported too", code: "split")
+    }
   }
 }

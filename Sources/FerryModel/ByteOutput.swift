@@ -6,12 +6,15 @@
 
 /// A buffered byte sink: standard output, a file written atomically, or memory.
 ///
-/// A file is written to a temporary name beside its final path, fsynced and renamed by
+/// A file is written to a temporary name beside its final path, made durable and renamed by
 /// `commit()`, so a crash never leaves half a file. `discard()` (or dropping an
-/// uncommitted output) removes the temporary file. A symbolic link is followed: the file it
-/// points to is replaced and the link stays. A path that is not a regular file (a pipe,
-/// `/dev/stdout`, `/dev/null`, a terminal) is written in place, since renaming over it would
-/// replace the device or pipe with a file; a directory is refused.
+/// uncommitted output) removes the temporary file; every temporary file is listed in
+/// `TemporaryFiles.shared`, so that a terminating signal can remove it too. A new file gets
+/// the permissions the umask allows (as any new file); a file that is replaced keeps its
+/// permission bits and, where the user may set them, its owner and group. A symbolic link
+/// is followed: the file it points to is replaced and the link stays. A path that is not a
+/// regular file (a pipe, `/dev/stdout`, `/dev/null`, a terminal) is written in place, since
+/// renaming over it would replace the device or pipe with a file; a directory is refused.
 public final class ByteOutput: @unchecked Sendable {
   public enum Target: Sendable {
     case standardOutput
@@ -20,6 +23,7 @@ public final class ByteOutput: @unchecked Sendable {
   }
 
   public let target: Target
+  /// The open descriptor; `-1` once `finishWriting()` or `commit()` closed the temporary file.
   private var fd: Int32 = -1
   private var temporaryPath: String?
   /// The real file the temporary one is renamed onto (the path, or where its link points).
@@ -47,6 +51,7 @@ public final class ByteOutput: @unchecked Sendable {
       real = String(cString: resolved)
       free(resolved)
     }
+    var replaced: stat?
     if stat(real, &info) == 0 {
       let kind = info.st_mode & S_IFMT
       if kind == S_IFDIR { throw FerryError(.io, "cannot write \"\(path)\": it is a directory") }
@@ -59,18 +64,37 @@ public final class ByteOutput: @unchecked Sendable {
         inPlace = true
         return
       }
+      replaced = info
     }
     finalPath = real
-    let directory = ByteOutput.directoryOf(real)
-    let base = ByteOutput.baseName(real)
-    var template = Array("\(directory)/.\(base).ferry-XXXXXX".utf8CString)
-    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard descriptor >= 0 else {
-      throw FerryError(.io, "cannot create \"\(path)\": \(String(cString: strerror(errno)))")
+    let prefix = "\(ByteOutput.directoryOf(real))/.\(ByteOutput.baseName(real)).ferry-"
+    // Never wider than the file it replaces, even for the moment before `keepAttributes`.
+    let mode = replaced.map { $0.st_mode & 0o777 } ?? 0o666
+    switch TemporaryFiles.shared.create(prefix: prefix, mode: mode) {
+    case .created(let descriptor, let temporary):
+      fd = descriptor
+      temporaryPath = temporary
+    case .failed(let code):
+      throw FerryError(.io, "cannot create \"\(path)\": \(String(cString: strerror(code)))")
+    case .terminating:
+      throw FerryError(.io, "cannot create \"\(path)\": ferry is being interrupted")
     }
-    fd = descriptor
-    fchmod(fd, 0o644)
-    temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    if let replaced { ByteOutput.keepAttributes(of: replaced, on: fd) }
+  }
+
+  /// Gives the new file the permission bits of the file it replaces and, where allowed, its
+  /// owner and group (an administrator's shared `contacts.csv` stays group-readable).
+  ///
+  /// Set-user-ID and set-group-ID bits are not carried over: an output is data.
+  private static func keepAttributes(of replaced: stat, on descriptor: Int32) {
+    if replaced.st_uid != geteuid() || replaced.st_gid != getegid() {
+      // Only root may give a file away; a member of the group may still give it the group.
+      if fchown(descriptor, replaced.st_uid, replaced.st_gid) != 0 {
+        _ = fchown(descriptor, uid_t.max, replaced.st_gid)
+      }
+    }
+    // After fchown, which may clear mode bits; the umask does not apply to fchmod.
+    _ = fchmod(descriptor, replaced.st_mode & 0o777)
   }
 
   /// An output that collects bytes in memory.
@@ -81,8 +105,8 @@ public final class ByteOutput: @unchecked Sendable {
   deinit {
     if inPlace && !committed { close(fd) }
     if !committed, let temporaryPath {
-      close(fd)
-      unlink(temporaryPath)
+      if fd >= 0 { close(fd) }
+      TemporaryFiles.shared.remove(temporaryPath)
     }
   }
 
@@ -117,39 +141,33 @@ public final class ByteOutput: @unchecked Sendable {
     buffer.removeAll(keepingCapacity: true)
   }
 
-  /// Flushes and frees the buffer, for writers that finish one of many files (numbered EWS
-  /// batches) long before the destination commits them all.
+  /// Flushes, frees the buffer and closes the temporary file, for writers that finish one
+  /// of many files (one vCard per contact, numbered EWS batches) long before the destination
+  /// commits them all: a pending file then holds no descriptor, only its name.
+  ///
+  /// Later writes are a programmer error; `commit()` and `discard()` work as before.
   public func finishWriting() throws {
     try flush()
     buffer = []
+    guard temporaryPath != nil, fd >= 0 else { return }
+    let status = close(fd)
+    fd = -1
+    if status != 0 { throw FerryError(.io, "cannot write \"\(displayName)\": \(String(cString: strerror(errno)))") }
   }
 
   /// Flushes, fsyncs and renames the temporary file into place.
   public func commit() throws {
     try flush()
     guard !committed else { return }
-    committed = true
-    if inPlace {
+    if inPlace || temporaryPath == nil {
+      committed = true
       // A pipe or device: there is no file to make durable (fsync fails on pipes).
-      close(fd)
+      if inPlace { close(fd) }
       return
     }
-    guard case .file(let named) = target, let temporaryPath else { return }
-    let path = finalPath ?? named
-    if fsync(fd) != 0 || close(fd) != 0 {
-      unlink(temporaryPath)
-      throw FerryError(.io, "cannot write \"\(path)\": \(String(cString: strerror(errno)))")
-    }
-    if rename(temporaryPath, path) != 0 {
-      unlink(temporaryPath)
-      throw FerryError(.io, "cannot rename into \"\(path)\": \(String(cString: strerror(errno)))")
-    }
-    // Make the rename itself durable.
-    let dir = open(ByteOutput.directoryOf(path), O_RDONLY)
-    if dir >= 0 {
-      fsync(dir)
-      close(dir)
-    }
+    try makeDurable()
+    try TemporaryFiles.shared.renaming { settled in try moveIntoPlace(settled: settled) }
+    ByteOutput.syncDirectory(ByteOutput.directoryOf(renamedPath))
   }
 
   /// Drops a file that was not committed.
@@ -161,8 +179,63 @@ public final class ByteOutput: @unchecked Sendable {
     }
     guard !committed, let temporaryPath else { return }
     committed = true
-    close(fd)
-    unlink(temporaryPath)
+    if fd >= 0 { close(fd) }
+    fd = -1
+    TemporaryFiles.shared.remove(temporaryPath)
+  }
+
+  // MARK: - Committing in steps (`OutputDestination.commitAll`)
+
+  /// A temporary file that still has to be renamed into place.
+  var awaitsRename: Bool { !committed && !inPlace && temporaryPath != nil }
+
+  /// A temporary file that `finishWriting()` closed: its data is not durable yet.
+  var isClosedUnsynced: Bool { awaitsRename && fd < 0 }
+
+  /// Where the temporary file goes.
+  var renamedPath: String {
+    if let finalPath { return finalPath }
+    if case .file(let named) = target { return named }
+    return displayName
+  }
+
+  /// Makes the temporary file's data durable: fsync on the open descriptor, or on a new
+  /// one after `finishWriting()` closed it (fsync works on any descriptor of the file).
+  func makeDurable() throws {
+    guard let temporaryPath else { return }
+    let descriptor = fd >= 0 ? fd : open(temporaryPath, O_RDONLY | O_CLOEXEC)
+    fd = -1
+    var failure: Int32 = 0
+    if descriptor < 0 || fsync(descriptor) != 0 { failure = errno }
+    if descriptor >= 0 && close(descriptor) != 0 && failure == 0 { failure = errno }
+    if failure != 0 {
+      throw FerryError(.io, "cannot write \"\(renamedPath)\": \(String(cString: strerror(failure)))")
+    }
+  }
+
+  /// Renames the (durable, closed) temporary file onto its final path; inside
+  /// `TemporaryFiles.renaming`, which hands in `settled`.
+  func moveIntoPlace(settled: (String) -> Void) throws {
+    guard awaitsRename, let temporaryPath else { return }
+    committed = true
+    let path = renamedPath
+    if fd >= 0 { close(fd) }
+    fd = -1
+    if rename(temporaryPath, path) != 0 {
+      let reason = String(cString: strerror(errno))
+      unlink(temporaryPath)
+      settled(temporaryPath)
+      throw FerryError(.io, "cannot rename into \"\(path)\": \(reason)")
+    }
+    settled(temporaryPath)
+  }
+
+  /// Makes the renames in a directory durable (best effort: some file systems refuse it).
+  static func syncDirectory(_ directory: String) {
+    let descriptor = open(directory, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return }
+    fsync(descriptor)
+    close(descriptor)
   }
 
   public var displayName: String {
@@ -190,15 +263,24 @@ public final class ByteOutput: @unchecked Sendable {
 /// vCards, numbered EWS batches).
 ///
 /// `open(name:)` gives a new atomic file; `primary` is the single stream used when a writer
-/// writes one document.
+/// writes one document. Nothing is renamed into place before `commitAll()`. A writer that
+/// makes many files calls `finishWriting()` on each, so that a pending file keeps no
+/// descriptor: any number of files fits in the descriptor limit, and memory grows only with
+/// the list of pending names.
 public final class OutputDestination: @unchecked Sendable {
   /// The `-o` path (`-` for standard output), or a directory for splitting writers.
   public let path: String
   private var opened: [ByteOutput] = []
-  private var made: Set<String> = []
+  private var madeDirectory = false
+  /// Names of the files opened inside `path` (`inDirectory`), lower-cased → as written.
+  private(set) var namesInDirectory: [String: String] = [:]
   private let memoryFiles: Bool
   /// Files written, by name, when the destination keeps them in memory (tests).
   public private(set) var memoryOutputs: [(name: String, output: ByteOutput)] = []
+
+  /// Above this many closed files, one `syncfs` beats one `fsync` each (each is a journal
+  /// commit; 20,000 of them took minutes on a virtual disk).
+  static let syncFileSystemThreshold = 16
 
   public init(path: String) {
     self.path = path
@@ -233,8 +315,12 @@ public final class OutputDestination: @unchecked Sendable {
     }
     let full: String
     if inDirectory {
-      try FileSystem.makeDirectory(path)
-      full = path + "/" + name
+      if !madeDirectory {
+        try FileSystem.makeDirectory(path)
+        madeDirectory = true
+      }
+      full = path.hasSuffix("/") ? path + name : path + "/" + name
+      namesInDirectory[name.lowercased()] = name
     } else {
       full = ByteOutput.directoryOf(path) + "/" + name
     }
@@ -257,8 +343,24 @@ public final class OutputDestination: @unchecked Sendable {
   /// The files this destination opened, in order (their final paths; `<stdout>` for `-`).
   public var openedPaths: [String] { opened.map(\.displayName) }
 
-  /// Commits every file this destination opened.
+  /// Commits every file this destination opened: all of them are made durable first, then
+  /// renamed in one go (a terminating signal waits for the last rename), then each
+  /// directory is synced once.
+  ///
+  /// If a rename fails, the files renamed before it stay and the rest are left for
+  /// `discardAll()`.
   public func commitAll() throws {
+    for out in opened { try out.flush() }
+    let pending = opened.filter(\.awaitsRename)
+    try OutputDestination.makeDurable(pending)
+    try TemporaryFiles.shared.renaming { settled in
+      for out in pending { try out.moveIntoPlace(settled: settled) }
+    }
+    var directories: Set<String> = []
+    for out in pending where directories.insert(ByteOutput.directoryOf(out.renamedPath)).inserted {
+      ByteOutput.syncDirectory(ByteOutput.directoryOf(out.renamedPath))
+    }
+    // Standard output, pipes and devices: flushed above, closed here.
     for out in opened { try out.commit() }
     for (_, out) in memoryOutputs { try out.flush() }
   }
@@ -266,6 +368,28 @@ public final class OutputDestination: @unchecked Sendable {
   /// Discards every file this destination opened and did not commit.
   public func discardAll() {
     for out in opened { out.discard() }
+  }
+
+  /// fsync for a few files; for many files closed by `finishWriting()`, one `syncfs` per
+  /// directory's file system, which writes them all in one journal commit.
+  private static func makeDurable(_ pending: [ByteOutput]) throws {
+    let closed = pending.filter(\.isClosedUnsynced)
+    guard closed.count > syncFileSystemThreshold, let syncFileSystem = FileSystem.syncFileSystem else {
+      for out in pending { try out.makeDurable() }
+      return
+    }
+    for out in pending where !out.isClosedUnsynced { try out.makeDurable() }
+    var directories: Set<String> = []
+    for out in closed where directories.insert(ByteOutput.directoryOf(out.renamedPath)).inserted {
+      let directory = ByteOutput.directoryOf(out.renamedPath)
+      let descriptor = Glibc.open(directory, O_RDONLY | O_CLOEXEC)
+      if descriptor < 0 || syncFileSystem(descriptor) != 0 {
+        let reason = String(cString: strerror(errno))
+        if descriptor >= 0 { close(descriptor) }
+        throw FerryError(.io, "cannot write the files in \"\(directory)\": \(reason)")
+      }
+      close(descriptor)
+    }
   }
 }
 
@@ -283,6 +407,19 @@ public enum FileSystem {
   }
 
   public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+  /// `syncfs(2)` where the C library has it (Linux; the Glibc module does not export it):
+  /// it writes every dirty file of one file system and, since Linux 5.8, reports their
+  /// write-back errors. `nil` elsewhere, where the caller fsyncs file by file.
+  static let syncFileSystem: (@convention(c) (Int32) -> Int32)? = {
+    #if os(Linux)
+      // A null handle is RTLD_DEFAULT: the symbol as the program already links it.
+      guard let symbol = dlsym(nil, "syncfs") else { return nil }
+      return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+    #else
+      return nil
+    #endif
+  }()
 
   public static func isDirectory(_ path: String) -> Bool {
     var info = stat()

@@ -19,7 +19,11 @@ public struct VCardWriter: RecordWriter {
   private var count = 0
   public private(set) var skippedRecords = 0
   private var outputLine = 1
+  /// File names given so far, lower-cased (case-insensitive file systems would merge them).
   private var usedNames: Set<String> = []
+  /// Per lower-cased base name, the number to try next, so that 20,000 "Jane Doe" do not
+  /// probe `(2)`, `(3)`, … from the start each time.
+  private var nextNumber: [String: Int] = [:]
   private var warnedMultiCard = false
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) throws {
@@ -65,7 +69,8 @@ public struct VCardWriter: RecordWriter {
     if splitDirectory != nil {
       let out = try destination.open(name: uniqueFileName(for: contact), inDirectory: true)
       try out.write(lines.bytes)
-      try out.flush()
+      // Closes the file: a folder of 20,000 cards must not hold 20,000 descriptors.
+      try out.finishWriting()
       lines.bytes.removeAll(keepingCapacity: true)
     } else {
       for b in lines.bytes[start...] where b == UInt8(ascii: "\n") { outputLine += 1 }
@@ -93,11 +98,16 @@ public struct VCardWriter: RecordWriter {
   /// `Jane Doe.vcf`, `Jane Doe (2).vcf`, … made safe by `FileSystem.safeFileName`.
   private mutating func uniqueFileName(for contact: Contact) -> String {
     let base = FileSystem.safeFileName(contact.displayName, fallback: "contact")
+    let key = base.lowercased()
     var name = base + ".vcf"
-    var n = 1
-    while usedNames.contains(name.lowercased()) {
-      n += 1
-      name = "\(base) (\(n)).vcf"
+    if usedNames.contains(name.lowercased()) {
+      // A contact may be called "Jane Doe (2)" itself, so a number can be taken already.
+      var n = nextNumber[key] ?? 2
+      repeat {
+        name = "\(base) (\(n)).vcf"
+        n += 1
+      } while usedNames.contains(name.lowercased())
+      nextNumber[key] = n
     }
     usedNames.insert(name.lowercased())
     return name

@@ -26,6 +26,9 @@ struct FerryCommand: ParsableCommand {
   /// Runs the command with ferry's documented exit codes: ArgumentParser reports usage
   /// errors as 64 (EX_USAGE); ferry promises 2.
   static func main() {
+    // Ctrl-C, kill or a closed terminal must not leave `.name.ferry-XXXXXX` files behind.
+    let signalSources = Interruption.install()
+    defer { withExtendedLifetime(signalSources) {} }
     var command: any ParsableCommand
     do {
       command = try parseAsRoot()

@@ -22,8 +22,11 @@ struct OutputOptions: ParsableArguments {
   @Flag(inversion: .prefixedNo, help: "Write a UTF-8 byte-order mark in CSV (default: per profile).")
   var bom: Bool?
 
-  @Option(help: "Write one file per record into DIR (vCard for Outlook).")
+  @Option(help: "Write one file per record into DIR (vCard for Outlook); warns about .vcf files in DIR it did not write.")
   var split: String?
+
+  @Flag(help: "With --split: once the run succeeded, remove the .vcf files in DIR it did not write.")
+  var clean = false
 
   @Option(help: "Recurring series: keep, expand or skip.")
   var series: CalendarOptions.SeriesPolicy = .keep
@@ -64,6 +67,9 @@ struct OutputOptions: ParsableArguments {
     options.csv.formulaProtection = formulaProtection
     options.csv.byteOrderMark = bom
     options.vcard.splitDirectory = split
+    // Only the split folder is cleaned: -o names one file, which the run replaces anyway.
+    guard !clean || split != nil else { throw ValidationError("--clean works only with --split DIR") }
+    options.vcard.removeOtherFiles = clean
     options.calendar.series = series
     options.calendar.utc = utc
     options.calendar.zone = zone

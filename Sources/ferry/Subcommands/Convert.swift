@@ -17,6 +17,7 @@ extension FerryCommand {
           ferry convert salesforce.csv --to csv:outlook -o outlook.csv
           ferry convert --from csv:salesforce --to vcard:3.0 --for google < export.csv > google.vcf
           ferry convert contacts.csv --to vcard --for outlook --split cards/
+          ferry convert contacts.csv --to vcard --for outlook --split cards/ --clean
           cat a.vcf b.vcf | ferry convert --to ndjson | jq .contact.emails
         """)
 
