@@ -71,13 +71,19 @@ struct SplitFolderTests {
     #expect(try folder() == ["Ann.vcf", "Bob.vcf"])
   }
 
-  @Test("--clean removes nothing when the run wrote no file, and says so")
+  @Test("--clean removes nothing when the run wrote no file, and says so; an empty export stops before")
   func emptyRun() throws {
     defer { try? FileManager.default.removeItem(atPath: dir) }
     _ = try convert([input(["Ann", "Bob"])])
-    let diagnostics = try convert([input([], named: "empty.ndjson")], clean: true)
+    // An export whose only line is not a record: read, reported, nothing to write.
+    let broken = dir + "/broken.ndjson"
+    try "not a record\n".write(toFile: broken, atomically: false, encoding: .utf8)
+    let diagnostics = try convert([broken], clean: true)
     #expect(diagnostics.count == 1)
     #expect(diagnostics.first?.message.hasSuffix("--clean removed nothing, since this run wrote no file") == true)
+    #expect(try folder() == ["Ann.vcf", "Bob.vcf"])
+    // An empty one is an error before anything is written or removed.
+    #expect(throws: FerryError.self) { try convert([input([], named: "empty.ndjson")], clean: true) }
     #expect(try folder() == ["Ann.vcf", "Bob.vcf"])
   }
 }
