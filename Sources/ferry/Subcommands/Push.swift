@@ -191,6 +191,14 @@ extension FerryCommand {
     @Option(help: "Write a JSON report (counts in total and per rep, every planned action) to FILE.")
     var report: String?
 
+    @Flag(
+      help: """
+        Apply the plan even when errors were reported while reading the exports. Without it such \
+        a run writes nothing: a record that could not be read would look gone from the CRM \
+        (and be deleted, with deletions propagating).
+        """)
+    var allowErrors = false
+
     func validate() throws {
       if let report, report != "-" { try checkWritable(report, what: "--report") }
     }
@@ -213,6 +221,21 @@ extension FerryCommand {
         let started = Date()
         plan = try run.plan(diagnostics: printer.sink) { seconds.read = $0 }
         seconds.plan = Date().timeIntervalSince(started) - seconds.read
+        if !dryRun && printer.errors > 0 && !allowErrors {
+          // A row the reader could not read (an unterminated quote swallows the rest of a
+          // CSV) is a record missing from the plan, which deletions would act on.
+          Progress.shared.clearLine()
+          let what = printer.errors == 1 ? "an error was" : "\(printer.errors) errors were"
+          printer.print(
+            error: FerryError(
+              .unsupported,
+              "\(what) reported while reading, so nothing was applied: a record that could not be read looks gone from the CRM; fix the export (--dry-run shows the plan) or pass --allow-errors"
+            ))
+          if !options.quiet {
+            FileHandle.standardError.write(Data(PlanPrinter.summary(plan, applied: applied, run: run, dryRun: true).utf8))
+          }
+          throw ExitCode(1)
+        }
         if !dryRun {
           let applying = Date()
           applied = try run.apply(plan, diagnostics: printer.sink, checkpoint: Self.crashIfAsked)
