@@ -105,6 +105,20 @@ struct CustomZoneConversionTests {
     #expect(zone.count == 1, "\(diagnostics.map(\.message))")
   }
 
+  @Test("the calendar CSVs convert such times to --zone, given as a tz database or a Windows name", arguments: [
+    ("csv:outlook-calendar", "Europe/Berlin"), ("csv:outlook-calendar", "W. Europe Standard Time"),
+    ("csv:google-calendar", "Europe/Berlin"),
+  ])
+  func calendarCSV(_ spec: String, _ zone: String) throws {
+    // 12:00 in Outlook 2003's "Pacific" on 15 April 2004 is 19:00 UTC, 21:00 in Berlin.
+    let (text, diagnostics) = try convert(Self.pacific, to: spec) { $0.calendar.zone = zone }
+    #expect(text.contains("4/15/2004,9:00:00 PM,4/15/2004,10:00:00 PM") || text.contains("04/15/2004,9:00 PM,04/15/2004,10:00 PM"), "\(text)")
+    #expect(diagnostics.isEmpty, "\(diagnostics.map(\.message))")
+    let (kept, warned) = try convert(Self.unresolved, to: spec) { $0.calendar.zone = zone }
+    #expect(kept.contains("6/10/2025") || kept.contains("06/10/2025"))
+    #expect(warned.contains { $0.message.contains("TZID \"Europe/Germany\" names no zone ferry can resolve") })
+  }
+
   @Test("csv:outlook-calendar keeps the display alarm as its one reminder and notes the other")
   func outlookCSVReminder() throws {
     let input = Self.ics(

@@ -248,10 +248,15 @@ enum CalendarCSV {
     var phoneColumns: Set<Int> = []
     let index: [String: Int]
     var warnedZone = false
+    var warnedUnknownZone = false
+    var warnedUnresolved: Set<String> = []
+    /// `--zone`, resolved once: nil when none was given or it names no zone.
+    let target: ExchangeZone?
 
     init(style: Style, options: CalendarOptions) {
       self.style = style
       self.options = options
+      target = options.zone.flatMap { ExchangeZones(event: Event(), fallbackZone: $0).fallback }
       columns = style == .outlook ? OutlookCalendarProfile.columns : GoogleCalendarProfile.columns
       index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
     }
@@ -302,9 +307,18 @@ enum CalendarCSV {
     }
 
     /// The wall clock to write: in `--zone`, else in the event's own zone.
-    mutating func wall(_ t: EventTime, context: inout CSVEncodeContext) -> LocalDateTime {
-      guard let zone = options.zone, let target = Zone.cached(iana: zone) else {
-        if !warnedZone, t.zone != nil || { if case .utc = t { true } else { false } }() {
+    ///
+    /// Zones resolve as EWS and Graph resolve them (`ExchangeZones`): tz database and Windows
+    /// names, and a TZID only the file's own VTIMEZONE defines (Lotus Notes' "Pacific"), so a
+    /// time in such a zone is converted to `--zone` instead of keeping its wall clock.
+    mutating func wall(_ t: EventTime, in zones: ExchangeZones, context: inout CSVEncodeContext) -> LocalDateTime {
+      guard let target else {
+        if options.zone != nil, !warnedUnknownZone {
+          warnedUnknownZone = true
+          context.diagnostics.warning(
+            "--zone \"\(options.zone ?? "")\" names no time zone ferry knows; times written in each event's own zone",
+            code: "zone")
+        } else if options.zone == nil, !warnedZone, t.zone != nil || { if case .utc = t { true } else { false } }() {
           warnedZone = true
           context.diagnostics.warning(
             "csv:\(profileName) has no time zone and no --zone was given; times written in each event's own zone (UTC for UTC times)",
@@ -313,10 +327,18 @@ enum CalendarCSV {
         return t.localDateTime
       }
       switch t {
-      case .utc(let u): return target.local(fromUTC: u)
-      case .zoned(let l, let zone):
-        guard let z = Zone.cached(iana: zone) else { return l }
-        return target.local(atInstant: z.instant(forLocal: l))
+      case .utc(let u): return target.zone.local(fromUTC: u)
+      case .zoned(let l, let name):
+        guard let z = zones.zone(named: name) else {
+          if !warnedUnresolved.contains(name) {
+            warnedUnresolved.insert(name)
+            context.diagnostics.warning(
+              "TZID \"\(name)\" names no zone ferry can resolve (and no VTIMEZONE defines it); its times are written as they are, not converted to --zone \(target.name)",
+              code: "zone")
+          }
+          return l
+        }
+        return target.zone.local(atInstant: z.zone.instant(forLocal: l))
       default: return t.localDateTime
       }
     }
@@ -330,6 +352,8 @@ enum CalendarCSV {
         if let value, let i = index[column] { cells[i] = value }
       }
       set("Subject", e.summary ?? "")
+      // One resolver per event: its own VTIMEZONEs are read once, not once per time written.
+      let zones = ExchangeZones(event: e, fallbackZone: nil)
       guard let start = e.start else {
         context.diagnostics.warning("event\(e.summary.map { " \"\($0)\"" } ?? "") has no start; skipped", code: "skipped")
         return false
@@ -346,12 +370,12 @@ enum CalendarCSV {
           set("End Time", CalendarCSV.timeText(.midnight, style))
         }
       } else {
-        let s = wall(start, context: &context)
+        let s = wall(start, in: zones, context: &context)
         set("Start Date", CalendarCSV.dateText(s.date, style))
         set("Start Time", CalendarCSV.timeText(s.time, style))
         var endWall: LocalDateTime?
         if let end = e.end {
-          endWall = wall(end, context: &context)
+          endWall = wall(end, in: zones, context: &context)
         } else if let d = e.duration {
           endWall = s.adding(seconds: d.totalSeconds)
         }
@@ -367,11 +391,11 @@ enum CalendarCSV {
       if let r = Self.reminder(of: e).reminder {
         var at: LocalDateTime?
         if let a = r.absolute {
-          at = wall(a, context: &context)
+          at = wall(a, in: zones, context: &context)
         } else if let o = r.offset, r.relativeToEnd, !allDay, let end = e.end {
-          at = wall(end, context: &context).adding(seconds: o.totalSeconds)
+          at = wall(end, in: zones, context: &context).adding(seconds: o.totalSeconds)
         } else if let o = r.offset, !allDay {
-          at = wall(start, context: &context).adding(seconds: o.totalSeconds)
+          at = wall(start, in: zones, context: &context).adding(seconds: o.totalSeconds)
         } else if let o = r.offset {
           at = LocalDateTime(date: start.localDateTime.date, time: .midnight).adding(seconds: o.totalSeconds)
         }
