@@ -128,6 +128,10 @@ struct CustomZoneConversionTests {
     let (text, diagnostics) = try convert(input, to: "csv:outlook-calendar") { $0.calendar.zone = "UTC" }
     // 15 hours before 14:00 on 10 June.
     #expect(text.contains("True,6/9/2025,11:00:00 PM"))
+    // Salesforce's one reminder makes the same choice.
+    let (salesforce, noted) = try convert(input, to: "csv:salesforce-events")
+    #expect(salesforce.contains("true,2025-06-09T23:00:00.000Z"))
+    #expect(noted.contains { $0.message.contains("1 of its 2 alarms has no place in csv:salesforce-events") })
     #expect(
       diagnostics.map(\.message).contains(
         "event \"Review\": 1 of its 2 alarms has no place in csv:outlook-calendar, which holds one reminder; kept the display alarm 900 minutes before the start"

@@ -324,7 +324,13 @@ public struct SalesforceEventProfile: CSVProfile {
       set("WhoId", e.related.first { $0.role == .who }?.id)
       set("WhatId", e.related.first { $0.role == .what }?.id)
       set("OwnerId", e.owner?.id)
-      if let r = e.reminders.first, let at = reminderTime(r, e) {
+      // Salesforce holds one reminder, as Outlook does: the same choice (a pop-up before an
+      // e-mail alarm), and the others noted.
+      let (kept, unplaced) = ExchangeCalendarItem.reminder(of: e) { reminderTime($0, e) != nil }
+      ExchangeCalendarItem.noteUnplacedReminders(
+        of: e, kept: kept, unplaced: unplaced, target: "csv:salesforce-events", diagnostics: context.diagnostics,
+        location: context.location(property: "ReminderDateTime"))
+      if let r = kept, let at = reminderTime(r, e) {
         set("IsReminderSet", "true")
         set("ReminderDateTime", at)
       }
