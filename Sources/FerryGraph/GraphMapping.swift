@@ -144,7 +144,10 @@ struct GraphMapping {
   private mutating func dateTimeTimeZone(_ t: EventTime, zones: ExchangeZones) -> JSONValue {
     let local: LocalDateTime
     var zone = "UTC"
-    switch zones.time(t) {
+    // `--utc` holds for single events; a series keeps its zone, whose wall clock its
+    // recurrence follows across daylight-saving changes.
+    let utc = options.calendar.utc && zones.event.recurrence == nil
+    switch zones.time(t, utc: utc) {
     case .utc(let u), .floating(let u): local = u
     case .date(let d, let windows):
       local = LocalDateTime(date: d, time: .midnight)

@@ -85,12 +85,15 @@ struct CustomZoneConversionTests {
     #expect(text.contains("<t:StartTimeZone Id=\"\(windows)\"/>"))
   }
 
-  @Test("--utc converts such times in iCalendar and NDJSON output")
+  @Test("--utc converts such times in iCalendar, Graph and NDJSON output")
   func utc() throws {
     let (ics, _) = try convert(Self.pacific, to: "ics") { $0.calendar.utc = true }
     #expect(ics.contains("DTSTART:20040415T190000Z\r\n"))
     #expect(ics.contains("DTEND:20040415T200000Z\r\n"))
     #expect(!ics.contains("TZID"))
+    let (graph, _) = try convert(Self.pacific, to: "graph") { $0.calendar.utc = true }
+    #expect(graph.contains("\"dateTime\": \"2004-04-15T19:00:00\""))
+    #expect(graph.contains("\"timeZone\": \"UTC\""))
     let (ndjson, _) = try convert(Self.pacific, to: "ndjson") { $0.calendar.utc = true }
     #expect(ndjson.contains("\"start\":\"2004-04-15T19:00:00Z\""))
     #expect(ndjson.contains("\"end\":\"2004-04-15T20:00:00Z\""))
