@@ -40,7 +40,7 @@ public struct EWSWriter: RecordWriter {
         return
       }
       if case .event(let e) = record, !warnedFloating, options.calendar.zone == nil,
-        ExchangeZones(event: e, fallbackZone: nil).hasFloatingTimes
+        ExchangeZones.hasFloatingTimes(e)
       {
         // Once per run, as the calendar CSV writers do.
         warnedFloating = true

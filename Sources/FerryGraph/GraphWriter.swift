@@ -96,7 +96,7 @@ public struct GraphWriter: RecordWriter {
           for instance in instances { try write(.event(instance)) }
           return
         }
-        if !warnedFloating, options.calendar.zone == nil, ExchangeZones(event: e, fallbackZone: nil).hasFloatingTimes {
+        if !warnedFloating, options.calendar.zone == nil, ExchangeZones.hasFloatingTimes(e) {
           // Once per run, as the calendar CSV writers do.
           warnedFloating = true
           diagnostics.warning(

@@ -142,7 +142,10 @@ public struct ExchangeZones {
   }
 
   /// Whether the start or end is floating (no zone), which needs `--zone`.
-  public var hasFloatingTimes: Bool {
+  public var hasFloatingTimes: Bool { Self.hasFloatingTimes(event) }
+
+  /// `hasFloatingTimes` without building a resolver (writers ask it of every event).
+  public static func hasFloatingTimes(_ event: Event) -> Bool {
     guard !event.isAllDay else { return false }
     for case .floating(_)? in [event.start, event.end] { return true }
     return false
