@@ -199,8 +199,11 @@ struct CardEncoder {
       if version == .v40 {
         add("GENDER", value)
       } else {
+        // X-GENDER's writers (Evolution, The Bat!, Android exports) spell the sex out.
+        let word = ["M": "Male", "F": "Female"][g.sex ?? ""]
+        let legacy = word.map { $0 + (g.identity.map { ";" + version.escape($0) } ?? "") } ?? value
         note("GENDER has no place in vCard \(version.rawValue); written as X-GENDER", property: "GENDER", code: "renamed")
-        add("X-GENDER", value)
+        add("X-GENDER", legacy)
       }
     }
     if let kind = c.kind {

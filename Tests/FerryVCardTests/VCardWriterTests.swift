@@ -103,6 +103,12 @@ struct VCardWriterTests {
     #expect(text.contains("X-ANNIVERSARY:2010-06-01\r\n"))
     #expect(diagnostics.contains { $0.severity == .note && $0.message.contains("X-ANNIVERSARY") })
     #expect(diagnostics.contains { $0.severity == .note && $0.message.contains("X-GENDER") })
+    // X-GENDER spells the sex out, as its writers do; ferry reads it back as F.
+    #expect(text.contains("X-GENDER:Female\r\n"))
+    var reader = VCardReader(input: ByteInput(string: text), diagnostics: .ignore)
+    let back = try reader.collect()
+    #expect(back.first?.contact?.gender == Gender(sex: "F"))
+    #expect(try writeCards([Self.sample], version: "4.0").text.contains("GENDER:F\r\n"))
   }
 
   @Test("3.0 for Google writes yearless birthdays with dashes; 4.0 writes --MMDD")
