@@ -47,11 +47,12 @@ public struct EWSDocuments {
   /// or EWS cannot express its rule.
   func recurrenceElement(_ e: Event, location: SourceLocation?) -> XMLElement? {
     guard let recurrence = e.recurrence, let rule = recurrence.rule, let start = e.start else { return nil }
-    var startDate = start.localDateTime.date
-    if case .utc(let t) = start, let zone = options.calendar.zone, let offset = EWSTime.offset(zone: zone, atUTC: t) {
-      startDate = t.adding(seconds: offset).date
-    }
     let zones = ExchangeZones(event: e, fallbackZone: options.calendar.zone)
+    var startDate = start.localDateTime.date
+    if case .utc(let t) = start, let target = zones.fallback {
+      // The pattern's dates are the series' dates in --zone (a tz database or Windows name).
+      startDate = target.zone.local(fromUTC: t).date
+    }
     switch EWSRecurrence.element(for: zones.localUntil(rule), start: startDate) {
     case .success(let element):
       if !recurrence.extraRules.isEmpty || !recurrence.dates.isEmpty {
