@@ -123,6 +123,18 @@ struct PipelineTests {
     #expect(slot.hasPrefix("fixtures/csv/salesforce-contacts.csv:"))
   }
 
+  @Test("--zone takes a tz database name or a Windows id, and refuses anything else before reading")
+  func zoneOption() throws {
+    let bad = try runFerry(["convert", "fixtures/ics/dst.ics", "--to", "ndjson", "--zone", "Mars/Base"])
+    #expect(bad.status == 2)
+    #expect(bad.stdout.isEmpty)
+    #expect(bad.stderr.contains("--zone \"Mars/Base\" names no time zone ferry knows"))
+    for zone in ["Europe/Berlin", "W. Europe Standard Time"] {
+      let good = try runFerry(["convert", "fixtures/csv-events/salesforce-events.csv", "--to", "csv:outlook", "--zone", zone])
+      #expect(good.status == 0, "\(zone): \(good.stderr)")
+    }
+  }
+
   @Test("a row whose every column went unmapped is not written as a blank contact")
   func blankContactsAreSkipped() throws {
     let run = try runFerry(["convert", "--to", "csv:outlook"], stdin: "Foo,Bar\n1,2\n")

@@ -15,10 +15,19 @@ struct InputOptions: ParsableArguments {
   @Option(help: "Mapping file (YAML) for the generic csv profile.")
   var mapping: String?
 
-  @Option(help: "Time zone (IANA) for floating times in inputs and for zone-less outputs.")
+  @Option(
+    help:
+      "Time zone for floating times in inputs and for outputs with no zone: a tz database name (Europe/Berlin) or a Windows id (W. Europe Standard Time)."
+  )
   var zone: String?
 
   var fromSpec: FormatSpec? { from.map(FormatSpec.init) }
+
+  func validate() throws {
+    if let zone, !ZoneOption.isKnown(zone) {
+      throw ValidationError("--zone \"\(zone)\" names no time zone ferry knows (give a tz database name such as Europe/Berlin, or a Windows id)")
+    }
+  }
 
   func readOptions() -> ReadOptions {
     var options = ReadOptions(variant: fromSpec?.variant)
