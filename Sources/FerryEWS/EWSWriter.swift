@@ -19,6 +19,7 @@ public struct EWSWriter: RecordWriter {
   private var files: NumberedDocuments
   private var count = 0
   private var warnedFloating = false
+  private var warnedAllDay = false
   public private(set) var skippedRecords = 0
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) throws {
@@ -46,6 +47,16 @@ public struct EWSWriter: RecordWriter {
         warnedFloating = true
         diagnostics.warning(
           "ews has no floating times and no --zone was given; times with no zone written without an offset, which Exchange reads as UTC (first: event \"\(e.summary ?? "")\")",
+          at: location, code: "zone")
+      }
+      if case .event(let e) = record, !warnedAllDay, options.calendar.zone == nil, e.isAllDay,
+        ExchangeZones(event: e, fallbackZone: nil).startZone == nil
+      {
+        // Midnight with no StartTimeZone is midnight in the request's zone, UTC here: a
+        // mailbox in another zone shows the day shifted, or as a two-day event.
+        warnedAllDay = true
+        diagnostics.warning(
+          "all-day events have no time zone and no --zone was given; written with no StartTimeZone, which Exchange reads as UTC days: give --zone with the mailbox's zone (first: event \"\(e.summary ?? "")\")",
           at: location, code: "zone")
       }
       if case .event(let e) = record, let instances = try series(e, location: location) {

@@ -22,6 +22,7 @@ public struct GraphWriter: RecordWriter {
   private var files: NumberedDocuments
   private var count = 0
   private var warnedFloating = false
+  private var warnedAllDay = false
   public private(set) var skippedRecords = 0
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) {
@@ -101,6 +102,14 @@ public struct GraphWriter: RecordWriter {
           warnedFloating = true
           diagnostics.warning(
             "graph has no floating times and no --zone was given; times with no zone written as UTC (first: event \"\(e.summary ?? "")\")",
+            at: location, code: "zone")
+        }
+        if !warnedAllDay, options.calendar.zone == nil, e.isAllDay, ExchangeZones(event: e, fallbackZone: nil).startZone == nil {
+          // A whole day is midnight to midnight somewhere: without a zone it is UTC's days,
+          // which mailboxes in other zones show across two days.
+          warnedAllDay = true
+          diagnostics.warning(
+            "all-day events have no time zone and no --zone was given; written as UTC days, which a mailbox in another zone shows shifted: give --zone with the mailbox's zone (first: event \"\(e.summary ?? "")\")",
             at: location, code: "zone")
         }
         let (json, problem) = try mapping.event(e)

@@ -122,6 +122,20 @@ struct CustomZoneConversionTests {
     #expect(warned.contains { $0.message.contains("TZID \"Europe/Germany\" names no zone ferry can resolve") })
   }
 
+  @Test("all-day events to EWS and Graph: one warning per run without --zone; with it, the zone's Windows id", arguments: [
+    "ews", "graph",
+  ])
+  func allDay(_ spec: String) throws {
+    let day = Self.ics(
+      "BEGIN:VEVENT\r\nUID:d1\r\nDTSTAMP:20250101T000000Z\r\nSUMMARY:Holiday\r\nDTSTART;VALUE=DATE:20250415\r\nDTEND;VALUE=DATE:20250416\r\nEND:VEVENT\r\n"
+        + "BEGIN:VEVENT\r\nUID:d2\r\nDTSTAMP:20250101T000000Z\r\nSUMMARY:Offsite\r\nDTSTART;VALUE=DATE:20250420\r\nDTEND;VALUE=DATE:20250422\r\nEND:VEVENT\r\n")
+    let (_, warned) = try convert(day, to: spec)
+    #expect(warned.filter { $0.message.hasPrefix("all-day events have no time zone and no --zone was given") }.count == 1)
+    let (text, quiet) = try convert(day, to: spec) { $0.calendar.zone = "Europe/Berlin" }
+    #expect(quiet.isEmpty, "\(quiet.map(\.message))")
+    #expect(text.contains(spec == "ews" ? "<t:StartTimeZone Id=\"W. Europe Standard Time\"/>" : "\"timeZone\": \"W. Europe Standard Time\""))
+  }
+
   @Test("csv:outlook-calendar keeps the display alarm as its one reminder and notes the other")
   func outlookCSVReminder() throws {
     let input = Self.ics(
