@@ -121,6 +121,18 @@ public struct ExchangeRecurrencePattern: Sendable, Hashable {
       if rule.byDay.isEmpty, rule.bySetPosition.isEmpty, rule.byMonthDay.count <= 1 {
         let day = rule.byMonthDay.first ?? start.day
         guard (1...31).contains(day) else { return .failure(.init("RRULE \"\(rule)\" counts month days from the end")) }
+        // Exchange moves a day a month lacks to its last day (31 → 30 April, 28 February);
+        // RFC 5545 skips that month. Only days every month (or every such February) has agree.
+        if yearly {
+          let month = p.month ?? start.month
+          let longest = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][max(0, min(11, month - 1))]
+          guard day <= longest, !(month == 2 && day == 29) else {
+            return .failure(.init("RRULE \"\(rule)\" falls on day \(day) of month \(month), which not every year has; Exchange would move it"))
+          }
+        } else if day > 28 {
+          return .failure(
+            .init("RRULE \"\(rule)\" falls on day \(day), which some months lack: RFC 5545 skips them, Exchange would move it to their last day"))
+        }
         p.kind = yearly ? .absoluteYearly : .absoluteMonthly
         p.dayOfMonth = day
       } else if rule.byMonthDay.isEmpty, let (day, index) = relative() {

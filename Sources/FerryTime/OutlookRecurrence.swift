@@ -102,6 +102,16 @@ public enum OutlookRecurrence {
       if !yearly && rule.interval > 99 {
         reasons.append("INTERVAL=\(rule.interval) is over Outlook's 99 months")
       }
+      // A day some months (or years) lack: RFC 5545 skips them, Outlook moves the
+      // occurrence to the month's last day.
+      let onDay = rule.byMonthDay.first ?? (rule.byDay.isEmpty && rule.bySetPosition.isEmpty ? start?.localDateTime.date.day : nil)
+      if let day = onDay, day > 28 {
+        if !yearly {
+          reasons.append("day \(day) of the month, which some months lack (Outlook would move it to their last day)")
+        } else if let month = rule.byMonth.first ?? start?.localDateTime.date.month, month == 2 || day == 31 && [4, 6, 9, 11].contains(month) {
+          reasons.append("day \(day) of month \(month), which not every year has (Outlook would move it)")
+        }
+      }
       if yearly, let month = rule.byMonth.first, let start, start.localDateTime.date.month != month,
         rule.byDay.isEmpty && rule.byMonthDay.isEmpty
       {

@@ -227,6 +227,27 @@ struct OutlookRecurrenceTests {
     #expect(reasons.contains { $0.contains(reason) }, "\(text): \(reasons)")
   }
 
+  @Test("a day some months or years lack is not kept: Outlook and Exchange move it, RFC 5545 skips the month")
+  func daysSomeMonthsLack() {
+    let jan31 = EventTime.zoned(dt("2027-01-31T10:00:00"), zone: "Europe/Berlin")
+    for text in ["FREQ=MONTHLY;BYMONTHDAY=31", "FREQ=MONTHLY;BYMONTHDAY=29", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"] {
+      #expect(outlookCompatibility(Recurrence(rule: rule(text))).contains { $0.contains("Outlook would move it") }, "\(text)")
+      guard case .failure = ExchangeRecurrencePattern.make(rule(text), start: day("2024-02-29")) else {
+        Issue.record("\(text) made an Exchange pattern")
+        continue
+      }
+    }
+    // Plain FREQ=MONTHLY from the 31st is the same rule.
+    #expect(!outlookCompatibility(Recurrence(rule: rule("FREQ=MONTHLY")), start: jan31).isEmpty)
+    // Days every month has, and the last day (-1, Outlook's own "day 31"), stay series.
+    #expect(outlookCompatibility(Recurrence(rule: rule("FREQ=MONTHLY;BYMONTHDAY=28"))) == [])
+    #expect(outlookCompatibility(Recurrence(rule: rule("FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=31"))) == [])
+    guard case .success = ExchangeRecurrencePattern.make(rule("FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=31"), start: day("2027-01-31")) else {
+      Issue.record("January 31st yearly refused")
+      return
+    }
+  }
+
   @Test("RDATE needs an RRULE; a second RRULE is too many")
   func rdateAndExtraRules() {
     #expect(
