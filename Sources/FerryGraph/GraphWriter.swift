@@ -162,6 +162,18 @@ public struct GraphWriter: RecordWriter {
           "\(problem.message); written as \(instances.count) single events in the expansion window", at: location, code: "unmapped")
         return instances
       }
+      if recurrence.rule == nil {
+        // RDATEs alone: Graph's recurrence is a pattern, and a list of dates is none.
+        let instances = ExchangeRecurrencePattern.instances(of: e, options: options.calendar, today: today).events
+        diagnostics.warning(
+          "RDATE without an RRULE has no Graph pattern; written as \(instances.count) single events in the expansion window",
+          at: location, code: "unmapped")
+        return instances
+      }
+      if !recurrence.dates.isEmpty || !recurrence.extraRules.isEmpty {
+        diagnostics.warning(
+          "extra RRULEs and RDATEs have no Graph form; written as the main rule alone", at: location, code: "unmapped")
+      }
       return nil
     }
   }

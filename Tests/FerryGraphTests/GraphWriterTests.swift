@@ -233,3 +233,29 @@ struct GraphWriterTests {
     #expect(text == "{\"k\":\"a\\\"b\\\\c\\n\\u0001é\"}")
   }
 }
+
+@Suite("Graph: dates only a list holds")
+struct GraphDateListTests {
+  @Test("RDATEs without an RRULE become single events, warned; with an RRULE, the extra dates are warned")
+  func rdates() throws {
+    var e = Event()
+    e.uid = "r1"
+    e.summary = "RDATE series"
+    e.start = .utc(LocalDateTime(iso: "2027-08-01T10:00:00")!)
+    e.end = .utc(LocalDateTime(iso: "2027-08-01T11:00:00")!)
+    e.recurrence = Recurrence(dates: [.utc(LocalDateTime(iso: "2027-08-15T10:00:00")!), .utc(LocalDateTime(iso: "2027-09-01T10:00:00")!)])
+    var options = WriteOptions()
+    options.calendar.expandFrom = LocalDate(year: 2027, month: 1, day: 1)
+    let collected = DiagnosticCollector()
+    let files = try writeGraph([.event(e)], options: options, sink: collected.sink)
+    let requests = files.flatMap { ($0.json["requests"] as? [[String: Any]]) ?? [] }
+    let starts = requests.compactMap { (($0["body"] as? [String: Any])?["start"] as? [String: Any])?["dateTime"] as? String }
+    #expect(starts == ["2027-08-01T10:00:00", "2027-08-15T10:00:00", "2027-09-01T10:00:00"])
+    #expect(collected.diagnostics.contains { $0.message.hasPrefix("RDATE without an RRULE has no Graph pattern; written as 3 single events") })
+    var weekly = e
+    weekly.recurrence = Recurrence(rule: RecurrenceRule.parse("FREQ=WEEKLY;COUNT=3"), dates: e.recurrence!.dates)
+    let noted = DiagnosticCollector()
+    _ = try writeGraph([.event(weekly)], options: options, sink: noted.sink)
+    #expect(noted.diagnostics.contains { $0.message == "extra RRULEs and RDATEs have no Graph form; written as the main rule alone" })
+  }
+}
