@@ -217,9 +217,9 @@ struct GraphMapping {
     }
     if let p = e.priority, p > 0 { add("importance", p < 5 ? "high" : p == 5 ? "normal" : "low") }
     let (reminder, unplaced) = ExchangeCalendarItem.reminder(of: e)
-    if let offset = reminder?.offset {
+    if let reminder, let minutes = ExchangeCalendarItem.minutesBeforeStart(reminder, of: e) {
       o.append(("isReminderOn", .bool(true)))
-      o.append(("reminderMinutesBeforeStart", .number(max(0, -offset.totalSeconds / 60))))
+      o.append(("reminderMinutesBeforeStart", .number(minutes)))
     }
     ExchangeCalendarItem.noteUnplacedReminders(
       of: e, kept: reminder, unplaced: unplaced, target: "a Graph event", diagnostics: diagnostics, location: location)

@@ -34,12 +34,32 @@ public enum ExchangeCalendarItem {
   /// DISPLAY or AUDIO one wins over an EMAIL one, since the slot is a pop-up: an e-mail days
   /// ahead followed by a pop-up 15 minutes ahead becomes a 15-minute reminder. A lone alarm
   /// that fits is kept whatever its action.
+  public static func reminder(of event: Event) -> (reminder: Reminder?, unplaced: Int) {
+    reminder(of: event) { minutesBeforeStart($0, of: event) != nil }
+  }
+
+  /// `reminder(of:)` for a target whose one slot holds the alarms `fits` accepts.
   public static func reminder(
-    of event: Event, fits: (Reminder) -> Bool = { !$0.relativeToEnd && $0.offset != nil }
+    of event: Event, fits: (Reminder) -> Bool
   ) -> (reminder: Reminder?, unplaced: Int) {
     let candidates = event.reminders.filter(fits)
     let chosen = candidates.first { $0.action == .display || $0.action == .audio } ?? candidates.first
     return (chosen, event.reminders.count - (chosen == nil ? 0 : 1))
+  }
+
+  /// Minutes before the start, as a one-slot reminder holds it: an offset from the start, or
+  /// an absolute time before a start whose instant is known (Salesforce's `ReminderDateTime`
+  /// is always absolute); nil for one relative to the end, or an absolute time after the start.
+  public static func minutesBeforeStart(_ reminder: Reminder, of event: Event) -> Int? {
+    if let offset = reminder.offset {
+      // One after the start has no form; it rings at the start (0), as it always did.
+      return reminder.relativeToEnd ? nil : max(0, -offset.totalSeconds / 60)
+    }
+    guard let at = reminder.absolute, let start = event.start else { return nil }
+    let zones = ExchangeZones(event: event, fallbackZone: nil)
+    guard case .utc(let a) = zones.time(at, utc: true), case .utc(let s) = zones.time(start, utc: true) else { return nil }
+    let seconds = s.secondsSinceEpoch - a.secondsSinceEpoch
+    return seconds >= 0 ? seconds / 60 : nil
   }
 
   /// Notes the alarms `reminder(of:fits:)` found no place for, naming how many and which

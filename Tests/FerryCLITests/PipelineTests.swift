@@ -135,6 +135,21 @@ struct PipelineTests {
     }
   }
 
+  @Test("a Salesforce reminder (always an absolute time) reaches EWS and Graph as minutes before the start")
+  func salesforceReminders() throws {
+    let csv = """
+      Id,Subject,StartDateTime,EndDateTime,IsAllDayEvent,IsReminderSet,ReminderDateTime,OwnerId
+      00U000000000104AAA,Call,2025-03-30T00:30:00.000Z,2025-03-30T01:30:00.000Z,false,true,2025-03-30T00:15:00.000Z,005000000000001AAA
+
+      """
+    let ews = try runFerry(["convert", "--from", "csv:salesforce-events", "--to", "ews"], stdin: csv)
+    #expect(ews.stdout.contains("<t:ReminderIsSet>true</t:ReminderIsSet>"))
+    #expect(ews.stdout.contains("<t:ReminderMinutesBeforeStart>15</t:ReminderMinutesBeforeStart>"))
+    #expect(!ews.stderr.contains("alarm has no place"))
+    let graph = try runFerry(["convert", "--from", "csv:salesforce-events", "--to", "graph"], stdin: csv)
+    #expect(graph.stdout.contains("\"reminderMinutesBeforeStart\": 15"))
+  }
+
   @Test("a row whose every column went unmapped is not written as a blank contact")
   func blankContactsAreSkipped() throws {
     let run = try runFerry(["convert", "--to", "csv:outlook"], stdin: "Foo,Bar\n1,2\n")

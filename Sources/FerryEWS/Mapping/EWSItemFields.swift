@@ -200,9 +200,9 @@ struct EWSItemFields {
     }
     if let p = e.priority, p > 0 { add("item:Importance", "Importance", p < 5 ? "High" : p == 5 ? "Normal" : "Low") }
     let (reminder, unplaced) = ExchangeCalendarItem.reminder(of: e)
-    if let offset = reminder?.offset {
+    if let reminder, let minutes = ExchangeCalendarItem.minutesBeforeStart(reminder, of: e) {
       add("item:ReminderIsSet", "ReminderIsSet", "true")
-      add("item:ReminderMinutesBeforeStart", "ReminderMinutesBeforeStart", "\(max(0, -offset.totalSeconds / 60))")
+      add("item:ReminderMinutesBeforeStart", "ReminderMinutesBeforeStart", "\(minutes)")
     }
     ExchangeCalendarItem.noteUnplacedReminders(
       of: e, kept: reminder, unplaced: unplaced, target: "an EWS calendar item", diagnostics: diagnostics, location: location)
