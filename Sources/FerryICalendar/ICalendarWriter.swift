@@ -134,6 +134,16 @@ public struct ICalendarWriter: RecordWriter {
         "series \"\(event.summary ?? event.uid ?? "")\" cannot be kept: \(reason); expanded to \(instances.count) events",
         at: location(event), code: "recurrence")
     }
+    if instances.isEmpty {
+      // Nothing of the series falls in the window (a past series, by default today and a
+      // year on): no component is written, so the record counts as skipped, not written.
+      skippedRecords += 1
+      if reason == nil {
+        diagnostics.warning(
+          "series \"\(event.summary ?? event.uid ?? "")\" has no occurrence in the expansion window; nothing written (--expand-from and --expand-until set the window)",
+          at: location(event), code: "skipped")
+      }
+    }
     for instance in instances { writeComponent(instance, uid: nil) }
     try flush()
   }

@@ -150,6 +150,27 @@ struct PipelineTests {
     #expect(graph.stdout.contains("\"reminderMinutesBeforeStart\": 15"))
   }
 
+  @Test("a series with no occurrence in the expansion window counts as skipped, not written")
+  func emptyExpansionIsSkipped() throws {
+    let ics = """
+      BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:o1\r\nDTSTAMP:20250101T000000Z\r\nSUMMARY:Old\r
+      DTSTART:20250101T100000Z\r\nDTEND:20250101T110000Z\r\nRRULE:FREQ=MONTHLY;BYMONTHDAY=1,15;COUNT=6\r\nEND:VEVENT\r
+      BEGIN:VEVENT\r\nUID:o2\r\nDTSTAMP:20250101T000000Z\r\nSUMMARY:Single\r\nDTSTART:20250101T100000Z\r\nDTEND:20250101T110000Z\r
+      END:VEVENT\r\nEND:VCALENDAR\r\n
+      """
+    let dir = try folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let run = try runFerry(
+      ["convert", "--to", "ics", "--for", "outlook", "--expand-from", "2026-01-01", "-o", dir + "/out.ics", "--report", dir + "/r.json"],
+      stdin: ics)
+    #expect(run.status == 0)
+    #expect(run.stderr.contains("2 records read, 1 written (1 skipped)"))
+    let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/r.json"))) as? [String: Any]
+    let counts = try #require(report?["counts"] as? [String: Int])
+    #expect(counts["written"] == 1)
+    #expect(counts["skipped"] == 1)
+  }
+
   @Test("a row whose every column went unmapped is not written as a blank contact")
   func blankContactsAreSkipped() throws {
     let run = try runFerry(["convert", "--to", "csv:outlook"], stdin: "Foo,Bar\n1,2\n")
