@@ -37,6 +37,22 @@ struct ProfileTests {
     #expect(second.records == first.records)
   }
 
+  @Test func exchangeAdminCSVFitsNewMailContact() throws {
+    // New-MailContact: Name unique and at most 64 characters, one contact per external
+    // address; CustomAttribute1 holds the CRM id whichever CRM it is.
+    let long = String(repeating: "X", count: 70)
+    let input = "Record ID,First Name,Last Name,Email\r\n1,Jane,Doe,jane1@a.example\r\n2,Jane,Doe,jane2@b.example\r\n"
+      + "3,Jane,\(long),long@c.example\r\n4,John,Smith,john@x.example\r\n5,John,Smith,JOHN@x.example\r\n"
+    let first = read(input, variant: "hubspot")
+    #expect(first.records.count == 5)
+    let (bytes, diagnostics) = try write(first.records, variant: "exchange")
+    let table = try rows(bytes)
+    #expect(table.dropFirst().map { $0[1] } == ["Jane Doe", "Jane Doe (2)", "Jane " + String(repeating: "X", count: 59), "John Smith"])
+    #expect(table.dropFirst().map { $0[22] } == ["1", "2", "3", "4"])
+    #expect(table.dropFirst().allSatisfy { $0[1].count <= 64 })
+    #expect(diagnostics.contains { $0.code == "skipped" && $0.message.contains("JOHN@x.example") })
+  }
+
   @Test func aShortOutlookExportWithOnlyItsEmailColumnsIsOutlook() throws {
     // A webmail importer's Outlook sample has three columns, two of them Outlook's alone.
     let head = Array("E-mail Address,E-mail 2 Address,E-mail 3 Address\r\na@example.com,b@example.com,c@example.com\r\n".utf8)

@@ -63,10 +63,47 @@ public struct ExchangeProfile: CSVProfile {
   struct Encoder: CSVRecordEncoder {
     let columns = ExchangeProfile.header
     var phoneColumns: Set<Int> { [8, 9, 10, 11, 14, 17] }
+    /// New-MailContact wants a unique `Name` of at most 64 characters and a unique
+    /// `ExternalEmailAddress`: the ones written so far (one short key per row).
+    var names: Set<String> = []
+    var addresses: Set<String> = []
+    static let nameLimit = 64
+
+    /// `name` cut to the limit and made unique with " (2)", " (3)", … as New-MailContact needs.
+    mutating func uniqueName(_ name: String, context: inout CSVEncodeContext) -> String {
+      var base = name
+      if base.count > Self.nameLimit {
+        base = String(base.prefix(Self.nameLimit)).trimmingTrailingSpaces()
+        context.diagnostics.warning(
+          "Name \"\(name)\" is longer than New-MailContact's \(Self.nameLimit) characters; cut to \"\(base)\"",
+          at: context.location(property: "Name"), code: "overflow")
+      }
+      var candidate = base
+      var n = 1
+      while names.contains(candidate.lowercased()) {
+        n += 1
+        let suffix = " (\(n))"
+        candidate = String(base.prefix(Self.nameLimit - suffix.count)).trimmingTrailingSpaces() + suffix
+      }
+      if n > 1 {
+        context.diagnostics.warning(
+          "Name \"\(base)\" is already on an earlier row and New-MailContact needs unique names; written as \"\(candidate)\"",
+          at: context.location(property: "Name"), code: "renamed")
+      }
+      names.insert(candidate.lowercased())
+      return candidate
+    }
 
     mutating func encode(_ record: Record, into cells: inout [String], context: inout CSVEncodeContext) throws -> Bool {
       guard case .contact(let c) = record else { return false }
       func set(_ i: Int, _ v: String?) { if let v { cells[i] = v } }
+      if let first = c.emails.first?.address, !addresses.insert(first.lowercased()).inserted {
+        // A second mail contact with the same external address is refused by Exchange.
+        context.diagnostics.warning(
+          "contact \"\(c.displayName)\" has ExternalEmailAddress \(first), which an earlier row has; skipped (New-MailContact refuses a second; ferry dedupe merges such rows)",
+          at: context.location(property: "ExternalEmailAddress"), code: "skipped")
+        return false
+      }
       for (n, e) in c.emails.enumerated() {
         if n == 0 { set(0, e.address) } else { try context.overflow("e-mail", e.address) }
       }
@@ -76,7 +113,8 @@ public struct ExchangeProfile: CSVProfile {
           at: context.location(property: nil),
           code: "missing")
       }
-      set(1, c.formattedName ?? (c.displayName.isEmpty ? nil : c.displayName))
+      let name = (c.formattedName ?? "").isEmpty ? c.displayName : c.formattedName ?? ""
+      if !name.isEmpty { set(1, uniqueName(name, context: &context)) }
       set(2, c.name.given)
       set(3, c.name.family)
       try context.fillSingleAddress(c.addresses, into: &cells, street: 4, city: 5, region: 6, postalCode: 7, country: 16)
@@ -93,10 +131,20 @@ public struct ExchangeProfile: CSVProfile {
       set(13, c.title)
       set(15, c.department)
       for r in c.related where r.relation == "manager" { set(21, r.value) }
-      if c.source?.system == "salesforce" || c.source?.system == "exchange" { set(22, c.source?.recordId) }
+      // The CRM record id, whichever CRM (Salesforce, HubSpot, …), so later runs find the contact.
+      set(22, c.source?.recordId)
       let notes = context.notes(c)
       if !notes.isEmpty { set(19, notes) }
       return true
     }
+  }
+}
+
+extension String {
+  /// The string without the spaces a cut left at its end.
+  fileprivate func trimmingTrailingSpaces() -> String {
+    var s = Substring(self)
+    while s.last == " " { s = s.dropLast() }
+    return String(s)
   }
 }
