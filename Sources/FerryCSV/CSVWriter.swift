@@ -92,7 +92,8 @@ public struct CSVWriter: RecordWriter {
       }
     }
     phone = [Bool](repeating: false, count: header.count)
-    for i in encoder.phoneColumns where i < phone.count { phone[i] = true }
+    // Phone and date columns: cells made of digits, spaces and `+ - ( ) . /` stay as they are.
+    for i in encoder.phoneColumns.union(encoder.dateColumns) where i < phone.count { phone[i] = true }
     if bom { line.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
     appendRow(header, protectCells: false)
     try output.write(line)
@@ -263,15 +264,27 @@ public enum FormulaProtection {
     }
   }
 
-  /// `^[+-][0-9 ()./-]*$` with at least one digit.
+  /// `^[+-][0-9 ()./-]*$` with at least one digit; Google's several values in one cell
+  /// (`+1 212 555 0100 ::: +1 212 555 0101`) when every one of them is.
   public static func isPhoneShaped(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     var digits = 0
-    for b in bytes.dropFirst() {
+    var i = 1
+    while i < bytes.count {
+      let b = bytes[i]
       switch b {
       case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
-      case .space, UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "-"): continue
+      case .space, UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "-"): break
+      case UInt8(ascii: ":"):
+        // " ::: " then the next value, which must start with + or - or a digit.
+        guard i + 3 < bytes.count, bytes[i + 1] == UInt8(ascii: ":"), bytes[i + 2] == UInt8(ascii: ":"),
+          bytes[i - 1] == .space, bytes[i + 3] == .space
+        else { return false }
+        i += 4
+        if i < bytes.count, bytes[i] == UInt8(ascii: "+") { i += 1 }
+        continue
       default: return false
       }
+      i += 1
     }
     return digits > 0
   }

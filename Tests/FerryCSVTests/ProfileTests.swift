@@ -293,6 +293,19 @@ struct WriterTests {
     #expect(FormulaProtection.needsPrefix("=1+2", phoneColumn: true))
     #expect(FormulaProtection.needsPrefix("+", phoneColumn: true))
     #expect(!FormulaProtection.needsPrefix("Plain", phoneColumn: false))
+    // Google's multi-values: each one phone-shaped, or the cell is neutralised.
+    #expect(!FormulaProtection.needsPrefix("+1 212 555 0100 ::: +1 212 555 0101", phoneColumn: true))
+    #expect(!FormulaProtection.needsPrefix("+1 212 555 0100 ::: 212 555 0101", phoneColumn: true))
+    #expect(FormulaProtection.needsPrefix("+1 212 555 0100 ::: =cmd|x", phoneColumn: true))
+    #expect(FormulaProtection.needsPrefix("+1 :::x", phoneColumn: true))
+    #expect(FormulaProtection.needsPrefix("+1 212 ::", phoneColumn: true))
+    var google = Contact()
+    google.name.family = "Min"
+    google.phones = [PhoneNumber("+1 212 555 0100", types: ["cell"]), PhoneNumber("+1 212 555 0101", types: ["cell"])]
+    google.birthday = PartialDate(month: 3, day: 14)
+    let googleText = try write([.contact(google)], variant: "google").bytes.text
+    #expect(googleText.contains(",--03-14,"))
+    #expect(googleText.contains(",+1 212 555 0100 ::: +1 212 555 0101,"))
 
     var c = Contact()
     c.name.family = "=HYPERLINK(\"http://x\")"

@@ -41,6 +41,9 @@ public protocol CSVRecordEncoder {
   /// Indices of columns that hold phone numbers (formula protection leaves phone-shaped
   /// cells there alone; see docs/CSV.md).
   var phoneColumns: Set<Int> { get }
+  /// Indices of columns that hold dates a `-` may start (Google's yearless `--03-14`):
+  /// protection leaves such digits-and-dashes cells alone there too.
+  var dateColumns: Set<Int> { get }
   /// Fills `cells` (one per column, all empty on entry) from the record; returns false when
   /// the record cannot be written in this profile (after reporting why).
   mutating func encode(_ record: Record, into cells: inout [String], context: inout CSVEncodeContext) throws -> Bool
@@ -54,6 +57,7 @@ public protocol CSVRecordEncoder {
 }
 
 extension CSVRecordEncoder {
+  public var dateColumns: Set<Int> { [] }
   public mutating func prepare(sample: [Record]) {}
   public mutating func rows(for record: Record, context: inout CSVEncodeContext) -> [Record] { [record] }
 }

@@ -240,6 +240,7 @@ public struct GoogleProfile: CSVProfile {
   struct Encoder: CSVRecordEncoder {
     let columns = GoogleProfile.header
     let phoneColumns: Set<Int>
+    let dateColumns: Set<Int>
     let index: [String: Int]
 
     init() {
@@ -247,6 +248,8 @@ public struct GoogleProfile: CSVProfile {
       for (i, name) in GoogleProfile.header.enumerated() { index[name] = i }
       self.index = index
       phoneColumns = Set((1...5).compactMap { index["Phone \($0) - Value"] })
+      // A yearless birthday is `--03-14`, which Google reads and the exemption lets through.
+      dateColumns = Set(["Birthday"].compactMap { index[$0] })
     }
 
     mutating func encode(_ record: Record, into cells: inout [String], context: inout CSVEncodeContext) throws -> Bool {
