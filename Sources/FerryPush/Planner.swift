@@ -25,6 +25,9 @@ public struct Planner {
   public var keepUnchanged = true
   /// The CRM id to explain, step by step, in `PushPlan.explanation`.
   public var explainId: String?
+  /// Target keys whose updates and deletes address the mailbox item by its own id, with the
+  /// format (`ews`, `graph`); only a mailbox export gives that id (`locate`).
+  public var itemIdTargets: [String: String] = [:]
 
   private var ledger: LedgerSnapshot
   private let contactFilter: FilterExpression?
@@ -130,6 +133,7 @@ public struct Planner {
     result.reps = repsByFolder.values.sorted { $0.folder < $1.folder }
     result.unresolved.sort { ($0.rep ?? "", $0.eventId, $0.attendee) < ($1.rep ?? "", $1.eventId, $1.attendee) }
     result.providerChanges.sort { ($0.rep, $0.crmId) < ($1.rep, $1.crmId) }
+    result.unaddressable.sort { ($0.rep ?? "", $0.kind.rawValue, $0.crmId) < ($1.rep ?? "", $1.kind.rawValue, $1.crmId) }
     return result
   }
 
@@ -217,7 +221,9 @@ public struct Planner {
     return FileSystem.safeFileName(selector?.folder ?? mailbox, fallback: "rep")
   }
 
-  private mutating func record(_ entry: PlanEntry) {
+  private mutating func record(_ original: PlanEntry) {
+    var entry = original
+    requireItemId(&entry)
     plan.totals.add(entry.action)
     if let rep = entry.rep { plan.perRep[rep, default: PushCounts()].add(entry.action) }
     if entry.action == .skip { plan.skippedReasons[entry.rep ?? "", default: [:]][entry.reason, default: 0] += 1 }
@@ -405,6 +411,31 @@ public struct Planner {
       e.raw += locators
       return .event(e)
     }
+  }
+
+  /// True when `record` carries the item id that `format` (`ews`, `graph`) addresses
+  /// updates and deletes by, as `locate` copies it from the mailbox export.
+  static func hasItemId(_ record: Record?, format: String) -> Bool {
+    guard let record else { return false }
+    return record.raw.contains {
+      format == "graph" ? ($0.name == "id" && $0.origin == "graph") : ($0.name == "ItemId" && $0.origin == "ews")
+    }
+  }
+
+  /// Turns an update or delete that its target cannot address (no item id) into a skip and
+  /// lists it in `PushPlan.unaddressable`: written, it would be dropped by the writer while
+  /// the ledger recorded it as done.
+  private mutating func requireItemId(_ entry: inout PlanEntry) {
+    guard entry.action == .update || entry.action == .delete, let target = entry.target,
+      let format = itemIdTargets[target], !Self.hasItemId(entry.record, format: format)
+    else { return }
+    plan.unaddressable.append(
+      UnaddressableItem(
+        action: entry.action, kind: entry.kind, crmId: entry.crmId, name: entry.name, rep: entry.rep,
+        mailbox: entry.mailbox ?? "", format: format))
+    entry.reason = "cannot \(entry.action.rawValue) in \(format): the mailbox's item id is unknown (give --provider-export)"
+    entry.action = .skip
+    entry.record = nil
   }
 
   /// Applies reps-independent settings to an included record: private events, series,
@@ -670,13 +701,15 @@ public struct Planner {
     entry.contentHash = ContentHash.of(shaped)
     entry.fingerprint = Fingerprint.of(shaped)
     entry.record = Self.locate(shaped, in: copy)
+    requireItemId(&entry)
     plan.entries[index] = entry
     plan.totals.create -= 1
-    plan.totals.update += 1
+    plan.totals.add(entry.action)
     if let rep = entry.rep {
       plan.perRep[rep, default: PushCounts()].create -= 1
-      plan.perRep[rep, default: PushCounts()].update += 1
+      plan.perRep[rep, default: PushCounts()].add(entry.action)
     }
+    if entry.action == .skip { plan.skippedReasons[entry.rep ?? "", default: [:]][entry.reason, default: 0] += 1 }
     if explainId != nil && entry.crmId == explainId {
       explain("matched mailbox item \(providerId) by FerryMatch \(rule), score \(score)")
       explain("action: update in \(entry.rep ?? "") (\(entry.reason))")
