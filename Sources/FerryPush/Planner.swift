@@ -111,8 +111,13 @@ public struct Planner {
     let events = pendingEvents
     pendingEvents = []
     for e in events { decideEvent(e) }
+    // Only mailboxes in this run's rep scope: a run limited to some reps (`--rep`) says
+    // nothing about the records of the others, as `objects` says nothing about other kinds.
+    var scope: [String: Bool] = [:]
     for (i, entry) in ledger.entries.enumerated() where !seenLedger[i] && targets[entry.kind] == entry.target {
-      gone(entry)
+      let inScope = scope[entry.mailbox] ?? isInRepScope(mailbox: entry.mailbox)
+      scope[entry.mailbox] = inScope
+      if inScope { gone(entry) }
     }
     // The indexes are done with: free them on another thread.
     var done = (ledger, seenLedger, seenIds, resolver, mailboxes)
@@ -194,6 +199,25 @@ public struct Planner {
     let key = mailboxKey(owner)
     mailboxKeyByOwner[owner] = key
     return key
+  }
+
+  /// Whether a mailbox the ledger names is among the reps this run syncs: by the owners seen
+  /// in the export that have this mailbox, else by the `reps` selectors applied to the
+  /// mailbox key (an e-mail, id or name). Unknown means out: never delete on a guess.
+  /// With no `reps` settings every mailbox is in.
+  private func isInRepScope(mailbox: String) -> Bool {
+    if settings.includeReps.isEmpty && settings.excludeReps.isEmpty { return true }
+    var seen = false
+    for (owner, key) in mailboxKeyByOwner where key == mailbox {
+      seen = true
+      if computeRepFolder(for: owner) != nil { return true }
+    }
+    if seen { return false }
+    // No record of this mailbox in the export: the ledger knows its key, not the owner's
+    // name or id, so an exclusion by name could not be ruled out.
+    if !settings.excludeReps.isEmpty { return false }
+    let owner = mailbox.contains("@") ? Owner(email: mailbox) : Owner(id: mailbox, name: mailbox)
+    return computeRepFolder(for: owner) != nil
   }
 
   private func computeRepFolder(for owner: Owner) -> String? {
