@@ -217,7 +217,12 @@ extension FerryCommand {
       var plan: PushPlan
       var applied = ApplyResult()
       var seconds = PushReport.Seconds()
+      // One push per ledger at a time, from before planning (and the crash recovery that
+      // follows from its run id) until the ledger has committed. A dry run writes nothing.
+      var lock: LedgerLock?
+      defer { lock?.release() }
       do {
+        if !dryRun { lock = try LedgerLock(ledgerPath: run.ledgerPath) }
         let started = Date()
         plan = try run.plan(diagnostics: printer.sink) { seconds.read = $0 }
         seconds.plan = Date().timeIntervalSince(started) - seconds.read
@@ -240,6 +245,7 @@ extension FerryCommand {
           let applying = Date()
           applied = try run.apply(plan, diagnostics: printer.sink, checkpoint: Self.crashIfAsked)
           seconds.apply = Date().timeIntervalSince(applying)
+          lock?.release()
         }
       } catch let error as FerryError {
         throw usageFailure(error, printer: printer)
