@@ -93,7 +93,8 @@ public struct Planner {
   // MARK: - Records in
 
   /// Takes one CRM record. Contacts are planned at once; events wait for `finish()`.
-  public mutating func add(_ record: Record) {
+  public mutating func add(_ original: Record) {
+    let record = Self.caseSafeIds(original)
     switch record {
     case .contact(let c):
       if settings.relateEvents, let id = c.source?.recordId {
@@ -102,6 +103,46 @@ public struct Planner {
       decide(record)
     case .event(let e):
       pendingEvents.append(e)
+    }
+  }
+
+  /// The record with its Salesforce ids in the 18-character case-safe form: the ledger, the
+  /// UID and `FerryCrmId` use it, and a 15-character id (a report export, NDJSON written by
+  /// hand) must find the same item, not look like a new record beside a deleted one.
+  static func caseSafeIds(_ record: Record) -> Record {
+    func upgrade(_ source: SourceIdentity?) -> SourceIdentity? {
+      guard var source, source.system.lowercased() == "salesforce", let id = source.recordId, id.utf8.count == 15,
+        let safe = SalesforceID.caseSafe(id)
+      else { return source }
+      source.recordId = safe
+      return source
+    }
+    func upgrade(_ owner: Owner?) -> Owner? {
+      guard var owner, let id = owner.id, id.utf8.count == 15, let safe = SalesforceID.caseSafe(id) else { return owner }
+      owner.id = safe
+      return owner
+    }
+    func needed(_ source: SourceIdentity?, _ owner: Owner?) -> Bool {
+      source?.recordId?.utf8.count == 15 || owner?.id?.utf8.count == 15
+    }
+    switch record {
+    case .contact(var c):
+      guard needed(c.source, c.owner) else { return record }
+      c.source = upgrade(c.source)
+      c.owner = upgrade(c.owner)
+      return .contact(c)
+    case .event(var e):
+      let salesforce = e.source?.system.lowercased() == "salesforce"
+      let attendees = salesforce && e.attendees.contains { $0.crmId?.utf8.count == 15 }
+      guard needed(e.source, e.owner) || attendees else { return record }
+      e.source = upgrade(e.source)
+      e.owner = upgrade(e.owner)
+      if attendees {
+        for i in e.attendees.indices {
+          if let id = e.attendees[i].crmId, id.utf8.count == 15, let safe = SalesforceID.caseSafe(id) { e.attendees[i].crmId = safe }
+        }
+      }
+      return .event(e)
     }
   }
 
