@@ -111,6 +111,9 @@ public struct Applier {
     checkpoint("start")
     try clearUncommitted(runId: plan.runId)
     guard !plan.isEmpty else { return result }
+    // Files first, ledger last; but a ledger that cannot be written would leave a run folder
+    // nobody records, so make sure of it before writing any file.
+    try openLedger().checkWritable()
     var filesWritten = 0
     // Entries a writer reported and left out (it counts them in `skippedRecords`): they are
     // not in any file, so the ledger must not record them as done.
@@ -216,16 +219,27 @@ public struct Applier {
       }
     }
     checkpoint("files")
-    try recordInLedger(plan, leavingOut: notWritten)
+    do {
+      try recordInLedger(plan, leavingOut: notWritten)
+    } catch let error as FerryError {
+      // The files are not recorded, so the next run would write them again anyway.
+      try clearUncommitted(runId: plan.runId)
+      throw FerryError(error.kind, error.message + "; the run's files were removed")
+    }
     checkpoint("done")
     return result
   }
 
-  private func recordInLedger(_ plan: PushPlan, leavingOut notWritten: Set<Int>) throws {
+  /// Opens the ledger, creating its folder when needed.
+  private func openLedger() throws -> Ledger {
     if let slash = ledgerPath.lastIndex(of: "/"), slash != ledgerPath.startIndex {
       try FileSystem.makeDirectory(String(ledgerPath[..<slash]))
     }
-    let ledger = try Ledger(path: ledgerPath)
+    return try Ledger(path: ledgerPath)
+  }
+
+  private func recordInLedger(_ plan: PushPlan, leavingOut notWritten: Set<Int>) throws {
+    let ledger = try openLedger()
     var upserts: [LedgerEntry] = []
     var deletes: [(target: String, mailbox: String, crmId: String)] = []
     for (i, entry) in plan.entries.enumerated() where entry.action != .unchanged && entry.action != .skip {
