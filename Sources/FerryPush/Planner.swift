@@ -289,6 +289,13 @@ public struct Planner {
   private mutating func record(_ original: PlanEntry) {
     var entry = original
     requireItemId(&entry)
+    // Every mailbox the plan acts on is listed (summary and report), also one whose records
+    // are all excluded, such as the deletes of a rep that left the sync.
+    if let rep = entry.rep, let mailbox = entry.mailbox, entry.action != .skip, entry.action != .unchanged,
+      repsByFolder[rep] == nil
+    {
+      repsByFolder[rep] = PlanRep(folder: rep, mailbox: mailbox, name: nil, email: mailbox.contains("@") ? mailbox : nil)
+    }
     plan.totals.add(entry.action)
     if let rep = entry.rep { plan.perRep[rep, default: PushCounts()].add(entry.action) }
     if entry.action == .skip { plan.skippedReasons[entry.rep ?? "", default: [:]][entry.reason, default: 0] += 1 }

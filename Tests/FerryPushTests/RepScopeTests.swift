@@ -41,3 +41,22 @@ struct RepScopeTests {
     #expect(plan.with(.delete).isEmpty)
   }
 }
+
+@Suite("Excluded reps in the summary")
+struct ExcludedRepSummaryTests {
+  @Test("deletes of an excluded rep (filter exit) list the rep, its counts and its file")
+  func excludedRepListed() throws {
+    let box = try PushSandbox()
+    try box.push()
+    box.settings.deletions = .propagate
+    box.settings.deletionsOnFilterExit = true
+    box.settings.excludeReps = [.init(any: "Bob Rep")]
+    let (plan, applied) = try box.push()
+    #expect(plan.totals.delete == 8)
+    let bob = try #require(plan.reps.first { $0.mailbox == "bob.rep@example.com" })
+    #expect(plan.perRep[bob.folder]?.delete == 8)
+    let perRepDeletes = plan.reps.map { plan.perRep[$0.folder]?.delete ?? 0 }.reduce(0, +)
+    #expect(perRepDeletes == plan.totals.delete)
+    #expect(applied.files[bob.folder] == ["\(bob.folder)/run-0002/deletions.csv"])
+  }
+}
