@@ -59,10 +59,10 @@ public enum PushTargets {
         key: c.spec.description + (profile.map { "/" + $0.lowercased() } ?? ""), format: c.format.name,
         fileExtension: c.format.extensions.first ?? (c.format.name == "graph" ? "json" : c.format.name), kinds: c.format.kinds, deleteStyle: style,
         splitContacts: c.format.name == "vcard" && profile?.lowercased() == "outlook",
-        makeWriter: { destination, options in
+        makeWriter: { destination, options, diagnostics in
           var o = options
           o.variant = variant ?? o.variant
-          return try make(destination, o, .ignore)
+          return try make(destination, o, diagnostics)
         })
     }
     return targets
@@ -130,6 +130,7 @@ public struct PushRun {
       today: today, providerRecords: provider, spool: RecordSpool(memoryLimit: spoolMemoryLimit))
     planner.explainId = explainId.map { SalesforceID.caseSafe($0) ?? $0 }
     planner.keepUnchanged = keepUnchanged
+    for target in targets.values where target.deleteStyle == .operations { planner.itemIdTargets[target.key] = target.format }
     var planned = 0
     for path in inputs {
       var (reader, _, _) = try timed {

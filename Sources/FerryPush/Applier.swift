@@ -23,11 +23,13 @@ public struct PushTarget: Sendable {
   public var deleteStyle: DeleteStyle
   /// One file per contact (vCard for Outlook, which imports only the first card of a file).
   public var splitContacts: Bool
-  public var makeWriter: @Sendable (OutputDestination, WriteOptions) throws -> any RecordWriter
+  /// Makes a writer for one import file; what it reports about a record goes to the sink.
+  public var makeWriter: @Sendable (OutputDestination, WriteOptions, DiagnosticSink) throws -> any RecordWriter
 
   public init(
     key: String, format: String, fileExtension: String, kinds: Set<RecordKind>, deleteStyle: DeleteStyle,
-    splitContacts: Bool = false, makeWriter: @escaping @Sendable (OutputDestination, WriteOptions) throws -> any RecordWriter
+    splitContacts: Bool = false,
+    makeWriter: @escaping @Sendable (OutputDestination, WriteOptions, DiagnosticSink) throws -> any RecordWriter
   ) {
     self.key = key
     self.format = format
@@ -109,7 +111,13 @@ public struct Applier {
     checkpoint("start")
     try clearUncommitted(runId: plan.runId)
     guard !plan.isEmpty else { return result }
+    // Files first, ledger last; but a ledger that cannot be written would leave a run folder
+    // nobody records, so make sure of it before writing any file.
+    try openLedger().checkWritable()
     var filesWritten = 0
+    // Entries a writer reported and left out (it counts them in `skippedRecords`): they are
+    // not in any file, so the ledger must not record them as done.
+    var notWritten = Set<Int>()
     // Indexes into plan.entries, not copies: a first push plans a million entries.
     let all = plan.entries
     let changed = all.indices.filter { all[$0].action != .unchanged && all[$0].action != .skip }
@@ -162,21 +170,45 @@ public struct Applier {
           var o = file.options
           if file.split { o.vcard.splitDirectory = path }
           let destination = OutputDestination(path: path)
+          var current: PlanEntry?
+          // A writer knows only its output: name the file and the record it speaks of.
+          let sink = DiagnosticSink { [diagnostics] d in
+            var d = d
+            let about = current.map { "\($0.kind.rawValue) \($0.crmId)\($0.name.isEmpty ? "" : " \"\($0.name)\"")" }
+            d.message = "\(relative)/\(file.name): " + (about.map { "\($0): " } ?? "") + d.message
+            d.location = nil
+            diagnostics.emit(d)
+          }
           do {
-            var writer = try target.makeWriter(destination, o)
+            var writer = try target.makeWriter(destination, o, sink)
             for i in file.records {
-              guard let record = try all[i].loadRecord() else { continue }
+              current = all[i]
+              guard let record = try all[i].loadRecord() else {
+                notWritten.insert(i)
+                continue
+              }
+              let skippedBefore = writer.skippedRecords
               try writer.write(record)
+              if writer.skippedRecords > skippedBefore { notWritten.insert(i) }
             }
+            current = nil
             try writer.finish()
             try destination.commitAll()
           } catch {
             destination.discardAll()
             throw error
           }
-          result.files[rep, default: []].append(relative + "/" + file.name)
-          filesWritten += 1
-          if filesWritten == 1 { checkpoint("file-1") }
+          // Only what is on disk is named: a writer that left every record out writes nothing,
+          // and one with several documents numbers them (`contacts-update-0001.xml`, …).
+          let opened = destination.openedPaths.filter { FileManager.default.fileExists(atPath: $0) }
+          guard !opened.isEmpty else { continue }
+          let names =
+            file.split ? [file.name] : opened.map { $0.hasPrefix(folder + "/") ? String($0.dropFirst(folder.count + 1)) : file.name }
+          for name in names {
+            result.files[rep, default: []].append(relative + "/" + name)
+            filesWritten += 1
+            if filesWritten == 1 { checkpoint("file-1") }
+          }
         }
       }
       if !listed.isEmpty {
@@ -187,20 +219,31 @@ public struct Applier {
       }
     }
     checkpoint("files")
-    try recordInLedger(plan)
+    do {
+      try recordInLedger(plan, leavingOut: notWritten)
+    } catch let error as FerryError {
+      // The files are not recorded, so the next run would write them again anyway.
+      try clearUncommitted(runId: plan.runId)
+      throw FerryError(error.kind, error.message + "; the run's files were removed")
+    }
     checkpoint("done")
     return result
   }
 
-  private func recordInLedger(_ plan: PushPlan) throws {
+  /// Opens the ledger, creating its folder when needed.
+  private func openLedger() throws -> Ledger {
     if let slash = ledgerPath.lastIndex(of: "/"), slash != ledgerPath.startIndex {
       try FileSystem.makeDirectory(String(ledgerPath[..<slash]))
     }
-    let ledger = try Ledger(path: ledgerPath)
+    return try Ledger(path: ledgerPath)
+  }
+
+  private func recordInLedger(_ plan: PushPlan, leavingOut notWritten: Set<Int>) throws {
+    let ledger = try openLedger()
     var upserts: [LedgerEntry] = []
     var deletes: [(target: String, mailbox: String, crmId: String)] = []
-    for entry in plan.entries where entry.action != .unchanged && entry.action != .skip {
-      guard let target = entry.target, let mailbox = entry.mailbox else { continue }
+    for (i, entry) in plan.entries.enumerated() where entry.action != .unchanged && entry.action != .skip {
+      guard !notWritten.contains(i), let target = entry.target, let mailbox = entry.mailbox else { continue }
       switch entry.action {
       case .create, .update:
         upserts.append(

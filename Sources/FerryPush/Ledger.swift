@@ -243,6 +243,23 @@ public final class Ledger {
     }
   }
 
+  /// Checks that the ledger can be written, by taking its write lock (`BEGIN IMMEDIATE`) and
+  /// running a write that changes nothing, then rolling back; so that a run writes no files
+  /// it could not record.
+  ///
+  /// - Throws: `FerryError(.io)` when the ledger is read-only (file, folder or file system)
+  ///   or locked by another writer.
+  public func checkWritable() throws {
+    do {
+      try queue.inTransaction(.immediate) { db in
+        try db.execute(sql: "DELETE FROM runs WHERE 0")
+        return .rollback
+      }
+    } catch {
+      throw FerryError(.io, "cannot update the ledger \"\(path)\": \(error)")
+    }
+  }
+
   /// Every run, oldest first (for reports and tests).
   public func runs() throws -> [LedgerRun] {
     try queue.read { db in

@@ -25,6 +25,9 @@ public struct Planner {
   public var keepUnchanged = true
   /// The CRM id to explain, step by step, in `PushPlan.explanation`.
   public var explainId: String?
+  /// Target keys whose updates and deletes address the mailbox item by its own id, with the
+  /// format (`ews`, `graph`); only a mailbox export gives that id (`locate`).
+  public var itemIdTargets: [String: String] = [:]
 
   private var ledger: LedgerSnapshot
   private let contactFilter: FilterExpression?
@@ -90,7 +93,8 @@ public struct Planner {
   // MARK: - Records in
 
   /// Takes one CRM record. Contacts are planned at once; events wait for `finish()`.
-  public mutating func add(_ record: Record) {
+  public mutating func add(_ original: Record) {
+    let record = Self.caseSafeIds(original)
     switch record {
     case .contact(let c):
       if settings.relateEvents, let id = c.source?.recordId {
@@ -102,14 +106,59 @@ public struct Planner {
     }
   }
 
+  /// The record with its Salesforce ids in the 18-character case-safe form: the ledger, the
+  /// UID and `FerryCrmId` use it, and a 15-character id (a report export, NDJSON written by
+  /// hand) must find the same item, not look like a new record beside a deleted one.
+  static func caseSafeIds(_ record: Record) -> Record {
+    func upgrade(_ source: SourceIdentity?) -> SourceIdentity? {
+      guard var source, source.system.lowercased() == "salesforce", let id = source.recordId, id.utf8.count == 15,
+        let safe = SalesforceID.caseSafe(id)
+      else { return source }
+      source.recordId = safe
+      return source
+    }
+    func upgrade(_ owner: Owner?) -> Owner? {
+      guard var owner, let id = owner.id, id.utf8.count == 15, let safe = SalesforceID.caseSafe(id) else { return owner }
+      owner.id = safe
+      return owner
+    }
+    func needed(_ source: SourceIdentity?, _ owner: Owner?) -> Bool {
+      source?.recordId?.utf8.count == 15 || owner?.id?.utf8.count == 15
+    }
+    switch record {
+    case .contact(var c):
+      guard needed(c.source, c.owner) else { return record }
+      c.source = upgrade(c.source)
+      c.owner = upgrade(c.owner)
+      return .contact(c)
+    case .event(var e):
+      let salesforce = e.source?.system.lowercased() == "salesforce"
+      let attendees = salesforce && e.attendees.contains { $0.crmId?.utf8.count == 15 }
+      guard needed(e.source, e.owner) || attendees else { return record }
+      e.source = upgrade(e.source)
+      e.owner = upgrade(e.owner)
+      if attendees {
+        for i in e.attendees.indices {
+          if let id = e.attendees[i].crmId, id.utf8.count == 15, let safe = SalesforceID.caseSafe(id) { e.attendees[i].crmId = safe }
+        }
+      }
+      return .event(e)
+    }
+  }
+
   /// Plans the held events and the ledger items whose records are gone, and returns the plan.
   public mutating func finish() -> PushPlan {
     adoptByMatching()
     let events = pendingEvents
     pendingEvents = []
     for e in events { decideEvent(e) }
+    // Only mailboxes in this run's rep scope: a run limited to some reps (`--rep`) says
+    // nothing about the records of the others, as `objects` says nothing about other kinds.
+    var scope: [String: Bool] = [:]
     for (i, entry) in ledger.entries.enumerated() where !seenLedger[i] && targets[entry.kind] == entry.target {
-      gone(entry)
+      let inScope = scope[entry.mailbox] ?? isInRepScope(mailbox: entry.mailbox)
+      scope[entry.mailbox] = inScope
+      if inScope { gone(entry) }
     }
     // The indexes are done with: free them on another thread.
     var done = (ledger, seenLedger, seenIds, resolver, mailboxes)
@@ -130,6 +179,7 @@ public struct Planner {
     result.reps = repsByFolder.values.sorted { $0.folder < $1.folder }
     result.unresolved.sort { ($0.rep ?? "", $0.eventId, $0.attendee) < ($1.rep ?? "", $1.eventId, $1.attendee) }
     result.providerChanges.sort { ($0.rep, $0.crmId) < ($1.rep, $1.crmId) }
+    result.unaddressable.sort { ($0.rep ?? "", $0.kind.rawValue, $0.crmId) < ($1.rep ?? "", $1.kind.rawValue, $1.crmId) }
     return result
   }
 
@@ -192,6 +242,25 @@ public struct Planner {
     return key
   }
 
+  /// Whether a mailbox the ledger names is among the reps this run syncs: by the owners seen
+  /// in the export that have this mailbox, else by the `reps` selectors applied to the
+  /// mailbox key (an e-mail, id or name). Unknown means out: never delete on a guess.
+  /// With no `reps` settings every mailbox is in.
+  private func isInRepScope(mailbox: String) -> Bool {
+    if settings.includeReps.isEmpty && settings.excludeReps.isEmpty { return true }
+    var seen = false
+    for (owner, key) in mailboxKeyByOwner where key == mailbox {
+      seen = true
+      if computeRepFolder(for: owner) != nil { return true }
+    }
+    if seen { return false }
+    // No record of this mailbox in the export: the ledger knows its key, not the owner's
+    // name or id, so an exclusion by name could not be ruled out.
+    if !settings.excludeReps.isEmpty { return false }
+    let owner = mailbox.contains("@") ? Owner(email: mailbox) : Owner(id: mailbox, name: mailbox)
+    return computeRepFolder(for: owner) != nil
+  }
+
   private func computeRepFolder(for owner: Owner) -> String? {
     if settings.excludeReps.contains(where: { $0.matches(owner) }) { return nil }
     var selector: PushSettings.RepSelector?
@@ -217,7 +286,16 @@ public struct Planner {
     return FileSystem.safeFileName(selector?.folder ?? mailbox, fallback: "rep")
   }
 
-  private mutating func record(_ entry: PlanEntry) {
+  private mutating func record(_ original: PlanEntry) {
+    var entry = original
+    requireItemId(&entry)
+    // Every mailbox the plan acts on is listed (summary and report), also one whose records
+    // are all excluded, such as the deletes of a rep that left the sync.
+    if let rep = entry.rep, let mailbox = entry.mailbox, entry.action != .skip, entry.action != .unchanged,
+      repsByFolder[rep] == nil
+    {
+      repsByFolder[rep] = PlanRep(folder: rep, mailbox: mailbox, name: nil, email: mailbox.contains("@") ? mailbox : nil)
+    }
     plan.totals.add(entry.action)
     if let rep = entry.rep { plan.perRep[rep, default: PushCounts()].add(entry.action) }
     if entry.action == .skip { plan.skippedReasons[entry.rep ?? "", default: [:]][entry.reason, default: 0] += 1 }
@@ -405,6 +483,31 @@ public struct Planner {
       e.raw += locators
       return .event(e)
     }
+  }
+
+  /// True when `record` carries the item id that `format` (`ews`, `graph`) addresses
+  /// updates and deletes by, as `locate` copies it from the mailbox export.
+  static func hasItemId(_ record: Record?, format: String) -> Bool {
+    guard let record else { return false }
+    return record.raw.contains {
+      format == "graph" ? ($0.name == "id" && $0.origin == "graph") : ($0.name == "ItemId" && $0.origin == "ews")
+    }
+  }
+
+  /// Turns an update or delete that its target cannot address (no item id) into a skip and
+  /// lists it in `PushPlan.unaddressable`: written, it would be dropped by the writer while
+  /// the ledger recorded it as done.
+  private mutating func requireItemId(_ entry: inout PlanEntry) {
+    guard entry.action == .update || entry.action == .delete, let target = entry.target,
+      let format = itemIdTargets[target], !Self.hasItemId(entry.record, format: format)
+    else { return }
+    plan.unaddressable.append(
+      UnaddressableItem(
+        action: entry.action, kind: entry.kind, crmId: entry.crmId, name: entry.name, rep: entry.rep,
+        mailbox: entry.mailbox ?? "", format: format))
+    entry.reason = "cannot \(entry.action.rawValue) in \(format): the mailbox's item id is unknown (give --provider-export)"
+    entry.action = .skip
+    entry.record = nil
   }
 
   /// Applies reps-independent settings to an included record: private events, series,
@@ -670,13 +773,15 @@ public struct Planner {
     entry.contentHash = ContentHash.of(shaped)
     entry.fingerprint = Fingerprint.of(shaped)
     entry.record = Self.locate(shaped, in: copy)
+    requireItemId(&entry)
     plan.entries[index] = entry
     plan.totals.create -= 1
-    plan.totals.update += 1
+    plan.totals.add(entry.action)
     if let rep = entry.rep {
       plan.perRep[rep, default: PushCounts()].create -= 1
-      plan.perRep[rep, default: PushCounts()].update += 1
+      plan.perRep[rep, default: PushCounts()].add(entry.action)
     }
+    if entry.action == .skip { plan.skippedReasons[entry.rep ?? "", default: [:]][entry.reason, default: 0] += 1 }
     if explainId != nil && entry.crmId == explainId {
       explain("matched mailbox item \(providerId) by FerryMatch \(rule), score \(score)")
       explain("action: update in \(entry.rep ?? "") (\(entry.reason))")

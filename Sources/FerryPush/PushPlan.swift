@@ -92,6 +92,21 @@ public struct ProviderChange: Sendable, Codable, Equatable {
   public var lastRun: Int
 }
 
+/// An update or delete that the target can only address by the mailbox's own item id (EWS
+/// UpdateItem/DeleteItem, Graph PATCH/DELETE), planned with no mailbox export that gives it.
+/// The plan skips it, so the ledger keeps the old state and the next run tries again.
+public struct UnaddressableItem: Sendable, Codable, Equatable {
+  /// `update` or `delete`: what the run could not do.
+  public var action: PlanEntry.Action
+  public var kind: RecordKind
+  public var crmId: String
+  public var name: String
+  public var rep: String?
+  public var mailbox: String
+  /// The target format (`ews`, `graph`).
+  public var format: String
+}
+
 /// A rep whose mailbox gets files.
 public struct PlanRep: Sendable, Codable, Equatable {
   public var folder: String
@@ -118,6 +133,8 @@ public struct PushPlan: Sendable {
   /// Fields removed by `deny_fields`, per rep folder, with how often.
   public var deniedFields: [String: [String: Int]] = [:]
   public var providerChanges: [ProviderChange] = []
+  /// Updates and deletes skipped because the target needs an item id nobody gave; errors.
+  public var unaddressable: [UnaddressableItem] = []
   /// Why the record `Planner.explainId` names is in or out, step by step.
   public var explanation: [String] = []
 

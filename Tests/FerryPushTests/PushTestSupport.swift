@@ -30,7 +30,7 @@ final class PushSandbox {
   func run(_ fixtures: [String] = ["push/crm.ndjson"]) throws -> PushRun {
     let targets = try PushTargets.resolve(to: to, profile: settings.target, objects: settings.objects)
     var r = PushRun(
-      settings: settings, inputs: fixtures.map(Fixtures.path), ledgerPath: ledger, outputDirectory: out,
+      settings: settings, inputs: fixtures.map { $0.hasPrefix("/") ? $0 : Fixtures.path($0) }, ledgerPath: ledger, outputDirectory: out,
       targets: targets, writeOptions: WriteOptions(target: settings.target), today: settings.today ?? PushRun.utcToday)
     r.keepUnchanged = true
     return r
@@ -45,6 +45,15 @@ final class PushSandbox {
     let r = try run(fixtures)
     let plan = try r.plan(diagnostics: .ignore)
     return (plan, try r.apply(plan, diagnostics: .ignore))
+  }
+
+  /// Writes the lines of a fixture that contain `text` to a file in the sandbox; its path.
+  func lines(of fixture: String, containing text: String, excluding: String? = nil) throws -> String {
+    let all = try String(contentsOfFile: Fixtures.path(fixture), encoding: .utf8).split(separator: "\n")
+    let kept = all.filter { line in line.contains(text) && !(excluding.map { line.contains($0) } ?? false) }
+    let path = directory + "/" + UUID().uuidString + ".ndjson"
+    try (kept.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    return path
   }
 
   /// Every file under the output folder, by relative path.

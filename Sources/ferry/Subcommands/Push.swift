@@ -217,7 +217,12 @@ extension FerryCommand {
       var plan: PushPlan
       var applied = ApplyResult()
       var seconds = PushReport.Seconds()
+      // One push per ledger at a time, from before planning (and the crash recovery that
+      // follows from its run id) until the ledger has committed. A dry run writes nothing.
+      var lock: LedgerLock?
+      defer { lock?.release() }
       do {
+        if !dryRun { lock = try LedgerLock(ledgerPath: run.ledgerPath) }
         let started = Date()
         plan = try run.plan(diagnostics: printer.sink) { seconds.read = $0 }
         seconds.plan = Date().timeIntervalSince(started) - seconds.read
@@ -240,11 +245,13 @@ extension FerryCommand {
           let applying = Date()
           applied = try run.apply(plan, diagnostics: printer.sink, checkpoint: Self.crashIfAsked)
           seconds.apply = Date().timeIntervalSince(applying)
+          lock?.release()
         }
       } catch let error as FerryError {
         throw usageFailure(error, printer: printer)
       }
       Progress.shared.clearLine()
+      for item in plan.unaddressable { printer.sink.error(Self.unaddressableMessage(item)) }
       var text = ""
       if dryRun { text += PlanPrinter.listing(plan) }
       text += PlanPrinter.summary(plan, applied: applied, run: run, dryRun: dryRun)
@@ -265,6 +272,14 @@ extension FerryCommand {
         }
       }
       if printer.exitCode != 0 { throw ExitCode(1) }
+    }
+
+    /// The error for an update or delete that EWS or Graph cannot address without the
+    /// mailbox's item id.
+    static func unaddressableMessage(_ item: UnaddressableItem) -> String {
+      let name = item.name.isEmpty ? "" : " \"\(item.name)\""
+      return
+        "cannot \(item.action.rawValue) \(item.kind.rawValue) \(item.crmId)\(name) in \(item.mailbox): \(item.format) needs the mailbox's own item id, which only a mailbox export carries; give --provider-export \(item.mailbox)=FILE with the mailbox's EWS or Graph export (left for the next run, the ledger unchanged)"
     }
 
     /// `FERRY_CRASH_AT=<point>` kills the process at that point of apply (crash tests).
@@ -320,6 +335,7 @@ struct PushReport: Encodable {
   var entries: [Entry]
   var unresolved: [UnresolvedAttendee]
   var providerChanges: [ProviderChange]
+  var unaddressable: [UnaddressableItem]
   var diagnostics: [Diagnostic]
 
   init(plan: PushPlan, applied: ApplyResult, dryRun: Bool, printer: DiagnosticPrinter, seconds: Seconds) {
@@ -343,6 +359,7 @@ struct PushReport: Encodable {
     }
     unresolved = plan.unresolved
     providerChanges = plan.providerChanges
+    unaddressable = plan.unaddressable
     diagnostics = printer.diagnostics
   }
 }
