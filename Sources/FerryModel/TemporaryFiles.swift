@@ -32,6 +32,10 @@ public final class TemporaryFiles: @unchecked Sendable {
   /// The temporary files listed now.
   public var count: Int { lock.withLock { pending.count } }
 
+  /// Whether a terminating signal is being handled: the handler exits the process, so the
+  /// rest of the program must not exit first with a status of its own.
+  public var isTerminating: Bool { lock.withLock { terminating } }
+
   /// Creates and lists an empty file named `prefix` plus six random characters.
   ///
   /// `open` applies the umask to `mode` (and a directory's default ACL, which `mkstemp`

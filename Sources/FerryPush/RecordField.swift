@@ -104,7 +104,8 @@ struct RecordField: Sendable {
       guard let e = r.event else { return [] }
       return time(e.end ?? e.start)
     },
-    "privacy": { texts([$0.event?.privacy?.rawValue]) },
+    // No CLASS is PUBLIC (RFC 5545 §3.8.1.3), and push writes it so.
+    "privacy": { r in r.event.map { texts([($0.privacy ?? .public).rawValue]) } ?? [] },
     "status": { texts([$0.event?.status?.rawValue]) },
     "busy": { texts([$0.event?.busyStatus?.rawValue]) },
     "kind": { texts([$0.event?.kind.rawValue]) },

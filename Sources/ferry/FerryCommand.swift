@@ -1,4 +1,5 @@
 import ArgumentParser
+import FerryModel
 import Foundation
 
 @main
@@ -37,7 +38,9 @@ struct FerryCommand: ParsableCommand {
     }
     do {
       try command.run()
+      waitIfInterrupted()
     } catch {
+      waitIfInterrupted()
       // A mistake found while running (an unknown format in -o's extension): the message and
       // where to read about the subcommand, not the root's usage.
       var message = fullMessage(for: error)
@@ -46,6 +49,14 @@ struct FerryCommand: ParsableCommand {
       }
       finish(with: error, message: message)
     }
+  }
+
+  /// A signal arrived while the command ran: its handler is removing the unfinished files and
+  /// exits with 128 + signal. Exiting here with the command's own status (an "interrupted"
+  /// error from a file that could not be created) would race it, so this thread waits.
+  private static func waitIfInterrupted() {
+    guard TemporaryFiles.shared.isTerminating else { return }
+    while true { sleep(1) }
   }
 
   private static func finish(with error: any Error, message: String) -> Never {

@@ -63,6 +63,11 @@ struct FilterExpressionTests {
     let f = try FilterExpression("start < 2026-12-08 and start >= today-2w and privacy != private", kind: .event)
     #expect(f.matches(Self.event(startDay: 3), today: Self.today))
     #expect(!f.matches(Self.event(startDay: 3, privacy: .private), today: Self.today))
+    // An event with no CLASS is public, as push writes it.
+    let pub = try FilterExpression("privacy == public", kind: .event)
+    #expect(pub.matches(Self.event(startDay: 3), today: Self.today))
+    #expect(pub.matches(Self.event(startDay: 3, privacy: .public), today: Self.today))
+    #expect(!pub.matches(Self.event(startDay: 3, privacy: .confidential), today: Self.today))
     #expect(!f.matches(Self.event(startDay: 7), today: Self.today))
     #expect(!f.matches(Self.event(startDay: -15), today: Self.today))
   }

@@ -44,7 +44,7 @@ enum PlanPrinter {
       for (reason, n) in other.sorted(by: { $0.key < $1.key }) { out += "not synced \(n): \(reason)\n" }
     }
     out += "total: \(counts(plan.totals))\n"
-    if plan.isEmpty { out += "nothing to do\n" }
+    if plan.isEmpty && plan.unaddressable.isEmpty { out += "nothing to do\n" }
     return out
   }
 }
