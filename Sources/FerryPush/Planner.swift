@@ -450,6 +450,11 @@ public struct Planner {
         }
       }
     }
+    if entry.action == .update, let seen = Self.mailboxSequence(mailboxCopy ?? adoptedCopy), entry.sequence <= seen {
+      // Calendar clients ignore an update whose SEQUENCE is not above their copy's (adopted
+      // items, or a lost ledger): go past what the mailbox holds.
+      entry.sequence = seen + 1
+    }
     if entry.action == .create || entry.action == .update {
       entry.fingerprint = Fingerprint.of(shaped)
       if case .event(var e) = shaped {
@@ -639,10 +644,17 @@ public struct Planner {
   private mutating func delete(_ entry: inout PlanEntry, _ old: LedgerEntry, reason: String, record: Record) {
     entry.action = .delete
     entry.reason = reason
-    entry.sequence = old.sequence + 1
+    let copy = managedCopy(crmId: entry.crmId, mailbox: old.mailbox)
+    // A cancel below the mailbox copy's SEQUENCE would be ignored, as an update would.
+    entry.sequence = max(old.sequence, Self.mailboxSequence(copy) ?? 0) + 1
     entry.record = Self.locate(
-      deletionRecord(record, providerId: old.providerId, sequence: old.sequence + 1),
-      in: managedCopy(crmId: entry.crmId, mailbox: old.mailbox))
+      deletionRecord(record, providerId: old.providerId, sequence: entry.sequence), in: copy)
+  }
+
+  /// The SEQUENCE of a mailbox export's copy of an event, when it has one.
+  private static func mailboxSequence(_ copy: Record?) -> Int? {
+    guard case .event(let e)? = copy else { return nil }
+    return e.sequence
   }
 
   /// The record a delete is built from when the CRM record is gone or excluded: its CRM id
