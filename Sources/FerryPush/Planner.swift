@@ -308,7 +308,9 @@ public struct Planner {
       plan.entries.append(entry)
     }
     if explainId != nil && entry.crmId == explainId {
-      explain("action: \(entry.action.rawValue)\(entry.rep.map { " in \($0)" } ?? "") (\(entry.reason))")
+      // A new contact may still be matched to a mailbox item once every record is in.
+      let pending = entry.action == .create && entry.kind == .contact && !mailboxes.isEmpty ? "; before matching the mailbox's contacts" : ""
+      explain("action: \(entry.action.rawValue)\(entry.rep.map { " in \($0)" } ?? "") (\(entry.reason)\(pending))")
     }
   }
 
@@ -796,7 +798,7 @@ public struct Planner {
     if entry.action == .skip { plan.skippedReasons[entry.rep ?? "", default: [:]][entry.reason, default: 0] += 1 }
     if explainId != nil && entry.crmId == explainId {
       explain("matched mailbox item \(providerId) by FerryMatch \(rule), score \(score)")
-      explain("action: update in \(entry.rep ?? "") (\(entry.reason))")
+      explain("action, after matching: update in \(entry.rep ?? "") (\(entry.reason))")
     }
   }
 
