@@ -53,6 +53,13 @@ struct AdoptionIndex {
 
   var isEmpty: Bool { records.isEmpty }
 
+  /// Whether the export carries ferry's ids on items of `kind` at all (a UID or a
+  /// `FerryCrmId`): only then does an item missing from it say something. An Outlook CSV
+  /// export keeps no UID, so every item ferry made would look missing.
+  func carriesFerryIds(of kind: RecordKind) -> Bool {
+    byCrmId.values.contains { records[$0].kind == kind }
+  }
+
   /// Mailbox contacts not adopted yet, in the order they were added.
   func freeContacts() -> [Int] {
     records.indices.filter { !adopted.contains($0) && records[$0].contact != nil }

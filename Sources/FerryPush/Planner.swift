@@ -440,6 +440,14 @@ public struct Planner {
         entry.action = .unchanged
         if keepUnchanged || explaining { entry.reason = "same as pushed in run \(existing.runId)" }
       }
+      if mailboxCopy == nil, existing.origin == .created, entry.action == .unchanged, exportCarriesFerryIds(of: kind, mailbox: mailbox) {
+        // The mailbox export holds ferry's ids but not this item's: the user deleted it, or
+        // the admin never imported it. The CRM has not changed it, so ferry writes nothing.
+        plan.providerChanges.append(
+          ProviderChange(
+            rep: folder, crmId: crmId, providerId: existing.providerId, name: Self.name(of: shaped), lastRun: existing.runId,
+            missing: true))
+      }
       if let copy = mailboxCopy, Fingerprint.of(copy) != existing.fingerprint {
         plan.providerChanges.append(
           ProviderChange(rep: folder, crmId: crmId, providerId: existing.providerId, name: Self.name(of: shaped), lastRun: existing.runId))
@@ -703,6 +711,12 @@ public struct Planner {
       d.owner = e.owner
       return .event(d)
     }
+  }
+
+  /// Whether the mailbox's export (or the one for every mailbox) shows ferry's ids on items of
+  /// `kind`, so that an item missing from it is worth reporting.
+  private func exportCarriesFerryIds(of kind: RecordKind, mailbox: String) -> Bool {
+    [mailbox, ""].contains { mailboxes[$0]?.carriesFerryIds(of: kind) == true }
   }
 
   private mutating func managedCopy(crmId: String, mailbox: String) -> Record? {

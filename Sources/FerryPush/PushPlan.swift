@@ -90,6 +90,18 @@ public struct ProviderChange: Sendable, Codable, Equatable {
   public var providerId: String
   public var name: String
   public var lastRun: Int
+  /// The item ferry made is not in the mailbox export at all (deleted there, or never
+  /// imported); ferry leaves it so, and says so.
+  public var missing = false
+
+  public init(rep: String, crmId: String, providerId: String, name: String, lastRun: Int, missing: Bool = false) {
+    self.rep = rep
+    self.crmId = crmId
+    self.providerId = providerId
+    self.name = name
+    self.lastRun = lastRun
+    self.missing = missing
+  }
 }
 
 /// An update or delete that the target can only address by the mailbox's own item id (EWS

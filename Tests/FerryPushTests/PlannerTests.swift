@@ -175,7 +175,9 @@ struct PlannerTests {
     try destination.commitAll()
     box.settings.providerExports = [.init(mailbox: "alice.rep@example.com", path: mailbox)]
     let plan = try box.plan()
-    #expect(plan.providerChanges.map(\.crmId) == ["003000000000001AAA"])
+    #expect(plan.providerChanges.filter { !$0.missing }.map(\.crmId) == ["003000000000001AAA"])
+    // This export holds Ada alone: alice's other contacts ferry made are reported missing.
+    #expect(plan.providerChanges.filter(\.missing).map(\.crmId) == (2...6).map { "00300000000000\($0)AAA" })
     let ada = try #require(plan.entries.first { $0.crmId == "003000000000001AAA" })
     #expect(ada.action == .update)
     #expect(ada.reason.contains("changed in the mailbox"))

@@ -36,7 +36,11 @@ enum PlanPrinter {
         out += "  deny_fields removed: " + denied.sorted(by: { $0.key < $1.key }).map { "\($0.key) ×\($0.value)" }.joined(separator: ", ") + "\n"
       }
       for change in plan.providerChanges where change.rep == rep.folder {
-        out += "  changed in the mailbox since run \(change.lastRun), overwritten: \(change.crmId) \"\(change.name)\"\n"
+        if change.missing {
+          out += "  missing from the mailbox export (deleted there, or never imported; pushed in run \(change.lastRun)), left so: \(change.crmId) \"\(change.name)\"\n"
+        } else {
+          out += "  changed in the mailbox since run \(change.lastRun), overwritten: \(change.crmId) \"\(change.name)\"\n"
+        }
       }
       for file in applied.files[rep.folder] ?? [] { out += "  wrote \(file)\n" }
     }
