@@ -440,7 +440,9 @@ public struct Planner {
         entry.action = .unchanged
         if keepUnchanged || explaining { entry.reason = "same as pushed in run \(existing.runId)" }
       }
-      if mailboxCopy == nil, existing.origin == .created, entry.action == .unchanged, exportCarriesFerryIds(of: kind, mailbox: mailbox) {
+      if mailboxCopy == nil, !mailboxes.isEmpty, existing.origin == .created, entry.action == .unchanged,
+        exportCarriesFerryIds(of: kind, mailbox: mailbox)
+      {
         // The mailbox export holds ferry's ids but not this item's: the user deleted it, or
         // the admin never imported it. The CRM has not changed it, so ferry writes nothing.
         plan.providerChanges.append(
