@@ -42,7 +42,10 @@ struct AdoptionIndex {
   mutating func add(_ record: Record) {
     let i = records.count
     records.append(record)
-    if let id = AdoptionIndex.embeddedId(record) { byCrmId[id] = i }
+    if let id = AdoptionIndex.embeddedId(record) {
+      byCrmId[id] = i
+      kindsWithFerryIds.insert(record.kind)
+    }
     switch record {
     case .contact: break
     case .event(let e):
@@ -56,9 +59,10 @@ struct AdoptionIndex {
   /// Whether the export carries ferry's ids on items of `kind` at all (a UID or a
   /// `FerryCrmId`): only then does an item missing from it say something. An Outlook CSV
   /// export keeps no UID, so every item ferry made would look missing.
-  func carriesFerryIds(of kind: RecordKind) -> Bool {
-    byCrmId.values.contains { records[$0].kind == kind }
-  }
+  func carriesFerryIds(of kind: RecordKind) -> Bool { kindsWithFerryIds.contains(kind) }
+
+  /// The kinds of the items that carry ferry's ids, noted as they are added.
+  private var kindsWithFerryIds: Set<RecordKind> = []
 
   /// Mailbox contacts not adopted yet, in the order they were added.
   func freeContacts() -> [Int] {
