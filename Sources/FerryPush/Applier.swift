@@ -251,7 +251,7 @@ public struct Applier {
             target: target, mailbox: mailbox, crmId: entry.crmId, kind: entry.kind, name: entry.name,
             providerId: entry.providerId ?? Planner.ferryUID(entry.crmId), origin: entry.origin ?? .created,
             contentHash: entry.contentHash, fingerprint: entry.fingerprint, sequence: entry.sequence,
-            runId: plan.runId))
+            runId: plan.runId, previousFingerprint: entry.previousFingerprint))
       case .delete:
         deletes.append((target, mailbox, entry.crmId))
       case .unchanged, .skip:
@@ -265,7 +265,7 @@ public struct Applier {
     settingsHash.add(settings.canonicalText)
     try ledger.record(
       run: LedgerRun(id: plan.runId, time: now(), settingsHash: settingsHash.value, counts: counts), upserts: upserts,
-      deletes: deletes, beforeCommit: { checkpoint("ledger") })
+      deletes: deletes, owners: plan.mailboxOwners, beforeCommit: { checkpoint("ledger") })
   }
 
   /// `deletions.csv`: the items an administrator removes by hand, because the target's

@@ -28,6 +28,10 @@ public struct LedgerEntry: Sendable, Equatable {
   public var contentHash: UInt64
   /// `Fingerprint` of the record as pushed, to spot changes made in the mailbox.
   public var fingerprint: UInt64
+  /// `Fingerprint` of what the mailbox held before the last push changed it (what ferry
+  /// pushed in an earlier run, or the adopted item as it was); 0 when unknown. A mailbox
+  /// export showing this is older than the last push, not changed by the user.
+  public var previousFingerprint: UInt64
   /// iCalendar SEQUENCE last written.
   public var sequence: Int
   /// The run that last pushed it.
@@ -36,7 +40,7 @@ public struct LedgerEntry: Sendable, Equatable {
   public init(
     target: String, mailbox: String, crmId: String, kind: RecordKind, name: String = "", providerId: String,
     origin: Origin,
-    contentHash: UInt64, fingerprint: UInt64, sequence: Int, runId: Int
+    contentHash: UInt64, fingerprint: UInt64, sequence: Int, runId: Int, previousFingerprint: UInt64 = 0
   ) {
     self.target = target
     self.mailbox = mailbox
@@ -47,6 +51,7 @@ public struct LedgerEntry: Sendable, Equatable {
     self.origin = origin
     self.contentHash = contentHash
     self.fingerprint = fingerprint
+    self.previousFingerprint = previousFingerprint
     self.sequence = sequence
     self.runId = runId
   }
@@ -77,6 +82,9 @@ public struct LedgerSnapshot: Sendable {
   private var nextOfSameId: [Int32] = []
   /// The id the next run gets.
   public var nextRunId = 1
+  /// The owner last seen for each mailbox key (`mailboxes` table): what `reps.exclude` and
+  /// `reps.include` are matched against for a mailbox none of this run's records names.
+  public var owners: [String: Owner] = [:]
 
   public init(entries: [LedgerEntry] = [], nextRunId: Int = 1) {
     self.nextRunId = nextRunId
@@ -131,11 +139,12 @@ public struct LedgerSnapshot: Sendable {
 
 /// The SQLite ledger (GRDB): per target and mailbox, what ferry pushed; and a runs table.
 ///
-/// Schema (migration `v1`):
+/// Schema (migrations `v1`, `v2`):
 ///
 ///     items(target, mailbox, crm_id, kind, name, provider_id, origin, content_hash, fingerprint,
-///           sequence, run_id)   primary key (target, mailbox, crm_id)
+///           sequence, run_id, previous_fingerprint)   primary key (target, mailbox, crm_id)
 ///     runs(id, time, settings_hash, counts)
+///     mailboxes(mailbox, owner_id, owner_name, owner_email)   primary key mailbox
 public final class Ledger {
   public let path: String
   private let queue: DatabaseQueue
@@ -165,6 +174,14 @@ public final class Ledger {
             id INTEGER PRIMARY KEY, time TEXT NOT NULL, settings_hash INTEGER NOT NULL, counts TEXT NOT NULL);
           """)
     }
+    m.registerMigration("v2") { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE items ADD COLUMN previous_fingerprint INTEGER NOT NULL DEFAULT 0;
+          CREATE TABLE mailboxes (
+            mailbox TEXT NOT NULL PRIMARY KEY, owner_id TEXT, owner_name TEXT, owner_email TEXT) WITHOUT ROWID;
+          """)
+    }
     return m
   }
 
@@ -186,10 +203,14 @@ public final class Ledger {
           interned[s] = s
           return s
         }
+        // A ledger written before migration v2 (read-only here, so not migrated) has no
+        // previous fingerprints and no owners.
+        let v2 = try db.tableExists("mailboxes")
         let rows = try Row.fetchCursor(
           db,
           sql: """
-            SELECT target, mailbox, crm_id, kind, provider_id, origin, content_hash, fingerprint, sequence, run_id, name
+            SELECT target, mailbox, crm_id, kind, provider_id, origin, content_hash, fingerprint, sequence, run_id, name,
+            \(v2 ? "previous_fingerprint" : "0")
             FROM items ORDER BY target, mailbox, crm_id
             """)
         while let row = try rows.next() {
@@ -200,7 +221,13 @@ public final class Ledger {
               target: intern(row[0]), mailbox: intern(row[1]), crmId: row[2], kind: RecordKind(rawValue: kind) ?? .contact, name: row[10],
               providerId: row[4], origin: LedgerEntry.Origin(rawValue: origin) ?? .adopted,
               contentHash: UInt64(bitPattern: row[6]), fingerprint: UInt64(bitPattern: row[7]), sequence: row[8],
-              runId: row[9]))
+              runId: row[9], previousFingerprint: UInt64(bitPattern: row[11])))
+        }
+        if v2 {
+          let owners = try Row.fetchCursor(db, sql: "SELECT mailbox, owner_id, owner_name, owner_email FROM mailboxes")
+          while let row = try owners.next() {
+            snapshot.owners[row[0]] = Owner(id: row[1], name: row[2], email: row[3])
+          }
         }
         let last = try Int.fetchOne(db, sql: "SELECT MAX(id) FROM runs") ?? 0
         snapshot.nextRunId = last + 1
@@ -212,10 +239,11 @@ public final class Ledger {
   }
 
   /// Records a run in one transaction: the run row, the upserted entries and the deleted
-  /// ones. `beforeCommit` runs inside the transaction (crash tests kill the process there).
+  /// ones, and the owner seen for each mailbox. `beforeCommit` runs inside the transaction
+  /// (crash tests kill the process there).
   public func record(
     run: LedgerRun, upserts: [LedgerEntry], deletes: [(target: String, mailbox: String, crmId: String)],
-    beforeCommit: () -> Void = {}
+    owners: [String: Owner] = [:], beforeCommit: () -> Void = {}
   ) throws {
     do {
       try queue.write { db in
@@ -225,14 +253,21 @@ public final class Ledger {
         let upsert = try db.makeStatement(
           sql: """
             INSERT OR REPLACE INTO items
-            (target, mailbox, crm_id, kind, name, provider_id, origin, content_hash, fingerprint, sequence, run_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            (target, mailbox, crm_id, kind, name, provider_id, origin, content_hash, fingerprint, sequence, run_id,
+             previous_fingerprint)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for e in upserts {
           try upsert.execute(arguments: [
             e.target, e.mailbox, e.crmId, e.kind.rawValue, e.name, e.providerId, e.origin.rawValue,
             Int64(bitPattern: e.contentHash), Int64(bitPattern: e.fingerprint), e.sequence, e.runId,
+            Int64(bitPattern: e.previousFingerprint),
           ])
+        }
+        let owner = try db.makeStatement(
+          sql: "INSERT OR REPLACE INTO mailboxes (mailbox, owner_id, owner_name, owner_email) VALUES (?, ?, ?, ?)")
+        for (mailbox, o) in owners.sorted(by: { $0.key < $1.key }) {
+          try owner.execute(arguments: [mailbox, o.id, o.name, o.email])
         }
         let delete = try db.makeStatement(sql: "DELETE FROM items WHERE target = ? AND mailbox = ? AND crm_id = ?")
         for d in deletes { try delete.execute(arguments: [d.target, d.mailbox, d.crmId]) }

@@ -160,6 +160,7 @@ public struct Planner {
       scope[entry.mailbox] = inScope
       if inScope { gone(entry) }
     }
+    plan.mailboxOwners = Self.owners(mailboxKeyByOwner)
     // The indexes are done with: free them on another thread.
     var done = (ledger, seenLedger, seenIds, resolver, mailboxes)
     ledger = LedgerSnapshot(nextRunId: ledger.nextRunId)
@@ -254,11 +255,30 @@ public struct Planner {
       if computeRepFolder(for: owner) != nil { return true }
     }
     if seen { return false }
-    // No record of this mailbox in the export: the ledger knows its key, not the owner's
-    // name or id, so an exclusion by name could not be ruled out.
+    // No record of this mailbox in the export: the owner the ledger saw for it last, else
+    // only its key, with which an exclusion by name or id cannot be ruled out.
+    if let owner = ledger.owners[mailbox] { return computeRepFolder(for: owner) != nil }
     if !settings.excludeReps.isEmpty { return false }
     let owner = mailbox.contains("@") ? Owner(email: mailbox) : Owner(id: mailbox, name: mailbox)
     return computeRepFolder(for: owner) != nil
+  }
+
+  /// One owner per mailbox key, for the ledger: of the owners seen with that key, the one
+  /// with the most fields, then the first in a stable order.
+  static func owners(_ keys: [Owner: String?]) -> [String: Owner] {
+    var best: [String: Owner] = [:]
+    func fields(_ o: Owner) -> Int { [o.id, o.name, o.email].filter { $0?.isEmpty == false }.count }
+    func order(_ o: Owner) -> [String] { [o.id ?? "", o.name ?? "", o.email ?? ""] }
+    for (owner, key) in keys {
+      guard let key else { continue }
+      if let known = best[key],
+        fields(known) > fields(owner) || (fields(known) == fields(owner) && order(known).lexicographicallyPrecedes(order(owner)))
+      {
+        continue
+      }
+      best[key] = owner
+    }
+    return best
   }
 
   private func computeRepFolder(for owner: Owner) -> String? {
@@ -450,7 +470,17 @@ public struct Planner {
             rep: folder, crmId: crmId, providerId: existing.providerId, name: Self.name(of: shaped), lastRun: existing.runId,
             missing: true))
       }
-      if let copy = mailboxCopy, Fingerprint.of(copy) != existing.fingerprint {
+      let seen = mailboxCopy.map { Fingerprint.of($0) }
+      if let seen, seen != existing.fingerprint, existing.previousFingerprint != 0, seen == existing.previousFingerprint {
+        // The export shows what the mailbox held before ferry's last push: it was taken
+        // before that push was imported. Restoring would repeat the last update on every
+        // run until a newer export comes.
+        plan.providerChanges.append(
+          ProviderChange(
+            rep: folder, crmId: crmId, providerId: existing.providerId, name: Self.name(of: shaped), lastRun: existing.runId,
+            stale: true))
+        if explaining { explain("the mailbox export shows this item as it was before run \(existing.runId): the export is older; not restored") }
+      } else if let seen, seen != existing.fingerprint {
         plan.providerChanges.append(
           ProviderChange(rep: folder, crmId: crmId, providerId: existing.providerId, name: Self.name(of: shaped), lastRun: existing.runId))
         if entry.action == .unchanged {
@@ -469,6 +499,12 @@ public struct Planner {
     }
     if entry.action == .create || entry.action == .update {
       entry.fingerprint = Fingerprint.of(shaped)
+      if let existing {
+        entry.previousFingerprint =
+          entry.fingerprint != existing.fingerprint ? existing.fingerprint : existing.previousFingerprint
+      } else if let adoptedCopy {
+        entry.previousFingerprint = Fingerprint.of(adoptedCopy)
+      }
       if case .event(var e) = shaped {
         e.sequence = entry.sequence
         shaped = .event(e)
@@ -802,6 +838,7 @@ public struct Planner {
     entry.reason = "adopted: mailbox item matched by \(rule) (score \(score))"
     entry.contentHash = ContentHash.of(shaped)
     entry.fingerprint = Fingerprint.of(shaped)
+    entry.previousFingerprint = Fingerprint.of(copy)
     entry.record = Self.locate(shaped, in: copy)
     requireItemId(&entry)
     plan.entries[index] = entry

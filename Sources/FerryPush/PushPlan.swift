@@ -50,6 +50,8 @@ public struct PlanEntry: Sendable {
   public var adoptionScore: Double?
   public var contentHash: UInt64 = 0
   public var fingerprint: UInt64 = 0
+  /// What the ledger keeps as `LedgerEntry.previousFingerprint` for this item.
+  public var previousFingerprint: UInt64 = 0
   public var sequence = 0
   /// The record as it will be written (create, update), or as much of it as a delete needs.
   /// What the applier writes (creates, updates, deletes): in memory, or in the plan's
@@ -93,14 +95,21 @@ public struct ProviderChange: Sendable, Codable, Equatable {
   /// The item ferry made is not in the mailbox export at all (deleted there, or never
   /// imported); ferry leaves it so, and says so.
   public var missing = false
+  /// The mailbox export shows the item as it was before ferry's last push changed it: the
+  /// export is older than that push (or the change was never imported). Not a change made
+  /// in the mailbox, so nothing is restored.
+  public var stale = false
 
-  public init(rep: String, crmId: String, providerId: String, name: String, lastRun: Int, missing: Bool = false) {
+  public init(
+    rep: String, crmId: String, providerId: String, name: String, lastRun: Int, missing: Bool = false, stale: Bool = false
+  ) {
     self.rep = rep
     self.crmId = crmId
     self.providerId = providerId
     self.name = name
     self.lastRun = lastRun
     self.missing = missing
+    self.stale = stale
   }
 }
 
@@ -149,6 +158,9 @@ public struct PushPlan: Sendable {
   public var unaddressable: [UnaddressableItem] = []
   /// Why the record `Planner.explainId` names is in or out, step by step.
   public var explanation: [String] = []
+  /// The owner seen in this run's records for each mailbox key, for the ledger's
+  /// `mailboxes` table.
+  public var mailboxOwners: [String: Owner] = [:]
 
   public init(runId: Int) { self.runId = runId }
 

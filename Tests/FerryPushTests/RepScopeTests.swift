@@ -1,6 +1,7 @@
 import Ferry
 import FerryModel
 import FerryTestSupport
+import GRDB
 import Foundation
 import Testing
 
@@ -58,5 +59,57 @@ struct ExcludedRepSummaryTests {
     let perRepDeletes = plan.reps.map { plan.perRep[$0.folder]?.delete ?? 0 }.reduce(0, +)
     #expect(perRepDeletes == plan.totals.delete)
     #expect(applied.files[bob.folder] == ["\(bob.folder)/run-0002/deletions.csv"])
+  }
+}
+
+/// The ledger remembers each mailbox's owner (`mailboxes` table), so a rep whose records
+/// have all gone is still matched against `reps.exclude` by name or id.
+@Suite("Rep scope from the ledger's owners")
+struct LedgerOwnerScopeTests {
+  @Test("a rep not excluded whose records are all gone is cleaned up; the excluded one is kept")
+  func goneButNotExcluded() throws {
+    let box = try PushSandbox()
+    try box.push()
+    box.settings.deletions = .propagate
+    box.settings.excludeReps = [.init(any: "Bob Rep")]
+    // Bob (excluded by name) and Carol (not excluded) both vanish from the export.
+    let aliceOnly = try box.lines(of: "push/crm.ndjson", containing: "alice.rep")
+    let plan = try box.plan([aliceOnly])
+    let deleted = Set(plan.with(.delete).compactMap(\.mailbox))
+    #expect(deleted == ["carol.rep@example.com"])
+    #expect(plan.with(.delete).count == 2)
+  }
+
+  @Test("the owners are stored per mailbox and read back")
+  func stored() throws {
+    let box = try PushSandbox()
+    try box.push()
+    let snapshot = try Ledger.snapshot(path: box.ledger)
+    #expect(snapshot.owners["carol.rep@example.com"] == Owner(id: "005000000000003AAA", name: "Carol Rep", email: "carol.rep@example.com"))
+    #expect(snapshot.owners.count == 3)
+  }
+
+  @Test("a ledger from before the owners table still plans, and is migrated when written")
+  func oldLedger() throws {
+    let box = try PushSandbox()
+    try box.push()
+    // Take the ledger back to migration v1's shape.
+    let queue = try DatabaseQueue(path: box.ledger)
+    try queue.write { db in
+      try db.execute(sql: "DROP TABLE mailboxes; ALTER TABLE items DROP COLUMN previous_fingerprint")
+      try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2'")
+    }
+    let snapshot = try Ledger.snapshot(path: box.ledger)
+    #expect(snapshot.owners.isEmpty)
+    #expect(snapshot.entries.allSatisfy { $0.previousFingerprint == 0 })
+    #expect(try box.plan().isEmpty)
+    // The next run that records something migrates the ledger and stores the owners.
+    let crm = try String(contentsOfFile: box.lines(of: "push/crm.ndjson", containing: "\""), encoding: .utf8)
+    let changed = box.directory + "/crm-changed.ndjson"
+    try crm.replacingOccurrences(of: "Analytical Engines Ltd", with: "Analytical Engines plc")
+      .write(toFile: changed, atomically: true, encoding: .utf8)
+    let (plan, _) = try box.push([changed])
+    #expect(plan.totals.update > 0)
+    #expect(try Ledger.snapshot(path: box.ledger).owners.count == 3)
   }
 }

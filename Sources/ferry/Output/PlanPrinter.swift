@@ -35,7 +35,11 @@ enum PlanPrinter {
       if let denied = plan.deniedFields[rep.folder], !denied.isEmpty {
         out += "  deny_fields removed: " + denied.sorted(by: { $0.key < $1.key }).map { "\($0.key) ×\($0.value)" }.joined(separator: ", ") + "\n"
       }
-      for change in plan.providerChanges where change.rep == rep.folder {
+      let stale = plan.providerChanges.filter { $0.rep == rep.folder && $0.stale }
+      if let last = stale.map(\.lastRun).max() {
+        out += "  mailbox export older than run \(last): \(stale.count) item\(stale.count == 1 ? "" : "s") as before ferry's last push, not counted as changed in the mailbox\n"
+      }
+      for change in plan.providerChanges where change.rep == rep.folder && !change.stale {
         if change.missing {
           out += "  missing from the mailbox export (deleted there, or never imported; pushed in run \(change.lastRun)), left so: \(change.crmId) \"\(change.name)\"\n"
         } else {
