@@ -25,26 +25,12 @@ public struct Inspection: Sendable, Codable {
       switch record {
       case .contact(let c):
         contacts += 1
-        for field in Inspection.filledFields(of: c) { fieldFill[field, default: 0] += 1 }
+        for field in c.filledFieldNames { fieldFill[field, default: 0] += 1 }
       case .event(let e):
         events += 1
-        for field in Inspection.filledFields(of: e) { fieldFill[field, default: 0] += 1 }
+        for field in e.filledFieldNames { fieldFill[field, default: 0] += 1 }
       }
     }
     diagnostics = collector.diagnostics
-  }
-
-  /// Top-level fields that hold a value, named as in the model dump.
-  static func filledFields(of value: Any) -> [String] {
-    Mirror(reflecting: value).children.compactMap { child in
-      guard let label = child.label else { return nil }
-      let m = Mirror(reflecting: child.value)
-      if m.displayStyle == .optional { return m.children.isEmpty ? nil : label }
-      if let s = child.value as? String { return s.isEmpty ? nil : label }
-      if let b = child.value as? Bool { return b ? label : nil }
-      if m.displayStyle == .collection { return m.children.isEmpty ? nil : label }
-      if let n = child.value as? PersonName { return n.isEmpty ? nil : label }
-      return label
-    }
   }
 }
