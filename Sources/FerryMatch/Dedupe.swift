@@ -12,7 +12,9 @@ public enum DedupeMode: String, Sendable, Codable, CaseIterable {
 
 /// Outlook's import policies, for records that match one in the `--against` set.
 public enum OnDuplicate: String, Sendable, Codable, CaseIterable {
-  /// Write the incoming record carrying the existing record's UID, so it replaces it.
+  /// Write the incoming record carrying the existing record's UID, so it replaces it; with
+  /// `--mode merge`, merged with the existing record (last in preference), so the
+  /// replacement loses none of the existing record's values.
   case replace
   /// Write it anyway, as a second copy.
   case allow
@@ -89,7 +91,11 @@ public enum Deduplication {
       if inputs.count > 1 || replaceUID[cluster.id] != nil {
         var merged: Record
         if options.mode == .merge {
-          let (m, notes) = Survivorship.merge(order.map { group[$0] }, limits: options.limits, region: region)
+          // A record that replaces the mailbox's copy takes that copy's values too, last in
+          // preference: what the rep added in the mailbox (a second phone, a note) is kept
+          // instead of being overwritten by the import.
+          let replaced = replaceUID[cluster.id] != nil ? existing.map { records[$0] } : []
+          let (m, notes) = Survivorship.merge(order.map { group[$0] } + replaced, limits: options.limits, region: region)
           merged = m
           for n in notes { overflow.append((survivor, n)) }
         } else {

@@ -256,7 +256,7 @@ import Testing
     }
   }
 
-  @Test func modesAndAgainstPolicies() {
+  @Test func modesAndAgainstPolicies() throws {
     let records: [Record] = [
       MatcherTests.person("Robert", "Smith", email: "rs@acme.example", id: "A"),
       MatcherTests.person("Bob", "Smith", email: "RS@acme.example", phone: "212-555-0100", id: "B"),
@@ -279,6 +279,24 @@ import Testing
     #expect(merged.records[0].contact?.phones.count == 1)
     options.mode = .drop
     #expect(Deduplication.apply(records: records, sets: sets, result: result, options: options).records.count == 2)
+    // replace + merge: the CRM record takes the existing copy's UID and keeps its values
+    var existing = records[3].contact!
+    existing.uid = "PROVIDER-UID"
+    existing.phones = [PhoneNumber("+1 646 555 0199", types: ["cell"])]
+    existing.notes = ["met at the fair"]
+    var withCopy = records
+    withCopy[3] = .contact(existing)
+    options.mode = .merge
+    options.onDuplicate = .replace
+    let replaced = Deduplication.apply(records: withCopy, sets: sets, result: result, options: options)
+    let jane = try #require(replaced.records.compactMap(\.contact).first { $0.name.given == "Jane" })
+    #expect(jane.uid == "PROVIDER-UID")
+    #expect(jane.emails.first?.address == "jd@x.example")
+    #expect(jane.phones.map(\.number) == ["+1 646 555 0199"])
+    #expect(jane.notes.contains("met at the fair"))
+    options.mode = .drop
+    let dropped = Deduplication.apply(records: withCopy, sets: sets, result: result, options: options)
+    #expect(dropped.records.compactMap(\.contact).first { $0.name.given == "Jane" }?.phones.isEmpty == true)
     options.onDuplicate = .skip
     let skipped = Deduplication.apply(records: records, sets: sets, result: result, options: options)
     #expect(skipped.records.count == 1)

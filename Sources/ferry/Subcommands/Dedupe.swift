@@ -244,7 +244,7 @@ extension FerryCommand {
     @Option(help: "report (default), merge or drop.")
     var mode: DedupeMode = .report
 
-    @Option(help: "Records matching one in --against: replace (default), allow or skip.")
+    @Option(help: "Records matching one in --against: replace (default; with --mode merge the replacement also keeps the existing record's values), allow or skip.")
     var onDuplicate: OnDuplicate = .replace
 
     @OptionGroup var match: MatchOptions
