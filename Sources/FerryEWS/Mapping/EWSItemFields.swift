@@ -258,6 +258,17 @@ struct EWSItemFields {
     attendees("calendar:OptionalAttendees", "OptionalAttendees", others.filter { $0.role == .optional || $0.role == .nonParticipant })
     attendees("calendar:Resources", "Resources", resources)
     if let recurrence { fields.append(EWSField(path: Self.uri("calendar:Recurrence"), node: recurrence)) }
+    if options.exchange.serverVersionLacksStartTimeZone, startZone != nil || endZone != nil {
+      // Exchange 2007 rejects StartTimeZone/EndTimeZone. Timed values carry their offset, so a
+      // single event keeps its instant; what a zone alone explains (the day of an all-day
+      // event, the wall clock of a series across daylight-saving changes) does not travel.
+      if e.isAllDay || e.recurrence != nil {
+        diagnostics.warning(
+          "\(options.exchange.serverVersion) has no StartTimeZone (Exchange2010 brought it); \(e.isAllDay ? "the all-day event's days are read in the server's zone" : "the series is written with fixed offsets, so occurrences after a daylight-saving change move by an hour"): use --exchange-version Exchange2010 or later",
+          at: location, code: "zone")
+      }
+      return fields
+    }
     if let startZone {
       fields.append(EWSField(path: Self.uri("calendar:StartTimeZone"), node: XMLElement(name: "StartTimeZone", attributes: [("Id", startZone)])))
     }

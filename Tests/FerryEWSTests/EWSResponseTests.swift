@@ -1,0 +1,92 @@
+import FerryModel
+import FerryTestSupport
+import Foundation
+import Testing
+
+@testable import FerryEWS
+
+/// Reads an EWS fixture; returns its records and what the reader reported.
+private func read(_ fixture: String, zone: String? = nil) throws -> ([Record], [Diagnostic]) {
+  let collected = DiagnosticCollector()
+  var options = ReadOptions()
+  options.calendar.zone = zone
+  var reader = try EWSReader(input: ByteInput(path: Fixtures.path("ews/" + fixture)), options: options, diagnostics: collected.sink)
+  return (try reader.collect(), collected.diagnostics)
+}
+
+@Suite("EWS response messages and partial exports")
+struct EWSResponseTests {
+  @Test("ResponseClass Error is an error with its position, ResponseCode and MessageText")
+  func errorClass() throws {
+    let (records, diagnostics) = try read("finditem-error.xml")
+    #expect(records.isEmpty)
+    let error = try #require(diagnostics.first)
+    #expect(diagnostics.count == 1)
+    #expect(error.severity == .error)
+    #expect(error.message.contains("ErrorMailboxStoreUnavailable: \"The mailbox is not available.\""))
+    #expect(error.location?.file.hasSuffix("finditem-error.xml") == true && error.location?.line == 4)
+  }
+
+  @Test("ResponseClass Warning is a warning; the items of the successful message are read")
+  func warningClass() throws {
+    let (records, diagnostics) = try read("getitem-error-warning.xml")
+    #expect(records.compactMap { $0.contact?.name.given } == ["Jane"])
+    let errors = diagnostics.filter { $0.severity == .error }
+    let warnings = diagnostics.filter { $0.severity == .warning }
+    #expect(errors.count == 1 && errors[0].message.contains("ErrorItemNotFound"))
+    #expect(warnings.count == 1)
+    #expect(warnings.first?.message.contains("ErrorBatchProcessingStopped: \"Partial.\"") == true)
+    #expect(warnings.first?.location?.line == 28)
+  }
+
+  @Test("a FindItem page that does not include the last item is a partial export")
+  func partialPage() throws {
+    let (records, diagnostics) = try read("finditem-partial-page.xml", zone: "Europe/Berlin")
+    #expect(records.count == 1)
+    let warning = try #require(diagnostics.first { $0.code == "partial-export" })
+    #expect(warning.severity == .warning && warning.message.contains("TotalItemsInView \"3\""))
+    #expect(try read("finditem-allday-no-zone.xml", zone: "Europe/Berlin").1.allSatisfy { $0.code != "partial-export" })
+  }
+
+  @Test("an all-day item with no zone takes its date in --zone; without --zone, at the nearest UTC midnight, with one warning")
+  func allDayWithoutZone() throws {
+    let (berlin, berlinDiagnostics) = try read("finditem-allday-no-zone.xml", zone: "Europe/Berlin")
+    #expect(berlin.first?.event?.start == .date(LocalDate(year: 2026, month: 4, day: 3)))
+    #expect(berlin.first?.event?.end == .date(LocalDate(year: 2026, month: 4, day: 4)))
+    #expect(!berlinDiagnostics.contains { $0.code == "zone" })
+    let (windows, _) = try read("finditem-allday-no-zone.xml", zone: "W. Europe Standard Time")
+    #expect(windows.first?.event?.start == .date(LocalDate(year: 2026, month: 4, day: 3)))
+    // New York's midnight of 3 April is 04:00 UTC: the same item read there is another day.
+    let (newYork, _) = try read("finditem-allday-no-zone.xml", zone: "America/New_York")
+    #expect(newYork.first?.event?.start == .date(LocalDate(year: 2026, month: 4, day: 2)))
+    let (guessed, diagnostics) = try read("finditem-allday-no-zone.xml")
+    #expect(guessed.first?.event?.start == .date(LocalDate(year: 2026, month: 4, day: 3)))
+    #expect(diagnostics.filter { $0.code == "zone" && $0.severity == .warning }.count == 1)
+  }
+
+  @Test("Exchange2007 gets no StartTimeZone (Exchange2010 brought it); a series says what that costs")
+  func exchange2007() throws {
+    var e = Event()
+    e.summary = "Standup"
+    e.start = .zoned(LocalDateTime(year: 2026, month: 3, day: 2, hour: 9), zone: "Europe/Berlin")
+    e.end = .zoned(LocalDateTime(year: 2026, month: 3, day: 2, hour: 9, minute: 15), zone: "Europe/Berlin")
+    e.recurrence = Recurrence(rule: RecurrenceRule(frequency: .daily, interval: 1))
+    var options = WriteOptions()
+    options.exchange.serverVersion = "Exchange2007_SP1"
+    let collected = DiagnosticCollector()
+    let text = try #require(try writeEWS([.event(e)], options: options, sink: collected.sink).first?.text)
+    #expect(!text.contains("StartTimeZone") && !text.contains("EndTimeZone"))
+    #expect(text.contains("<t:Start>2026-03-02T09:00:00+01:00</t:Start>"))
+    #expect(text.contains("Version=\"Exchange2007_SP1\""))
+    #expect(collected.diagnostics.contains { $0.severity == .warning && $0.message.hasPrefix("Exchange2007_SP1 has no StartTimeZone") })
+    options.exchange.serverVersion = "Exchange2010"
+    #expect(try writeEWS([.event(e)], options: options).first?.text.contains("<t:StartTimeZone Id=\"W. Europe Standard Time\"/>") == true)
+  }
+
+  @Test("server versions are the schema's, named in any case")
+  func serverVersions() {
+    #expect(ExchangeWriteOptions.serverVersion(named: "exchange2013") == "Exchange2013")
+    #expect(ExchangeWriteOptions.serverVersion(named: "v2016_10_10") == "V2016_10_10")
+    #expect(ExchangeWriteOptions.serverVersion(named: "Exchange2099") == nil)
+  }
+}
