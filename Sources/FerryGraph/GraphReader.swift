@@ -55,6 +55,7 @@ public struct GraphReader: RecordReader {
   private var droppedOccurrences = 0
   private var firstDroppedOccurrence: SourceLocation?
   private var notedOrphanOccurrence = false
+  private var warnedAllDayZone = false
   public private(set) var lastRecordLocation: SourceLocation?
 
   public init(input: ByteInput, options: ReadOptions = ReadOptions(), diagnostics: DiagnosticSink) throws {
@@ -517,6 +518,32 @@ public struct GraphReader: RecordReader {
     return .zoned(local, zone: zone)
   }
 
+  /// The date of an all-day event's start or end that Graph gave in another zone than the
+  /// event's (a `Prefer: outlook.timezone="UTC"` page turns Berlin's midnight into 22:00 UTC the
+  /// day before): the date where the event's midnight is, in `originalStartTimeZone`, else
+  /// `--zone`, else at the nearest UTC midnight (with one warning). Nil when the time is midnight.
+  private mutating func allDayDate(_ v: Any?, item: [String: Any], at location: SourceLocation) -> EventTime? {
+    guard let o = v as? [String: Any], let text = str(o["dateTime"]), let local = LocalDateTime(iso: text.prefix(19)),
+      local.time != .midnight
+    else { return nil }
+    let given = str(o["timeZone"]) ?? "UTC"
+    var utc = local
+    if given != "UTC" && given != "Etc/UTC" {
+      guard let zone = TimeZoneResolver.shared.zone(for: given) else { return nil }
+      utc = zone.utc(forLocal: local)
+    }
+    for name in [str(item["originalStartTimeZone"]), options.calendar.zone].compactMap({ $0 }) {
+      if let zone = TimeZoneResolver.shared.resolve(name), zone.ianaName != nil { return .date(zone.zone.local(fromUTC: utc).date) }
+    }
+    if !warnedAllDayZone {
+      warnedAllDayZone = true
+      diagnostics.warning(
+        "all-day event's times are not midnight in their zone (\"\(text)\" \(given)) and neither originalStartTimeZone nor --zone names the mailbox's zone; its date is taken at the nearest UTC midnight (right for zones UTC-11 to UTC+12) (reported once)",
+        at: location, code: "zone")
+    }
+    return .date(utc.adding(seconds: 12 * 3600).date)
+  }
+
   /// The zone a series' recurrence follows: `recurrence.range.recurrenceTimeZone`, else
   /// `originalStartTimeZone` (Windows ids or tz database names). A name ferry does not know
   /// is reported; nil then.
@@ -545,7 +572,7 @@ public struct GraphReader: RecordReader {
     }
   }
 
-  private func event(_ item: [String: Any], at location: SourceLocation) -> (Event, ResolvedZone?) {
+  private mutating func event(_ item: [String: Any], at location: SourceLocation) -> (Event, ResolvedZone?) {
     var e = Event()
     if let id = str(item["id"]) { e.raw.append(RawProperty(name: "id", value: id, origin: "graph")) }
     e.summary = str(item["subject"])
@@ -569,6 +596,10 @@ public struct GraphReader: RecordReader {
     e.isAllDay = (item["isAllDay"] as? Bool) ?? false
     e.start = time(item["start"], allDay: e.isAllDay)
     e.end = time(item["end"], allDay: e.isAllDay)
+    if e.isAllDay {
+      e.start = allDayDate(item["start"], item: item, at: location) ?? e.start
+      e.end = allDayDate(item["end"], item: item, at: location) ?? e.end
+    }
     var zone: ResolvedZone?
     if item["recurrence"] is [String: Any] {
       zone = seriesZone(item, at: location)

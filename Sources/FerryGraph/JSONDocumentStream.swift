@@ -21,7 +21,6 @@ struct JSONDocumentStream {
   private var line = 1
   private var lineStartOffset = 0
   private var offset = 0
-  private var atStart = true
 
   init(input: ByteInput) { self.input = input }
 
@@ -40,15 +39,6 @@ struct JSONDocumentStream {
         guard let more = try input.read() else { break }
         chunk = more
         index = 0
-        if atStart {
-          atStart = false
-          // A UTF-8 byte order mark is not JSON, but every reader skips it.
-          if chunk.starts(with: [0xEF, 0xBB, 0xBF]) {
-            index = 3
-            offset = 3
-            lineStartOffset = 3
-          }
-        }
         continue
       }
       var finished = false
@@ -63,6 +53,10 @@ struct JSONDocumentStream {
         if !started {
           switch b {
           case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"): continue
+          case 0xEF, 0xBB, 0xBF where offset <= 3:
+            // A UTF-8 byte order mark is not JSON, but every reader skips it; columns start after it.
+            lineStartOffset = offset
+            continue
           default:
             started = true
             startLine = line

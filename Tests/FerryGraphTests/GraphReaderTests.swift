@@ -176,4 +176,45 @@ struct GraphReaderTests {
     #expect(reader.lastRecordLocation?.line == 2 && reader.lastRecordLocation?.record == 2)
     #expect(try reader.next() == nil)
   }
+
+  @Test("an all-day event Graph gave in UTC keeps its day: the day of its midnight in its own zone, --zone, or the nearest UTC midnight")
+  func allDayInUTC() throws {
+    func page(_ zone: String) -> String {
+      #"{"value":[{"id":"H","subject":"Feiertag","isAllDay":true,"type":"singleInstance","#
+        + (zone.isEmpty ? "" : #""originalStartTimeZone":"\#(zone)","#)
+        + #""start":{"dateTime":"2026-04-02T22:00:00.0000000","timeZone":"UTC"},"end":{"dateTime":"2026-04-03T22:00:00.0000000","timeZone":"UTC"}}]}"#
+    }
+    let berlin = try readGraph(page("W. Europe Standard Time"))
+    #expect(berlin.0.first?.event?.start == .date(LocalDate(year: 2026, month: 4, day: 3)))
+    #expect(berlin.0.first?.event?.end == .date(LocalDate(year: 2026, month: 4, day: 4)))
+    #expect(!berlin.1.contains { $0.code == "zone" })
+    var options = ReadOptions()
+    options.calendar.zone = "America/New_York"
+    #expect(try readGraph(page(""), options: options).0.first?.event?.start == .date(LocalDate(year: 2026, month: 4, day: 2)))
+    let guessed = try readGraph(page(""))
+    #expect(guessed.0.first?.event?.start == .date(LocalDate(year: 2026, month: 4, day: 3)))
+    #expect(guessed.1.filter { $0.code == "zone" && $0.severity == .warning }.count == 1)
+  }
+
+  @Test("a byte order mark before the first page is skipped whatever the chunk size")
+  func byteOrderMark() throws {
+    let text = "\u{FEFF}{\"value\":[{\"givenName\":\"A\"}]}\n{\"value\":[{\"givenName\":\"B\"}]}"
+    for size in [1, 2, 3, 64] {
+      var reader = try GraphReader(input: ByteInput(string: text, name: "bom.json", chunkSize: size), diagnostics: .ignore)
+      #expect(try reader.collect().compactMap { $0.contact?.name.given } == ["A", "B"], "chunk size \(size)")
+    }
+  }
+
+  @Test("an HTML body read from Graph and left unchanged goes back to Graph as HTML")
+  func htmlBodyRoundTrip() throws {
+    let (records, _) = try readGraph(fixture: "graph-html-body.json")
+    let request = try #require((try writeGraph(records)[0].json["requests"] as? [[String: Any]])?.first)
+    let body = try #require((request["body"] as? [String: Any])?["body"] as? [String: Any])
+    #expect(body["contentType"] as? String == "html")
+    #expect((body["content"] as? String)?.contains("<li>Hiring</li>") == true)
+    var changed = try #require(records[0].event)
+    changed.description = "New agenda"
+    let text = try #require((try writeGraph([.event(changed)])[0].json["requests"] as? [[String: Any]])?.first?["body"] as? [String: Any])
+    #expect((text["body"] as? [String: Any])?["contentType"] as? String == "text")
+  }
 }
