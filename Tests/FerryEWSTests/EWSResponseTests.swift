@@ -64,21 +64,59 @@ struct EWSResponseTests {
     #expect(diagnostics.filter { $0.code == "zone" && $0.severity == .warning }.count == 1)
   }
 
-  @Test("Exchange2007 gets no StartTimeZone (Exchange2010 brought it); a series says what that costs")
+  @Test("Exchange2007 gets MeetingTimeZone (bias and yearly rules), not StartTimeZone, which Exchange2010 brought")
   func exchange2007() throws {
     var e = Event()
     e.summary = "Standup"
     e.start = .zoned(LocalDateTime(year: 2026, month: 3, day: 2, hour: 9), zone: "Europe/Berlin")
     e.end = .zoned(LocalDateTime(year: 2026, month: 3, day: 2, hour: 9, minute: 15), zone: "Europe/Berlin")
     e.recurrence = Recurrence(rule: RecurrenceRule(frequency: .daily, interval: 1))
+    var holiday = Event()
+    holiday.summary = "Feiertag"
+    holiday.isAllDay = true
+    holiday.start = .date(LocalDate(year: 2026, month: 4, day: 3))
+    var newYork = e
+    newYork.start = .zoned(LocalDateTime(year: 2026, month: 3, day: 2, hour: 9), zone: "America/New_York")
+    newYork.end = nil
     var options = WriteOptions()
     options.exchange.serverVersion = "Exchange2007_SP1"
+    options.calendar.zone = "Europe/Berlin"
     let collected = DiagnosticCollector()
-    let text = try #require(try writeEWS([.event(e)], options: options, sink: collected.sink).first?.text)
+    let docs = try writeEWS([.event(e), .event(holiday), .event(newYork)], options: options, sink: collected.sink)
+    let text = try #require(docs.first?.text)
     #expect(!text.contains("StartTimeZone") && !text.contains("EndTimeZone"))
-    #expect(text.contains("<t:Start>2026-03-02T09:00:00+01:00</t:Start>"))
     #expect(text.contains("Version=\"Exchange2007_SP1\""))
-    #expect(collected.diagnostics.contains { $0.severity == .warning && $0.message.hasPrefix("Exchange2007_SP1 has no StartTimeZone") })
+    #expect(text.contains("<t:Start>2026-03-02T09:00:00+01:00</t:Start>"))
+    let berlin = """
+      <t:MeetingTimeZone TimeZoneName="W. Europe Standard Time">
+                  <t:BaseOffset>-PT1H</t:BaseOffset>
+                  <t:Standard>
+                    <t:Offset>PT0M</t:Offset>
+                    <t:RelativeYearlyRecurrence>
+                      <t:DaysOfWeek>Sunday</t:DaysOfWeek>
+                      <t:DayOfWeekIndex>Last</t:DayOfWeekIndex>
+                      <t:Month>October</t:Month>
+                    </t:RelativeYearlyRecurrence>
+                    <t:Time>03:00:00</t:Time>
+                  </t:Standard>
+                  <t:Daylight>
+                    <t:Offset>-PT1H</t:Offset>
+                    <t:RelativeYearlyRecurrence>
+                      <t:DaysOfWeek>Sunday</t:DaysOfWeek>
+                      <t:DayOfWeekIndex>Last</t:DayOfWeekIndex>
+                      <t:Month>March</t:Month>
+                    </t:RelativeYearlyRecurrence>
+                    <t:Time>02:00:00</t:Time>
+                  </t:Daylight>
+                </t:MeetingTimeZone>
+      """
+    #expect(text.contains(berlin), "\(text)")
+    // The all-day event's days are Berlin's: its midnight goes out with Berlin's offset.
+    #expect(text.contains("<t:Start>2026-04-03T00:00:00+02:00</t:Start>"))
+    #expect(text.contains("<t:BaseOffset>PT5H</t:BaseOffset>"))
+    #expect(text.contains("<t:Month>November</t:Month>") && text.contains("<t:DayOfWeekIndex>Second</t:DayOfWeekIndex>"))
+    #expect(!collected.diagnostics.contains { $0.code == "zone" && $0.severity == .warning })
+    #expect(try validateWithSchema(docs.map(\.text), tag: "exchange2007") == nil)
     options.exchange.serverVersion = "Exchange2010"
     #expect(try writeEWS([.event(e)], options: options).first?.text.contains("<t:StartTimeZone Id=\"W. Europe Standard Time\"/>") == true)
   }
