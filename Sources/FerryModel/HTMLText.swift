@@ -13,14 +13,19 @@ public enum HTMLText {
     var out = ""
     var tag = ""
     var inTag = false
-    var skipping = false
+    // Elements whose content is no text: open ones counted apart, as `style` sits inside `head`.
+    var hidden: [String: Int] = [:]
+    var hiding = false
     for ch in html {
       if inTag {
         if ch == ">" {
           inTag = false
           let name = tagName(tag)
-          if name == "style" || name == "script" || name == "head" { skipping = true }
-          if name == "/style" || name == "/script" || name == "/head" { skipping = false }
+          if name == "style" || name == "script" || name == "head" || name == "title" { hidden[name, default: 0] += 1 }
+          if name == "/style" || name == "/script" || name == "/head" || name == "/title" {
+            hidden[String(name.dropFirst())] = max(0, (hidden[String(name.dropFirst())] ?? 0) - 1)
+          }
+          hiding = hidden.values.contains { $0 > 0 }
           if ["br", "/p", "/div", "/li", "/tr", "/h1", "/h2", "/h3"].contains(name) {
             out.append("\n")
           }
@@ -34,7 +39,7 @@ public enum HTMLText {
         inTag = true
         continue
       }
-      if !skipping { out.append(ch) }
+      if !hiding { out.append(ch) }
     }
     out = decodingReferences(out)
     let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map {
