@@ -41,6 +41,8 @@ public struct GraphReader: RecordReader {
   private var documents: JSONDocumentStream
   private var items: [(item: [String: Any], location: SourceLocation)] = []
   private var index = 0
+  /// Where each item of the current document starts (see `JSONDocumentStream.Document`).
+  private var itemStarts: [SourceLocation] = []
   private var isEventPage: Bool?
   private let options: ReadOptions
   private let diagnostics: DiagnosticSink
@@ -95,15 +97,24 @@ public struct GraphReader: RecordReader {
     }
     items = []
     index = 0
+    itemStarts = document.itemStarts.map { SourceLocation(file: file, line: $0.line, column: $0.column) }
     try page(json, at: start)
     return true
   }
 
+  /// The items of a page's array with their positions: where each starts when the scan found
+  /// one start per item, else the page's start.
+  private func located(_ array: [Any], page: SourceLocation) -> [(item: [String: Any], location: SourceLocation)] {
+    let objects = array.compactMap { $0 as? [String: Any] }
+    guard objects.count == array.count, itemStarts.count == objects.count else { return objects.map { ($0, page) } }
+    return Array(zip(objects, itemStarts))
+  }
+
   /// Takes the items of one JSON document.
-  private mutating func page(_ json: Any, at location: SourceLocation) throws {
+  private mutating func page(_ json: Any, at location: SourceLocation, nested: Bool = false) throws {
     if let array = json as? [Any] {
       pendingNextLink = nil
-      items += array.compactMap { $0 as? [String: Any] }.map { ($0, location) }
+      items += !nested ? located(array, page: location) : array.compactMap { $0 as? [String: Any] }.map { ($0, location) }
       return
     }
     guard let page = json as? [String: Any] else {
@@ -124,7 +135,7 @@ public struct GraphReader: RecordReader {
         let id = (response["id"] as? String) ?? "?"
         let status = (response["status"] as? Int) ?? 0
         if (200..<300).contains(status) {
-          if let body = response["body"] as? [String: Any] { try self.page(body, at: location) }
+          if let body = response["body"] as? [String: Any] { try self.page(body, at: location, nested: true) }
           continue
         }
         let detail = ((response["body"] as? [String: Any])?["error"] as? [String: Any]).map(Self.describe) ?? ""
@@ -139,7 +150,8 @@ public struct GraphReader: RecordReader {
       if context.contains("/contacts") || context.contains("/orgcontacts") { isEventPage = false }
     }
     if let value = page["value"] as? [Any] {
-      items += value.compactMap { $0 as? [String: Any] }.map { ($0, location) }
+      // A page's own items have their starts; the pages inside a `$batch` response do not.
+      items += !nested ? located(value, page: location) : value.compactMap { $0 as? [String: Any] }.map { ($0, location) }
       pendingNextLink = page["@odata.nextLink"] is String ? location : nil
     } else if page.keys.contains(where: { !$0.hasPrefix("@odata.") }) {
       // A single resource (`GET /me/contacts/{id}`, an `$entity` context).

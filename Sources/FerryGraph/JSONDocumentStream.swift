@@ -13,6 +13,9 @@ struct JSONDocumentStream {
     var bytes: [UInt8]
     var line: Int
     var column: Int
+    /// Where each item of the page starts: the objects of a top-level array, or of an array
+    /// that is a member of the top-level object (Graph's `value`), in order.
+    var itemStarts: [(line: Int, column: Int)] = []
   }
 
   private let input: ByteInput
@@ -34,6 +37,9 @@ struct JSONDocumentStream {
     var escaped = false
     var startLine = 0
     var startColumn = 0
+    // Whether each open container is an array, as deep as items go (three levels).
+    var arrays: [Bool] = []
+    var itemStarts: [(line: Int, column: Int)] = []
     while true {
       if index >= chunk.count {
         guard let more = try input.read() else { break }
@@ -63,6 +69,7 @@ struct JSONDocumentStream {
             startColumn = offset - lineStartOffset
             container = b == UInt8(ascii: "{") || b == UInt8(ascii: "[")
             depth = container ? 1 : 0
+            if container { arrays = [b == UInt8(ascii: "[")] }
             bytes.append(b)
             continue
           }
@@ -81,16 +88,25 @@ struct JSONDocumentStream {
         }
         switch b {
         case UInt8(ascii: "\""): inString = true
-        case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+          depth += 1
+          if depth <= 3 {
+            // An object right inside the top array, or inside an array member of the top object.
+            if b == UInt8(ascii: "{"), arrays.last == true, depth == (arrays.first == true ? 2 : 3) {
+              itemStarts.append((line, offset - lineStartOffset))
+            }
+            arrays.append(b == UInt8(ascii: "["))
+          }
         case UInt8(ascii: "}"), UInt8(ascii: "]"):
+          if depth <= 3, !arrays.isEmpty { arrays.removeLast() }
           depth -= 1
           finished = depth == 0
         default: break
         }
       }
-      if finished { return Document(bytes: bytes, line: startLine, column: startColumn) }
+      if finished { return Document(bytes: bytes, line: startLine, column: startColumn, itemStarts: itemStarts) }
     }
-    return started ? Document(bytes: bytes, line: startLine, column: startColumn) : nil
+    return started ? Document(bytes: bytes, line: startLine, column: startColumn, itemStarts: itemStarts) : nil
   }
 
 }

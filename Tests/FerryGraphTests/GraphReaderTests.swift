@@ -175,6 +175,13 @@ struct GraphReaderTests {
     #expect(try reader.next()?.contact?.name.given == "B")
     #expect(reader.lastRecordLocation?.line == 2 && reader.lastRecordLocation?.record == 2)
     #expect(try reader.next() == nil)
+    // In a pretty-printed page each item has its own position.
+    let pretty = "{\n  \"value\": [\n    {\"givenName\": \"A\"},\n    {\n      \"givenName\": \"B\", \"x\": [{\"y\": 1}]\n    }\n  ]\n}\n"
+    var items = try GraphReader(input: ByteInput(string: pretty, name: "p.json"), diagnostics: .ignore)
+    _ = try items.next()
+    #expect(items.lastRecordLocation?.line == 3 && items.lastRecordLocation?.column == 5)
+    _ = try items.next()
+    #expect(items.lastRecordLocation?.line == 4 && items.lastRecordLocation?.column == 5)
   }
 
   @Test("an all-day event Graph gave in UTC keeps its day: the day of its midnight in its own zone, --zone, or the nearest UTC midnight")
