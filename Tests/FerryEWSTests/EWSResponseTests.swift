@@ -39,6 +39,29 @@ struct EWSResponseTests {
     #expect(warnings.first?.location?.line == 28)
   }
 
+  @Test("the items inside a Warning message are read, after its warning")
+  func warningWithItems() throws {
+    let xml = """
+      <m:GetItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
+      <m:ResponseMessages>
+      <m:GetItemResponseMessage ResponseClass="Warning">
+      <m:MessageText>Some properties were not returned.</m:MessageText>
+      <m:ResponseCode>ErrorPropertyNotFound</m:ResponseCode>
+      <m:Items><t:Contact><t:GivenName>Kim</t:GivenName></t:Contact></m:Items>
+      </m:GetItemResponseMessage>
+      </m:ResponseMessages>
+      </m:GetItemResponse>
+      """
+    for size in [1, 7, 64, 1 << 16] {
+      let collected = DiagnosticCollector()
+      let records = try readEWS(Array(xml.utf8), chunkSize: size, sink: collected.sink)
+      #expect(records.compactMap { $0.contact?.name.given } == ["Kim"], "chunk size \(size)")
+      #expect(collected.diagnostics.map(\.severity) == [.warning], "chunk size \(size)")
+      #expect(collected.diagnostics.first?.message.contains("ErrorPropertyNotFound: \"Some properties were not returned.\"") == true)
+      #expect(collected.diagnostics.first?.location?.line == 3)
+    }
+  }
+
   @Test("a FindItem page that does not include the last item is a partial export")
   func partialPage() throws {
     let (records, diagnostics) = try read("finditem-partial-page.xml", zone: "Europe/Berlin")
