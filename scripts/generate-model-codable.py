@@ -20,7 +20,7 @@ blanks = {"PersonName": "PersonName()", "EmailAddress": 'EmailAddress("")', "Pho
           "RawProperty": 'RawProperty(name: "", value: "", origin: "")', "RawComponent": 'RawComponent(name: "", origin: "")',
           "RawParameter": 'RawParameter(name: "", values: [])', "SourceIdentity": 'SourceIdentity(system: "")',
           "Owner": "Owner()"}
-text = "\n".join(p.read_text() for p in sorted(src.glob("*.swift")) if p.name != "Model+Codable.swift")
+text = "\n".join(p.read_text() for p in sorted(src.glob("*.swift")) if p.name not in ("Model+Codable.swift", "UnknownKeys.swift"))
 
 def fields(name):
     m = re.search(r"public struct " + name + r"\b[^{]*\{", text)
@@ -61,6 +61,7 @@ for t in types:
     lines.append("")
     lines.append("  public init(from decoder: any Decoder) throws {")
     lines.append("    let c = try decoder.container(keyedBy: CodingKeys.self)")
+    lines.append("    UnknownKeys.check(decoder, known: CodingKeys.self)")
     # initialise through the memberwise-free path: assign each stored property
     for n, ty in fs:
         if ty.startswith("[") and not ty.endswith("?"):

@@ -1,3 +1,4 @@
+import Foundation
 import FerryModel
 
 /// Opens inputs with the right reader, detecting the format when none was named.
@@ -238,8 +239,39 @@ public struct Conversion {
     }
     if writeOptions.vcard.splitDirectory != nil {
       settleSplitDirectory(destination, filesWritten: summary.outputFiles.count, diagnostics: diagnostics)
+    } else if ["ews", "graph"].contains(target.name) {
+      settleNumberedDocuments(destination, written: summary.outputFiles, diagnostics: diagnostics)
     }
     return summary
+  }
+
+  /// After a committed EWS or Graph run: request documents an earlier run left beside this
+  /// run's (`out-0004.xml` after a run with three batches, `out.xml` after one with several)
+  /// would be sent along with them, creating every item twice. Counted in a warning, or
+  /// removed under `--clean`.
+  private func settleNumberedDocuments(_ destination: OutputDestination, written: [String], diagnostics: DiagnosticSink) {
+    let stale = destination.staleNumberedDocuments(written: written)
+    guard !stale.isEmpty else { return }
+    let counted = stale.count == 1 ? "1 request document" : "\(stale.count) request documents"
+    guard writeOptions.vcard.removeOtherFiles else {
+      let examples = stale.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ") + (stale.count > 3 ? ", …" : "")
+      diagnostics.warning(
+        "\(counted) from an earlier run \(stale.count == 1 ? "lies" : "lie") beside this run's (\(examples)); sent along, they would create their items again; remove them, or rerun with --clean",
+        code: "stale")
+      return
+    }
+    var removed = 0
+    for path in stale {
+      do {
+        try FileManager.default.removeItem(atPath: path)
+        removed += 1
+      } catch {
+        diagnostics.warning("cannot remove \"\(path)\", left from an earlier run: \(error.localizedDescription)", code: "stale")
+      }
+    }
+    if removed > 0 {
+      diagnostics.note("removed \(removed == 1 ? "1 request document" : "\(removed) request documents") an earlier run left beside this run's", code: "stale")
+    }
   }
 
   /// After a committed `--split DIR` run: `.vcf` files an earlier run left in DIR would be

@@ -14,11 +14,13 @@ public struct NDJSONReader: RecordReader {
   private var line = 0
   private var done = false
   private let decoder = JSONDecoder()
+  private let unknown = UnknownKeys()
   public private(set) var lastRecordLocation: SourceLocation?
 
   public init(input: ByteInput, diagnostics: DiagnosticSink) {
     self.input = input
     self.diagnostics = diagnostics
+    decoder.userInfo[UnknownKeys.userInfoKey] = unknown
   }
 
   public mutating func next() throws -> Record? {
@@ -31,7 +33,16 @@ public struct NDJSONReader: RecordReader {
       let location = SourceLocation(file: input.name, line: line, column: 1, record: nil)
       lastRecordLocation = location
       do {
-        return try decoder.decode(Record.self, from: Data(bytes))
+        unknown.removeAll()
+        let record = try decoder.decode(Record.self, from: Data(bytes))
+        if !unknown.paths.isEmpty {
+          // A misspelt key ("emial") would otherwise vanish without a word.
+          let names = unknown.paths.map { "\"\($0)\"" }.joined(separator: ", ")
+          diagnostics.warning(
+            "unknown field\(unknown.paths.count == 1 ? "" : "s") \(names) ignored (the field names are those `ferry convert --to ndjson` writes)",
+            at: location, code: "unmapped")
+        }
+        return record
       } catch let error as DecodingError {
         diagnostics.error("line is not a ferry record: \(NDJSONReader.describe(error)); skipped", at: location)
       } catch {

@@ -40,6 +40,14 @@ public enum PushTargets {
         chosen[kind] = (spec, format, explicit)
       }
     }
+    // A target that holds both kinds fills what single-kind ones leave (`--to ews --to ics`:
+    // contacts to EWS); one left with nothing to hold would be silently unused.
+    for spec in specs {
+      let format = try Formats.resolve(spec)
+      guard !format.kinds.filter({ objects.includes($0) }).isEmpty, !chosen.values.contains(where: { $0.spec == spec }) else { continue }
+      let takers = chosen.map { "--to \($0.value.spec) takes \($0.key.rawValue)s" }.sorted().joined(separator: ", ")
+      throw FerryError(.usage, "--to \(spec) would hold nothing (\(takers)); give one target per kind")
+    }
     for kind in RecordKind.allCases where objects.includes(kind) && chosen[kind] == nil {
       let hint = kind == .event ? "--to ics" : "--to vcard"
       throw FerryError(

@@ -20,6 +20,8 @@ public struct EWSWriter: RecordWriter {
   private var count = 0
   private var warnedFloating = false
   private var warnedAllDay = false
+  /// The mailbox's copy of the item being updated (`write(_:replacing:)`).
+  private var replacing: Record?
   public private(set) var skippedRecords = 0
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) throws {
@@ -30,6 +32,13 @@ public struct EWSWriter: RecordWriter {
   }
 
   private var batchSize: Int { max(1, options.exchange.batchSize) }
+
+  /// An update that also clears (`DeleteItemField`) what `previous` holds and `record` lacks.
+  public mutating func write(_ record: Record, replacing previous: Record?) throws {
+    replacing = previous
+    defer { replacing = nil }
+    try write(record)
+  }
 
   public mutating func write(_ record: Record) throws {
     count += 1
@@ -72,7 +81,7 @@ public struct EWSWriter: RecordWriter {
         skippedRecords += 1
         return
       }
-      changes.append(try documents.update(itemId: id.id, changeKey: id.changeKey, old: nil, new: record))
+      changes.append(try documents.update(itemId: id.id, changeKey: id.changeKey, old: replacing, new: record))
       if changes.count >= batchSize { try emit(documents.updateItem(changes)); changes = [] }
     case .delete:
       guard let id = EWSDocuments.itemId(of: record) else {

@@ -25,6 +25,8 @@ public struct GraphWriter: RecordWriter {
   private var count = 0
   private var warnedFloating = false
   private var warnedAllDay = false
+  /// The mailbox's copy of the item being updated (`write(_:replacing:)`).
+  private var replacing: Record?
   public private(set) var skippedRecords = 0
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) {
@@ -63,6 +65,25 @@ public struct GraphWriter: RecordWriter {
     if let raw = record.raw.first(where: { $0.name == "id" && $0.origin == "graph" }) { return raw.value }
     if let s = record.source, s.system == "graph" || s.system == "exchange", let id = s.recordId { return id }
     return nil
+  }
+
+  /// An update whose PATCH also clears (null, or an empty list) what `previous` holds and
+  /// `record` lacks: a property left out of a PATCH is left as it was.
+  public mutating func write(_ record: Record, replacing previous: Record?) throws {
+    replacing = previous
+    defer { replacing = nil }
+    try write(record)
+  }
+
+  /// `body` with every property of `previous`'s body that `body` lacks set to null (an empty
+  /// list for lists), so that a PATCH clears it.
+  static func clearing(_ body: JSONValue, previous: JSONValue?) -> JSONValue {
+    guard case .object(var pairs) = body, case .object(let old)? = previous else { return body }
+    let present = Set(pairs.map(\.0))
+    for (key, value) in old where !present.contains(key) {
+      if case .array = value { pairs.append((key, .array([]))) } else { pairs.append((key, .null)) }
+    }
+    return .object(pairs)
   }
 
   public mutating func write(_ record: Record) throws {
@@ -123,6 +144,15 @@ public struct GraphWriter: RecordWriter {
         }
         body = json
       }
+    }
+    if options.exchange.operation == .update, let previous = replacing, let new = body {
+      var quiet = GraphMapping(options: options, diagnostics: .ignore, location: location)
+      let old: JSONValue? =
+        switch previous {
+        case .contact(let c): try? quiet.contact(c)
+        case .event(let e): (try? quiet.event(e))?.0
+        }
+      body = Self.clearing(new, previous: old)
     }
     let id = String(requests.count + 1)
     var request: [(String, JSONValue)] = [("id", .string(id)), ("method", .string(method)), ("url", .string(url))]

@@ -15,6 +15,7 @@ extension PersonName {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let prefix = try c.decodeIfPresent(String.self, forKey: .prefix)
     let given = try c.decodeIfPresent(String.self, forKey: .given)
     let middle = try c.decodeIfPresent(String.self, forKey: .middle)
@@ -57,6 +58,7 @@ extension EmailAddress {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let address = try c.decode(String.self, forKey: .address)
     let types: [String] = try c.list(.types)
     let label = try c.decodeIfPresent(String.self, forKey: .label)
@@ -87,6 +89,7 @@ extension PhoneNumber {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let number = try c.decode(String.self, forKey: .number)
     let types: [String] = try c.list(.types)
     let label = try c.decodeIfPresent(String.self, forKey: .label)
@@ -117,6 +120,7 @@ extension PostalAddress {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let poBox = try c.decodeIfPresent(String.self, forKey: .poBox)
     let extended = try c.decodeIfPresent(String.self, forKey: .extended)
     let street = try c.decodeIfPresent(String.self, forKey: .street)
@@ -165,6 +169,7 @@ extension LabeledValue {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let value = try c.decode(String.self, forKey: .value)
     let types: [String] = try c.list(.types)
     let label = try c.decodeIfPresent(String.self, forKey: .label)
@@ -195,6 +200,7 @@ extension IMHandle {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let service = try c.decodeIfPresent(String.self, forKey: .service)
     let handle = try c.decode(String.self, forKey: .handle)
     let types: [String] = try c.list(.types)
@@ -225,6 +231,7 @@ extension Gender {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let sex = try c.decodeIfPresent(String.self, forKey: .sex)
     let identity = try c.decodeIfPresent(String.self, forKey: .identity)
     self = Self._make(sex: sex, identity: identity)
@@ -249,6 +256,7 @@ extension RelatedPerson {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let relation = try c.decode(String.self, forKey: .relation)
     let value = try c.decode(String.self, forKey: .value)
     let isURI = try c.flag(.isURI)
@@ -276,6 +284,7 @@ extension Geo {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let latitude = try c.decode(Double.self, forKey: .latitude)
     let longitude = try c.decode(Double.self, forKey: .longitude)
     self = Self._make(latitude: latitude, longitude: longitude)
@@ -300,6 +309,7 @@ extension Contact {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let kind = try c.decodeIfPresent(String.self, forKey: .kind)
     let formattedName = try c.decodeIfPresent(String.self, forKey: .formattedName)
     let name = try c.decodeIfPresent(PersonName.self, forKey: .name) ?? PersonName()
@@ -448,6 +458,7 @@ extension Attendee {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let email = try c.decodeIfPresent(String.self, forKey: .email)
     let name = try c.decodeIfPresent(String.self, forKey: .name)
     let role = try c.decodeIfPresent(Role.self, forKey: .role)
@@ -490,6 +501,7 @@ extension Reminder {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let offset = try c.decodeIfPresent(EventDuration.self, forKey: .offset)
     let relativeToEnd = try c.flag(.relativeToEnd)
     let absolute = try c.decodeIfPresent(EventTime.self, forKey: .absolute)
@@ -523,6 +535,7 @@ extension RelatedRecord {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let role = try c.decode(Role.self, forKey: .role)
     let id = try c.decode(String.self, forKey: .id)
     let type = try c.decodeIfPresent(String.self, forKey: .type)
@@ -553,6 +566,7 @@ extension Event {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let kind = try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .event
     let uid = try c.decodeIfPresent(String.self, forKey: .uid)
     let summary = try c.decodeIfPresent(String.self, forKey: .summary)
@@ -713,6 +727,7 @@ extension Recurrence {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let rule = try c.decodeIfPresent(RecurrenceRule.self, forKey: .rule)
     let extraRules: [RecurrenceRule] = try c.list(.extraRules)
     let dates: [EventTime] = try c.list(.dates)
@@ -746,6 +761,7 @@ extension RecurrenceRule {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let frequency = try c.decode(Frequency.self, forKey: .frequency)
     let interval = try c.decodeIfPresent(Int.self, forKey: .interval) ?? 1
     let count = try c.decodeIfPresent(Int.self, forKey: .count)
@@ -809,6 +825,7 @@ extension RawProperty {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let name = try c.decode(String.self, forKey: .name)
     let group = try c.decodeIfPresent(String.self, forKey: .group)
     let parameters: [RawParameter] = try c.list(.parameters)
@@ -842,6 +859,7 @@ extension RawComponent {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let name = try c.decode(String.self, forKey: .name)
     let properties: [RawProperty] = try c.list(.properties)
     let components: [RawComponent] = try c.list(.components)
@@ -872,6 +890,7 @@ extension RawParameter {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let name = try c.decode(String.self, forKey: .name)
     let values: [String] = try c.list(.values)
     self = Self._make(name: name, values: values)
@@ -896,6 +915,7 @@ extension SourceIdentity {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let system = try c.decode(String.self, forKey: .system)
     let objectType = try c.decodeIfPresent(String.self, forKey: .objectType)
     let recordId = try c.decodeIfPresent(String.self, forKey: .recordId)
@@ -923,6 +943,7 @@ extension Owner {
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     let id = try c.decodeIfPresent(String.self, forKey: .id)
     let name = try c.decodeIfPresent(String.self, forKey: .name)
     let email = try c.decodeIfPresent(String.self, forKey: .email)

@@ -47,3 +47,36 @@ extension OutputDestination {
     return first.st_dev == second.st_dev && first.st_ino == second.st_ino
   }
 }
+
+/// Numbered request documents (`out.xml` → `out-0001.xml`, `out-0002.xml`, …) that an earlier
+/// run left beside this run's: a run with fewer batches, or one document where there were
+/// several, would otherwise be imported together with the old ones.
+extension OutputDestination {
+  /// Paths next to this destination's file that follow its numbering (`out-NNNN.xml`, four
+  /// or more digits) or are its plain name, and that this run did not write; sorted.
+  /// `written` holds the paths this run committed (`openedPaths`).
+  public func staleNumberedDocuments(written: [String]) -> [String] {
+    guard path != "-" else { return [] }
+    let folder = ByteOutput.directoryOf(path)
+    let base = ByteOutput.baseName(path)
+    let stem: Substring, ext: Substring
+    if let dot = base.lastIndex(of: "."), dot != base.startIndex {
+      stem = base[..<dot]
+      ext = base[dot...]
+    } else {
+      stem = base[...]
+      ext = ""
+    }
+    let writtenNames = Set(written.map { ByteOutput.baseName($0) })
+    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+    return entries.filter { name in
+      guard !writtenNames.contains(name) else { return false }
+      var info = stat()
+      guard lstat(folder + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
+      if name == base { return !writtenNames.isEmpty }
+      guard name.hasPrefix(stem + "-"), name.hasSuffix(ext) else { return false }
+      let digits = name.dropFirst(stem.count + 1).dropLast(ext.count)
+      return digits.count >= 4 && digits.allSatisfy { $0 >= "0" && $0 <= "9" }
+    }.sorted().map { folder == "." && !path.hasPrefix("./") ? $0 : folder + "/" + $0 }
+  }
+}

@@ -44,6 +44,7 @@ extension Record {
   /// `{"contact": {…}}` or `{"event": {…}}`.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    UnknownKeys.check(decoder, known: CodingKeys.self)
     if let contact = try c.decodeIfPresent(Contact.self, forKey: .contact) {
       self = .contact(contact)
     } else if let event = try c.decodeIfPresent(Event.self, forKey: .event) {

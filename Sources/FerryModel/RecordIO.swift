@@ -26,6 +26,11 @@ public protocol RecordWriter {
   /// `write`, told where the record came from: a writer that reports on records after it
   /// took them (CSV holds its first thousand to fix the header) points its diagnostics there.
   mutating func write(_ record: Record, from location: SourceLocation?) throws
+  /// An update of an item the target holds as `previous` (the mailbox export's copy): a
+  /// writer of field-level updates (EWS UpdateItem, Graph PATCH) clears the fields
+  /// `previous` has and `record` lacks, instead of leaving them as they were. Writers of
+  /// whole records ignore `previous`.
+  mutating func write(_ record: Record, replacing previous: Record?) throws
   /// Records handed to `write` that produced no output (no start, no item id, `--series
   /// skip`, a kind the format cannot hold); each was reported with a diagnostic.
   var skippedRecords: Int { get }
@@ -37,6 +42,7 @@ public protocol RecordWriter {
 extension RecordWriter {
   public var skippedRecords: Int { 0 }
   public mutating func write(_ record: Record, from location: SourceLocation?) throws { try write(record) }
+  public mutating func write(_ record: Record, replacing previous: Record?) throws { try write(record) }
 }
 
 /// A reader over an array, for tests and for pipelines that already hold records.

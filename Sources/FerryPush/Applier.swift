@@ -188,7 +188,11 @@ public struct Applier {
                 continue
               }
               let skippedBefore = writer.skippedRecords
-              try writer.write(record)
+              if let previous = all[i].previous {
+                try writer.write(record, replacing: previous)
+              } else {
+                try writer.write(record)
+              }
               if writer.skippedRecords > skippedBefore { notWritten.insert(i) }
             }
             current = nil

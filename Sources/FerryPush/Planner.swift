@@ -510,6 +510,7 @@ public struct Planner {
         shaped = .event(e)
       }
       entry.record = Self.locate(shaped, in: mailboxCopy ?? adoptedCopy)
+      if entry.action == .update, entry.origin == .created, let mailboxCopy { entry.previous = mailboxCopy }
     }
     if entry.action != .unchanged || keepUnchanged || explaining { entry.name = Self.name(of: shaped) }
     record(entry)

@@ -50,6 +50,10 @@ public struct PlanEntry: Sendable {
   public var adoptionScore: Double?
   public var contentHash: UInt64 = 0
   public var fingerprint: UInt64 = 0
+  /// For an update of an item ferry created: the mailbox export's copy of it, so that EWS
+  /// and Graph updates clear the fields the CRM no longer has (`RecordWriter.write(_:replacing:)`).
+  /// Nil for adopted items: what they held before ferry is the user's, and stays.
+  public var previous: Record?
   /// What the ledger keeps as `LedgerEntry.previousFingerprint` for this item.
   public var previousFingerprint: UInt64 = 0
   public var sequence = 0

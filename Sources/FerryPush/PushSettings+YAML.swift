@@ -139,6 +139,16 @@ extension PushSettings {
       case "out": out = try string()
       case "ledger": ledger = try string()
       case "today": today = try date()
+      case "zone": zone = try string()
+      case "exchange_version": exchangeVersion = try string()
+      case "batch":
+        let s = try string()
+        guard let n = Int(s), n > 0 else {
+          throw FerryError(.usage, "\"batch\" is \"\(s)\"; expected a whole number of at least 1", at: Self.location(value, file))
+        }
+        batch = n
+      case "mapping": self.mapping = try string()
+      case "input_encoding": inputEncoding = try string()
       default:
         throw FerryError(.usage, "unknown settings key \"\(key)\" (see docs/PUSH.md)", at: at)
       }

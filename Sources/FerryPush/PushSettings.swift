@@ -136,6 +136,18 @@ public struct PushSettings: Sendable, Equatable {
   /// `today`: the date that `today` means in filters and expansion windows (default: the
   /// real date, UTC). For reproducible runs and tests.
   public var today: LocalDate?
+  /// `zone`: the mailboxes' time zone (tz database name or Windows id), for floating times
+  /// in the CRM export and for all-day events and floating times in targets that need a
+  /// zone (EWS, Graph, CSV calendars).
+  public var zone: String?
+  /// `exchange_version`: EWS RequestServerVersion (default Exchange2013_SP1).
+  public var exchangeVersion: String?
+  /// `batch`: items per EWS request document (default 100; Graph batches hold at most 20).
+  public var batch: Int?
+  /// `mapping`: the column mapping (YAML) for CRM exports read as `csv:mapping`.
+  public var mapping: String?
+  /// `input_encoding`: the CRM exports' encoding, when detection should not decide.
+  public var inputEncoding: String?
   /// Where the filter expressions start in the settings file (for error positions).
   public var filterOrigins = FilterOrigins()
 
@@ -154,7 +166,8 @@ public struct PushSettings: Sendable, Equatable {
       "expand=\(expandFrom?.description ?? "")..\(expandUntil?.description ?? "")", "events=\(events.rawValue)",
       "deletions=\(deletions.rawValue)", "exit=\(deletionsOnFilterExit)", "relate=\(relateEvents)",
       "invitations=\(invitations)", "deny=\(denyFields.joined(separator: ","))", "to=\(to.joined(separator: ","))",
-      "for=\(target ?? "")",
+      "for=\(target ?? "")", "zone=\(zone ?? "")", "exchange-version=\(exchangeVersion ?? "")", "batch=\(batch.map(String.init) ?? "")",
+      "mapping=\(mapping ?? "")",
     ].joined(separator: "\n")
   }
 }

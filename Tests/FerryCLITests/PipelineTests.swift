@@ -180,3 +180,31 @@ struct PipelineTests {
     #expect(kept.stdout.contains("\"Foo\""))
   }
 }
+
+/// Numbered EWS/Graph request documents of an earlier run, left beside a new run's, would
+/// be sent along with them: a warning names them, and `--clean` removes them.
+@Suite("numbered request documents left by an earlier run")
+struct StaleNumberedDocumentTests {
+  @Test("fewer batches than last time: the leftovers are named, and --clean removes them")
+  func leftovers() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-numbered-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let out = dir + "/out.xml"
+    try "keep me".write(toFile: dir + "/out-notes.xml", atomically: true, encoding: .utf8)
+    let first = try runFerry(["convert", "fixtures/push/crm.ndjson", "--to", "ews", "--batch", "3", "-o", out, "--zone", "UTC"])
+    #expect(first.status == 0)
+    let many = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("out-0") }.count
+    #expect(many > 3)
+    let second = try runFerry(["convert", "fixtures/push/crm.ndjson", "--to", "ews", "--batch", "10", "-o", out, "--zone", "UTC"])
+    #expect(second.status == 0)
+    #expect(second.stderr.contains("\(many - 3) request documents from an earlier run lie beside this run's (\"\(dir)/out-0004.xml\""))
+    let third = try runFerry(["convert", "fixtures/push/crm.ndjson", "--to", "ews", "--batch", "10", "-o", out, "--zone", "UTC", "--clean"])
+    #expect(third.status == 0)
+    #expect(third.stderr.contains("removed \(many - 3) request documents an earlier run left beside this run's"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["out-0001.xml", "out-0002.xml", "out-0003.xml", "out-notes.xml"])
+    // --clean with a single output file that is not numbered is a usage error.
+    let wrong = try runFerry(["convert", "fixtures/push/crm.ndjson", "--to", "ndjson", "-o", dir + "/x.ndjson", "--clean"])
+    #expect(wrong.status == 2)
+  }
+}

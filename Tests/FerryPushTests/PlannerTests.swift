@@ -399,3 +399,25 @@ struct PushTargetTests {
     #expect(cancel.contains("STATUS:CANCELLED") && cancel.contains("SEQUENCE:1"))
   }
 }
+
+@Suite("push settings: writer options")
+struct PushWriterSettingsTests {
+  @Test("zone, exchange_version, batch, mapping and input_encoding are settings keys; a bad batch names its line")
+  func keys() throws {
+    let s = try PushSettings(
+      yaml: "zone: Europe/Berlin\nexchange_version: Exchange2016\nbatch: 50\nmapping: map.yaml\ninput_encoding: windows-1252\n")
+    #expect(s.zone == "Europe/Berlin")
+    #expect(s.exchangeVersion == "Exchange2016")
+    #expect(s.batch == 50)
+    #expect(s.mapping == "map.yaml")
+    #expect(s.inputEncoding == "windows-1252")
+    #expect(s.canonicalText.contains("zone=Europe/Berlin"))
+    #expect(throws: FerryError.self) { try PushSettings(yaml: "to: [ews]\nbatch: 0\n") }
+    do {
+      _ = try PushSettings(yaml: "to: [ews]\nbatch: many\n", file: "sync.yaml")
+    } catch let error as FerryError {
+      #expect(error.location?.line == 2)
+      #expect(error.message.contains("\"batch\" is \"many\""))
+    }
+  }
+}

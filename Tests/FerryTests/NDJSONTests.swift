@@ -43,4 +43,43 @@ struct NDJSONTests {
     #expect(collector.diagnostics.count >= 1)
     #expect(collector.diagnostics.last?.location?.line == 2)
   }
+
+  @Test("unknown keys (a misspelt field) are named in a warning; known ones are not")
+  func unknownKeys() throws {
+    let collector = DiagnosticCollector()
+    let text = """
+      {"contact":{"name":{"given":"Ana"},"emails":[{"address":"ana@example.com"}]}}
+      {"contact":{"name":{"given":"Bo"},"emial":[{"address":"bo@example.com"}],"emails":[{"adress":"x","address":"b@example.com"}]},"extra":1}
+
+      """
+    var reader = NDJSONReader(input: ByteInput(string: text, name: "in.ndjson"), diagnostics: collector.sink)
+    let records = try reader.collect()
+    #expect(records.count == 2)
+    #expect(records[1].contact?.emails.map(\.address) == ["b@example.com"])
+    #expect(collector.diagnostics.count == 1)
+    let d = try #require(collector.diagnostics.first)
+    #expect(d.location?.line == 2)
+    #expect(d.message.hasPrefix("unknown fields \"extra\", \"contact.emial\", \"contact.emails.0.adress\" ignored"))
+  }
+
+  @Test("ferry's own NDJSON reads back with no unknown key")
+  func ownOutputHasNoUnknownKeys() throws {
+    var c = Contact()
+    c.name = PersonName(given: "Bob", family: "Lee")
+    c.emails = [EmailAddress("bob@example.com")]
+    c.raw = [RawProperty(name: "X", group: "item1", parameters: [RawParameter(name: "TYPE", values: ["a"])], value: "v", origin: "vcard")]
+    var e = Event()
+    e.summary = "Review"
+    e.attendees = [Attendee()]
+    e.reminders = [Reminder()]
+    let destination = OutputDestination(memoryNamed: "out.ndjson")
+    var writer = try NDJSONWriter(destination: destination)
+    for r in [Record.contact(c), .event(e)] { try writer.write(r) }
+    try writer.finish()
+    try destination.commitAll()
+    let collector = DiagnosticCollector()
+    var reader = NDJSONReader(input: ByteInput(string: destination.memoryOutputs[0].output.text), diagnostics: collector.sink)
+    #expect(try reader.collect().count == 2)
+    #expect(collector.diagnostics.isEmpty)
+  }
 }

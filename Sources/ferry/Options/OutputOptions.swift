@@ -25,7 +25,9 @@ struct OutputOptions: ParsableArguments {
   @Option(help: "Write one file per record into DIR (vCard for Outlook); warns about .vcf files in DIR it did not write.")
   var split: String?
 
-  @Flag(help: "With --split: once the run succeeded, remove the .vcf files in DIR it did not write.")
+  @Flag(
+    help:
+      "Once the run succeeded, remove what an earlier run left: with --split, the .vcf files in DIR it did not write; with ews or graph -o FILE, numbered request documents (FILE-NNNN) it did not write.")
   var clean = false
 
   @Option(help: "Recurring series: keep, expand or skip.")
@@ -68,7 +70,10 @@ struct OutputOptions: ParsableArguments {
     options.csv.byteOrderMark = bom
     options.vcard.splitDirectory = split
     // Only the split folder is cleaned: -o names one file, which the run replaces anyway.
-    guard !clean || split != nil else { throw ValidationError("--clean works only with --split DIR") }
+    let numbered = ["ews", "graph"].contains(to.map(FormatSpec.init)?.name ?? "") && output != "-"
+    guard !clean || split != nil || numbered else {
+      throw ValidationError("--clean works only with --split DIR, or with --to ews or graph and -o FILE")
+    }
     options.vcard.removeOtherFiles = clean
     options.calendar.series = series
     options.calendar.utc = utc

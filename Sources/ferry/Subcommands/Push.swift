@@ -85,6 +85,24 @@ struct PushOptions: ParsableArguments {
   @Option(help: "Values with no slot in the target: notes (default), drop, error.")
   var overflow: OverflowPolicy = .notes
 
+  @Option(
+    help:
+      "The mailboxes' time zone, for floating times in the export and all-day events in EWS, Graph and CSV calendars: a tz database name or a Windows id."
+  )
+  var zone: String?
+
+  @Option(help: "EWS RequestServerVersion (default Exchange2013_SP1).")
+  var exchangeVersion: String?
+
+  @Option(help: "Items per EWS request document (default 100; Graph batches hold at most 20).")
+  var batch: Int?
+
+  @Option(help: "Mapping file (YAML) for CRM exports read as csv:mapping.")
+  var mapping: String?
+
+  @Option(help: "Encoding of the CRM exports, when detection should not decide (utf-8, utf-16le, windows-1252, …).")
+  var inputEncoding: String?
+
   @Flag(name: [.short, .long], help: "Print errors only.")
   var quiet = false
 
@@ -111,6 +129,7 @@ struct PushOptions: ParsableArguments {
       settings.providerExports = settings.providerExports.map { .init(mailbox: $0.mailbox, path: rebase($0.path)) }
       settings.out = settings.out.map(rebase)
       settings.ledger = settings.ledger.map(rebase)
+      settings.mapping = settings.mapping.map(rebase)
     }
     if !from.isEmpty { settings.from = from }
     if !providerExport.isEmpty { settings.providerExports = providerExport.map(PushSettings.ProviderExport.init(argument:)) }
@@ -149,14 +168,29 @@ struct PushOptions: ParsableArguments {
       guard let d = LocalDate(iso: today) else { throw ValidationError("--today wants YYYY-MM-DD, got \"\(today)\"") }
       settings.today = d
     }
+    if let zone { settings.zone = zone }
+    if let exchangeVersion { settings.exchangeVersion = exchangeVersion }
+    if let batch { settings.batch = batch }
+    if let mapping { settings.mapping = mapping }
+    if let inputEncoding { settings.inputEncoding = inputEncoding }
+    if let zone = settings.zone, !ZoneOption.isKnown(zone) {
+      throw ValidationError("zone \"\(zone)\" names no time zone ferry knows (give a tz database name such as Europe/Berlin, or a Windows id)")
+    }
+    if let batch = settings.batch, batch < 1 { throw ValidationError("--batch must be at least 1") }
     let targets = try PushTargets.resolve(to: settings.to, profile: settings.target, objects: settings.objects)
     var writeOptions = WriteOptions(target: settings.target)
     writeOptions.overflow = overflow
+    writeOptions.calendar.zone = settings.zone
+    if let v = settings.exchangeVersion { writeOptions.exchange.serverVersion = v }
+    if let b = settings.batch { writeOptions.exchange.batchSize = b }
     let ledgerPath = settings.ledger ?? (base == "." ? "ferry-ledger.sqlite" : base + "/ferry-ledger.sqlite")
     var run = PushRun(
       settings: settings, inputs: settings.from, ledgerPath: ledgerPath, outputDirectory: settings.out ?? "out/push",
       targets: targets, writeOptions: writeOptions, today: settings.today ?? PushRun.utcToday)
     run.inputFormat = fromFormat.map(FormatSpec.init)
+    run.readOptions.calendar.zone = settings.zone
+    run.readOptions.inputEncoding = settings.inputEncoding
+    run.readOptions.csv.mappingFile = settings.mapping
     return (settings, run)
   }
 }
