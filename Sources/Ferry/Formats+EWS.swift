@@ -13,7 +13,7 @@ extension Formats {
           guard text.contains("schemas.microsoft.com/exchange/services/2006/") else { return nil }
           return Detection(confidence: 0.95)
         },
-        makeReader: { input, _, sink in try EWSReader(input: input, diagnostics: sink) },
+        makeReader: { input, options, sink in try EWSReader(input: input, options: options, diagnostics: sink) },
         makeWriter: { destination, options, sink in
           try EWSWriter(destination: destination, options: options, diagnostics: sink)
         })

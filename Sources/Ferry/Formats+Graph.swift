@@ -15,6 +15,11 @@ extension Formats {
           // Pages without a context (delta pages, $select, SDK dumps) and single resources:
           // told by Graph's own keys.
           if text.contains("\"@odata.type\"") && text.contains("#microsoft.graph.") { return Detection(confidence: 0.7) }
+          // What Graph answers instead of a page (an error body, a `$batch` response): the reader
+          // reports it as an error rather than leaving the input unrecognised.
+          let start = text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" || $0 == "{" }).prefix(16)
+          if start.hasPrefix("\"error\"") && text.contains("\"code\"") { return Detection(confidence: 0.6) }
+          if start.hasPrefix("\"responses\"") && text.contains("\"status\"") { return Detection(confidence: 0.6) }
           let graphKeys = ["\"@odata.etag\"", "\"emailAddresses\"", "\"givenName\"", "\"iCalUId\"", "\"originalStartTimeZone\"",
             "\"businessPhones\"", "\"@odata.context\"", "\"bodyPreview\"", "\"isAllDay\"", "\"showAs\"", "\"timeZone\""]
           if graphKeys.contains(where: text.contains) && (text.contains("\"value\"") || text.contains("\"id\"")) {
@@ -22,7 +27,7 @@ extension Formats {
           }
           return nil
         },
-        makeReader: { input, _, sink in try GraphReader(input: input, diagnostics: sink) },
+        makeReader: { input, options, sink in try GraphReader(input: input, options: options, diagnostics: sink) },
         makeWriter: { destination, options, sink in GraphWriter(destination: destination, options: options, diagnostics: sink) })
     ]
   }

@@ -1,4 +1,5 @@
 import FerryModel
+import FerryTime
 
 /// Reads EWS XML: `GetItem`/`FindItem` responses, `CreateItem` requests (with or without the
 /// SOAP envelope) and bare lists of `t:Contact` and `t:CalendarItem`, one record per item.
@@ -30,12 +31,16 @@ public struct EWSReader: RecordReader {
   private var count = 0
   private var reportedReplacements = false
   private var reportedOther: Set<String> = []
+  private var warnedAllDayZone = false
+  /// `--zone` as a tz database name, for all-day items that name no zone.
+  private let fallbackZone: String?
   public private(set) var lastRecordLocation: SourceLocation?
 
-  public init(input: ByteInput, diagnostics: DiagnosticSink) throws {
+  public init(input: ByteInput, options: ReadOptions = ReadOptions(), diagnostics: DiagnosticSink) throws {
     stream = try XMLItemStream(input: input)
     self.diagnostics = diagnostics
     file = input.name
+    fallbackZone = options.calendar.zone.flatMap { TimeZoneResolver.shared.resolve($0)?.ianaName }
   }
 
   public mutating func next() throws -> Record? {
@@ -62,14 +67,28 @@ public struct EWSReader: RecordReader {
       case .errorResponse(let element, let column):
         let code = element.child("ResponseCode")?.text ?? "unknown"
         let text = element.child("MessageText")?.text ?? ""
+        diagnostics.error(
+          "\(element.name) reports \(code)\(text.isEmpty ? "" : ": \"\(text)\"") (ResponseClass \"Error\"); no item read from it, so the export is incomplete",
+          at: SourceLocation(file: file, line: max(1, element.line), column: max(1, column)), code: "provider-error")
+      case .warningResponse(let name, let code, let text, let line, let column):
         diagnostics.warning(
-          "\(element.name) reports \(code)\(text.isEmpty ? "" : ": \"\(text)\""); no item read from it",
-          at: SourceLocation(file: file, line: max(1, element.line), column: max(1, column)))
+          "\(name) reports \(code)\(text.isEmpty ? "" : ": \"\(text)\"") (ResponseClass \"Warning\"); its items are read, but the response may be incomplete",
+          at: SourceLocation(file: file, line: max(1, line), column: max(1, column)), code: "provider-error")
+      case .partialView(let total, let line, let column):
+        diagnostics.warning(
+          "FindItem page does not reach the last item of the view (IncludesLastItemInRange \"false\"\(total.map { ", TotalItemsInView \"\($0)\"" } ?? "")): the mailbox export is partial; fetch the remaining pages and give them as inputs too",
+          at: SourceLocation(file: file, line: max(1, line), column: max(1, column)), code: "partial-export")
       case .item(let element, let column):
         count += 1
         let location = SourceLocation(file: file, line: max(1, element.line), column: max(1, column), record: count)
         lastRecordLocation = location
-        let mapping = EWSItemReading(diagnostics: diagnostics, file: file, recordNumber: count)
+        let mapping = EWSItemReading(diagnostics: diagnostics, file: file, recordNumber: count, fallbackZone: fallbackZone)
+        if !warnedAllDayZone, fallbackZone == nil, element.name == "CalendarItem", EWSItemReading.isAllDayWithoutZone(element) {
+          warnedAllDayZone = true
+          diagnostics.warning(
+            "all-day item has no StartTimeZone and no --zone was given; its date is taken at the nearest UTC midnight (right for zones UTC-11 to UTC+12): give --zone with the mailbox's zone (reported once)",
+            at: location, code: "zone")
+        }
         return element.name == "Contact" ? .contact(mapping.contact(element)) : .event(mapping.event(element))
       }
     }

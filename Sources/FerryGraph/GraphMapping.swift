@@ -180,7 +180,14 @@ struct GraphMapping {
       let list = e.attendees.map { a in [a.name, a.email.map { "<\($0)>" }].compactMap { $0 }.joined(separator: " ") }
       body += (body.isEmpty ? "" : "\n\n") + "Attendees: " + list.joined(separator: ", ")
     }
-    if !body.isEmpty { o.append(("body", .object([("contentType", .string("text")), ("content", .string(body))]))) }
+    if let html = e.raw.first(where: { $0.name == "body" && $0.origin == "graph" && $0.parameter("contentType")?.first == "html" }),
+      body == e.description, HTMLText.plain(html.value) == body
+    {
+      // Read from Graph with formatting the text lost, and the text unchanged since: the HTML goes back.
+      o.append(("body", .object([("contentType", .string("html")), ("content", .string(html.value))])))
+    } else if !body.isEmpty {
+      o.append(("body", .object([("contentType", .string("text")), ("content", .string(body))])))
+    }
     let zones = ExchangeZones(event: e, fallbackZone: options.calendar.zone)
     warnedZones = []
     zones.warnUnresolved(diagnostics, at: location)

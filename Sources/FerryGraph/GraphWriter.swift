@@ -6,8 +6,11 @@ import FerryTime
 /// `WriteOptions.exchange.operation`.
 ///
 /// A batch holds at most 20 requests (Graph's limit; `--batch` can lower it). Within a batch
-/// each request `dependsOn` the previous one for the same mailbox, so no mailbox gets
-/// parallel writes. One batch goes to `-o`; more go to numbered files (`out-0001.json`, …).
+/// each request after the first `dependsOn` the one before it: the batch runs fully
+/// sequentially, so no mailbox gets parallel writes. Graph rejects a batch that mixes
+/// requests with and without `dependsOn` (400, "Batch should be either fully sequential or
+/// fully parallel"), so requests to other mailboxes wait too. One batch goes to `-o`; more go
+/// to numbered files (`out-0001.json`, …).
 /// The mailbox is `WriteOptions.exchange.mailbox`, else the record owner's e-mail, else `me`.
 ///
 /// Graph invites every attendee of a created event, and nothing turns that off, so events
@@ -18,7 +21,6 @@ public struct GraphWriter: RecordWriter {
   private let options: WriteOptions
   private let diagnostics: DiagnosticSink
   private var requests: [JSONValue] = []
-  private var lastForMailbox: [String: String] = [:]
   private var files: NumberedDocuments
   private var count = 0
   private var warnedFloating = false
@@ -154,12 +156,11 @@ public struct GraphWriter: RecordWriter {
     }
     let id = String(requests.count + 1)
     var request: [(String, JSONValue)] = [("id", .string(id)), ("method", .string(method)), ("url", .string(url))]
-    if let previous = lastForMailbox[mailbox] { request.append(("dependsOn", .array([.string(previous)]))) }
+    if requests.count > 0 { request.append(("dependsOn", .array([.string(String(requests.count))]))) }
     if let body {
       request.append(("headers", .object([("Content-Type", .string("application/json"))])))
       request.append(("body", body))
     }
-    lastForMailbox[mailbox] = id
     requests.append(.object(request))
     if requests.count >= batchSize { try emitBatch() }
   }
@@ -212,7 +213,6 @@ public struct GraphWriter: RecordWriter {
     guard !requests.isEmpty else { return }
     let bytes = JSONValue.object([("requests", .array(requests))]).prettyBytes()
     requests = []
-    lastForMailbox = [:]
     try files.write(bytes)
   }
 

@@ -1,7 +1,22 @@
 /// Options for EWS and Graph writing.
 public struct ExchangeWriteOptions: Sendable {
-  /// `--exchange-version`, written as RequestServerVersion.
+  /// `--exchange-version`, written as RequestServerVersion: one of `serverVersions`.
   public var serverVersion = "Exchange2013_SP1"
+  /// The `RequestServerVersion` values the EWS schema allows (`t:ExchangeVersionType` in
+  /// types.xsd), in its spelling.
+  public static let serverVersions = [
+    "Exchange2007", "Exchange2007_SP1", "Exchange2009", "Exchange2010", "Exchange2010_SP1", "Exchange2010_SP2", "Exchange2012",
+    "Exchange2013", "Exchange2013_SP1", "Exchange2015", "Exchange2016", "V2015_10_05", "V2016_01_06", "V2016_04_13",
+    "V2016_07_13", "V2016_10_10",
+  ]
+  /// The schema's spelling of a server version named in any case (`exchange2013` →
+  /// `Exchange2013`), or nil when the schema has no such version.
+  public static func serverVersion(named name: String) -> String? {
+    serverVersions.first { $0.lowercased() == name.lowercased() }
+  }
+  /// Whether the version predates `StartTimeZone`/`EndTimeZone` (Exchange 2010 brought them;
+  /// Exchange 2007 has only `MeetingTimeZone`).
+  public var serverVersionLacksStartTimeZone: Bool { serverVersion.lowercased().hasPrefix("exchange2007") }
   /// `--batch`: items per request document (EWS; Graph is capped at 20 per `$batch`).
   public var batchSize = 100
   /// The contacts folder to create contacts in (distinguished id or display name).

@@ -63,14 +63,14 @@ struct EWSReaderTests {
     #expect(find.first?.event?.summary == "Quarterly review")
   }
 
-  @Test("an error response message is a warning with its position")
+  @Test("an error response message is an error with its position")
   func errorResponse() throws {
     let collector = DiagnosticCollector()
     let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: samples + "/CreateItem-error-response.xml")))
     let records = try readEWS(bytes, sink: collector.sink)
     #expect(records.isEmpty)
     let d = try #require(collector.diagnostics.first)
-    #expect(d.severity == .warning)
+    #expect(d.severity == .error)
     #expect(d.message.contains("ErrorSchemaValidation"))
     #expect(d.location?.line == 4)
   }

@@ -73,6 +73,12 @@ enum GraphSchema {
     var out: [String] = []
     guard Set(batch.keys) == ["requests"], let requests = batch["requests"] as? [[String: Any]] else { return ["top level must be {requests: [...]}"] }
     if requests.isEmpty || requests.count > 20 { out.append("\(requests.count) requests in a batch") }
+    // Graph answers 400 "Batch should be either fully sequential or fully parallel" to a batch
+    // that mixes requests with and without dependsOn (microsoft-graph-docs issue 16280).
+    let dependents = requests.dropFirst().filter { $0["dependsOn"] != nil }.count
+    if dependents != 0 && (dependents != requests.count - 1 || requests.first?["dependsOn"] != nil) {
+      out.append("batch should be either fully sequential or fully parallel")
+    }
     var seen = Set<String>()
     for r in requests {
       let extra = Set(r.keys).subtracting(requestKeys)
@@ -85,6 +91,7 @@ enum GraphSchema {
       if !methods.contains(method) { out.append("method \(method)") }
       if !url.hasPrefix("/") { out.append("url \(url) is not relative") }
       for d in (r["dependsOn"] as? [String]) ?? [] where !seen.contains(d) { out.append("\(id) depends on unknown \(d)") }
+      if let d = r["dependsOn"] as? [String], d.count != 1 { out.append("\(id) depends on \(d.count) requests") }
       seen.insert(id)
       if let body = r["body"] as? [String: Any] {
         if (r["headers"] as? [String: String])?["Content-Type"] != "application/json" { out.append("\(id): body without Content-Type") }
@@ -117,16 +124,34 @@ struct GraphWriterTests {
     #expect(try writeGraph(Array(records.prefix(12)), options: small).count == 3)
   }
 
-  @Test("requests to one mailbox chain with dependsOn; other mailboxes do not wait")
+  @Test("a batch runs fully sequentially: each request depends on the one before, whatever its mailbox")
   func dependsOn() throws {
     let records: [Record] = [
       .contact(contact(1, owner: "a@example.com")), .contact(contact(2, owner: "b@example.com")), .contact(contact(3, owner: "a@example.com")),
     ]
-    let requests = try #require(try writeGraph(records)[0].json["requests"] as? [[String: Any]])
+    let file = try writeGraph(records)[0].json
+    #expect(GraphSchema.problems(file) == [])
+    let requests = try #require(file["requests"] as? [[String: Any]])
     #expect(requests.map { $0["url"] as? String } == ["/users/a@example.com/contacts", "/users/b@example.com/contacts", "/users/a@example.com/contacts"])
     #expect(requests[0]["dependsOn"] == nil)
-    #expect(requests[1]["dependsOn"] == nil)
-    #expect(requests[2]["dependsOn"] as? [String] == ["1"])
+    #expect(requests[1]["dependsOn"] as? [String] == ["1"])
+    #expect(requests[2]["dependsOn"] as? [String] == ["2"])
+    // The second batch starts its own chain.
+    var small = WriteOptions()
+    small.exchange.batchSize = 2
+    let second = try #require(try writeGraph(records, options: small)[1].json["requests"] as? [[String: Any]])
+    #expect(second.count == 1 && second[0]["dependsOn"] == nil)
+  }
+
+  @Test("the batch shape check refuses a batch that mixes requests with and without dependsOn")
+  func mixedBatchIsRefused() {
+    let mixed: [String: Any] = [
+      "requests": [
+        ["id": "1", "method": "DELETE", "url": "/me/contacts/a"], ["id": "2", "method": "DELETE", "url": "/me/contacts/b"],
+        ["id": "3", "method": "DELETE", "url": "/me/contacts/c", "dependsOn": ["1"]],
+      ]
+    ]
+    #expect(GraphSchema.problems(mixed).contains { $0.contains("fully sequential or fully parallel") })
   }
 
   @Test("contacts: slots, overflow into personalNotes, the CRM id as an extended property")

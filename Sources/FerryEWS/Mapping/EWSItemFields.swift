@@ -212,8 +212,18 @@ struct EWSItemFields {
     zones.warnUnresolved(diagnostics, at: location)
     var startZone: String?
     var endZone: String?
+    let legacy = options.exchange.serverVersionLacksStartTimeZone
+    /// Exchange 2007 reads a time with no offset as UTC: a whole day goes out as the midnight
+    /// of --zone, with its offset, when there is one.
+    func write(_ t: ExchangeTime) -> (text: String, windowsZone: String?) {
+      if legacy, case .date(let d, let windows) = t, let zone = zones.fallback {
+        let midnight = LocalDateTime(date: d, time: .midnight)
+        return (EWSTime.format(midnight, offset: zone.offset(atLocal: midnight)), windows)
+      }
+      return EWSTime.write(t)
+    }
     if let start = e.start {
-      let w = EWSTime.write(zones.time(start, utc: options.calendar.utc))
+      let w = write(zones.time(start, utc: options.calendar.utc))
       add("calendar:Start", "Start", w.text)
       startZone = w.windowsZone
     }
@@ -223,7 +233,7 @@ struct EWSItemFields {
     }
     if end == nil, let start = e.start, e.isAllDay, case .date(let d) = start { end = .date(d.adding(days: 1)) }
     if let end {
-      let w = EWSTime.write(zones.time(end, utc: options.calendar.utc))
+      let w = write(zones.time(end, utc: options.calendar.utc))
       add("calendar:End", "End", w.text)
       endZone = w.windowsZone
     }
@@ -258,6 +268,22 @@ struct EWSItemFields {
     attendees("calendar:OptionalAttendees", "OptionalAttendees", others.filter { $0.role == .optional || $0.role == .nonParticipant })
     attendees("calendar:Resources", "Resources", resources)
     if let recurrence { fields.append(EWSField(path: Self.uri("calendar:Recurrence"), node: recurrence)) }
+    if legacy, startZone != nil || endZone != nil {
+      // Exchange 2007 has no StartTimeZone/EndTimeZone (Exchange 2010 brought them); its
+      // MeetingTimeZone holds the zone as a bias and yearly daylight-saving rules, which is
+      // what a series' wall clock and an all-day event's days need. Timed values carry their
+      // offset anyway, so a single event keeps its instant either way.
+      let zone = e.isAllDay ? zones.fallback : zones.startZone
+      let year = e.start?.localDateTime.date.year ?? 2026
+      if let zone, let element = Self.meetingTimeZone(zone, year: year) {
+        fields.append(EWSField(path: Self.uri("calendar:MeetingTimeZone"), node: element))
+      } else if e.isAllDay || e.recurrence != nil {
+        diagnostics.warning(
+          "\(options.exchange.serverVersion) has no StartTimeZone (Exchange2010 brought it) and the zone \"\(zone?.name ?? "")\" has no yearly rule MeetingTimeZone can hold; \(e.isAllDay ? "the all-day event's days are read in the server's zone" : "the series is written with fixed offsets, so occurrences after a daylight-saving change may move by an hour"): use --exchange-version Exchange2010 or later",
+          at: location, code: "zone")
+      }
+      return fields
+    }
     if let startZone {
       fields.append(EWSField(path: Self.uri("calendar:StartTimeZone"), node: XMLElement(name: "StartTimeZone", attributes: [("Id", startZone)])))
     }
@@ -265,6 +291,60 @@ struct EWSItemFields {
       fields.append(EWSField(path: Self.uri("calendar:EndTimeZone"), node: XMLElement(name: "EndTimeZone", attributes: [("Id", endZone)])))
     }
     return fields
+  }
+
+  /// Exchange 2007's `t:MeetingTimeZone` for a zone in `year`: `BaseOffset` (the bias: UTC
+  /// minus local standard time), and when there is daylight-saving time, its `Standard` and
+  /// `Daylight` changes as relative yearly rules (as Windows keeps them). Nil when the zone's
+  /// changes follow no such rule that year.
+  static func meetingTimeZone(_ zone: ExchangeZone, year: Int) -> XMLElement? {
+    let definition = ZoneDefinition(zone: zone.zone, tzid: zone.name, years: year...year)
+    var element = XMLElement(name: "MeetingTimeZone", attributes: zone.windowsName.map { [("TimeZoneName", $0)] } ?? [])
+    let standard = definition.observances.last { $0.kind == .standard }
+    let daylight = definition.observances.last { $0.kind == .daylight }
+    guard let standard else { return nil }
+    element.children.append(leaf("BaseOffset", duration(-standard.offsetTo)))
+    guard let daylight else { return element }
+    guard let s = timeChange("Standard", standard, bias: 0),
+      let d = timeChange("Daylight", daylight, bias: standard.offsetTo - daylight.offsetTo)
+    else { return nil }
+    element.children += [s, d]
+    return element
+  }
+
+  private static let monthNames = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+  ]
+
+  /// A `t:TimeChangeType`: the bias added to `BaseOffset`, the yearly rule, the local time.
+  private static func timeChange(_ name: String, _ o: ZoneDefinition.Observance, bias: Int) -> XMLElement? {
+    guard let rule = o.rule, rule.frequency == .yearly, rule.interval == 1, rule.byMonth.count == 1,
+      let month = rule.byMonth.first, (1...12).contains(month), rule.byDay.count == 1, let day = rule.byDay.first,
+      let index = [1: "First", 2: "Second", 3: "Third", 4: "Fourth", -1: "Last"][day.ordinal ?? 0]
+    else { return nil }
+    let weekday = [
+      "MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday", "SA": "Saturday", "SU": "Sunday",
+    ][day.weekday.rawValue] ?? "Sunday"
+    let time = o.start.time
+    func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    return XMLElement(
+      name: name,
+      children: [
+        leaf("Offset", duration(bias)),
+        XMLElement(
+          name: "RelativeYearlyRecurrence",
+          children: [leaf("DaysOfWeek", weekday), leaf("DayOfWeekIndex", index), leaf("Month", monthNames[month - 1])]),
+        leaf("Time", "\(two(time.hour)):\(two(time.minute)):\(two(time.second))"),
+      ])
+  }
+
+  /// An `xs:duration` of whole minutes: `-PT1H`, `PT5H30M`, `PT0M`.
+  private static func duration(_ seconds: Int) -> String {
+    let minutes = abs(seconds) / 60
+    var text = seconds < 0 ? "-PT" : "PT"
+    if minutes / 60 > 0 { text += "\(minutes / 60)H" }
+    if minutes % 60 > 0 || minutes == 0 { text += "\(minutes % 60)M" }
+    return text
   }
 
   private func shifted(_ t: EventTime, seconds: Int) -> EventTime {

@@ -10,6 +10,17 @@ struct EWSItemReading {
   let diagnostics: DiagnosticSink
   let file: String
   let recordNumber: Int
+  /// `--zone` (a tz database name), for all-day items that name no zone.
+  var fallbackZone: String? = nil
+
+  /// Whether a calendar item is all-day, gives its start as an instant (UTC or an offset) and
+  /// names no zone to take its date in.
+  static func isAllDayWithoutZone(_ item: XMLElement) -> Bool {
+    guard let allDay = item.child("IsAllDayEvent")?.text.trimmed, allDay == "true" || allDay == "1" else { return false }
+    guard item.child("StartTimeZone") == nil, item.child("MeetingTimeZone") == nil else { return false }
+    guard let start = item.child("Start") ?? item.child("FirstOccurrence")?.child("Start") else { return false }
+    return EWSTime.parse(start.text.trimmed)?.utc != nil
+  }
 
   func location(_ element: XMLElement, column: Int = 1) -> SourceLocation {
     SourceLocation(file: file, line: max(1, element.line), column: column, record: recordNumber, property: element.name)
@@ -370,6 +381,13 @@ struct EWSItemReading {
         local = utc.adding(seconds: offset)
       } else if !allDay {
         return .utc(utc)
+      } else if let fallbackZone, let offset = EWSTime.offset(zone: fallbackZone, atUTC: utc) {
+        // An all-day item with no zone of its own: its midnight is the mailbox's (`--zone`).
+        local = utc.adding(seconds: offset)
+      } else {
+        // No zone known: the start is midnight somewhere between UTC-11 and UTC+12, so the
+        // nearest UTC midnight is its date (EWSReader warns once).
+        local = utc.adding(seconds: 12 * 3600)
       }
     }
     if allDay { return .date(local.date) }
@@ -394,45 +412,3 @@ struct EWSItemReading {
     return a
   }
 }
-
-/// A plain-text reading of an HTML body: tags dropped, block ends as line breaks, the five
-/// XML entities and `&nbsp;` decoded. Enough for notes; the HTML itself is kept raw.
-enum HTMLText {
-  static func plain(_ html: String) -> String {
-    var out = ""
-    var tag = ""
-    var inTag = false
-    var skipping = false
-    for ch in html {
-      if inTag {
-        if ch == ">" {
-          inTag = false
-          var name = tag.lowercased().split(separator: " ").first.map(String.init) ?? ""
-          if name.count > 1, name.hasSuffix("/") { name.removeLast() }
-          if name == "style" || name == "script" || name == "head" { skipping = true }
-          if name == "/style" || name == "/script" || name == "/head" || tag.lowercased().hasPrefix("/style") || tag.lowercased().hasPrefix("/head") || tag.lowercased().hasPrefix("/script") { skipping = false }
-          if ["br", "/p", "/div", "/li", "/tr", "/h1", "/h2", "/h3"].contains(name) || tag.lowercased().hasPrefix("br") {
-            out.append("\n")
-          }
-          tag = ""
-        } else {
-          tag.append(ch)
-        }
-        continue
-      }
-      if ch == "<" {
-        inTag = true
-        continue
-      }
-      if !skipping { out.append(ch) }
-    }
-    let entities = [("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&amp;", "&")]
-    for (e, r) in entities { out = out.replacingOccurrences(of: e, with: r) }
-    let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmed }
-    var result: [String] = []
-    for line in lines where !(line.isEmpty && (result.last?.isEmpty ?? true)) { result.append(line) }
-    while result.last?.isEmpty == true { result.removeLast() }
-    return result.joined(separator: "\n")
-  }
-}
-

@@ -20,6 +20,11 @@ final class XMLItemStream {
     case item(XMLElement, column: Int)
     /// A `m:…ResponseMessage` with `ResponseClass="Error"`.
     case errorResponse(XMLElement, column: Int)
+    /// The `ResponseCode` (and `MessageText`) of a `m:…ResponseMessage` with
+    /// `ResponseClass="Warning"`, whose items (if any) follow as `.item` events.
+    case warningResponse(name: String, code: String, text: String, line: Int, column: Int)
+    /// A FindItem `m:RootFolder` with `IncludesLastItemInRange="false"`: a page of a longer view.
+    case partialView(totalItems: String?, line: Int, column: Int)
     /// The document's root element, for telling requests from responses.
     case root(name: String, namespace: String)
     /// An item of another kind (`t:Message`, `t:MeetingResponse`, `t:Task`, …), skipped.
@@ -138,6 +143,8 @@ final class XMLItemStream {
   /// `xmlTextReaderNext` skipped a subtree).
   private var positioned = false
   private var sawRoot = false
+  /// The Warning response message being read: its name, position and MessageText so far.
+  private var warning: (name: String, line: Int, column: Int, text: String)?
   private var silencedThisThread = false
   let fileName: String
 
@@ -201,6 +208,11 @@ final class XMLItemStream {
   var replacedReferences: Int { feed.replacedReferences }
 
   private var line: Int { reader.map { Int(xmlTextReaderGetParserLineNumber($0)) } ?? 0 }
+  /// The line of the current node's start tag (the parser's own line may be further on).
+  private var nodeLine: Int {
+    guard let reader, let node = xmlTextReaderCurrentNode(reader) else { return line }
+    return Int(xmlGetLineNo(node))
+  }
   private var column: Int { reader.map { Int(xmlTextReaderGetParserColumnNumber($0)) } ?? 0 }
 
   /// The error to throw when libxml2 reports a failure: its first message and position.
@@ -276,18 +288,41 @@ final class XMLItemStream {
         default: continue
         }
       }
-      if EWSNamespace.matches(namespace, EWSNamespace.messages), local.hasSuffix("ResponseMessage"),
-        xmlTextReaderMoveToAttribute(reader, "ResponseClass") == 1
-      {
-        // ConstValue is owned by the reader: nothing to free.
-        let isError = Self.string(xmlTextReaderConstValue(reader)) == "Error"
-        xmlTextReaderMoveToElement(reader)
-        if isError {
-          let column = self.column
-          return .errorResponse(try expand(reader), column: column)
+      if EWSNamespace.matches(namespace, EWSNamespace.messages) {
+        if local.hasSuffix("ResponseMessage"), let responseClass = attribute(reader, "ResponseClass") {
+          if responseClass == "Error" {
+            let column = self.column
+            return .errorResponse(try expand(reader), column: column)
+          }
+          // A Warning message may still hold items: read on, and report its code when it comes.
+          warning = responseClass == "Warning" ? (local, nodeLine, column, "") : nil
+          continue
+        }
+        if let current = warning {
+          if local == "MessageText" {
+            warning?.text = try expand(reader).text
+            continue
+          }
+          if local == "ResponseCode" {
+            let code = try expand(reader).text
+            warning = nil
+            return .warningResponse(name: current.name, code: code, text: current.text, line: current.line, column: current.column)
+          }
+        }
+        if local == "RootFolder", attribute(reader, "IncludesLastItemInRange") == "false" {
+          return .partialView(totalItems: attribute(reader, "TotalItemsInView"), line: nodeLine, column: column)
         }
       }
     }
+  }
+
+  /// The value of an attribute of the current element (the reader stays on the element).
+  private func attribute(_ reader: OpaquePointer, _ name: String) -> String? {
+    guard xmlTextReaderMoveToAttribute(reader, name) == 1 else { return nil }
+    // ConstValue is owned by the reader: nothing to free.
+    let value = Self.string(xmlTextReaderConstValue(reader))
+    xmlTextReaderMoveToElement(reader)
+    return value
   }
 
   /// Builds the current element's subtree and moves the reader past it.

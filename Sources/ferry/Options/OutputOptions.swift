@@ -42,7 +42,7 @@ struct OutputOptions: ParsableArguments {
   @Flag(help: "Write every time in UTC.")
   var utc = false
 
-  @Option(help: "EWS RequestServerVersion.")
+  @Option(help: "EWS RequestServerVersion: Exchange2007 … Exchange2016, V2015_10_05 … V2016_10_10 (any case).")
   var exchangeVersion = "Exchange2013_SP1"
 
   @Option(help: "Items per EWS request document (Graph batches hold at most 20).")
@@ -87,7 +87,11 @@ struct OutputOptions: ParsableArguments {
       guard let d = LocalDate(iso: expandUntil) else { throw ValidationError("--expand-until wants YYYY-MM-DD, got \"\(expandUntil)\"") }
       options.calendar.expandUntil = d
     }
-    options.exchange.serverVersion = exchangeVersion
+    guard let version = ExchangeWriteOptions.serverVersion(named: exchangeVersion) else {
+      throw ValidationError(
+        "--exchange-version \"\(exchangeVersion)\" is not an EWS version; valid: \(ExchangeWriteOptions.serverVersions.joined(separator: ", "))")
+    }
+    options.exchange.serverVersion = version
     guard batch > 0 else { throw ValidationError("--batch must be at least 1") }
     options.exchange.batchSize = batch
     options.exchange.operation = exchangeOperation

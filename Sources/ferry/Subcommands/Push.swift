@@ -181,7 +181,13 @@ struct PushOptions: ParsableArguments {
     var writeOptions = WriteOptions(target: settings.target)
     writeOptions.overflow = overflow
     writeOptions.calendar.zone = settings.zone
-    if let v = settings.exchangeVersion { writeOptions.exchange.serverVersion = v }
+    if let v = settings.exchangeVersion {
+      guard let version = ExchangeWriteOptions.serverVersion(named: v) else {
+        throw ValidationError(
+          "exchange version \"\(v)\" is not an EWS version; valid: \(ExchangeWriteOptions.serverVersions.joined(separator: ", "))")
+      }
+      writeOptions.exchange.serverVersion = version
+    }
     if let b = settings.batch { writeOptions.exchange.batchSize = b }
     let ledgerPath = settings.ledger ?? (base == "." ? "ferry-ledger.sqlite" : base + "/ferry-ledger.sqlite")
     var run = PushRun(

@@ -26,7 +26,8 @@ done
 ls "$tmp"/sample-*.xml >/dev/null
 "$py" scripts/interop/exchange/validate_payloads.py "$shared/formats/ews-schema/validate.xsd" "$tmp"/sample-*.xml
 
-# 3. Graph: valid JSON, at most 20 requests per batch.
+# 3. Graph: valid JSON, at most 20 requests per batch, each batch fully sequential or fully
+#    parallel (Graph answers 400 to a mix of requests with and without dependsOn).
 "$ferry" convert "$tmp/records.ndjson" -f ndjson -t graph --batch 3 -o "$tmp/batch.json" 2>/dev/null
 "$py" - "$tmp"/batch-*.json <<'PY'
 import json, sys
@@ -38,6 +39,10 @@ for path in sys.argv[1:]:
         assert r["method"] in ("POST", "PATCH", "DELETE") and r["url"].startswith("/"), r
         assert all(d in ids for d in r.get("dependsOn", [])), r
         ids.add(r["id"])
-print(f"graph: {len(sys.argv) - 1} batch files are valid JSON with at most 20 requests each")
+    dependent = [r for r in requests[1:] if r.get("dependsOn")]
+    assert not dependent or (len(dependent) == len(requests) - 1 and "dependsOn" not in requests[0]), path
+    for before, r in zip(requests, requests[1:]):
+        assert not dependent or r["dependsOn"] == [before["id"]], (path, r["id"])
+print(f"graph: {len(sys.argv) - 1} batch files are valid JSON with at most 20 requests each, fully sequential")
 PY
 echo "interop-exchange: ok"
