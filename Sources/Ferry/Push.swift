@@ -127,9 +127,20 @@ public struct PushRun {
       return try body()
     }
     var provider: [(mailbox: String?, record: Record)] = []
+    // A mailbox export that is only part of the mailbox (a Graph page with more after it, a
+    // FindItem page short of the view's end) hides items ferry would then adopt no more and
+    // create again: for a push that is an error, as a read error is.
+    let exportDiagnostics = DiagnosticSink { d in
+      var d = d
+      if d.code == "partial-export" && d.severity == .warning {
+        d.severity = .error
+        d.message += "; a push with part of a mailbox would create again what the missing pages hold"
+      }
+      diagnostics.emit(d)
+    }
     for export in settings.providerExports {
       var (reader, _, _, _) = try timed {
-        try InputOpener.open(path: export.path, from: nil, options: readOptions, diagnostics: diagnostics)
+        try InputOpener.open(path: export.path, from: nil, options: readOptions, diagnostics: exportDiagnostics)
       }
       while let r = try timed({ try reader.next() }) { provider.append((export.mailbox, r)) }
     }
