@@ -130,15 +130,26 @@ public struct PushRun {
     // A mailbox export that is only part of the mailbox (a Graph page with more after it, a
     // FindItem page short of the view's end) hides items ferry would then adopt no more and
     // create again: for a push that is an error, as a read error is.
-    let exportDiagnostics = DiagnosticSink { d in
-      var d = d
-      if d.code == "partial-export" && d.severity == .warning {
-        d.severity = .error
-        d.message += "; a push with part of a mailbox would create again what the missing pages hold"
+    // Pages may also come as several exports of one mailbox, in order: only the last one's
+    // "more pages exist" counts then.
+    let lastExportOfMailbox = Dictionary(
+      settings.providerExports.enumerated().map { ($0.element.mailbox?.lowercased() ?? "", $0.offset) },
+      uniquingKeysWith: { _, later in later })
+    for (index, export) in settings.providerExports.enumerated() {
+      let isLast = lastExportOfMailbox[export.mailbox?.lowercased() ?? ""] == index
+      let exportDiagnostics = DiagnosticSink { d in
+        var d = d
+        if d.code == "partial-export" && d.severity == .warning {
+          if isLast {
+            d.severity = .error
+            d.message += "; a push with part of a mailbox would create again what the missing pages hold"
+          } else {
+            d.severity = .note
+            d.message += "; the next export given for this mailbox is taken as the following pages"
+          }
+        }
+        diagnostics.emit(d)
       }
-      diagnostics.emit(d)
-    }
-    for export in settings.providerExports {
       var (reader, _, _, _) = try timed {
         try InputOpener.open(path: export.path, from: nil, options: readOptions, diagnostics: exportDiagnostics)
       }
