@@ -9,6 +9,11 @@ public struct MatchLink: Sendable, Hashable, Codable {
   public var score: Double
   public var rule: String
   public var fields: [FieldComparison]
+
+  /// True when the link rests on a contact point that counted (an identifier, or an e-mail
+  /// address or phone number that matched; a role address or shared number only when the
+  /// names agree), not on names, addresses and organisations alone. Push adoption asks this.
+  public var restsOnContactPoint: Bool { ContactScorer.restsOnContactPoint(fields) }
 }
 
 /// Records that are one entity.
@@ -62,6 +67,16 @@ public final class Matcher: @unchecked Sendable {
   }
 
   public var count: Int { kinds.count }
+
+  /// Marks phone numbers as shared by several people (an office switchboard), read in the
+  /// rules' region; numbers that cannot be read are ignored. A match through a marked number
+  /// counts only when the names agree, like a role address. Call before `run`.
+  public func markShared(phones: some Sequence<String>) {
+    for raw in phones {
+      guard let e = Normalize.phone(raw, region: rules.region).e164 else { continue }
+      contacts.sharedPhones.insert(Array(e.utf8).withUnsafeBufferPointer { Similarity.hash($0) })
+    }
+  }
 
   /// Adds a record; returns the problems found in it (unparseable phone numbers), for the
   /// caller to report with the record's location.
@@ -121,6 +136,14 @@ public final class Matcher: @unchecked Sendable {
     func tokens(_ r: Int, _ slot: Int) -> [UInt64] {
       k.withField(r, slot) { p in Similarity.split(p).map { Similarity.hash(UnsafeBufferPointer(rebasing: p[$0])) } }
     }
+    func phoneNumbers(_ r: Int) -> [UInt64] {
+      k.withField(r, s(.phone)) { p in
+        Similarity.split(p).map { t in
+          let end = p[t].firstIndex(of: UInt8(ascii: "x")) ?? t.upperBound
+          return Similarity.hash(UnsafeBufferPointer(rebasing: p[t.lowerBound..<end]))
+        }
+      }
+    }
     func h(_ r: Int, _ slot: Int) -> UInt64 { k.isEmpty(r, slot) ? 0 : k.hash(r, slot) }
     func year(_ r: Int) -> UInt64 {
       k.withField(r, s(.birthDate)) { p in
@@ -130,7 +153,8 @@ public final class Matcher: @unchecked Sendable {
     let given = s(.given), family = s(.family)
     return [
       Pass(name: "email", exactKey: true, keys: { tokens($0, s(.email)) }, secondary: { k.prefix($0, family) }),
-      Pass(name: "phone", exactKey: true, keys: { tokens($0, s(.phone)) }, secondary: { k.prefix($0, family) }),
+      // the number without its extension: a direct line and its switchboard are compared
+      Pass(name: "phone", exactKey: true, keys: { phoneNumbers($0) }, secondary: { k.prefix($0, family) }),
       Pass(name: "identifier", exactKey: true, keys: { [h($0, s(.identifier))] }, secondary: { k.prefix($0, family) }),
       Pass(
         name: "family-sound+postcode", exactKey: true,
