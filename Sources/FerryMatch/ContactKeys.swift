@@ -108,7 +108,7 @@ final class ContactKeys: @unchecked Sendable {
       }
       if !phones.isEmpty { phones.append(0x20) }
       phones.append(contentsOf: e.utf8)
-      if let x = n.extensionDigits, !x.isEmpty {
+      if rules.phoneExtensions, let x = n.extensionDigits, !x.isEmpty {
         // "x" never occurs in an E.164 number: the extension stays inside the token
         phones.append(UInt8(ascii: "x"))
         phones.append(contentsOf: x.utf8)

@@ -72,6 +72,9 @@ public struct MatchRules: Sendable, Hashable {
   /// read. An e-mail match through one counts only when the names agree (see
   /// `ContactScorer.namesAgree`); otherwise it adds nothing and the explanation says so.
   public var roleAddresses: Set<String> = MatchRules.defaultRoleAddresses
+  /// Compare phone extensions (`x12`, `ext. 12`, `;ext=12`, `#12`): numbers whose
+  /// extensions differ are different phones. When false, extensions are ignored.
+  public var phoneExtensions = true
   /// The weight of the same phone number written with an extension on one side only (a
   /// switchboard number beside a direct line behind it): weaker than an exact match, and
   /// counted only when the names agree. Different extensions are different phones.
@@ -125,6 +128,10 @@ public struct MatchRules: Sendable, Hashable {
   /// window: 30
   /// identifier_fields: [SocSecId]
   /// event_tolerance_minutes: 10
+  /// role_addresses: [info, sales, office]
+  /// phone_extensions: true
+  /// phone_extension_on_one_side: 6
+  /// birth_date_veto: true
   /// fields:
   ///   email: {exact: 16}
   ///   given: {close_at: 0.9}
@@ -145,6 +152,7 @@ public struct MatchRules: Sendable, Hashable {
       case "role_addresses":
         guard let list = value as? [Any] else { throw RulesError("role_addresses must be a list") }
         rules.roleAddresses = Set(list.map { "\($0)".lowercased() })
+      case "phone_extensions": rules.phoneExtensions = try bool(value, key)
       case "phone_extension_on_one_side": rules.phoneExtensionOnOneSide = try number(value, key)
       case "birth_date_veto": rules.birthDateVeto = try bool(value, key)
       case "identifier_fields":

@@ -249,7 +249,7 @@ struct ContactScorer: @unchecked Sendable {
     var outcome: Outcome = .differ
     /// The shared number, when it is marked as shared.
     var shared: String?
-    /// The extensions, for the explanation (`x12, none`).
+    /// The extensions, for the explanation (`x12, no extension`).
     var detail = ""
   }
 
@@ -259,7 +259,7 @@ struct ContactScorer: @unchecked Sendable {
     var best = PhoneComparison()
     let x = UInt8(ascii: "x")
     func ext(_ p: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ cut: Int) -> String {
-      cut < r.upperBound ? String(decoding: UnsafeBufferPointer(rebasing: p[cut..<r.upperBound]), as: UTF8.self) : "none"
+      cut < r.upperBound ? String(decoding: UnsafeBufferPointer(rebasing: p[cut..<r.upperBound]), as: UTF8.self) : "no extension"
     }
     for ra in Similarity.split(a) {
       let ca = a[ra].firstIndex(of: x) ?? ra.upperBound
