@@ -61,7 +61,18 @@ struct ContactScorer: @unchecked Sendable {
   /// - birth dates that clearly differ (`clearlyDifferentDates`) veto the pair unless an
   ///   identifier, a personal e-mail address or the street address agrees.
   func score(_ i: Int, _ j: Int, explain: Bool = false, into details: inout [FieldComparison]) -> Double {
+    var held = 0.0
+    return score(i, j, explain: explain, into: &details, held: &held)
+  }
+
+  /// `score`, and in `held` the weight these three rules took away (what a match ignoring
+  /// roles, extensions and the veto would have added): a pair whose total plus `held` reaches
+  /// the threshold is one the rules held apart.
+  func score(
+    _ i: Int, _ j: Int, explain: Bool = false, into details: inout [FieldComparison], held: inout Double
+  ) -> Double {
     var total = 0.0
+    held = 0
     let fc = ContactKeys.fieldCount
     let flagsI = keys.flags[i], flagsJ = keys.flags[j]
     return keys.arena.withUnsafeBufferPointer { arena -> Double in
@@ -90,7 +101,7 @@ struct ContactScorer: @unchecked Sendable {
       var personalEmail = false
       var addressAgrees = false
       for (k, entry) in order.enumerated() {
-        if !explain && total + maxRemaining[k] < rules.threshold { return total }
+        if !explain && total + held + maxRemaining[k] < rules.threshold { return total }
         let (f, slot, w) = entry
         if f == .given || f == .family {
           _ = scoreNames()
@@ -149,6 +160,7 @@ struct ContactScorer: @unchecked Sendable {
               level = 3
               sim = 0
               note = explain ? "extensions differ (\(c.detail))" : nil
+              held += w.exact - w.differ
             case .lastDigits:
               level = 1
               sim = 0.7
@@ -197,6 +209,7 @@ struct ContactScorer: @unchecked Sendable {
             weight = 0
             if explain { note = weak.what + "; " + ContactScorer.notCountedAlone }
           }
+          held += w.exact - weight
         }
         total += weight
         if explain {
@@ -215,6 +228,7 @@ struct ContactScorer: @unchecked Sendable {
               field: "veto", level: "differ", similarity: 0, weight: vetoed - total,
               note: "birth dates clearly differ, and no identifier, personal e-mail or address agrees"))
         }
+        held += total - vetoed
         total = vetoed
       }
       return total

@@ -54,6 +54,20 @@ import Testing
     #expect(truth.subtracting(links).sorted() == [], "missed links")
   }
 
+  // The pairs the rules kept apart are reported, each false positive once, and nothing else.
+  @Test func heldApartAreTheFalsePositives() throws {
+    let records = try Self.records()
+    let matcher = Matcher()
+    for r in records { matcher.add(r) }
+    let held = matcher.run().heldApart.map {
+      PairScore.key(records[$0.a].source?.recordId ?? "", records[$0.b].source?.recordId ?? "")
+    }
+    #expect(
+      held.sorted() == [
+        "ADVB01a|ADVB01b", "ADVE01a|ADVE01b", "ADVE02a|ADVE02b", "ADVE03a|ADVE03b", "ADVR01a|ADVR01b", "ADVR02a|ADVR02b",
+      ])
+  }
+
   // Each rule switched off brings back its own false positives, and only those: the rule is
   // what removes them, and it touches nothing else in the fixture.
   @Test func roleAddressRule() throws {

@@ -89,7 +89,9 @@ import Testing
     off.birthDateVeto = false
     let (with, a) = try FebrlTests.score(file, withIdentifier: withIdentifier)
     let (without, b) = try FebrlTests.score(file, withIdentifier: withIdentifier, rules: off)
-    print("febrl \(file)\(withIdentifier ? "" : " without SocSecId"): veto on \(with); veto off \(without)")
+    print(
+      "febrl \(file)\(withIdentifier ? "" : " without SocSecId"): veto on \(with); veto off \(without); \(a.heldApart.count) pairs held apart"
+    )
     #expect(a.clusters.map(\.members) == b.clusters.map(\.members))
   }
 
