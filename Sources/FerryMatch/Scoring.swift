@@ -136,7 +136,7 @@ struct ContactScorer: @unchecked Sendable {
             if containsGmail(a) && containsGmail(b) && shareGmailCanonical(a, b) {
               level = 1
               sim = 0.9
-              note = "same gmail address without dots and +tags"
+              note = ContactScorer.gmailVariant
             } else if shareLocalPart(a, b, role: role) {
               level = 1
               sim = 0.5
@@ -496,18 +496,24 @@ struct ContactScorer: @unchecked Sendable {
     return "weighted-fields"
   }
 
+  /// The note of two Gmail addresses that differ only in dots and `+tags`.
+  static let gmailVariant = "same gmail address without dots and +tags"
+
   /// The start of the note of a number with an extension on one side only.
   static let extensionOnOneSide = "extension on one side only"
 
   /// True when the link rests on a contact point that counted: an identifier, an e-mail
   /// address or a phone number that matched exactly (a role address or shared number only
-  /// when the names agree), or the same number with an extension on one side when the names
-  /// agree. Names, addresses and organisations alone are not enough.
+  /// when the names agree), a Gmail address without its dots and `+tags`, or the same number
+  /// with an extension on one side when the names agree. Names, addresses and organisations
+  /// alone are not enough.
   static func restsOnContactPoint(_ details: [FieldComparison]) -> Bool {
     details.contains { d in
       guard d.weight > 0 else { return false }
       switch d.field {
-      case "identifier", "email": return d.level == "exact"
+      case "identifier": return d.level == "exact"
+      // a Gmail address without its dots and +tags is the same mailbox
+      case "email": return d.level == "exact" || d.note == gmailVariant
       case "phone": return d.level == "exact" || d.note?.hasPrefix(extensionOnOneSide) == true
       default: return false
       }
