@@ -69,8 +69,9 @@ public struct MatchRules: Sendable, Hashable {
   /// Events: minimum token-set similarity of normalised subjects.
   public var eventSubjectSimilarity = 0.85
   /// Local parts of shared role addresses (`info@`, `sales@`, …): a mailbox several people
-  /// read. An e-mail match through one counts only when the names agree (see
-  /// `ContactScorer.namesAgree`); otherwise it adds nothing and the explanation says so.
+  /// read. An e-mail match through one counts only when the names agree (given and family
+  /// names on both records, each the same or a nickname); otherwise it adds nothing and the
+  /// explanation says so. Compared with the local part before any `+tag`.
   public var roleAddresses: Set<String> = MatchRules.defaultRoleAddresses
   /// Compare phone extensions (`x12`, `ext. 12`, `;ext=12`, `#12`): numbers whose
   /// extensions differ are different phones. When false, extensions are ignored.
@@ -81,8 +82,8 @@ public struct MatchRules: Sendable, Hashable {
   public var phoneExtensionOnOneSide = 6.0
   /// Birth dates that clearly differ (both complete, at least three of the eight digits
   /// different, neither a day/month swap nor one typo) stop a link, unless an identifier, an
-  /// e-mail address that is not a role address, or the street address (street and house
-  /// number) agrees.
+  /// e-mail address that is not a role address, or any part of the address (street, postcode,
+  /// locality) agrees.
   public var birthDateVeto = true
 
   public init() {}

@@ -22,6 +22,8 @@ struct ContactScorer: @unchecked Sendable {
   let wFamily: FieldWeights
   let slotGiven = ContactKeys.slot(.given)
   let slotFamily = ContactKeys.slot(.family)
+  /// Whether any phone number is marked shared (read once, not per pair).
+  let anyShared: Bool
 
   init(keys: ContactKeys, rules: MatchRules) {
     self.keys = keys
@@ -38,6 +40,7 @@ struct ContactScorer: @unchecked Sendable {
     maxRemaining = rem
     wGiven = rules.weights[.given] ?? FieldWeights(exact: 0, close: 0, partial: 0, differ: 0)
     wFamily = rules.weights[.family] ?? FieldWeights(exact: 0, close: 0, partial: 0, differ: 0)
+    anyShared = !keys.sharedPhones.isEmpty
   }
 
   @inline(__always)
@@ -55,11 +58,11 @@ struct ContactScorer: @unchecked Sendable {
   ///
   /// Three rules guard against shared contact points (see docs/MATCHING.md):
   /// - a role address (`info@…`), a phone number with an extension on one side only, and a
-  ///   number marked as shared (`Matcher.markShared`) count only when the names agree
-  ///   (`namesAgree`); otherwise they add nothing and the explanation says why;
+  ///   number marked as shared (`Matcher.markShared`) count only when the names agree (see
+  ///   `names`); otherwise they add nothing and the explanation says why;
   /// - numbers whose extensions differ are different phones (level `differ`);
   /// - birth dates that clearly differ (`clearlyDifferentDates`) veto the pair unless an
-  ///   identifier, a personal e-mail address or the street address agrees.
+  ///   identifier, a personal e-mail address or any part of the address agrees.
   func score(_ i: Int, _ j: Int, explain: Bool = false, into details: inout [FieldComparison]) -> Double {
     var held = 0.0
     return score(i, j, explain: explain, into: &details, held: &held)
@@ -145,7 +148,7 @@ struct ContactScorer: @unchecked Sendable {
           }
           if level == 0 && weak == nil { personalEmail = true }
         case .phone:
-          if (flagsI | flagsJ) & ContactKeys.Flag.phoneExtension != 0 || !keys.sharedPhones.isEmpty {
+          if (flagsI | flagsJ) & ContactKeys.Flag.phoneExtension != 0 || anyShared {
             let c = comparePhones(a, b)
             switch c.outcome {
             case .same:
@@ -287,7 +290,7 @@ struct ContactScorer: @unchecked Sendable {
           let extB = UnsafeBufferPointer(rebasing: b[cb..<rb.upperBound])
           if Similarity.memEqual(extA, extB) {
             c.outcome = .same
-            if !keys.sharedPhones.isEmpty && keys.sharedPhones.contains(Similarity.hash(mainA)) {
+            if anyShared && keys.sharedPhones.contains(Similarity.hash(mainA)) {
               c.shared = String(decoding: mainA, as: UTF8.self)
             }
           } else {

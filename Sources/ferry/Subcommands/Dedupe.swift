@@ -131,8 +131,9 @@ struct DedupeSession {
           guard let note = f.note, note.contains("not counted alone") || note.hasPrefix("extensions differ") else { return nil }
           return note
         }
+        let reason = why.isEmpty ? "extension on one side only, counted as weaker evidence" : why.joined(separator: "; ")
         lines.append(
-          "  \(refs[link.a].record) \"\(names[link.a])\" / \(refs[link.b].record) \"\(names[link.b])\": \(why.joined(separator: "; ")) (\(String(format: "%.1f", link.score)))")
+          "  \(refs[link.a].record) \"\(names[link.a])\" / \(refs[link.b].record) \"\(names[link.b])\": \(reason) (\(String(format: "%.1f", link.score)))")
       }
       if result.heldApart.count > 20 { lines.append("  … \(result.heldApart.count - 20) more (see --report)") }
     }
