@@ -241,7 +241,11 @@ extension FerryCommand {
         organisation, address, birth date), grouped by blocking keys and scored field by
         field with log-odds weights; pairs reaching the threshold are linked, and clusters
         whose members do not all agree are split. Every link names its rule; --report lists
-        the field similarities behind it.
+        the field similarities behind it. A shared contact point is not one person: a role
+        address (info@, sales@, ...) or a number with an extension on one side counts only
+        when the names agree, different extensions are different phones, and birth dates
+        that clearly differ veto a link no identifier, personal e-mail or address backs. The
+        pairs these rules held apart are listed too (docs/MATCHING.md).
 
         With no --mode (or --mode report) nothing is changed: ferry only reports. With -o,
         the records are written (merged or dropped per --mode; --against records never).
