@@ -22,6 +22,8 @@ struct ContactScorer: @unchecked Sendable {
   let wFamily: FieldWeights
   let slotGiven = ContactKeys.slot(.given)
   let slotFamily = ContactKeys.slot(.family)
+  let slotOrganization = ContactKeys.slot(.organization)
+  let wOrganization: FieldWeights
   /// Whether any phone number is marked shared (read once, not per pair).
   let anyShared: Bool
   /// The keys' arrays, held here as constants: reading a class's stored array per pair costs a
@@ -46,6 +48,7 @@ struct ContactScorer: @unchecked Sendable {
     wGiven = rules.weights[.given] ?? FieldWeights(exact: 0, close: 0, partial: 0, differ: 0)
     wFamily = rules.weights[.family] ?? FieldWeights(exact: 0, close: 0, partial: 0, differ: 0)
     anyShared = !keys.sharedPhones.isEmpty
+    wOrganization = rules.weights[.organization] ?? FieldWeights(exact: 0, close: 0, partial: 0, differ: 0)
     arena = keys.arena
     spans = keys.spans
     flags = keys.flags
@@ -94,15 +97,21 @@ struct ContactScorer: @unchecked Sendable {
       }
       var namesDone = false
       var agree = false
-      /// Scores the names now (once); returns whether they agree.
+      var nameless = false
+      /// Scores the names now (once); returns whether they agree. Two records with no person
+      /// name at all (an organisation's own contact) agree when their organisations do.
       func scoreNames() -> Bool {
         if !namesDone {
           namesDone = true
-          let (w, a) = names(
-            field(i, slotGiven), field(j, slotGiven), field(i, slotFamily), field(j, slotFamily), explain: explain,
-            into: &details)
+          let gi = field(i, slotGiven), gj = field(j, slotGiven), fi = field(i, slotFamily), fj = field(j, slotFamily)
+          let (w, a) = names(gi, gj, fi, fj, explain: explain, into: &details)
           total += w
           agree = a
+          if gi.count == 0 && gj.count == 0 && fi.count == 0 && fj.count == 0 {
+            nameless = true
+            let oi = field(i, slotOrganization), oj = field(j, slotOrganization)
+            agree = oi.count > 0 && oj.count > 0 && Similarity.jaroWinkler(oi, oj) >= wOrganization.closeAt
+          }
         }
         return agree
       }
@@ -215,10 +224,12 @@ struct ContactScorer: @unchecked Sendable {
         if let weak {
           if scoreNames() {
             weight = weak.weight
-            if explain { note = weak.what + "; counted: the names agree" }
+            if explain { note = weak.what + (nameless ? "; counted: no person names, the organisations agree" : "; counted: the names agree") }
           } else {
             weight = 0
-            if explain { note = weak.what + "; " + ContactScorer.notCountedAlone }
+            if explain {
+              note = weak.what + "; " + (nameless ? "not counted alone: no person names, the organisations differ" : ContactScorer.notCountedAlone)
+            }
           }
           held += w.exact - weight
         }

@@ -119,4 +119,26 @@ import Testing
       #expect(link.rule == "phone+name")
     }
   }
+
+  // An organisation's own contact (no person name) with its info@ address, twice: the role
+  // address counts, since the organisations agree; against another organisation it does not.
+  @Test func namelessOrganisationsWithARoleAddress() throws {
+    func org(_ name: String, _ id: String) -> Record {
+      var c = Contact()
+      c.organization = name
+      c.emails = [EmailAddress("info@acme.example")]
+      c.source = SourceIdentity(system: "salesforce", objectType: "Account", recordId: id)
+      return .contact(c)
+    }
+    let matcher = Matcher()
+    matcher.add(org("Acme Inc.", "A"))
+    matcher.add(org("ACME", "B"))
+    matcher.add(org("Globex GmbH", "C"))
+    let result = matcher.run()
+    #expect(result.clusters.map(\.members) == [[0, 1]])
+    let e = matcher.explain(0, 1)
+    #expect(Self.note(e, "email") == "role address info@acme.example; counted: no person names, the organisations agree")
+    #expect(
+      Self.note(matcher.explain(0, 2), "email") == "role address info@acme.example; not counted alone: no person names, the organisations differ")
+  }
 }
