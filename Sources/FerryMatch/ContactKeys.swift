@@ -29,11 +29,33 @@ final class ContactKeys: @unchecked Sendable {
   var spans: [UInt64] = []
   var givenSoundex: [UInt32] = []
   var familySoundex: [UInt32] = []
+  /// Per record, `Flag` bits: what the scorer must look at more closely.
+  var flags: [UInt8] = []
   var count: Int { givenSoundex.count }
   let identifierNames: Set<[UInt8]>
+  let roleAddresses: Set<[UInt8]>
+  /// Hashes of E.164 numbers (without extension) known to be shared by several people.
+  var sharedPhones: Set<UInt64> = []
+
+  /// Bits of `flags`.
+  enum Flag {
+    /// One of the record's e-mail addresses is a role address (`info@…`).
+    static let roleEmail: UInt8 = 1
+    /// One of the record's phone numbers has an extension (stored as `+12125550100x12`).
+    static let phoneExtension: UInt8 = 2
+  }
 
   init(rules: MatchRules) {
     identifierNames = Set(rules.identifierFields.map { Normalize.fold($0).filter { $0 != 0x20 } })
+    roleAddresses = Set(rules.roleAddresses.map { Array($0.lowercased().utf8) })
+  }
+
+  /// True when the address's local part (before any `+tag`) is a role address.
+  static func isRole(_ address: UnsafeBufferPointer<UInt8>, roles: Set<[UInt8]>) -> Bool {
+    guard let at = address.firstIndex(of: 0x40) else { return false }
+    let local = address[0..<at]
+    let end = local.firstIndex(of: 0x2B) ?? at
+    return roles.contains(Array(address[0..<end]))
   }
 
   private func put(_ bytes: [UInt8]) {
@@ -67,10 +89,13 @@ final class ContactKeys: @unchecked Sendable {
     put(birth)
     // e-mails
     var emails: [UInt8] = []
+    var flag: UInt8 = 0
     for e in c.emails {
       guard let n = Normalize.email(e.address, gmail: rules.gmail) else { continue }
       if !emails.isEmpty { emails.append(0x20) }
-      emails.append(contentsOf: n.utf8)
+      let bytes = Array(n.utf8)
+      if bytes.withUnsafeBufferPointer({ ContactKeys.isRole($0, roles: roleAddresses) }) { flag |= Flag.roleEmail }
+      emails.append(contentsOf: bytes)
     }
     put(emails)
     // phones
@@ -83,8 +108,15 @@ final class ContactKeys: @unchecked Sendable {
       }
       if !phones.isEmpty { phones.append(0x20) }
       phones.append(contentsOf: e.utf8)
+      if rules.phoneExtensions, let x = n.extensionDigits, !x.isEmpty {
+        // "x" never occurs in an E.164 number: the extension stays inside the token
+        phones.append(UInt8(ascii: "x"))
+        phones.append(contentsOf: x.utf8)
+        flag |= Flag.phoneExtension
+      }
     }
     put(phones)
+    flags.append(flag)
     let address = c.addresses.first { !$0.isEmpty }
     put(address?.postalCode.map(Normalize.postalCode) ?? [])
     // names

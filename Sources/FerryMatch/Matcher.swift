@@ -9,6 +9,11 @@ public struct MatchLink: Sendable, Hashable, Codable {
   public var score: Double
   public var rule: String
   public var fields: [FieldComparison]
+
+  /// True when the link rests on a contact point that counted (an identifier, or an e-mail
+  /// address or phone number that matched; a role address or shared number only when the
+  /// names agree), not on names, addresses and organisations alone. Push adoption asks this.
+  public var restsOnContactPoint: Bool { ContactScorer.restsOnContactPoint(fields) }
 }
 
 /// Records that are one entity.
@@ -40,6 +45,10 @@ public struct MatchResult: Sendable {
   public var recordCount: Int
   /// cluster id per record (0 for none).
   public var clusterOf: [Int]
+  /// Contact pairs that the shared-contact-point rules kept below the threshold (a role
+  /// address or a number behind a switchboard that did not count, extensions that differ, a
+  /// birth-date veto): linked if those rules were off. Explained, like links; sorted by `a`.
+  public var heldApart: [MatchLink] = []
 }
 
 /// The duplicate matcher: add records (contacts and events, from one or two sets), then
@@ -62,6 +71,16 @@ public final class Matcher: @unchecked Sendable {
   }
 
   public var count: Int { kinds.count }
+
+  /// Marks phone numbers as shared by several people (an office switchboard), read in the
+  /// rules' region; numbers that cannot be read are ignored. A match through a marked number
+  /// counts only when the names agree, like a role address. Call before `run`.
+  public func markShared(phones: some Sequence<String>) {
+    for raw in phones {
+      guard let e = Normalize.phone(raw, region: rules.region).e164 else { continue }
+      contacts.sharedPhones.insert(Array(e.utf8).withUnsafeBufferPointer { Similarity.hash($0) })
+    }
+  }
 
   /// Adds a record; returns the problems found in it (unparseable phone numbers), for the
   /// caller to report with the record's location.
@@ -89,9 +108,13 @@ public final class Matcher: @unchecked Sendable {
   public func run(threads: Int = 2) -> MatchResult {
     var pairs: [(Int32, Int32, Float)] = []
     var comparisons = 0
+    var held: [(Int32, Int32, Float)] = []
     if contacts.count > 1 {
       let (p, c) = contactPairs(threads: max(1, threads))
-      pairs += p.map { (contactGlobal[Int($0.0)], contactGlobal[Int($0.1)], $0.2) }
+      for q in p {
+        let pair = (contactGlobal[Int(q.0)], contactGlobal[Int(q.1)], abs(q.2))
+        if q.2 < 0 { held.append(pair) } else { pairs.append(pair) }
+      }
       comparisons += c
     }
     if events.count > 1 {
@@ -99,7 +122,12 @@ public final class Matcher: @unchecked Sendable {
       pairs += p.map { (eventGlobal[Int($0.0)], eventGlobal[Int($0.1)], $0.2) }
       comparisons += c
     }
-    return cluster(pairs: pairs, comparisons: comparisons)
+    var result = cluster(pairs: pairs, comparisons: comparisons)
+    result.heldApart = held.map { (a, b, _) in
+      let e = explain(Int(a), Int(b))
+      return MatchLink(a: Int(a), b: Int(b), score: (e.score * 100).rounded() / 100, rule: e.rule, fields: e.fields)
+    }
+    return result
   }
 
   // MARK: blocking
@@ -121,6 +149,14 @@ public final class Matcher: @unchecked Sendable {
     func tokens(_ r: Int, _ slot: Int) -> [UInt64] {
       k.withField(r, slot) { p in Similarity.split(p).map { Similarity.hash(UnsafeBufferPointer(rebasing: p[$0])) } }
     }
+    func phoneNumbers(_ r: Int) -> [UInt64] {
+      k.withField(r, s(.phone)) { p in
+        Similarity.split(p).map { t in
+          let end = p[t].firstIndex(of: UInt8(ascii: "x")) ?? t.upperBound
+          return Similarity.hash(UnsafeBufferPointer(rebasing: p[t.lowerBound..<end]))
+        }
+      }
+    }
     func h(_ r: Int, _ slot: Int) -> UInt64 { k.isEmpty(r, slot) ? 0 : k.hash(r, slot) }
     func year(_ r: Int) -> UInt64 {
       k.withField(r, s(.birthDate)) { p in
@@ -130,7 +166,8 @@ public final class Matcher: @unchecked Sendable {
     let given = s(.given), family = s(.family)
     return [
       Pass(name: "email", exactKey: true, keys: { tokens($0, s(.email)) }, secondary: { k.prefix($0, family) }),
-      Pass(name: "phone", exactKey: true, keys: { tokens($0, s(.phone)) }, secondary: { k.prefix($0, family) }),
+      // the number without its extension: a direct line and its switchboard are compared
+      Pass(name: "phone", exactKey: true, keys: { phoneNumbers($0) }, secondary: { k.prefix($0, family) }),
       Pass(name: "identifier", exactKey: true, keys: { [h($0, s(.identifier))] }, secondary: { k.prefix($0, family) }),
       Pass(
         name: "family-sound+postcode", exactKey: true,
@@ -168,6 +205,8 @@ public final class Matcher: @unchecked Sendable {
     }
   }
 
+  /// The contact pairs at or above the threshold, and (with a negative score) the pairs the
+  /// shared-contact-point rules held below it; and the number of comparisons.
   func contactPairs(threads: Int) -> ([(Int32, Int32, Float)], Int) {
     let n = contacts.count
     let scorer = ContactScorer(keys: contacts, rules: rules)
@@ -225,8 +264,14 @@ public final class Matcher: @unchecked Sendable {
                 }
                 if i != j && !again {
                   count += 1
-                  let score = scorer.score(i, j, into: &scratch)
-                  if score >= rules.threshold { local.append((Int32(min(i, j)), Int32(max(i, j)), Float(score))) }
+                  var held = 0.0
+                  let score = scorer.score(i, j, into: &scratch, held: &held)
+                  if score >= rules.threshold {
+                    local.append((Int32(min(i, j)), Int32(max(i, j)), Float(score)))
+                  } else if held > 0 && score + held >= rules.threshold {
+                    // held apart by the shared-contact-point rules: kept, marked by a negative score
+                    local.append((Int32(min(i, j)), Int32(max(i, j)), -Float(max(score, 0.001))))
+                  }
                 }
                 q += 1
               }
@@ -421,7 +466,7 @@ extension Matcher {
     guard contacts.count > 1 else { return [] }
     let (pairs, _) = contactPairs(threads: max(1, threads))
     var links: [MatchLink] = []
-    for (i, j, _) in pairs {
+    for (i, j, score) in pairs where score >= 0 {
       var a = Int(contactGlobal[Int(i)]), b = Int(contactGlobal[Int(j)])
       guard sets[a] != sets[b] else { continue }
       if sets[a] != 0 { swap(&a, &b) }

@@ -68,6 +68,23 @@ public struct MatchRules: Sendable, Hashable {
   public var eventToleranceMinutes = 15
   /// Events: minimum token-set similarity of normalised subjects.
   public var eventSubjectSimilarity = 0.85
+  /// Local parts of shared role addresses (`info@`, `sales@`, …): a mailbox several people
+  /// read. An e-mail match through one counts only when the names agree (given and family
+  /// names on both records, each the same or a nickname); otherwise it adds nothing and the
+  /// explanation says so. Compared with the local part before any `+tag`.
+  public var roleAddresses: Set<String> = MatchRules.defaultRoleAddresses
+  /// Compare phone extensions (`x12`, `ext. 12`, `;ext=12`, `#12`): numbers whose
+  /// extensions differ are different phones. When false, extensions are ignored.
+  public var phoneExtensions = true
+  /// The weight of the same phone number written with an extension on one side only (a
+  /// switchboard number beside a direct line behind it): weaker than an exact match, and
+  /// counted only when the names agree. Different extensions are different phones.
+  public var phoneExtensionOnOneSide = 6.0
+  /// Birth dates that clearly differ (both complete, at least three of the eight digits
+  /// different, neither a day/month swap nor one typo) stop a link, unless an identifier, an
+  /// e-mail address that is not a role address, or any part of the address (street, postcode,
+  /// locality) agrees.
+  public var birthDateVeto = true
 
   public init() {}
 
@@ -88,6 +105,21 @@ public struct MatchRules: Sendable, Hashable {
     .organization: FieldWeights(exact: 3, close: 2, partial: 0.5, differ: -1.5, closeAt: 0.93, partialAt: 0.85),
   ]
 
+  /// The default role addresses: mailboxes of a function, not of a person. Collected from the
+  /// role names RFC 2142 reserves (`info`, `sales`, `support`, `abuse`, `postmaster`, …) and
+  /// the ones organisations commonly publish (`office`, `contact`, `hello`, `billing`, …).
+  public static let defaultRoleAddresses: Set<String> = [
+    // RFC 2142 (business and network operations)
+    "info", "marketing", "sales", "support", "abuse", "noc", "security", "postmaster", "hostmaster", "usenet",
+    "news", "webmaster", "www", "uucp", "ftp",
+    // common shared mailboxes
+    "admin", "administration", "office", "contact", "contactus", "hello", "hi", "team", "enquiries", "enquiry",
+    "inquiries", "inquiry", "reception", "frontdesk", "accounts", "accounting", "billing", "invoices", "invoice",
+    "finance", "payments", "hr", "jobs", "careers", "recruiting", "press", "media", "pr", "noreply", "no-reply",
+    "donotreply", "do-not-reply", "mail", "email", "service", "services", "customerservice", "help", "helpdesk",
+    "orders", "bookings", "reservations", "general", "mailbox", "feedback", "legal", "purchasing", "it",
+  ]
+
   /// Reads a YAML rules file over the defaults:
   ///
   /// ```yaml
@@ -97,6 +129,10 @@ public struct MatchRules: Sendable, Hashable {
   /// window: 30
   /// identifier_fields: [SocSecId]
   /// event_tolerance_minutes: 10
+  /// role_addresses: [info, sales, office]
+  /// phone_extensions: true
+  /// phone_extension_on_one_side: 6
+  /// birth_date_veto: true
   /// fields:
   ///   email: {exact: 16}
   ///   given: {close_at: 0.9}
@@ -114,6 +150,12 @@ public struct MatchRules: Sendable, Hashable {
       case "window": rules.window = Int(try number(value, key))
       case "event_tolerance_minutes": rules.eventToleranceMinutes = Int(try number(value, key))
       case "event_subject_similarity": rules.eventSubjectSimilarity = try number(value, key)
+      case "role_addresses":
+        guard let list = value as? [Any] else { throw RulesError("role_addresses must be a list") }
+        rules.roleAddresses = Set(list.map { "\($0)".lowercased() })
+      case "phone_extensions": rules.phoneExtensions = try bool(value, key)
+      case "phone_extension_on_one_side": rules.phoneExtensionOnOneSide = try number(value, key)
+      case "birth_date_veto": rules.birthDateVeto = try bool(value, key)
       case "identifier_fields":
         guard let list = value as? [Any] else { throw RulesError("identifier_fields must be a list") }
         rules.identifierFields = list.map { "\($0)" }

@@ -22,6 +22,15 @@ struct ContactScorer: @unchecked Sendable {
   let wFamily: FieldWeights
   let slotGiven = ContactKeys.slot(.given)
   let slotFamily = ContactKeys.slot(.family)
+  let slotOrganization = ContactKeys.slot(.organization)
+  let wOrganization: FieldWeights
+  /// Whether any phone number is marked shared (read once, not per pair).
+  let anyShared: Bool
+  /// The keys' arrays, held here as constants: reading a class's stored array per pair costs a
+  /// runtime exclusivity check each time (seen in the 100k profile).
+  let arena: [UInt8]
+  let spans: [UInt64]
+  let flags: [UInt8]
 
   init(keys: ContactKeys, rules: MatchRules) {
     self.keys = keys
@@ -38,6 +47,11 @@ struct ContactScorer: @unchecked Sendable {
     maxRemaining = rem
     wGiven = rules.weights[.given] ?? FieldWeights(exact: 0, close: 0, partial: 0, differ: 0)
     wFamily = rules.weights[.family] ?? FieldWeights(exact: 0, close: 0, partial: 0, differ: 0)
+    anyShared = !keys.sharedPhones.isEmpty
+    wOrganization = rules.weights[.organization] ?? FieldWeights(exact: 0, close: 0, partial: 0, differ: 0)
+    arena = keys.arena
+    spans = keys.spans
+    flags = keys.flags
   }
 
   @inline(__always)
@@ -52,25 +66,65 @@ struct ContactScorer: @unchecked Sendable {
 
   /// The pair's total weight; stops early (with a total below the threshold) once the
   /// threshold cannot be reached. With `explain`, also every field's comparison.
+  ///
+  /// Three rules guard against shared contact points (see docs/MATCHING.md):
+  /// - a role address (`info@…`), a phone number with an extension on one side only, and a
+  ///   number marked as shared (`Matcher.markShared`) count only when the names agree (see
+  ///   `names`); otherwise they add nothing and the explanation says why;
+  /// - numbers whose extensions differ are different phones (level `differ`);
+  /// - birth dates that clearly differ (`clearlyDifferentDates`) veto the pair unless an
+  ///   identifier, a personal e-mail address or any part of the address agrees.
   func score(_ i: Int, _ j: Int, explain: Bool = false, into details: inout [FieldComparison]) -> Double {
+    var held = 0.0
+    return score(i, j, explain: explain, into: &details, held: &held)
+  }
+
+  /// `score`, and in `held` the weight these three rules took away (what a match ignoring
+  /// roles, extensions and the veto would have added): a pair whose total plus `held` reaches
+  /// the threshold is one the rules held apart.
+  func score(
+    _ i: Int, _ j: Int, explain: Bool = false, into details: inout [FieldComparison], held: inout Double
+  ) -> Double {
     var total = 0.0
+    held = 0
     let fc = ContactKeys.fieldCount
-    return keys.arena.withUnsafeBufferPointer { arena -> Double in
+    let flagsI = flags[i], flagsJ = flags[j]
+    return arena.withUnsafeBufferPointer { arena -> Double in
       @inline(__always) func field(_ r: Int, _ slot: Int) -> UnsafeBufferPointer<UInt8> {
-        let s = keys.spans[r &* fc &+ slot]
+        let s = spans[r &* fc &+ slot]
         let o = Int(s >> 16), n = Int(s & 0xFFFF)
         return UnsafeBufferPointer(rebasing: arena[o..<(o + n)])
       }
       var namesDone = false
-      for (k, entry) in order.enumerated() {
-        if !explain && total + maxRemaining[k] < rules.threshold { return total }
-        let (f, slot, w) = entry
-        if (f == .given || f == .family) && namesDone { continue }
-        if f == .given || f == .family {
+      var agree = false
+      var nameless = false
+      /// Scores the names now (once); returns whether they agree. Two records with no person
+      /// name at all (an organisation's own contact) agree when their organisations do.
+      func scoreNames() -> Bool {
+        if !namesDone {
           namesDone = true
-          let gi = field(i, slotGiven), gj = field(j, slotGiven)
-          let fi = field(i, slotFamily), fj = field(j, slotFamily)
-          total += names(gi, gj, fi, fj, explain: explain, into: &details)
+          let gi = field(i, slotGiven), gj = field(j, slotGiven), fi = field(i, slotFamily), fj = field(j, slotFamily)
+          let (w, a) = names(gi, gj, fi, fj, explain: explain, into: &details)
+          total += w
+          agree = a
+          if gi.count == 0 && gj.count == 0 && fi.count == 0 && fj.count == 0 {
+            nameless = true
+            let oi = field(i, slotOrganization), oj = field(j, slotOrganization)
+            agree = oi.count > 0 && oj.count > 0 && Similarity.jaroWinkler(oi, oj) >= wOrganization.closeAt
+          }
+        }
+        return agree
+      }
+      // what may lift a birth-date veto
+      var vetoPending = false
+      var identifierAgrees = false
+      var personalEmail = false
+      var addressAgrees = false
+      for (k, entry) in order.enumerated() {
+        if !explain && total + held + maxRemaining[k] < rules.threshold { return total }
+        let (f, slot, w) = entry
+        if f == .given || f == .family {
+          _ = scoreNames()
           continue
         }
         let a = field(i, slot), b = field(j, slot)
@@ -78,21 +132,65 @@ struct ContactScorer: @unchecked Sendable {
         var level = 3
         var sim = 0.0
         var note: String?
+        /// Set for a weak contact point: the weight it adds when the names agree.
+        var weak: (weight: Double, what: String)?
         switch f {
-        case .email, .phone:
-          // any shared value
-          if shareToken(a, b) {
+        case .email:
+          let role = (flagsI | flagsJ) & ContactKeys.Flag.roleEmail != 0
+          if role {
+            switch sharedEmail(a, b) {
+            case .personal:
+              level = 0
+              sim = 1
+            case .role(let address):
+              level = 0
+              sim = 1
+              weak = (w.exact, explain ? "role address \(address)" : "")
+            case .none: break
+            }
+          } else if shareToken(a, b) {
             level = 0
             sim = 1
-          } else if f == .email && (a.contains(0x40) && containsGmail(a) && containsGmail(b)) && shareGmailCanonical(a, b) {
-            level = 1
-            sim = 0.9
-            note = "same gmail address without dots and +tags"
-          } else if f == .email && shareLocalPart(a, b) {
-            level = 1
-            sim = 0.5
-            note = "same local part"
-          } else if f == .phone && shareLastDigits(a, b, 7) {
+          }
+          if level == 3 {
+            if containsGmail(a) && containsGmail(b) && shareGmailCanonical(a, b) {
+              level = 1
+              sim = 0.9
+              note = ContactScorer.gmailVariant
+            } else if shareLocalPart(a, b, role: role) {
+              level = 1
+              sim = 0.5
+              note = "same local part"
+            }
+          }
+          if level == 0 && weak == nil { personalEmail = true }
+        case .phone:
+          if (flagsI | flagsJ) & ContactKeys.Flag.phoneExtension != 0 || anyShared {
+            let c = comparePhones(a, b)
+            switch c.outcome {
+            case .same:
+              level = 0
+              sim = 1
+              if let shared = c.shared { weak = (w.exact, explain ? "phone \(shared) is shared by several contacts" : "") }
+            case .extensionOnOneSide:
+              level = 1
+              sim = 0.75
+              weak = (rules.phoneExtensionOnOneSide, explain ? "\(ContactScorer.extensionOnOneSide) (\(c.detail))" : "")
+            case .extensionsDiffer:
+              level = 3
+              sim = 0
+              note = explain ? "extensions differ (\(c.detail))" : nil
+              held += w.exact - w.differ
+            case .lastDigits:
+              level = 1
+              sim = 0.7
+              note = "same last 7 digits"
+            case .differ: break
+            }
+          } else if shareToken(a, b) {
+            level = 0
+            sim = 1
+          } else if shareLastDigits(a, b, 7) {
             level = 1
             sim = 0.7
             note = "same last 7 digits"
@@ -105,24 +203,141 @@ struct ContactScorer: @unchecked Sendable {
             level = 1
             sim = 0.8
           }
+          if level <= 1 && f == .identifier { identifierAgrees = true }
+          if level <= 1 && f == .postalCode { addressAgrees = true }
         case .birthDate:
           (level, sim, note) = birth(a, b)
+          if rules.birthDateVeto && level == 3 && clearlyDifferentDates(a, b) {
+            vetoPending = true
+            note = "clearly different dates"
+          }
         case .street:
           sim = Similarity.tokenSet(a, b)
           level = sim >= 0.999 ? 0 : sim >= w.closeAt ? 1 : sim >= w.partialAt ? 2 : 3
+          if level <= 1 { addressAgrees = true }
         default:
           sim = explain ? Similarity.jaroWinkler(a, b) : Similarity.jaroWinkler(a, b, floor: w.partialAt)
           level = sim >= 0.999 ? 0 : sim >= w.closeAt ? 1 : sim >= w.partialAt ? 2 : 3
+          if level <= 1 && f == .locality { addressAgrees = true }
         }
-        let weight = pick(w, level)
+        var weight = pick(w, level)
+        if let weak {
+          if scoreNames() {
+            weight = weak.weight
+            if explain { note = weak.what + (nameless ? "; counted: no person names, the organisations agree" : "; counted: the names agree") }
+          } else {
+            weight = 0
+            if explain {
+              note = weak.what + "; " + (nameless ? "not counted alone: no person names, the organisations differ" : ContactScorer.notCountedAlone)
+            }
+          }
+          held += w.exact - weight
+        }
         total += weight
         if explain {
           details.append(
             FieldComparison(field: f.rawValue, level: levelName(level), similarity: round3(sim), weight: weight, note: note))
         }
       }
+      if vetoPending && !identifierAgrees && !personalEmail && !addressAgrees {
+        // Just below the threshold: the pair is not linked, but it is no disagreement for the
+        // chaining guard (Febrl replaces whole birth dates in about 5% of its true pairs; a
+        // split would cost those clusters; see docs/MATCHING.md).
+        let vetoed = min(total, rules.threshold - 1)
+        if explain {
+          details.append(
+            FieldComparison(
+              field: "veto", level: "differ", similarity: 0, weight: vetoed - total,
+              note: "birth dates clearly differ, and no identifier, personal e-mail or address agrees"))
+        }
+        held += total - vetoed
+        total = vetoed
+      }
       return total
     }
+  }
+
+  /// The note of a weak contact point that did not count.
+  static let notCountedAlone = "not counted alone: the names differ"
+
+  enum SharedEmail {
+    case none
+    case personal
+    /// Only role addresses are shared (the first one, for the explanation).
+    case role(String)
+  }
+
+  /// Which addresses two records share, when one of them has a role address.
+  func sharedEmail(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> SharedEmail {
+    var role: String?
+    for x in Similarity.split(a) {
+      for y in Similarity.split(b) where x.count == y.count && a[x].elementsEqual(b[y]) {
+        let token = UnsafeBufferPointer(rebasing: a[x])
+        if !ContactKeys.isRole(token, roles: keys.roleAddresses) { return .personal }
+        if role == nil { role = String(decoding: token, as: UTF8.self) }
+      }
+    }
+    return role.map { .role($0) } ?? .none
+  }
+
+  struct PhoneComparison {
+    enum Outcome: Int { case same, extensionOnOneSide, extensionsDiffer, lastDigits, differ }
+    var outcome: Outcome = .differ
+    /// The shared number, when it is marked as shared.
+    var shared: String?
+    /// The extensions, for the explanation (`x12, no extension`).
+    var detail = ""
+  }
+
+  /// Compares phone lists token by token, extensions included (`+12125550100x12`); the best
+  /// outcome of any pair of numbers wins.
+  func comparePhones(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> PhoneComparison {
+    var best = PhoneComparison()
+    let x = UInt8(ascii: "x")
+    func ext(_ p: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ cut: Int) -> String {
+      cut < r.upperBound ? String(decoding: UnsafeBufferPointer(rebasing: p[cut..<r.upperBound]), as: UTF8.self) : "no extension"
+    }
+    for ra in Similarity.split(a) {
+      let ca = a[ra].firstIndex(of: x) ?? ra.upperBound
+      let mainA = UnsafeBufferPointer(rebasing: a[ra.lowerBound..<ca])
+      for rb in Similarity.split(b) {
+        let cb = b[rb].firstIndex(of: x) ?? rb.upperBound
+        let mainB = UnsafeBufferPointer(rebasing: b[rb.lowerBound..<cb])
+        var c = PhoneComparison()
+        if Similarity.memEqual(mainA, mainB) {
+          let extA = UnsafeBufferPointer(rebasing: a[ca..<ra.upperBound])
+          let extB = UnsafeBufferPointer(rebasing: b[cb..<rb.upperBound])
+          if Similarity.memEqual(extA, extB) {
+            c.outcome = .same
+            if anyShared && keys.sharedPhones.contains(Similarity.hash(mainA)) {
+              c.shared = String(decoding: mainA, as: UTF8.self)
+            }
+          } else {
+            c.outcome = extA.count == 0 || extB.count == 0 ? .extensionOnOneSide : .extensionsDiffer
+            c.detail = ext(a, ra, ca) + ", " + ext(b, rb, cb)
+          }
+        } else if mainA.count >= 7 && mainB.count >= 7
+          && mainA[(mainA.count - 7)...].elementsEqual(mainB[(mainB.count - 7)...])
+        {
+          c.outcome = .lastDigits
+        }
+        // a number that is not shared beats one that is
+        if c.outcome.rawValue < best.outcome.rawValue || (c.outcome == .same && best.outcome == .same && c.shared == nil) {
+          best = c
+        }
+      }
+    }
+    return best
+  }
+
+  /// Both dates complete and far apart: at least three of the eight digits differ, and the
+  /// difference is neither a day/month swap nor one typo (`birth` already grades those as
+  /// `close`). Febrl's corruptions (one digit, two digits, a transposition) stay below this.
+  func clearlyDifferentDates(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard a.count == 8 && b.count == 8, !a.contains(0x3F), !b.contains(0x3F) else { return false }
+    var diffs = 0
+    for k in 0..<8 where a[k] != b[k] { diffs += 1 }
+    return diffs >= 3
   }
 
   func levelName(_ l: Int) -> String { ["exact", "close", "partial", "differ"][l] }
@@ -132,7 +347,7 @@ struct ContactScorer: @unchecked Sendable {
   func names(
     _ gi: UnsafeBufferPointer<UInt8>, _ gj: UnsafeBufferPointer<UInt8>, _ fi: UnsafeBufferPointer<UInt8>,
     _ fj: UnsafeBufferPointer<UInt8>, explain: Bool, into details: inout [FieldComparison]
-  ) -> Double {
+  ) -> (weight: Double, agree: Bool) {
     let wg = wGiven, wf = wFamily
     func level(_ sim: Double, _ w: FieldWeights) -> Int { sim >= 0.999 ? 0 : sim >= w.closeAt ? 1 : sim >= w.partialAt ? 2 : 3 }
     // Without `explain`, a similarity that cannot reach the level that matters is only bounded
@@ -181,7 +396,8 @@ struct ContactScorer: @unchecked Sendable {
       total += w
       if explain { details.append(FieldComparison(field: "family", level: levelName(lf), similarity: round3(simF), weight: w, note: noteF)) }
     }
-    return total
+    // Agree: both names on both sides, each the same after normalisation (or a nickname).
+    return (total, lg == 0 && lf == 0)
   }
 
   /// yyyymmdd with `?` for unknown parts.
@@ -249,8 +465,10 @@ struct ContactScorer: @unchecked Sendable {
     return false
   }
 
-  func shareLocalPart(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-    if !a.contains(0x20) && !b.contains(0x20) {
+  /// Two addresses with the same local part (5 characters or more) at different domains; with
+  /// `role`, role addresses are left out (`sales@a` and `sales@b` are not one person).
+  func shareLocalPart(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, role: Bool = false) -> Bool {
+    if !role && !a.contains(0x20) && !b.contains(0x20) {
       guard let x = a.firstIndex(of: 0x40), let y = b.firstIndex(of: 0x40), x >= 5, x == y else { return false }
       return a[0..<x].elementsEqual(b[0..<y])
     }
@@ -258,6 +476,7 @@ struct ContactScorer: @unchecked Sendable {
       guard let at = a[x].firstIndex(of: 0x40) else { continue }
       let local = a[x.lowerBound..<at]
       if local.count < 5 { continue }
+      if role && ContactKeys.isRole(UnsafeBufferPointer(rebasing: a[x]), roles: keys.roleAddresses) { continue }
       for y in Similarity.split(b) {
         guard let at2 = b[y].firstIndex(of: 0x40) else { continue }
         if b[y.lowerBound..<at2].elementsEqual(local) { return true }
@@ -279,17 +498,47 @@ struct ContactScorer: @unchecked Sendable {
     return false
   }
 
-  /// Names the strongest evidence of a linked pair.
+  /// Names the strongest evidence of a linked pair. A role address or shared number that did
+  /// not count (weight 0) is no evidence.
   static func rule(for details: [FieldComparison]) -> String {
     func lvl(_ f: String) -> String? { details.first { $0.field == f }?.level }
+    func counted(_ f: String, _ level: String) -> Bool { details.contains { $0.field == f && $0.level == level && $0.weight > 0 } }
+    if details.contains(where: { $0.field == "veto" }) { return "vetoed: birth dates differ" }
     let nameOK = (lvl("given") == "exact" || lvl("given") == "close") || (lvl("family") == "exact" || lvl("family") == "close")
     if lvl("identifier") == "exact" && nameOK { return "identifier+name" }
-    if lvl("email") == "exact" { return nameOK ? "email+name" : "email" }
-    if lvl("phone") == "exact" { return nameOK ? "phone+name" : "phone" }
-    if lvl("email") == "close" && nameOK { return "email-variant+name" }
+    if counted("email", "exact") { return nameOK ? "email+name" : "email" }
+    if counted("phone", "exact") { return nameOK ? "phone+name" : "phone" }
+    if counted("email", "close") && nameOK { return "email-variant+name" }
+    if details.contains(where: { $0.field == "phone" && $0.weight > 0 && $0.note?.hasPrefix(extensionOnOneSide) == true }) {
+      return "phone-without-extension+name"
+    }
     if nameOK && (lvl("birth_date") == "exact" || lvl("birth_date") == "close") { return "name+birthdate" }
     if nameOK && (lvl("street") != nil || lvl("postal_code") != nil) { return "name+address" }
     if nameOK && lvl("organization") == "exact" { return "name+organization" }
     return "weighted-fields"
+  }
+
+  /// The note of two Gmail addresses that differ only in dots and `+tags`.
+  static let gmailVariant = "same gmail address without dots and +tags"
+
+  /// The start of the note of a number with an extension on one side only.
+  static let extensionOnOneSide = "extension on one side only"
+
+  /// True when the link rests on a contact point that counted: an identifier, an e-mail
+  /// address or a phone number that matched exactly (a role address or shared number only
+  /// when the names agree), a Gmail address without its dots and `+tags`, or the same number
+  /// with an extension on one side when the names agree. Names, addresses and organisations
+  /// alone are not enough.
+  static func restsOnContactPoint(_ details: [FieldComparison]) -> Bool {
+    details.contains { d in
+      guard d.weight > 0 else { return false }
+      switch d.field {
+      case "identifier": return d.level == "exact"
+      // a Gmail address without its dots and +tags is the same mailbox
+      case "email": return d.level == "exact" || d.note == gmailVariant
+      case "phone": return d.level == "exact" || d.note?.hasPrefix(extensionOnOneSide) == true
+      default: return false
+      }
+    }
   }
 }

@@ -49,6 +49,10 @@ public struct Planner {
   /// Indexes in `plan.entries` of contact creates whose mailbox export has contacts: the
   /// duplicate-matching pass may turn them into adoptions.
   private var matchCandidates: [Int] = []
+  /// With a mailbox export: each CRM phone number (E.164) and who carries it (a name key), or
+  /// `nil` once CRM contacts with different names carry it (an office switchboard). Such a
+  /// number is marked shared for the matcher; see `adoptByMatching`.
+  private var crmPhones: [String: String?] = [:]
   /// Holds the records of a large plan on disk (a first push of a million contacts).
   private let spool: RecordSpool
   /// Why spooling failed, if it did (the records stayed in memory); for a warning.
@@ -100,6 +104,7 @@ public struct Planner {
       if settings.relateEvents, let id = c.source?.recordId {
         resolver.add(c, crmId: id, owner: c.owner.flatMap { cachedMailboxKey($0) })
       }
+      if !mailboxes.isEmpty { Self.notePhones(of: c, in: &crmPhones) }
       decide(record)
     case .event(let e):
       pendingEvents.append(e)
@@ -783,6 +788,21 @@ public struct Planner {
     return [mailbox, ""].contains { mailboxes[$0]?.records.contains { $0.contact != nil } ?? false }
   }
 
+  /// Notes who carries each phone number of `c` (E.164, extension dropped): a number carried
+  /// by contacts whose names differ becomes `nil` (shared).
+  static func notePhones(of c: Contact, in phones: inout [String: String?]) {
+    guard !c.phones.isEmpty else { return }
+    let name = Normalise.name(c.name.given ?? "") + "|" + Normalise.name(c.name.family ?? c.formattedName ?? "")
+    for p in c.phones {
+      guard let number = Normalize.phone(p.number).e164 else { continue }
+      if let seen = phones[number] {
+        if seen != nil && seen != name { phones[number] = .some(nil) }
+      } else {
+        phones[number] = name
+      }
+    }
+  }
+
   /// The third matching step for contacts: FerryMatch's matcher with the planned contact
   /// creates of a mailbox (set 0) against that mailbox's export contacts nobody adopted
   /// (set 1, the mailbox's own export first, then exports for every mailbox), with the
@@ -792,6 +812,12 @@ public struct Planner {
   /// create becomes an update of the mailbox item (its identity, origin `adopted`), with
   /// `adoptedBy` set to FerryMatch's rule and `adoptionScore` to its score. The matcher keeps
   /// compact keys only; the records stay where they are (plan entries, mailbox exports).
+  ///
+  /// Adoption asks for more than a dedupe link, since a wrong one overwrites another
+  /// person's item: a phone number that CRM contacts (any in the input) or mailbox contacts
+  /// with different names carry is marked shared (`Matcher.markShared`), so it counts only
+  /// when the names agree; and a link must rest on a contact point that counted
+  /// (`MatchLink.restsOnContactPoint`), never on names, address and organisation alone.
   private mutating func adoptByMatching() {
     guard !matchCandidates.isEmpty else { return }
     var byMailbox: [String: [Int]] = [:]
@@ -811,10 +837,26 @@ public struct Planner {
       guard !crm.isEmpty, !items.isEmpty else { continue }
       let matcher = Matcher()
       for (_, r) in loaded { matcher.add(r, set: 0) }
-      for item in items { if let r = mailboxes[item.key]?.records[item.index] { matcher.add(r, set: 1) } }
+      var mailboxPhones: [String: String?] = [:]
+      for item in items {
+        if let r = mailboxes[item.key]?.records[item.index] {
+          matcher.add(r, set: 1)
+          if let c = r.contact { Self.notePhones(of: c, in: &mailboxPhones) }
+        }
+      }
+      let shared = crmPhones.filter { $0.value == nil }.map(\.key) + mailboxPhones.filter { $0.value == nil }.map(\.key)
+      matcher.markShared(phones: shared)
       let links = matcher.crossSetLinks().sorted { ($1.score, $0.a, $0.b) < ($0.score, $1.a, $1.b) }
       var crmTaken = Set<Int>(), itemTaken = Set<Int>()
       for link in links where !crmTaken.contains(link.a) && !itemTaken.contains(link.b) {
+        guard link.restsOnContactPoint else {
+          if explainId != nil && plan.entries[crm[link.a]].crmId == explainId {
+            let item = items[link.b - crm.count]
+            let id = mailboxes[item.key].flatMap { AdoptionIndex.providerId($0.records[item.index]) } ?? "?"
+            explain("mailbox item \(id) matched by FerryMatch \(link.rule), score \(link.score), but not adopted: no e-mail, phone or id that counted backs it")
+          }
+          continue
+        }
         crmTaken.insert(link.a)
         itemTaken.insert(link.b)
         let item = items[link.b - crm.count]

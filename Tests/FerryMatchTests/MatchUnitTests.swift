@@ -141,6 +141,23 @@ import Testing
     #expect(throws: RulesError.self) { try MatchRules.fromYAML("threshhold: 3") }
   }
 
+  @Test func rulesFileTunesTheSharedContactPointRules() throws {
+    #expect(MatchRules().roleAddresses.isSuperset(of: ["info", "sales", "office", "noreply", "no-reply", "hr"]))
+    #expect(!MatchRules().roleAddresses.contains("sam"))
+    let rules = try MatchRules.fromYAML(
+      """
+      role_addresses: [Kontakt, vertrieb]
+      phone_extensions: false
+      phone_extension_on_one_side: 4
+      birth_date_veto: false
+      """)
+    #expect(rules.roleAddresses == ["kontakt", "vertrieb"])
+    #expect(!rules.phoneExtensions)
+    #expect(rules.phoneExtensionOnOneSide == 4)
+    #expect(!rules.birthDateVeto)
+    #expect(throws: RulesError.self) { try MatchRules.fromYAML("role_addresses: info") }
+  }
+
   @Test func thresholdChangesLinks() {
     func clusters(_ t: Double) -> Int {
       var rules = MatchRules()

@@ -8,11 +8,20 @@ struct PushMatchAdoptionTests {
   static let rep = Owner(email: "alice.rep@example.com")
 
   static func contact(
-    id: String?, given: String, family: String, phone: String, organization: String?, uid: String? = nil
+    id: String?, given: String, family: String, phone: String?, organization: String?, uid: String? = nil,
+    street: String? = nil, email: String? = nil
   ) -> Record {
     var c = Contact()
     c.name = PersonName(given: given, family: family)
-    c.phones = [PhoneNumber(phone, types: ["work"])]
+    if let phone { c.phones = [PhoneNumber(phone, types: ["work"])] }
+    if let email { c.emails = [EmailAddress(email, types: ["work"])] }
+    if let street {
+      var a = PostalAddress()
+      a.street = street
+      a.locality = "Springfield"
+      a.postalCode = "10001"
+      c.addresses = [a]
+    }
     c.organization = organization
     c.uid = uid
     if let id {
@@ -74,5 +83,86 @@ struct PushMatchAdoptionTests {
     let plan = try Self.plan(crm: crm, mailbox: mailbox)
     #expect(plan.entries.filter { $0.action == .update }.map(\.crmId) == ["003000000000022AAA"])
     #expect(plan.totals.create == 1)
+  }
+
+  // The office switchboard that two CRM contacts carry is shared: the mailbox's "Mario
+  // Garcia" (a one-letter given-name change) is not taken for the CRM's "Maria Garcia" through
+  // it, while the CRM's "Tom Baker" still adopts his own item (same name) through it.
+  @Test("a phone several CRM contacts share adopts only when the names agree")
+  func sharedOfficePhone() throws {
+    let crm = [
+      Self.contact(id: "003000000000031AAA", given: "Maria", family: "Garcia", phone: "+1 212 555 0190", organization: "Acme Corp"),
+      Self.contact(id: "003000000000032AAA", given: "Tom", family: "Baker", phone: "(212) 555-0190", organization: "Acme Corp"),
+    ]
+    let mailbox = [
+      Self.contact(id: nil, given: "Mario", family: "Garcia", phone: "212.555.0190", organization: "Acme", uid: "AAMkSHARED01"),
+      Self.contact(id: nil, given: "Tom", family: "Baker", phone: "2125550190", organization: "Acme", uid: "AAMkSHARED02"),
+    ]
+    let plan = try Self.plan(crm: crm, mailbox: mailbox)
+    #expect(plan.entries.filter { $0.action == .update }.map(\.crmId) == ["003000000000032AAA"])
+    #expect(plan.entries.first { $0.action == .update }?.providerId == "AAMkSHARED02")
+    #expect(plan.entries.filter { $0.action == .create }.map(\.crmId) == ["003000000000031AAA"])
+  }
+
+  // The same one-letter change with the shared number known only from the mailbox (two
+  // people there carry it).
+  @Test("a phone several mailbox contacts share adopts only when the names agree")
+  func sharedInTheMailbox() throws {
+    let crm = [
+      Self.contact(id: "003000000000041AAA", given: "Maria", family: "Garcia", phone: "+1 212 555 0191", organization: "Acme Corp")
+    ]
+    let mailbox = [
+      Self.contact(id: nil, given: "Mario", family: "Garcia", phone: "212.555.0191", organization: "Acme", uid: "AAMkSHARED11"),
+      Self.contact(id: nil, given: "Ines", family: "Okoro", phone: "212 555 0191", organization: "Acme", uid: "AAMkSHARED12"),
+    ]
+    let plan = try Self.plan(crm: crm, mailbox: mailbox)
+    #expect(plan.totals.update == 0 && plan.totals.create == 1)
+  }
+
+  // Names, address and organisation alone link these two in a dedupe (name+address), but
+  // adoption needs an e-mail, phone or id that counted.
+  @Test("names, address and organisation alone do not adopt")
+  func contactPointNeeded() throws {
+    let crm = [
+      Self.contact(
+        id: "003000000000051AAA", given: "Maria", family: "Garcia", phone: nil, organization: "Acme Corp",
+        street: "100 Main Street")
+    ]
+    let mailbox = [
+      Self.contact(id: nil, given: "Mario", family: "Garcia", phone: nil, organization: "Acme", uid: "AAMkADDR01", street: "100 Main St")
+    ]
+    let plan = try Self.plan(crm: crm, mailbox: mailbox)
+    #expect(plan.totals.update == 0 && plan.totals.create == 1)
+    // the same pair with one personal e-mail address adopts
+    let withEmail = try Self.plan(
+      crm: [
+        Self.contact(
+          id: "003000000000051AAA", given: "Maria", family: "Garcia", phone: nil, organization: "Acme Corp",
+          street: "100 Main Street", email: "maria.garcia@acme.example")
+      ],
+      mailbox: [
+        Self.contact(
+          id: nil, given: "Maria", family: "Garcia", phone: nil, organization: "Acme", uid: "AAMkADDR01", street: "100 Main St",
+          email: "Maria.Garcia@acme.example")
+      ])
+    #expect(withEmail.entries.first { $0.action == .update }?.adoptedBy == "email+name")
+  }
+
+  // A role address is not enough either: the CRM's Ann Lee and the mailbox's Bruno Diaz at
+  // the same office share info@.
+  @Test("a role address does not adopt another person")
+  func roleAddress() throws {
+    let crm = [
+      Self.contact(
+        id: "003000000000061AAA", given: "Ann", family: "Lee", phone: nil, organization: "Acme Corp", street: "100 Main Street",
+        email: "info@acme.example")
+    ]
+    let mailbox = [
+      Self.contact(
+        id: nil, given: "Bruno", family: "Diaz", phone: nil, organization: "Acme", uid: "AAMkROLE01", street: "100 Main Street",
+        email: "INFO@acme.example")
+    ]
+    let plan = try Self.plan(crm: crm, mailbox: mailbox)
+    #expect(plan.totals.update == 0 && plan.totals.create == 1)
   }
 }

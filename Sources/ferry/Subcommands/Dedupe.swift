@@ -123,6 +123,20 @@ struct DedupeSession {
       lines.append("  cluster \(c.id): " + members.joined(separator: ", "))
     }
     if result.clusters.count > 20 { lines.append("  … \(result.clusters.count - 20) more clusters (see --clusters or --report)") }
+    if !result.heldApart.isEmpty {
+      lines.append("\(result.heldApart.count) pairs held apart (a shared contact point, or birth dates that clearly differ):")
+      for link in result.heldApart.prefix(20) {
+        let why = link.fields.compactMap { f -> String? in
+          if f.field == "veto" { return "birth dates clearly differ" }
+          guard let note = f.note, note.contains("not counted alone") || note.hasPrefix("extensions differ") else { return nil }
+          return note
+        }
+        let reason = why.isEmpty ? "extension on one side only, counted as weaker evidence" : why.joined(separator: "; ")
+        lines.append(
+          "  \(refs[link.a].record) \"\(names[link.a])\" / \(refs[link.b].record) \"\(names[link.b])\": \(reason) (\(String(format: "%.1f", link.score)))")
+      }
+      if result.heldApart.count > 20 { lines.append("  … \(result.heldApart.count - 20) more (see --report)") }
+    }
     var counts: [DedupeAction.Kind: Int] = [:]
     for a in actions { counts[a.kind, default: 0] += 1 }
     let order: [DedupeAction.Kind] = [.merged, .dropped, .skipped, .replaced, .allowed]
@@ -182,6 +196,8 @@ struct DedupeReport: Encodable {
   var counts: Counts
   var clusters: [Cluster]
   var links: [Link]
+  /// Pairs the shared-contact-point rules kept below the threshold, explained.
+  var heldApart: [Link]
   var splits: [Split]
   var actions: [Action]
   var overflowed: [String]
@@ -204,6 +220,7 @@ struct DedupeReport: Encodable {
       Cluster(id: c.id, members: c.members.enumerated().map { Member(ref: refs[$1], score: c.scores[$0], rule: c.rules[$0]) })
     }
     links = result.links.map { Link(a: refs[$0.a], b: refs[$0.b], score: $0.score, rule: $0.rule, fields: $0.fields) }
+    heldApart = result.heldApart.map { Link(a: refs[$0.a], b: refs[$0.b], score: $0.score, rule: $0.rule, fields: $0.fields) }
     splits = result.splits.map { s in
       Split(
         members: s.members.map { refs[$0].record }, parts: s.parts.map { $0.map { refs[$0].record } },
@@ -224,7 +241,11 @@ extension FerryCommand {
         organisation, address, birth date), grouped by blocking keys and scored field by
         field with log-odds weights; pairs reaching the threshold are linked, and clusters
         whose members do not all agree are split. Every link names its rule; --report lists
-        the field similarities behind it.
+        the field similarities behind it. A shared contact point is not one person: a role
+        address (info@, sales@, ...) or a number with an extension on one side counts only
+        when the names agree, different extensions are different phones, and birth dates
+        that clearly differ veto a link no identifier, personal e-mail or address backs. The
+        pairs these rules held apart are listed too (docs/MATCHING.md).
 
         With no --mode (or --mode report) nothing is changed: ferry only reports. With -o,
         the records are written (merged or dropped per --mode; --against records never).
