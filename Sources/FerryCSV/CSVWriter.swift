@@ -38,17 +38,7 @@ public struct CSVWriter: RecordWriter {
   private var reportedUnseen: Set<String> = []
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) throws {
-    let chosen: any CSVProfile
-    if let mapping = options.csv.mappingFile, options.variant == nil || options.variant == "mapping" {
-      chosen = try GenericProfile(mappingFile: mapping)
-    } else {
-      let name = options.variant ?? "outlook"
-      if name == "mapping" { throw FerryError(.usage, "csv:mapping needs --mapping FILE") }
-      guard let p = CSVProfiles.named(name) else {
-        throw FerryError(.usage, "unknown csv profile \"\(name)\"; known: \(CSVProfiles.names.joined(separator: ", "))")
-      }
-      chosen = p
-    }
+    let chosen = try CSVWriter.profile(options)
     profile = chosen
     self.options = options
     output = try destination.primary()
@@ -58,6 +48,32 @@ public struct CSVWriter: RecordWriter {
     bom = options.csv.byteOrderMark ?? chosen.writesByteOrderMark
     context = CSVEncodeContext(
       file: output.displayName, profile: chosen.name, diagnostics: diagnostics, overflow: options.overflow)
+  }
+
+  /// The profile `options` choose: `--mapping`, else the variant, else Outlook's.
+  static func profile(_ options: WriteOptions) throws -> any CSVProfile {
+    if let mapping = options.csv.mappingFile, options.variant == nil || options.variant == "mapping" {
+      return try GenericProfile(mappingFile: mapping)
+    }
+    let name = options.variant ?? "outlook"
+    if name == "mapping" { throw FerryError(.usage, "csv:mapping needs --mapping FILE") }
+    guard let p = CSVProfiles.named(name) else {
+      throw FerryError(.usage, "unknown csv profile \"\(name)\"; known: \(CSVProfiles.names.joined(separator: ", "))")
+    }
+    return p
+  }
+
+  /// The model fields records of `kind` keep when written with `options` (events to a
+  /// contact profile go through its calendar sibling), or nil when the profile cannot hold
+  /// that kind at all (each such record is reported as skipped instead). Raw properties are
+  /// the writer's own business (extra columns, or a note per name).
+  public static func writtenFields(kind: RecordKind, options: WriteOptions) throws -> Set<String>? {
+    var p = try profile(options)
+    if !p.kinds.contains(kind) {
+      guard kind == .event, let sibling = CSVProfiles.eventSibling(of: p.name) else { return nil }
+      p = sibling
+    }
+    return try p.makeEncoder(options: options).writtenFields
   }
 
   /// How many records the writer holds back to fix the header.

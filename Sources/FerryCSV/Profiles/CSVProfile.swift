@@ -38,6 +38,10 @@ public protocol CSVRecordDecoder {
 public protocol CSVRecordEncoder {
   /// The profile's own columns, in order.
   var columns: [String] { get }
+  /// The model fields (`Contact.filledFieldNames`, `Event.filledFieldNames`) the encoder
+  /// writes somewhere (its own column, or Notes with an `overflow` report); the conversion
+  /// reports the others as dropped. Tested against the real output in FieldCoverageTests.
+  var writtenFields: Set<String> { get }
   /// Indices of columns that hold phone numbers (formula protection leaves phone-shaped
   /// cells there alone; see docs/CSV.md).
   var phoneColumns: Set<Int> { get }

@@ -145,6 +145,12 @@ public struct GenericProfile: CSVProfile {
     let columns: [String]
     let phoneColumns: Set<Int>
     let rules: [Rule]
+    /// The fields the mapping's columns name; a structured name also gives the formatted one.
+    var writtenFields: Set<String> {
+      var fields = Set(rules.filter { $0.constant == nil }.flatMap(\.fields).map(\.modelField))
+      if fields.contains("name") { fields.insert("formattedName") }
+      return fields
+    }
 
     mutating func encode(_ record: Record, into cells: inout [String], context: inout CSVEncodeContext) throws -> Bool {
       guard case .contact(let c) = record else { return false }
@@ -226,6 +232,27 @@ public struct FieldPath: Sendable, Equatable {
   }
 
   var isPhone: Bool { head == "phone" }
+
+  /// The model field this path writes, as `Contact.filledFieldNames` names it.
+  var modelField: String {
+    switch head {
+    case "name": ["prefix", "given", "first", "middle", "family", "last", "suffix"].contains(rest.first ?? "") ? "name" : "formattedName"
+    case "formattedname", "fn": "formattedName"
+    case "nickname": "nicknames"
+    case "email": "emails"
+    case "phone": "phones"
+    case "address": "addresses"
+    case "organization", "company": "organization"
+    case "note", "notes": "notes"
+    case "url": "urls"
+    case "categories", "category": "categories"
+    case "id", "source": "source"
+    case "accountid": "accountId"
+    case "lastmodified": "lastModified"
+    case "timezone": "timeZone"
+    default: head
+    }
+  }
   var isMulti: Bool { ["nickname", "email", "phone", "url", "categories", "category", "note", "notes"].contains(head) }
 
   /// Sets or appends a value; false when the value does not fit (a bad date).

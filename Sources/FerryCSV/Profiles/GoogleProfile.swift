@@ -238,6 +238,9 @@ public struct GoogleProfile: CSVProfile {
   }
 
   struct Encoder: CSVRecordEncoder {
+    let writtenFields: Set<String> = [
+      "formattedName", "name", "nicknames", "emails", "phones", "addresses", "organization", "department", "title", "birthday", "anniversary", "notes", "urls", "categories", "photo", "gender", "related", "instantMessaging",
+    ]
     let columns = GoogleProfile.header
     let phoneColumns: Set<Int>
     let dateColumns: Set<Int>

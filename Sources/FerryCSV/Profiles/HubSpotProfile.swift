@@ -105,6 +105,9 @@ public struct HubSpotProfile: CSVProfile {
   }
 
   struct Encoder: CSVRecordEncoder {
+    let writtenFields: Set<String> = [
+      "formattedName", "name", "emails", "phones", "addresses", "organization", "title", "notes", "urls",
+    ]
     let columns = HubSpotProfile.header
     var phoneColumns: Set<Int> { [5, 6, 7] }
 

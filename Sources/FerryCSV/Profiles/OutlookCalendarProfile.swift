@@ -243,6 +243,12 @@ enum CalendarCSV {
 
   struct Encoder: CSVRecordEncoder {
     let style: Style
+    /// Google's layout has no reminder, category, priority, busy or attendee columns.
+    var writtenFields: Set<String> {
+      let both: Set<String> = ["summary", "description", "location", "start", "end", "recurrence", "privacy"]
+      return style == .google
+        ? both : both.union(["organizer", "attendees", "busyStatus", "reminders", "categories", "priority"])
+    }
     let options: CalendarOptions
     var columns: [String]
     var phoneColumns: Set<Int> = []

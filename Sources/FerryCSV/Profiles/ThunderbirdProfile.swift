@@ -120,6 +120,9 @@ public struct ThunderbirdProfile: CSVProfile {
   }
 
   struct Encoder: CSVRecordEncoder {
+    let writtenFields: Set<String> = [
+      "formattedName", "name", "nicknames", "emails", "phones", "addresses", "organization", "department", "title", "birthday", "notes", "urls", "instantMessaging",
+    ]
     let columns = ThunderbirdProfile.header
     var phoneColumns: Set<Int> { [7, 8, 9, 10, 11] }
 
