@@ -148,9 +148,11 @@ public struct Conversion {
     let destination = OutputDestination(path: output)
     var summary = ConversionSummary()
     // Fields the target has no place for are reported once each, with a count, after writing.
+    // The variant the writer uses: the named one, a mapping file's, else the format's default.
+    let variant =
+      writeOptions.variant ?? (target.name == "csv" && writeOptions.csv.mappingFile != nil ? "mapping" : target.variants.first)
     var unkept = UnkeptFields(
-      format: target, target: FormatSpec(name: target.name, variant: writeOptions.variant).description,
-      options: writeOptions)
+      format: target, target: FormatSpec(name: target.name, variant: variant).description, options: writeOptions)
     // A writer knows only its output; what it says about a record (an e-mail with no free
     // slot) is pinned on that record's place in the input, where the user can fix it.
     let current = CurrentInputRecord()

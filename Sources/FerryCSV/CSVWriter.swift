@@ -100,9 +100,13 @@ public struct CSVWriter: RecordWriter {
     ownColumnCount = header.count
     let known = Set(header.map(HeaderIndex.key))
     for record in sample {
-      for raw in record.raw where raw.origin == profile.origin && !known.contains(HeaderIndex.key(raw.name)) {
-        if extraIndex[raw.name] == nil {
-          extraIndex[raw.name] = header.count
+      for raw in record.raw where raw.origin == profile.origin {
+        // A repeated input column (CSVReader.repeatedColumns) gets its own column again, even
+        // under the name of one of the profile's.
+        let key = CSVWriter.extraKey(raw)
+        guard key != raw.name || !known.contains(HeaderIndex.key(raw.name)) else { continue }
+        if extraIndex[key] == nil {
+          extraIndex[key] = header.count
           header.append(raw.name)
         }
       }
@@ -110,6 +114,10 @@ public struct CSVWriter: RecordWriter {
     phone = [Bool](repeating: false, count: header.count)
     // Phone and date columns: cells made of digits, spaces and `+ - ( ) . /` stay as they are.
     for i in encoder.phoneColumns.union(encoder.dateColumns) where i < phone.count { phone[i] = true }
+    // A repeated column takes the kind of the profile's column of that name.
+    for i in ownColumnCount..<header.count {
+      if let own = ownIndex[HeaderIndex.key(header[i])], own < phone.count, phone[own] { phone[i] = true }
+    }
     if bom { line.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
     appendRow(header, protectCells: false)
     try output.write(line)
@@ -165,7 +173,7 @@ public struct CSVWriter: RecordWriter {
       // Records of one input mostly carry the same raw names in the same order: the resolved
       // column is cached by position, so the hot path compares strings instead of hashing.
       let target: Int
-      if k < rawPlan.count, rawPlan[k].name == raw.name, rawPlan[k].origin == raw.origin {
+      if k < rawPlan.count, rawPlan[k].name == raw.name, rawPlan[k].origin == raw.origin, raw.parameters.isEmpty {
         target = rawPlan[k].target
       } else {
         target = resolve(raw)
@@ -200,12 +208,23 @@ public struct CSVWriter: RecordWriter {
   /// -2 (another origin).
   private func resolve(_ raw: RawProperty) -> Int {
     guard raw.origin == profile.origin else { return -2 }
+    let key = CSVWriter.extraKey(raw)
+    if key != raw.name { return extraIndex[key] ?? -1 }
     if let i = ownIndex[HeaderIndex.key(raw.name)] { return i }
     if let i = extraIndex[raw.name] { return i }
     return -1
   }
 
   private func location(property: String) -> SourceLocation { context.location(property: property) }
+
+  /// The extra-column key of a raw property: its name, or for a repeated input column its
+  /// name and position (two repeats stay two columns).
+  static func extraKey(_ raw: RawProperty) -> String {
+    guard !raw.parameters.isEmpty, let p = raw.parameters.first(where: { $0.name == repeatedColumnParameter }) else {
+      return raw.name
+    }
+    return raw.name + "\u{1}" + (p.values.first ?? "")
+  }
 
   public mutating func finish() throws {
     if !started { try flushHeld() }

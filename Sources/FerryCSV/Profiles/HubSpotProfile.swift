@@ -29,6 +29,8 @@ public struct HubSpotProfile: CSVProfile {
   public func makeDecoder(header: [String], options: ReadOptions) throws -> any CSVRecordDecoder { Decoder(header: header) }
   public func makeEncoder(options: WriteOptions) throws -> any CSVRecordEncoder { Encoder() }
 
+  public var repeatedColumns: [[String]] { [["Email", "Additional email addresses"]] }
+
   struct Decoder: CSVRecordDecoder {
     var mappedColumns: [Bool]
     let id, first, last, email, additional, phone, mobile, fax, company, jobTitle: Int?

@@ -108,6 +108,13 @@ public struct OutlookProfile: CSVProfile {
 
   public func makeEncoder(options: WriteOptions) throws -> any CSVRecordEncoder { Encoder() }
 
+  public var repeatedColumns: [[String]] {
+    [
+      ["E-mail Address", "E-mail 2 Address", "E-mail 3 Address"], ["Business Phone", "Business Phone 2"],
+      ["Home Phone", "Home Phone 2"],
+    ]
+  }
+
   struct Decoder: CSVRecordDecoder {
     var mappedColumns: [Bool]
     let prefix, given, middle, family, suffix, company, department, jobTitle: Int?

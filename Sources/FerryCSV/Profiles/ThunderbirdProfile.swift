@@ -28,6 +28,8 @@ public struct ThunderbirdProfile: CSVProfile {
   public func makeDecoder(header: [String], options: ReadOptions) throws -> any CSVRecordDecoder { Decoder(header: header) }
   public func makeEncoder(options: WriteOptions) throws -> any CSVRecordEncoder { Encoder() }
 
+  public var repeatedColumns: [[String]] { [["Primary Email", "Secondary Email"]] }
+
   struct Decoder: CSVRecordDecoder {
     var mappedColumns: [Bool]
     let first, last, display, nick, email1, email2, screen, work, home, fax, pager, mobile: Int?
