@@ -115,3 +115,23 @@ struct InputQuirkTests {
     #expect(withNotes.diagnostics.contains { $0.message == "address \"2 B St, NYC\" has no free slot in csv:mapping; moved to Notes" })
   }
 }
+
+@Suite("Outlook CSV: Profession and Language")
+struct OutlookProfessionTests {
+  @Test("vCard ROLE is Outlook's Profession, languages its Language, both ways")
+  func professionAndLanguage() throws {
+    var c = Contact()
+    c.name = PersonName(given: "Ada", family: "Lovelace")
+    c.role = "Programmer"
+    c.languages = ["en", "fr"]
+    let (bytes, diagnostics) = try write([.contact(c)], variant: "outlook")
+    #expect(diagnostics.isEmpty)
+    let table = try rows(bytes)
+    let profession = try #require(table[0].firstIndex(of: "Profession"))
+    let language = try #require(table[0].firstIndex(of: "Language"))
+    #expect(table[1][profession] == "Programmer")
+    #expect(table[1][language] == "en;fr")
+    let back = try #require(read(bytes).records.first?.contact)
+    #expect(back.role == "Programmer" && back.languages == ["en", "fr"])
+  }
+}
