@@ -13,6 +13,11 @@ struct UnkeptFields {
   /// Per kind: the field names not reported (kept or bookkeeping) and the raw origins
   /// kept; nil when the writer keeps everything.
   private var plans: [RecordKind: (ignored: Set<String>, rawOrigins: Set<String>?)?] = [:]
+  /// The last record's filled fields and which of them were reported: records of one input
+  /// mostly fill the same fields, so the set lookups run once per shape, not per record.
+  private var lastKind: RecordKind?
+  private var lastFilled: [String] = []
+  private var lastUnkept: [String] = []
   private var order: [String] = []
   private var found: [String: (count: Int, first: SourceLocation?, label: String)] = [:]
 
@@ -40,7 +45,12 @@ struct UnkeptFields {
       filled = e.filledFieldNames
       raw = e.raw
     }
-    for name in filled where !plan.ignored.contains(name) { add(name, label: "field \"\(name)\"", at: location) }
+    if kind != lastKind || filled != lastFilled {
+      lastKind = kind
+      lastFilled = filled
+      lastUnkept = filled.filter { !plan.ignored.contains($0) }
+    }
+    for name in lastUnkept { add(name, label: "field \"\(name)\"", at: location) }
     if let origins = plan.rawOrigins {
       for p in raw where !origins.contains(p.origin) {
         add("raw:\(p.origin):\(p.name)", label: "\(p.origin) property \"\(p.name)\"", at: location)
@@ -48,13 +58,13 @@ struct UnkeptFields {
     }
   }
 
-  private mutating func add(_ key: String, label: String, at location: SourceLocation?) {
+  private mutating func add(_ key: String, label: @autoclosure () -> String, at location: SourceLocation?) {
     if var f = found[key] {
       f.count += 1
       found[key] = f
     } else {
       order.append(key)
-      found[key] = (1, location, label)
+      found[key] = (1, location, label())
     }
   }
 

@@ -57,6 +57,9 @@ struct FieldCoverageTests {
     let spec = FormatSpec(c.spec)
     var options = WriteOptions(variant: spec.variant)
     options.csv.mappingFile = c.mapping.map(Fixtures.path)
+    // Targets that expand series do it in a fixed window around the full event's weeks.
+    options.calendar.expandFrom = LocalDate(year: 2027, month: 1, day: 1)
+    options.calendar.expandUntil = LocalDate(year: 2027, month: 2, day: 1)
     let fields = try Self.full(c.kind)
     let full = try Self.record(c.kind, fields)
     let base = try Self.output(spec, full, options: options)
@@ -81,5 +84,48 @@ struct FieldCoverageTests {
   func keepEverything(_ name: String) throws {
     let format = try Formats.resolve(FormatSpec(name))
     for kind in format.kinds { #expect(try format.coverage?(kind, WriteOptions()) == nil) }
+  }
+
+  /// Runs `ferry convert` on NDJSON text; returns the `unmapped` messages.
+  static func unmapped(_ ndjson: String, to target: String) throws -> [String] {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-coverage-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let input = dir + "/in.ndjson"
+    try ndjson.write(toFile: input, atomically: true, encoding: .utf8)
+    let collector = DiagnosticCollector()
+    let conversion = Conversion(inputs: [input], from: nil, to: FormatSpec(target), output: dir + "/out")
+    _ = try conversion.run(diagnostics: collector.sink)
+    return collector.diagnostics.filter { $0.code == "unmapped" }.map(\.message)
+  }
+
+  @Test("convert reports each field the target drops once, with the number of records")
+  func reportedOncePerField() throws {
+    let records = """
+      {"contact":{"name":{"given":"Ada"},"role":"Programmer","birthday":"1815-12-10","source":{"system":"salesforce","recordId":"003000000000001AAA"}}}
+      {"contact":{"name":{"given":"Grace"},"birthday":"1906-12-09","uid":"g@example.com"}}
+      {"contact":{"name":{"given":"Alan"},"emails":[{"address":"alan@example.com"}]}}
+      """
+    let messages = try Self.unmapped(records, to: "csv:exchange")
+    #expect(
+      messages == [
+        "field \"role\" (1 record) has no place in csv:exchange; dropped",
+        "field \"birthday\" (2 records) has no place in csv:exchange; dropped",
+      ])
+    // Outlook has a place for both; vCard and NDJSON for everything.
+    #expect(try Self.unmapped(records, to: "csv:outlook").isEmpty)
+    #expect(try Self.unmapped(records, to: "vcard").isEmpty)
+    #expect(try Self.unmapped(records, to: "ndjson").isEmpty)
+  }
+
+  @Test("another format's raw properties are reported by EWS, by name; the CSV writer's own note is not repeated")
+  func rawProperties() throws {
+    let event = """
+      {"event":{"kind":"event","summary":"Review","start":"2027-01-05T15:00:00Z","end":"2027-01-05T16:00:00Z","raw":[{"name":"ATTACH","origin":"ics","value":"https://files.example/a.pdf"}]}}
+      """
+    #expect(try Self.unmapped(event, to: "ews") == ["ics property \"ATTACH\" (1 record) has no place in ews; dropped"])
+    let csv = try Self.unmapped(event, to: "csv:outlook-calendar")
+    #expect(csv.count == 1)
+    #expect(csv.first?.contains("\"ATTACH\" from ics has no column") == true)
   }
 }
