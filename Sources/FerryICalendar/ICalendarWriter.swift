@@ -474,9 +474,9 @@ public struct ICalendarWriter: RecordWriter {
   /// floating when it is floating, a date when it is one. A date UNTIL on a timed series
   /// (Exchange's and Graph's end dates) means "up to and including that day", so it becomes
   /// the end of that day in the series' zone (ferry's expander reads a date UNTIL the same
-  /// way); a date-time UNTIL on an all-day series becomes the day it falls on in the
-  /// calendar's zone. Written as a date on a timed series, other calendars drop the last
-  /// occurrence.
+  /// way); a date-time UNTIL on an all-day series becomes the day it falls on (a UTC one only
+  /// when the calendar or `--zone` names the zone). Written as a date on a timed series, other
+  /// calendars drop the last occurrence.
   private func untilValue(_ until: EventTime, event: Event) -> EventTime {
     let endOfDay = LocalTime(hour: 23, minute: 59, second: 59)
     // The zone a UTC or date-only series means, when the calendar or --zone names one.
@@ -496,8 +496,14 @@ public struct ICalendarWriter: RecordWriter {
     case (.zoned(let t, _), .date?), (.floating(let t), .date?):
       value = .date(t.date)
     case (.utc(let u), .date?):
-      let zone = hint.flatMap { zones.zone($0) ?? zones.resolver.zone(for: $0) }
-      value = .date((zone?.local(fromUTC: u) ?? u).date)
+      // Which day a UTC instant ends an all-day series on depends on the zone: Exchange
+      // writes the local midnight after the last day (20200916T230000Z in Berlin ends on the
+      // 17th), Google the end of the last UTC day (20080323T235959Z). With no zone to tell,
+      // the instant stays as the source wrote it (consumers read it), rather than lose or add
+      // a day.
+      if let zone = hint.flatMap({ zones.zone($0) ?? zones.resolver.zone(for: $0) }) {
+        value = .date(zone.local(fromUTC: u).date)
+      }
     case (.zoned(let t, let zone), _):
       if let u = zones.utc(t, zone: zone) { value = .utc(u) }
     case (.floating(let t), .zoned(_, let zone)?):

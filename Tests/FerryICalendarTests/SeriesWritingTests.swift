@@ -118,9 +118,13 @@ import Testing
       start: .floating(LocalDateTime(year: 2026, month: 3, day: 2, hour: 9)),
       until: .date(LocalDate(year: 2026, month: 3, day: 31)), expected: "UNTIL=20260331T235959;"),
     UntilCase(
-      name: "UTC date-time on an all-day series: the date",
+      name: "UTC date-time on an all-day series with no zone: kept (the day depends on the zone)",
       start: .date(LocalDate(year: 2026, month: 3, day: 2)),
-      until: .utc(LocalDateTime(year: 2026, month: 3, day: 30, hour: 22)), expected: "UNTIL=20260330;"),
+      until: .utc(LocalDateTime(year: 2026, month: 3, day: 30, hour: 22)), expected: "UNTIL=20260330T220000Z;"),
+    UntilCase(
+      name: "zoned date-time on an all-day series: its date",
+      start: .date(LocalDate(year: 2026, month: 3, day: 2)),
+      until: .zoned(LocalDateTime(year: 2026, month: 3, day: 31), zone: "Europe/Berlin"), expected: "UNTIL=20260331;"),
     UntilCase(
       name: "UTC date-time on an all-day series with --zone: the date there",
       start: .date(LocalDate(year: 2026, month: 3, day: 2)),
