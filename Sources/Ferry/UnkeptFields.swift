@@ -13,13 +13,14 @@ struct UnkeptFields {
   /// Per kind: the field names not reported (kept or bookkeeping) and the raw origins
   /// kept; nil when the writer keeps everything.
   private var plans: [RecordKind: (ignored: Set<String>, rawOrigins: Set<String>?)?] = [:]
-  /// The last record's filled fields and which of them were reported: records of one input
-  /// mostly fill the same fields, so the set lookups run once per shape, not per record.
+  /// The last record's filled fields and the slots of those reported: records of one input
+  /// mostly fill the same fields, so the lookups run once per shape, not per record.
   private var lastKind: RecordKind?
   private var lastFilled: [String] = []
-  private var lastUnkept: [String] = []
-  private var order: [String] = []
-  private var found: [String: (count: Int, first: SourceLocation?, label: String)] = [:]
+  private var lastSlots: [Int] = []
+  /// One entry per reported name, in order of first appearance; `slots` finds a key's.
+  private var entries: [(count: Int, first: SourceLocation?, label: String)] = []
+  private var slots: [String: Int] = [:]
 
   init(format: Format, target: String, options: WriteOptions) {
     self.format = format
@@ -48,30 +49,27 @@ struct UnkeptFields {
     if kind != lastKind || filled != lastFilled {
       lastKind = kind
       lastFilled = filled
-      lastUnkept = filled.filter { !plan.ignored.contains($0) }
+      lastSlots = filled.filter { !plan.ignored.contains($0) }.map { slot($0, label: "field \"\($0)\"", at: location) }
     }
-    for name in lastUnkept { add(name, label: "field \"\(name)\"", at: location) }
+    for i in lastSlots { entries[i].count += 1 }
     if let origins = plan.rawOrigins {
       for p in raw where !origins.contains(p.origin) {
-        add("raw:\(p.origin):\(p.name)", label: "\(p.origin) property \"\(p.name)\"", at: location)
+        entries[slot("raw:\(p.origin):\(p.name)", label: "\(p.origin) property \"\(p.name)\"", at: location)].count += 1
       }
     }
   }
 
-  private mutating func add(_ key: String, label: @autoclosure () -> String, at location: SourceLocation?) {
-    if var f = found[key] {
-      f.count += 1
-      found[key] = f
-    } else {
-      order.append(key)
-      found[key] = (1, location, label())
-    }
+  /// The entry of `key`, made (with no records yet) the first time.
+  private mutating func slot(_ key: String, label: @autoclosure () -> String, at location: SourceLocation?) -> Int {
+    if let i = slots[key] { return i }
+    entries.append((0, location, label()))
+    slots[key] = entries.count - 1
+    return entries.count - 1
   }
 
   /// One warning per field, in order of first appearance.
   func report(to diagnostics: DiagnosticSink) {
-    for key in order {
-      guard let f = found[key] else { continue }
+    for f in entries where f.count > 0 {
       let records = f.count == 1 ? "1 record" : "\(f.count) records"
       diagnostics.warning(
         "\(f.label) (\(records)) has no place in \(target); dropped", at: f.first, code: "unmapped")
