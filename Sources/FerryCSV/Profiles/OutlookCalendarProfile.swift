@@ -303,7 +303,8 @@ enum CalendarCSV {
         "series \"\(e.summary ?? "")\" expanded to \(occurrences.count) rows (csv:\(profileName) has no recurrence)",
         code: "recurrence")
       return occurrences.map { o in
-        var instance = o.override ?? e
+        // An override holds what changed; the rest is the series' (Event.inheriting(from:)).
+        var instance = o.override.map { $0.inheriting(from: e) } ?? e
         instance.recurrence = nil
         instance.recurrenceId = nil
         instance.start = o.start
