@@ -148,6 +148,12 @@ public struct Conversion {
     writeOptions.variant = writeOptions.variant ?? to.variant
     let destination = OutputDestination(path: output)
     var summary = ConversionSummary()
+    // Fields the target has no place for are reported once each, with a count, after writing.
+    // The variant the writer uses: the named one, a mapping file's, else the format's default.
+    let variant =
+      writeOptions.variant ?? (target.name == "csv" && writeOptions.csv.mappingFile != nil ? "mapping" : target.variants.first)
+    var unkept = UnkeptFields(
+      format: target, target: FormatSpec(name: target.name, variant: variant).description, options: writeOptions)
     // A writer knows only its output; what it says about a record (an e-mail with no free
     // slot) is pinned on that record's place in the input, where the user can fix it.
     let current = CurrentInputRecord()
@@ -196,6 +202,7 @@ public struct Conversion {
             held.append(record)
           } else {
             current.location = reader.lastRecordLocation
+            try unkept.count(record, at: reader.lastRecordLocation)
             try writer.write(record, from: reader.lastRecordLocation)
             current.location = nil
             summary.recordsWritten += 1
@@ -221,11 +228,13 @@ public struct Conversion {
         try transform(&held)
         summary.recordsDeduplicated = max(0, before - held.count)
         for record in held {
+          try unkept.count(record, at: nil)
           try writer.write(record)
           summary.recordsWritten += 1
         }
       }
       try writer.finish()
+      unkept.report(to: diagnostics)
       summary.recordsSkipped = writer.skippedRecords + kindSkipped + emptySkipped
       summary.recordsWritten -= writer.skippedRecords
       if output != "-", let reason = commitVeto?() {

@@ -21,6 +21,9 @@ extension Formats {
         makeReader: { input, options, diagnostics in try CSVReader(input: input, options: options, diagnostics: diagnostics) },
         makeWriter: { destination, options, diagnostics in
           try CSVWriter(destination: destination, options: options, diagnostics: diagnostics)
+        },
+        coverage: { kind, options in
+          try CSVWriter.writtenFields(kind: kind, options: options).map { FieldCoverage(fields: $0) }
         })
     ]
   }

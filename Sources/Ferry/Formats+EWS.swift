@@ -16,7 +16,8 @@ extension Formats {
         makeReader: { input, options, sink in try EWSReader(input: input, options: options, diagnostics: sink) },
         makeWriter: { destination, options, sink in
           try EWSWriter(destination: destination, options: options, diagnostics: sink)
-        })
+        },
+        coverage: { kind, _ in Formats.mailboxCoverage(kind, origin: "ews") })
     ]
   }
 }

@@ -28,7 +28,30 @@ extension Formats {
           return nil
         },
         makeReader: { input, options, sink in try GraphReader(input: input, options: options, diagnostics: sink) },
-        makeWriter: { destination, options, sink in GraphWriter(destination: destination, options: options, diagnostics: sink) })
+        makeWriter: { destination, options, sink in GraphWriter(destination: destination, options: options, diagnostics: sink) },
+        coverage: { kind, _ in Formats.mailboxCoverage(kind, origin: "graph") })
     ]
+  }
+}
+
+extension Formats {
+  /// What the EWS and Graph writers keep (their item shapes hold the same fields; checked
+  /// against the output in FieldCoverageTests). Raw properties of their own origin carry the
+  /// mailbox's item id for updates; every other raw property is dropped.
+  static func mailboxCoverage(_ kind: RecordKind, origin: String) -> FieldCoverage {
+    switch kind {
+    case .contact:
+      FieldCoverage(
+        fields: [
+          "formattedName", "name", "nicknames", "emails", "phones", "addresses", "organization", "department", "title",
+          "role", "birthday", "anniversary", "notes", "urls", "categories", "related", "instantMessaging",
+        ], rawOrigins: [origin])
+    case .event:
+      FieldCoverage(
+        fields: [
+          "summary", "description", "location", "start", "end", "recurrence", "attendees", "privacy", "busyStatus",
+          "reminders", "categories", "priority",
+        ], rawOrigins: [origin])
+    }
   }
 }

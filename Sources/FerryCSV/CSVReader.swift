@@ -14,6 +14,8 @@ public struct CSVReader: RecordReader {
   private var decoder: (any CSVRecordDecoder)?
   private var context: CSVDecodeContext
   private let mapped: [Bool]
+  /// Per header column: the parameters of its raw properties (a repeated column no slot took).
+  private let rawParameters: [[RawParameter]]
   private let origin: String
   private var raggedReports = 0
   private var reportedEmptyRow = false
@@ -82,6 +84,9 @@ public struct CSVReader: RecordReader {
     origin = chosen.origin
     self.confidence = confidence
     context = CSVDecodeContext(file: input.name, origin: chosen.origin, diagnostics: diagnostics, header: header)
+    let (decodeHeader, parameters) = CSVReader.repeatedColumns(
+      header, profile: chosen, line: headerRow?.line ?? 1, file: input.name, diagnostics: diagnostics)
+    rawParameters = parameters
     if headerRow == nil {
       diagnostics.warning(
         "input is empty: no header and no records", at: SourceLocation(file: input.name, line: 1, column: 1),
@@ -89,7 +94,7 @@ public struct CSVReader: RecordReader {
       decoder = nil
       mapped = []
     } else {
-      let d = try chosen.makeDecoder(header: header, options: options)
+      let d = try chosen.makeDecoder(header: decodeHeader, options: options)
       mapped = d.mappedColumns
       decoder = d
     }
@@ -124,7 +129,7 @@ public struct CSVReader: RecordReader {
       context.raw.removeAll(keepingCapacity: true)
       let n = min(row.count, mapped.count)
       for i in 0..<n where !mapped[i] && !row.isEmpty(i) {
-        context.raw.append(RawProperty(name: header[i], value: row.text(i), origin: origin))
+        context.raw.append(RawProperty(name: header[i], parameters: rawParameters[i], value: row.text(i), origin: origin))
       }
       if row.count > header.count {
         for i in header.count..<row.count where !row.isEmpty(i) {
@@ -135,10 +140,82 @@ public struct CSVReader: RecordReader {
       let record = decoder!.decode(row, context: &context)
       // Let go of the row's buffers so the syntax core reuses them without copying.
       context.row = CSVRow(data: [], ends: [], line: 0, number: 0)
-      if let record { return record }
+      if var record {
+        CSVReader.trimAddresses(&record)
+        return record
+      }
     }
     return nil
   }
+
+  /// A header that names a column twice (two `E-mail Address`, HubSpot's two `Phone Number`):
+  /// each repeat is reported, and read as the next slot of that field the header lacks
+  /// (`E-mail 2 Address`) when the profile has one; otherwise its values are kept raw, marked
+  /// so that the same profile's writer gives them a column of their own again.
+  /// Returns the header the decoder sees and each column's raw parameters.
+  static func repeatedColumns(
+    _ header: [String], profile: any CSVProfile, line: Int, file: String, diagnostics: DiagnosticSink
+  ) -> (header: [String], parameters: [[RawParameter]]) {
+    var decodeHeader = header
+    var parameters = [[RawParameter]](repeating: [], count: header.count)
+    var first: [String: Int] = [:]
+    var present = Set(header.map(HeaderIndex.key))
+    for (i, name) in header.enumerated() {
+      let key = HeaderIndex.key(name)
+      guard !key.isEmpty else { continue }
+      guard let earlier = first[key] else {
+        first[key] = i
+        continue
+      }
+      let location = SourceLocation(file: file, line: line, column: 1, property: name)
+      let said = "column \"\(name)\" appears twice in the header (fields \(earlier + 1) and \(i + 1))"
+      if let slots = profile.repeatedColumns.first(where: { $0.contains { HeaderIndex.key($0) == key } }),
+        let free = slots.first(where: { !present.contains(HeaderIndex.key($0)) })
+      {
+        decodeHeader[i] = free
+        present.insert(HeaderIndex.key(free))
+        diagnostics.warning("\(said); field \(i + 1) read as \"\(free)\"", at: location, code: "header")
+      } else {
+        parameters[i] = [RawParameter(name: repeatedColumnParameter, values: [String(i + 1)])]
+        diagnostics.warning(
+          "\(said); field \(i + 1) kept as a raw property (written back as a column of its own by csv:\(profile.name))",
+          at: location, code: "header")
+      }
+    }
+    return (decodeHeader, parameters)
+  }
+
+  /// Spreadsheets keep the spaces a user typed around an e-mail address (`" ana@example.com "`);
+  /// no address has them, and Exchange's New-MailContact, Graph and vCard consumers refuse
+  /// them, so every profile's and mapping's addresses (and attendees') lose them here.
+  static func trimAddresses(_ record: inout Record) {
+    switch record {
+    case .contact(var c):
+      guard c.emails.contains(where: { Self.hasOuterSpace($0.address) }) else { return }
+      for i in c.emails.indices { c.emails[i].address = c.emails[i].address.trimming(Self.outerSpace) }
+      c.emails.removeAll { $0.address.isEmpty }
+      record = .contact(c)
+    case .event(var e):
+      guard e.organizer.map({ Self.hasOuterSpace($0.email ?? "") }) == true
+        || e.attendees.contains(where: { Self.hasOuterSpace($0.email ?? "") })
+      else { return }
+      if var organizer = e.organizer {
+        organizer.email = organizer.email?.trimming(Self.outerSpace)
+        e.organizer = organizer
+      }
+      for i in e.attendees.indices { e.attendees[i].email = e.attendees[i].email?.trimming(Self.outerSpace) }
+      record = .event(e)
+    }
+  }
+
+  private static func hasOuterSpace(_ s: String) -> Bool {
+    guard let first = s.utf8.first, let last = s.utf8.last else { return false }
+    let space: Set<UInt8> = [.space, .tab, .cr, .lf]
+    // U+00A0 (no-break space, C2 A0), which Excel copies from web pages.
+    return space.contains(first) || space.contains(last) || first == 0xC2 || last == 0xA0
+  }
+
+  private static let outerSpace = " \t\r\n\u{00A0}"
 
   /// Where the record last returned started.
   public var lastRecordLocation: SourceLocation? {

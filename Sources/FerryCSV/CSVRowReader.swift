@@ -87,6 +87,8 @@ public final class CSVRowReader {
   private var finished = false
   private var rowsRead = 0
   private var pendingReset = false
+  /// Whether the first line is Excel's `sep=X` delimiter hint, still to be skipped.
+  private var skipSeparatorLine: Bool
   private var fallbackWarnings = 0
   private static let maxFallbackWarnings = 10
 
@@ -121,13 +123,15 @@ public final class CSVRowReader {
     encodingIsCertain = certain
     skipBOM = bomLength
     transcoder = TranscodingStream(encoding: encoding)
+    var probe = TranscodingStream(encoding: encoding)
+    var utf8Head: [UInt8] = []
+    probe.transcode(Array(head.dropFirst(bomLength)), into: &utf8Head)
+    let hint = Dialect.separatorHint(utf8Head)
+    skipSeparatorLine = hint != nil
     if let delimiter {
       self.delimiter = delimiter
     } else {
-      var probe = TranscodingStream(encoding: encoding)
-      var utf8Head: [UInt8] = []
-      probe.transcode(Array(head.dropFirst(bomLength)), into: &utf8Head)
-      self.delimiter = Dialect.sniff(utf8Head)
+      self.delimiter = hint ?? Dialect.sniff(utf8Head)
     }
     core = CSVCore(delimiter: self.delimiter)
   }
@@ -161,7 +165,14 @@ public final class CSVRowReader {
       position += consumed
       switch step {
       case .needInput: continue
-      case .record: return try complete(unterminated: false)
+      case .record:
+        if skipSeparatorLine {
+          // Excel's `sep=;` line is no record; later lines keep their own line numbers.
+          skipSeparatorLine = false
+          core.startRecord()
+          continue
+        }
+        return try complete(unterminated: false)
       case .binary:
         throw FerryError(
           .malformedInput, "input holds a NUL byte, so it is binary data, not CSV text; nothing more read",
@@ -242,6 +253,22 @@ public final class CSVRowReader {
 
 /// Guesses the delimiter from the first lines.
 public enum Dialect {
+  /// The delimiter Excel's first line `sep=;` names (quoted or not; a spreadsheet that saved
+  /// it again may have added delimiters after it), or nil when the first line is no such hint.
+  public static func separatorHint(_ head: [UInt8]) -> UInt8? {
+    var line = head.prefix { $0 != .cr && $0 != .lf }[...]
+    if line.count >= 2, line.first == .quote, let close = line.dropFirst().firstIndex(of: .quote) {
+      line = line[line.index(after: line.startIndex)..<close]
+    }
+    let name = Array(line.prefix(4)).map { $0 | 0x20 }
+    guard name == Array("sep=".utf8), line.count >= 5 else { return nil }
+    let separator = line[line.startIndex + 4]
+    guard separator != .quote, separator != .cr, separator != .lf,
+      line.dropFirst(5).allSatisfy({ $0 == separator || $0 == .comma || $0 == .semicolon || $0 == .tab })
+    else { return nil }
+    return separator
+  }
+
   /// Comma, semicolon or tab: the one that splits the first line most and the next lines
   /// the same way; comma when nothing tells.
   public static func sniff(_ head: [UInt8]) -> UInt8 {

@@ -38,17 +38,7 @@ public struct CSVWriter: RecordWriter {
   private var reportedUnseen: Set<String> = []
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) throws {
-    let chosen: any CSVProfile
-    if let mapping = options.csv.mappingFile, options.variant == nil || options.variant == "mapping" {
-      chosen = try GenericProfile(mappingFile: mapping)
-    } else {
-      let name = options.variant ?? "outlook"
-      if name == "mapping" { throw FerryError(.usage, "csv:mapping needs --mapping FILE") }
-      guard let p = CSVProfiles.named(name) else {
-        throw FerryError(.usage, "unknown csv profile \"\(name)\"; known: \(CSVProfiles.names.joined(separator: ", "))")
-      }
-      chosen = p
-    }
+    let chosen = try CSVWriter.profile(options)
     profile = chosen
     self.options = options
     output = try destination.primary()
@@ -58,6 +48,32 @@ public struct CSVWriter: RecordWriter {
     bom = options.csv.byteOrderMark ?? chosen.writesByteOrderMark
     context = CSVEncodeContext(
       file: output.displayName, profile: chosen.name, diagnostics: diagnostics, overflow: options.overflow)
+  }
+
+  /// The profile `options` choose: `--mapping`, else the variant, else Outlook's.
+  static func profile(_ options: WriteOptions) throws -> any CSVProfile {
+    if let mapping = options.csv.mappingFile, options.variant == nil || options.variant == "mapping" {
+      return try GenericProfile(mappingFile: mapping)
+    }
+    let name = options.variant ?? "outlook"
+    if name == "mapping" { throw FerryError(.usage, "csv:mapping needs --mapping FILE") }
+    guard let p = CSVProfiles.named(name) else {
+      throw FerryError(.usage, "unknown csv profile \"\(name)\"; known: \(CSVProfiles.names.joined(separator: ", "))")
+    }
+    return p
+  }
+
+  /// The model fields records of `kind` keep when written with `options` (events to a
+  /// contact profile go through its calendar sibling), or nil when the profile cannot hold
+  /// that kind at all (each such record is reported as skipped instead). Raw properties are
+  /// the writer's own business (extra columns, or a note per name).
+  public static func writtenFields(kind: RecordKind, options: WriteOptions) throws -> Set<String>? {
+    var p = try profile(options)
+    if !p.kinds.contains(kind) {
+      guard kind == .event, let sibling = CSVProfiles.eventSibling(of: p.name) else { return nil }
+      p = sibling
+    }
+    return try p.makeEncoder(options: options).writtenFields
   }
 
   /// How many records the writer holds back to fix the header.
@@ -84,9 +100,13 @@ public struct CSVWriter: RecordWriter {
     ownColumnCount = header.count
     let known = Set(header.map(HeaderIndex.key))
     for record in sample {
-      for raw in record.raw where raw.origin == profile.origin && !known.contains(HeaderIndex.key(raw.name)) {
-        if extraIndex[raw.name] == nil {
-          extraIndex[raw.name] = header.count
+      for raw in record.raw where raw.origin == profile.origin {
+        // A repeated input column (CSVReader.repeatedColumns) gets its own column again, even
+        // under the name of one of the profile's.
+        let key = CSVWriter.extraKey(raw)
+        guard key != raw.name || !known.contains(HeaderIndex.key(raw.name)) else { continue }
+        if extraIndex[key] == nil {
+          extraIndex[key] = header.count
           header.append(raw.name)
         }
       }
@@ -94,6 +114,10 @@ public struct CSVWriter: RecordWriter {
     phone = [Bool](repeating: false, count: header.count)
     // Phone and date columns: cells made of digits, spaces and `+ - ( ) . /` stay as they are.
     for i in encoder.phoneColumns.union(encoder.dateColumns) where i < phone.count { phone[i] = true }
+    // A repeated column takes the kind of the profile's column of that name.
+    for i in ownColumnCount..<header.count {
+      if let own = ownIndex[HeaderIndex.key(header[i])], own < phone.count, phone[own] { phone[i] = true }
+    }
     if bom { line.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
     appendRow(header, protectCells: false)
     try output.write(line)
@@ -149,7 +173,7 @@ public struct CSVWriter: RecordWriter {
       // Records of one input mostly carry the same raw names in the same order: the resolved
       // column is cached by position, so the hot path compares strings instead of hashing.
       let target: Int
-      if k < rawPlan.count, rawPlan[k].name == raw.name, rawPlan[k].origin == raw.origin {
+      if k < rawPlan.count, rawPlan[k].name == raw.name, rawPlan[k].origin == raw.origin, raw.parameters.isEmpty {
         target = rawPlan[k].target
       } else {
         target = resolve(raw)
@@ -184,12 +208,23 @@ public struct CSVWriter: RecordWriter {
   /// -2 (another origin).
   private func resolve(_ raw: RawProperty) -> Int {
     guard raw.origin == profile.origin else { return -2 }
+    let key = CSVWriter.extraKey(raw)
+    if key != raw.name { return extraIndex[key] ?? -1 }
     if let i = ownIndex[HeaderIndex.key(raw.name)] { return i }
     if let i = extraIndex[raw.name] { return i }
     return -1
   }
 
   private func location(property: String) -> SourceLocation { context.location(property: property) }
+
+  /// The extra-column key of a raw property: its name, or for a repeated input column its
+  /// name and position (two repeats stay two columns).
+  static func extraKey(_ raw: RawProperty) -> String {
+    guard !raw.parameters.isEmpty, let p = raw.parameters.first(where: { $0.name == repeatedColumnParameter }) else {
+      return raw.name
+    }
+    return raw.name + "\u{1}" + (p.values.first ?? "")
+  }
 
   public mutating func finish() throws {
     if !started { try flushHeld() }

@@ -12,8 +12,9 @@ import Foundation
 ///   that uses each TZID. TZIDs are Windows names for `--for outlook|exchange`, IANA names
 ///   otherwise; `--utc` writes every zoned time in UTC. Never TZID together with `Z`.
 /// - CLASS is always written (Google applies the calendar default visibility otherwise).
-/// - Overrides are written as VEVENTs with the master's UID and a RECURRENCE-ID, right after
-///   the master; an override that arrives on its own keeps its UID.
+/// - Overrides are written as VEVENTs with the master's UID (made once when the master has
+///   none) and a RECURRENCE-ID, right after the master, each with the master's details it does
+///   not change (summary, CLASS, location, …); an override that arrives on its own keeps its UID.
 /// - Series policy (`--series`): `keep` writes the rule when the target can hold it, else
 ///   expands it with a warning; `expand` writes one VEVENT per occurrence in the window;
 ///   `skip` drops recurring series with a note.
@@ -85,11 +86,17 @@ public struct ICalendarWriter: RecordWriter {
         }
       }
     }
-    writeComponent(event, uid: nil)
-    if let overrides = event.recurrence?.overrides {
-      for o in overrides { writeComponent(o, uid: event.uid) }
-    }
+    writeSeries(event)
     try flush()
+  }
+
+  /// The master, then its overrides: one UID for all of them (RFC 5545 §3.8.4.4), made once
+  /// when the master has none, and each override complete (`Event.inheriting(from:)`), since
+  /// readers take a RECURRENCE-ID component for the whole instance.
+  private mutating func writeSeries(_ event: Event) {
+    let uid = event.uid ?? ICalendarWriter.stableUID(event)
+    writeComponent(event, uid: uid)
+    for o in event.recurrence?.overrides ?? [] { writeComponent(o.inheriting(from: event), uid: uid) }
   }
 
   public mutating func finish() throws {
@@ -119,8 +126,7 @@ public struct ICalendarWriter: RecordWriter {
       diagnostics.warning(
         "series \"\(event.summary ?? event.uid ?? "")\" cannot be expanded: \(error.reason); written as a series",
         at: location(event), code: "recurrence")
-      writeComponent(event, uid: nil)
-      for o in event.recurrence?.overrides ?? [] { writeComponent(o, uid: event.uid) }
+      writeSeries(event)
       try flush()
       return
     } catch let error as SeriesExpander.Truncated {
@@ -371,8 +377,8 @@ public struct ICalendarWriter: RecordWriter {
         extra: event.recurrenceIdThisAndFuture ? [ContentParameter(name: "RANGE", values: ["THISANDFUTURE"])] : [])
     }
     if let r = event.recurrence {
-      if let rule = r.rule { lines.write(name: "RRULE", value: ruleText(rule, start: event.start)) }
-      for rule in r.extraRules { lines.write(name: "RRULE", value: ruleText(rule, start: event.start)) }
+      if let rule = r.rule { lines.write(name: "RRULE", value: ruleText(rule, event: event)) }
+      for rule in r.extraRules { lines.write(name: "RRULE", value: ruleText(rule, event: event)) }
       if !r.dates.isEmpty { writeTimeList("RDATE", r.dates, event: event) }
       if !r.exceptionDates.isEmpty { writeTimeList("EXDATE", r.exceptionDates, event: event) }
     }
@@ -448,24 +454,9 @@ public struct ICalendarWriter: RecordWriter {
     "BYMONTH", "BYSETPOS", "WKST", "RSCALE", "SKIP",
   ]
 
-  private func ruleText(_ rule: RecurrenceRule, start: EventTime?) -> String {
+  private func ruleText(_ rule: RecurrenceRule, event: Event) -> String {
     var rule = rule
-    // UNTIL must be UTC when DTSTART has a zone (RFC 5545 §3.3.10), a DATE for all-day series.
-    if let until = rule.until {
-      switch (until, start) {
-      case (.date, _): break
-      case (.zoned(let t, let zone), _):
-        if let u = zones.utc(t, zone: zone) { rule.until = .utc(u) }
-      case (.floating(let t), .zoned(_, let zone)?):
-        if let u = zones.utc(t, zone: zone) { rule.until = .utc(u) }
-      default: break  // a UTC UNTIL on a floating or all-day series is kept: converting could lose the last day
-      }
-      if options.calendar.utc, case .floating(let t)? = rule.until, let zone = options.calendar.zone,
-        let u = zones.utc(t, zone: zone)
-      {
-        rule.until = .utc(u)
-      }
-    }
+    if let until = rule.until { rule.until = untilValue(until, event: event) }
     // Parts that are neither RFC 5545, RFC 7529 (RSCALE, SKIP) nor X- extensions (a typo such
     // as `UNTL=`) make libical and others drop the whole rule: left out, with a warning.
     let unknown = rule.extraParts.filter { p in
@@ -477,6 +468,53 @@ public struct ICalendarWriter: RecordWriter {
       rule.extraParts.removeAll { p in unknown.contains(p) }
     }
     return rule.description
+  }
+
+  /// UNTIL with DTSTART's value type (RFC 5545 §3.3.10): UTC when DTSTART has a zone,
+  /// floating when it is floating, a date when it is one. A date UNTIL on a timed series
+  /// (Exchange's and Graph's end dates) means "up to and including that day", so it becomes
+  /// the end of that day in the series' zone (ferry's expander reads a date UNTIL the same
+  /// way); a date-time UNTIL on an all-day series becomes the day it falls on (a UTC one only
+  /// when the calendar or `--zone` names the zone). Written as a date on a timed series, other
+  /// calendars drop the last occurrence.
+  private func untilValue(_ until: EventTime, event: Event) -> EventTime {
+    let endOfDay = LocalTime(hour: 23, minute: 59, second: 59)
+    // The zone a UTC or date-only series means, when the calendar or --zone names one.
+    let hint = event.calendar?.timeZone ?? options.calendar.zone
+    var value = until
+    switch (until, event.start) {
+    case (.date(let d), .zoned(_, let zone)?):
+      let local = LocalDateTime(date: d, time: endOfDay)
+      value = zones.utc(local, zone: zone).map { .utc($0) } ?? .zoned(local, zone: zone)
+    case (.date(let d), .utc?):
+      let local = LocalDateTime(date: d, time: endOfDay)
+      value = .utc(hint.flatMap { zones.utc(local, zone: $0) } ?? local)
+    case (.date(let d), .floating?):
+      value = .floating(LocalDateTime(date: d, time: endOfDay))
+    case (.date, _):
+      break
+    case (.zoned(let t, _), .date?), (.floating(let t), .date?):
+      value = .date(t.date)
+    case (.utc(let u), .date?):
+      // Which day a UTC instant ends an all-day series on depends on the zone: Exchange
+      // writes the local midnight after the last day (20200916T230000Z in Berlin ends on the
+      // 17th), Google the end of the last UTC day (20080323T235959Z). With no zone to tell,
+      // the instant stays as the source wrote it (consumers read it), rather than lose or add
+      // a day.
+      if let zone = hint.flatMap({ zones.zone($0) ?? zones.resolver.zone(for: $0) }) {
+        value = .date(zone.local(fromUTC: u).date)
+      }
+    case (.zoned(let t, let zone), _):
+      if let u = zones.utc(t, zone: zone) { value = .utc(u) }
+    case (.floating(let t), .zoned(_, let zone)?):
+      if let u = zones.utc(t, zone: zone) { value = .utc(u) }
+    default:
+      break  // a UTC UNTIL on a floating series is kept: converting could lose the last day
+    }
+    if options.calendar.utc, case .floating(let t) = value, let zone = options.calendar.zone, let u = zones.utc(t, zone: zone) {
+      value = .utc(u)
+    }
+    return value
   }
 
   private func triggerText(_ r: Reminder) -> (value: String, params: [ContentParameter])? {

@@ -45,7 +45,7 @@ struct SeriesExpander {
     var out: [Event] = []
     out.reserveCapacity(occurrences.count)
     for o in occurrences {
-      var instance = o.override ?? event
+      var instance = o.override.map { $0.inheriting(from: event) } ?? event
       instance.recurrence = nil
       instance.recurrenceId = nil
       instance.recurrenceIdThisAndFuture = false

@@ -269,7 +269,8 @@ public struct Recurrence: Sendable, Hashable, Codable {
   public var dates: [EventTime]
   /// EXDATE values.
   public var exceptionDates: [EventTime]
-  /// Overridden instances, each with `recurrenceId` set.
+  /// Overridden instances, each with `recurrenceId` set. A field an override leaves unset
+  /// is the master's (`Event.inheriting(from:)`).
   public var overrides: [Event]
 
   public init(

@@ -609,6 +609,29 @@ public struct Planner {
           if explaining { explain("private event pushed as a Busy placeholder (private_events: busy-only)") }
           e = Self.busyPlaceholder(e)
         }
+      } else if settings.privateEvents != .full, var r = e.recurrence,
+        r.overrides.contains(where: { $0.privacy == .private || $0.privacy == .confidential })
+      {
+        // A private occurrence of a public series: `skip` leaves that occurrence out (an
+        // excluded date), `busy-only` pushes it as a placeholder.
+        let skipping = settings.privateEvents == .skip
+        if explaining {
+          explain("private occurrences \(skipping ? "left out" : "pushed as Busy placeholders") (private_events: \(settings.privateEvents.rawValue))")
+        }
+        var kept: [Event] = []
+        for o in r.overrides {
+          guard o.privacy == .private || o.privacy == .confidential else {
+            kept.append(o)
+            continue
+          }
+          if skipping {
+            if let id = o.recurrenceId { r.exceptionDates.append(id) }
+          } else {
+            kept.append(Self.busyPlaceholder(o))
+          }
+        }
+        r.overrides = kept
+        e.recurrence = r
       }
       record = .event(e)
       return nil
@@ -626,7 +649,13 @@ public struct Planner {
     p.recurrenceId = e.recurrenceId
     p.recurrenceIdThisAndFuture = e.recurrenceIdThisAndFuture
     if var r = e.recurrence {
-      r.overrides = r.overrides.map(busyPlaceholder)
+      // An override states what changed: one that names no privacy is as private as its
+      // series, and writers that write overrides whole must see it so (no CLASS:PUBLIC).
+      r.overrides = r.overrides.map { o in
+        var p = busyPlaceholder(o)
+        p.privacy = o.privacy ?? e.privacy
+        return p
+      }
       p.recurrence = r
     }
     p.privacy = e.privacy

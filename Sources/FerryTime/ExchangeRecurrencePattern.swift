@@ -167,7 +167,8 @@ extension ExchangeRecurrencePattern {
     let resolver = event.rawComponents.isEmpty ? TimeZoneResolver.shared : TimeZoneResolver(zonesOf: event)
     let (occurrences, truncated) = RecurrenceExpander(event: event, window: window, resolver: resolver).expand()
     let events = occurrences.map { o -> Event in
-      var single = o.override ?? event
+      // An override holds what changed; the rest is the series' (Event.inheriting(from:)).
+      var single = o.override.map { $0.inheriting(from: event) } ?? event
       single.recurrence = nil
       single.recurrenceId = nil
       single.start = o.start

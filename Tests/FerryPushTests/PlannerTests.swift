@@ -208,6 +208,38 @@ struct PlannerTests {
     }
   }
 
+  @Test("private events: a series' changed occurrences are shaped like the series, and a private occurrence of a public series on its own")
+  func privateOccurrences() throws {
+    for mode in PushSettings.PrivateEvents.allCases {
+      let box = try PushSandbox()
+      box.settings.privateEvents = mode
+      let plan = try box.plan(["push/private-series.ndjson"])
+      let therapy = try #require(plan.entries.first { $0.crmId == "00U000000000099EAA" })
+      let sync = try #require(plan.entries.first { $0.crmId == "00U000000000098EAA" })
+      let syncEvent = try #require(sync.record?.event)
+      switch mode {
+      case .skip:
+        #expect(therapy.action == .skip)
+        // The private occurrence is left out of the public series: an excluded date, no override.
+        #expect(syncEvent.recurrence?.overrides.isEmpty == true)
+        #expect(syncEvent.recurrence?.exceptionDates == [.utc(LocalDateTime(year: 2026, month: 12, day: 10, hour: 15))])
+        #expect(syncEvent.summary == "Team sync")
+      case .busyOnly:
+        let o = try #require(therapy.record?.event?.recurrence?.overrides.first)
+        // The override named no privacy: it is as private as its series, with no details.
+        #expect(o.summary == "Busy" && o.description == nil && o.location == nil && o.privacy == .private)
+        #expect(o.start != nil && o.recurrenceId != nil)
+        let p = try #require(syncEvent.recurrence?.overrides.first)
+        #expect(p.summary == "Busy" && p.description == nil && p.location == nil && p.privacy == .private)
+        #expect(syncEvent.summary == "Team sync" && syncEvent.description == "Quarterly planning")
+      case .full:
+        let o = try #require(therapy.record?.event?.recurrence?.overrides.first)
+        #expect(o.summary == "Therapy session (moved)")
+        #expect(syncEvent.recurrence?.overrides.first?.summary == "Medical appointment")
+      }
+    }
+  }
+
   @Test("series: skip drops recurring events; keep passes them to the writer")
   func series() throws {
     let box = try PushSandbox()

@@ -17,12 +17,21 @@ public protocol CSVProfile: Sendable {
   func confidence(header: [String]) -> Double
   func makeDecoder(header: [String], options: ReadOptions) throws -> any CSVRecordDecoder
   func makeEncoder(options: WriteOptions) throws -> any CSVRecordEncoder
+  /// Columns that are successive slots of one field (`E-mail Address`, `E-mail 2 Address`, …):
+  /// a header that repeats one of them has the repeat read as the next slot it lacks.
+  var repeatedColumns: [[String]] { get }
 }
 
 extension CSVProfile {
   public var origin: String { "csv:\(name)" }
   public var kinds: Set<RecordKind> { [.contact] }
+  public var repeatedColumns: [[String]] { [] }
 }
+
+/// The raw parameter that marks a value from a repeated header column no slot took: the
+/// writer of the same profile writes it back as a column of its own, under the same name.
+/// Its value is the column's 1-based position in the input.
+public let repeatedColumnParameter = "X-FERRY-REPEATED-COLUMN"
 
 /// Maps rows of one header to records.
 public protocol CSVRecordDecoder {
@@ -38,6 +47,10 @@ public protocol CSVRecordDecoder {
 public protocol CSVRecordEncoder {
   /// The profile's own columns, in order.
   var columns: [String] { get }
+  /// The model fields (`Contact.filledFieldNames`, `Event.filledFieldNames`) the encoder
+  /// writes somewhere (its own column, or Notes with an `overflow` report); the conversion
+  /// reports the others as dropped. Tested against the real output in FieldCoverageTests.
+  var writtenFields: Set<String> { get }
   /// Indices of columns that hold phone numbers (formula protection leaves phone-shaped
   /// cells there alone; see docs/CSV.md).
   var phoneColumns: Set<Int> { get }
@@ -113,6 +126,9 @@ public struct CSVEncodeContext {
   /// Where the record being written came from, when the caller said: diagnostics about the
   /// record point there (where the user can fix it), not at an output row.
   public var inputLocation: SourceLocation?
+  /// Whether the layout has a Notes column for overflowed values (a mapping file may have
+  /// none: then `--overflow notes` drops them, and says so).
+  public var hasNotesColumn = true
 
   /// Where to pin a diagnostic about the record being written.
   public func location(property: String?) -> SourceLocation {
@@ -128,10 +144,14 @@ public struct CSVEncodeContext {
   public mutating func overflow(_ what: String, _ value: String) throws {
     let location = location(property: what)
     switch overflow {
-    case .notes:
+    case .notes where hasNotesColumn:
       overflowLines.append("\(what): \(value)")
       diagnostics.warning(
         "\(what) \"\(value)\" has no free slot in csv:\(profile); moved to Notes", at: location, code: "overflow")
+    case .notes:
+      diagnostics.warning(
+        "\(what) \"\(value)\" has no free slot in csv:\(profile), which has no notes column; dropped", at: location,
+        code: "overflow")
     case .drop:
       diagnostics.warning(
         "\(what) \"\(value)\" has no free slot in csv:\(profile); dropped", at: location, code: "overflow")

@@ -116,6 +116,9 @@ public struct CommonColumnsProfile: CSVProfile {
   }
 
   struct Encoder: CSVRecordEncoder {
+    let writtenFields: Set<String> = [
+      "formattedName", "name", "emails", "phones", "addresses", "organization", "department", "title", "birthday", "notes", "urls",
+    ]
     let columns = [
       "Name", "First Name", "Last Name", "Email", "Email 2", "Phone", "Mobile", "Company", "Job Title", "Department",
       "Street", "City", "State", "Postal Code", "Country", "Website", "Birthday", "Notes",

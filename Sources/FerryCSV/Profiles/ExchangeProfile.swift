@@ -61,6 +61,9 @@ public struct ExchangeProfile: CSVProfile {
   }
 
   struct Encoder: CSVRecordEncoder {
+    let writtenFields: Set<String> = [
+      "formattedName", "name", "emails", "phones", "addresses", "organization", "department", "title", "notes",
+    ]
     let columns = ExchangeProfile.header
     var phoneColumns: Set<Int> { [8, 9, 10, 11, 14, 17] }
     /// New-MailContact wants a unique `Name` of at most 64 characters and a unique

@@ -145,9 +145,22 @@ public struct GenericProfile: CSVProfile {
     let columns: [String]
     let phoneColumns: Set<Int>
     let rules: [Rule]
+    /// The fields the mapping's columns name. The structured and the formatted name stand for
+    /// each other: a mapping with only a `Name` column writes the name the user sees.
+    var writtenFields: Set<String> {
+      var fields = Set(rules.filter { $0.constant == nil }.flatMap(\.fields).map(\.modelField))
+      if fields.contains("name") || fields.contains("formattedName") { fields.formUnion(["name", "formattedName"]) }
+      return fields
+    }
 
     mutating func encode(_ record: Record, into cells: inout [String], context: inout CSVEncodeContext) throws -> Bool {
       guard case .contact(let c) = record else { return false }
+      let notesColumn = rules.last { r in r.constant == nil && r.fields.count == 1 && r.fields[0].modelField == "notes" }
+        .flatMap { r in r.column.flatMap { columns.firstIndex(of: $0) } }
+      context.hasNotesColumn = notesColumn != nil
+      // The values each kind of field put in cells, to find the ones no column took.
+      var written: [String: [String]] = [:]
+      var writtenAddresses: Set<Int> = []
       // How many values of a field earlier columns took (two `email` columns take the 1st and 2nd).
       var taken: [String: Int] = [:]
       var rulesPerField: [String: Int] = [:]
@@ -167,7 +180,11 @@ public struct GenericProfile: CSVProfile {
         }
         var out: [String] = []
         if rule.fields.count > 1 {
-          out = rule.fields.compactMap { $0.values(in: c).first }
+          for f in rule.fields {
+            guard let v = f.values(in: c).first else { continue }
+            out.append(v)
+            written[f.modelField, default: []].append(v)
+          }
           cells[i] = out.joined(separator: rule.split ?? " ")
         } else if let field = rule.fields.first {
           var values = field.values(in: c)
@@ -186,18 +203,57 @@ public struct GenericProfile: CSVProfile {
           } else if field.isMulti && rule.split == nil {
             let k = taken[key, default: 0]
             taken[key] = k + 1
-            if isLastRule && values.count > k + 1 {
-              for extra in values[(k + 1)...] { try context.overflow(field.path, extra) }
-            }
             values = k < values.count ? [values[k]] : []
           }
+          written[field.modelField, default: []].append(contentsOf: values)
+          if field.modelField == "addresses", !values.isEmpty, let n = field.addressIndex(in: c) { writtenAddresses.insert(n) }
           if let format = rule.date {
             values = values.compactMap { PartialDate(text: $0).flatMap { DatePattern.format($0, format: format) } }
           }
           cells[i] = values.joined(separator: rule.split ?? "")
         }
       }
+      try leftovers(c, written: written, writtenAddresses: writtenAddresses, context: &context)
+      if let notesColumn {
+        // Notes no column took, then the values with no free slot.
+        let extraNotes = Self.unwritten(c.notes, written["notes"] ?? [])
+        let parts = [cells[notesColumn]] + extraNotes + context.overflowLines
+        cells[notesColumn] = parts.filter { !$0.isEmpty }.joined(separator: "\n")
+      }
       return true
+    }
+
+    /// Values of the fields the mapping has columns for that no column took (a third e-mail,
+    /// a fax with no fax column, a second work address) go through the overflow policy; a
+    /// field with no column at all is the conversion's to report.
+    private func leftovers(
+      _ c: Contact, written: [String: [String]], writtenAddresses: Set<Int>, context: inout CSVEncodeContext
+    ) throws {
+      let mapped = Set(rules.filter { $0.constant == nil }.flatMap(\.fields).map(\.modelField))
+      func check(_ field: String, _ what: String, _ values: [String]) throws {
+        guard mapped.contains(field) else { return }
+        for v in Self.unwritten(values, written[field] ?? []) { try context.overflow(what, v) }
+      }
+      try check("emails", "e-mail", c.emails.map(\.address))
+      try check("phones", "phone", c.phones.map(\.number))
+      try check("urls", "url", c.urls.map(\.value))
+      try check("nicknames", "nickname", c.nicknames)
+      try check("categories", "category", c.categories)
+      if mapped.contains("addresses") {
+        for (n, a) in c.addresses.enumerated() where !writtenAddresses.contains(n) {
+          try context.overflow("address", OutlookProfile.oneLine(a))
+        }
+      }
+    }
+
+    /// `values` less those in `written` (each written value accounts for one).
+    static func unwritten(_ values: [String], _ written: [String]) -> [String] {
+      var pool = written
+      var out: [String] = []
+      for v in values {
+        if let j = pool.firstIndex(of: v) { pool.remove(at: j) } else { out.append(v) }
+      }
+      return out
     }
   }
 }
@@ -226,6 +282,27 @@ public struct FieldPath: Sendable, Equatable {
   }
 
   var isPhone: Bool { head == "phone" }
+
+  /// The model field this path writes, as `Contact.filledFieldNames` names it.
+  var modelField: String {
+    switch head {
+    case "name": ["prefix", "given", "first", "middle", "family", "last", "suffix"].contains(rest.first ?? "") ? "name" : "formattedName"
+    case "formattedname", "fn": "formattedName"
+    case "nickname": "nicknames"
+    case "email": "emails"
+    case "phone": "phones"
+    case "address": "addresses"
+    case "organization", "company": "organization"
+    case "note", "notes": "notes"
+    case "url": "urls"
+    case "categories", "category": "categories"
+    case "id", "source": "source"
+    case "accountid": "accountId"
+    case "lastmodified": "lastModified"
+    case "timezone": "timeZone"
+    default: head
+    }
+  }
   var isMulti: Bool { ["nickname", "email", "phone", "url", "categories", "category", "note", "notes"].contains(head) }
 
   /// Sets or appends a value; false when the value does not fit (a bad date).
@@ -308,6 +385,13 @@ public struct FieldPath: Sendable, Equatable {
     default: return false
     }
     return true
+  }
+
+  /// For an `address.TYPE.part` path: which of the contact's addresses `values(in:)` reads.
+  func addressIndex(in c: Contact) -> Int? {
+    guard head == "address" else { return nil }
+    let type = rest.first ?? "work"
+    return c.addresses.firstIndex { $0.types.contains(type) }
   }
 
   /// The field's values in a contact, as text.

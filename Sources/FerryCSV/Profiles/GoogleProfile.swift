@@ -46,6 +46,10 @@ public struct GoogleProfile: CSVProfile {
   public func makeDecoder(header: [String], options: ReadOptions) throws -> any CSVRecordDecoder { Decoder(header: header) }
   public func makeEncoder(options: WriteOptions) throws -> any CSVRecordEncoder { Encoder() }
 
+  public var repeatedColumns: [[String]] {
+    [(1...4).map { "E-mail \($0) - Value" }, (1...5).map { "Phone \($0) - Value" }, (1...2).map { "Website \($0) - Value" }]
+  }
+
   static let separator = " ::: "
 
   /// `* Work` → (["work"], nil, primary); custom text stays a label.
@@ -238,6 +242,9 @@ public struct GoogleProfile: CSVProfile {
   }
 
   struct Encoder: CSVRecordEncoder {
+    let writtenFields: Set<String> = [
+      "formattedName", "name", "nicknames", "emails", "phones", "addresses", "organization", "department", "title", "birthday", "anniversary", "notes", "urls", "categories", "photo", "gender", "related", "instantMessaging",
+    ]
     let columns = GoogleProfile.header
     let phoneColumns: Set<Int>
     let dateColumns: Set<Int>

@@ -29,6 +29,8 @@ public struct HubSpotProfile: CSVProfile {
   public func makeDecoder(header: [String], options: ReadOptions) throws -> any CSVRecordDecoder { Decoder(header: header) }
   public func makeEncoder(options: WriteOptions) throws -> any CSVRecordEncoder { Encoder() }
 
+  public var repeatedColumns: [[String]] { [["Email", "Additional email addresses"]] }
+
   struct Decoder: CSVRecordDecoder {
     var mappedColumns: [Bool]
     let id, first, last, email, additional, phone, mobile, fax, company, jobTitle: Int?
@@ -105,6 +107,9 @@ public struct HubSpotProfile: CSVProfile {
   }
 
   struct Encoder: CSVRecordEncoder {
+    let writtenFields: Set<String> = [
+      "formattedName", "name", "emails", "phones", "addresses", "organization", "title", "notes", "urls",
+    ]
     let columns = HubSpotProfile.header
     var phoneColumns: Set<Int> { [5, 6, 7] }
 

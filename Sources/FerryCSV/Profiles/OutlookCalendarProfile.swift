@@ -243,6 +243,12 @@ enum CalendarCSV {
 
   struct Encoder: CSVRecordEncoder {
     let style: Style
+    /// Google's layout has no reminder, category, priority, busy or attendee columns.
+    var writtenFields: Set<String> {
+      let both: Set<String> = ["summary", "description", "location", "start", "end", "recurrence", "privacy"]
+      return style == .google
+        ? both : both.union(["organizer", "attendees", "busyStatus", "reminders", "categories", "priority"])
+    }
     let options: CalendarOptions
     var columns: [String]
     var phoneColumns: Set<Int> = []
@@ -297,7 +303,8 @@ enum CalendarCSV {
         "series \"\(e.summary ?? "")\" expanded to \(occurrences.count) rows (csv:\(profileName) has no recurrence)",
         code: "recurrence")
       return occurrences.map { o in
-        var instance = o.override ?? e
+        // An override holds what changed; the rest is the series' (Event.inheriting(from:)).
+        var instance = o.override.map { $0.inheriting(from: e) } ?? e
         instance.recurrence = nil
         instance.recurrenceId = nil
         instance.start = o.start

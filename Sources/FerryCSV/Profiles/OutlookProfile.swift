@@ -108,13 +108,20 @@ public struct OutlookProfile: CSVProfile {
 
   public func makeEncoder(options: WriteOptions) throws -> any CSVRecordEncoder { Encoder() }
 
+  public var repeatedColumns: [[String]] {
+    [
+      ["E-mail Address", "E-mail 2 Address", "E-mail 3 Address"], ["Business Phone", "Business Phone 2"],
+      ["Home Phone", "Home Phone 2"],
+    ]
+  }
+
   struct Decoder: CSVRecordDecoder {
     var mappedColumns: [Bool]
     let prefix, given, middle, family, suffix, company, department, jobTitle: Int?
     let addresses: [(type: String, street: [Int?], city: Int?, state: Int?, postal: Int?, country: Int?, poBox: Int?)]
     let phones: [(Int, [String])]
     let emails: [(address: Int?, type: Int?, display: Int?)]
-    let birthday, anniversary, categories, notes, webPage, gender, spouse, children, manager, assistant: Int?
+    let birthday, anniversary, categories, notes, webPage, gender, spouse, children, manager, assistant, profession, language: Int?
 
     init(header: [String]) {
       var h = HeaderIndex(header)
@@ -150,6 +157,8 @@ public struct OutlookProfile: CSVProfile {
       children = h.take("Children")
       manager = h.take("Manager's Name")
       assistant = h.take("Assistant's Name")
+      profession = h.take("Profession")
+      language = h.take("Language")
       mappedColumns = h.used
     }
 
@@ -160,6 +169,8 @@ public struct OutlookProfile: CSVProfile {
       c.organization = s(company)
       c.department = s(department)
       c.title = s(jobTitle)
+      c.role = s(profession)
+      if let text = s(language) { c.languages = Values.split(text, by: ";") }
       for e in emails {
         guard let address = s(e.address) else { continue }
         c.emails.append(EmailAddress(address, label: s(e.display)))
@@ -204,6 +215,9 @@ public struct OutlookProfile: CSVProfile {
   static func column(_ name: String) -> Int { header.firstIndex(of: name) ?? 0 }
 
   struct Encoder: CSVRecordEncoder {
+    let writtenFields: Set<String> = [
+      "formattedName", "name", "nicknames", "emails", "phones", "addresses", "organization", "department", "title", "role", "birthday", "anniversary", "notes", "urls", "categories", "gender", "related", "instantMessaging", "languages",
+    ]
     let columns = OutlookProfile.header
     let phoneColumns: Set<Int>
     // Column numbers (the hot path indexes cells directly: no hashing per record).
@@ -225,7 +239,8 @@ public struct OutlookProfile: CSVProfile {
     let birthday = column("Birthday"), anniversary = column("Anniversary"), categories = column("Categories")
     let webPage = column("Web Page"), gender = column("Gender"), notes = column("Notes")
     let spouse = column("Spouse"), children = column("Children"), manager = column("Manager's Name")
-    let assistant = column("Assistant's Name")
+    let assistant = column("Assistant's Name"), profession = column("Profession")
+    let language = column("Language")
     let fax = (work: column("Business Fax"), home: column("Home Fax"), other: column("Other Fax"))
     let mobile = column("Mobile Phone"), pager = column("Pager"), car = column("Car Phone"), isdn = column("ISDN")
     let assistantPhone = column("Assistant's Phone"), callback = column("Callback"), radio = column("Radio Phone")
@@ -289,6 +304,9 @@ public struct OutlookProfile: CSVProfile {
       set(company, c.organization)
       set(department, c.department)
       set(jobTitle, c.title)
+      // vCard ROLE ("the function or part played", RFC 6350 §6.6.2) is Outlook's Profession.
+      set(profession, c.role)
+      if !c.languages.isEmpty { cells[language] = c.languages.joined(separator: ";") }
       for (n, e) in c.emails.enumerated() {
         guard n < 3 else {
           try context.overflow("e-mail", e.address)

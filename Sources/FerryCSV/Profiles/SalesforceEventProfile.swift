@@ -263,6 +263,9 @@ public struct SalesforceEventProfile: CSVProfile {
   }
 
   struct Encoder: CSVRecordEncoder {
+    let writtenFields: Set<String> = [
+      "summary", "description", "location", "start", "end", "recurrence", "privacy", "busyStatus", "reminders", "due",
+    ]
     var columns: [String] = SalesforceEventProfile.eventColumns
     var phoneColumns: Set<Int> = []
     let index: [String: Int] = Dictionary(uniqueKeysWithValues: SalesforceEventProfile.eventColumns.enumerated().map { ($1, $0) })

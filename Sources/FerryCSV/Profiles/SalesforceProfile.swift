@@ -173,6 +173,9 @@ public struct SalesforceProfile: CSVProfile {
   }
 
   struct Encoder: CSVRecordEncoder {
+    let writtenFields: Set<String> = [
+      "formattedName", "name", "emails", "phones", "addresses", "department", "title", "birthday", "notes", "urls", "related",
+    ]
     var columns: [String] = SalesforceProfile.contactColumns
     var phoneColumns: Set<Int> = []
     var index: [String: Int] = [:]

@@ -28,6 +28,8 @@ public struct ThunderbirdProfile: CSVProfile {
   public func makeDecoder(header: [String], options: ReadOptions) throws -> any CSVRecordDecoder { Decoder(header: header) }
   public func makeEncoder(options: WriteOptions) throws -> any CSVRecordEncoder { Encoder() }
 
+  public var repeatedColumns: [[String]] { [["Primary Email", "Secondary Email"]] }
+
   struct Decoder: CSVRecordDecoder {
     var mappedColumns: [Bool]
     let first, last, display, nick, email1, email2, screen, work, home, fax, pager, mobile: Int?
@@ -120,6 +122,9 @@ public struct ThunderbirdProfile: CSVProfile {
   }
 
   struct Encoder: CSVRecordEncoder {
+    let writtenFields: Set<String> = [
+      "formattedName", "name", "nicknames", "emails", "phones", "addresses", "organization", "department", "title", "birthday", "notes", "urls", "instantMessaging",
+    ]
     let columns = ThunderbirdProfile.header
     var phoneColumns: Set<Int> { [7, 8, 9, 10, 11] }
 

@@ -89,6 +89,13 @@ def norm_until(v, start):
     """UNTIL as written, with a floating UNTIL on a zoned series read as UTC (as dateutil,
     sabre/vobject and ferry read it)."""
     v = v.replace("-", "").replace(":", "")
+    if len(v) == 8 and isinstance(start, dt.datetime):
+        # A date UNTIL on a timed series (not RFC 5545, which wants DTSTART's type) means up
+        # to the end of that day in the series' zone; ferry writes that instant.
+        end = dt.datetime.strptime(v, "%Y%m%d").replace(hour=23, minute=59, second=59)
+        if start.tzinfo is None:
+            return end.strftime("%Y%m%dT%H%M%S")
+        return end.replace(tzinfo=start.tzinfo).astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     if len(v) == 8 or v.endswith("Z"):
         return v
     if isinstance(start, dt.datetime) and start.tzinfo is not None:
