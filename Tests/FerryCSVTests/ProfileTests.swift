@@ -53,6 +53,23 @@ struct ProfileTests {
     #expect(diagnostics.contains { $0.code == "skipped" && $0.message.contains("JOHN@x.example") })
   }
 
+  @Test func exchangeNamesSharedByManyRowsAreNumberedInOrderWithOneWarning() throws {
+    // A name on thousands of rows: numbered on from the last suffix (linear, not a search from
+    // " (2)" each time), with one warning for the name, not one per row.
+    var input = "Record ID,First Name,Last Name,Email\r\n"
+    for i in 1...2_000 { input += "\(i),Anna,Okafor,anna\(i)@example.com\r\n" }
+    input += "2001,Anna,Okafor (2),other@example.com\r\n"
+    let records = read(input, variant: "hubspot").records
+    let (bytes, diagnostics) = try write(records, variant: "exchange")
+    let names = try rows(bytes).dropFirst().map { $0[1] }
+    #expect(names.count == 2_001)
+    #expect(Array(names.prefix(3)) == ["Anna Okafor", "Anna Okafor (2)", "Anna Okafor (3)"])
+    #expect(names[1_999] == "Anna Okafor (2000)")
+    #expect(Set(names.map { $0.lowercased() }).count == names.count)
+    #expect(names.last == "Anna Okafor (2) (2)")
+    #expect(diagnostics.filter { $0.code == "renamed" }.count == 2)
+  }
+
   @Test func aShortOutlookExportWithOnlyItsEmailColumnsIsOutlook() throws {
     // A webmail importer's Outlook sample has three columns, two of them Outlook's alone.
     let head = Array("E-mail Address,E-mail 2 Address,E-mail 3 Address\r\na@example.com,b@example.com,c@example.com\r\n".utf8)

@@ -69,6 +69,9 @@ public struct ExchangeProfile: CSVProfile {
     /// New-MailContact wants a unique `Name` of at most 64 characters and a unique
     /// `ExternalEmailAddress`: the ones written so far (one short key per row).
     var names: Set<String> = []
+    /// The next suffix to try for a name already taken (" (2)", " (3)", …): a name shared by
+    /// thousands of rows must not search from " (2)" every time.
+    var nextSuffix: [String: Int] = [:]
     var addresses: Set<String> = []
     static let nameLimit = 64
 
@@ -83,16 +86,22 @@ public struct ExchangeProfile: CSVProfile {
       }
       var candidate = base
       var n = 1
-      while names.contains(candidate.lowercased()) {
-        n += 1
-        let suffix = " (\(n))"
-        candidate = String(base.prefix(Self.nameLimit - suffix.count)).trimmingTrailingSpaces() + suffix
+      let key = base.lowercased()
+      if names.contains(key) {
+        n = nextSuffix[key] ?? 1
+        repeat {
+          n += 1
+          let suffix = " (\(n))"
+          candidate = String(base.prefix(Self.nameLimit - suffix.count)).trimmingTrailingSpaces() + suffix
+        } while names.contains(candidate.lowercased())
       }
-      if n > 1 {
+      if n > 1 && nextSuffix[key] == nil {
+        // Once per name: a name on a thousand rows is one thing to know, not a thousand.
         context.diagnostics.warning(
-          "Name \"\(base)\" is already on an earlier row and New-MailContact needs unique names; written as \"\(candidate)\"",
+          "Name \"\(base)\" is already on an earlier row and New-MailContact needs unique names; written as \"\(candidate)\"; later rows with this name are numbered on",
           at: context.location(property: "Name"), code: "renamed")
       }
+      if n > 1 { nextSuffix[key] = n }
       names.insert(candidate.lowercased())
       return candidate
     }
