@@ -48,6 +48,7 @@ public struct CSVWriter: RecordWriter {
     bom = options.csv.byteOrderMark ?? chosen.writesByteOrderMark
     context = CSVEncodeContext(
       file: output.displayName, profile: chosen.name, diagnostics: diagnostics, overflow: options.overflow)
+    context.dateFormat = options.csv.dateFormat
   }
 
   /// The profile `options` choose: `--mapping`, else the variant, else Outlook's.
@@ -91,6 +92,7 @@ public struct CSVWriter: RecordWriter {
       encoder = try sibling.makeEncoder(options: options)
       context = CSVEncodeContext(
         file: output.displayName, profile: sibling.name, diagnostics: context.diagnostics, overflow: options.overflow)
+      context.dateFormat = options.csv.dateFormat
     }
     encoder.prepare(sample: sample)
     header = encoder.columns

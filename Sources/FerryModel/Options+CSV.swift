@@ -16,5 +16,30 @@ public struct CSVWriteOptions: Sendable {
   public var delimiter: UInt8 = UInt8(ascii: ",")
   /// `--mapping FILE` for the generic `csv` profile.
   public var mappingFile: String?
+  /// How Outlook's CSV profiles (contacts and calendar) write dates: Outlook reads them with
+  /// the importing machine's short-date format, which is not the same everywhere.
+  public var dateFormat: CSVDateFormat = .monthDayYear
   public init() {}
+}
+
+/// The date layouts Outlook's importer reads, by the importing machine's locale.
+public enum CSVDateFormat: String, Sendable, CaseIterable {
+  /// `7/31/1980`: en-US (the default, as Outlook's own English exports).
+  case monthDayYear = "M/D/YYYY"
+  /// `31/7/1980`: en-GB and most of Europe with slashes.
+  case dayMonthYear = "D/M/YYYY"
+  /// `31.7.1980`: de-DE and other dotted locales.
+  case dayMonthYearDots = "D.M.YYYY"
+  /// `1980-07-31`: ISO 8601 (sv-SE, and what most other locales also accept).
+  case iso = "YYYY-MM-DD"
+
+  public func text(year: Int, month: Int, day: Int) -> String {
+    switch self {
+    case .monthDayYear: "\(month)/\(day)/\(year)"
+    case .dayMonthYear: "\(day)/\(month)/\(year)"
+    case .dayMonthYearDots: "\(day).\(month).\(year)"
+    case .iso:
+      "\(year < 1000 ? String(repeating: "0", count: 4 - String(year).count) : "")\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
+    }
+  }
 }

@@ -149,6 +149,13 @@ extension PushSettings {
         batch = n
       case "mapping": self.mapping = try string()
       case "input_encoding": inputEncoding = try string()
+      case "date_format":
+        let s = try string()
+        guard let f = CSVDateFormat(rawValue: s.uppercased()) else {
+          let allowed = CSVDateFormat.allCases.map(\.rawValue).joined(separator: ", ")
+          throw FerryError(.usage, "\"date_format\" is \"\(s)\"; expected one of \(allowed)", at: Self.location(value, file))
+        }
+        dateFormat = f
       default:
         throw FerryError(.usage, "unknown settings key \"\(key)\" (see docs/PUSH.md)", at: at)
       }

@@ -148,6 +148,8 @@ public struct PushSettings: Sendable, Equatable {
   public var mapping: String?
   /// `input_encoding`: the CRM exports' encoding, when detection should not decide.
   public var inputEncoding: String?
+  /// `date_format`: dates in Outlook CSV targets, as the mailboxes' Outlook reads them.
+  public var dateFormat: CSVDateFormat?
   /// Where the filter expressions start in the settings file (for error positions).
   public var filterOrigins = FilterOrigins()
 
@@ -167,7 +169,7 @@ public struct PushSettings: Sendable, Equatable {
       "deletions=\(deletions.rawValue)", "exit=\(deletionsOnFilterExit)", "relate=\(relateEvents)",
       "invitations=\(invitations)", "deny=\(denyFields.joined(separator: ","))", "to=\(to.joined(separator: ","))",
       "for=\(target ?? "")", "zone=\(zone ?? "")", "exchange-version=\(exchangeVersion ?? "")", "batch=\(batch.map(String.init) ?? "")",
-      "mapping=\(mapping ?? "")",
+      "mapping=\(mapping ?? "")", "date-format=\(dateFormat?.rawValue ?? "")",
     ].joined(separator: "\n")
   }
 }

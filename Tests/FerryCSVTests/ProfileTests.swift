@@ -70,6 +70,27 @@ struct ProfileTests {
     #expect(diagnostics.filter { $0.code == "renamed" }.count == 2)
   }
 
+  @Test func outlookDatesFollowTheImportingLocale() throws {
+    // Outlook reads CSV dates with the importing machine's short-date format.
+    var c = Contact()
+    c.name = PersonName(given: "Ada", family: "Lovelace")
+    c.birthday = PartialDate(year: 1815, month: 12, day: 10)
+    var e = Event()
+    e.summary = "Review"
+    e.start = .floating(LocalDateTime(year: 2026, month: 3, day: 4, hour: 10))
+    e.end = .floating(LocalDateTime(year: 2026, month: 3, day: 4, hour: 11))
+    let expected: [(CSVDateFormat, String, String)] = [
+      (.monthDayYear, "12/10/1815", "3/4/2026"), (.dayMonthYear, "10/12/1815", "4/3/2026"),
+      (.dayMonthYearDots, "10.12.1815", "4.3.2026"), (.iso, "1815-12-10", "2026-03-04"),
+    ]
+    for (format, birthday, start) in expected {
+      let contacts = try rows(write([.contact(c)], variant: "outlook") { $0.csv.dateFormat = format }.bytes)
+      #expect(contacts[1][try #require(contacts[0].firstIndex(of: "Birthday"))] == birthday)
+      let events = try rows(write([.event(e)], variant: "outlook-calendar") { $0.csv.dateFormat = format }.bytes)
+      #expect(events[1][try #require(events[0].firstIndex(of: "Start Date"))] == start)
+    }
+  }
+
   @Test func aShortOutlookExportWithOnlyItsEmailColumnsIsOutlook() throws {
     // A webmail importer's Outlook sample has three columns, two of them Outlook's alone.
     let head = Array("E-mail Address,E-mail 2 Address,E-mail 3 Address\r\na@example.com,b@example.com,c@example.com\r\n".utf8)

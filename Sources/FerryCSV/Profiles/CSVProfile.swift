@@ -129,6 +129,8 @@ public struct CSVEncodeContext {
   /// Whether the layout has a Notes column for overflowed values (a mapping file may have
   /// none: then `--overflow notes` drops them, and says so).
   public var hasNotesColumn = true
+  /// How Outlook's profiles write dates (`--date-format`).
+  public var dateFormat: CSVDateFormat = .monthDayYear
 
   /// Where to pin a diagnostic about the record being written.
   public func location(property: String?) -> SourceLocation {

@@ -51,8 +51,8 @@ enum CalendarCSV {
   }
 
   /// `3/4/2024` (Outlook) or `03/04/2024` (Google): month first.
-  static func dateText(_ d: LocalDate, _ style: Style) -> String {
-    style == .outlook ? "\(d.month)/\(d.day)/\(d.year)" : "\(pad2(d.month))/\(pad2(d.day))/\(d.year)"
+  static func dateText(_ d: LocalDate, _ style: Style, _ format: CSVDateFormat = .monthDayYear) -> String {
+    style == .outlook ? format.text(year: d.year, month: d.month, day: d.day) : "\(pad2(d.month))/\(pad2(d.day))/\(d.year)"
   }
 
   /// `10:00:00 AM` (Outlook) or `10:00 AM` (Google).
@@ -370,15 +370,15 @@ enum CalendarCSV {
       if allDay {
         let first = start.localDateTime.date
         let end = max(e.end?.localDateTime.date ?? first.adding(days: 1), first.adding(days: 1))
-        set("Start Date", CalendarCSV.dateText(first, style))
-        set("End Date", CalendarCSV.dateText(style == .outlook ? end : end.adding(days: -1), style))
+        set("Start Date", CalendarCSV.dateText(first, style, context.dateFormat))
+        set("End Date", CalendarCSV.dateText(style == .outlook ? end : end.adding(days: -1), style, context.dateFormat))
         if style == .outlook {
           set("Start Time", CalendarCSV.timeText(.midnight, style))
           set("End Time", CalendarCSV.timeText(.midnight, style))
         }
       } else {
         let s = wall(start, in: zones, context: &context)
-        set("Start Date", CalendarCSV.dateText(s.date, style))
+        set("Start Date", CalendarCSV.dateText(s.date, style, context.dateFormat))
         set("Start Time", CalendarCSV.timeText(s.time, style))
         var endWall: LocalDateTime?
         if let end = e.end {
@@ -387,7 +387,7 @@ enum CalendarCSV {
           endWall = s.adding(seconds: d.totalSeconds)
         }
         if let l = endWall {
-          set("End Date", CalendarCSV.dateText(l.date, style))
+          set("End Date", CalendarCSV.dateText(l.date, style, context.dateFormat))
           set("End Time", CalendarCSV.timeText(l.time, style))
         }
       }
@@ -408,7 +408,7 @@ enum CalendarCSV {
         }
         if let at {
           set("Reminder on/off", "True")
-          set("Reminder Date", CalendarCSV.dateText(at.date, style))
+          set("Reminder Date", CalendarCSV.dateText(at.date, style, context.dateFormat))
           set("Reminder Time", CalendarCSV.timeText(at.time, style))
         }
       } else {

@@ -353,10 +353,10 @@ public struct OutlookProfile: CSVProfile {
         if let ext = a.extended, !ext.isEmpty { try context.overflow("address extension", ext) }
       }
       if let b = c.birthday {
-        if let text = Values.outlookDateText(b) { cells[birthday] = text } else { try context.overflow("birthday", b.description) }
+        if let text = Values.outlookDateText(b, format: context.dateFormat) { cells[birthday] = text } else { try context.overflow("birthday", b.description) }
       }
       if let b = c.anniversary {
-        if let text = Values.outlookDateText(b) { cells[anniversary] = text } else { try context.overflow("anniversary", b.description) }
+        if let text = Values.outlookDateText(b, format: context.dateFormat) { cells[anniversary] = text } else { try context.overflow("anniversary", b.description) }
       }
       if !c.categories.isEmpty { cells[categories] = c.categories.joined(separator: ";") }
       for (n, url) in c.urls.enumerated() {

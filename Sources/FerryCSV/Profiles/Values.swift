@@ -187,9 +187,9 @@ enum Values {
   }
 
   /// `7/31/1980`; nil for a date without a year (Outlook cannot hold one).
-  static func outlookDateText(_ d: PartialDate) -> String? {
+  static func outlookDateText(_ d: PartialDate, format: CSVDateFormat = .monthDayYear) -> String? {
     guard let y = d.year, let m = d.month, let day = d.day else { return nil }
-    return "\(m)/\(day)/\(y)"
+    return format.text(year: y, month: m, day: day)
   }
 
   /// Splits on a separator string (` ::: `, `;`), dropping empty parts and trimming.

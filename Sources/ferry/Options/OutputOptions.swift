@@ -22,6 +22,11 @@ struct OutputOptions: ParsableArguments {
   @Flag(inversion: .prefixedNo, help: "Write a UTF-8 byte-order mark in CSV (default: per profile).")
   var bom: Bool?
 
+  @Option(
+    help:
+      "Dates in Outlook CSV (contacts and calendar), as the importing Outlook's locale reads them: M/D/YYYY (default, US), D/M/YYYY, D.M.YYYY or YYYY-MM-DD.")
+  var dateFormat: CSVDateFormat = .monthDayYear
+
   @Option(help: "Write one file per record into DIR (vCard for Outlook); warns about .vcf files in DIR it did not write.")
   var split: String?
 
@@ -68,6 +73,7 @@ struct OutputOptions: ParsableArguments {
     options.overflow = overflow
     options.csv.formulaProtection = formulaProtection
     options.csv.byteOrderMark = bom
+    options.csv.dateFormat = dateFormat
     options.vcard.splitDirectory = split
     // Only the split folder is cleaned: -o names one file, which the run replaces anyway.
     let numbered = ["ews", "graph"].contains(to.map(FormatSpec.init)?.name ?? "") && output != "-"
@@ -103,5 +109,6 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension OverflowPolicy: ExpressibleByArgument {}
+extension CSVDateFormat: ExpressibleByArgument {}
 extension CalendarOptions.SeriesPolicy: ExpressibleByArgument {}
 extension ExchangeWriteOptions.Operation: ExpressibleByArgument {}

@@ -103,6 +103,9 @@ struct PushOptions: ParsableArguments {
   @Option(help: "Encoding of the CRM exports, when detection should not decide (utf-8, utf-16le, windows-1252, …).")
   var inputEncoding: String?
 
+  @Option(help: "Dates in Outlook CSV targets: M/D/YYYY (default), D/M/YYYY, D.M.YYYY or YYYY-MM-DD.")
+  var dateFormat: CSVDateFormat?
+
   @Flag(name: [.short, .long], help: "Print errors only.")
   var quiet = false
 
@@ -173,6 +176,7 @@ struct PushOptions: ParsableArguments {
     if let batch { settings.batch = batch }
     if let mapping { settings.mapping = mapping }
     if let inputEncoding { settings.inputEncoding = inputEncoding }
+    if let dateFormat { settings.dateFormat = dateFormat }
     if let zone = settings.zone, !ZoneOption.isKnown(zone) {
       throw ValidationError("zone \"\(zone)\" names no time zone ferry knows (give a tz database name such as Europe/Berlin, or a Windows id)")
     }
@@ -189,6 +193,7 @@ struct PushOptions: ParsableArguments {
       writeOptions.exchange.serverVersion = version
     }
     if let b = settings.batch { writeOptions.exchange.batchSize = b }
+    if let f = settings.dateFormat { writeOptions.csv.dateFormat = f }
     let ledgerPath = settings.ledger ?? (base == "." ? "ferry-ledger.sqlite" : base + "/ferry-ledger.sqlite")
     var run = PushRun(
       settings: settings, inputs: settings.from, ledgerPath: ledgerPath, outputDirectory: settings.out ?? "out/push",
