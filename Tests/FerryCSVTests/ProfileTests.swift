@@ -91,6 +91,18 @@ struct ProfileTests {
     }
   }
 
+  @Test func outlookComLayoutMapsItsOwnColumns() throws {
+    // outlook.live.com's 61 columns: Nickname, the Yomi names, IMAddress and Personal Web Page
+    // have model fields, so they are not left raw.
+    let result = read(try fixture("outlook-com.csv"), variant: nil)
+    let c = try #require(result.records.first?.contact)
+    #expect(c.nicknames == ["Kenny"])
+    #expect(c.name.phoneticGiven == "Ken" && c.name.phoneticFamily == "Watanabe-yomi")
+    #expect(c.instantMessaging.map(\.handle) == ["ken.im@example.com"])
+    #expect(c.urls.map(\.value) == ["https://ken.example"] && c.urls.first?.types == ["home"])
+    #expect(!c.raw.contains { ["Nickname", "Given Yomi", "Surname Yomi", "IMAddress", "Personal Web Page"].contains($0.name) })
+  }
+
   @Test func aShortOutlookExportWithOnlyItsEmailColumnsIsOutlook() throws {
     // A webmail importer's Outlook sample has three columns, two of them Outlook's alone.
     let head = Array("E-mail Address,E-mail 2 Address,E-mail 3 Address\r\na@example.com,b@example.com,c@example.com\r\n".utf8)

@@ -122,6 +122,8 @@ public struct OutlookProfile: CSVProfile {
     let phones: [(Int, [String])]
     let emails: [(address: Int?, type: Int?, display: Int?)]
     let birthday, anniversary, categories, notes, webPage, gender, spouse, children, manager, assistant, profession, language: Int?
+    /// Outlook.com's layout (outlook.live.com export): columns classic Outlook does not have.
+    let nickname, givenYomi, surnameYomi, imAddress, personalWebPage: Int?
 
     init(header: [String]) {
       var h = HeaderIndex(header)
@@ -159,6 +161,11 @@ public struct OutlookProfile: CSVProfile {
       assistant = h.take("Assistant's Name")
       profession = h.take("Profession")
       language = h.take("Language")
+      nickname = h.take("Nickname")
+      givenYomi = h.take("Given Yomi", "Given Name Yomi")
+      surnameYomi = h.take("Surname Yomi", "Family Name Yomi")
+      imAddress = h.take("IMAddress", "IM Address")
+      personalWebPage = h.take("Personal Web Page")
       mappedColumns = h.used
     }
 
@@ -171,6 +178,10 @@ public struct OutlookProfile: CSVProfile {
       c.title = s(jobTitle)
       c.role = s(profession)
       if let text = s(language) { c.languages = Values.split(text, by: ";") }
+      if let text = s(nickname) { c.nicknames = [text] }
+      c.name.phoneticGiven = s(givenYomi)
+      c.name.phoneticFamily = s(surnameYomi)
+      if let text = s(imAddress) { c.instantMessaging = [IMHandle(handle: text)] }
       for e in emails {
         guard let address = s(e.address) else { continue }
         c.emails.append(EmailAddress(address, label: s(e.display)))
@@ -194,6 +205,7 @@ public struct OutlookProfile: CSVProfile {
       if let text = s(categories) { c.categories = Values.split(text, by: ";") }
       if let text = s(notes) { c.notes = [text] }
       if let text = s(webPage) { c.urls = [LabeledValue(text)] }
+      if let text = s(personalWebPage) { c.urls.append(LabeledValue(text, types: ["home"])) }
       if let g = gender, let text = row.string(g) {
         switch text.lowercased() {
         case "male", "männlich": c.gender = Gender(sex: "M")
