@@ -220,12 +220,32 @@ public struct ICalendarReader: RecordReader {
     return Self.unnamed
   }
 
+  /// How deep components nest before ferry skips them. RFC 5545 needs 2 (VEVENT > VALARM,
+  /// VTIMEZONE > STANDARD), RFC 9073 3; the rest of the pipeline (raw components, writers,
+  /// NDJSON) recurses once per level, so thousands of levels would run out of stack.
+  static let maximumNesting = 16
+
   /// Reads the lines of `component` up to its END. Returns true when END:VCALENDAR closed
   /// the component early (a truncated component), so the caller ends the calendar too.
-  private mutating func readComponent(_ component: inout Component) throws -> Bool {
+  ///
+  /// - Parameter depth: how many components enclose `component`'s lines (1 for a component
+  ///   of the calendar).
+  private mutating func readComponent(_ component: inout Component, depth: Int = 1) throws -> Bool {
     while let line = try lines.next() {
       if line.name == "BEGIN" {
         let name = componentName(line)
+        if depth >= Self.maximumNesting && name != "VCALENDAR" {
+          diagnostics.warning(
+            "BEGIN:\(name) is nested more than \(Self.maximumNesting) components deep; skipped with everything in it",
+            at: line.location, code: "structure")
+          if try skipComponent() {
+            diagnostics.warning(
+              "\(component.name) has no END:\(component.name); closed at END:VCALENDAR", at: component.location,
+              code: "truncated")
+            return true
+          }
+          continue
+        }
         if name == "VCALENDAR" || ((name == "VEVENT" || name == "VTODO") && (component.name == "VEVENT" || component.name == "VTODO")) {
           diagnostics.warning(
             "\(component.name) has no END:\(component.name) before BEGIN:\(name); closed it there", at: line.location,
@@ -243,7 +263,7 @@ public struct ICalendarReader: RecordReader {
           continue
         }
         var child = Component(name: name, location: line.location)
-        if try readComponent(&child) {
+        if try readComponent(&child, depth: depth + 1) {
           component.children.append(child)
           diagnostics.warning(
             "\(component.name) has no END:\(component.name); closed at END:VCALENDAR", at: component.location,
@@ -271,6 +291,22 @@ public struct ICalendarReader: RecordReader {
     diagnostics.warning(
       "\(component.name) has no END:\(component.name); the file looks truncated, read to its end",
       at: component.location, code: "truncated")
+    return false
+  }
+
+  /// Reads past a component whose BEGIN was just read, up to its END, counting the BEGINs
+  /// and ENDs inside it rather than recursing. Returns true when END:VCALENDAR came first.
+  private mutating func skipComponent() throws -> Bool {
+    var open = 1
+    while let line = try lines.next() {
+      if line.name == "BEGIN" {
+        open += 1
+      } else if line.name == "END" {
+        if line.value.trimmingCharacters().uppercased() == "VCALENDAR" { return true }
+        open -= 1
+        if open == 0 { return false }
+      }
+    }
     return false
   }
 
