@@ -368,10 +368,11 @@ public struct ICalendarReader: RecordReader {
     let sequence = heldBase + held.count
     if let uid = event.uid {
       if event.recurrenceId != nil {
-        if let m = heldMasters[uid], let slot = held[m - heldBase] {
-          var master = slot.0
-          attach(event, at: location, to: &master, masterLocation: slot.1)
-          held[m - heldBase] = (master, slot.1)
+        // Taken out of `held` while the override goes in, so the master is not shared and its
+        // overrides are appended in place (a copy each made thousands of overrides quadratic).
+        if let m = heldMasters[uid], var slot = held[m - heldBase].take() {
+          attach(event, at: location, to: &slot.0, masterLocation: slot.1)
+          held[m - heldBase] = slot
           return
         }
         heldOrphans[uid, default: []].append(sequence)
@@ -439,9 +440,8 @@ public struct ICalendarReader: RecordReader {
         "event \"\(master.uid ?? "")\" has overrides but no RRULE or RDATE; overrides kept on it", at: masterLocation,
         code: "structure")
     }
-    var recurrence = master.recurrence ?? Recurrence()
-    recurrence.overrides.append(o)
-    master.recurrence = recurrence
+    if master.recurrence == nil { master.recurrence = Recurrence() }
+    master.recurrence?.overrides.append(o)
   }
 
   private mutating func releaseOldest() {
@@ -642,16 +642,16 @@ public struct ICalendarReader: RecordReader {
         if line.firstParameter("RANGE")?.uppercased() == "THISANDFUTURE" { event.recurrenceIdThisAndFuture = true }
       case "RRULE":
         if let rule = rrule(line) {
-          var r = event.recurrence ?? Recurrence()
-          if r.rule == nil {
-            r.rule = rule
-          } else if r.rule == rule || r.extraRules.contains(rule) {
+          // Changed in place (not copied out and back), so that many RRULEs cost linear time.
+          if event.recurrence == nil { event.recurrence = Recurrence() }
+          if event.recurrence?.rule == nil {
+            event.recurrence?.rule = rule
+          } else if event.recurrence?.rule == rule || event.recurrence?.extraRules.contains(rule) == true {
             diagnostics.warning("RRULE repeats an earlier one; the copy ignored", at: line.location, code: "recurrence")
           } else {
-            r.extraRules.append(rule)
+            event.recurrence?.extraRules.append(rule)
             diagnostics.warning("event has more than one RRULE; the others kept as extra rules", at: line.location, code: "recurrence")
           }
-          event.recurrence = r
         } else {
           event.raw.append(rawProperty(line))
         }
@@ -663,9 +663,13 @@ public struct ICalendarReader: RecordReader {
           }
           continue
         }
-        var r = event.recurrence ?? Recurrence()
-        if line.name == "RDATE" { r.dates.append(contentsOf: values) } else { r.exceptionDates.append(contentsOf: values) }
-        event.recurrence = r
+        // Appended in place: a copy of the list per line made 20,000 EXDATE lines quadratic.
+        if event.recurrence == nil { event.recurrence = Recurrence() }
+        if line.name == "RDATE" {
+          event.recurrence?.dates.append(contentsOf: values)
+        } else {
+          event.recurrence?.exceptionDates.append(contentsOf: values)
+        }
       case "ORGANIZER": event.organizer = attendee(line)
       case "ATTENDEE": event.attendees.append(attendee(line))
       case "CLASS":
