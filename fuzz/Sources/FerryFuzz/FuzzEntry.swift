@@ -10,9 +10,14 @@ enum FuzzTarget: String {
   /// Reads with format detection, then writes every record with every writer.
   case roundtrip
 
+  /// `roundtrip` when the variable is not set; an unknown name stops the run.
   static let current: FuzzTarget = {
-    guard let name = getenv("FERRY_FUZZ_TARGET").map({ String(cString: $0) }), let target = FuzzTarget(rawValue: name)
-    else { return .roundtrip }
+    guard let name = getenv("FERRY_FUZZ_TARGET").map({ String(cString: $0) }) else { return .roundtrip }
+    guard let target = FuzzTarget(rawValue: name) else {
+      let message = "FERRY_FUZZ_TARGET=\(name) is not one of vcard, ics, csv, ews, graph, ndjson, roundtrip\n"
+      _ = message.withCString { write(2, $0, strlen($0)) }
+      exit(2)
+    }
     return target
   }()
 }
