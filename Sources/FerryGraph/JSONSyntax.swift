@@ -122,11 +122,16 @@ enum JSONSyntax {
         guard bytes[i] == UInt8(ascii: ",") else {
           return problem("expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(bytes[i]))")
         }
-        let comma = problem("a comma before '\(Character(Unicode.Scalar(close)))' (JSON allows none)")
+        // Only the comma's offset: working out a column costs the length of the line, and a
+        // Graph page is one line, so a column per comma made reading quadratic.
+        let comma = (offset: i, line: line, lineStart: lineStart)
         i += 1
         skipSpace()
         if i < bytes.count, bytes[i] == close {
-          if reportTrailingCommas { return comma }
+          if reportTrailingCommas {
+            (i, line, lineStart) = comma
+            return problem("a comma before '\(Character(Unicode.Scalar(close)))' (JSON allows none)")
+          }
           return problem("expected a value after ',', found '\(Character(Unicode.Scalar(close)))'")
         }
       }

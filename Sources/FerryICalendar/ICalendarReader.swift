@@ -220,12 +220,32 @@ public struct ICalendarReader: RecordReader {
     return Self.unnamed
   }
 
+  /// How deep components nest before ferry skips them. RFC 5545 needs 2 (VEVENT > VALARM,
+  /// VTIMEZONE > STANDARD), RFC 9073 3; the rest of the pipeline (raw components, writers,
+  /// NDJSON) recurses once per level, so thousands of levels would run out of stack.
+  static let maximumNesting = 16
+
   /// Reads the lines of `component` up to its END. Returns true when END:VCALENDAR closed
   /// the component early (a truncated component), so the caller ends the calendar too.
-  private mutating func readComponent(_ component: inout Component) throws -> Bool {
+  ///
+  /// - Parameter depth: how many components enclose `component`'s lines (1 for a component
+  ///   of the calendar).
+  private mutating func readComponent(_ component: inout Component, depth: Int = 1) throws -> Bool {
     while let line = try lines.next() {
       if line.name == "BEGIN" {
         let name = componentName(line)
+        if depth >= Self.maximumNesting && name != "VCALENDAR" {
+          diagnostics.warning(
+            "BEGIN:\(name) is nested more than \(Self.maximumNesting) components deep; skipped with everything in it",
+            at: line.location, code: "structure")
+          if try skipComponent() {
+            diagnostics.warning(
+              "\(component.name) has no END:\(component.name); closed at END:VCALENDAR", at: component.location,
+              code: "truncated")
+            return true
+          }
+          continue
+        }
         if name == "VCALENDAR" || ((name == "VEVENT" || name == "VTODO") && (component.name == "VEVENT" || component.name == "VTODO")) {
           diagnostics.warning(
             "\(component.name) has no END:\(component.name) before BEGIN:\(name); closed it there", at: line.location,
@@ -243,7 +263,7 @@ public struct ICalendarReader: RecordReader {
           continue
         }
         var child = Component(name: name, location: line.location)
-        if try readComponent(&child) {
+        if try readComponent(&child, depth: depth + 1) {
           component.children.append(child)
           diagnostics.warning(
             "\(component.name) has no END:\(component.name); closed at END:VCALENDAR", at: component.location,
@@ -271,6 +291,22 @@ public struct ICalendarReader: RecordReader {
     diagnostics.warning(
       "\(component.name) has no END:\(component.name); the file looks truncated, read to its end",
       at: component.location, code: "truncated")
+    return false
+  }
+
+  /// Reads past a component whose BEGIN was just read, up to its END, counting the BEGINs
+  /// and ENDs inside it rather than recursing. Returns true when END:VCALENDAR came first.
+  private mutating func skipComponent() throws -> Bool {
+    var open = 1
+    while let line = try lines.next() {
+      if line.name == "BEGIN" {
+        open += 1
+      } else if line.name == "END" {
+        if line.value.trimmingCharacters().uppercased() == "VCALENDAR" { return true }
+        open -= 1
+        if open == 0 { return false }
+      }
+    }
     return false
   }
 
@@ -332,10 +368,11 @@ public struct ICalendarReader: RecordReader {
     let sequence = heldBase + held.count
     if let uid = event.uid {
       if event.recurrenceId != nil {
-        if let m = heldMasters[uid], let slot = held[m - heldBase] {
-          var master = slot.0
-          attach(event, at: location, to: &master, masterLocation: slot.1)
-          held[m - heldBase] = (master, slot.1)
+        // Taken out of `held` while the override goes in, so the master is not shared and its
+        // overrides are appended in place (a copy each made thousands of overrides quadratic).
+        if let m = heldMasters[uid], var slot = held[m - heldBase].take() {
+          attach(event, at: location, to: &slot.0, masterLocation: slot.1)
+          held[m - heldBase] = slot
           return
         }
         heldOrphans[uid, default: []].append(sequence)
@@ -403,9 +440,8 @@ public struct ICalendarReader: RecordReader {
         "event \"\(master.uid ?? "")\" has overrides but no RRULE or RDATE; overrides kept on it", at: masterLocation,
         code: "structure")
     }
-    var recurrence = master.recurrence ?? Recurrence()
-    recurrence.overrides.append(o)
-    master.recurrence = recurrence
+    if master.recurrence == nil { master.recurrence = Recurrence() }
+    master.recurrence?.overrides.append(o)
   }
 
   private mutating func releaseOldest() {
@@ -606,16 +642,16 @@ public struct ICalendarReader: RecordReader {
         if line.firstParameter("RANGE")?.uppercased() == "THISANDFUTURE" { event.recurrenceIdThisAndFuture = true }
       case "RRULE":
         if let rule = rrule(line) {
-          var r = event.recurrence ?? Recurrence()
-          if r.rule == nil {
-            r.rule = rule
-          } else if r.rule == rule || r.extraRules.contains(rule) {
+          // Changed in place (not copied out and back), so that many RRULEs cost linear time.
+          if event.recurrence == nil { event.recurrence = Recurrence() }
+          if event.recurrence?.rule == nil {
+            event.recurrence?.rule = rule
+          } else if event.recurrence?.rule == rule || event.recurrence?.extraRules.contains(rule) == true {
             diagnostics.warning("RRULE repeats an earlier one; the copy ignored", at: line.location, code: "recurrence")
           } else {
-            r.extraRules.append(rule)
+            event.recurrence?.extraRules.append(rule)
             diagnostics.warning("event has more than one RRULE; the others kept as extra rules", at: line.location, code: "recurrence")
           }
-          event.recurrence = r
         } else {
           event.raw.append(rawProperty(line))
         }
@@ -627,9 +663,13 @@ public struct ICalendarReader: RecordReader {
           }
           continue
         }
-        var r = event.recurrence ?? Recurrence()
-        if line.name == "RDATE" { r.dates.append(contentsOf: values) } else { r.exceptionDates.append(contentsOf: values) }
-        event.recurrence = r
+        // Appended in place: a copy of the list per line made 20,000 EXDATE lines quadratic.
+        if event.recurrence == nil { event.recurrence = Recurrence() }
+        if line.name == "RDATE" {
+          event.recurrence?.dates.append(contentsOf: values)
+        } else {
+          event.recurrence?.exceptionDates.append(contentsOf: values)
+        }
       case "ORGANIZER": event.organizer = attendee(line)
       case "ATTENDEE": event.attendees.append(attendee(line))
       case "CLASS":

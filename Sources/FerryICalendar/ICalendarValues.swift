@@ -73,7 +73,7 @@ enum ICalValue {
   }
 
   static func appendDigits(_ n: Int, _ width: Int, _ out: inout [UInt8]) {
-    var v = abs(n)
+    var v = Int(clamping: n.magnitude)  // abs(Int.min) traps
     var tmp = [UInt8](repeating: 0x30, count: width)
     var i = width - 1
     while i >= 0 {

@@ -350,7 +350,7 @@ extension String {
 /// Zero-padded decimal.
 @inlinable
 func pad(_ n: Int, _ width: Int) -> String {
-  let s = String(abs(n))
+  let s = String(n.magnitude)  // abs(Int.min) traps
   let body = s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
   return n < 0 ? "-" + body : body
 }

@@ -28,7 +28,7 @@ public struct EventDuration: Sendable, Hashable, TextCodable {
   public static let maximumSeconds = 100_000_000_000
 
   public init(totalSeconds: Int) {
-    let a = abs(totalSeconds)
+    let a = Int(clamping: totalSeconds.magnitude)  // abs(Int.min) traps
     self.init(days: a / 86400, seconds: a % 86400, isNegative: totalSeconds < 0)
   }
 

@@ -28,7 +28,7 @@ extension RecurrenceRule {
       for item in value.split(separator: ",") {
         let s = item.trimmedRuleText()
         guard let n = Int(s.hasPrefix("+") ? String(s.dropFirst()) : s), n != 0 || range.lowerBound == 0,
-          range.contains(abs(n)), allowNegative || n >= 0
+          range.contains(Int(clamping: n.magnitude)), allowNegative || n >= 0
         else {
           problem("RRULE \(name) value \"\(item)\" is out of range; skipped")
           continue
@@ -74,7 +74,7 @@ extension RecurrenceRule {
           let prefix = s.dropLast(2)
           if prefix.isEmpty {
             rule.byDay.append(.init(day))
-          } else if let n = Int(prefix.hasPrefix("+") ? String(prefix.dropFirst()) : String(prefix)), n != 0, abs(n) <= 53 {
+          } else if let n = Int(prefix.hasPrefix("+") ? String(prefix.dropFirst()) : String(prefix)), n != 0, n.magnitude <= 53 {
             rule.byDay.append(.init(day, ordinal: n))
           } else {
             problem("RRULE BYDAY value \"\(item)\" has a bad ordinal; skipped")

@@ -76,7 +76,9 @@ public struct RuleIterator: IteratorProtocol, Sendable {
     rule: RecurrenceRule, start: Int, zone: Zone?, includeStart: Bool = true, horizon: Int
   ) {
     frequency = rule.frequency
-    interval = max(1, rule.interval)
+    // An INTERVAL longer than 10,000 years of periods reaches nothing after DTSTART's period;
+    // clamped so that stepping by it cannot overflow (`INTERVAL=9223372036854775807` trapped).
+    interval = min(max(1, rule.interval), RuleIterator.maximumInterval(rule.frequency))
     count = rule.count.map { max(0, $0) }
     self.start = start
     self.zone = zone
@@ -110,7 +112,7 @@ public struct RuleIterator: IteratorProtocol, Sendable {
     let startSec = startSecond % 60
 
     var byMonth = rule.byMonth.filter { (1...12).contains($0) }
-    var byMonthDay = rule.byMonthDay.filter { $0 != 0 && abs($0) <= 31 }
+    var byMonthDay = rule.byMonthDay.filter { $0 != 0 && $0.magnitude <= 31 }
     var plainDays: UInt8 = 0
     var nth: [(Int, Int)] = []
     let ordinalsApply = rule.frequency == .monthly || rule.frequency == .yearly
@@ -121,8 +123,8 @@ public struct RuleIterator: IteratorProtocol, Sendable {
         plainDays |= 1 << UInt8(entry.weekday.isoNumber)
       }
     }
-    let byYearDay = rule.byYearDay.filter { $0 != 0 && abs($0) <= 366 }
-    let byWeekNo = rule.byWeekNumber.filter { $0 != 0 && abs($0) <= 53 }
+    let byYearDay = rule.byYearDay.filter { $0 != 0 && $0.magnitude <= 366 }
+    let byWeekNo = rule.byWeekNumber.filter { $0 != 0 && $0.magnitude <= 53 }
     if byWeekNo.isEmpty && byYearDay.isEmpty && byMonthDay.isEmpty && rule.byDay.isEmpty {
       switch rule.frequency {
       case .yearly:
@@ -158,7 +160,7 @@ public struct RuleIterator: IteratorProtocol, Sendable {
     self.hours = hours
     self.minutes = minutes
     self.seconds = seconds
-    setPositions = rule.bySetPosition.filter { $0 != 0 && abs($0) <= 366 * 86400 }
+    setPositions = rule.bySetPosition.filter { $0 != 0 && $0.magnitude <= 366 * 86400 }
 
     var times: [Int] = []
     var offsets: [Int] = []
@@ -267,6 +269,19 @@ public struct RuleIterator: IteratorProtocol, Sendable {
         buffer.removeAll(keepingCapacity: true)
         bufferIndex = 0
       }
+    }
+  }
+
+  /// The number of periods of `frequency` in 10,000 years: a larger INTERVAL behaves the same.
+  static func maximumInterval(_ frequency: RecurrenceRule.Frequency) -> Int {
+    switch frequency {
+    case .yearly: 10_000
+    case .monthly: 120_000
+    case .weekly: 530_000
+    case .daily: 3_660_000
+    case .hourly: 3_660_000 * 24
+    case .minutely: 3_660_000 * 1440
+    case .secondly: 3_660_000 * 86400
     }
   }
 

@@ -111,7 +111,7 @@ public final class Zone: Sendable, CustomStringConvertible {
 
   /// `+05:30`, `-05:00`, `+00:00`.
   public static func offsetLabel(_ seconds: Int) -> String {
-    let a = abs(seconds)
+    let a = Int(clamping: seconds.magnitude)  // abs(Int.min) traps
     let s = (seconds < 0 ? "-" : "+") + twoDigits(a / 3600) + ":" + twoDigits(a / 60 % 60)
     return a % 60 == 0 ? s : s + ":" + twoDigits(a % 60)
   }

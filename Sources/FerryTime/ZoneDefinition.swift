@@ -173,7 +173,7 @@ extension ZoneDefinition {
 
   /// Seconds east of UTC → RFC 5545 UTC-OFFSET text (`+0530`; seconds only when not zero).
   public static func formatOffset(_ seconds: Int) -> String {
-    let a = abs(seconds)
+    let a = Int(clamping: seconds.magnitude)  // abs(Int.min) traps
     var s = (seconds < 0 ? "-" : "+") + twoDigits(a / 3600) + twoDigits(a / 60 % 60)
     if a % 60 != 0 { s += twoDigits(a % 60) }
     return s

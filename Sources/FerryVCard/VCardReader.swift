@@ -109,9 +109,12 @@ public struct VCardReader: RecordReader {
 
   /// Reads the card whose BEGIN was just read, up to its END (or the end of input).
   ///
-  /// - Parameter implicit: the card had no BEGIN:VCARD; a BEGIN:VCARD ends it (and starts the
-  ///   next card) instead of nesting.
-  private mutating func readCard(begin: SourceLocation, implicit: Bool = false) throws -> Contact {
+  /// - Parameters:
+  ///   - implicit: the card had no BEGIN:VCARD; a BEGIN:VCARD ends it (and starts the next
+  ///     card) instead of nesting.
+  ///   - depth: how many cards enclose this one (a BEGIN:VCARD inside a card reads a card of
+  ///     its own, recursively).
+  private mutating func readCard(begin: SourceLocation, implicit: Bool = false, depth: Int = 0) throws -> Contact {
     var card = CardBuilder(version: defaultVersion, diagnostics: diagnostics)
     var previousWasEmptyAgent = false
     var ended = false
@@ -134,6 +137,16 @@ public struct VCardReader: RecordReader {
           ended = true
           break
         }
+        if depth >= Self.maximumNesting && !previousWasEmptyAgent {
+          // Thousands of BEGIN:VCARD lines with no END would recurse until the stack ran out;
+          // past this depth each one ends the card before it instead (fixtures/fuzz/vcard).
+          diagnostics.warning(
+            "BEGIN:VCARD nested more than \(Self.maximumNesting) cards deep; the card before it is ended there",
+            at: line.location, code: "syntax")
+          pendingLine = line
+          ended = true
+          break
+        }
         if previousWasEmptyAgent {
           // vCard 2.1 §2.4.4: an AGENT's card follows the AGENT line.
           let text = try nestedCardText(begin: line)
@@ -145,7 +158,7 @@ public struct VCardReader: RecordReader {
           location.record = cardNumber
           diagnostics.warning(
             "BEGIN:VCARD inside a card; read as a card of its own", at: line.location, code: "syntax")
-          let nested = try readCard(begin: location)
+          let nested = try readCard(begin: location, depth: depth + 1)
           queued.append((nested, location))
         }
         previousWasEmptyAgent = false
@@ -259,6 +272,9 @@ public struct VCardReader: RecordReader {
     }
     return RawProperty(name: line.name, group: line.group, parameters: parameters, value: line.value, origin: "vcard")
   }
+
+  /// How many cards deep a BEGIN:VCARD inside a card still reads as a nested card.
+  static let maximumNesting = 8
 
   /// Reads a nested card (2.1 AGENT) up to its END:VCARD and gives its text back, escaped as
   /// a 3.0 AGENT value so it survives on one line.

@@ -548,3 +548,15 @@ struct CommonColumnsTests {
     #expect(events[1].end?.localDateTime.time == LocalTime(hour: 11, minute: 30, second: 0))
   }
 }
+
+/// Values the fuzzing work found trapping further down the pipeline.
+@Suite struct CSVFuzzFindingTests {
+  @Test func aYearOutsideFourDigitsIsNotADate() {
+    let result = read("First Name,Last Name,Birthday,E-mail Address\r\nA,B,1/1/\(Int.min),a@b.c\r\nC,D,1/1/10000,c@d.e\r\n")
+    let contacts = result.records.compactMap(\.contact)
+    #expect(contacts.count == 2)
+    #expect(contacts.allSatisfy { $0.birthday == nil })
+    let warnings = result.diagnostics.filter { $0.message.hasPrefix("Birthday value") && $0.message.hasSuffix("is not a date; kept as a raw property") }
+    #expect(warnings.map { $0.location?.line } == [2, 3])
+  }
+}

@@ -40,3 +40,23 @@ import Testing
     #expect(collected.diagnostics.contains { $0.message.hasPrefix("a comma before '}'") && $0.location?.column == 27 })
   }
 }
+
+/// Inputs the fuzzer's slow-input checks found.
+@Suite struct JSONSyntaxFuzzFindingTests {
+  @Test func trailingCommaAtTheEndOfALongLineHasItsColumn() {
+    let text = "[" + String(repeating: "1,", count: 1000) + "]"
+    let comma = JSONSyntax.trailingComma(in: Array(text.utf8))
+    #expect(comma.map { "\($0.line):\($0.column)" } == "1:2001")
+  }
+
+  /// A one-line page (as Graph writes them) once cost a column computation per comma: 3,000
+  /// contacts took seconds, 100,000 commas minutes.
+  @Test func commasOnOneLongLineCostLinearTime() {
+    let text = "[" + Array(repeating: "1", count: 100_000).joined(separator: ",") + "]"
+    let clock = ContinuousClock()
+    var result: JSONSyntax.Problem?
+    let elapsed = clock.measure { result = JSONSyntax.trailingComma(in: Array(text.utf8)) }
+    #expect(result == nil)
+    #expect(elapsed < .seconds(10), "scanning 100,000 commas took \(elapsed)")
+  }
+}

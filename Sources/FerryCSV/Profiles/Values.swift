@@ -113,14 +113,14 @@ enum Values {
 
   static func append(_ n: Int, _ width: Int, _ out: inout [UInt8]) {
     var digits = [UInt8](repeating: 48, count: width)
-    var v = abs(n)
+    var v = Int(clamping: n.magnitude)  // abs(Int.min) traps
     var k = width - 1
     while k >= 0 {
       digits[k] = UInt8(48 + v % 10)
       v /= 10
       k -= 1
     }
-    if v > 0 { out.append(contentsOf: String(abs(n)).utf8) } else { out.append(contentsOf: digits) }
+    if v > 0 { out.append(contentsOf: String(n.magnitude).utf8) } else { out.append(contentsOf: digits) }
   }
 
   /// ISO `1980-04-12`, `--04-12` (no year), `19800412`.
@@ -182,6 +182,9 @@ enum Values {
   }
 
   private static func checked(_ y: Int, _ m: Int, _ d: Int) -> PartialDate?? {
+    // Four-digit years only, as every format ferry writes holds them: `1/1/-9223372036854775808`
+    // once became a birthday whose text trapped.
+    guard (1...9999).contains(y) else { return nil }
     let date = LocalDate(year: y, month: m, day: d)
     return date.isValid ? .some(PartialDate(date)) : nil
   }

@@ -64,7 +64,7 @@ public enum EWSTime {
     if s.count == 16 { s += ":00" }
     guard let offset else { return s }
     if offset == 0 { return s + "Z" }
-    let a = abs(offset)
+    let a = Int(clamping: offset.magnitude)  // abs(Int.min) traps
     return s + (offset < 0 ? "-" : "+") + pad2(a / 3600) + ":" + pad2(a / 60 % 60)
   }
 

@@ -71,7 +71,7 @@ final class ZoneSupport: @unchecked Sendable {
   /// `+0100`, `-0430`.
   static func offsetText(_ seconds: Int) -> String {
     let sign = seconds < 0 ? "-" : "+"
-    let a = abs(seconds)
+    let a = Int(clamping: seconds.magnitude)  // abs(Int.min) traps
     var out: [UInt8] = Array(sign.utf8)
     ICalValue.appendDigits(a / 3600, 2, &out)
     ICalValue.appendDigits(a / 60 % 60, 2, &out)
