@@ -126,6 +126,28 @@ for t in types:
             lines.append(f'    names.append("{n}")' if cond == "true" else f'    if {cond} {{ names.append("{n}") }}')
         lines.append("    return names")
         lines.append("  }")
+        lines.append("")
+        lines.append("  /// The stored fields' names, in declaration order: bit `n` of `filledFieldMask` is `fieldNames[n]`.")
+        lines.append("  public static let fieldNames: [String] = [" + ", ".join(f'"{n}"' for n, _ in fs) + "]")
+        lines.append("")
+        lines.append("  /// `filledFieldNames` as bits (bit `n` for `fieldNames[n]`), with no allocation.")
+        lines.append("  public var filledFieldMask: UInt64 {")
+        lines.append("    var mask: UInt64 = 0")
+        assert len(fs) <= 64
+        for k, (n, ty) in enumerate(fs):
+            if ty.endswith("?"):
+                cond = f"{n} != nil"
+            elif ty.startswith("[") or ty == "String":
+                cond = f"!{n}.isEmpty"
+            elif ty == "Bool":
+                cond = n
+            elif ty == "PersonName":
+                cond = f"!{n}.isEmpty"
+            else:
+                cond = "true"
+            lines.append(f'    mask |= 1 << {k}' if cond == "true" else f'    if {cond} {{ mask |= 1 << {k} }}')
+        lines.append("    return mask")
+        lines.append("  }")
     lines.append("}")
     lines.append("")
 (src / "Model+Codable.swift").write_text("\n".join(lines))

@@ -11,12 +11,25 @@ struct UnkeptFields {
   private let format: Format
   private let options: WriteOptions
   /// Per kind: the field names not reported (kept or bookkeeping) and the raw origins
-  /// kept; nil when the writer keeps everything.
-  private var plans: [RecordKind: (ignored: Set<String>, rawOrigins: Set<String>?)?] = [:]
+  /// kept; `keepsAll` when the writer keeps everything. Two stored values, not a dictionary:
+  /// this runs for every record, and hashing a key per record shows in the benchmarks.
+  private enum PlanState {
+    case unknown
+    case keepsAll
+    /// `reported`: bits of the model's fields (`Contact.fieldNames`) the writer drops.
+    case plan(reported: UInt64, rawOrigins: Set<String>?)
+  }
+  private var contactPlan = PlanState.unknown
+  private var eventPlan = PlanState.unknown
+  /// The last record's raw properties (origin, name) and their slots (nil: the origin is
+  /// kept): a CSV's rows carry the same unknown columns, whose strings share storage, so
+  /// comparing them is cheaper than hashing them again.
+  private var lastRaw: [(origin: String, name: String)] = []
+  private var lastRawSlots: [Int?] = []
   /// The last record's filled fields and the slots of those reported: records of one input
   /// mostly fill the same fields, so the lookups run once per shape, not per record.
   private var lastKind: RecordKind?
-  private var lastFilled: [String] = []
+  private var lastFilled: UInt64 = 0
   private var lastSlots: [Int] = []
   /// One entry per reported name, in order of first appearance; `slots` finds a key's.
   private var entries: [(count: Int, first: SourceLocation?, label: String)] = []
@@ -31,32 +44,49 @@ struct UnkeptFields {
   /// Notes what of `record` the writer will not keep.
   mutating func count(_ record: Record, at location: SourceLocation?) throws {
     let kind = record.kind
-    if plans[kind] == nil {
-      let coverage = try format.coverage?(kind, options)
-      plans[kind] = .some(coverage.map { ($0.fields.union(FieldCoverage.bookkeeping(kind)), $0.rawOrigins) })
+    var state = kind == .contact ? contactPlan : eventPlan
+    if case .unknown = state {
+      if let coverage = try format.coverage?(kind, options) {
+        let ignored = coverage.fields.union(FieldCoverage.bookkeeping(kind))
+        let names = kind == .contact ? Contact.fieldNames : Event.fieldNames
+        var reported: UInt64 = 0
+        for (bit, name) in names.enumerated() where !ignored.contains(name) { reported |= 1 << UInt64(bit) }
+        state = .plan(reported: reported, rawOrigins: coverage.rawOrigins)
+      } else {
+        state = .keepsAll
+      }
+      if kind == .contact { contactPlan = state } else { eventPlan = state }
     }
-    guard let plan = plans[kind] ?? nil else { return }
-    let filled: [String]
+    guard case .plan(let reported, let rawOrigins) = state else { return }
+    let filled: UInt64
     let raw: [RawProperty]
     switch record {
     case .contact(let c):
-      filled = c.filledFieldNames
+      filled = c.filledFieldMask & reported
       raw = c.raw
     case .event(let e):
-      filled = e.filledFieldNames
+      filled = e.filledFieldMask & reported
       raw = e.raw
     }
     if kind != lastKind || filled != lastFilled {
       lastKind = kind
       lastFilled = filled
-      lastSlots = filled.filter { !plan.ignored.contains($0) }.map { slot($0, label: "field \"\($0)\"", at: location) }
-    }
-    for i in lastSlots { entries[i].count += 1 }
-    if let origins = plan.rawOrigins {
-      for p in raw where !origins.contains(p.origin) {
-        entries[slot("raw:\(p.origin):\(p.name)", label: "\(p.origin) property \"\(p.name)\"", at: location)].count += 1
+      let names = kind == .contact ? Contact.fieldNames : Event.fieldNames
+      lastSlots = names.indices.filter { filled & (1 << UInt64($0)) != 0 }.map {
+        slot(names[$0], label: "field \"\(names[$0])\"", at: location)
       }
     }
+    for i in lastSlots { entries[i].count += 1 }
+    guard let origins = rawOrigins, !raw.isEmpty else { return }
+    let same = raw.count == lastRaw.count && zip(raw, lastRaw).allSatisfy { $0.origin == $1.origin && $0.name == $1.name }
+    if !same {
+      lastRaw = raw.map { ($0.origin, $0.name) }
+      lastRawSlots = raw.map { p in
+        origins.contains(p.origin)
+          ? nil : slot("raw:\(p.origin):\(p.name)", label: "\(p.origin) property \"\(p.name)\"", at: location)
+      }
+    }
+    for case let i? in lastRawSlots { entries[i].count += 1 }
   }
 
   /// The entry of `key`, made (with no records yet) the first time.

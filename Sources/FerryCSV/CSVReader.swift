@@ -189,16 +189,21 @@ public struct CSVReader: RecordReader {
   /// no address has them, and Exchange's New-MailContact, Graph and vCard consumers refuse
   /// them, so every profile's and mapping's addresses (and attendees') lose them here.
   static func trimAddresses(_ record: inout Record) {
+    // Checked before anything is copied: nearly every record has nothing to trim.
+    switch record {
+    case .contact(let c):
+      guard c.emails.contains(where: { Self.hasOuterSpace($0.address) }) else { return }
+    case .event(let e):
+      guard e.organizer.map({ Self.hasOuterSpace($0.email ?? "") }) == true
+        || e.attendees.contains(where: { Self.hasOuterSpace($0.email ?? "") })
+      else { return }
+    }
     switch record {
     case .contact(var c):
-      guard c.emails.contains(where: { Self.hasOuterSpace($0.address) }) else { return }
       for i in c.emails.indices { c.emails[i].address = c.emails[i].address.trimming(Self.outerSpace) }
       c.emails.removeAll { $0.address.isEmpty }
       record = .contact(c)
     case .event(var e):
-      guard e.organizer.map({ Self.hasOuterSpace($0.email ?? "") }) == true
-        || e.attendees.contains(where: { Self.hasOuterSpace($0.email ?? "") })
-      else { return }
       if var organizer = e.organizer {
         organizer.email = organizer.email?.trimming(Self.outerSpace)
         e.organizer = organizer
@@ -210,9 +215,9 @@ public struct CSVReader: RecordReader {
 
   private static func hasOuterSpace(_ s: String) -> Bool {
     guard let first = s.utf8.first, let last = s.utf8.last else { return false }
-    let space: Set<UInt8> = [.space, .tab, .cr, .lf]
+    @inline(__always) func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
     // U+00A0 (no-break space, C2 A0), which Excel copies from web pages.
-    return space.contains(first) || space.contains(last) || first == 0xC2 || last == 0xA0
+    return space(first) || space(last) || first == 0xC2 || last == 0xA0
   }
 
   private static let outerSpace = " \t\r\n\u{00A0}"

@@ -451,6 +451,46 @@ extension Contact {
     if !raw.isEmpty { names.append("raw") }
     return names
   }
+
+  /// The stored fields' names, in declaration order: bit `n` of `filledFieldMask` is `fieldNames[n]`.
+  public static let fieldNames: [String] = ["kind", "formattedName", "name", "nicknames", "emails", "phones", "addresses", "organization", "department", "title", "role", "birthday", "anniversary", "notes", "urls", "categories", "photo", "logo", "gender", "related", "instantMessaging", "timeZone", "geo", "languages", "uid", "source", "owner", "accountId", "created", "lastModified", "raw"]
+
+  /// `filledFieldNames` as bits (bit `n` for `fieldNames[n]`), with no allocation.
+  public var filledFieldMask: UInt64 {
+    var mask: UInt64 = 0
+    if kind != nil { mask |= 1 << 0 }
+    if formattedName != nil { mask |= 1 << 1 }
+    if !name.isEmpty { mask |= 1 << 2 }
+    if !nicknames.isEmpty { mask |= 1 << 3 }
+    if !emails.isEmpty { mask |= 1 << 4 }
+    if !phones.isEmpty { mask |= 1 << 5 }
+    if !addresses.isEmpty { mask |= 1 << 6 }
+    if organization != nil { mask |= 1 << 7 }
+    if department != nil { mask |= 1 << 8 }
+    if title != nil { mask |= 1 << 9 }
+    if role != nil { mask |= 1 << 10 }
+    if birthday != nil { mask |= 1 << 11 }
+    if anniversary != nil { mask |= 1 << 12 }
+    if !notes.isEmpty { mask |= 1 << 13 }
+    if !urls.isEmpty { mask |= 1 << 14 }
+    if !categories.isEmpty { mask |= 1 << 15 }
+    if photo != nil { mask |= 1 << 16 }
+    if logo != nil { mask |= 1 << 17 }
+    if gender != nil { mask |= 1 << 18 }
+    if !related.isEmpty { mask |= 1 << 19 }
+    if !instantMessaging.isEmpty { mask |= 1 << 20 }
+    if timeZone != nil { mask |= 1 << 21 }
+    if geo != nil { mask |= 1 << 22 }
+    if !languages.isEmpty { mask |= 1 << 23 }
+    if uid != nil { mask |= 1 << 24 }
+    if source != nil { mask |= 1 << 25 }
+    if owner != nil { mask |= 1 << 26 }
+    if accountId != nil { mask |= 1 << 27 }
+    if created != nil { mask |= 1 << 28 }
+    if lastModified != nil { mask |= 1 << 29 }
+    if !raw.isEmpty { mask |= 1 << 30 }
+    return mask
+  }
 }
 
 extension Attendee {
@@ -719,6 +759,49 @@ extension Event {
     if !rawComponents.isEmpty { names.append("rawComponents") }
     if calendar != nil { names.append("calendar") }
     return names
+  }
+
+  /// The stored fields' names, in declaration order: bit `n` of `filledFieldMask` is `fieldNames[n]`.
+  public static let fieldNames: [String] = ["kind", "uid", "summary", "description", "location", "start", "end", "duration", "isAllDay", "recurrence", "recurrenceId", "recurrenceIdThisAndFuture", "organizer", "attendees", "privacy", "busyStatus", "status", "reminders", "categories", "related", "priority", "url", "geo", "sequence", "stamp", "created", "lastModified", "due", "completed", "source", "owner", "raw", "rawComponents", "calendar"]
+
+  /// `filledFieldNames` as bits (bit `n` for `fieldNames[n]`), with no allocation.
+  public var filledFieldMask: UInt64 {
+    var mask: UInt64 = 0
+    mask |= 1 << 0
+    if uid != nil { mask |= 1 << 1 }
+    if summary != nil { mask |= 1 << 2 }
+    if description != nil { mask |= 1 << 3 }
+    if location != nil { mask |= 1 << 4 }
+    if start != nil { mask |= 1 << 5 }
+    if end != nil { mask |= 1 << 6 }
+    if duration != nil { mask |= 1 << 7 }
+    if isAllDay { mask |= 1 << 8 }
+    if recurrence != nil { mask |= 1 << 9 }
+    if recurrenceId != nil { mask |= 1 << 10 }
+    if recurrenceIdThisAndFuture { mask |= 1 << 11 }
+    if organizer != nil { mask |= 1 << 12 }
+    if !attendees.isEmpty { mask |= 1 << 13 }
+    if privacy != nil { mask |= 1 << 14 }
+    if busyStatus != nil { mask |= 1 << 15 }
+    if status != nil { mask |= 1 << 16 }
+    if !reminders.isEmpty { mask |= 1 << 17 }
+    if !categories.isEmpty { mask |= 1 << 18 }
+    if !related.isEmpty { mask |= 1 << 19 }
+    if priority != nil { mask |= 1 << 20 }
+    if url != nil { mask |= 1 << 21 }
+    if geo != nil { mask |= 1 << 22 }
+    if sequence != nil { mask |= 1 << 23 }
+    if stamp != nil { mask |= 1 << 24 }
+    if created != nil { mask |= 1 << 25 }
+    if lastModified != nil { mask |= 1 << 26 }
+    if due != nil { mask |= 1 << 27 }
+    if completed != nil { mask |= 1 << 28 }
+    if source != nil { mask |= 1 << 29 }
+    if owner != nil { mask |= 1 << 30 }
+    if !raw.isEmpty { mask |= 1 << 31 }
+    if !rawComponents.isEmpty { mask |= 1 << 32 }
+    if calendar != nil { mask |= 1 << 33 }
+    return mask
   }
 }
 
