@@ -415,47 +415,10 @@ extension Contact {
     try c.list(raw, .raw)
   }
 
-  /// The top-level fields that hold a value (not nil, empty or false), in declaration order.
-  public var filledFieldNames: [String] {
-    var names: [String] = []
-    if kind != nil { names.append("kind") }
-    if formattedName != nil { names.append("formattedName") }
-    if !name.isEmpty { names.append("name") }
-    if !nicknames.isEmpty { names.append("nicknames") }
-    if !emails.isEmpty { names.append("emails") }
-    if !phones.isEmpty { names.append("phones") }
-    if !addresses.isEmpty { names.append("addresses") }
-    if organization != nil { names.append("organization") }
-    if department != nil { names.append("department") }
-    if title != nil { names.append("title") }
-    if role != nil { names.append("role") }
-    if birthday != nil { names.append("birthday") }
-    if anniversary != nil { names.append("anniversary") }
-    if !notes.isEmpty { names.append("notes") }
-    if !urls.isEmpty { names.append("urls") }
-    if !categories.isEmpty { names.append("categories") }
-    if photo != nil { names.append("photo") }
-    if logo != nil { names.append("logo") }
-    if gender != nil { names.append("gender") }
-    if !related.isEmpty { names.append("related") }
-    if !instantMessaging.isEmpty { names.append("instantMessaging") }
-    if timeZone != nil { names.append("timeZone") }
-    if geo != nil { names.append("geo") }
-    if !languages.isEmpty { names.append("languages") }
-    if uid != nil { names.append("uid") }
-    if source != nil { names.append("source") }
-    if owner != nil { names.append("owner") }
-    if accountId != nil { names.append("accountId") }
-    if created != nil { names.append("created") }
-    if lastModified != nil { names.append("lastModified") }
-    if !raw.isEmpty { names.append("raw") }
-    return names
-  }
-
   /// The stored fields' names, in declaration order: bit `n` of `filledFieldMask` is `fieldNames[n]`.
   public static let fieldNames: [String] = ["kind", "formattedName", "name", "nicknames", "emails", "phones", "addresses", "organization", "department", "title", "role", "birthday", "anniversary", "notes", "urls", "categories", "photo", "logo", "gender", "related", "instantMessaging", "timeZone", "geo", "languages", "uid", "source", "owner", "accountId", "created", "lastModified", "raw"]
 
-  /// `filledFieldNames` as bits (bit `n` for `fieldNames[n]`), with no allocation.
+  /// The fields that hold a value (not nil, empty or false) as bits: bit `n` for `fieldNames[n]`.
   public var filledFieldMask: UInt64 {
     var mask: UInt64 = 0
     if kind != nil { mask |= 1 << 0 }
@@ -490,6 +453,12 @@ extension Contact {
     if lastModified != nil { mask |= 1 << 29 }
     if !raw.isEmpty { mask |= 1 << 30 }
     return mask
+  }
+
+  /// The top-level fields that hold a value, in declaration order.
+  public var filledFieldNames: [String] {
+    let mask = filledFieldMask
+    return Self.fieldNames.indices.filter { mask & (1 << UInt64($0)) != 0 }.map { Self.fieldNames[$0] }
   }
 }
 
@@ -721,50 +690,10 @@ extension Event {
     try c.encodeIfPresent(calendar, forKey: .calendar)
   }
 
-  /// The top-level fields that hold a value (not nil, empty or false), in declaration order.
-  public var filledFieldNames: [String] {
-    var names: [String] = []
-    names.append("kind")
-    if uid != nil { names.append("uid") }
-    if summary != nil { names.append("summary") }
-    if description != nil { names.append("description") }
-    if location != nil { names.append("location") }
-    if start != nil { names.append("start") }
-    if end != nil { names.append("end") }
-    if duration != nil { names.append("duration") }
-    if isAllDay { names.append("isAllDay") }
-    if recurrence != nil { names.append("recurrence") }
-    if recurrenceId != nil { names.append("recurrenceId") }
-    if recurrenceIdThisAndFuture { names.append("recurrenceIdThisAndFuture") }
-    if organizer != nil { names.append("organizer") }
-    if !attendees.isEmpty { names.append("attendees") }
-    if privacy != nil { names.append("privacy") }
-    if busyStatus != nil { names.append("busyStatus") }
-    if status != nil { names.append("status") }
-    if !reminders.isEmpty { names.append("reminders") }
-    if !categories.isEmpty { names.append("categories") }
-    if !related.isEmpty { names.append("related") }
-    if priority != nil { names.append("priority") }
-    if url != nil { names.append("url") }
-    if geo != nil { names.append("geo") }
-    if sequence != nil { names.append("sequence") }
-    if stamp != nil { names.append("stamp") }
-    if created != nil { names.append("created") }
-    if lastModified != nil { names.append("lastModified") }
-    if due != nil { names.append("due") }
-    if completed != nil { names.append("completed") }
-    if source != nil { names.append("source") }
-    if owner != nil { names.append("owner") }
-    if !raw.isEmpty { names.append("raw") }
-    if !rawComponents.isEmpty { names.append("rawComponents") }
-    if calendar != nil { names.append("calendar") }
-    return names
-  }
-
   /// The stored fields' names, in declaration order: bit `n` of `filledFieldMask` is `fieldNames[n]`.
   public static let fieldNames: [String] = ["kind", "uid", "summary", "description", "location", "start", "end", "duration", "isAllDay", "recurrence", "recurrenceId", "recurrenceIdThisAndFuture", "organizer", "attendees", "privacy", "busyStatus", "status", "reminders", "categories", "related", "priority", "url", "geo", "sequence", "stamp", "created", "lastModified", "due", "completed", "source", "owner", "raw", "rawComponents", "calendar"]
 
-  /// `filledFieldNames` as bits (bit `n` for `fieldNames[n]`), with no allocation.
+  /// The fields that hold a value (not nil, empty or false) as bits: bit `n` for `fieldNames[n]`.
   public var filledFieldMask: UInt64 {
     var mask: UInt64 = 0
     mask |= 1 << 0
@@ -802,6 +731,12 @@ extension Event {
     if !rawComponents.isEmpty { mask |= 1 << 32 }
     if calendar != nil { mask |= 1 << 33 }
     return mask
+  }
+
+  /// The top-level fields that hold a value, in declaration order.
+  public var filledFieldNames: [String] {
+    let mask = filledFieldMask
+    return Self.fieldNames.indices.filter { mask & (1 << UInt64($0)) != 0 }.map { Self.fieldNames[$0] }
   }
 }
 
