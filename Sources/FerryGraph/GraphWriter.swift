@@ -75,13 +75,29 @@ public struct GraphWriter: RecordWriter {
     try write(record)
   }
 
-  /// `body` with every property of `previous`'s body that `body` lacks set to null (an empty
-  /// list for lists), so that a PATCH clears it.
+  /// `body` with every property of `previous`'s body that `body` lacks cleared, so that a
+  /// PATCH clears it: a string is set to null (as Graph clears `mobilePhone` or `birthday`), a
+  /// list to `[]`, an object (an address, `location`, `body`) to itself with empty strings
+  /// (Graph answers null for an address with a server error; `contentType` stays `text`).
+  /// Numbers and flags are left as they are.
   static func clearing(_ body: JSONValue, previous: JSONValue?) -> JSONValue {
     guard case .object(var pairs) = body, case .object(let old)? = previous else { return body }
+    func emptied(_ value: JSONValue) -> JSONValue {
+      switch value {
+      case .string: return .string("")
+      case .array: return .array([])
+      case .object(let inner): return .object(inner.map { ($0.0, $0.0 == "contentType" ? .string("text") : emptied($0.1)) })
+      case .number, .bool, .null: return value
+      }
+    }
     let present = Set(pairs.map(\.0))
     for (key, value) in old where !present.contains(key) {
-      if case .array = value { pairs.append((key, .array([]))) } else { pairs.append((key, .null)) }
+      switch value {
+      case .string: pairs.append((key, .null))
+      case .array: pairs.append((key, .array([])))
+      case .object: pairs.append((key, emptied(value)))
+      case .number, .bool, .null: break
+      }
     }
     return .object(pairs)
   }
