@@ -32,6 +32,12 @@ public struct NDJSONReader: RecordReader {
       if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
       let location = SourceLocation(file: input.name, line: line, column: 1, record: nil)
       lastRecordLocation = location
+      // The fast path reads the lines ferry writes; anything it is not sure of (an unknown
+      // key, a malformed line, `1.0` for an integer) is decoded by JSONDecoder, which gives the
+      // same record or says what is wrong (see `JSONScanner`).
+      if let record = bytes.withUnsafeBufferPointer({ try? JSONScanner.decode(Record.self, from: $0) }) {
+        return record
+      }
       do {
         unknown.removeAll()
         let record = try decoder.decode(Record.self, from: Data(bytes))
@@ -93,6 +99,7 @@ public struct NDJSONWriter: RecordWriter {
   private let options: WriteOptions
   private let diagnostics: DiagnosticSink
   private var count = 0
+  private var emitter = JSONEmitter()
 
   public init(destination: OutputDestination, options: WriteOptions = WriteOptions(), diagnostics: DiagnosticSink = .ignore) throws {
     output = try destination.primary()
@@ -116,8 +123,16 @@ public struct NDJSONWriter: RecordWriter {
       record = .event(converted)
     }
     do {
-      try output.write(try encoder.encode(record))
-      try output.write([UInt8(ascii: "\n")])
+      // Written by the fast path, byte for byte what the encoder writes; a value the encoder
+      // refuses (a NaN) goes to it for its error.
+      emitter.bytes.removeAll(keepingCapacity: true)
+      do {
+        try record.emit(&emitter)
+      } catch is JSONEmitter.Unrepresentable {
+        emitter.bytes = Array(try encoder.encode(record))
+      }
+      emitter.bytes.append(UInt8(ascii: "\n"))
+      try output.write(emitter.bytes)
     } catch let error as FerryError {
       throw error
     } catch {

@@ -10,7 +10,7 @@ extension KeyedEncodingContainer {
   fileprivate mutating func flag(_ value: Bool, _ key: Key) throws { if value { try encode(value, forKey: key) } }
 }
 
-extension PersonName {
+extension PersonName: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case prefix, given, middle, family, suffix, phoneticGiven, phoneticMiddle, phoneticFamily }
 
   public init(from decoder: any Decoder) throws {
@@ -51,9 +51,56 @@ extension PersonName {
     try c.encodeIfPresent(phoneticMiddle, forKey: .phoneticMiddle)
     try c.encodeIfPresent(phoneticFamily, forKey: .phoneticFamily)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var prefix: String? = nil
+    var given: String? = nil
+    var middle: String? = nil
+    var family: String? = nil
+    var suffix: String? = nil
+    var phoneticGiven: String? = nil
+    var phoneticMiddle: String? = nil
+    var phoneticFamily: String? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "prefix": bit = 1 << 0; prefix = try s.optional(String.self)
+      case "given": bit = 1 << 1; given = try s.optional(String.self)
+      case "middle": bit = 1 << 2; middle = try s.optional(String.self)
+      case "family": bit = 1 << 3; family = try s.optional(String.self)
+      case "suffix": bit = 1 << 4; suffix = try s.optional(String.self)
+      case "phoneticGiven": bit = 1 << 5; phoneticGiven = try s.optional(String.self)
+      case "phoneticMiddle": bit = 1 << 6; phoneticMiddle = try s.optional(String.self)
+      case "phoneticFamily": bit = 1 << 7; phoneticFamily = try s.optional(String.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    return _make(prefix: prefix, given: given, middle: middle, family: family, suffix: suffix, phoneticGiven: phoneticGiven, phoneticMiddle: phoneticMiddle, phoneticFamily: phoneticFamily)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if let v = family { e.key("family", &first); try v.emit(&e) }
+    if let v = given { e.key("given", &first); try v.emit(&e) }
+    if let v = middle { e.key("middle", &first); try v.emit(&e) }
+    if let v = phoneticFamily { e.key("phoneticFamily", &first); try v.emit(&e) }
+    if let v = phoneticGiven { e.key("phoneticGiven", &first); try v.emit(&e) }
+    if let v = phoneticMiddle { e.key("phoneticMiddle", &first); try v.emit(&e) }
+    if let v = prefix { e.key("prefix", &first); try v.emit(&e) }
+    if let v = suffix { e.key("suffix", &first); try v.emit(&e) }
+    e.endObject()
+  }
 }
 
-extension EmailAddress {
+extension EmailAddress: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case address, types, label, preference }
 
   public init(from decoder: any Decoder) throws {
@@ -82,9 +129,45 @@ extension EmailAddress {
     try c.encodeIfPresent(label, forKey: .label)
     try c.encodeIfPresent(preference, forKey: .preference)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var address: String? = nil
+    var types: [String] = []
+    var label: String? = nil
+    var preference: Int? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "address": bit = 1 << 0; address = try String.scan(&s)
+      case "types": bit = 1 << 1; types = try s.list(String.self)
+      case "label": bit = 1 << 2; label = try s.optional(String.self)
+      case "preference": bit = 1 << 3; preference = try s.optional(Int.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    guard let address else { throw JSONScanner.GiveUp() }
+    return _make(address: address, types: types, label: label, preference: preference)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    e.key("address", &first); try address.emit(&e)
+    if let v = label { e.key("label", &first); try v.emit(&e) }
+    if let v = preference { e.key("preference", &first); try v.emit(&e) }
+    if !types.isEmpty { e.key("types", &first); try types.emit(&e) }
+    e.endObject()
+  }
 }
 
-extension PhoneNumber {
+extension PhoneNumber: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case number, types, label, preference }
 
   public init(from decoder: any Decoder) throws {
@@ -113,9 +196,45 @@ extension PhoneNumber {
     try c.encodeIfPresent(label, forKey: .label)
     try c.encodeIfPresent(preference, forKey: .preference)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var number: String? = nil
+    var types: [String] = []
+    var label: String? = nil
+    var preference: Int? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "number": bit = 1 << 0; number = try String.scan(&s)
+      case "types": bit = 1 << 1; types = try s.list(String.self)
+      case "label": bit = 1 << 2; label = try s.optional(String.self)
+      case "preference": bit = 1 << 3; preference = try s.optional(Int.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    guard let number else { throw JSONScanner.GiveUp() }
+    return _make(number: number, types: types, label: label, preference: preference)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if let v = label { e.key("label", &first); try v.emit(&e) }
+    e.key("number", &first); try number.emit(&e)
+    if let v = preference { e.key("preference", &first); try v.emit(&e) }
+    if !types.isEmpty { e.key("types", &first); try types.emit(&e) }
+    e.endObject()
+  }
 }
 
-extension PostalAddress {
+extension PostalAddress: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case poBox, extended, street, locality, region, postalCode, country, types, label, preference }
 
   public init(from decoder: any Decoder) throws {
@@ -162,9 +281,62 @@ extension PostalAddress {
     try c.encodeIfPresent(label, forKey: .label)
     try c.encodeIfPresent(preference, forKey: .preference)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var poBox: String? = nil
+    var extended: String? = nil
+    var street: String? = nil
+    var locality: String? = nil
+    var region: String? = nil
+    var postalCode: String? = nil
+    var country: String? = nil
+    var types: [String] = []
+    var label: String? = nil
+    var preference: Int? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "poBox": bit = 1 << 0; poBox = try s.optional(String.self)
+      case "extended": bit = 1 << 1; extended = try s.optional(String.self)
+      case "street": bit = 1 << 2; street = try s.optional(String.self)
+      case "locality": bit = 1 << 3; locality = try s.optional(String.self)
+      case "region": bit = 1 << 4; region = try s.optional(String.self)
+      case "postalCode": bit = 1 << 5; postalCode = try s.optional(String.self)
+      case "country": bit = 1 << 6; country = try s.optional(String.self)
+      case "types": bit = 1 << 7; types = try s.list(String.self)
+      case "label": bit = 1 << 8; label = try s.optional(String.self)
+      case "preference": bit = 1 << 9; preference = try s.optional(Int.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    return _make(poBox: poBox, extended: extended, street: street, locality: locality, region: region, postalCode: postalCode, country: country, types: types, label: label, preference: preference)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if let v = country { e.key("country", &first); try v.emit(&e) }
+    if let v = extended { e.key("extended", &first); try v.emit(&e) }
+    if let v = label { e.key("label", &first); try v.emit(&e) }
+    if let v = locality { e.key("locality", &first); try v.emit(&e) }
+    if let v = poBox { e.key("poBox", &first); try v.emit(&e) }
+    if let v = postalCode { e.key("postalCode", &first); try v.emit(&e) }
+    if let v = preference { e.key("preference", &first); try v.emit(&e) }
+    if let v = region { e.key("region", &first); try v.emit(&e) }
+    if let v = street { e.key("street", &first); try v.emit(&e) }
+    if !types.isEmpty { e.key("types", &first); try types.emit(&e) }
+    e.endObject()
+  }
 }
 
-extension LabeledValue {
+extension LabeledValue: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case value, types, label, preference }
 
   public init(from decoder: any Decoder) throws {
@@ -193,9 +365,45 @@ extension LabeledValue {
     try c.encodeIfPresent(label, forKey: .label)
     try c.encodeIfPresent(preference, forKey: .preference)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var value: String? = nil
+    var types: [String] = []
+    var label: String? = nil
+    var preference: Int? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "value": bit = 1 << 0; value = try String.scan(&s)
+      case "types": bit = 1 << 1; types = try s.list(String.self)
+      case "label": bit = 1 << 2; label = try s.optional(String.self)
+      case "preference": bit = 1 << 3; preference = try s.optional(Int.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    guard let value else { throw JSONScanner.GiveUp() }
+    return _make(value: value, types: types, label: label, preference: preference)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if let v = label { e.key("label", &first); try v.emit(&e) }
+    if let v = preference { e.key("preference", &first); try v.emit(&e) }
+    if !types.isEmpty { e.key("types", &first); try types.emit(&e) }
+    e.key("value", &first); try value.emit(&e)
+    e.endObject()
+  }
 }
 
-extension IMHandle {
+extension IMHandle: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case service, handle, types, preference }
 
   public init(from decoder: any Decoder) throws {
@@ -224,9 +432,45 @@ extension IMHandle {
     try c.list(types, .types)
     try c.encodeIfPresent(preference, forKey: .preference)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var service: String? = nil
+    var handle: String? = nil
+    var types: [String] = []
+    var preference: Int? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "service": bit = 1 << 0; service = try s.optional(String.self)
+      case "handle": bit = 1 << 1; handle = try String.scan(&s)
+      case "types": bit = 1 << 2; types = try s.list(String.self)
+      case "preference": bit = 1 << 3; preference = try s.optional(Int.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    guard let handle else { throw JSONScanner.GiveUp() }
+    return _make(service: service, handle: handle, types: types, preference: preference)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    e.key("handle", &first); try handle.emit(&e)
+    if let v = preference { e.key("preference", &first); try v.emit(&e) }
+    if let v = service { e.key("service", &first); try v.emit(&e) }
+    if !types.isEmpty { e.key("types", &first); try types.emit(&e) }
+    e.endObject()
+  }
 }
 
-extension Gender {
+extension Gender: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case sex, identity }
 
   public init(from decoder: any Decoder) throws {
@@ -249,9 +493,38 @@ extension Gender {
     try c.encodeIfPresent(sex, forKey: .sex)
     try c.encodeIfPresent(identity, forKey: .identity)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var sex: String? = nil
+    var identity: String? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "sex": bit = 1 << 0; sex = try s.optional(String.self)
+      case "identity": bit = 1 << 1; identity = try s.optional(String.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    return _make(sex: sex, identity: identity)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if let v = identity { e.key("identity", &first); try v.emit(&e) }
+    if let v = sex { e.key("sex", &first); try v.emit(&e) }
+    e.endObject()
+  }
 }
 
-extension RelatedPerson {
+extension RelatedPerson: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case relation, value, isURI }
 
   public init(from decoder: any Decoder) throws {
@@ -277,9 +550,43 @@ extension RelatedPerson {
     try c.encode(value, forKey: .value)
     try c.flag(isURI, .isURI)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var relation: String? = nil
+    var value: String? = nil
+    var isURI = false
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "relation": bit = 1 << 0; relation = try String.scan(&s)
+      case "value": bit = 1 << 1; value = try String.scan(&s)
+      case "isURI": bit = 1 << 2; isURI = try s.flag()
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    guard let relation else { throw JSONScanner.GiveUp() }
+    guard let value else { throw JSONScanner.GiveUp() }
+    return _make(relation: relation, value: value, isURI: isURI)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if isURI { e.key("isURI", &first); e.bool(true) }
+    e.key("relation", &first); try relation.emit(&e)
+    e.key("value", &first); try value.emit(&e)
+    e.endObject()
+  }
 }
 
-extension Geo {
+extension Geo: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case latitude, longitude }
 
   public init(from decoder: any Decoder) throws {
@@ -302,9 +609,40 @@ extension Geo {
     try c.encode(latitude, forKey: .latitude)
     try c.encode(longitude, forKey: .longitude)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var latitude: Double? = nil
+    var longitude: Double? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "latitude": bit = 1 << 0; latitude = try Double.scan(&s)
+      case "longitude": bit = 1 << 1; longitude = try Double.scan(&s)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    guard let latitude else { throw JSONScanner.GiveUp() }
+    guard let longitude else { throw JSONScanner.GiveUp() }
+    return _make(latitude: latitude, longitude: longitude)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    e.key("latitude", &first); try latitude.emit(&e)
+    e.key("longitude", &first); try longitude.emit(&e)
+    e.endObject()
+  }
 }
 
-extension Contact {
+extension Contact: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case `kind`, formattedName, name, nicknames, emails, phones, addresses, organization, department, title, role, birthday, anniversary, notes, urls, categories, photo, logo, gender, related, instantMessaging, timeZone, geo, languages, uid, source, owner, accountId, created, lastModified, raw }
 
   public init(from decoder: any Decoder) throws {
@@ -415,6 +753,122 @@ extension Contact {
     try c.list(raw, .raw)
   }
 
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var kind: String? = nil
+    var formattedName: String? = nil
+    var name: PersonName? = nil
+    var nicknames: [String] = []
+    var emails: [EmailAddress] = []
+    var phones: [PhoneNumber] = []
+    var addresses: [PostalAddress] = []
+    var organization: String? = nil
+    var department: String? = nil
+    var title: String? = nil
+    var role: String? = nil
+    var birthday: PartialDate? = nil
+    var anniversary: PartialDate? = nil
+    var notes: [String] = []
+    var urls: [LabeledValue] = []
+    var categories: [String] = []
+    var photo: Media? = nil
+    var logo: Media? = nil
+    var gender: Gender? = nil
+    var related: [RelatedPerson] = []
+    var instantMessaging: [IMHandle] = []
+    var timeZone: String? = nil
+    var geo: Geo? = nil
+    var languages: [String] = []
+    var uid: String? = nil
+    var source: SourceIdentity? = nil
+    var owner: Owner? = nil
+    var accountId: String? = nil
+    var created: Timestamp? = nil
+    var lastModified: Timestamp? = nil
+    var raw: [RawProperty] = []
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "kind": bit = 1 << 0; kind = try s.optional(String.self)
+      case "formattedName": bit = 1 << 1; formattedName = try s.optional(String.self)
+      case "name": bit = 1 << 2; name = try s.optional(PersonName.self)
+      case "nicknames": bit = 1 << 3; nicknames = try s.list(String.self)
+      case "emails": bit = 1 << 4; emails = try s.list(EmailAddress.self)
+      case "phones": bit = 1 << 5; phones = try s.list(PhoneNumber.self)
+      case "addresses": bit = 1 << 6; addresses = try s.list(PostalAddress.self)
+      case "organization": bit = 1 << 7; organization = try s.optional(String.self)
+      case "department": bit = 1 << 8; department = try s.optional(String.self)
+      case "title": bit = 1 << 9; title = try s.optional(String.self)
+      case "role": bit = 1 << 10; role = try s.optional(String.self)
+      case "birthday": bit = 1 << 11; birthday = try s.optional(PartialDate.self)
+      case "anniversary": bit = 1 << 12; anniversary = try s.optional(PartialDate.self)
+      case "notes": bit = 1 << 13; notes = try s.list(String.self)
+      case "urls": bit = 1 << 14; urls = try s.list(LabeledValue.self)
+      case "categories": bit = 1 << 15; categories = try s.list(String.self)
+      case "photo": bit = 1 << 16; photo = try s.optional(Media.self)
+      case "logo": bit = 1 << 17; logo = try s.optional(Media.self)
+      case "gender": bit = 1 << 18; gender = try s.optional(Gender.self)
+      case "related": bit = 1 << 19; related = try s.list(RelatedPerson.self)
+      case "instantMessaging": bit = 1 << 20; instantMessaging = try s.list(IMHandle.self)
+      case "timeZone": bit = 1 << 21; timeZone = try s.optional(String.self)
+      case "geo": bit = 1 << 22; geo = try s.optional(Geo.self)
+      case "languages": bit = 1 << 23; languages = try s.list(String.self)
+      case "uid": bit = 1 << 24; uid = try s.optional(String.self)
+      case "source": bit = 1 << 25; source = try s.optional(SourceIdentity.self)
+      case "owner": bit = 1 << 26; owner = try s.optional(Owner.self)
+      case "accountId": bit = 1 << 27; accountId = try s.optional(String.self)
+      case "created": bit = 1 << 28; created = try s.optional(Timestamp.self)
+      case "lastModified": bit = 1 << 29; lastModified = try s.optional(Timestamp.self)
+      case "raw": bit = 1 << 30; raw = try s.list(RawProperty.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    return _make(kind: kind, formattedName: formattedName, name: name ?? PersonName(), nicknames: nicknames, emails: emails, phones: phones, addresses: addresses, organization: organization, department: department, title: title, role: role, birthday: birthday, anniversary: anniversary, notes: notes, urls: urls, categories: categories, photo: photo, logo: logo, gender: gender, related: related, instantMessaging: instantMessaging, timeZone: timeZone, geo: geo, languages: languages, uid: uid, source: source, owner: owner, accountId: accountId, created: created, lastModified: lastModified, raw: raw)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if let v = accountId { e.key("accountId", &first); try v.emit(&e) }
+    if !addresses.isEmpty { e.key("addresses", &first); try addresses.emit(&e) }
+    if let v = anniversary { e.key("anniversary", &first); try v.emit(&e) }
+    if let v = birthday { e.key("birthday", &first); try v.emit(&e) }
+    if !categories.isEmpty { e.key("categories", &first); try categories.emit(&e) }
+    if let v = created { e.key("created", &first); try v.emit(&e) }
+    if let v = department { e.key("department", &first); try v.emit(&e) }
+    if !emails.isEmpty { e.key("emails", &first); try emails.emit(&e) }
+    if let v = formattedName { e.key("formattedName", &first); try v.emit(&e) }
+    if let v = gender { e.key("gender", &first); try v.emit(&e) }
+    if let v = geo { e.key("geo", &first); try v.emit(&e) }
+    if !instantMessaging.isEmpty { e.key("instantMessaging", &first); try instantMessaging.emit(&e) }
+    if let v = kind { e.key("kind", &first); try v.emit(&e) }
+    if !languages.isEmpty { e.key("languages", &first); try languages.emit(&e) }
+    if let v = lastModified { e.key("lastModified", &first); try v.emit(&e) }
+    if let v = logo { e.key("logo", &first); try v.emit(&e) }
+    if !name.isEmpty || name != PersonName() { e.key("name", &first); try name.emit(&e) }
+    if !nicknames.isEmpty { e.key("nicknames", &first); try nicknames.emit(&e) }
+    if !notes.isEmpty { e.key("notes", &first); try notes.emit(&e) }
+    if let v = organization { e.key("organization", &first); try v.emit(&e) }
+    if let v = owner { e.key("owner", &first); try v.emit(&e) }
+    if !phones.isEmpty { e.key("phones", &first); try phones.emit(&e) }
+    if let v = photo { e.key("photo", &first); try v.emit(&e) }
+    if !raw.isEmpty { e.key("raw", &first); try raw.emit(&e) }
+    if !related.isEmpty { e.key("related", &first); try related.emit(&e) }
+    if let v = role { e.key("role", &first); try v.emit(&e) }
+    if let v = source { e.key("source", &first); try v.emit(&e) }
+    if let v = timeZone { e.key("timeZone", &first); try v.emit(&e) }
+    if let v = title { e.key("title", &first); try v.emit(&e) }
+    if let v = uid { e.key("uid", &first); try v.emit(&e) }
+    if !urls.isEmpty { e.key("urls", &first); try urls.emit(&e) }
+    e.endObject()
+  }
+
   /// The stored fields' names, in declaration order: bit `n` of `filledFieldMask` is `fieldNames[n]`.
   public static let fieldNames: [String] = ["kind", "formattedName", "name", "nicknames", "emails", "phones", "addresses", "organization", "department", "title", "role", "birthday", "anniversary", "notes", "urls", "categories", "photo", "logo", "gender", "related", "instantMessaging", "timeZone", "geo", "languages", "uid", "source", "owner", "accountId", "created", "lastModified", "raw"]
 
@@ -462,7 +916,7 @@ extension Contact {
   }
 }
 
-extension Attendee {
+extension Attendee: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case email, name, role, status, `kind`, rsvp, crmId, parameters }
 
   public init(from decoder: any Decoder) throws {
@@ -503,9 +957,56 @@ extension Attendee {
     try c.encodeIfPresent(crmId, forKey: .crmId)
     try c.encodeIfPresent(parameters, forKey: .parameters)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var email: String? = nil
+    var name: String? = nil
+    var role: Role? = nil
+    var status: Status? = nil
+    var kind: Kind? = nil
+    var rsvp: Bool? = nil
+    var crmId: String? = nil
+    var parameters: [RawParameter]? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "email": bit = 1 << 0; email = try s.optional(String.self)
+      case "name": bit = 1 << 1; name = try s.optional(String.self)
+      case "role": bit = 1 << 2; role = try s.optional(Role.self)
+      case "status": bit = 1 << 3; status = try s.optional(Status.self)
+      case "kind": bit = 1 << 4; kind = try s.optional(Kind.self)
+      case "rsvp": bit = 1 << 5; rsvp = try s.optional(Bool.self)
+      case "crmId": bit = 1 << 6; crmId = try s.optional(String.self)
+      case "parameters": bit = 1 << 7; parameters = try s.optional([RawParameter].self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    return _make(email: email, name: name, role: role, status: status, kind: kind, rsvp: rsvp, crmId: crmId, parameters: parameters)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if let v = crmId { e.key("crmId", &first); try v.emit(&e) }
+    if let v = email { e.key("email", &first); try v.emit(&e) }
+    if let v = kind { e.key("kind", &first); try v.emit(&e) }
+    if let v = name { e.key("name", &first); try v.emit(&e) }
+    if let v = parameters { e.key("parameters", &first); try v.emit(&e) }
+    if let v = role { e.key("role", &first); try v.emit(&e) }
+    if let v = rsvp { e.key("rsvp", &first); try v.emit(&e) }
+    if let v = status { e.key("status", &first); try v.emit(&e) }
+    e.endObject()
+  }
 }
 
-extension Reminder {
+extension Reminder: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case offset, relativeToEnd, absolute, action, `description` }
 
   public init(from decoder: any Decoder) throws {
@@ -537,9 +1038,47 @@ extension Reminder {
     try c.encode(action, forKey: .action)
     try c.encodeIfPresent(description, forKey: .description)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var offset: EventDuration? = nil
+    var relativeToEnd = false
+    var absolute: EventTime? = nil
+    var action: Action? = nil
+    var description: String? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "offset": bit = 1 << 0; offset = try s.optional(EventDuration.self)
+      case "relativeToEnd": bit = 1 << 1; relativeToEnd = try s.flag()
+      case "absolute": bit = 1 << 2; absolute = try s.optional(EventTime.self)
+      case "action": bit = 1 << 3; action = try s.optional(Action.self)
+      case "description": bit = 1 << 4; description = try s.optional(String.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    return _make(offset: offset, relativeToEnd: relativeToEnd, absolute: absolute, action: action ?? .display, description: description)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if let v = absolute { e.key("absolute", &first); try v.emit(&e) }
+    e.key("action", &first); try action.emit(&e)
+    if let v = description { e.key("description", &first); try v.emit(&e) }
+    if let v = offset { e.key("offset", &first); try v.emit(&e) }
+    if relativeToEnd { e.key("relativeToEnd", &first); e.bool(true) }
+    e.endObject()
+  }
 }
 
-extension RelatedRecord {
+extension RelatedRecord: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case role, id, type, name }
 
   public init(from decoder: any Decoder) throws {
@@ -568,9 +1107,46 @@ extension RelatedRecord {
     try c.encodeIfPresent(type, forKey: .type)
     try c.encodeIfPresent(name, forKey: .name)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var role: Role? = nil
+    var id: String? = nil
+    var type: String? = nil
+    var name: String? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "role": bit = 1 << 0; role = try Role.scan(&s)
+      case "id": bit = 1 << 1; id = try String.scan(&s)
+      case "type": bit = 1 << 2; type = try s.optional(String.self)
+      case "name": bit = 1 << 3; name = try s.optional(String.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    guard let role else { throw JSONScanner.GiveUp() }
+    guard let id else { throw JSONScanner.GiveUp() }
+    return _make(role: role, id: id, type: type, name: name)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    e.key("id", &first); try id.emit(&e)
+    if let v = name { e.key("name", &first); try v.emit(&e) }
+    e.key("role", &first); try role.emit(&e)
+    if let v = type { e.key("type", &first); try v.emit(&e) }
+    e.endObject()
+  }
 }
 
-extension Event {
+extension Event: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case `kind`, uid, summary, `description`, location, start, end, duration, isAllDay, recurrence, recurrenceId, recurrenceIdThisAndFuture, organizer, attendees, privacy, busyStatus, status, reminders, categories, related, priority, url, geo, sequence, stamp, created, lastModified, due, completed, source, owner, raw, rawComponents, calendar }
 
   public init(from decoder: any Decoder) throws {
@@ -690,6 +1266,131 @@ extension Event {
     try c.encodeIfPresent(calendar, forKey: .calendar)
   }
 
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var kind: Kind? = nil
+    var uid: String? = nil
+    var summary: String? = nil
+    var description: String? = nil
+    var location: String? = nil
+    var start: EventTime? = nil
+    var end: EventTime? = nil
+    var duration: EventDuration? = nil
+    var isAllDay = false
+    var recurrence: Recurrence? = nil
+    var recurrenceId: EventTime? = nil
+    var recurrenceIdThisAndFuture = false
+    var organizer: Attendee? = nil
+    var attendees: [Attendee] = []
+    var privacy: Privacy? = nil
+    var busyStatus: BusyStatus? = nil
+    var status: Status? = nil
+    var reminders: [Reminder] = []
+    var categories: [String] = []
+    var related: [RelatedRecord] = []
+    var priority: Int? = nil
+    var url: String? = nil
+    var geo: Geo? = nil
+    var sequence: Int? = nil
+    var stamp: Timestamp? = nil
+    var created: Timestamp? = nil
+    var lastModified: Timestamp? = nil
+    var due: EventTime? = nil
+    var completed: Timestamp? = nil
+    var source: SourceIdentity? = nil
+    var owner: Owner? = nil
+    var raw: [RawProperty] = []
+    var rawComponents: [RawComponent] = []
+    var calendar: CalendarInfo? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "kind": bit = 1 << 0; kind = try s.optional(Kind.self)
+      case "uid": bit = 1 << 1; uid = try s.optional(String.self)
+      case "summary": bit = 1 << 2; summary = try s.optional(String.self)
+      case "description": bit = 1 << 3; description = try s.optional(String.self)
+      case "location": bit = 1 << 4; location = try s.optional(String.self)
+      case "start": bit = 1 << 5; start = try s.optional(EventTime.self)
+      case "end": bit = 1 << 6; end = try s.optional(EventTime.self)
+      case "duration": bit = 1 << 7; duration = try s.optional(EventDuration.self)
+      case "isAllDay": bit = 1 << 8; isAllDay = try s.flag()
+      case "recurrence": bit = 1 << 9; recurrence = try s.optional(Recurrence.self)
+      case "recurrenceId": bit = 1 << 10; recurrenceId = try s.optional(EventTime.self)
+      case "recurrenceIdThisAndFuture": bit = 1 << 11; recurrenceIdThisAndFuture = try s.flag()
+      case "organizer": bit = 1 << 12; organizer = try s.optional(Attendee.self)
+      case "attendees": bit = 1 << 13; attendees = try s.list(Attendee.self)
+      case "privacy": bit = 1 << 14; privacy = try s.optional(Privacy.self)
+      case "busyStatus": bit = 1 << 15; busyStatus = try s.optional(BusyStatus.self)
+      case "status": bit = 1 << 16; status = try s.optional(Status.self)
+      case "reminders": bit = 1 << 17; reminders = try s.list(Reminder.self)
+      case "categories": bit = 1 << 18; categories = try s.list(String.self)
+      case "related": bit = 1 << 19; related = try s.list(RelatedRecord.self)
+      case "priority": bit = 1 << 20; priority = try s.optional(Int.self)
+      case "url": bit = 1 << 21; url = try s.optional(String.self)
+      case "geo": bit = 1 << 22; geo = try s.optional(Geo.self)
+      case "sequence": bit = 1 << 23; sequence = try s.optional(Int.self)
+      case "stamp": bit = 1 << 24; stamp = try s.optional(Timestamp.self)
+      case "created": bit = 1 << 25; created = try s.optional(Timestamp.self)
+      case "lastModified": bit = 1 << 26; lastModified = try s.optional(Timestamp.self)
+      case "due": bit = 1 << 27; due = try s.optional(EventTime.self)
+      case "completed": bit = 1 << 28; completed = try s.optional(Timestamp.self)
+      case "source": bit = 1 << 29; source = try s.optional(SourceIdentity.self)
+      case "owner": bit = 1 << 30; owner = try s.optional(Owner.self)
+      case "raw": bit = 1 << 31; raw = try s.list(RawProperty.self)
+      case "rawComponents": bit = 1 << 32; rawComponents = try s.list(RawComponent.self)
+      case "calendar": bit = 1 << 33; calendar = try s.optional(CalendarInfo.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    return _make(kind: kind ?? .event, uid: uid, summary: summary, description: description, location: location, start: start, end: end, duration: duration, isAllDay: isAllDay, recurrence: recurrence, recurrenceId: recurrenceId, recurrenceIdThisAndFuture: recurrenceIdThisAndFuture, organizer: organizer, attendees: attendees, privacy: privacy, busyStatus: busyStatus, status: status, reminders: reminders, categories: categories, related: related, priority: priority, url: url, geo: geo, sequence: sequence, stamp: stamp, created: created, lastModified: lastModified, due: due, completed: completed, source: source, owner: owner, raw: raw, rawComponents: rawComponents, calendar: calendar)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if !attendees.isEmpty { e.key("attendees", &first); try attendees.emit(&e) }
+    if let v = busyStatus { e.key("busyStatus", &first); try v.emit(&e) }
+    if let v = calendar { e.key("calendar", &first); try v.emit(&e) }
+    if !categories.isEmpty { e.key("categories", &first); try categories.emit(&e) }
+    if let v = completed { e.key("completed", &first); try v.emit(&e) }
+    if let v = created { e.key("created", &first); try v.emit(&e) }
+    if let v = description { e.key("description", &first); try v.emit(&e) }
+    if let v = due { e.key("due", &first); try v.emit(&e) }
+    if let v = duration { e.key("duration", &first); try v.emit(&e) }
+    if let v = end { e.key("end", &first); try v.emit(&e) }
+    if let v = geo { e.key("geo", &first); try v.emit(&e) }
+    if isAllDay { e.key("isAllDay", &first); e.bool(true) }
+    e.key("kind", &first); try kind.emit(&e)
+    if let v = lastModified { e.key("lastModified", &first); try v.emit(&e) }
+    if let v = location { e.key("location", &first); try v.emit(&e) }
+    if let v = organizer { e.key("organizer", &first); try v.emit(&e) }
+    if let v = owner { e.key("owner", &first); try v.emit(&e) }
+    if let v = priority { e.key("priority", &first); try v.emit(&e) }
+    if let v = privacy { e.key("privacy", &first); try v.emit(&e) }
+    if !raw.isEmpty { e.key("raw", &first); try raw.emit(&e) }
+    if !rawComponents.isEmpty { e.key("rawComponents", &first); try rawComponents.emit(&e) }
+    if let v = recurrence { e.key("recurrence", &first); try v.emit(&e) }
+    if let v = recurrenceId { e.key("recurrenceId", &first); try v.emit(&e) }
+    if recurrenceIdThisAndFuture { e.key("recurrenceIdThisAndFuture", &first); e.bool(true) }
+    if !related.isEmpty { e.key("related", &first); try related.emit(&e) }
+    if !reminders.isEmpty { e.key("reminders", &first); try reminders.emit(&e) }
+    if let v = sequence { e.key("sequence", &first); try v.emit(&e) }
+    if let v = source { e.key("source", &first); try v.emit(&e) }
+    if let v = stamp { e.key("stamp", &first); try v.emit(&e) }
+    if let v = start { e.key("start", &first); try v.emit(&e) }
+    if let v = status { e.key("status", &first); try v.emit(&e) }
+    if let v = summary { e.key("summary", &first); try v.emit(&e) }
+    if let v = uid { e.key("uid", &first); try v.emit(&e) }
+    if let v = url { e.key("url", &first); try v.emit(&e) }
+    e.endObject()
+  }
+
   /// The stored fields' names, in declaration order: bit `n` of `filledFieldMask` is `fieldNames[n]`.
   public static let fieldNames: [String] = ["kind", "uid", "summary", "description", "location", "start", "end", "duration", "isAllDay", "recurrence", "recurrenceId", "recurrenceIdThisAndFuture", "organizer", "attendees", "privacy", "busyStatus", "status", "reminders", "categories", "related", "priority", "url", "geo", "sequence", "stamp", "created", "lastModified", "due", "completed", "source", "owner", "raw", "rawComponents", "calendar"]
 
@@ -740,7 +1441,7 @@ extension Event {
   }
 }
 
-extension Recurrence {
+extension Recurrence: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case rule, extraRules, dates, exceptionDates, overrides }
 
   public init(from decoder: any Decoder) throws {
@@ -772,9 +1473,47 @@ extension Recurrence {
     try c.list(exceptionDates, .exceptionDates)
     try c.list(overrides, .overrides)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var rule: RecurrenceRule? = nil
+    var extraRules: [RecurrenceRule] = []
+    var dates: [EventTime] = []
+    var exceptionDates: [EventTime] = []
+    var overrides: [Event] = []
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "rule": bit = 1 << 0; rule = try s.optional(RecurrenceRule.self)
+      case "extraRules": bit = 1 << 1; extraRules = try s.list(RecurrenceRule.self)
+      case "dates": bit = 1 << 2; dates = try s.list(EventTime.self)
+      case "exceptionDates": bit = 1 << 3; exceptionDates = try s.list(EventTime.self)
+      case "overrides": bit = 1 << 4; overrides = try s.list(Event.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    return _make(rule: rule, extraRules: extraRules, dates: dates, exceptionDates: exceptionDates, overrides: overrides)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if !dates.isEmpty { e.key("dates", &first); try dates.emit(&e) }
+    if !exceptionDates.isEmpty { e.key("exceptionDates", &first); try exceptionDates.emit(&e) }
+    if !extraRules.isEmpty { e.key("extraRules", &first); try extraRules.emit(&e) }
+    if !overrides.isEmpty { e.key("overrides", &first); try overrides.emit(&e) }
+    if let v = rule { e.key("rule", &first); try v.emit(&e) }
+    e.endObject()
+  }
 }
 
-extension RecurrenceRule {
+extension RecurrenceRule: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case frequency, interval, count, until, bySecond, byMinute, byHour, byDay, byMonthDay, byYearDay, byWeekNumber, byMonth, bySetPosition, weekStart, extraParts }
 
   public init(from decoder: any Decoder) throws {
@@ -836,9 +1575,78 @@ extension RecurrenceRule {
     try c.encodeIfPresent(weekStart, forKey: .weekStart)
     try c.list(extraParts, .extraParts)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var frequency: Frequency? = nil
+    var interval: Int? = nil
+    var count: Int? = nil
+    var until: EventTime? = nil
+    var bySecond: [Int] = []
+    var byMinute: [Int] = []
+    var byHour: [Int] = []
+    var byDay: [WeekdayNum] = []
+    var byMonthDay: [Int] = []
+    var byYearDay: [Int] = []
+    var byWeekNumber: [Int] = []
+    var byMonth: [Int] = []
+    var bySetPosition: [Int] = []
+    var weekStart: Weekday? = nil
+    var extraParts: [RawParameter] = []
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "frequency": bit = 1 << 0; frequency = try Frequency.scan(&s)
+      case "interval": bit = 1 << 1; interval = try s.optional(Int.self)
+      case "count": bit = 1 << 2; count = try s.optional(Int.self)
+      case "until": bit = 1 << 3; until = try s.optional(EventTime.self)
+      case "bySecond": bit = 1 << 4; bySecond = try s.list(Int.self)
+      case "byMinute": bit = 1 << 5; byMinute = try s.list(Int.self)
+      case "byHour": bit = 1 << 6; byHour = try s.list(Int.self)
+      case "byDay": bit = 1 << 7; byDay = try s.list(WeekdayNum.self)
+      case "byMonthDay": bit = 1 << 8; byMonthDay = try s.list(Int.self)
+      case "byYearDay": bit = 1 << 9; byYearDay = try s.list(Int.self)
+      case "byWeekNumber": bit = 1 << 10; byWeekNumber = try s.list(Int.self)
+      case "byMonth": bit = 1 << 11; byMonth = try s.list(Int.self)
+      case "bySetPosition": bit = 1 << 12; bySetPosition = try s.list(Int.self)
+      case "weekStart": bit = 1 << 13; weekStart = try s.optional(Weekday.self)
+      case "extraParts": bit = 1 << 14; extraParts = try s.list(RawParameter.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    guard let frequency else { throw JSONScanner.GiveUp() }
+    return _make(frequency: frequency, interval: interval ?? 1, count: count, until: until, bySecond: bySecond, byMinute: byMinute, byHour: byHour, byDay: byDay, byMonthDay: byMonthDay, byYearDay: byYearDay, byWeekNumber: byWeekNumber, byMonth: byMonth, bySetPosition: bySetPosition, weekStart: weekStart, extraParts: extraParts)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if !byDay.isEmpty { e.key("byDay", &first); try byDay.emit(&e) }
+    if !byHour.isEmpty { e.key("byHour", &first); try byHour.emit(&e) }
+    if !byMinute.isEmpty { e.key("byMinute", &first); try byMinute.emit(&e) }
+    if !byMonth.isEmpty { e.key("byMonth", &first); try byMonth.emit(&e) }
+    if !byMonthDay.isEmpty { e.key("byMonthDay", &first); try byMonthDay.emit(&e) }
+    if !bySecond.isEmpty { e.key("bySecond", &first); try bySecond.emit(&e) }
+    if !bySetPosition.isEmpty { e.key("bySetPosition", &first); try bySetPosition.emit(&e) }
+    if !byWeekNumber.isEmpty { e.key("byWeekNumber", &first); try byWeekNumber.emit(&e) }
+    if !byYearDay.isEmpty { e.key("byYearDay", &first); try byYearDay.emit(&e) }
+    if let v = count { e.key("count", &first); try v.emit(&e) }
+    if !extraParts.isEmpty { e.key("extraParts", &first); try extraParts.emit(&e) }
+    e.key("frequency", &first); try frequency.emit(&e)
+    e.key("interval", &first); try interval.emit(&e)
+    if let v = until { e.key("until", &first); try v.emit(&e) }
+    if let v = weekStart { e.key("weekStart", &first); try v.emit(&e) }
+    e.endObject()
+  }
 }
 
-extension RawProperty {
+extension RawProperty: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case name, group, parameters, value, origin }
 
   public init(from decoder: any Decoder) throws {
@@ -870,9 +1678,50 @@ extension RawProperty {
     try c.encode(value, forKey: .value)
     try c.encode(origin, forKey: .origin)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var name: String? = nil
+    var group: String? = nil
+    var parameters: [RawParameter] = []
+    var value: String? = nil
+    var origin: String? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "name": bit = 1 << 0; name = try String.scan(&s)
+      case "group": bit = 1 << 1; group = try s.optional(String.self)
+      case "parameters": bit = 1 << 2; parameters = try s.list(RawParameter.self)
+      case "value": bit = 1 << 3; value = try String.scan(&s)
+      case "origin": bit = 1 << 4; origin = try String.scan(&s)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    guard let name else { throw JSONScanner.GiveUp() }
+    guard let value else { throw JSONScanner.GiveUp() }
+    guard let origin else { throw JSONScanner.GiveUp() }
+    return _make(name: name, group: group, parameters: parameters, value: value, origin: origin)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if let v = group { e.key("group", &first); try v.emit(&e) }
+    e.key("name", &first); try name.emit(&e)
+    e.key("origin", &first); try origin.emit(&e)
+    if !parameters.isEmpty { e.key("parameters", &first); try parameters.emit(&e) }
+    e.key("value", &first); try value.emit(&e)
+    e.endObject()
+  }
 }
 
-extension RawComponent {
+extension RawComponent: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case name, properties, components, origin }
 
   public init(from decoder: any Decoder) throws {
@@ -901,9 +1750,46 @@ extension RawComponent {
     try c.list(components, .components)
     try c.encode(origin, forKey: .origin)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var name: String? = nil
+    var properties: [RawProperty] = []
+    var components: [RawComponent] = []
+    var origin: String? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "name": bit = 1 << 0; name = try String.scan(&s)
+      case "properties": bit = 1 << 1; properties = try s.list(RawProperty.self)
+      case "components": bit = 1 << 2; components = try s.list(RawComponent.self)
+      case "origin": bit = 1 << 3; origin = try String.scan(&s)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    guard let name else { throw JSONScanner.GiveUp() }
+    guard let origin else { throw JSONScanner.GiveUp() }
+    return _make(name: name, properties: properties, components: components, origin: origin)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if !components.isEmpty { e.key("components", &first); try components.emit(&e) }
+    e.key("name", &first); try name.emit(&e)
+    e.key("origin", &first); try origin.emit(&e)
+    if !properties.isEmpty { e.key("properties", &first); try properties.emit(&e) }
+    e.endObject()
+  }
 }
 
-extension RawParameter {
+extension RawParameter: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case name, values }
 
   public init(from decoder: any Decoder) throws {
@@ -926,9 +1812,39 @@ extension RawParameter {
     try c.encode(name, forKey: .name)
     try c.list(values, .values)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var name: String? = nil
+    var values: [String] = []
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "name": bit = 1 << 0; name = try String.scan(&s)
+      case "values": bit = 1 << 1; values = try s.list(String.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    guard let name else { throw JSONScanner.GiveUp() }
+    return _make(name: name, values: values)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    e.key("name", &first); try name.emit(&e)
+    if !values.isEmpty { e.key("values", &first); try values.emit(&e) }
+    e.endObject()
+  }
 }
 
-extension SourceIdentity {
+extension SourceIdentity: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case system, objectType, recordId }
 
   public init(from decoder: any Decoder) throws {
@@ -954,9 +1870,42 @@ extension SourceIdentity {
     try c.encodeIfPresent(objectType, forKey: .objectType)
     try c.encodeIfPresent(recordId, forKey: .recordId)
   }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var system: String? = nil
+    var objectType: String? = nil
+    var recordId: String? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "system": bit = 1 << 0; system = try String.scan(&s)
+      case "objectType": bit = 1 << 1; objectType = try s.optional(String.self)
+      case "recordId": bit = 1 << 2; recordId = try s.optional(String.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    guard let system else { throw JSONScanner.GiveUp() }
+    return _make(system: system, objectType: objectType, recordId: recordId)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if let v = objectType { e.key("objectType", &first); try v.emit(&e) }
+    if let v = recordId { e.key("recordId", &first); try v.emit(&e) }
+    e.key("system", &first); try system.emit(&e)
+    e.endObject()
+  }
 }
 
-extension Owner {
+extension Owner: JSONScannable, JSONEmittable {
   private enum CodingKeys: String, CodingKey { case id, name, email }
 
   public init(from decoder: any Decoder) throws {
@@ -981,5 +1930,37 @@ extension Owner {
     try c.encodeIfPresent(id, forKey: .id)
     try c.encodeIfPresent(name, forKey: .name)
     try c.encodeIfPresent(email, forKey: .email)
+  }
+
+  public static func scan(_ s: inout JSONScanner) throws -> Self {
+    var id: String? = nil
+    var name: String? = nil
+    var email: String? = nil
+    var seen: UInt64 = 0
+    try s.beginObject()
+    var first = true
+    while let key = try s.nextKey(&first) {
+      let bit: UInt64
+      switch key {
+      case "id": bit = 1 << 0; id = try s.optional(String.self)
+      case "name": bit = 1 << 1; name = try s.optional(String.self)
+      case "email": bit = 1 << 2; email = try s.optional(String.self)
+      default:
+        try s.skipUnknown()
+        continue
+      }
+      guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
+      seen |= bit
+    }
+    return _make(id: id, name: name, email: email)
+  }
+
+  public func emit(_ e: inout JSONEmitter) throws {
+    e.beginObject()
+    var first = true
+    if let v = email { e.key("email", &first); try v.emit(&e) }
+    if let v = id { e.key("id", &first); try v.emit(&e) }
+    if let v = name { e.key("name", &first); try v.emit(&e) }
+    e.endObject()
   }
 }
