@@ -48,6 +48,44 @@ public enum Normalize {
   /// Lower-case, trimmed, without `mailto:`; with `gmail`, dots and `+tags` dropped from the
   /// local part of gmail.com / googlemail.com addresses. Nil when there is no `@`.
   public static func email(_ raw: String, gmail: Bool = false) -> String? {
+    if raw.utf8.allSatisfy({ $0 < 0x80 }) { return asciiEmail(raw, gmail: gmail) }
+    return emailReference(raw, gmail: gmail)
+  }
+
+  /// `email` for ASCII text, on bytes; the same result as `emailReference` (checked by
+  /// `NormalizeFastPathTests` on generated addresses).
+  static func asciiEmail(_ raw: String, gmail: Bool) -> String? {
+    var b = Array(raw.utf8)
+    // Trim white space and newlines (ASCII: tab to carriage return, and space), lower case.
+    var lo = 0, hi = b.count
+    while lo < hi, b[lo] == 0x20 || (0x09...0x0D).contains(b[lo]) { lo += 1 }
+    while hi > lo, b[hi - 1] == 0x20 || (0x09...0x0D).contains(b[hi - 1]) { hi -= 1 }
+    var s: [UInt8] = []
+    s.reserveCapacity(hi - lo)
+    for c in b[lo..<hi] { s.append(c >= 0x41 && c <= 0x5A ? c + 32 : c) }
+    b = s
+    if b.starts(with: "mailto:".utf8) { b.removeFirst(7) }
+    if b.first == UInt8(ascii: "<") && b.last == UInt8(ascii: ">") {
+      // "<" alone is both prefix and suffix: dropping both leaves nothing, as for a String.
+      b = b.count >= 2 ? Array(b[1..<(b.count - 1)]) : []
+    }
+    b.removeAll { $0 == 0x20 || $0 == 0x09 }
+    guard let at = b.lastIndex(of: UInt8(ascii: "@")), at != 0, at + 1 != b.count else { return nil }
+    var local = Array(b[..<at])
+    var domain = Array(b[(at + 1)...])
+    if domain.last == UInt8(ascii: ".") { domain.removeLast() }
+    if gmail && (domain.elementsEqual("gmail.com".utf8) || domain.elementsEqual("googlemail.com".utf8)) {
+      if let plus = local.firstIndex(of: UInt8(ascii: "+")) { local.removeSubrange(plus...) }
+      local.removeAll { $0 == UInt8(ascii: ".") }
+      domain = Array("gmail.com".utf8)
+    }
+    local.append(UInt8(ascii: "@"))
+    local += domain
+    return String(decoding: local, as: UTF8.self)
+  }
+
+  /// `email` through Foundation, for any text: the reference the ASCII path is held to.
+  static func emailReference(_ raw: String, gmail: Bool = false) -> String? {
     var s = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     if s.hasPrefix("mailto:") { s.removeFirst(7) }
     if s.hasPrefix("<") && s.hasSuffix(">") { s = String(s.dropFirst().dropLast()) }
@@ -122,10 +160,44 @@ public enum Normalize {
   /// keeps its own country code; any other number is read in `region`. Extensions (`x12`,
   /// `ext. 12`, `;ext=12`, `#12`) are kept apart.
   public static func phone(_ raw: String, region: String = "US") -> Phone {
+    if raw.utf8.allSatisfy({ $0 < 0x80 }) { return asciiPhone(raw, region: region) }
+    return phoneReference(raw, region: region)
+  }
+
+  static let extensionMarkers = [";ext=", "extension", "ext.", "ext", " x", "x", "#"]
+  static let extensionMarkerBytes = extensionMarkers.map { Array($0.utf8) }
+
+  /// `phone` for ASCII text, on bytes; the same result as `phoneReference` (checked by
+  /// `NormalizeFastPathTests` on generated numbers).
+  static func asciiPhone(_ raw: String, region: String) -> Phone {
+    var result = Phone(e164: nil, extensionDigits: nil, original: raw, problem: nil)
+    let lower = raw.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
+    func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+    var mainEnd = lower.count
+    for marker in extensionMarkerBytes {
+      // The first occurrence only, as `range(of:)` finds it.
+      guard lower.count >= marker.count,
+        let at = (0...(lower.count - marker.count)).first(where: { k in lower[k] == marker[0] && lower[k..<(k + marker.count)].elementsEqual(marker) })
+      else { continue }
+      guard lower[..<at].contains(where: isDigit) else { continue }
+      let ext = lower[(at + marker.count)...].filter(isDigit)
+      if !ext.isEmpty { result.extensionDigits = String(decoding: ext, as: UTF8.self) }
+      mainEnd = at
+      break
+    }
+    let main = lower[..<mainEnd]
+    let plus = main.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "+")
+    let digits = main.filter(isDigit)
+    let letters = main.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+    return phone(digits: digits, plus: plus, letters: letters, region: region, result: result)
+  }
+
+  /// `phone` through Foundation, for any text: the reference the ASCII path is held to.
+  static func phoneReference(_ raw: String, region: String = "US") -> Phone {
     var result = Phone(e164: nil, extensionDigits: nil, original: raw, problem: nil)
     let lower = raw.lowercased()
     var main = Substring(lower)
-    for marker in [";ext=", "extension", "ext.", "ext", " x", "x", "#"] {
+    for marker in extensionMarkers {
       if let r = main.range(of: marker), main[..<r.lowerBound].contains(where: { $0.isNumber }) {
         let ext = main[r.upperBound...].filter { $0.isASCII && $0.isNumber }
         if !ext.isEmpty { result.extensionDigits = String(ext) }
@@ -134,8 +206,16 @@ public enum Normalize {
       }
     }
     let plus = main.trimmingCharacters(in: .whitespaces).hasPrefix("+")
-    var digits = main.filter { $0.isASCII && $0.isNumber }.utf8.map { $0 }
-    if main.contains(where: { $0.isLetter }) {
+    let digits = main.filter { $0.isASCII && $0.isNumber }.utf8.map { $0 }
+    return phone(digits: digits, plus: plus, letters: main.contains(where: { $0.isLetter }), region: region, result: result)
+  }
+
+  /// The rest of `phone`, once the extension is cut off: the number's digits, whether it
+  /// starts with `+`, whether it holds letters.
+  private static func phone(digits: [UInt8], plus: Bool, letters: Bool, region: String, result: Phone) -> Phone {
+    var digits = digits
+    var result = result
+    if letters {
       result.problem = "contains letters"
       return result
     }
@@ -262,7 +342,7 @@ public enum Normalize {
 
   /// Lower-case, folded, with legal forms (Inc, LLC, Ltd, GmbH, …) and `&` removed.
   public static func organization(_ raw: String) -> [UInt8] {
-    let t = tokens(fold(raw.replacingOccurrences(of: "&", with: " and ")))
+    let t = tokens(fold(raw.utf8.contains(UInt8(ascii: "&")) ? raw.replacingOccurrences(of: "&", with: " and ") : raw))
     let kept = t.filter { !legalForms.contains(Normalize.string($0)) }
     return Array((kept.isEmpty ? t : kept).joined(separator: [0x20]))
   }
@@ -289,7 +369,8 @@ public enum Normalize {
 
   public static func street(_ raw: String) -> Street {
     var s = Street()
-    var words = tokens(fold(raw.replacingOccurrences(of: "#", with: " unit ")))
+    // Foundation only when there is a "#" to replace (most streets have none).
+    var words = tokens(fold(raw.utf8.contains(UInt8(ascii: "#")) ? raw.replacingOccurrences(of: "#", with: " unit ") : raw))
     var rest: [[UInt8]] = []
     var i = 0
     while i < words.count {
