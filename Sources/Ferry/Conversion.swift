@@ -234,7 +234,7 @@ public struct Conversion {
         }
       }
       try writer.finish()
-      unkept.report(to: diagnostics)
+      unkept.report(to: diagnostics, leavingOut: writer.skippedKinds)
       summary.recordsSkipped = writer.skippedRecords + kindSkipped + emptySkipped
       summary.recordsWritten -= writer.skippedRecords
       if output != "-", let reason = commitVeto?() {

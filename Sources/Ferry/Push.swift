@@ -63,14 +63,21 @@ public enum PushTargets {
         default: .list
         }
       let variant = c.spec.variant
+      let format = c.format
+      let key = c.spec.description + (profile.map { "/" + $0.lowercased() } ?? "")
       targets[kind] = PushTarget(
-        key: c.spec.description + (profile.map { "/" + $0.lowercased() } ?? ""), format: c.format.name,
+        key: key, format: c.format.name,
         fileExtension: c.format.extensions.first ?? (c.format.name == "graph" ? "json" : c.format.name), kinds: c.format.kinds, deleteStyle: style,
         splitContacts: c.format.name == "vcard" && profile?.lowercased() == "outlook",
         makeWriter: { destination, options, diagnostics in
           var o = options
           o.variant = variant ?? o.variant
           return try make(destination, o, diagnostics)
+        },
+        makeUnkeptCounter: { options in
+          var o = options
+          o.variant = variant ?? o.variant
+          return UnkeptFields(format: format, target: key, options: o)
         })
     }
     return targets
@@ -176,6 +183,18 @@ public struct PushRun {
     if let problem = planner.spoolProblem { diagnostics.warning(problem, code: "spool") }
     readSeconds(Double(reading) / 1e9)
     return plan
+  }
+
+  /// Reports what the targets would drop of the records a dry run plans to write (a real run's
+  /// applier reports it as it writes them).
+  public func reportUnkept(_ plan: PushPlan, diagnostics: DiagnosticSink) {
+    var counters: [String: any UnkeptCounting] = [:]
+    for entry in plan.entries where entry.action == .create || entry.action == .update {
+      guard let target = targets[entry.kind], let make = target.makeUnkeptCounter, let record = entry.record else { continue }
+      if counters[target.key] == nil { counters[target.key] = make(writeOptions) }
+      try? counters[target.key]?.count(record, at: nil)
+    }
+    for key in counters.keys.sorted() { counters[key]?.report(to: diagnostics) }
   }
 
   /// Writes the plan's files and records the run in the ledger.

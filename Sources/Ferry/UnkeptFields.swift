@@ -1,4 +1,5 @@
 import FerryModel
+import FerryPush
 
 /// Counts, over one conversion, the filled fields of records that the target's writer does
 /// not keep (`Format.coverage`), and reports each field once with the number of records
@@ -6,7 +7,7 @@ import FerryModel
 ///
 /// Raw properties count only for writers that neither write nor report them (EWS, Graph):
 /// each name once, as its origin's property.
-struct UnkeptFields {
+struct UnkeptFields: UnkeptCounting {
   private let target: String
   private let format: Format
   private let options: WriteOptions
@@ -32,7 +33,7 @@ struct UnkeptFields {
   private var lastFilled: UInt64 = 0
   private var lastSlots: [Int] = []
   /// One entry per reported name, in order of first appearance; `slots` finds a key's.
-  private var entries: [(count: Int, first: SourceLocation?, label: String)] = []
+  private var entries: [(count: Int, first: SourceLocation?, label: String, kind: RecordKind)] = []
   private var slots: [String: Int] = [:]
 
   init(format: Format, target: String, options: WriteOptions) {
@@ -73,7 +74,7 @@ struct UnkeptFields {
       lastFilled = filled
       let names = kind == .contact ? Contact.fieldNames : Event.fieldNames
       lastSlots = names.indices.filter { filled & (1 << UInt64($0)) != 0 }.map {
-        slot(names[$0], label: "field \"\(names[$0])\"", at: location)
+        slot(names[$0], label: "field \"\(names[$0])\"", kind: kind, at: location)
       }
     }
     for i in lastSlots { entries[i].count += 1 }
@@ -83,26 +84,42 @@ struct UnkeptFields {
       lastRaw = raw.map { ($0.origin, $0.name) }
       lastRawSlots = raw.map { p in
         origins.contains(p.origin)
-          ? nil : slot("raw:\(p.origin):\(p.name)", label: "\(p.origin) property \"\(p.name)\"", at: location)
+          ? nil : slot("raw:\(p.origin):\(p.name)", label: "\(p.origin) property \"\(p.name)\"", kind: kind, at: location)
       }
     }
     for case let i? in lastRawSlots { entries[i].count += 1 }
   }
 
   /// The entry of `key`, made (with no records yet) the first time.
-  private mutating func slot(_ key: String, label: @autoclosure () -> String, at location: SourceLocation?) -> Int {
+  private mutating func slot(_ key: String, label: @autoclosure () -> String, kind: RecordKind, at location: SourceLocation?) -> Int {
+    let key = kind == .contact ? "c:" + key : "e:" + key
     if let i = slots[key] { return i }
-    entries.append((0, location, label()))
+    entries.append((0, location, label(), kind))
     slots[key] = entries.count - 1
     return entries.count - 1
   }
 
-  /// One warning per field, in order of first appearance.
-  func report(to diagnostics: DiagnosticSink) {
-    for f in entries where f.count > 0 {
+  func report(to diagnostics: DiagnosticSink) { report(to: diagnostics, leavingOut: []) }
+
+  /// One warning per field (contacts' and events' counted together), in order of first
+  /// appearance; records of a kind the writer skipped whole (`RecordWriter.skippedKinds`) left
+  /// out, since they were reported as skipped.
+  func report(to diagnostics: DiagnosticSink, leavingOut kinds: Set<RecordKind>) {
+    var order: [String] = []
+    var merged: [String: (count: Int, first: SourceLocation?)] = [:]
+    for f in entries where f.count > 0 && !kinds.contains(f.kind) {
+      if let m = merged[f.label] {
+        merged[f.label] = (m.count + f.count, m.first)
+      } else {
+        order.append(f.label)
+        merged[f.label] = (f.count, f.first)
+      }
+    }
+    for label in order {
+      guard let f = merged[label] else { continue }
       let records = f.count == 1 ? "1 record" : "\(f.count) records"
       diagnostics.warning(
-        "\(f.label) (\(records)) has no place in \(target); dropped", at: f.first, code: "unmapped")
+        "\(label) (\(records)) has no place in \(target); dropped", at: f.first, code: "unmapped")
     }
   }
 }

@@ -81,6 +81,11 @@ public struct CSVWriter: RecordWriter {
   public static let lookahead = 1000
   private var held: [Record] = []
   private var heldLocations: [SourceLocation?] = []
+  /// Records of the kind the profile does not hold, and where the first one was.
+  private var otherKind: (count: Int, first: SourceLocation?) = (0, nil)
+  public var skippedKinds: Set<RecordKind> {
+    otherKind.count == 0 ? [] : [profile.kinds.contains(.contact) ? .event : .contact]
+  }
 
   private mutating func start(with sample: [Record]) throws {
     started = true
@@ -153,6 +158,14 @@ public struct CSVWriter: RecordWriter {
   }
 
   private mutating func writeRow(_ record: Record) throws {
+    if !profile.kinds.contains(record.kind) {
+      // Events beside contacts to a contacts profile (or the reverse): one CSV holds one
+      // kind; said once, with the count, when the file is finished.
+      skippedRecords += 1
+      otherKind.count += 1
+      if otherKind.count == 1 { otherKind.first = context.location(property: record.kind.rawValue) }
+      return
+    }
     let rows = encoder.rows(for: record, context: &context)
     var wrote = false
     if rows.count == 1, let only = rows.first {
@@ -230,6 +243,13 @@ public struct CSVWriter: RecordWriter {
 
   public mutating func finish() throws {
     if !started { try flushHeld() }
+    if otherKind.count > 0 {
+      let kind = profile.kinds.contains(.contact) ? "event" : "contact"
+      let sibling = kind == "event" ? CSVProfiles.eventSibling(of: profile.name).map { " (write them with --to csv:\($0.name))" } ?? "" : ""
+      context.diagnostics.warning(
+        "\(otherKind.count) \(kind)\(otherKind.count == 1 ? "" : "s") skipped: csv:\(profile.name) holds \(kind == "event" ? "contacts" : "events") only\(sibling)",
+        at: otherKind.first, code: "skipped")
+    }
     if !line.isEmpty { try output.write(line) }
     line.removeAll()
     try output.flush()

@@ -34,6 +34,9 @@ public protocol RecordWriter {
   /// Records handed to `write` that produced no output (no start, no item id, `--series
   /// skip`, a kind the format cannot hold); each was reported with a diagnostic.
   var skippedRecords: Int { get }
+  /// Kinds the writer left out whole (events given to a contacts CSV profile beside
+  /// contacts), reported once as skipped: their fields are not also reported one by one.
+  var skippedKinds: Set<RecordKind> { get }
   /// Writes trailers and flushes. Does not commit files: the caller commits the
   /// `OutputDestination` once everything succeeded.
   mutating func finish() throws
@@ -41,6 +44,7 @@ public protocol RecordWriter {
 
 extension RecordWriter {
   public var skippedRecords: Int { 0 }
+  public var skippedKinds: Set<RecordKind> { [] }
   public mutating func write(_ record: Record, from location: SourceLocation?) throws { try write(record) }
   public mutating func write(_ record: Record, replacing previous: Record?) throws { try write(record) }
 }

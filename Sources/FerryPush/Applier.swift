@@ -25,11 +25,15 @@ public struct PushTarget: Sendable {
   public var splitContacts: Bool
   /// Makes a writer for one import file; what it reports about a record goes to the sink.
   public var makeWriter: @Sendable (OutputDestination, WriteOptions, DiagnosticSink) throws -> any RecordWriter
+  /// Makes a counter of the fields the writer has no place for (the registry's
+  /// `Format.coverage`), reported once per field as `convert` reports them; nil: keeps all.
+  public var makeUnkeptCounter: (@Sendable (WriteOptions) -> any UnkeptCounting)?
 
   public init(
     key: String, format: String, fileExtension: String, kinds: Set<RecordKind>, deleteStyle: DeleteStyle,
     splitContacts: Bool = false,
-    makeWriter: @escaping @Sendable (OutputDestination, WriteOptions, DiagnosticSink) throws -> any RecordWriter
+    makeWriter: @escaping @Sendable (OutputDestination, WriteOptions, DiagnosticSink) throws -> any RecordWriter,
+    makeUnkeptCounter: (@Sendable (WriteOptions) -> any UnkeptCounting)? = nil
   ) {
     self.key = key
     self.format = format
@@ -38,7 +42,15 @@ public struct PushTarget: Sendable {
     self.deleteStyle = deleteStyle
     self.splitContacts = splitContacts
     self.makeWriter = makeWriter
+    self.makeUnkeptCounter = makeUnkeptCounter
   }
+}
+
+/// Counts, over a run, the filled fields of written records that a target's writer has no
+/// place for, and reports each field once with its record count (`code: "unmapped"`).
+public protocol UnkeptCounting {
+  mutating func count(_ record: Record, at location: SourceLocation?) throws
+  func report(to diagnostics: DiagnosticSink)
 }
 
 /// What applying wrote.
@@ -118,6 +130,8 @@ public struct Applier {
     // Entries a writer reported and left out (it counts them in `skippedRecords`): they are
     // not in any file, so the ledger must not record them as done.
     var notWritten = Set<Int>()
+    // What each target drops of the records it writes, reported once per field at the end.
+    var unkept: [String: any UnkeptCounting] = [:]
     // Indexes into plan.entries, not copies: a first push plans a million entries.
     let all = plan.entries
     let changed = all.indices.filter { all[$0].action != .unchanged && all[$0].action != .skip }
@@ -193,7 +207,12 @@ public struct Applier {
               } else {
                 try writer.write(record)
               }
-              if writer.skippedRecords > skippedBefore { notWritten.insert(i) }
+              if writer.skippedRecords > skippedBefore {
+                notWritten.insert(i)
+              } else if all[i].action == .create || all[i].action == .update, let make = target.makeUnkeptCounter {
+                if unkept[target.key] == nil { unkept[target.key] = make(o) }
+                try unkept[target.key]?.count(record, at: nil)
+              }
             }
             current = nil
             try writer.finish()
@@ -222,6 +241,7 @@ public struct Applier {
         if filesWritten == 1 { checkpoint("file-1") }
       }
     }
+    for key in unkept.keys.sorted() { unkept[key]?.report(to: diagnostics) }
     checkpoint("files")
     do {
       try recordInLedger(plan, leavingOut: notWritten)

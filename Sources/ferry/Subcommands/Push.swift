@@ -271,6 +271,7 @@ extension FerryCommand {
         let started = Date()
         plan = try run.plan(diagnostics: printer.sink) { seconds.read = $0 }
         seconds.plan = Date().timeIntervalSince(started) - seconds.read
+        if dryRun { run.reportUnkept(plan, diagnostics: printer.sink) }
         if !dryRun && printer.errors > 0 && !allowErrors {
           // A row the reader could not read (an unterminated quote swallows the rest of a
           // CSV) is a record missing from the plan, which deletions would act on.
