@@ -10,12 +10,19 @@ public struct CSVRow: Sendable {
   public var line: Int
   /// The 1-based number of the data record (the header is not counted).
   public var number: Int
+  /// Where each field starts: its physical line, and its 1-based column in UTF-8 bytes from
+  /// the start of that line (a quoted field starts at its quote). Empty for a row built from
+  /// strings; then every field is placed at the row's line, column 1.
+  public var fieldLines: [Int]
+  public var fieldColumns: [Int]
 
-  public init(data: [UInt8], ends: [Int], line: Int, number: Int) {
+  public init(data: [UInt8], ends: [Int], line: Int, number: Int, fieldLines: [Int] = [], fieldColumns: [Int] = []) {
     self.data = data
     self.ends = ends
     self.line = line
     self.number = number
+    self.fieldLines = fieldLines
+    self.fieldColumns = fieldColumns
   }
 
   /// Builds a row from strings (tests, the generic writer).
@@ -30,6 +37,21 @@ public struct CSVRow: Sendable {
   }
 
   public var count: Int { ends.count }
+
+  /// The physical line field `i` starts on (the row's line for a field it does not have).
+  public func line(ofField i: Int) -> Int {
+    i >= 0 && i < fieldLines.count ? fieldLines[i] : line
+  }
+
+  /// The 1-based column (UTF-8 bytes) field `i` starts at in its line; 1 when unknown.
+  public func column(ofField i: Int) -> Int {
+    i >= 0 && i < fieldColumns.count ? fieldColumns[i] : 1
+  }
+
+  /// Where field `i` starts, as a location in `file`.
+  public func location(ofField i: Int, file: String, property: String? = nil) -> SourceLocation {
+    SourceLocation(file: file, line: line(ofField: i), column: column(ofField: i), record: number, property: property)
+  }
 
   @inline(__always)
   public func range(_ i: Int) -> Range<Int> {
@@ -205,7 +227,9 @@ public final class CSVRowReader {
 
   private func complete(unterminated: Bool) throws -> CSVRow {
     rowsRead += 1
-    var row = CSVRow(data: core.data, ends: core.ends, line: core.recordLine, number: rowsRead - 1)
+    var row = CSVRow(
+      data: core.data, ends: core.ends, line: core.recordLine, number: rowsRead - 1, fieldLines: core.fieldLines,
+      fieldColumns: core.fieldColumns)
     pendingReset = true
     if unterminated {
       diagnostics.error(
@@ -237,7 +261,8 @@ public final class CSVRowReader {
     row.data = data
     row.ends = ends
     fallbackWarnings += 1
-    let location = SourceLocation(file: input.name, line: row.line, column: 1, record: row.number)
+    // Pinned on the first field that is not valid UTF-8.
+    let location = row.location(ofField: (columns.first ?? 1) - 1, file: input.name)
     if encodingIsCertain {
       diagnostics.warning(
         "line \(row.line) is not valid \(encoding.rawValue); field(s) \(columns.map(String.init).joined(separator: ", ")) read as windows-1252",

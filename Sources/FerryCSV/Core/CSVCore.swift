@@ -37,6 +37,11 @@ public struct CSVCore: Sendable {
   public private(set) var data: [UInt8] = []
   /// The end offset in `data` of each field so far.
   public private(set) var ends: [Int] = []
+  /// Where each field of the current record starts: the 1-based physical line and column
+  /// (UTF-8 bytes from the start of that line) of its first byte, the opening quote for a
+  /// quoted field. A field after a quoted line break is on a later line than the record.
+  public private(set) var fieldLines: [Int] = []
+  public private(set) var fieldColumns: [Int] = []
   /// Set when a quote was used irregularly in this record (`ab"c`, `"ab"c`).
   public private(set) var irregularQuote = false
 
@@ -67,6 +72,8 @@ public struct CSVCore: Sendable {
     self.stops = stops
     data.reserveCapacity(4096)
     ends.reserveCapacity(128)
+    fieldLines.reserveCapacity(128)
+    fieldColumns.reserveCapacity(128)
   }
 
   /// Whether the machine is inside a quoted field (at the end of input: unterminated).
@@ -76,6 +83,8 @@ public struct CSVCore: Sendable {
   public mutating func startRecord() {
     data.removeAll(keepingCapacity: true)
     ends.removeAll(keepingCapacity: true)
+    fieldLines.removeAll(keepingCapacity: true)
+    fieldColumns.removeAll(keepingCapacity: true)
     irregularQuote = false
     state = .recordStart
   }
@@ -85,7 +94,13 @@ public struct CSVCore: Sendable {
   public mutating func finish() -> Bool {
     switch state {
     case .recordStart: return false
-    case .fieldStart, .unquoted, .quoted, .quoteInQuoted:
+    case .fieldStart:
+      // The input ends just after a delimiter: an empty last field, starting there.
+      fieldLines.append(line)
+      fieldColumns.append(offset - lineStart + 1)
+      ends.append(data.count)
+      return true
+    case .unquoted, .quoted, .quoteInQuoted:
       ends.append(data.count)
       return true
     }
@@ -100,7 +115,7 @@ public struct CSVCore: Sendable {
       switch state {
       case .recordStart:
         if b == .lf {
-          if !afterCR { newLine(at: i) }
+          if afterCR { lineStart = offset + i + 1 } else { newLine(at: i) }
           afterCR = false
           i += 1
           continue
@@ -116,6 +131,8 @@ public struct CSVCore: Sendable {
         state = .fieldStart
         continue  // look at the same byte as a field start
       case .fieldStart:
+        fieldLines.append(line)
+        fieldColumns.append(offset + i - lineStart + 1)
         if b == .quote {
           state = .quoted
           quoteLine = line
@@ -174,7 +191,8 @@ public struct CSVCore: Sendable {
         } else {
           // A line break inside the field: kept as written, counted as a line.
           if c == .lf {
-            if !afterCR { newLine(at: i) }
+            // The LF of a CRLF: the line was counted at the CR; it starts after the LF.
+            if afterCR { lineStart = offset + i + 1 } else { newLine(at: i) }
             afterCR = false
           } else {
             newLine(at: i)
