@@ -166,6 +166,9 @@ enum CalendarCSV {
         return nil
       }
       let endParts = s(endDate).flatMap(CalendarCSV.parseDateTime)
+      if let text = s(endDate), endParts == nil {
+        context.keepUnparsed(column: endDate ?? 0, value: text, what: "a date (M/D/YYYY or YYYY-MM-DD)")
+      }
       let lastDay = endParts?.date
       // A time inside the date column stands in for an empty time column; midnight to
       // midnight with no time columns is a whole day.
@@ -192,6 +195,9 @@ enum CalendarCSV {
         let st = s(startTime).flatMap(CalendarCSV.parseTime) ?? startClock ?? .midnight
         if let text = s(startTime), CalendarCSV.parseTime(text) == nil {
           context.keepUnparsed(column: startTime ?? 0, value: text, what: "a time")
+        }
+        if let text = s(endTime), CalendarCSV.parseTime(text) == nil {
+          context.keepUnparsed(column: endTime ?? 0, value: text, what: "a time")
         }
         e.start = wall(first, st)
         if let et = s(endTime).flatMap(CalendarCSV.parseTime) ?? endClock { e.end = wall(lastDay ?? first, et) }
