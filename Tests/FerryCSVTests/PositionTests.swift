@@ -256,3 +256,18 @@ struct CalendarZonePositionTests {
     #expect(bare.map(\.location) == [FerryModel.SourceLocation(file: "<memory>", line: 2, column: 1, record: 1, property: "start")])
   }
 }
+
+@Suite("mapping file reader errors")
+struct MappingReaderErrorTests {
+  @Test("a control character Yams refuses is placed at it")
+  func controlCharacter() throws {
+    do {
+      _ = try GenericProfile(yaml: "columns:\n  - column: Né\u{01}\n    field: id\n", name: "c.yaml")
+      Issue.record("accepted a control character")
+    } catch let e as FerryError {
+      #expect(e.message.hasPrefix("mapping file \"c.yaml\" is not YAML: "))
+      // `  - column: Né` is 15 bytes: the control character is byte 16.
+      #expect(e.location == FerryModel.SourceLocation(file: "c.yaml", line: 2, column: 16))
+    }
+  }
+}
