@@ -37,6 +37,7 @@ extension PushSettings {
     for (keyNode, value) in mapping {
       guard let key = keyNode.string else { continue }
       let at = Self.location(keyNode, file, text)
+      keyLocations[key] = Self.location(value, file, text)
       func string() throws -> String {
         guard let s = value.scalar?.string else { throw FerryError(.usage, "\"\(key)\" wants a single value", at: at) }
         return s

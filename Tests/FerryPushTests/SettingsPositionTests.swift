@@ -51,3 +51,20 @@ struct SettingsPositionTests {
     #expect(e.message.hasPrefix("\"series\" is \"sometimes\"; expected one of "))
   }
 }
+
+@Suite("push settings remember where each key's value is")
+struct SettingsKeyLocationTests {
+  @Test("every top-level key's value, for errors found after reading")
+  func keyLocations() throws {
+    let s = try PushSettings(yaml: "to: [ews]\n# Jörg's zone\nzone:   Mars/Base\nexchange_version: 'Exchange2099'\n", file: "s.yaml")
+    #expect(s.keyLocations["to"] == FerryModel.SourceLocation(file: "s.yaml", line: 1, column: 5))
+    #expect(s.keyLocations["zone"] == FerryModel.SourceLocation(file: "s.yaml", line: 3, column: 9))
+    // A quoted value's location is its quote.
+    #expect(s.keyLocations["exchange_version"] == FerryModel.SourceLocation(file: "s.yaml", line: 4, column: 19))
+    #expect(s.keyLocations["mapping"] == nil)
+    // Not part of what is hashed for the runs table.
+    var moved = s
+    moved.keyLocations = [:]
+    #expect(moved.canonicalText == s.canonicalText)
+  }
+}
