@@ -77,7 +77,7 @@ public struct CSVReader: RecordReader {
       if !header.isEmpty {
         diagnostics.warning(
           "no csv profile recognises this header; every column is kept as a raw property (name one with --from csv:PROFILE or give --mapping)",
-          at: SourceLocation(file: input.name, line: 1, column: 1), code: "unmapped")
+          at: SourceLocation(file: input.name, line: headerRow?.line ?? 1, column: 1), code: "unmapped")
       }
     }
     profile = chosen

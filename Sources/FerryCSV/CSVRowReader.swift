@@ -10,19 +10,18 @@ public struct CSVRow: Sendable {
   public var line: Int
   /// The 1-based number of the data record (the header is not counted).
   public var number: Int
-  /// Where each field starts: its physical line, and its 1-based column in UTF-8 bytes from
-  /// the start of that line (a quoted field starts at its quote). Empty for a row built from
-  /// strings; then every field is placed at the row's line, column 1.
-  public var fieldLines: [Int]
-  public var fieldColumns: [Int]
+  /// Where each field starts, packed as `CSVCore.fieldStarts`: its physical line, and its
+  /// 1-based column in UTF-8 bytes from the start of that line (a quoted field starts at its
+  /// quote). Empty for a row built from strings; then every field is placed at the row's line,
+  /// column 1. Read it with `line(ofField:)` and `column(ofField:)`.
+  public var fieldStarts: [Int]
 
-  public init(data: [UInt8], ends: [Int], line: Int, number: Int, fieldLines: [Int] = [], fieldColumns: [Int] = []) {
+  public init(data: [UInt8], ends: [Int], line: Int, number: Int, fieldStarts: [Int] = []) {
     self.data = data
     self.ends = ends
     self.line = line
     self.number = number
-    self.fieldLines = fieldLines
-    self.fieldColumns = fieldColumns
+    self.fieldStarts = fieldStarts
   }
 
   /// Builds a row from strings (tests, the generic writer).
@@ -40,12 +39,12 @@ public struct CSVRow: Sendable {
 
   /// The physical line field `i` starts on (the row's line for a field it does not have).
   public func line(ofField i: Int) -> Int {
-    i >= 0 && i < fieldLines.count ? fieldLines[i] : line
+    i >= 0 && i < fieldStarts.count ? CSVCore.line(ofFieldStart: fieldStarts[i]) : line
   }
 
   /// The 1-based column (UTF-8 bytes) field `i` starts at in its line; 1 when unknown.
   public func column(ofField i: Int) -> Int {
-    i >= 0 && i < fieldColumns.count ? fieldColumns[i] : 1
+    i >= 0 && i < fieldStarts.count ? CSVCore.column(ofFieldStart: fieldStarts[i]) : 1
   }
 
   /// Where field `i` starts, as a location in `file`.
@@ -228,8 +227,7 @@ public final class CSVRowReader {
   private func complete(unterminated: Bool) throws -> CSVRow {
     rowsRead += 1
     var row = CSVRow(
-      data: core.data, ends: core.ends, line: core.recordLine, number: rowsRead - 1, fieldLines: core.fieldLines,
-      fieldColumns: core.fieldColumns)
+      data: core.data, ends: core.ends, line: core.recordLine, number: rowsRead - 1, fieldStarts: core.fieldStarts)
     pendingReset = true
     if unterminated {
       diagnostics.error(

@@ -271,3 +271,14 @@ struct MappingReaderErrorTests {
     }
   }
 }
+
+@Suite("header diagnostics point at the header's line")
+struct HeaderLinePositionTests {
+  @Test("a header no profile knows, below blank rows, is reported at its own line")
+  func unknownHeaderBelowBlankRows() throws {
+    let r = read(Array(",,\n\nfoo,bar,baz\n1,2,3\n".utf8), name: "x.csv")
+    let w = try #require(r.diagnostics.first { $0.code == "unmapped" })
+    #expect(w.message.hasPrefix("no csv profile recognises this header; every column is kept as a raw property"))
+    #expect(w.location == FerryModel.SourceLocation(file: "x.csv", line: 3, column: 1))
+  }
+}

@@ -39,9 +39,15 @@ public struct CSVCore: Sendable {
   public private(set) var ends: [Int] = []
   /// Where each field of the current record starts: the 1-based physical line and column
   /// (UTF-8 bytes from the start of that line) of its first byte, the opening quote for a
-  /// quoted field. A field after a quoted line break is on a later line than the record.
-  public private(set) var fieldLines: [Int] = []
-  public private(set) var fieldColumns: [Int] = []
+  /// quoted field, packed into one `Int` (`fieldStart(line:column:)`, one append per field on
+  /// the hot path). A field after a quoted line break is on a later line than the record.
+  public private(set) var fieldStarts: [Int] = []
+
+  /// A field start packed as `fieldStarts` holds it: the line above 32 bits, the column below.
+  @inline(__always)
+  public static func fieldStart(line: Int, column: Int) -> Int { line << 32 | min(column, 0xFFFF_FFFF) }
+  public static func line(ofFieldStart packed: Int) -> Int { packed >> 32 }
+  public static func column(ofFieldStart packed: Int) -> Int { packed & 0xFFFF_FFFF }
   /// Set when a quote was used irregularly in this record (`ab"c`, `"ab"c`).
   public private(set) var irregularQuote = false
 
@@ -72,8 +78,7 @@ public struct CSVCore: Sendable {
     self.stops = stops
     data.reserveCapacity(4096)
     ends.reserveCapacity(128)
-    fieldLines.reserveCapacity(128)
-    fieldColumns.reserveCapacity(128)
+    fieldStarts.reserveCapacity(128)
   }
 
   /// Whether the machine is inside a quoted field (at the end of input: unterminated).
@@ -83,8 +88,7 @@ public struct CSVCore: Sendable {
   public mutating func startRecord() {
     data.removeAll(keepingCapacity: true)
     ends.removeAll(keepingCapacity: true)
-    fieldLines.removeAll(keepingCapacity: true)
-    fieldColumns.removeAll(keepingCapacity: true)
+    fieldStarts.removeAll(keepingCapacity: true)
     irregularQuote = false
     state = .recordStart
   }
@@ -96,8 +100,7 @@ public struct CSVCore: Sendable {
     case .recordStart: return false
     case .fieldStart:
       // The input ends just after a delimiter: an empty last field, starting there.
-      fieldLines.append(line)
-      fieldColumns.append(offset - lineStart + 1)
+      fieldStarts.append(Self.fieldStart(line: line, column: offset - lineStart + 1))
       ends.append(data.count)
       return true
     case .unquoted, .quoted, .quoteInQuoted:
@@ -131,8 +134,7 @@ public struct CSVCore: Sendable {
         state = .fieldStart
         continue  // look at the same byte as a field start
       case .fieldStart:
-        fieldLines.append(line)
-        fieldColumns.append(offset + i - lineStart + 1)
+        fieldStarts.append(Self.fieldStart(line: line, column: offset + i - lineStart + 1))
         if b == .quote {
           state = .quoted
           quoteLine = line
