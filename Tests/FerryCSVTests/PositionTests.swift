@@ -5,13 +5,93 @@ import Foundation
 import Testing
 
 /// Where each field of every record starts, as (line, column) pairs.
-private func starts(_ text: String, chunkSize: Int = 1 << 16) throws -> [[[Int]]] {
+private func starts(_ text: String, chunkSize: Int = 1 << 16, delimiter: UInt8? = nil) throws -> [[[Int]]] {
   let reader = try CSVRowReader(
-    input: ByteInput(bytes: Array(text.utf8), name: "t.csv", chunkSize: chunkSize), delimiter: nil, encodingName: nil,
-    diagnostics: .ignore)
+    input: ByteInput(bytes: Array(text.utf8), name: "t.csv", chunkSize: chunkSize), delimiter: delimiter,
+    encodingName: nil, diagnostics: .ignore)
   var out: [[[Int]]] = []
   while let row = try reader.next() {
     out.append((0..<row.count).map { [row.line(ofField: $0), row.column(ofField: $0)] })
+  }
+  return out
+}
+
+/// The same, by a plain scan of the whole text: every byte's line and column first (CR, LF and
+/// CRLF end a line), then where fields start under RFC 4180 with the core's leniency (text
+/// after a closing quote continues the field; blank lines between records are skipped).
+private func referenceStarts(_ text: String) -> [[[Int]]] {
+  let bytes = Array(text.utf8)
+  var position: [[Int]] = []
+  var (line, column) = (1, 1)
+  for (i, b) in bytes.enumerated() {
+    position.append([line, column])
+    if b == 0x0D || (b == 0x0A && (i == 0 || bytes[i - 1] != 0x0D)) {
+      line += 1
+      column = 1
+    } else if b == 0x0A {
+      column = 1
+    } else {
+      column += 1
+    }
+  }
+  position.append([line, column])
+  enum State { case recordStart, fieldStart, unquoted, quoted, afterQuote }
+  var state = State.recordStart
+  var out: [[[Int]]] = []
+  var record: [[Int]] = []
+  var i = 0
+  func isBreak(_ b: UInt8) -> Bool { b == 0x0D || b == 0x0A }
+  while i < bytes.count {
+    let b = bytes[i]
+    switch state {
+    case .recordStart:
+      if isBreak(b) {
+        i += 1
+      } else {
+        record = []
+        state = .fieldStart
+      }
+    case .fieldStart:
+      record.append(position[i])
+      if b == 0x22 {
+        state = .quoted
+        i += 1
+      } else {
+        state = .unquoted
+      }
+    case .unquoted:
+      if b == 0x2C {
+        state = .fieldStart
+      } else if isBreak(b) {
+        out.append(record)
+        state = .recordStart
+      }
+      i += 1
+    case .quoted:
+      if b == 0x22 { state = .afterQuote }
+      i += 1
+    case .afterQuote:
+      if b == 0x22 {
+        state = .quoted
+        i += 1
+      } else if b == 0x2C {
+        state = .fieldStart
+        i += 1
+      } else if isBreak(b) {
+        out.append(record)
+        state = .recordStart
+        i += 1
+      } else {
+        state = .unquoted
+      }
+    }
+  }
+  switch state {
+  case .recordStart: break
+  case .fieldStart:
+    record.append(position[bytes.count])
+    out.append(record)
+  case .unquoted, .quoted, .afterQuote: out.append(record)
   }
   return out
 }
@@ -39,6 +119,30 @@ struct FieldPositionTests {
   @Test("the same positions whatever the chunk size", arguments: [1, 2, 3, 7])
   func chunkInvariance(chunk: Int) throws {
     #expect(try starts(Self.text, chunkSize: chunk) == starts(Self.text))
+  }
+
+  @Test("random texts of quotes, doubled quotes, text after a closing quote, CR, LF, CRLF and UTF-8: as a plain scan finds them")
+  func randomTexts() throws {
+    let pieces = ["a", "é", "€", ",", "\"", "\"\"", "\r", "\n", "\r\n", "b,c", "\"x\"y", "\"p\r\nq\""]
+    var seed: UInt64 = 0x5EED_CAFE
+    func next(_ n: Int) -> Int {
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((seed >> 33) % UInt64(n))
+    }
+    for _ in 0..<400 {
+      let text = (0..<next(24)).map { _ in pieces[next(pieces.count)] }.joined()
+      let expected = referenceStarts(text)
+      for chunk in [1, 3, 1 << 16] {
+        #expect(try starts(text, chunkSize: chunk, delimiter: UInt8(ascii: ",")) == expected, "\(text.debugDescription) in \(chunk)-byte chunks")
+      }
+    }
+  }
+
+  @Test("the plain scan agrees with the hand-counted positions")
+  func referenceAgrees() {
+    #expect(referenceStarts(Self.text) == [
+      [[1, 1], [1, 4], [1, 7]], [[2, 1], [2, 4], [3, 4]], [[4, 1], [4, 2], [4, 4]], [[5, 1], [5, 6]], [[6, 1], [6, 3]],
+    ])
   }
 
   @Test("CR-only line ends and a CRLF between records start the next line at column 1")

@@ -37,17 +37,31 @@ public struct CSVCore: Sendable {
   public private(set) var data: [UInt8] = []
   /// The end offset in `data` of each field so far.
   public private(set) var ends: [Int] = []
-  /// Where each field of the current record starts: the 1-based physical line and column
-  /// (UTF-8 bytes from the start of that line) of its first byte, the opening quote for a
-  /// quoted field, packed into one `Int` (`fieldStart(line:column:)`, one append per field on
-  /// the hot path). A field after a quoted line break is on a later line than the record.
-  public private(set) var fieldStarts: [Int] = []
+  /// The fields of the current record that start with a quote, in order. With them the start
+  /// of every field follows from the field bytes (`CSVRow.start(ofField:)` works it out when a
+  /// diagnostic asks, so the hot path only notes each quoted field): a record starts at column
+  /// 1 of `recordLine`; an unquoted field is as long in the input as in `data`; a quoted one
+  /// has its two quotes, each quote in `data` doubled, and its line breaks as written.
+  public private(set) var quotedFields: [Int] = []
+  /// The start of each field where that rule fails: after text that followed a closing quote
+  /// (`"ab"c`, irregular, so rare).
+  public private(set) var marks: [FieldMark] = []
+  /// Whether the next field needs a mark (the current one had text after its closing quote).
+  var markNextField = false
 
-  /// A field start packed as `fieldStarts` holds it: the line above 32 bits, the column below.
-  @inline(__always)
-  public static func fieldStart(line: Int, column: Int) -> Int { line << 32 | min(column, 0xFFFF_FFFF) }
-  public static func line(ofFieldStart packed: Int) -> Int { packed >> 32 }
-  public static func column(ofFieldStart packed: Int) -> Int { packed & 0xFFFF_FFFF }
+  /// The start of field `field` of a record: its 1-based physical line and column (UTF-8
+  /// bytes from the start of that line).
+  public struct FieldMark: Sendable, Equatable {
+    public var field: Int
+    public var line: Int
+    public var column: Int
+    public init(field: Int, line: Int, column: Int) {
+      self.field = field
+      self.line = line
+      self.column = column
+    }
+  }
+
   /// Set when a quote was used irregularly in this record (`ab"c`, `"ab"c`).
   public private(set) var irregularQuote = false
 
@@ -78,7 +92,7 @@ public struct CSVCore: Sendable {
     self.stops = stops
     data.reserveCapacity(4096)
     ends.reserveCapacity(128)
-    fieldStarts.reserveCapacity(128)
+    quotedFields.reserveCapacity(128)
   }
 
   /// Whether the machine is inside a quoted field (at the end of input: unterminated).
@@ -88,7 +102,10 @@ public struct CSVCore: Sendable {
   public mutating func startRecord() {
     data.removeAll(keepingCapacity: true)
     ends.removeAll(keepingCapacity: true)
-    fieldStarts.removeAll(keepingCapacity: true)
+    // Most records have no quoted field and no mark: nothing to clear then.
+    if !quotedFields.isEmpty { quotedFields.removeAll(keepingCapacity: true) }
+    if !marks.isEmpty { marks.removeAll(keepingCapacity: true) }
+    markNextField = false
     irregularQuote = false
     state = .recordStart
   }
@@ -100,7 +117,7 @@ public struct CSVCore: Sendable {
     case .recordStart: return false
     case .fieldStart:
       // The input ends just after a delimiter: an empty last field, starting there.
-      fieldStarts.append(Self.fieldStart(line: line, column: offset - lineStart + 1))
+      if markNextField { marks.append(FieldMark(field: ends.count, line: line, column: offset - lineStart + 1)) }
       ends.append(data.count)
       return true
     case .unquoted, .quoted, .quoteInQuoted:
@@ -134,8 +151,12 @@ public struct CSVCore: Sendable {
         state = .fieldStart
         continue  // look at the same byte as a field start
       case .fieldStart:
-        fieldStarts.append(Self.fieldStart(line: line, column: offset + i - lineStart + 1))
+        if markNextField {
+          markNextField = false
+          marks.append(FieldMark(field: ends.count, line: line, column: offset + i - lineStart + 1))
+        }
         if b == .quote {
+          quotedFields.append(ends.count)
           state = .quoted
           quoteLine = line
           quoteColumn = offset + i - lineStart + 1
@@ -181,6 +202,8 @@ public struct CSVCore: Sendable {
           j += 1
         }
         if j > i {
+          // Text after a CR: a later LF is a line break of its own.
+          afterCR = false
           data.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<j]))
           i = j
           if i == n { break }
@@ -227,6 +250,7 @@ public struct CSVCore: Sendable {
           return binary(at: i)
         } else {
           irregularQuote = true
+          markNextField = true
           state = .unquoted
         }
       }
