@@ -77,7 +77,7 @@ public struct CSVReader: RecordReader {
       if !header.isEmpty {
         diagnostics.warning(
           "no csv profile recognises this header; every column is kept as a raw property (name one with --from csv:PROFILE or give --mapping)",
-          at: SourceLocation(file: input.name, line: 1, column: 1), code: "unmapped")
+          at: SourceLocation(file: input.name, line: headerRow?.line ?? 1, column: 1), code: "unmapped")
       }
     }
     profile = chosen
@@ -85,7 +85,8 @@ public struct CSVReader: RecordReader {
     self.confidence = confidence
     context = CSVDecodeContext(file: input.name, origin: chosen.origin, diagnostics: diagnostics, header: header)
     let (decodeHeader, parameters) = CSVReader.repeatedColumns(
-      header, profile: chosen, line: headerRow?.line ?? 1, file: input.name, diagnostics: diagnostics)
+      header, profile: chosen, row: headerRow ?? CSVRow(data: [], ends: [], line: 1, number: 0), file: input.name,
+      diagnostics: diagnostics)
     rawParameters = parameters
     if headerRow == nil {
       diagnostics.warning(
@@ -154,7 +155,7 @@ public struct CSVReader: RecordReader {
   /// so that the same profile's writer gives them a column of their own again.
   /// Returns the header the decoder sees and each column's raw parameters.
   static func repeatedColumns(
-    _ header: [String], profile: any CSVProfile, line: Int, file: String, diagnostics: DiagnosticSink
+    _ header: [String], profile: any CSVProfile, row: CSVRow, file: String, diagnostics: DiagnosticSink
   ) -> (header: [String], parameters: [[RawParameter]]) {
     var decodeHeader = header
     var parameters = [[RawParameter]](repeating: [], count: header.count)
@@ -167,7 +168,9 @@ public struct CSVReader: RecordReader {
         first[key] = i
         continue
       }
-      let location = SourceLocation(file: file, line: line, column: 1, property: name)
+      // Pinned on the repeat's header cell.
+      var location = row.location(ofField: i, file: file, property: name)
+      location.record = nil
       let said = "column \"\(name)\" appears twice in the header (fields \(earlier + 1) and \(i + 1))"
       if let slots = profile.repeatedColumns.first(where: { $0.contains { HeaderIndex.key($0) == key } }),
         let free = slots.first(where: { !present.contains(HeaderIndex.key($0)) })

@@ -10,12 +10,24 @@ public struct CSVRow: Sendable {
   public var line: Int
   /// The 1-based number of the data record (the header is not counted).
   public var number: Int
+  /// The fields that started with a quote, and the starts the core marked (`CSVCore`'s
+  /// `quotedFields` and `marks`); empty for a row built from strings. Read with
+  /// `start(ofField:)`.
+  public var quotedFields: [Int]
+  public var marks: [CSVCore.FieldMark]
+  /// Every field's start, when it was worked out before `data` changed (a field read again as
+  /// Windows-1252 is longer than in the input).
+  var fixedStarts: [CSVCore.FieldMark] = []
 
-  public init(data: [UInt8], ends: [Int], line: Int, number: Int) {
+  public init(
+    data: [UInt8], ends: [Int], line: Int, number: Int, quotedFields: [Int] = [], marks: [CSVCore.FieldMark] = []
+  ) {
     self.data = data
     self.ends = ends
     self.line = line
     self.number = number
+    self.quotedFields = quotedFields
+    self.marks = marks
   }
 
   /// Builds a row from strings (tests, the generic writer).
@@ -30,6 +42,62 @@ public struct CSVRow: Sendable {
   }
 
   public var count: Int { ends.count }
+
+  /// Where field `i` starts: its physical line, and its 1-based column in UTF-8 bytes from
+  /// the start of that line (a quoted field starts at its quote). A field the row does not
+  /// have is placed at the row's start.
+  public func start(ofField i: Int) -> (line: Int, column: Int) {
+    guard i >= 0 && i < ends.count else { return (line, 1) }
+    if i < fixedStarts.count { return (fixedStarts[i].line, fixedStarts[i].column) }
+    // From the last mark at or before `i`, else the record's start, field by field.
+    var (startLine, column, field) = (line, 1, 0)
+    if let m = marks.last(where: { $0.field <= i }) { (startLine, column, field) = (m.line, m.column, m.field) }
+    var q = quotedFields.firstIndex { $0 >= field } ?? quotedFields.count
+    while field < i {
+      let r = range(field)
+      if q < quotedFields.count && quotedFields[q] == field {
+        q += 1
+        // `"`, the text with each quote doubled and its line breaks (CRLF is one), `"`.
+        column += 1
+        var afterCR = false
+        for k in r {
+          switch data[k] {
+          case .cr:
+            startLine += 1
+            column = 1
+            afterCR = true
+          case .lf:
+            if !afterCR { startLine += 1 }
+            column = 1
+            afterCR = false
+          case .quote:
+            column += 2
+            afterCR = false
+          default:
+            column += 1
+            afterCR = false
+          }
+        }
+        column += 1
+      } else {
+        column += r.count
+      }
+      column += 1  // the delimiter
+      field += 1
+    }
+    return (startLine, column)
+  }
+
+  /// The physical line field `i` starts on.
+  public func line(ofField i: Int) -> Int { start(ofField: i).line }
+
+  /// The 1-based column (UTF-8 bytes) field `i` starts at in its line.
+  public func column(ofField i: Int) -> Int { start(ofField: i).column }
+
+  /// Where field `i` starts, as a location in `file`.
+  public func location(ofField i: Int, file: String, property: String? = nil) -> SourceLocation {
+    SourceLocation(file: file, line: line(ofField: i), column: column(ofField: i), record: number, property: property)
+  }
 
   @inline(__always)
   public func range(_ i: Int) -> Range<Int> {
@@ -205,7 +273,9 @@ public final class CSVRowReader {
 
   private func complete(unterminated: Bool) throws -> CSVRow {
     rowsRead += 1
-    var row = CSVRow(data: core.data, ends: core.ends, line: core.recordLine, number: rowsRead - 1)
+    var row = CSVRow(
+      data: core.data, ends: core.ends, line: core.recordLine, number: rowsRead - 1, quotedFields: core.quotedFields,
+      marks: core.marks)
     pendingReset = true
     if unterminated {
       diagnostics.error(
@@ -220,6 +290,11 @@ public final class CSVRowReader {
 
   /// Re-reads the fields that are not valid UTF-8 as Windows-1252.
   private func repairEncoding(_ row: inout CSVRow) {
+    // Positions are worked out from the field lengths as read: keep them before they change.
+    row.fixedStarts = (0..<row.count).map { i in
+      let (line, column) = row.start(ofField: i)
+      return CSVCore.FieldMark(field: i, line: line, column: column)
+    }
     var data: [UInt8] = []
     var ends: [Int] = []
     var columns: [Int] = []
@@ -237,7 +312,8 @@ public final class CSVRowReader {
     row.data = data
     row.ends = ends
     fallbackWarnings += 1
-    let location = SourceLocation(file: input.name, line: row.line, column: 1, record: row.number)
+    // Pinned on the first field that is not valid UTF-8.
+    let location = row.location(ofField: (columns.first ?? 1) - 1, file: input.name)
     if encodingIsCertain {
       diagnostics.warning(
         "line \(row.line) is not valid \(encoding.rawValue); field(s) \(columns.map(String.init).joined(separator: ", ")) read as windows-1252",

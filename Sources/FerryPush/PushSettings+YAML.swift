@@ -28,15 +28,16 @@ extension PushSettings {
     do {
       root = try Yams.compose(yaml: text)
     } catch let error as YamlError {
-      throw FerryError(.usage, "settings are not valid YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+      throw FerryError(.usage, "settings are not valid YAML: \(error)", at: YAMLLocation.of(error, in: text, file: file))
     }
     guard let root else { return }
     guard let mapping = root.mapping else {
-      throw FerryError(.usage, "settings must be a mapping of keys to values", at: Self.location(root, file))
+      throw FerryError(.usage, "settings must be a mapping of keys to values", at: Self.location(root, file, text))
     }
     for (keyNode, value) in mapping {
       guard let key = keyNode.string else { continue }
-      let at = Self.location(keyNode, file)
+      let at = Self.location(keyNode, file, text)
+      keyLocations[key] = Self.location(value, file, text)
       func string() throws -> String {
         guard let s = value.scalar?.string else { throw FerryError(.usage, "\"\(key)\" wants a single value", at: at) }
         return s
@@ -45,7 +46,7 @@ extension PushSettings {
         let s = try string()
         guard let v = T(rawValue: s.lowercased()) else {
           let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-          throw FerryError(.usage, "\"\(key)\" is \"\(s)\"; expected one of \(allowed)", at: Self.location(value, file))
+          throw FerryError(.usage, "\"\(key)\" is \"\(s)\"; expected one of \(allowed)", at: Self.location(value, file, text))
         }
         return v
       }
@@ -54,7 +55,7 @@ extension PushSettings {
         switch s {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
-        default: throw FerryError(.usage, "\"\(key)\" is \"\(s)\"; expected true or false", at: Self.location(value, file))
+        default: throw FerryError(.usage, "\"\(key)\" is \"\(s)\"; expected true or false", at: Self.location(value, file, text))
         }
       }
       func strings() throws -> [String] {
@@ -69,23 +70,23 @@ extension PushSettings {
       func date() throws -> LocalDate {
         let s = try string()
         guard let d = LocalDate(iso: s) else {
-          throw FerryError(.usage, "\"\(key)\" is \"\(s)\"; expected YYYY-MM-DD", at: Self.location(value, file))
+          throw FerryError(.usage, "\"\(key)\" is \"\(s)\"; expected YYYY-MM-DD", at: Self.location(value, file, text))
         }
         return d
       }
       switch key {
       case "reps":
         if value.scalar != nil || value.sequence != nil {
-          includeReps = try Self.selectors(value, file: file)
+          includeReps = try Self.selectors(value, file: file, text: text)
           continue
         }
         guard let reps = value.mapping else { throw FerryError(.usage, "\"reps\" wants include and exclude lists", at: at) }
         for (k, v) in reps {
           switch k.string {
-          case "include": includeReps = try Self.selectors(v, file: file)
-          case "exclude": excludeReps = try Self.selectors(v, file: file)
+          case "include": includeReps = try Self.selectors(v, file: file, text: text)
+          case "exclude": excludeReps = try Self.selectors(v, file: file, text: text)
           default:
-            throw FerryError(.usage, "unknown key \"reps.\(k.string ?? "")\"; expected include or exclude", at: Self.location(k, file))
+            throw FerryError(.usage, "unknown key \"reps.\(k.string ?? "")\"; expected include or exclude", at: Self.location(k, file, text))
           }
         }
       case "objects": objects = try choice(Objects.self)
@@ -93,9 +94,9 @@ extension PushSettings {
         guard let filters = value.mapping else { throw FerryError(.usage, "\"filters\" wants contacts and events keys", at: at) }
         for (k, v) in filters {
           guard let expression = v.scalar?.string else {
-            throw FerryError(.usage, "\"filters.\(k.string ?? "")\" wants an expression", at: Self.location(v, file))
+            throw FerryError(.usage, "\"filters.\(k.string ?? "")\" wants an expression", at: Self.location(v, file, text))
           }
-          var origin = Self.location(v, file)
+          var origin = Self.location(v, file, text)
           // A quoted scalar's text starts one column after its mark.
           if let style = v.scalar?.style, style == .singleQuoted || style == .doubleQuoted { origin.column += 1 }
           switch k.string {
@@ -106,7 +107,7 @@ extension PushSettings {
             eventFilter = expression
             origins.events = origin
           default:
-            throw FerryError(.usage, "unknown key \"filters.\(k.string ?? "")\"; expected contacts or events", at: Self.location(k, file))
+            throw FerryError(.usage, "unknown key \"filters.\(k.string ?? "")\"; expected contacts or events", at: Self.location(k, file, text))
           }
         }
       case "private_events": privateEvents = try choice(PrivateEvents.self)
@@ -130,7 +131,7 @@ extension PushSettings {
             } else if let m = item.mapping, let file = m["file"]?.string {
               providerExports.append(ProviderExport(mailbox: m["rep"]?.string ?? m["mailbox"]?.string, path: file))
             } else {
-              throw FerryError(.usage, "\"provider_exports\" entries are FILE, REP=FILE or {rep: REP, file: FILE}", at: Self.location(item, file))
+              throw FerryError(.usage, "\"provider_exports\" entries are FILE, REP=FILE or {rep: REP, file: FILE}", at: Self.location(item, file, text))
             }
           }
         } else {
@@ -144,7 +145,7 @@ extension PushSettings {
       case "batch":
         let s = try string()
         guard let n = Int(s), n > 0 else {
-          throw FerryError(.usage, "\"batch\" is \"\(s)\"; expected a whole number of at least 1", at: Self.location(value, file))
+          throw FerryError(.usage, "\"batch\" is \"\(s)\"; expected a whole number of at least 1", at: Self.location(value, file, text))
         }
         batch = n
       case "mapping": self.mapping = try string()
@@ -153,7 +154,7 @@ extension PushSettings {
         let s = try string()
         guard let f = CSVDateFormat(rawValue: s.uppercased()) else {
           let allowed = CSVDateFormat.allCases.map(\.rawValue).joined(separator: ", ")
-          throw FerryError(.usage, "\"date_format\" is \"\(s)\"; expected one of \(allowed)", at: Self.location(value, file))
+          throw FerryError(.usage, "\"date_format\" is \"\(s)\"; expected one of \(allowed)", at: Self.location(value, file, text))
         }
         dateFormat = f
       default:
@@ -162,25 +163,26 @@ extension PushSettings {
     }
   }
 
-  private static func selectors(_ node: Node, file: String) throws -> [RepSelector] {
+  private static func selectors(_ node: Node, file: String, text: String) throws -> [RepSelector] {
     let items = node.sequence.map(Array.init) ?? [node]
     return try items.map { item in
       if let s = item.scalar?.string { return RepSelector(any: s) }
       guard let m = item.mapping else {
-        throw FerryError(.usage, "a rep is a value or a mapping of id, email, name, folder", at: location(item, file))
+        throw FerryError(.usage, "a rep is a value or a mapping of id, email, name, folder", at: location(item, file, text))
       }
       for (k, _) in m where !["id", "email", "name", "folder"].contains(k.string ?? "") {
-        throw FerryError(.usage, "unknown rep key \"\(k.string ?? "")\"; expected id, email, name or folder", at: location(k, file))
+        throw FerryError(.usage, "unknown rep key \"\(k.string ?? "")\"; expected id, email, name or folder", at: location(k, file, text))
       }
       let selector = RepSelector(id: m["id"]?.string, email: m["email"]?.string, name: m["name"]?.string, folder: m["folder"]?.string)
       if selector.id == nil && selector.email == nil && selector.name == nil {
-        throw FerryError(.usage, "a rep needs an id, email or name", at: location(item, file))
+        throw FerryError(.usage, "a rep needs an id, email or name", at: location(item, file, text))
       }
       return selector
     }
   }
 
-  static func location(_ node: Node, _ file: String) -> SourceLocation {
-    SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+  /// Where a node starts (column in UTF-8 bytes, as for every `SourceLocation`).
+  static func location(_ node: Node, _ file: String, _ text: String) -> SourceLocation {
+    YAMLLocation.of(node, in: text, file: file)
   }
 }

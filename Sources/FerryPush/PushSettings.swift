@@ -152,6 +152,10 @@ public struct PushSettings: Sendable, Equatable {
   public var dateFormat: CSVDateFormat?
   /// Where the filter expressions start in the settings file (for error positions).
   public var filterOrigins = FilterOrigins()
+  /// Where each top-level key's value is in the settings file (`zone` → `sync.yaml:7:7`), for
+  /// problems found after reading (a zone, EWS version or target that names nothing ferry
+  /// knows). Not part of `canonicalText`.
+  public var keyLocations: [String: SourceLocation] = [:]
 
   public init() {}
 

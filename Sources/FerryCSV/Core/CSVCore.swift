@@ -37,6 +37,31 @@ public struct CSVCore: Sendable {
   public private(set) var data: [UInt8] = []
   /// The end offset in `data` of each field so far.
   public private(set) var ends: [Int] = []
+  /// The fields of the current record that start with a quote, in order. With them the start
+  /// of every field follows from the field bytes (`CSVRow.start(ofField:)` works it out when a
+  /// diagnostic asks, so the hot path only notes each quoted field): a record starts at column
+  /// 1 of `recordLine`; an unquoted field is as long in the input as in `data`; a quoted one
+  /// has its two quotes, each quote in `data` doubled, and its line breaks as written.
+  public private(set) var quotedFields: [Int] = []
+  /// The start of each field where that rule fails: after text that followed a closing quote
+  /// (`"ab"c`, irregular, so rare).
+  public private(set) var marks: [FieldMark] = []
+  /// Whether the next field needs a mark (the current one had text after its closing quote).
+  var markNextField = false
+
+  /// The start of field `field` of a record: its 1-based physical line and column (UTF-8
+  /// bytes from the start of that line).
+  public struct FieldMark: Sendable, Equatable {
+    public var field: Int
+    public var line: Int
+    public var column: Int
+    public init(field: Int, line: Int, column: Int) {
+      self.field = field
+      self.line = line
+      self.column = column
+    }
+  }
+
   /// Set when a quote was used irregularly in this record (`ab"c`, `"ab"c`).
   public private(set) var irregularQuote = false
 
@@ -67,6 +92,7 @@ public struct CSVCore: Sendable {
     self.stops = stops
     data.reserveCapacity(4096)
     ends.reserveCapacity(128)
+    quotedFields.reserveCapacity(128)
   }
 
   /// Whether the machine is inside a quoted field (at the end of input: unterminated).
@@ -76,6 +102,10 @@ public struct CSVCore: Sendable {
   public mutating func startRecord() {
     data.removeAll(keepingCapacity: true)
     ends.removeAll(keepingCapacity: true)
+    // Most records have no quoted field and no mark: nothing to clear then.
+    if !quotedFields.isEmpty { quotedFields.removeAll(keepingCapacity: true) }
+    if !marks.isEmpty { marks.removeAll(keepingCapacity: true) }
+    markNextField = false
     irregularQuote = false
     state = .recordStart
   }
@@ -85,7 +115,12 @@ public struct CSVCore: Sendable {
   public mutating func finish() -> Bool {
     switch state {
     case .recordStart: return false
-    case .fieldStart, .unquoted, .quoted, .quoteInQuoted:
+    case .fieldStart:
+      // The input ends just after a delimiter: an empty last field, starting there.
+      if markNextField { marks.append(FieldMark(field: ends.count, line: line, column: offset - lineStart + 1)) }
+      ends.append(data.count)
+      return true
+    case .unquoted, .quoted, .quoteInQuoted:
       ends.append(data.count)
       return true
     }
@@ -100,7 +135,7 @@ public struct CSVCore: Sendable {
       switch state {
       case .recordStart:
         if b == .lf {
-          if !afterCR { newLine(at: i) }
+          if afterCR { lineStart = offset + i + 1 } else { newLine(at: i) }
           afterCR = false
           i += 1
           continue
@@ -116,7 +151,12 @@ public struct CSVCore: Sendable {
         state = .fieldStart
         continue  // look at the same byte as a field start
       case .fieldStart:
+        if markNextField {
+          markNextField = false
+          marks.append(FieldMark(field: ends.count, line: line, column: offset + i - lineStart + 1))
+        }
         if b == .quote {
+          quotedFields.append(ends.count)
           state = .quoted
           quoteLine = line
           quoteColumn = offset + i - lineStart + 1
@@ -162,6 +202,8 @@ public struct CSVCore: Sendable {
           j += 1
         }
         if j > i {
+          // Text after a CR: a later LF is a line break of its own.
+          afterCR = false
           data.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<j]))
           i = j
           if i == n { break }
@@ -174,7 +216,8 @@ public struct CSVCore: Sendable {
         } else {
           // A line break inside the field: kept as written, counted as a line.
           if c == .lf {
-            if !afterCR { newLine(at: i) }
+            // The LF of a CRLF: the line was counted at the CR; it starts after the LF.
+            if afterCR { lineStart = offset + i + 1 } else { newLine(at: i) }
             afterCR = false
           } else {
             newLine(at: i)
@@ -207,6 +250,7 @@ public struct CSVCore: Sendable {
           return binary(at: i)
         } else {
           irregularQuote = true
+          markNextField = true
           state = .unquoted
         }
       }

@@ -97,10 +97,11 @@ public struct CSVDecodeContext {
     }
   }
 
+  /// Where the row starts, or where the cell of header column `column` starts.
   public func location(column: Int? = nil) -> SourceLocation {
-    SourceLocation(
-      file: file, line: row.line, column: 1, record: row.number,
-      property: column.flatMap { $0 < header.count ? header[$0] : nil })
+    let property = column.flatMap { $0 >= 0 && $0 < header.count ? header[$0] : nil }
+    guard let column else { return SourceLocation(file: file, line: row.line, column: 1, record: row.number) }
+    return row.location(ofField: column, file: file, property: property)
   }
 
   /// Reports a value that could not be read and keeps it raw.

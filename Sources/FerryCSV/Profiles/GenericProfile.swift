@@ -31,42 +31,50 @@ public struct GenericProfile: CSVProfile {
     try self.init(yaml: text, name: mappingFile)
   }
 
+  /// Reads a mapping from YAML text. Every error names the file, and the line and column of
+  /// the offending entry, key or value.
   public init(yaml text: String, name: String = "<mapping>") throws {
-    let node: Any?
-    do { node = try Yams.load(yaml: text) } catch {
-      throw FerryError(.usage, "mapping file \"\(name)\" is not YAML: \(error)")
+    func at(_ node: Node?) -> SourceLocation { YAMLLocation.of(node, in: text, file: name) }
+    let root: Node?
+    do { root = try Yams.compose(yaml: text) } catch {
+      throw FerryError(
+        .usage, "mapping file \"\(name)\" is not YAML: \(error)", at: YAMLLocation.of(error, in: text, file: name))
     }
-    guard let root = node as? [String: Any], let columns = root["columns"] as? [Any] else {
-      throw FerryError(.usage, "mapping file \"\(name)\" needs a `columns:` list")
+    guard let top = root?.mapping, let columnsNode = top["columns"], let columns = columnsNode.sequence else {
+      // Point at a `columns:` that is no list, else at the document.
+      throw FerryError(
+        .usage, "mapping file \"\(name)\" needs a `columns:` list", at: at(root?.mapping?["columns"] ?? root))
     }
     var rules: [Rule] = []
     for (n, entry) in columns.enumerated() {
-      guard let dict = entry as? [String: Any] else {
-        throw FerryError(.usage, "mapping file \"\(name)\": entry \(n + 1) of `columns` is not a mapping")
+      guard let dict = entry.mapping else {
+        throw FerryError(.usage, "mapping file \"\(name)\": entry \(n + 1) of `columns` is not a mapping", at: at(entry))
       }
+      // Values as Yams.load constructs them (`yes` a Bool, `12` an Int), then as text.
       func str(_ k: String) -> String? {
-        if let s = dict[k] as? String { return s }
-        if let v = dict[k] { return "\(v)" }
-        return nil
+        guard let v = dict[k]?.any else { return nil }
+        if let s = v as? String { return s }
+        return "\(v)"
       }
       var fields: [FieldPath] = []
-      if let f = dict["field"] as? String {
-        fields = [try FieldPath(f, file: name)]
-      } else if let list = dict["field"] as? [Any] {
-        fields = try list.map { try FieldPath("\($0)", file: name) }
+      if let f = dict["field"], let text = f.any as? String {
+        fields = [try FieldPath(text, file: name, at: at(f))]
+      } else if let list = dict["field"]?.sequence {
+        fields = try list.map { try FieldPath("\($0.any)", file: name, at: at($0)) }
       }
       let rule = Rule(
         column: str("column"), fields: fields, split: str("split"), join: str("join"), date: str("date"),
         constant: str("constant"))
       if rule.column == nil && (rule.constant == nil || rule.fields.isEmpty) {
-        throw FerryError(.usage, "mapping file \"\(name)\": entry \(n + 1) needs `column`, or `field` with `constant`")
+        throw FerryError(
+          .usage, "mapping file \"\(name)\": entry \(n + 1) needs `column`, or `field` with `constant`", at: at(entry))
       }
       if rule.column != nil && rule.fields.isEmpty && rule.constant == nil {
-        throw FerryError(.usage, "mapping file \"\(name)\": entry \(n + 1) needs `field` or `constant`")
+        throw FerryError(.usage, "mapping file \"\(name)\": entry \(n + 1) needs `field` or `constant`", at: at(entry))
       }
       rules.append(rule)
     }
-    mapping = Mapping(rules: rules, bom: (root["bom"] as? Bool) ?? false)
+    mapping = Mapping(rules: rules, bom: (top["bom"]?.any as? Bool) ?? false)
   }
 
   public func confidence(header: [String]) -> Double {
@@ -271,11 +279,13 @@ public struct FieldPath: Sendable, Equatable {
     "owner", "accountid", "created", "lastmodified", "uid", "timezone",
   ]
 
-  init(_ text: String, file: String) throws {
+  /// - Parameter location: where the path is written in the mapping file.
+  init(_ text: String, file: String, at location: SourceLocation? = nil) throws {
     path = text
     let parts = text.split(separator: ".").map { $0.lowercased() }
     guard let first = parts.first, FieldPath.known.contains(first) else {
-      throw FerryError(.usage, "mapping file \"\(file)\": unknown field \"\(text)\" (see docs/CSV.md for the list)")
+      throw FerryError(
+        .usage, "mapping file \"\(file)\": unknown field \"\(text)\" (see docs/CSV.md for the list)", at: location)
     }
     head = first
     rest = Array(parts.dropFirst())

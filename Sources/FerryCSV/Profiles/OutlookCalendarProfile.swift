@@ -166,6 +166,9 @@ enum CalendarCSV {
         return nil
       }
       let endParts = s(endDate).flatMap(CalendarCSV.parseDateTime)
+      if let text = s(endDate), endParts == nil {
+        context.keepUnparsed(column: endDate ?? 0, value: text, what: "a date (M/D/YYYY or YYYY-MM-DD)")
+      }
       let lastDay = endParts?.date
       // A time inside the date column stands in for an empty time column; midnight to
       // midnight with no time columns is a whole day.
@@ -192,6 +195,9 @@ enum CalendarCSV {
         let st = s(startTime).flatMap(CalendarCSV.parseTime) ?? startClock ?? .midnight
         if let text = s(startTime), CalendarCSV.parseTime(text) == nil {
           context.keepUnparsed(column: startTime ?? 0, value: text, what: "a time")
+        }
+        if let text = s(endTime), CalendarCSV.parseTime(text) == nil {
+          context.keepUnparsed(column: endTime ?? 0, value: text, what: "a time")
         }
         e.start = wall(first, st)
         if let et = s(endTime).flatMap(CalendarCSV.parseTime) ?? endClock { e.end = wall(lastDay ?? first, et) }
@@ -290,18 +296,19 @@ enum CalendarCSV {
         // Once per record, not per expanded row.
         let (kept, unplaced) = Self.reminder(of: e)
         ExchangeCalendarItem.noteUnplacedReminders(
-          of: e, kept: kept, unplaced: unplaced, target: "csv:\(profileName)", diagnostics: context.diagnostics, location: nil)
+          of: e, kept: kept, unplaced: unplaced, target: "csv:\(profileName)", diagnostics: context.diagnostics,
+          location: context.location(property: "reminders"))
       }
       guard case .event(let e) = record, let r = e.recurrence, r.rule != nil || !r.dates.isEmpty else { return [record] }
       let (occurrences, truncated) = RecurrenceExpander(event: e, window: window).expand()
       if truncated {
         context.diagnostics.warning(
           "series \"\(e.summary ?? "")\" has more than \(RecurrenceExpander.defaultLimit) instances in the window; the rest dropped",
-          code: "overflow")
+          at: context.location(property: "recurrence"), code: "overflow")
       }
       context.diagnostics.note(
         "series \"\(e.summary ?? "")\" expanded to \(occurrences.count) rows (csv:\(profileName) has no recurrence)",
-        code: "recurrence")
+        at: context.location(property: "recurrence"), code: "recurrence")
       return occurrences.map { o in
         // An override holds what changed; the rest is the series' (Event.inheriting(from:)).
         var instance = o.override.map { $0.inheriting(from: e) } ?? e
@@ -313,23 +320,26 @@ enum CalendarCSV {
       }
     }
 
-    /// The wall clock to write: in `--zone`, else in the event's own zone.
+    /// The wall clock to write: in `--zone`, else in the event's own zone. A warning about the
+    /// zone points at the record's place in the input, naming `property` (`start`, `end`).
     ///
     /// Zones resolve as EWS and Graph resolve them (`ExchangeZones`): tz database and Windows
     /// names, and a TZID only the file's own VTIMEZONE defines (Lotus Notes' "Pacific"), so a
     /// time in such a zone is converted to `--zone` instead of keeping its wall clock.
-    mutating func wall(_ t: EventTime, in zones: ExchangeZones, context: inout CSVEncodeContext) -> LocalDateTime {
+    mutating func wall(
+      _ t: EventTime, in zones: ExchangeZones, property: String, context: inout CSVEncodeContext
+    ) -> LocalDateTime {
       guard let target else {
         if options.zone != nil, !warnedUnknownZone {
           warnedUnknownZone = true
           context.diagnostics.warning(
             "--zone \"\(options.zone ?? "")\" names no time zone ferry knows; times written in each event's own zone",
-            code: "zone")
+            at: context.location(property: property), code: "zone")
         } else if options.zone == nil, !warnedZone, t.zone != nil || { if case .utc = t { true } else { false } }() {
           warnedZone = true
           context.diagnostics.warning(
             "csv:\(profileName) has no time zone and no --zone was given; times written in each event's own zone (UTC for UTC times)",
-            code: "zone")
+            at: context.location(property: property), code: "zone")
         }
         return t.localDateTime
       }
@@ -341,7 +351,7 @@ enum CalendarCSV {
             warnedUnresolved.insert(name)
             context.diagnostics.warning(
               "TZID \"\(name)\" names no zone ferry can resolve (and no VTIMEZONE defines it); its times are written as they are, not converted to --zone \(target.name)",
-              code: "zone")
+              at: context.location(property: property), code: "zone")
           }
           return l
         }
@@ -352,7 +362,9 @@ enum CalendarCSV {
 
     mutating func encode(_ record: Record, into cells: inout [String], context: inout CSVEncodeContext) throws -> Bool {
       guard case .event(let e) = record else {
-        context.diagnostics.warning("csv:\(profileName) writes events; record \(context.record) skipped", code: "skipped")
+        context.diagnostics.warning(
+          "csv:\(profileName) writes events; record \(context.record) skipped", at: context.location(property: nil),
+          code: "skipped")
         return false
       }
       func set(_ column: String, _ value: String?) {
@@ -362,7 +374,9 @@ enum CalendarCSV {
       // One resolver per event: its own VTIMEZONEs are read once, not once per time written.
       let zones = ExchangeZones(event: e, fallbackZone: nil)
       guard let start = e.start else {
-        context.diagnostics.warning("event\(e.summary.map { " \"\($0)\"" } ?? "") has no start; skipped", code: "skipped")
+        context.diagnostics.warning(
+          "event\(e.summary.map { " \"\($0)\"" } ?? "") has no start; skipped", at: context.location(property: "start"),
+          code: "skipped")
         return false
       }
       let allDay = e.isAllDay || start.isDate
@@ -377,12 +391,12 @@ enum CalendarCSV {
           set("End Time", CalendarCSV.timeText(.midnight, style))
         }
       } else {
-        let s = wall(start, in: zones, context: &context)
+        let s = wall(start, in: zones, property: "start", context: &context)
         set("Start Date", CalendarCSV.dateText(s.date, style, context.dateFormat))
         set("Start Time", CalendarCSV.timeText(s.time, style))
         var endWall: LocalDateTime?
         if let end = e.end {
-          endWall = wall(end, in: zones, context: &context)
+          endWall = wall(end, in: zones, property: "end", context: &context)
         } else if let d = e.duration {
           endWall = s.adding(seconds: d.totalSeconds)
         }
@@ -398,11 +412,11 @@ enum CalendarCSV {
       if let r = Self.reminder(of: e).reminder {
         var at: LocalDateTime?
         if let a = r.absolute {
-          at = wall(a, in: zones, context: &context)
+          at = wall(a, in: zones, property: "reminders", context: &context)
         } else if let o = r.offset, r.relativeToEnd, !allDay, let end = e.end {
-          at = wall(end, in: zones, context: &context).adding(seconds: o.totalSeconds)
+          at = wall(end, in: zones, property: "reminders", context: &context).adding(seconds: o.totalSeconds)
         } else if let o = r.offset, !allDay {
-          at = wall(start, in: zones, context: &context).adding(seconds: o.totalSeconds)
+          at = wall(start, in: zones, property: "reminders", context: &context).adding(seconds: o.totalSeconds)
         } else if let o = r.offset {
           at = LocalDateTime(date: start.localDateTime.date, time: .midnight).adding(seconds: o.totalSeconds)
         }

@@ -284,7 +284,8 @@ public struct SalesforceEventProfile: CSVProfile {
     mutating func encode(_ record: Record, into cells: inout [String], context: inout CSVEncodeContext) throws -> Bool {
       guard case .event(let e) = record, e.kind == .event else {
         context.diagnostics.warning(
-          "csv:salesforce-events writes events; record \(context.record) skipped", code: "skipped")
+          "csv:salesforce-events writes events; record \(context.record) skipped", at: context.location(property: nil),
+          code: "skipped")
         return false
       }
       func set(_ column: String, _ value: String?) {
@@ -356,7 +357,7 @@ public struct SalesforceEventProfile: CSVProfile {
         if let r = e.recurrence, !r.dates.isEmpty {
           context.diagnostics.warning(
             "series \"\(e.summary ?? "")\" has only RDATEs; Salesforce recurrence cannot hold them, first instance written",
-            code: "recurrence")
+            at: context.location(property: "recurrence"), code: "recurrence")
         }
         return
       }
@@ -385,7 +386,7 @@ public struct SalesforceEventProfile: CSVProfile {
         if f.endDateOnly == nil {
           context.diagnostics.warning(
             "series \"\(e.summary ?? "")\" has no end; Salesforce Classic recurrence needs RecurrenceEndDateOnly",
-            code: "recurrence")
+            at: context.location(property: "recurrence"), code: "recurrence")
         }
       case .failure(let reason):
         var r = rule
@@ -394,11 +395,13 @@ public struct SalesforceEventProfile: CSVProfile {
         set("Recurrence2PatternText", "RRULE:" + r.description)
         set("Recurrence2PatternTimeZone", zone)
         context.diagnostics.warning(
-          "\(reason.text); written as a Lightning series (Recurrence2PatternText)", code: "recurrence")
+          "\(reason.text); written as a Lightning series (Recurrence2PatternText)",
+          at: context.location(property: "recurrence"), code: "recurrence")
       }
       if !recurrence.exceptionDates.isEmpty || !recurrence.overrides.isEmpty {
         context.diagnostics.warning(
-          "series \"\(e.summary ?? "")\" has exceptions or moved instances; Salesforce CSV cannot hold them", code: "overflow")
+          "series \"\(e.summary ?? "")\" has exceptions or moved instances; Salesforce CSV cannot hold them",
+          at: context.location(property: "recurrence"), code: "overflow")
       }
     }
   }

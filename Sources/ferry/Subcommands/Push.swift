@@ -177,18 +177,30 @@ struct PushOptions: ParsableArguments {
     if let mapping { settings.mapping = mapping }
     if let inputEncoding { settings.inputEncoding = inputEncoding }
     if let dateFormat { settings.dateFormat = dateFormat }
+    // A setting the file gave (no flag overrode it) is placed at its value in the file.
+    func inFile(_ key: String, overridden: Bool) -> SourceLocation? { overridden ? nil : settings.keyLocations[key] }
     if let zone = settings.zone, !ZoneOption.isKnown(zone) {
-      throw ValidationError("zone \"\(zone)\" names no time zone ferry knows (give a tz database name such as Europe/Berlin, or a Windows id)")
+      let message = "zone \"\(zone)\" names no time zone ferry knows (give a tz database name such as Europe/Berlin, or a Windows id)"
+      if let at = inFile("zone", overridden: self.zone != nil) { throw FerryError(.usage, message, at: at) }
+      throw ValidationError(message)
     }
     if let batch = settings.batch, batch < 1 { throw ValidationError("--batch must be at least 1") }
-    let targets = try PushTargets.resolve(to: settings.to, profile: settings.target, objects: settings.objects)
+    let targets: [RecordKind: PushTarget]
+    do {
+      targets = try PushTargets.resolve(to: settings.to, profile: settings.target, objects: settings.objects)
+    } catch var error as FerryError where error.location == nil {
+      error.location = inFile("to", overridden: !to.isEmpty)
+      throw error
+    }
     var writeOptions = WriteOptions(target: settings.target)
     writeOptions.overflow = overflow
     writeOptions.calendar.zone = settings.zone
     if let v = settings.exchangeVersion {
       guard let version = ExchangeWriteOptions.serverVersion(named: v) else {
-        throw ValidationError(
-          "exchange version \"\(v)\" is not an EWS version; valid: \(ExchangeWriteOptions.serverVersions.joined(separator: ", "))")
+        let message =
+          "exchange version \"\(v)\" is not an EWS version; valid: \(ExchangeWriteOptions.serverVersions.joined(separator: ", "))"
+        if let at = inFile("exchange_version", overridden: exchangeVersion != nil) { throw FerryError(.usage, message, at: at) }
+        throw ValidationError(message)
       }
       writeOptions.exchange.serverVersion = version
     }
