@@ -67,6 +67,12 @@ public struct LocalDate: Sendable, Hashable, Comparable, TextCodable {
 
   /// Parses `YYYY-MM-DD` or `YYYYMMDD`.
   public init?(iso text: some StringProtocol) {
+    // The common forms straight from the bytes (the same result as the general path below).
+    if let d = text.utf8.withContiguousStorageIfAvailable({ LocalDate.fixed($0) }), let d {
+      guard d.isValid else { return nil }
+      self = d
+      return
+    }
     let digits = String(text.filter { $0 != "-" })
     guard digits.count == 8, digits.allSatisfy(\.isASCII), let n = Int(digits) else { return nil }
     self.init(year: n / 10000, month: n / 100 % 100, day: n % 100)
@@ -74,6 +80,22 @@ public struct LocalDate: Sendable, Hashable, Comparable, TextCodable {
   }
 
   public init?(codableText text: String) { self.init(iso: text) }
+
+  /// `YYYY-MM-DD` or `YYYYMMDD` exactly (ASCII digits), unchecked; nil for any other shape.
+  static func fixed(_ b: UnsafeBufferPointer<UInt8>) -> LocalDate? {
+    func d(_ i: Int) -> Int? { b[i] &- 0x30 < 10 ? Int(b[i] &- 0x30) : nil }
+    let (y, m, dd): (Int, Int, Int)
+    if b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") {
+      guard let a = d(0), let b1 = d(1), let c = d(2), let e = d(3), let f = d(5), let g = d(6), let h = d(8), let i = d(9) else { return nil }
+      (y, m, dd) = (a * 1000 + b1 * 100 + c * 10 + e, f * 10 + g, h * 10 + i)
+    } else if b.count == 8 {
+      guard let a = d(0), let b1 = d(1), let c = d(2), let e = d(3), let f = d(4), let g = d(5), let h = d(6), let i = d(7) else { return nil }
+      (y, m, dd) = (a * 1000 + b1 * 100 + c * 10 + e, f * 10 + g, h * 10 + i)
+    } else {
+      return nil
+    }
+    return LocalDate(year: y, month: m, day: dd)
+  }
 }
 
 /// A wall-clock time of day.
@@ -127,6 +149,12 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, TextCodable {
 
   /// Parses `YYYY-MM-DDTHH:MM:SS` and the basic form `YYYYMMDDTHHMMSS` (no zone suffix).
   public init?(iso text: some StringProtocol) {
+    // `YYYY-MM-DDTHH:MM:SS` straight from the bytes (the same result as the general path).
+    if let t = text.utf8.withContiguousStorageIfAvailable({ LocalDateTime.fixed($0) }), let t {
+      guard t.date.isValid, t.time.hour <= 24, t.time.minute <= 59, t.time.second <= 60 else { return nil }
+      self = t
+      return
+    }
     guard let t = text.firstIndex(where: { $0 == "T" || $0 == "t" || $0 == " " }) else { return nil }
     guard let date = LocalDate(iso: text[..<t]) else { return nil }
     let clock = String(text[text.index(after: t)...].filter { $0 != ":" })
@@ -142,6 +170,19 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, TextCodable {
   }
 
   public init?(codableText text: String) { self.init(iso: text) }
+
+  /// `YYYY-MM-DDTHH:MM:SS` exactly (ASCII digits, `T`), unchecked; nil for any other shape.
+  static func fixed(_ b: UnsafeBufferPointer<UInt8>) -> LocalDateTime? {
+    guard b.count == 19, b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
+      let date = LocalDate.fixed(UnsafeBufferPointer(rebasing: b[0..<10]))
+    else { return nil }
+    func two(_ i: Int) -> Int? {
+      guard b[i] &- 0x30 < 10, b[i + 1] &- 0x30 < 10 else { return nil }
+      return Int(b[i] &- 0x30) * 10 + Int(b[i + 1] &- 0x30)
+    }
+    guard let h = two(11), let m = two(14), let s = two(17) else { return nil }
+    return LocalDateTime(date: date, time: LocalTime(hour: h, minute: m, second: s))
+  }
 }
 
 /// The start, end or instant of an event: a date, a floating wall time, a wall time in a
