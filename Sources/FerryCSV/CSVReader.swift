@@ -84,6 +84,7 @@ public struct CSVReader: RecordReader {
     origin = chosen.origin
     self.confidence = confidence
     context = CSVDecodeContext(file: input.name, origin: chosen.origin, diagnostics: diagnostics, header: header)
+    context.dateFormat = options.csv.dateFormat
     let (decodeHeader, parameters) = CSVReader.repeatedColumns(
       header, profile: chosen, row: headerRow ?? CSVRow(data: [], ends: [], line: 1, number: 0), file: input.name,
       diagnostics: diagnostics)

@@ -4,6 +4,10 @@ public struct CSVReadOptions: Sendable {
   public var delimiter: UInt8?
   /// `--mapping FILE` for the generic `csv` profile.
   public var mappingFile: String?
+  /// `--input-date-format`: how slashed dates in the input are ordered (an Outlook export made
+  /// with British or European settings writes `31/7/1980`). nil: month first, as en-US Outlook
+  /// writes them; dotted dates are always day first, ISO dates always read.
+  public var dateFormat: CSVDateFormat?
   public init() {}
 }
 

@@ -157,6 +157,12 @@ extension PushSettings {
           throw FerryError(.usage, "\"date_format\" is \"\(s)\"; expected one of \(allowed)", at: Self.location(value, file, text))
         }
         dateFormat = f
+      case "input_date_format":
+        let s = try string()
+        guard let f = CSVDateFormat(rawValue: s.uppercased()), f == .monthDayYear || f == .dayMonthYear else {
+          throw FerryError(.usage, "\"input_date_format\" is \"\(s)\"; expected M/D/YYYY or D/M/YYYY", at: Self.location(value, file, text))
+        }
+        inputDateFormat = f
       default:
         throw FerryError(.usage, "unknown settings key \"\(key)\" (see docs/PUSH.md)", at: at)
       }

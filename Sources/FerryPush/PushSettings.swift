@@ -150,6 +150,8 @@ public struct PushSettings: Sendable, Equatable {
   public var inputEncoding: String?
   /// `date_format`: dates in Outlook CSV targets, as the mailboxes' Outlook reads them.
   public var dateFormat: CSVDateFormat?
+  /// `input_date_format`: how slashed dates in the CRM exports (CSV) are ordered.
+  public var inputDateFormat: CSVDateFormat?
   /// Where the filter expressions start in the settings file (for error positions).
   public var filterOrigins = FilterOrigins()
   /// Where each top-level key's value is in the settings file (`zone` → `sync.yaml:7:7`), for
@@ -174,6 +176,7 @@ public struct PushSettings: Sendable, Equatable {
       "invitations=\(invitations)", "deny=\(denyFields.joined(separator: ","))", "to=\(to.joined(separator: ","))",
       "for=\(target ?? "")", "zone=\(zone ?? "")", "exchange-version=\(exchangeVersion ?? "")", "batch=\(batch.map(String.init) ?? "")",
       "mapping=\(mapping ?? "")", "date-format=\(dateFormat?.rawValue ?? "")",
+      "input-date-format=\(inputDateFormat?.rawValue ?? "")",
     ].joined(separator: "\n")
   }
 }

@@ -85,6 +85,8 @@ public struct CSVDecodeContext {
   /// The row's unknown columns as raw properties, plus values the decoder could not parse;
   /// a decoder hands them to its record with `attachRaw`.
   public var raw: [RawProperty] = []
+  /// `--input-date-format` (nil: month first for slashed dates).
+  public var dateFormat: CSVDateFormat?
 
   /// Moves the collected raw properties into a contact.
   public mutating func attachRaw(_ contact: inout Contact) {
@@ -102,6 +104,16 @@ public struct CSVDecodeContext {
     let property = column.flatMap { $0 >= 0 && $0 < header.count ? header[$0] : nil }
     guard let column else { return SourceLocation(file: file, line: row.line, column: 1, record: row.number) }
     return row.location(ofField: column, file: file, property: property)
+  }
+
+  /// Reports a date that could not be read and keeps it raw; a slashed date that only reads
+  /// day first gets the flag that says so.
+  public mutating func keepUnparsedDate(column: Int, value: String, what: String = "a date") {
+    var what = what
+    if dateFormat == nil, Values.readsOnlyDayFirst(value) {
+      what += " (slashed dates are read month first, as en-US Outlook writes them; for day-first dates give --input-date-format D/M/YYYY)"
+    }
+    keepUnparsed(column: column, value: value, what: what)
   }
 
   /// Reports a value that could not be read and keeps it raw.

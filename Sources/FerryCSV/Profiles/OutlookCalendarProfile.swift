@@ -64,12 +64,14 @@ enum CalendarCSV {
 
   static func pad2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
-  /// `M/D/YYYY` (also `YYYY-MM-DD`).
-  static func parseDate(_ text: String) -> LocalDate? {
+  /// `M/D/YYYY` (`D/M/YYYY` with `--input-date-format D/M/YYYY`), `D.M.YYYY`, `YYYY-MM-DD`.
+  static func parseDate(_ text: String, format: CSVDateFormat? = nil) -> LocalDate? {
     let t = text.trimmed
     if let d = LocalDate(iso: t) { return d }
-    let parts = t.split(separator: "/")
-    guard parts.count == 3, let m = Int(parts[0]), let d = Int(parts[1]), var y = Int(parts[2]) else { return nil }
+    let dotted = !t.contains("/") && t.contains(".")
+    let parts = t.split(separator: dotted ? "." : "/")
+    guard parts.count == 3, let a = Int(parts[0]), let b = Int(parts[1]), var y = Int(parts[2]) else { return nil }
+    let (m, d) = dotted || format == .dayMonthYear ? (b, a) : (a, b)
     if y < 100 { y += 2000 }
     let date = LocalDate(year: y, month: m, day: d)
     return date.isValid ? date : nil
@@ -77,10 +79,10 @@ enum CalendarCSV {
 
   /// A date with an optional time after a space or `T` (`1980-07-31 00:00`,
   /// `7/31/1980 10:00 AM`), as exports made by other tools write a single date column.
-  static func parseDateTime(_ text: String) -> (date: LocalDate, time: LocalTime?)? {
-    if let d = parseDate(text) { return (d, nil) }
+  static func parseDateTime(_ text: String, format: CSVDateFormat? = nil) -> (date: LocalDate, time: LocalTime?)? {
+    if let d = parseDate(text, format: format) { return (d, nil) }
     let t = text.trimmed
-    guard let sep = t.firstIndex(where: { $0 == " " || $0 == "T" }), let d = parseDate(String(t[..<sep])),
+    guard let sep = t.firstIndex(where: { $0 == " " || $0 == "T" }), let d = parseDate(String(t[..<sep]), format: format),
       let time = parseTime(String(t[t.index(after: sep)...]))
     else { return nil }
     return (d, time)
@@ -159,15 +161,18 @@ enum CalendarCSV {
         context.diagnostics.warning("row has no Start Date; skipped", at: context.location(column: startDate), code: "skipped")
         return nil
       }
-      guard let (first, startAt) = CalendarCSV.parseDateTime(sd) else {
+      guard let (first, startAt) = CalendarCSV.parseDateTime(sd, format: context.dateFormat) else {
+        let hint =
+          context.dateFormat == nil && Values.readsOnlyDayFirst(sd)
+          ? "; for day-first dates give --input-date-format D/M/YYYY" : ""
         context.diagnostics.warning(
-          "Start Date \"\(sd)\" is not a date (M/D/YYYY or YYYY-MM-DD); row skipped", at: context.location(column: startDate),
+          "Start Date \"\(sd)\" is not a date (M/D/YYYY or YYYY-MM-DD); row skipped\(hint)", at: context.location(column: startDate),
           code: "skipped")
         return nil
       }
-      let endParts = s(endDate).flatMap(CalendarCSV.parseDateTime)
+      let endParts = s(endDate).flatMap { CalendarCSV.parseDateTime($0, format: context.dateFormat) }
       if let text = s(endDate), endParts == nil {
-        context.keepUnparsed(column: endDate ?? 0, value: text, what: "a date (M/D/YYYY or YYYY-MM-DD)")
+        context.keepUnparsedDate(column: endDate ?? 0, value: text, what: "a date (M/D/YYYY or YYYY-MM-DD)")
       }
       let lastDay = endParts?.date
       // A time inside the date column stands in for an empty time column; midnight to
@@ -202,7 +207,7 @@ enum CalendarCSV {
         e.start = wall(first, st)
         if let et = s(endTime).flatMap(CalendarCSV.parseTime) ?? endClock { e.end = wall(lastDay ?? first, et) }
       }
-      if CalendarCSV.bool(s(reminderOn)) == true, let rd = s(reminderDate).flatMap(CalendarCSV.parseDate),
+      if CalendarCSV.bool(s(reminderOn)) == true, let rd = s(reminderDate).flatMap({ CalendarCSV.parseDate($0, format: context.dateFormat) }),
         let rt = s(reminderTime).flatMap(CalendarCSV.parseTime)
       {
         e.reminders.append(Reminder(absolute: wall(rd, rt)))

@@ -197,10 +197,10 @@ public struct OutlookProfile: CSVProfile {
         if !address.isEmpty { c.addresses.append(address) }
       }
       if let b = birthday, let text = row.string(b) {
-        if let d = Values.outlookDate(text) { c.birthday = d } else { context.keepUnparsed(column: b, value: text, what: "a date") }
+        if let d = Values.outlookDate(text, format: context.dateFormat) { c.birthday = d } else { context.keepUnparsedDate(column: b, value: text) }
       }
       if let b = anniversary, let text = row.string(b) {
-        if let d = Values.outlookDate(text) { c.anniversary = d } else { context.keepUnparsed(column: b, value: text, what: "a date") }
+        if let d = Values.outlookDate(text, format: context.dateFormat) { c.anniversary = d } else { context.keepUnparsedDate(column: b, value: text) }
       }
       if let text = s(categories) { c.categories = Values.split(text, by: ";") }
       if let text = s(notes) { c.notes = [text] }

@@ -139,7 +139,15 @@ public struct SalesforceProfile: CSVProfile {
       }
       if let u = s(website) { c.urls.append(LabeledValue(u)) }
       if let b = birthdate, let text = row.string(b) {
-        if let d = Values.isoDate(text) { c.birthday = d } else { context.keepUnparsed(column: b, value: text, what: "a date (YYYY-MM-DD)") }
+        // Data Loader and Data Export write ISO dates; a report exported from the web UI writes
+        // the user's locale (`7/31/1980`, `31/07/1980`, `31.07.1980`).
+        if let d = Values.isoDate(text) {
+          c.birthday = d
+        } else if let d = Values.outlookDate(text, format: context.dateFormat) {
+          c.birthday = d  // nil for Outlook's "no date" forms
+        } else {
+          context.keepUnparsedDate(column: b, value: text, what: "a date (YYYY-MM-DD or M/D/YYYY)")
+        }
       }
       if let d = s(description) { c.notes = [d] }
       if let a = s(assistantName) { c.related.append(RelatedPerson(relation: "assistant", value: a)) }

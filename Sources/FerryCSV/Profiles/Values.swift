@@ -162,12 +162,13 @@ enum Values {
 
   /// Outlook's short dates: `7/31/1980` (en-US), `31.07.1980` (German); `0/0/00` and
   /// `0.0.00` mean no date. ISO dates are accepted too.
-  static func outlookDate(_ text: String) -> PartialDate?? {
+  static func outlookDate(_ text: String, format: CSVDateFormat? = nil) -> PartialDate?? {
     let t = text.trimmed
     if t.isEmpty || t == "0/0/00" || t == "0.0.00" || t == "00.00.00" || t == "0/0/0000" { return .some(nil) }
     if t.contains("/") {
       let parts = t.split(separator: "/")
-      guard parts.count == 3, let m = Int(parts[0]), let d = Int(parts[1]), var y = Int(parts[2]) else { return nil }
+      guard parts.count == 3, let a = Int(parts[0]), let b = Int(parts[1]), var y = Int(parts[2]) else { return nil }
+      let (m, d) = format == .dayMonthYear ? (b, a) : (a, b)
       if parts[2].count == 2 { y += y < 50 ? 2000 : 1900 }
       return checked(y, m, d)
     }
@@ -179,6 +180,14 @@ enum Values {
     }
     if let d = PartialDate(text: t) { return .some(d) }
     return nil
+  }
+
+  /// A slashed date whose first part can only be a day (`31/7/1980`): the sign of a
+  /// day-first export read month first.
+  static func readsOnlyDayFirst(_ text: String) -> Bool {
+    let parts = text.trimmed.split(separator: "/")
+    guard parts.count == 3, let a = Int(parts[0]), let b = Int(parts[1]) else { return false }
+    return (13...31).contains(a) && (1...12).contains(b)
   }
 
   private static func checked(_ y: Int, _ m: Int, _ d: Int) -> PartialDate?? {

@@ -17,6 +17,11 @@ struct InputOptions: ParsableArguments {
 
   @Option(
     help:
+      "How slashed dates in CSV inputs are ordered: M/D/YYYY (default, as en-US Outlook exports them) or D/M/YYYY (British and European exports). Dotted (31.7.1980) and ISO dates are always read.")
+  var inputDateFormat: CSVDateFormat?
+
+  @Option(
+    help:
       "Time zone for floating times in inputs and for outputs with no zone: a tz database name (Europe/Berlin) or a Windows id (W. Europe Standard Time)."
   )
   var zone: String?
@@ -33,6 +38,7 @@ struct InputOptions: ParsableArguments {
     var options = ReadOptions(variant: fromSpec?.variant)
     options.inputEncoding = inputEncoding
     options.csv.mappingFile = mapping
+    options.csv.dateFormat = inputDateFormat
     options.calendar.zone = zone
     return options
   }

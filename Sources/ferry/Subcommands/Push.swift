@@ -106,6 +106,9 @@ struct PushOptions: ParsableArguments {
   @Option(help: "Dates in Outlook CSV targets: M/D/YYYY (default), D/M/YYYY, D.M.YYYY or YYYY-MM-DD.")
   var dateFormat: CSVDateFormat?
 
+  @Option(help: "How slashed dates in CSV exports are ordered: M/D/YYYY (default) or D/M/YYYY.")
+  var inputDateFormat: CSVDateFormat?
+
   @Flag(name: [.short, .long], help: "Print errors only.")
   var quiet = false
 
@@ -177,6 +180,7 @@ struct PushOptions: ParsableArguments {
     if let mapping { settings.mapping = mapping }
     if let inputEncoding { settings.inputEncoding = inputEncoding }
     if let dateFormat { settings.dateFormat = dateFormat }
+    if let inputDateFormat { settings.inputDateFormat = inputDateFormat }
     // A setting the file gave (no flag overrode it) is placed at its value in the file.
     func inFile(_ key: String, overridden: Bool) -> SourceLocation? { overridden ? nil : settings.keyLocations[key] }
     if let zone = settings.zone, !ZoneOption.isKnown(zone) {
@@ -213,6 +217,7 @@ struct PushOptions: ParsableArguments {
     run.inputFormat = fromFormat.map(FormatSpec.init)
     run.readOptions.calendar.zone = settings.zone
     run.readOptions.inputEncoding = settings.inputEncoding
+    run.readOptions.csv.dateFormat = settings.inputDateFormat
     run.readOptions.csv.mappingFile = settings.mapping
     return (settings, run)
   }
