@@ -129,6 +129,7 @@ public struct ExchangeProfile: CSVProfile {
       if !name.isEmpty { set(1, uniqueName(name, context: &context)) }
       set(2, c.name.given)
       set(3, c.name.family)
+      try context.overflowPhoneticName(c.name)
       try context.fillSingleAddress(c.addresses, into: &cells, street: 4, city: 5, region: 6, postalCode: 7, country: 16)
       for p in c.phones {
         let t = Set(p.types)

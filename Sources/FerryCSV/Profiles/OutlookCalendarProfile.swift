@@ -272,11 +272,16 @@ enum CalendarCSV {
     /// The expansion window: `--expand-from` (default today) to `--expand-until` (default a
     /// year later), whole UTC days.
     var window: ExpansionWindow {
-      let today = Timestamp(milliseconds: Int64(currentSeconds()) * 1000).utc.date
-      let from = options.expandFrom ?? today
-      let until = options.expandUntil ?? LocalDate(year: from.year + 1, month: from.month, day: min(from.day, 28))
+      let (from, until) = windowDays
       return ExpansionWindow(
         fromUTC: LocalDateTime(date: from, time: .midnight), untilUTC: LocalDateTime(date: until.adding(days: 1), time: .midnight))
+    }
+
+    /// The first and last day of the expansion window.
+    var windowDays: (from: LocalDate, until: LocalDate) {
+      let today = Timestamp(milliseconds: Int64(currentSeconds()) * 1000).utc.date
+      let from = options.expandFrom ?? today
+      return (from, options.expandUntil ?? LocalDate(year: from.year + 1, month: from.month, day: min(from.day, 28)))
     }
 
     /// Outlook's calendar CSV holds one reminder: the shared choice of EWS and Graph, where
@@ -299,9 +304,18 @@ enum CalendarCSV {
           "series \"\(e.summary ?? "")\" has more than \(RecurrenceExpander.defaultLimit) instances in the window; the rest dropped",
           code: "overflow")
       }
-      context.diagnostics.note(
-        "series \"\(e.summary ?? "")\" expanded to \(occurrences.count) rows (csv:\(profileName) has no recurrence)",
-        code: "recurrence")
+      if occurrences.isEmpty {
+        // The whole series would vanish (a past series, by default today and a year on): a
+        // warning the user must see, as the iCalendar writer gives, not a note.
+        let w = windowDays
+        context.diagnostics.warning(
+          "series \"\(e.summary ?? "")\" has no occurrence from \(w.from) to \(w.until); nothing written (csv:\(profileName) has no recurrence; --expand-from and --expand-until set the window)",
+          at: context.inputLocation, code: "skipped")
+      } else {
+        context.diagnostics.note(
+          "series \"\(e.summary ?? "")\" expanded to \(occurrences.count) rows (csv:\(profileName) has no recurrence)",
+          code: "recurrence")
+      }
       return occurrences.map { o in
         // An override holds what changed; the rest is the series' (Event.inheriting(from:)).
         var instance = o.override.map { $0.inheriting(from: e) } ?? e
@@ -358,7 +372,17 @@ enum CalendarCSV {
       func set(_ column: String, _ value: String?) {
         if let value, let i = index[column] { cells[i] = value }
       }
-      set("Subject", e.summary ?? "")
+      if let summary = e.summary, !summary.trimmed.isEmpty {
+        set("Subject", summary)
+      } else if style == .google {
+        // Google's importer requires a Subject; it shows an untitled event as "(No title)".
+        set("Subject", "(No title)")
+        context.diagnostics.warning(
+          "event has no summary and Google Calendar's CSV import requires Subject; written as \"(No title)\"",
+          at: context.location(property: "Subject"), code: "missing")
+      } else {
+        set("Subject", "")
+      }
       // One resolver per event: its own VTIMEZONEs are read once, not once per time written.
       let zones = ExchangeZones(event: e, fallbackZone: nil)
       guard let start = e.start else {
