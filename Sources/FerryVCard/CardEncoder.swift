@@ -44,7 +44,12 @@ struct CardEncoder {
     diagnostics.warning(message, at: at(property), code: code)
   }
 
-  func text(_ value: String) -> String { version.escape(value) }
+  /// A TEXT value. vCard 2.1 asks for escapes only inside structured values (N, ADR, ORG):
+  /// Outlook writes `NOTE:… SERVICES; LOSS OF USE …` as it is and shows a `\;` it reads with
+  /// its backslash (ez-vcard issue 67), so for Outlook single values stay unescaped.
+  func text(_ value: String) -> String {
+    version == .v21 && !target.escapesSingleValues21 ? value : version.escape(value)
+  }
 
   /// A phone number or URI: not TEXT, so nothing is escaped; only line breaks are removed.
   func uriLike(_ value: String) -> String {
@@ -270,7 +275,12 @@ struct CardEncoder {
     if version == .v40, let label = a.label {
       params.append(ContentParameter(name: "LABEL", values: [label]))
     }
-    add("ADR", structured([a.poBox, a.extended, a.street, a.locality, a.region, a.postalCode, a.country]), parameters: params)
+    // An address with nothing but its formatted text (Google CSV's `Address n - Formatted`, a
+    // LABEL read without ADR): the address books ferry targets read ADR and ignore LABEL, so
+    // the text also goes into ADR's street, as Gmail's own export writes such an address
+    // (`ADR;TYPE=HOME:;;123 Home St\nHome City\, HM 12345;;;;`).
+    let street = a.isEmpty && target.readsOnlyADR ? a.label : a.street
+    add("ADR", structured([a.poBox, a.extended, street, a.locality, a.region, a.postalCode, a.country]), parameters: params)
     if version != .v40, let label = a.label {
       add("LABEL", text(label), parameters: typeParameters(a.types, preference: a.preference, fallback: "postal"))
     }

@@ -1,0 +1,51 @@
+import FerryModel
+import Testing
+
+/// What the address books `--for` names read from a vCard (each test failed before its fix).
+@Suite("vCard import targets")
+struct ImportTargetTests {
+  @Test("an address with only its formatted text fills ADR's street for targets that ignore LABEL", arguments: ["outlook", "google", "exchange", "icloud"])
+  func labelOnlyAddressFillsADR(target: String) throws {
+    var c = Contact()
+    c.formattedName = "Ada Byron"
+    c.name = PersonName(given: "Ada", family: "Byron")
+    c.addresses = [PostalAddress(types: ["home"], label: "12 St James Sq\nLondon SW1Y 4JH\nUK")]
+    let (text, _) = try writeCards([c], version: "3.0", target: target)
+    // Gmail's own export writes such an address in ADR's street: `ADR;TYPE=HOME:;;123 Home St\nHome City\, HM 12345;;;;`.
+    #expect(text.contains("ADR;TYPE=HOME:;;12 St James Sq\\nLondon SW1Y 4JH\\nUK;;;;\r\n"))
+    let back = try readCards(text).contacts
+    #expect(back.first?.addresses.first?.street == "12 St James Sq\nLondon SW1Y 4JH\nUK")
+  }
+
+  @Test("generic output keeps RFC form: an empty ADR beside the LABEL")
+  func genericKeepsLabel() throws {
+    var c = Contact()
+    c.formattedName = "Ada Byron"
+    c.addresses = [PostalAddress(types: ["home"], label: "12 St James Sq")]
+    let (text, _) = try writeCards([c], version: "3.0")
+    #expect(text.contains("ADR;TYPE=HOME:;;;;;;\r\n"))
+    #expect(text.contains("LABEL;TYPE=HOME:12 St James Sq\r\n"))
+  }
+
+  @Test("vCard 2.1 for Outlook leaves ; and \\ in single values as they are, and still escapes structured ones")
+  func outlookSingleValuesUnescaped() throws {
+    var c = Contact()
+    c.formattedName = "Ann Lee"
+    c.name = PersonName(given: "Ann", family: "Lee; Jr")
+    c.title = "Sales; EMEA"
+    c.notes = ["Prefers e-mail, not calls; speaks German"]
+    let (outlook, _) = try writeCards([c], version: "2.1", target: "outlook")
+    // As Outlook writes NOTE itself (corpus outlook__ez-vcard__John_Doe_MS_OUTLOOK.vcf:
+    // `… SERVICES; LOSS OF USE …`); Outlook 2010 shows `\;` with its backslash.
+    #expect(outlook.contains("NOTE:Prefers e-mail, not calls; speaks German\r\n"))
+    #expect(outlook.contains("TITLE:Sales; EMEA\r\n"))
+    #expect(outlook.contains("N:Lee\\; Jr;Ann;;;\r\n"))
+    let back = try readCards(outlook).contacts.first
+    #expect(back?.notes == c.notes)
+    #expect(back?.title == c.title)
+    #expect(back?.name.family == "Lee; Jr")
+    // Other 2.1 consumers keep the escapes.
+    let (generic, _) = try writeCards([c], version: "2.1")
+    #expect(generic.contains("NOTE:Prefers e-mail, not calls\\; speaks German\r\n"))
+  }
+}
