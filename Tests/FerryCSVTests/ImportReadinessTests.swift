@@ -92,6 +92,18 @@ struct ImportReadinessTests {
     #expect(diagnostics.contains { $0.code == "overflow" && $0.message.contains("nonbinary") })
   }
 
+  @Test("a contact without e-mail is no row of the Exchange CSV: New-MailContact would refuse it")
+  func exchangeSkipsContactsWithoutEmail() throws {
+    let input = "First Name,Last Name,E-mail Address,Company\r\nAda,Byron,,Engines\r\nGrace,Hopper,grace@navy.example,Navy\r\n"
+    let records = read(input, variant: "outlook").records
+    let (bytes, diagnostics) = try write(records, variant: "exchange")
+    let table = try rows(bytes)
+    #expect(table.count == 2)
+    #expect(table.dropFirst().allSatisfy { !$0[0].isEmpty })
+    #expect(table[1][1] == "Grace Hopper")
+    #expect(diagnostics.contains { $0.code == "skipped" && $0.message.contains("\"Ada Byron\" has no e-mail") })
+  }
+
   @Test("Exchange reports a phonetic name it has no column for")
   func exchangePhoneticName() throws {
     var c = Contact()
