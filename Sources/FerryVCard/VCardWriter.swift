@@ -7,7 +7,8 @@ import FerryModel
 /// Version rules: 2.1 spells types bare (`TEL;WORK;VOICE:`), quoted-printable encodes values
 /// with newlines or non-ASCII (`CHARSET=UTF-8`) and ends base64 values with a blank line;
 /// 3.0 writes `TYPE=WORK,VOICE` and `ENCODING=b`; 4.0 writes lower-case types, `PREF=n`
-/// and `data:` URIs. Every version folds at 75 octets without splitting a UTF-8 sequence.
+/// and `data:` URIs. 3.0 and 4.0 fold at 75 octets without splitting a UTF-8 sequence; 2.1
+/// folds only base64 values (text lines stay whole, quoted-printable ones break with `=`).
 public struct VCardWriter: RecordWriter {
   public let version: VCardVersion
   public let target: VCardTarget
@@ -149,6 +150,17 @@ public struct VCardWriter: RecordWriter {
     }
     if !ascii && target.statesCharset && version == .v30 {
       parameters.append(ContentParameter(name: "CHARSET", values: ["UTF-8"]))
+    }
+    if version == .v21 {
+      // vCard 2.1 folds the RFC 822 way: a CRLF before white space stands for that white
+      // space, so a fold inside a word (`EXPRES` CRLF ` S OR`) reads back with a space in it
+      // (Roundcube #9647, sabre/vobject #690). Outlook does not fold its own 2.1 lines (its
+      // NOTE is one line of any length), so neither does ferry; quoted-printable values break
+      // with `=` and base64 ones may fold anywhere.
+      lines.folds = false
+      lines.write(group: p.group, name: p.name, parameters: parameters, value: p.value)
+      lines.folds = true
+      return
     }
     lines.write(group: p.group, name: p.name, parameters: parameters, value: p.value)
   }

@@ -48,4 +48,24 @@ struct ImportTargetTests {
     let (generic, _) = try writeCards([c], version: "2.1")
     #expect(generic.contains("NOTE:Prefers e-mail, not calls\\; speaks German\r\n"))
   }
+
+  @Test("vCard 2.1 text lines are not folded: a 2.1 reader unfolds the RFC 822 way and would put a space into the word")
+  func noFoldingIn21() throws {
+    let note = String(repeating: "THIS SOFTWARE IS PROVIDED AS IS AND ANY EXPRESS OR IMPLIED WARRANTIES ", count: 3)
+    var c = Contact()
+    c.formattedName = "John Doe"
+    c.name = PersonName(given: "John", family: "Doe")
+    c.notes = [note]
+    c.related = [RelatedPerson(relation: "manager", value: String(repeating: "Manager Name ", count: 8))]
+    for target in ["outlook", "generic"] {
+      let (text, _) = try writeCards([c], version: "2.1", target: target == "generic" ? nil : target)
+      // As Outlook writes its own NOTE (corpus outlook__ez-vcard__John_Doe_MS_OUTLOOK.vcf, one line).
+      #expect(text.contains("\r\nNOTE:" + note + "\r\n"))
+      #expect(!text.contains("\r\n "))
+      #expect(try readCards(text).contacts.first?.notes == [note])
+    }
+    // 3.0 still folds at 75 octets.
+    let (v30, _) = try writeCards([c], version: "3.0")
+    #expect(v30.contains("\r\n "))
+  }
 }
