@@ -137,7 +137,9 @@ public struct ICalendarWriter: RecordWriter {
   private mutating func writeExpanded(_ event: Event, reason: String?) throws {
     let instances: [Event]
     do {
-      instances = try expander.expand(event)
+      // Expanded because the target cannot hold the rule (not --series expand): a finite
+      // series is written whole unless a window was given.
+      instances = try expander.expand(event, whole: reason != nil)
     } catch let error as SeriesExpander.Unsupported {
       diagnostics.warning(
         "series \"\(event.summary ?? event.uid ?? "")\" cannot be expanded: \(error.reason); written as a series",

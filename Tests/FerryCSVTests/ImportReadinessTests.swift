@@ -146,6 +146,27 @@ struct ImportReadinessTests {
     }
   }
 
+  @Test("with no window asked for, a finite series is written whole and an endless one in the default window")
+  func finiteSeriesWhole() throws {
+    var e = Event()
+    e.summary = "Old standup"
+    e.start = .zoned(LocalDateTime(date: LocalDate(year: 2020, month: 1, day: 6), time: LocalTime(hour: 9, minute: 0, second: 0)), zone: "Europe/Berlin")
+    e.end = .zoned(LocalDateTime(date: LocalDate(year: 2020, month: 1, day: 6), time: LocalTime(hour: 9, minute: 15, second: 0)), zone: "Europe/Berlin")
+    e.recurrence = Recurrence(rule: RecurrenceRule.parse("FREQ=WEEKLY;COUNT=10"))
+    for variant in ["outlook-calendar", "google-calendar"] {
+      let (bytes, diagnostics) = try write([.event(e)], variant: variant) { $0.calendar.zone = "Europe/Berlin" }
+      let table = try rows(bytes)
+      #expect(table.count == 11)
+      #expect(table.dropFirst().first?[1].hasSuffix("/2020") == true)
+      #expect(diagnostics.contains { $0.message.contains("expanded to 10 rows, the whole series") })
+    }
+    // An endless series from 2020: the default window (today and a year on) still bounds it.
+    e.recurrence = Recurrence(rule: RecurrenceRule.parse("FREQ=YEARLY"))
+    let (bytes, _) = try write([.event(e)], variant: "google-calendar") { $0.calendar.zone = "Europe/Berlin" }
+    let years = try rows(bytes).dropFirst().map { Int($0[1].suffix(4)) ?? 0 }
+    #expect(!years.isEmpty && years.allSatisfy { $0 > 2025 })
+  }
+
   @Test("Google Calendar's required Subject is never empty")
   func googleCalendarSubject() throws {
     var e = Event()

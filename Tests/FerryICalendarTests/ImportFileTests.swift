@@ -40,4 +40,28 @@ struct ImportFileTests {
     let (cancel, _) = try writeICS(events, options: options)
     #expect(unfolded(cancel).filter { $0.hasPrefix("METHOD:") } == ["METHOD:CANCEL"])
   }
+
+  @Test("a finite series Outlook cannot hold is expanded whole when no window is given, not only today's year")
+  func finiteSeriesExpandedWhole() throws {
+    // RDATEs without an RRULE (corpus data-ical__…_rdate_hackerpublicradio.ics has such a
+    // series): Outlook cannot hold them, and the dates lie in the past.
+    var e = Event()
+    e.uid = "rdates"
+    e.summary = "Community news"
+    e.start = .utc(LocalDateTime(date: LocalDate(year: 2019, month: 1, day: 5), time: LocalTime(hour: 17, minute: 0, second: 0)))
+    e.recurrence = Recurrence(dates: [
+      .utc(LocalDateTime(date: LocalDate(year: 2019, month: 2, day: 2), time: LocalTime(hour: 17, minute: 0, second: 0))),
+      .utc(LocalDateTime(date: LocalDate(year: 2019, month: 3, day: 2), time: LocalTime(hour: 17, minute: 0, second: 0))),
+    ])
+    let (text, diagnostics) = try writeICS([e], options: WriteOptions(variant: nil, target: "outlook"))
+    let starts = unfolded(text).filter { $0.hasPrefix("DTSTART") }
+    #expect(starts == ["DTSTART:20190105T170000Z", "DTSTART:20190202T170000Z", "DTSTART:20190302T170000Z"])
+    #expect(diagnostics.contains { $0.message.contains("expanded to 3 events") })
+    // An explicit window still applies.
+    var options = WriteOptions(variant: nil, target: "outlook")
+    options.calendar.expandFrom = LocalDate(year: 2019, month: 2, day: 1)
+    options.calendar.expandUntil = LocalDate(year: 2019, month: 2, day: 28)
+    let (windowed, _) = try writeICS([e], options: options)
+    #expect(unfolded(windowed).filter { $0.hasPrefix("DTSTART") } == ["DTSTART:20190202T170000Z"])
+  }
 }

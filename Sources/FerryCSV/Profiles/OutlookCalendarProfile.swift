@@ -5,9 +5,9 @@ import FerryTime
 /// en-US values). Sources: ../shared/formats/outlook-csv.md ("Outlook calendar CSV").
 ///
 /// The file has no time zone and no recurrence: times are wall-clock times in `--zone` (each
-/// event's own zone when none is given, with a warning), and series are expanded in the
-/// `--expand-from`/`--expand-until` window (default: today and one year ahead), one row per
-/// instance. All-day events: `All day event` True, the end date exclusive (the day after), as
+/// event's own zone when none is given, with a warning), and series are expanded one row per
+/// instance: a finite series (COUNT, UNTIL, dates only) whole unless `--expand-from` or
+/// `--expand-until` is given, an endless one in that window (default: today and one year ahead). All-day events: `All day event` True, the end date exclusive (the day after), as
 /// Outlook exports them. `Show time as` uses Outlook's OlBusyStatus numbers (0 free,
 /// 1 tentative, 2 busy, 3 out of office, 4 working elsewhere; not verified against a real
 /// import, see the format notes).
@@ -298,7 +298,11 @@ enum CalendarCSV {
           of: e, kept: kept, unplaced: unplaced, target: "csv:\(profileName)", diagnostics: context.diagnostics, location: nil)
       }
       guard case .event(let e) = record, let r = e.recurrence, r.rule != nil || !r.dates.isEmpty else { return [record] }
-      let (occurrences, truncated) = RecurrenceExpander(event: e, window: window).expand()
+      // The layout has no recurrence, so every series is expanded: a finite one (COUNT,
+      // UNTIL, dates only) whole unless a window was given, so a past series keeps its rows;
+      // an endless one in the window.
+      let whole = options.expandFrom == nil && options.expandUntil == nil && r.isFinite
+      let (occurrences, truncated) = RecurrenceExpander(event: e, window: whole ? .unbounded : window).expand()
       if truncated {
         context.diagnostics.warning(
           "series \"\(e.summary ?? "")\" has more than \(RecurrenceExpander.defaultLimit) instances in the window; the rest dropped",
@@ -308,12 +312,13 @@ enum CalendarCSV {
         // The whole series would vanish (a past series, by default today and a year on): a
         // warning the user must see, as the iCalendar writer gives, not a note.
         let w = windowDays
+        let span = whole ? "" : " from \(w.from) to \(w.until)"
         context.diagnostics.warning(
-          "series \"\(e.summary ?? "")\" has no occurrence from \(w.from) to \(w.until); nothing written (csv:\(profileName) has no recurrence; --expand-from and --expand-until set the window)",
+          "series \"\(e.summary ?? "")\" has no occurrence\(span); nothing written (csv:\(profileName) has no recurrence; --expand-from and --expand-until set the window)",
           at: context.inputLocation, code: "skipped")
       } else {
         context.diagnostics.note(
-          "series \"\(e.summary ?? "")\" expanded to \(occurrences.count) rows (csv:\(profileName) has no recurrence)",
+          "series \"\(e.summary ?? "")\" expanded to \(occurrences.count) rows\(whole ? ", the whole series" : "") (csv:\(profileName) has no recurrence)",
           code: "recurrence")
       }
       return occurrences.map { o in
