@@ -104,6 +104,20 @@ struct ImportReadinessTests {
     #expect(diagnostics.contains { $0.code == "skipped" && $0.message.contains("\"Ada Byron\" has no e-mail") })
   }
 
+  @Test("an inline photo Google's Photo column (a URL) cannot hold is reported, not dropped silently")
+  func googleInlinePhoto() throws {
+    var c = Contact()
+    c.name = PersonName(given: "John", family: "Doe")
+    c.photo = .data([0xFF, 0xD8, 0xFF, 0xE0], mediaType: "image/jpeg")
+    let (bytes, diagnostics) = try write([.contact(c)], variant: "google")
+    #expect(try rows(bytes)[1][15] == "")
+    #expect(diagnostics.contains { $0.code == "unmapped" && $0.message.contains("inline data") })
+    c.photo = .uri("https://example.com/john.jpg")
+    let (uri, quiet) = try write([.contact(c)], variant: "google")
+    #expect(try rows(uri)[1][15] == "https://example.com/john.jpg")
+    #expect(quiet.isEmpty)
+  }
+
   @Test("Exchange reports a phonetic name it has no column for")
   func exchangePhoneticName() throws {
     var c = Contact()

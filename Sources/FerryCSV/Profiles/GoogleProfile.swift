@@ -290,7 +290,15 @@ public struct GoogleProfile: CSVProfile {
       set("Organization Title", c.title)
       set("Organization Department", c.department)
       if let b = c.birthday { set("Birthday", b.description) }
-      if case .uri(let u) = c.photo { set("Photo", u) }
+      switch c.photo {
+      case .uri(let u)?: set("Photo", u)
+      case .data(let bytes, _)?:
+        // `Photo` holds a URL; an inline picture cannot go into a cell (nor into Notes).
+        context.diagnostics.warning(
+          "photo of \(max(1, bytes.count / 1024)) KB is inline data and csv:google's Photo column takes a URL; dropped (vCard keeps it)",
+          at: context.location(property: "Photo"), code: "unmapped")
+      case nil: break
+      }
       if !c.categories.isEmpty { set("Labels", c.categories.joined(separator: GoogleProfile.separator)) }
 
       func fill(_ kind: String, _ count: Int, _ items: [(label: String, value: String)], what: String) throws {
