@@ -77,8 +77,10 @@ public struct VCardWriter: RecordWriter {
       for b in lines.bytes[start...] where b == UInt8(ascii: "\n") { outputLine += 1 }
       if count == 2 && target == .outlook && !warnedMultiCard {
         warnedMultiCard = true
-        diagnostics.note(
-          "Outlook imports only the first card of a file; use --split DIR for one file per contact",
+        // A warning, not a note: every card after the first is lost on import (--strict
+        // stops here), which is the import failing, not a detail of it.
+        diagnostics.warning(
+          "Outlook imports only the first card of a file, so the cards after it will not reach Outlook; use --split DIR for one file per contact",
           at: location, code: "target")
       }
       if lines.bytes.count >= 1 << 16 { try flush() }

@@ -68,4 +68,16 @@ struct ImportTargetTests {
     let (v30, _) = try writeCards([c], version: "3.0")
     #expect(v30.contains("\r\n "))
   }
+
+  @Test("several cards in one file for Outlook is a warning: Outlook imports the first card only")
+  func outlookSeveralCardsWarn() throws {
+    var a = Contact()
+    a.formattedName = "Ann Lee"
+    var b = Contact()
+    b.formattedName = "Bob Lee"
+    let (_, diagnostics) = try writeCards([a, b], version: "2.1", target: "outlook")
+    #expect(diagnostics.contains { $0.severity == .warning && $0.message.hasPrefix("Outlook imports only the first card of a file") })
+    let (_, one) = try writeCards([a], version: "2.1", target: "outlook")
+    #expect(!one.contains { $0.message.contains("first card") })
+  }
 }
