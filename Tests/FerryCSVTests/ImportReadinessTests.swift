@@ -118,6 +118,26 @@ struct ImportReadinessTests {
     #expect(quiet.isEmpty)
   }
 
+  @Test("a phone number with an extension reaches the importer without a formula-protection quote")
+  func phoneExtensionsStayPhones() throws {
+    for phone in ["+1 415 555 0100 x12", "+44 (0)20 7946 0000 ext. 5", "+1 415 555 0100 EXT 12", "+1 415 555 0100 #12",
+      "+1 415 555 0100 extn.7", "+1 212 555 0100 ::: +1 212 555 0101 x7"]
+    {
+      #expect(!FormulaProtection.needsPrefix(phone, phoneColumn: true), "\(phone)")
+      #expect(FormulaProtection.needsPrefix(phone, phoneColumn: false), "\(phone)")
+    }
+    // Anything else after the digits is still neutralised.
+    for hostile in ["+1 ext(5)", "+1 x", "+x12", "+1 x12|cmd", "+1 EXP(1)", "+1 e5", "+1 x12!A0", "+1 ext. =1"] {
+      #expect(FormulaProtection.needsPrefix(hostile, phoneColumn: true), "\(hostile)")
+    }
+    let input = "First Name,Last Name,E-mail Address,Business Phone,Mobile Phone\r\n"
+      + "Ada,Byron,ada@x.example,+1 415 555 0100 x12,+44 (0)20 7946 0000 ext. 5\r\n"
+    let records = read(input, variant: "outlook").records
+    let exchange = try rows(write(records, variant: "exchange").bytes)
+    #expect(exchange[1][8] == "+1 415 555 0100 x12")
+    #expect(exchange[1][9] == "+44 (0)20 7946 0000 ext. 5")
+  }
+
   @Test("Exchange reports a phonetic name it has no column for")
   func exchangePhoneticName() throws {
     var c = Contact()
