@@ -36,6 +36,18 @@ struct ImportReadinessTests {
     #expect(diagnostics.contains { $0.code == "overflow" && $0.message.contains("London SW1Y 4JH") })
   }
 
+  @Test("an address with only a formatted label reaches Salesforce's MailingStreet")
+  func formattedAddressToSalesforce() throws {
+    var records = read(Self.formattedOnly, variant: "google").records
+    if case .contact(var c) = records[0] {
+      c.addresses[0].types = ["work"]
+      records[0] = .contact(c)
+    }
+    let table = try rows(write(records, variant: "salesforce").bytes)
+    let street = try #require(table[0].firstIndex(of: "MailingStreet"))
+    #expect(table[1][street] == "12 St James Sq\nLondon SW1Y 4JH\nUK")
+  }
+
   @Test("Exchange's single street keeps the PO box and the extended address as lines")
   func exchangeKeepsPOBoxAndExtended() throws {
     var c = Contact()
