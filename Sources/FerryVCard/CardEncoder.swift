@@ -189,9 +189,12 @@ struct CardEncoder {
       }
     }
     if let a = c.anniversary {
-      let name = version == .v40 ? "ANNIVERSARY" : "X-ANNIVERSARY"
+      // Outlook and Exchange read and write their own X-MS-ANNIVERSARY (MS-OXVCARD; Outlook's
+      // exports in the corpus), not Apple's X-ANNIVERSARY.
+      let legacy = target.microsoftExtensions ? "X-MS-ANNIVERSARY" : "X-ANNIVERSARY"
+      let name = version == .v40 ? "ANNIVERSARY" : legacy
       if version != .v40 {
-        note("ANNIVERSARY has no place in vCard \(version.rawValue); written as X-ANNIVERSARY", property: "ANNIVERSARY", code: "renamed")
+        note("ANNIVERSARY has no place in vCard \(version.rawValue); written as \(legacy)", property: "ANNIVERSARY", code: "renamed")
       }
       if let (value, params) = date(a, property: name) {
         add(name, value, parameters: params)
@@ -321,6 +324,14 @@ struct CardEncoder {
 
   private mutating func instantMessaging(_ im: IMHandle) {
     let service = im.service ?? "x-unknown"
+    if target.microsoftExtensions && version != .v40 {
+      // Outlook's IM address is X-MS-IMADDRESS (MS-OXVCARD), whatever the service.
+      if let s = im.service, s != "msn" {
+        note("IM service \"\(s)\" has no place in \(target.rawValue)'s X-MS-IMADDRESS; the handle is kept", property: "IMPP", code: "unmapped")
+      }
+      add("X-MS-IMADDRESS", text(im.handle))
+      return
+    }
     if version == .v21 {
       let name = CommunicationCodecs.imProperties.first { $0.value == service && $0.key != "X-MS-IMADDRESS" && $0.key != "X-SKYPE-USERNAME" }?.key
       if let name {
@@ -359,10 +370,14 @@ struct CardEncoder {
       add("RELATED", r.isURI ? r.value : text(r.value), parameters: params)
       return
     }
+    // Outlook and Exchange take these from their own X-MS-SPOUSE, X-MS-ASSISTANT, X-MS-MANAGER
+    // and X-MS-CHILD (MS-OXVCARD §2.1.3.9), as Outlook exports them.
+    let ms = target.microsoftExtensions
     switch r.relation {
-    case "spouse": add("X-SPOUSE", text(r.value))
-    case "assistant": add("X-ASSISTANT", text(r.value))
-    case "manager": add("X-MANAGER", text(r.value))
+    case "spouse": add(ms ? "X-MS-SPOUSE" : "X-SPOUSE", text(r.value))
+    case "assistant": add(ms ? "X-MS-ASSISTANT" : "X-ASSISTANT", text(r.value))
+    case "manager": add(ms ? "X-MS-MANAGER" : "X-MANAGER", text(r.value))
+    case "child" where ms: add("X-MS-CHILD", text(r.value))
     default:
       note("RELATED has no place in vCard \(version.rawValue); written as X-ABRELATEDNAMES", property: "RELATED", code: "renamed")
       let label = r.relation == "contact" ? nil : r.relation.prefix(1).uppercased() + r.relation.dropFirst()

@@ -1,3 +1,4 @@
+import Foundation
 import FerryModel
 import Testing
 
@@ -79,5 +80,31 @@ struct ImportTargetTests {
     #expect(diagnostics.contains { $0.severity == .warning && $0.message.hasPrefix("Outlook imports only the first card of a file") })
     let (_, one) = try writeCards([a], version: "2.1", target: "outlook")
     #expect(!one.contains { $0.message.contains("first card") })
+  }
+
+  @Test("Outlook and Exchange get Outlook's own X-MS- properties for anniversary, related people and IM", arguments: ["2.1", "3.0"])
+  func microsoftExtensions(version: String) throws {
+    // The names Outlook exports (corpus outlook__ez-vcard__John_Doe_MS_OUTLOOK.vcf,
+    // outlook2007__ez-vcard__outlook-2007.vcf) and MS-OXVCARD documents.
+    let (cards, _) = try readCards(Array(try Data(contentsOf: URL(fileURLWithPath: sharedPath("corpus/vcard/outlook__ez-vcard__John_Doe_MS_OUTLOOK.vcf")))))
+    var c = try #require(cards.first)
+    c.related.append(RelatedPerson(relation: "spouse", value: "Jane Doe"))
+    c.instantMessaging.append(IMHandle(service: "skype", handle: "john.doe"))
+    for target in ["outlook", "exchange"] {
+      let (text, diagnostics) = try writeCards([c], version: version, target: target)
+      for line in ["X-MS-ANNIVERSARY:2011-01-13", "X-MS-MANAGER:Big Blue", "X-MS-ASSISTANT:Jenny", "X-MS-SPOUSE:Jane Doe",
+        "X-MS-IMADDRESS:johny5@aol.com", "X-MS-IMADDRESS:john.doe"]
+      {
+        #expect(text.contains("\r\n" + line + "\r\n"), "\(target) \(version): \(line)")
+      }
+      #expect(!text.contains("X-ANNIVERSARY:") && !text.contains("\r\nX-MANAGER:"))
+      #expect(diagnostics.contains { $0.message.contains("IM service \"skype\"") })
+      let back = try #require(try readCards(text).contacts.first)
+      #expect(back.anniversary == c.anniversary)
+      #expect(Set(back.related) == Set(c.related))
+    }
+    // Other targets keep the names Apple and Evolution read.
+    let google = try writeCards([c], version: version, target: version == "2.1" ? nil : "google").text
+    #expect(google.contains("X-ANNIVERSARY:2011-01-13") && google.contains("X-MANAGER:Big Blue"))
   }
 }
