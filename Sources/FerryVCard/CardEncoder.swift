@@ -370,14 +370,13 @@ struct CardEncoder {
       add("RELATED", r.isURI ? r.value : text(r.value), parameters: params)
       return
     }
-    // Outlook and Exchange take these from their own X-MS-SPOUSE, X-MS-ASSISTANT, X-MS-MANAGER
-    // and X-MS-CHILD (MS-OXVCARD §2.1.3.9), as Outlook exports them.
+    // Outlook and Exchange take these from their own X-MS-SPOUSE, X-MS-ASSISTANT and
+    // X-MS-MANAGER (MS-OXVCARD §2.1.3.9), as Outlook exports them.
     let ms = target.microsoftExtensions
     switch r.relation {
     case "spouse": add(ms ? "X-MS-SPOUSE" : "X-SPOUSE", text(r.value))
     case "assistant": add(ms ? "X-MS-ASSISTANT" : "X-ASSISTANT", text(r.value))
     case "manager": add(ms ? "X-MS-MANAGER" : "X-MANAGER", text(r.value))
-    case "child" where ms: add("X-MS-CHILD", text(r.value))
     default:
       note("RELATED has no place in vCard \(version.rawValue); written as X-ABRELATEDNAMES", property: "RELATED", code: "renamed")
       let label = r.relation == "contact" ? nil : r.relation.prefix(1).uppercased() + r.relation.dropFirst()

@@ -43,7 +43,7 @@ public enum VCardTarget: String, Sendable, CaseIterable {
   var typesEverything: Bool { self == .outlook || self == .exchange }
 
   /// Whether Outlook's own extensions carry what it has no standard property for
-  /// (X-MS-ANNIVERSARY, X-MS-SPOUSE, X-MS-MANAGER, X-MS-ASSISTANT, X-MS-CHILD,
+  /// (X-MS-ANNIVERSARY, X-MS-SPOUSE, X-MS-MANAGER, X-MS-ASSISTANT,
   /// X-MS-IMADDRESS; MS-OXVCARD), instead of Apple's and Evolution's X- names.
   var microsoftExtensions: Bool { self == .outlook || self == .exchange }
 
