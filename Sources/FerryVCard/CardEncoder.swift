@@ -47,6 +47,12 @@ struct CardEncoder {
   /// A TEXT value. vCard 2.1 asks for escapes only inside structured values (N, ADR, ORG):
   /// Outlook writes `NOTE:… SERVICES; LOSS OF USE …` as it is and shows a `\;` it reads with
   /// its backslash (ez-vcard issue 67), so for Outlook single values stay unescaped.
+  /// Model phone types Outlook writes as X-MS-TEL, and the TYPE it gives them.
+  static let microsoftPhoneKinds: [String: String] = [
+    "assistant": "assistant", "callback": "callback", "company": "company", "radio": "radio", "tty": "ttytdd",
+    "textphone": "ttytdd",
+  ]
+
   func text(_ value: String) -> String {
     version == .v21 && !target.escapesSingleValues21 ? value : version.escape(value)
   }
@@ -224,6 +230,15 @@ struct CardEncoder {
     }
     for a in c.addresses { address(a) }
     for p in c.phones {
+      // Outlook's phone kinds vCard has no TEL type for are X-MS-TEL (MS-OXVCARD §2.1.3.9.5:
+      // ASSISTANT, CALLBACK, COMPANY, RADIO, TTYTDD; Outlook exports `X-MS-TEL;VOICE;CALLBACK`).
+      if target.microsoftExtensions, version != .v40,
+        let kind = p.types.lazy.compactMap({ CardEncoder.microsoftPhoneKinds[$0] }).first
+      {
+        let types = p.types.filter { CardEncoder.microsoftPhoneKinds[$0] == nil } + [kind]
+        add("X-MS-TEL", uriLike(p.number), parameters: typeParameters(types, preference: p.preference), label: p.label)
+        continue
+      }
       add("TEL", uriLike(p.number), parameters: typeParameters(p.types, preference: p.preference, fallback: "voice"), label: p.label)
     }
     for (i, e) in c.emails.enumerated() {

@@ -107,4 +107,24 @@ struct ImportTargetTests {
     let google = try writeCards([c], version: version, target: version == "2.1" ? nil : "google").text
     #expect(google.contains("X-ANNIVERSARY:2011-01-13") && google.contains("X-MANAGER:Big Blue"))
   }
+
+  @Test("Outlook's phone kinds without a vCard TEL type are X-MS-TEL, as MS-OXVCARD and Outlook's exports write them", arguments: ["2.1", "3.0"])
+  func microsoftPhones(version: String) throws {
+    var c = Contact()
+    c.formattedName = "Ann Lee"
+    c.phones = [
+      PhoneNumber("1", types: ["assistant"]), PhoneNumber("2", types: ["callback"]), PhoneNumber("3", types: ["company"]),
+      PhoneNumber("4", types: ["radio"]), PhoneNumber("5", types: ["tty"]), PhoneNumber("6", types: ["car"]),
+      PhoneNumber("7", types: ["work"]),
+    ]
+    let (text, _) = try writeCards([c], version: version, target: "outlook")
+    let expected =
+      version == "2.1"
+      ? ["X-MS-TEL;ASSISTANT:1", "X-MS-TEL;CALLBACK:2", "X-MS-TEL;COMPANY:3", "X-MS-TEL;RADIO:4", "X-MS-TEL;TTYTDD:5", "TEL;CAR:6", "TEL;WORK:7"]
+      : ["X-MS-TEL;TYPE=ASSISTANT:1", "X-MS-TEL;TYPE=CALLBACK:2", "X-MS-TEL;TYPE=COMPANY:3", "X-MS-TEL;TYPE=RADIO:4", "X-MS-TEL;TYPE=TTYTDD:5", "TEL;TYPE=CAR:6", "TEL;TYPE=WORK:7"]
+    for line in expected { #expect(text.contains("\r\n" + line + "\r\n"), "\(version): \(line)") }
+    #expect(try readCards(text).contacts.first?.phones == c.phones)
+    // Other targets keep plain TEL.
+    #expect(try writeCards([c], version: version).text.contains("TEL;" + (version == "2.1" ? "" : "TYPE=") + "ASSISTANT:1\r\n"))
+  }
 }
