@@ -189,6 +189,21 @@ public struct VCardWriter: RecordWriter {
       if home > 1 || work > 1 || c.addresses.count > 3 {
         warn("\(target.rawValue) keeps one home, one business and one other address; some will be dropped on import", "ADR")
       }
+      // MS-OXVCARD, TEL: a number without a kind (voice, msg, video, bbs, modem) becomes Other
+      // Telephone and "additional TEL types … are ignored"; two home and two work numbers fill
+      // Home/Home 2 and Business/Business 2, and a third has no property to go to.
+      let specific = Set(["home", "work", "cell", "mobile", "pager", "fax", "car", "isdn"])
+        .union(CardEncoder.microsoftPhoneKinds.keys)
+      let plain = c.phones.filter { Set($0.types).isDisjoint(with: specific) }.count
+      if plain > 1 {
+        warn("\(target.rawValue) keeps one phone number without a kind (as Other); \(plain - 1) more will be dropped on import", "TEL")
+      }
+      func voiceOnly(_ kind: String) -> Int {
+        c.phones.filter { Set($0.types).contains(kind) && Set($0.types).isDisjoint(with: ["cell", "mobile", "pager", "fax", "car", "isdn"]) }.count
+      }
+      for (kind, name) in [("home", "home"), ("work", "business")] where voiceOnly(kind) > 2 {
+        warn("\(target.rawValue) keeps two \(name) phone numbers; \(voiceOnly(kind) - 2) more will be dropped on import", "TEL")
+      }
     case .google:
       if c.logo != nil { warn("google ignores LOGO; it will be dropped on import", "LOGO") }
       if c.kind != nil && c.kind != "individual" { warn("google ignores KIND; the card imports as a person", "KIND") }

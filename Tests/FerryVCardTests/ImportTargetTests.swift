@@ -127,4 +127,19 @@ struct ImportTargetTests {
     // Other targets keep plain TEL.
     #expect(try writeCards([c], version: version).text.contains("TEL;" + (version == "2.1" ? "" : "TYPE=") + "ASSISTANT:1\r\n"))
   }
+
+  @Test("phones Outlook's vCard import drops are warned about (MS-OXVCARD: one number without a kind, two home, two work)")
+  func outlookPhoneLint() throws {
+    var c = Contact()
+    c.formattedName = "Ann Lee"
+    c.phones = [PhoneNumber("1"), PhoneNumber("2", types: ["voice"]), PhoneNumber("3", types: ["cell"])]
+    let (_, diagnostics) = try writeCards([c], version: "2.1", target: "outlook")
+    #expect(diagnostics.contains { $0.code == "overflow" && $0.message.contains("one phone number without a kind (as Other); 1 more") })
+    c.phones = (1...3).map { PhoneNumber("\($0)", types: ["work"]) } + [PhoneNumber("4", types: ["work", "fax"])]
+    let (_, work) = try writeCards([c], version: "2.1", target: "outlook")
+    #expect(work.contains { $0.message.contains("keeps two business phone numbers; 1 more") })
+    c.phones = [PhoneNumber("1"), PhoneNumber("2", types: ["work"]), PhoneNumber("3", types: ["home"])]
+    let (_, fine) = try writeCards([c], version: "2.1", target: "outlook")
+    #expect(!fine.contains { $0.location?.property == "TEL" })
+  }
 }
