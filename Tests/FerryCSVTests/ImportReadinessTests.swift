@@ -213,6 +213,18 @@ struct ImportReadinessTests {
     #expect(!years.isEmpty && years.allSatisfy { $0 > 2025 })
   }
 
+  @Test("Outlook's calendar CSV says once that attendee e-mail addresses are left out")
+  func attendeeEmailsReported() throws {
+    var e = Event()
+    e.summary = "Sync"
+    e.start = .utc(LocalDateTime(date: LocalDate(year: 2025, month: 5, day: 30), time: LocalTime(hour: 9, minute: 0, second: 0)))
+    e.attendees = [Attendee(email: "ben@x.example", name: "Okafor, Ben"), Attendee(email: "ann@x.example")]
+    let (bytes, diagnostics) = try write([.event(e), .event(e)], variant: "outlook-calendar") { $0.calendar.zone = "UTC" }
+    let table = try rows(bytes)
+    #expect(table[1][10] == "Okafor, Ben;ann@x.example")
+    #expect(diagnostics.filter { $0.code == "unmapped" && $0.message.contains("e-mail addresses are left out") }.count == 1)
+  }
+
   @Test("Google Calendar's required Subject is never empty")
   func googleCalendarSubject() throws {
     var e = Event()

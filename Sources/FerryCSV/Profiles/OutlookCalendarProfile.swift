@@ -256,6 +256,7 @@ enum CalendarCSV {
     var warnedZone = false
     var warnedUnknownZone = false
     var warnedUnresolved: Set<String> = []
+    var warnedAttendeeEmails = false
     /// `--zone`, resolved once: nil when none was given or it names no zone.
     let target: ExchangeZone?
 
@@ -444,6 +445,14 @@ enum CalendarCSV {
         set("Reminder on/off", "False")
       }
       set("Meeting Organizer", e.organizer.flatMap { $0.name ?? $0.email })
+      // Outlook's layout holds display names only (outlook-csv.md): an address beside a name
+      // does not reach the file, which is said once.
+      if !warnedAttendeeEmails, ([e.organizer].compactMap { $0 } + e.attendees).contains(where: { $0.name != nil && $0.email != nil }) {
+        warnedAttendeeEmails = true
+        context.diagnostics.note(
+          "csv:outlook-calendar holds organizer and attendee display names only; their e-mail addresses are left out (ics keeps them; reported once)",
+          at: context.location(property: "Required Attendees"), code: "unmapped")
+      }
       func names(_ list: [Attendee]) -> String? {
         let n = list.compactMap { $0.name ?? $0.email }
         return n.isEmpty ? nil : n.joined(separator: ";")
