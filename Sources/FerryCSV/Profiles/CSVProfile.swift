@@ -213,6 +213,8 @@ extension PostalAddress {
   /// (Google's `Address n - Formatted` alone, a vCard LABEL without ADR) gives its label, so
   /// the address is not written empty.
   var streetLines: String? {
+    // The common case (a street, nothing else around it) copies nothing: a hot path.
+    if (poBox ?? "").isEmpty, (extended ?? "").isEmpty, let street, !street.isEmpty { return street }
     if isEmpty { return label.flatMap { $0.isEmpty ? nil : $0 } }
     let lines = [poBox, street, extended].compactMap { $0 }.filter { !$0.isEmpty }
     return lines.isEmpty ? nil : lines.joined(separator: "\n")
@@ -221,6 +223,7 @@ extension PostalAddress {
   /// The street lines of a layout with its own PO box column (Outlook): the street, then the
   /// extended address; the label when the address has nothing else.
   var streetAndExtended: String? {
+    if (extended ?? "").isEmpty, let street, !street.isEmpty { return street }
     if isEmpty { return label.flatMap { $0.isEmpty ? nil : $0 } }
     let lines = [street, extended].compactMap { $0 }.filter { !$0.isEmpty }
     return lines.isEmpty ? nil : lines.joined(separator: "\n")
