@@ -321,7 +321,8 @@ public enum FormulaProtection {
     }
   }
 
-  /// `^[+-][0-9 ()./-]*$` with at least one digit; Google's several values in one cell
+  /// `^[+-][0-9 ()./-]*$` with at least one digit, optionally with an extension after the
+  /// digits (`x12`, `ext. 5`, `#12`: a marker, then digits only); Google's several values in one cell
   /// (`+1 212 555 0100 ::: +1 212 555 0101`) when every one of them is.
   public static func isPhoneShaped(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     var digits = 0
@@ -331,6 +332,13 @@ public enum FormulaProtection {
       switch b {
       case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
       case .space, UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "-"): break
+      case UInt8(ascii: "x"), UInt8(ascii: "X"), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "#"):
+        // An extension after the number (`x12`, `ext. 5`, `extn 5`, `#12`): digits only
+        // follow, so it calls nothing (CRM phone fields carry them, and a quote in front
+        // would reach Outlook, Google and Exchange as part of the number).
+        guard digits > 0, let end = extensionEnd(bytes, from: i) else { return false }
+        i = end
+        continue
       case UInt8(ascii: ":"):
         // " ::: " then the next value, which must start with + or - or a digit.
         guard i + 3 < bytes.count, bytes[i + 1] == UInt8(ascii: ":"), bytes[i + 2] == UInt8(ascii: ":"),
@@ -344,6 +352,32 @@ public enum FormulaProtection {
       i += 1
     }
     return digits > 0
+  }
+
+  /// The index after an extension that starts at `start`: a marker (`x`, `ext`, `ext.`,
+  /// `extn`, `extn.`, `extension`, `#`, any case), optional spaces, then one or more digits;
+  /// nil when the bytes there are anything else.
+  static func extensionEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+    var i = start
+    func lower(_ k: Int) -> UInt8 { bytes[k] | 0x20 }
+    if bytes[i] == UInt8(ascii: "#") || lower(i) == UInt8(ascii: "x") {
+      i += 1
+    } else {
+      var matched = 0
+      for marker in ["extension", "extn.", "extn", "ext.", "ext"] {
+        let m = Array(marker.utf8)
+        if i + m.count <= bytes.count, (0..<m.count).allSatisfy({ m[$0] == UInt8(ascii: ".") ? bytes[i + $0] == m[$0] : lower(i + $0) == m[$0] }) {
+          matched = m.count
+          break
+        }
+      }
+      guard matched > 0 else { return nil }
+      i += matched
+    }
+    while i < bytes.count, bytes[i] == .space { i += 1 }
+    let digitsStart = i
+    while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
+    return i > digitsStart ? i : nil
   }
 
   /// String convenience for tests and docs.

@@ -52,6 +52,13 @@ public struct ICalendarWriter: RecordWriter {
 
   private var target: String { options.target?.lowercased() ?? "generic" }
   private var windowsNames: Bool { target == "outlook" || target == "exchange" }
+  /// Outlook, Exchange and Google import a file as a calendar, not as a scheduling message:
+  /// one VCALENDAR (MS-OXCICAL appendix A: Outlook 2003 and Exchange read only one, Outlook
+  /// 2007 and 2010 several only with METHOD:PUBLISH), METHOD:PUBLISH (a REQUEST opens as one
+  /// meeting request), and no X-MS-OLK-FORCEINSPECTOROPEN (Outlook then imports the whole
+  /// stream as a single appointment).
+  private var importsOneCalendar: Bool { windowsNames || target == "google" }
+  private var notedMergedCalendars = false
 
   public mutating func write(_ record: Record) throws {
     recordNumber += 1
@@ -62,7 +69,16 @@ public struct ICalendarWriter: RecordWriter {
     }
     let calendarInfo = event.calendar
     if open, calendarInfo != nil, calendarInfo != currentCalendar {
-      closeCalendar()
+      if importsOneCalendar {
+        if !notedMergedCalendars {
+          notedMergedCalendars = true
+          diagnostics.note(
+            "events of several calendars written into one VCALENDAR (\(target) imports one; Outlook 2007 and 2010 take several only with METHOD:PUBLISH, Exchange never); the first calendar's name and properties apply",
+            code: "structure")
+        }
+      } else {
+        closeCalendar()
+      }
     }
     if !open { openCalendar(calendarInfo) }
 
@@ -121,7 +137,9 @@ public struct ICalendarWriter: RecordWriter {
   private mutating func writeExpanded(_ event: Event, reason: String?) throws {
     let instances: [Event]
     do {
-      instances = try expander.expand(event)
+      // Expanded because the target cannot hold the rule (not --series expand): a finite
+      // series is written whole unless a window was given.
+      instances = try expander.expand(event, whole: reason != nil)
     } catch let error as SeriesExpander.Unsupported {
       diagnostics.warning(
         "series \"\(event.summary ?? event.uid ?? "")\" cannot be expanded: \(error.reason); written as a series",
@@ -170,14 +188,29 @@ public struct ICalendarWriter: RecordWriter {
     lines.write(name: "PRODID", value: "-//ferry//ferry 1.0//EN")
     lines.write(name: "CALSCALE", value: "GREGORIAN")
     // `ferry push` asks for METHOD:CANCEL on its delete files (CalendarOptions.method).
-    lines.write(name: "METHOD", value: options.calendar.method ?? info?.method ?? "PUBLISH")
+    var method = options.calendar.method ?? info?.method ?? "PUBLISH"
+    if importsOneCalendar, options.calendar.method == nil, method.uppercased() != "PUBLISH" {
+      diagnostics.note(
+        "METHOD:\(method) of the source written as METHOD:PUBLISH: \(target) imports a calendar file, and opens a \(method) as a single scheduling message",
+        code: "structure")
+      method = "PUBLISH"
+    }
+    lines.write(name: "METHOD", value: method)
     if let name = info?.name {
       lines.write(name: "X-WR-CALNAME", value: TextEscaping.escape(name))
     }
     if let tz = info?.timeZone, !options.calendar.utc {
       lines.write(name: "X-WR-TIMEZONE", value: tzName(tz))
     }
-    for p in info?.raw ?? [] { writeRaw(p) }
+    for p in info?.raw ?? [] {
+      if importsOneCalendar, p.name.uppercased() == "X-MS-OLK-FORCEINSPECTOROPEN" {
+        diagnostics.note(
+          "X-MS-OLK-FORCEINSPECTOROPEN left out: Outlook would import the whole file as one appointment (MS-OXCICAL)",
+          code: "structure")
+        continue
+      }
+      writeRaw(p)
+    }
   }
 
   private mutating func closeCalendar() {

@@ -36,12 +36,24 @@ struct SeriesExpander {
       fromUTC: LocalDateTime(date: from, time: .midnight), untilUTC: LocalDateTime(date: until.adding(days: 1), time: .midnight))
   }
 
-  func expand(_ event: Event) throws -> [Event] {
+  /// The window for one series: a finite series that ferry expands on its own (the target
+  /// cannot hold its rule) is expanded whole when no window was asked for, so importing a
+  /// past series loses none of it; an endless one, or an explicit window, uses `window`.
+  func window(for event: Event, whole: Bool) -> ExpansionWindow {
+    guard whole, options.expandFrom == nil, options.expandUntil == nil, event.recurrence?.isFinite == true else {
+      return window
+    }
+    return .unbounded
+  }
+
+  func expand(_ event: Event, whole: Bool = false) throws -> [Event] {
     let rules = [event.recurrence?.rule].compactMap { $0 } + (event.recurrence?.extraRules ?? [])
     if let part = rules.flatMap(\.extraParts).first(where: { $0.name == "RSCALE" || $0.name == "SKIP" }) {
       throw Unsupported(reason: "\(part.name)=\(part.values.joined(separator: ",")) (RFC 7529) is not expanded")
     }
-    let (occurrences, truncated) = RecurrenceExpander(event: event, window: window, limit: limit, resolver: resolver).expand()
+    let (occurrences, truncated) = RecurrenceExpander(
+      event: event, window: window(for: event, whole: whole), limit: limit, resolver: resolver
+    ).expand()
     var out: [Event] = []
     out.reserveCapacity(occurrences.count)
     for o in occurrences {

@@ -3,7 +3,9 @@ public struct CalendarOptions: Sendable {
   /// `--series keep|expand|skip`.
   public enum SeriesPolicy: String, Sendable, CaseIterable { case keep, expand, skip }
   public var series: SeriesPolicy = .keep
-  /// `--expand-from` / `--expand-until`; nil means today and one year ahead.
+  /// `--expand-from` / `--expand-until`; nil means today and one year ahead. With neither
+  /// given, a finite series that a writer has to expand on its own (calendar CSV, a rule
+  /// Outlook cannot hold) is expanded whole.
   public var expandFrom: LocalDate?
   public var expandUntil: LocalDate?
   /// `--utc`: write every time in UTC.

@@ -588,3 +588,13 @@ public struct RecurrenceExpander: Sequence, Sendable {
     }
   }
 }
+
+extension Recurrence {
+  /// Whether the series ends by itself: every rule has COUNT or UNTIL, or there are only
+  /// RDATEs. A finite series can be expanded whole; an endless one needs a window.
+  public var isFinite: Bool {
+    let rules = [rule].compactMap { $0 } + extraRules
+    if rules.isEmpty { return !dates.isEmpty }
+    return rules.allSatisfy { $0.count != nil || $0.until != nil }
+  }
+}

@@ -44,7 +44,18 @@ struct CardEncoder {
     diagnostics.warning(message, at: at(property), code: code)
   }
 
-  func text(_ value: String) -> String { version.escape(value) }
+  /// A TEXT value. vCard 2.1 asks for escapes only inside structured values (N, ADR, ORG):
+  /// Outlook writes `NOTE:… SERVICES; LOSS OF USE …` as it is and shows a `\;` it reads with
+  /// its backslash (ez-vcard issue 67), so for Outlook single values stay unescaped.
+  /// Model phone types Outlook writes as X-MS-TEL, and the TYPE it gives them.
+  static let microsoftPhoneKinds: [String: String] = [
+    "assistant": "assistant", "callback": "callback", "company": "company", "radio": "radio", "tty": "ttytdd",
+    "textphone": "ttytdd",
+  ]
+
+  func text(_ value: String) -> String {
+    version == .v21 && !target.escapesSingleValues21 ? value : version.escape(value)
+  }
 
   /// A phone number or URI: not TEXT, so nothing is escaped; only line breaks are removed.
   func uriLike(_ value: String) -> String {
@@ -184,9 +195,12 @@ struct CardEncoder {
       }
     }
     if let a = c.anniversary {
-      let name = version == .v40 ? "ANNIVERSARY" : "X-ANNIVERSARY"
+      // Outlook and Exchange read and write their own X-MS-ANNIVERSARY (MS-OXVCARD; Outlook's
+      // exports in the corpus), not Apple's X-ANNIVERSARY.
+      let legacy = target.microsoftExtensions ? "X-MS-ANNIVERSARY" : "X-ANNIVERSARY"
+      let name = version == .v40 ? "ANNIVERSARY" : legacy
       if version != .v40 {
-        note("ANNIVERSARY has no place in vCard \(version.rawValue); written as X-ANNIVERSARY", property: "ANNIVERSARY", code: "renamed")
+        note("ANNIVERSARY has no place in vCard \(version.rawValue); written as \(legacy)", property: "ANNIVERSARY", code: "renamed")
       }
       if let (value, params) = date(a, property: name) {
         add(name, value, parameters: params)
@@ -216,6 +230,15 @@ struct CardEncoder {
     }
     for a in c.addresses { address(a) }
     for p in c.phones {
+      // Outlook's phone kinds vCard has no TEL type for are X-MS-TEL (MS-OXVCARD §2.1.3.9.5:
+      // ASSISTANT, CALLBACK, COMPANY, RADIO, TTYTDD; Outlook exports `X-MS-TEL;VOICE;CALLBACK`).
+      if target.microsoftExtensions, version != .v40,
+        let kind = p.types.lazy.compactMap({ CardEncoder.microsoftPhoneKinds[$0] }).first
+      {
+        let types = p.types.filter { CardEncoder.microsoftPhoneKinds[$0] == nil } + [kind]
+        add("X-MS-TEL", uriLike(p.number), parameters: typeParameters(types, preference: p.preference), label: p.label)
+        continue
+      }
       add("TEL", uriLike(p.number), parameters: typeParameters(p.types, preference: p.preference, fallback: "voice"), label: p.label)
     }
     for (i, e) in c.emails.enumerated() {
@@ -270,7 +293,12 @@ struct CardEncoder {
     if version == .v40, let label = a.label {
       params.append(ContentParameter(name: "LABEL", values: [label]))
     }
-    add("ADR", structured([a.poBox, a.extended, a.street, a.locality, a.region, a.postalCode, a.country]), parameters: params)
+    // An address with nothing but its formatted text (Google CSV's `Address n - Formatted`, a
+    // LABEL read without ADR): the address books ferry targets read ADR and ignore LABEL, so
+    // the text also goes into ADR's street, as Gmail's own export writes such an address
+    // (`ADR;TYPE=HOME:;;123 Home St\nHome City\, HM 12345;;;;`).
+    let street = a.isEmpty && target.readsOnlyADR ? a.label : a.street
+    add("ADR", structured([a.poBox, a.extended, street, a.locality, a.region, a.postalCode, a.country]), parameters: params)
     if version != .v40, let label = a.label {
       add("LABEL", text(label), parameters: typeParameters(a.types, preference: a.preference, fallback: "postal"))
     }
@@ -311,6 +339,14 @@ struct CardEncoder {
 
   private mutating func instantMessaging(_ im: IMHandle) {
     let service = im.service ?? "x-unknown"
+    if target.microsoftExtensions && version != .v40 {
+      // Outlook's IM address is X-MS-IMADDRESS (MS-OXVCARD), whatever the service.
+      if let s = im.service, s != "msn" {
+        note("IM service \"\(s)\" has no place in \(target.rawValue)'s X-MS-IMADDRESS; the handle is kept", property: "IMPP", code: "unmapped")
+      }
+      add("X-MS-IMADDRESS", text(im.handle))
+      return
+    }
     if version == .v21 {
       let name = CommunicationCodecs.imProperties.first { $0.value == service && $0.key != "X-MS-IMADDRESS" && $0.key != "X-SKYPE-USERNAME" }?.key
       if let name {
@@ -349,10 +385,13 @@ struct CardEncoder {
       add("RELATED", r.isURI ? r.value : text(r.value), parameters: params)
       return
     }
+    // Outlook and Exchange take these from their own X-MS-SPOUSE, X-MS-ASSISTANT and
+    // X-MS-MANAGER (MS-OXVCARD §2.1.3.9), as Outlook exports them.
+    let ms = target.microsoftExtensions
     switch r.relation {
-    case "spouse": add("X-SPOUSE", text(r.value))
-    case "assistant": add("X-ASSISTANT", text(r.value))
-    case "manager": add("X-MANAGER", text(r.value))
+    case "spouse": add(ms ? "X-MS-SPOUSE" : "X-SPOUSE", text(r.value))
+    case "assistant": add(ms ? "X-MS-ASSISTANT" : "X-ASSISTANT", text(r.value))
+    case "manager": add(ms ? "X-MS-MANAGER" : "X-MANAGER", text(r.value))
     default:
       note("RELATED has no place in vCard \(version.rawValue); written as X-ABRELATEDNAMES", property: "RELATED", code: "renamed")
       let label = r.relation == "contact" ? nil : r.relation.prefix(1).uppercased() + r.relation.dropFirst()

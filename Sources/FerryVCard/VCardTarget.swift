@@ -42,6 +42,19 @@ public enum VCardTarget: String, Sendable, CaseIterable {
   /// Outlook maps TEL, EMAIL, URL and ADR only when they carry a TYPE.
   var typesEverything: Bool { self == .outlook || self == .exchange }
 
+  /// Whether Outlook's own extensions carry what it has no standard property for
+  /// (X-MS-ANNIVERSARY, X-MS-SPOUSE, X-MS-MANAGER, X-MS-ASSISTANT,
+  /// X-MS-IMADDRESS; MS-OXVCARD), instead of Apple's and Evolution's X- names.
+  var microsoftExtensions: Bool { self == .outlook || self == .exchange }
+
+  /// Whether a 2.1 TEXT value that is not structured gets `\;` and `\\` escapes (Outlook
+  /// shows them as typed, and writes its own values unescaped).
+  var escapesSingleValues21: Bool { !(self == .outlook || self == .exchange) }
+
+  /// Whether the target takes an address from ADR alone (LABEL ignored): Outlook, Exchange,
+  /// Google and iCloud fill their address fields from ADR's components.
+  var readsOnlyADR: Bool { self != .generic && self != .carddav }
+
   /// The largest inline photo kept, in bytes (iCloud refuses cards with bigger ones).
   var photoLimit: Int? { self == .icloud ? 224 * 1024 : nil }
 

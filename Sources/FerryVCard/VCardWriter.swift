@@ -7,7 +7,8 @@ import FerryModel
 /// Version rules: 2.1 spells types bare (`TEL;WORK;VOICE:`), quoted-printable encodes values
 /// with newlines or non-ASCII (`CHARSET=UTF-8`) and ends base64 values with a blank line;
 /// 3.0 writes `TYPE=WORK,VOICE` and `ENCODING=b`; 4.0 writes lower-case types, `PREF=n`
-/// and `data:` URIs. Every version folds at 75 octets without splitting a UTF-8 sequence.
+/// and `data:` URIs. 3.0 and 4.0 fold at 75 octets without splitting a UTF-8 sequence; 2.1
+/// folds only base64 values (text lines stay whole, quoted-printable ones break with `=`).
 public struct VCardWriter: RecordWriter {
   public let version: VCardVersion
   public let target: VCardTarget
@@ -76,8 +77,10 @@ public struct VCardWriter: RecordWriter {
       for b in lines.bytes[start...] where b == UInt8(ascii: "\n") { outputLine += 1 }
       if count == 2 && target == .outlook && !warnedMultiCard {
         warnedMultiCard = true
-        diagnostics.note(
-          "Outlook imports only the first card of a file; use --split DIR for one file per contact",
+        // A warning, not a note: every card after the first is lost on import (--strict
+        // stops here), which is the import failing, not a detail of it.
+        diagnostics.warning(
+          "Outlook imports only the first card of a file, so the cards after it will not reach Outlook; use --split DIR for one file per contact",
           at: location, code: "target")
       }
       if lines.bytes.count >= 1 << 16 { try flush() }
@@ -150,6 +153,17 @@ public struct VCardWriter: RecordWriter {
     if !ascii && target.statesCharset && version == .v30 {
       parameters.append(ContentParameter(name: "CHARSET", values: ["UTF-8"]))
     }
+    if version == .v21 {
+      // vCard 2.1 folds the RFC 822 way: a CRLF before white space stands for that white
+      // space, so a fold inside a word (`EXPRES` CRLF ` S OR`) reads back with a space in it
+      // (Roundcube #9647, sabre/vobject #690). Outlook does not fold its own 2.1 lines (its
+      // NOTE is one line of any length), so neither does ferry; quoted-printable values break
+      // with `=` and base64 ones may fold anywhere.
+      lines.folds = false
+      lines.write(group: p.group, name: p.name, parameters: parameters, value: p.value)
+      lines.folds = true
+      return
+    }
     lines.write(group: p.group, name: p.name, parameters: parameters, value: p.value)
   }
 
@@ -174,6 +188,21 @@ public struct VCardWriter: RecordWriter {
       let work = c.addresses.filter { $0.types.contains("work") }.count
       if home > 1 || work > 1 || c.addresses.count > 3 {
         warn("\(target.rawValue) keeps one home, one business and one other address; some will be dropped on import", "ADR")
+      }
+      // MS-OXVCARD, TEL: a number without a kind (voice, msg, video, bbs, modem) becomes Other
+      // Telephone and "additional TEL types … are ignored"; two home and two work numbers fill
+      // Home/Home 2 and Business/Business 2, and a third has no property to go to.
+      let specific = Set(["home", "work", "cell", "mobile", "pager", "fax", "car", "isdn"])
+        .union(CardEncoder.microsoftPhoneKinds.keys)
+      let plain = c.phones.filter { Set($0.types).isDisjoint(with: specific) }.count
+      if plain > 1 {
+        warn("\(target.rawValue) keeps one phone number without a kind (as Other); \(plain - 1) more will be dropped on import", "TEL")
+      }
+      func voiceOnly(_ kind: String) -> Int {
+        c.phones.filter { Set($0.types).contains(kind) && Set($0.types).isDisjoint(with: ["cell", "mobile", "pager", "fax", "car", "isdn"]) }.count
+      }
+      for (kind, name) in [("home", "home"), ("work", "business")] where voiceOnly(kind) > 2 {
+        warn("\(target.rawValue) keeps two \(name) phone numbers; \(voiceOnly(kind) - 2) more will be dropped on import", "TEL")
       }
     case .google:
       if c.logo != nil { warn("google ignores LOGO; it will be dropped on import", "LOGO") }

@@ -187,10 +187,28 @@ public struct CSVEncodeContext {
         try overflow("address", OutlookProfile.oneLine(a))
         continue
       }
-      for (column, value) in [(street, a.street), (city, a.locality), (region, a.region), (postalCode, a.postalCode), (country, a.country)] {
+      for (column, value) in [(street, a.streetLines), (city, a.locality), (region, a.region), (postalCode, a.postalCode), (country, a.country)] {
         if let value { cells[column] = value }
       }
     }
+  }
+
+  /// Reports what a layout without a place for it leaves out of a contact's name: the
+  /// phonetic (yomi) parts, which Outlook's and Exchange's CSV have no column for.
+  public mutating func overflowPhoneticName(_ name: PersonName) throws {
+    let parts = [name.phoneticGiven, name.phoneticMiddle, name.phoneticFamily].compactMap { $0 }.filter { !$0.isEmpty }
+    if !parts.isEmpty { try overflow("phonetic name", parts.joined(separator: " ")) }
+  }
+
+  /// Reports a gender a layout's Male/Female column (or none) cannot hold: a sex other
+  /// than M or F, and any gender identity.
+  public mutating func overflowGender(_ gender: Gender?, keepsMaleFemale: Bool) throws {
+    guard let gender else { return }
+    if let sex = gender.sex, !sex.isEmpty {
+      let binary = ["m", "f"].contains(sex.lowercased())
+      if !(binary && keepsMaleFemale) { try overflow("gender", sex) }
+    }
+    if let identity = gender.identity, !identity.isEmpty { try overflow("gender identity", identity) }
   }
 
   /// The notes cell: the contact's notes, then the overflowed values.
@@ -198,6 +216,30 @@ public struct CSVEncodeContext {
     var parts = contact.notes
     if !overflowLines.isEmpty { parts.append(overflowLines.joined(separator: "\n")) }
     return parts.joined(separator: "\n")
+  }
+}
+
+extension PostalAddress {
+  /// The street as a layout with a single street cell writes it: the PO box before it and the
+  /// extended address (suite, apartment) after it, each a line of its own (as the Salesforce
+  /// writer does), so neither is lost; an address with nothing but a formatted label
+  /// (Google's `Address n - Formatted` alone, a vCard LABEL without ADR) gives its label, so
+  /// the address is not written empty.
+  var streetLines: String? {
+    // The common case (a street, nothing else around it) copies nothing: a hot path.
+    if (poBox ?? "").isEmpty, (extended ?? "").isEmpty, let street, !street.isEmpty { return street }
+    if isEmpty { return label.flatMap { $0.isEmpty ? nil : $0 } }
+    let lines = [poBox, street, extended].compactMap { $0 }.filter { !$0.isEmpty }
+    return lines.isEmpty ? nil : lines.joined(separator: "\n")
+  }
+
+  /// The street lines of a layout with its own PO box column (Outlook): the street, then the
+  /// extended address; the label when the address has nothing else.
+  var streetAndExtended: String? {
+    if (extended ?? "").isEmpty, let street, !street.isEmpty { return street }
+    if isEmpty { return label.flatMap { $0.isEmpty ? nil : $0 } }
+    let lines = [street, extended].compactMap { $0 }.filter { !$0.isEmpty }
+    return lines.isEmpty ? nil : lines.joined(separator: "\n")
   }
 }
 

@@ -116,19 +116,22 @@ public struct ExchangeProfile: CSVProfile {
           at: context.location(property: "ExternalEmailAddress"), code: "skipped")
         return false
       }
+      guard !c.emails.isEmpty else {
+        // A mail contact is its external address: New-MailContact refuses the row, and the
+        // Set-Contact step after it fails too, so the row is not written (like a duplicate).
+        context.diagnostics.warning(
+          "contact \"\(c.displayName)\" has no e-mail; skipped (New-MailContact needs ExternalEmailAddress)",
+          at: context.location(property: "ExternalEmailAddress"), code: "skipped")
+        return false
+      }
       for (n, e) in c.emails.enumerated() {
         if n == 0 { set(0, e.address) } else { try context.overflow("e-mail", e.address) }
-      }
-      if c.emails.isEmpty {
-        context.diagnostics.warning(
-          "contact \"\(c.displayName)\" has no e-mail; New-MailContact needs ExternalEmailAddress",
-          at: context.location(property: nil),
-          code: "missing")
       }
       let name = (c.formattedName ?? "").isEmpty ? c.displayName : c.formattedName ?? ""
       if !name.isEmpty { set(1, uniqueName(name, context: &context)) }
       set(2, c.name.given)
       set(3, c.name.family)
+      try context.overflowPhoneticName(c.name)
       try context.fillSingleAddress(c.addresses, into: &cells, street: 4, city: 5, region: 6, postalCode: 7, country: 16)
       for p in c.phones {
         let t = Set(p.types)

@@ -91,12 +91,23 @@ public struct GoogleProfile: CSVProfile {
       text = "Home"
     } else if t.contains("other") {
       text = "Other"
+    } else if let label {
+      text = label
     } else {
-      text = label ?? ""
+      // Outlook's and vCard's other phone kinds keep their name as a custom label (Google
+      // writes custom labels verbatim) instead of arriving unlabelled.
+      text = GoogleProfile.customLabels.first { t.contains($0.type) }?.label ?? ""
     }
     if preference == 1 { text = "* " + text }
     return text
   }
+
+  /// Phone kinds Google has no label of its own for, and the custom label written instead.
+  static let customLabels: [(type: String, label: String)] = [
+    ("car", "Car"), ("assistant", "Assistant"), ("callback", "Callback"), ("company", "Company Main"),
+    ("isdn", "ISDN"), ("radio", "Radio"), ("telex", "Telex"), ("tty", "TTY/TDD"), ("textphone", "TTY/TDD"),
+    ("video", "Video"),
+  ]
 
   static let knownRelations = [
     "spouse", "child", "mother", "father", "parent", "brother", "sister", "friend", "relative", "domestic partner",
@@ -279,7 +290,15 @@ public struct GoogleProfile: CSVProfile {
       set("Organization Title", c.title)
       set("Organization Department", c.department)
       if let b = c.birthday { set("Birthday", b.description) }
-      if case .uri(let u) = c.photo { set("Photo", u) }
+      switch c.photo {
+      case .uri(let u)?: set("Photo", u)
+      case .data(let bytes, _)?:
+        // `Photo` holds a URL; an inline picture cannot go into a cell (nor into Notes).
+        context.diagnostics.warning(
+          "photo of \(max(1, bytes.count / 1024)) KB is inline data and csv:google's Photo column takes a URL; dropped (vCard keeps it)",
+          at: context.location(property: "Photo"), code: "unmapped")
+      case nil: break
+      }
       if !c.categories.isEmpty { set("Labels", c.categories.joined(separator: GoogleProfile.separator)) }
 
       func fill(_ kind: String, _ count: Int, _ items: [(label: String, value: String)], what: String) throws {
@@ -301,7 +320,13 @@ public struct GoogleProfile: CSVProfile {
         }
       }
       try fill(
-        "E-mail", 4, c.emails.map { (GoogleProfile.label(types: $0.types, label: $0.label, preference: $0.preference), $0.address) },
+        "E-mail", 4,
+        c.emails.map { e in
+          // Outlook's display name (`Robin Example (robin@contoso.example)`, read as the
+          // e-mail's label) is no label: Google would make it a custom e-mail type.
+          let label = e.label.flatMap { l in l.contains(e.address) ? nil : l }
+          return (GoogleProfile.label(types: e.types, label: label, preference: e.preference), e.address)
+        },
         what: "e-mail")
       try fill(
         "Phone", 5, c.phones.map { (GoogleProfile.label(types: $0.types, label: $0.label, preference: $0.preference), $0.number) },
@@ -339,7 +364,8 @@ public struct GoogleProfile: CSVProfile {
         set("Event 1 - Label", "Anniversary")
         set("Event 1 - Value", a.description)
       }
-      if let sex = c.gender?.sex { try context.overflow("gender", sex) }
+      // The current layout has no Gender column.
+      try context.overflowGender(c.gender, keepsMaleFemale: false)
       for im in c.instantMessaging { try context.overflow("im", im.handle) }
       if let fn = c.formattedName, fn != c.name.displayName, c.name.given != nil || c.name.family != nil {
         set("File As", fn)

@@ -5,9 +5,9 @@ import FerryTime
 /// en-US values). Sources: ../shared/formats/outlook-csv.md ("Outlook calendar CSV").
 ///
 /// The file has no time zone and no recurrence: times are wall-clock times in `--zone` (each
-/// event's own zone when none is given, with a warning), and series are expanded in the
-/// `--expand-from`/`--expand-until` window (default: today and one year ahead), one row per
-/// instance. All-day events: `All day event` True, the end date exclusive (the day after), as
+/// event's own zone when none is given, with a warning), and series are expanded one row per
+/// instance: a finite series (COUNT, UNTIL, dates only) whole unless `--expand-from` or
+/// `--expand-until` is given, an endless one in that window (default: today and one year ahead). All-day events: `All day event` True, the end date exclusive (the day after), as
 /// Outlook exports them. `Show time as` uses Outlook's OlBusyStatus numbers (0 free,
 /// 1 tentative, 2 busy, 3 out of office, 4 working elsewhere; not verified against a real
 /// import, see the format notes).
@@ -267,6 +267,7 @@ enum CalendarCSV {
     var warnedZone = false
     var warnedUnknownZone = false
     var warnedUnresolved: Set<String> = []
+    var warnedAttendeeEmails = false
     /// `--zone`, resolved once: nil when none was given or it names no zone.
     let target: ExchangeZone?
 
@@ -283,11 +284,16 @@ enum CalendarCSV {
     /// The expansion window: `--expand-from` (default today) to `--expand-until` (default a
     /// year later), whole UTC days.
     var window: ExpansionWindow {
-      let today = Timestamp(milliseconds: Int64(currentSeconds()) * 1000).utc.date
-      let from = options.expandFrom ?? today
-      let until = options.expandUntil ?? LocalDate(year: from.year + 1, month: from.month, day: min(from.day, 28))
+      let (from, until) = windowDays
       return ExpansionWindow(
         fromUTC: LocalDateTime(date: from, time: .midnight), untilUTC: LocalDateTime(date: until.adding(days: 1), time: .midnight))
+    }
+
+    /// The first and last day of the expansion window.
+    var windowDays: (from: LocalDate, until: LocalDate) {
+      let today = Timestamp(milliseconds: Int64(currentSeconds()) * 1000).utc.date
+      let from = options.expandFrom ?? today
+      return (from, options.expandUntil ?? LocalDate(year: from.year + 1, month: from.month, day: min(from.day, 28)))
     }
 
     /// Outlook's calendar CSV holds one reminder: the shared choice of EWS and Graph, where
@@ -305,15 +311,29 @@ enum CalendarCSV {
           location: context.location(property: "reminders"))
       }
       guard case .event(let e) = record, let r = e.recurrence, r.rule != nil || !r.dates.isEmpty else { return [record] }
-      let (occurrences, truncated) = RecurrenceExpander(event: e, window: window).expand()
+      // The layout has no recurrence, so every series is expanded: a finite one (COUNT,
+      // UNTIL, dates only) whole unless a window was given, so a past series keeps its rows;
+      // an endless one in the window.
+      let whole = options.expandFrom == nil && options.expandUntil == nil && r.isFinite
+      let (occurrences, truncated) = RecurrenceExpander(event: e, window: whole ? .unbounded : window).expand()
       if truncated {
         context.diagnostics.warning(
           "series \"\(e.summary ?? "")\" has more than \(RecurrenceExpander.defaultLimit) instances in the window; the rest dropped",
           at: context.location(property: "recurrence"), code: "overflow")
       }
-      context.diagnostics.note(
-        "series \"\(e.summary ?? "")\" expanded to \(occurrences.count) rows (csv:\(profileName) has no recurrence)",
-        at: context.location(property: "recurrence"), code: "recurrence")
+      if occurrences.isEmpty {
+        // The whole series would vanish (a past series, by default today and a year on): a
+        // warning the user must see, as the iCalendar writer gives, not a note.
+        let w = windowDays
+        let span = whole ? "" : " from \(w.from) to \(w.until)"
+        context.diagnostics.warning(
+          "series \"\(e.summary ?? "")\" has no occurrence\(span); nothing written (csv:\(profileName) has no recurrence; --expand-from and --expand-until set the window)",
+          at: context.location(property: "recurrence"), code: "skipped")
+      } else {
+        context.diagnostics.note(
+          "series \"\(e.summary ?? "")\" expanded to \(occurrences.count) rows\(whole ? ", the whole series" : "") (csv:\(profileName) has no recurrence)",
+          at: context.location(property: "recurrence"), code: "recurrence")
+      }
       return occurrences.map { o in
         // An override holds what changed; the rest is the series' (Event.inheriting(from:)).
         var instance = o.override.map { $0.inheriting(from: e) } ?? e
@@ -375,7 +395,17 @@ enum CalendarCSV {
       func set(_ column: String, _ value: String?) {
         if let value, let i = index[column] { cells[i] = value }
       }
-      set("Subject", e.summary ?? "")
+      if let summary = e.summary, !summary.trimmed.isEmpty {
+        set("Subject", summary)
+      } else if style == .google {
+        // Google's importer requires a Subject; it shows an untitled event as "(No title)".
+        set("Subject", "(No title)")
+        context.diagnostics.warning(
+          "event has no summary and Google Calendar's CSV import requires Subject; written as \"(No title)\"",
+          at: context.location(property: "Subject"), code: "missing")
+      } else {
+        set("Subject", "")
+      }
       // One resolver per event: its own VTIMEZONEs are read once, not once per time written.
       let zones = ExchangeZones(event: e, fallbackZone: nil)
       guard let start = e.start else {
@@ -434,6 +464,14 @@ enum CalendarCSV {
         set("Reminder on/off", "False")
       }
       set("Meeting Organizer", e.organizer.flatMap { $0.name ?? $0.email })
+      // Outlook's layout holds display names only (outlook-csv.md): an address beside a name
+      // does not reach the file, which is said once.
+      if !warnedAttendeeEmails, ([e.organizer].compactMap { $0 } + e.attendees).contains(where: { $0.name != nil && $0.email != nil }) {
+        warnedAttendeeEmails = true
+        context.diagnostics.note(
+          "csv:outlook-calendar holds organizer and attendee display names only; their e-mail addresses are left out (ics keeps them; reported once)",
+          at: context.location(property: "Required Attendees"), code: "unmapped")
+      }
       func names(_ list: [Attendee]) -> String? {
         let n = list.compactMap { $0.name ?? $0.email }
         return n.isEmpty ? nil : n.joined(separator: ";")

@@ -347,7 +347,9 @@ public struct OutlookProfile: CSVProfile {
         }
         used[slot] = true
         let col = address[slot]
-        if let street = a.street {
+        // The extended address (suite, apartment) is the next street line; an address with
+        // nothing but a formatted label writes the label there.
+        if let street = a.streetAndExtended {
           if street.utf8.contains(UInt8(ascii: "\n")) {
             let lines = street.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
             if lines.count > 0 { cells[col[0]] = lines[0] }
@@ -362,7 +364,6 @@ public struct OutlookProfile: CSVProfile {
         set(col[5], a.postalCode)
         set(col[6], a.country)
         set(col[7], a.poBox)
-        if let ext = a.extended, !ext.isEmpty { try context.overflow("address extension", ext) }
       }
       if let b = c.birthday {
         if let text = Values.outlookDateText(b, format: context.dateFormat) { cells[birthday] = text } else { try context.overflow("birthday", b.description) }
@@ -377,6 +378,10 @@ public struct OutlookProfile: CSVProfile {
       if let sex = c.gender?.sex {
         if sex == "M" || sex == "m" { cells[gender] = "Male" } else if sex == "F" || sex == "f" { cells[gender] = "Female" }
       }
+      // Outlook's Gender is Male, Female or Unspecified: anything else goes by --overflow.
+      try context.overflowGender(c.gender, keepsMaleFemale: true)
+      // Classic Outlook's CSV has no Yomi columns.
+      try context.overflowPhoneticName(c.name)
       for r in c.related {
         let slot: Int?
         switch r.relation.lowercased() {
@@ -397,8 +402,10 @@ public struct OutlookProfile: CSVProfile {
     }
   }
 
+  /// An address on one line, for Notes; the formatted label when it has nothing else.
   static func oneLine(_ a: PostalAddress) -> String {
-    [a.poBox, a.extended, a.street, a.locality, a.region, a.postalCode, a.country].compactMap { $0 }
+    if a.isEmpty, let label = a.label, !label.isEmpty { return label.replacingNewlines() }
+    return [a.poBox, a.extended, a.street, a.locality, a.region, a.postalCode, a.country].compactMap { $0 }
       .filter { !$0.isEmpty }.joined(separator: ", ").replacingNewlines()
   }
 }

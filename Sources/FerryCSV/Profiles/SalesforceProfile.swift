@@ -278,9 +278,8 @@ public struct SalesforceProfile: CSVProfile {
           try context.overflow("address", OutlookProfile.oneLine(a))
           continue
         }
-        var street = a.street
-        if let poBox = a.poBox, !poBox.isEmpty { street = [poBox, street].compactMap { $0 }.joined(separator: "\n") }
-        if let ext = a.extended, !ext.isEmpty { street = [street, ext].compactMap { $0 }.joined(separator: "\n") }
+        // PO box, street, extended address as lines; the label of an address that has nothing else.
+        let street = a.streetLines
         set("\(prefix)Street", street)
         set(prefix.isEmpty ? "City" : "\(prefix)City", a.locality)
         set(prefix.isEmpty ? "State" : "\(prefix)State", a.region)

@@ -161,7 +161,7 @@ public struct ThunderbirdProfile: CSVProfile {
           try context.overflow("address", OutlookProfile.oneLine(a))
           continue
         }
-        let lines = (a.street ?? "").split(separator: "\n", maxSplits: 1).map(String.init)
+        let lines = (a.streetLines ?? "").split(separator: "\n", maxSplits: 1).map(String.init)
         set(base, lines.first)
         set(base + 1, lines.count > 1 ? lines[1] : nil)
         set(base + 2, a.locality)

@@ -59,7 +59,9 @@ enum CommunicationCodecs {
     var number = card.text(line).trimmingCharacters()
     if number.hasPrefixIgnoringASCIICase("tel:") { number = String(number.dropFirst(4)) }
     guard !number.isEmpty else { return .keepRaw }
-    card.contact.phones.append(PhoneNumber(number, types: tp.types, preference: tp.preference))
+    // Outlook's X-MS-TEL;TYPE=TTYTDD is the model's `tty` (Outlook CSV's TTY/TDD Phone).
+    let types = tp.types.map { $0 == "ttytdd" ? "tty" : $0 }
+    card.contact.phones.append(PhoneNumber(number, types: types, preference: tp.preference))
     card.remember(line, as: .phone(card.contact.phones.count - 1))
     return .mapped
   }

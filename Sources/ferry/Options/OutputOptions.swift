@@ -38,7 +38,7 @@ struct OutputOptions: ParsableArguments {
   @Option(help: "Recurring series: keep, expand or skip.")
   var series: CalendarOptions.SeriesPolicy = .keep
 
-  @Option(help: "First day of the expansion window (YYYY-MM-DD; default today).")
+  @Option(help: "First day of the expansion window (YYYY-MM-DD; default today; without either bound a finite series a target cannot hold is written whole).")
   var expandFrom: String?
 
   @Option(help: "Last day of the expansion window (YYYY-MM-DD; default a year from today).")
