@@ -2,6 +2,18 @@ import Foundation
 
 /// A parameter of a raw property: `TYPE=WORK,VOICE` is one parameter with two values.
 public struct RawParameter: Sendable, Hashable, Codable {
+  /// Parameter names compare without case: ASCII ones byte by byte, others through
+  /// Foundation's case-insensitive comparison.
+  static func sameName(_ a: String, _ b: String) -> Bool {
+    if a.utf8.count == b.utf8.count, a.utf8.allSatisfy({ $0 < 0x80 }), b.utf8.allSatisfy({ $0 < 0x80 }) {
+      return zip(a.utf8, b.utf8).allSatisfy { x, y in
+        (x >= 0x41 && x <= 0x5A ? x | 0x20 : x) == (y >= 0x41 && y <= 0x5A ? y | 0x20 : y)
+      }
+    }
+    if a.utf8.allSatisfy({ $0 < 0x80 }) && b.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+    return a.caseInsensitiveCompare(b) == .orderedSame
+  }
+
   public var name: String
   public var values: [String]
   public init(name: String, values: [String]) {
@@ -39,7 +51,7 @@ public struct RawProperty: Sendable, Hashable, Codable {
 
   /// The values of the first parameter with this name, compared case-insensitively.
   public func parameter(_ name: String) -> [String]? {
-    parameters.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.values
+    parameters.first { RawParameter.sameName($0.name, name) }?.values
   }
 }
 

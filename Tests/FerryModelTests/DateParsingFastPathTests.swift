@@ -47,3 +47,17 @@ import Testing
     #expect(EventTime(text: "2024-03-09T10:00:00[Europe/Berlin]") == .zoned(LocalDateTime(year: 2024, month: 3, day: 9, hour: 10), zone: "Europe/Berlin"))
   }
 }
+
+@Suite struct RawParameterNameTests {
+  @Test func namesCompareWithoutCase() {
+    let p = RawProperty(
+      name: "ItemId", parameters: [RawParameter(name: "ChangeKey", values: ["CK1"]), RawParameter(name: "Straße", values: ["x"])],
+      value: "id", origin: "ews")
+    #expect(p.parameter("changekey") == ["CK1"])
+    #expect(p.parameter("CHANGEKEY") == ["CK1"])
+    #expect(p.parameter("ChangeKe") == nil)
+    #expect(p.parameter("ChangeKez") == nil)
+    #expect(p.parameter("straße") == ["x"])
+    #expect(p.parameter("STRAßE") == ["x"])
+  }
+}

@@ -170,6 +170,10 @@ public enum EWSRecurrence {
 
 extension String {
   var trimmed: String {
+    // Most values have nothing to trim: told by their first and last bytes.
+    func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D }
+    guard let first = utf8.first, let last = utf8.last else { return self }
+    if !space(first) && !space(last) { return self }
     var s = Substring(self)
     while let f = s.first, f == " " || f == "\n" || f == "\t" || f == "\r" { s.removeFirst() }
     while let l = s.last, l == " " || l == "\n" || l == "\t" || l == "\r" { s.removeLast() }
