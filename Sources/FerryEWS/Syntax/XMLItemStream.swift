@@ -363,6 +363,13 @@ final class XMLItemStream {
       element.attributes.append((string(a.pointee.name), value))
       attribute = a.pointee.next
     }
+    var elementChildren = 0
+    var scan = node.pointee.children
+    while let c = scan {
+      if c.pointee.type == XML_ELEMENT_NODE { elementChildren += 1 }
+      scan = c.pointee.next
+    }
+    if elementChildren > 1 { element.children.reserveCapacity(elementChildren) }
     var child = node.pointee.children
     while let c = child {
       switch c.pointee.type {
