@@ -59,7 +59,7 @@ struct JSONDocumentStream {
         if !started {
           switch b {
           case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"): continue
-          case 0xEF, 0xBB, 0xBF where offset <= 3:
+          case 0xEF where offset <= 3, 0xBB where offset <= 3, 0xBF where offset <= 3:
             // A UTF-8 byte order mark is not JSON, but every reader skips it; columns start after it.
             lineStartOffset = offset
             continue

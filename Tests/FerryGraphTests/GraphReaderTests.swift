@@ -212,6 +212,15 @@ struct GraphReaderTests {
     }
   }
 
+  @Test("a stray byte of a byte order mark between pages is an error, not skipped")
+  func strayByteOrderMarkByte() throws {
+    for stray: UInt8 in [0xEF, 0xBB, 0xBF] {
+      let bytes = Array("{\"value\":[{\"givenName\":\"A\"}]}\n".utf8) + [stray] + Array("{\"value\":[{\"givenName\":\"B\"}]}".utf8)
+      var reader = try GraphReader(input: ByteInput(bytes: bytes, name: "stray.json"), diagnostics: .ignore)
+      #expect(throws: FerryError.self) { try reader.collect() }
+    }
+  }
+
   @Test("an HTML body read from Graph and left unchanged goes back to Graph as HTML")
   func htmlBodyRoundTrip() throws {
     let (records, _) = try readGraph(fixture: "graph-html-body.json")
