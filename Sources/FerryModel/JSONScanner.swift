@@ -394,8 +394,8 @@ public struct JSONEmitter {
         case 0x0D: bytes.append(UInt8(ascii: "r"))
         case 0x09: bytes.append(UInt8(ascii: "t"))
         default:
-          let hex = Array("0123456789abcdef".utf8)
-          bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(c >> 4)], hex[Int(c & 0xF)]])
+          let hex: StaticString = "0123456789abcdef"
+          bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex.utf8Start[Int(c >> 4)], hex.utf8Start[Int(c & 0xF)]])
         }
       }
       bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
@@ -412,7 +412,10 @@ public struct JSONEmitter {
     bytes.append(contentsOf: text.utf8)
   }
 
-  public mutating func bool(_ v: Bool) { bytes.append(contentsOf: v ? Array("true".utf8) : Array("false".utf8)) }
+  public mutating func bool(_ v: Bool) {
+    let word: StaticString = v ? "true" : "false"
+    bytes.append(contentsOf: UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+  }
 
   public mutating func array<T: JSONEmittable>(_ values: [T]) throws {
     bytes.append(UInt8(ascii: "["))
