@@ -28,6 +28,8 @@ struct FerryCommand: ParsableCommand {
   /// errors as 64 (EX_USAGE); ferry promises 2.
   static func main() {
     // Ctrl-C, kill or a closed terminal must not leave `.name.ferry-XXXXXX` files behind.
+    // First, before anything opens a descriptor that could take a closed 1 or 2.
+    StandardStreams.holdClosedDescriptors()
     let signalSources = Interruption.install()
     defer { withExtendedLifetime(signalSources) {} }
     var command: any ParsableCommand
@@ -39,6 +41,17 @@ struct FerryCommand: ParsableCommand {
     do {
       try command.run()
       waitIfInterrupted()
+      // `print` buffers: a full or closed standard output shows only now.
+      if let failure = StandardStreams.finishOutput() {
+        StandardStreams.error(failure + "\n")
+        Foundation.exit(1)
+      }
+    } catch let error as FerryError {
+      // A problem of the data or a file (standard output full, a clusters file that cannot be
+      // created): its own compiler-style message, not ArgumentParser's "Error: " before it.
+      waitIfInterrupted()
+      StandardStreams.error(error.description + "\n")
+      Foundation.exit(error.kind == .usage ? 2 : 1)
     } catch {
       waitIfInterrupted()
       // A mistake found while running (an unknown format in -o's extension): the message and
@@ -62,8 +75,19 @@ struct FerryCommand: ParsableCommand {
   private static func finish(with error: any Error, message: String) -> Never {
     let code = exitCode(for: error)
     if !message.isEmpty {
-      let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
-      stream.write(Data((message + "\n").utf8))
+      if code == .success {
+        // --help, --version: on standard output, which must take it.
+        do { try StandardStreams.output(message + "\n") } catch {
+          StandardStreams.error("\(error)\n")
+          Foundation.exit(1)
+        }
+      } else {
+        StandardStreams.error(message + "\n")
+      }
+    }
+    if let failure = StandardStreams.finishOutput() {
+      StandardStreams.error(failure + "\n")
+      Foundation.exit(code == .success ? 1 : (code == .validationFailure ? 2 : code.rawValue))
     }
     if code == .validationFailure { Foundation.exit(2) }
     Foundation.exit(code.rawValue)

@@ -55,7 +55,7 @@ final class DiagnosticPrinter: @unchecked Sendable {
       }
     }
     Progress.shared.clearLine()
-    FileHandle.standardError.write(Data((d.description + "\n").utf8))
+    StandardStreams.error((d.description + "\n"))
   }
 
   /// One line per message that was held back after `repeatLimit` showings: how many more
@@ -67,8 +67,7 @@ final class DiagnosticPrinter: @unchecked Sendable {
       let severity = parts.first.map(String.init) ?? "note"
       let message = parts.count > 2 ? String(parts[2]) : key
       Progress.shared.clearLine()
-      FileHandle.standardError.write(
-        Data("ferry: \(n - Self.repeatLimit) more \(severity)\(n - Self.repeatLimit == 1 ? "" : "s") like this one not shown (--report counts them all): \(message)\n".utf8))
+      StandardStreams.error("ferry: \(n - Self.repeatLimit) more \(severity)\(n - Self.repeatLimit == 1 ? "" : "s") like this one not shown (--report counts them all): \(message)\n")
     }
     seenOrder = []
   }
@@ -116,17 +115,17 @@ final class Progress: @unchecked Sendable {
     let elapsed = Date().timeIntervalSince(start)
     guard elapsed > 1 else { return }
     if isTerminal {
-      FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+      StandardStreams.error("\r\u{1B}[K\(text)")
       shown = true
     } else if forced, elapsed - lastLogged >= logInterval {
       lastLogged = elapsed
-      FileHandle.standardError.write(Data("ferry: \(text) (\(Int(elapsed)) s)\n".utf8))
+      StandardStreams.error("ferry: \(text) (\(Int(elapsed)) s)\n")
     }
   }
 
   func clearLine() {
     guard shown else { return }
-    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    StandardStreams.error("\r\u{1B}[K")
     shown = false
   }
 }

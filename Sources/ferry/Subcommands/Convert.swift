@@ -132,15 +132,13 @@ extension FerryCommand {
       }
       if failure != nil && !diagnosticOptions.quiet && written != "-" {
         // Output is committed only when the whole conversion succeeded.
-        FileHandle.standardError.write(Data("ferry: stopped; nothing written, \(written) left as it was\n".utf8))
+        StandardStreams.error("ferry: stopped; nothing written, \(written) left as it was\n")
       } else if !diagnosticOptions.quiet && written != "-" && summary.outputFiles.isEmpty && output.split == nil {
         // The writer had nothing to write (every record skipped, or none read): no file made.
-        FileHandle.standardError.write(
-          Data("ferry: \(summary.recordsRead) records read, nothing written; \(written) not created\n".utf8))
+        StandardStreams.error("ferry: \(summary.recordsRead) records read, nothing written; \(written) not created\n")
       } else if !diagnosticOptions.quiet && written != "-" {
         let skipped = summary.recordsSkipped > 0 ? " (\(summary.recordsSkipped) skipped)" : ""
-        FileHandle.standardError.write(
-          Data("ferry: \(summary.recordsRead) records read, \(summary.recordsWritten) written\(skipped) to \(written)\n".utf8))
+        StandardStreams.error("ferry: \(summary.recordsRead) records read, \(summary.recordsWritten) written\(skipped) to \(written)\n")
       }
       if failure != nil || printer.exitCode != 0 { throw ExitCode(1) }
     }

@@ -377,9 +377,9 @@ extension FerryCommand {
       if !diagnosticOptions.quiet {
         let lines = session.summary(result, actions: actions, written: written).joined(separator: "\n") + "\n"
         if output == "-" || match.clusters == "-" {
-          FileHandle.standardError.write(Data(lines.utf8))
+          StandardStreams.error(lines)
         } else {
-          FileHandle.standardOutput.write(Data(lines.utf8))
+          try StandardStreams.output(lines)
         }
       }
       if printer.exitCode != 0 { throw ExitCode(1) }

@@ -33,7 +33,7 @@ extension FerryCommand {
         if error.kind == .usage {
           throw usageFailure(error, printer: DiagnosticPrinter(strict: false, quiet: false))
         }
-        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        StandardStreams.error((error.description + "\n"))
         if json {
           // A script reading --json gets a document on failure too, not an empty stdout.
           try writeJSONReport(
@@ -60,10 +60,10 @@ extension FerryCommand {
           }
         }
         for d in inspection.diagnostics.prefix(200) {
-          FileHandle.standardError.write(Data((d.description + "\n").utf8))
+          StandardStreams.error((d.description + "\n"))
         }
         if inspection.diagnostics.count > 200 {
-          FileHandle.standardError.write(Data("… and \(inspection.diagnostics.count - 200) more diagnostics\n".utf8))
+          StandardStreams.error("… and \(inspection.diagnostics.count - 200) more diagnostics\n")
         }
       }
       let hasErrors = inspection.diagnostics.contains { $0.severity == .error }

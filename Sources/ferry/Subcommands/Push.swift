@@ -300,7 +300,7 @@ extension FerryCommand {
               "\(what) reported while reading, so nothing was applied: a record that could not be read looks gone from the CRM; fix the export (--dry-run shows the plan) or pass --allow-errors"
             ))
           if !options.quiet {
-            FileHandle.standardError.write(Data(PlanPrinter.summary(plan, applied: applied, run: run, dryRun: true).utf8))
+            StandardStreams.error(PlanPrinter.summary(plan, applied: applied, run: run, dryRun: true))
           }
           throw ExitCode(1)
         }
@@ -322,8 +322,12 @@ extension FerryCommand {
       if !options.quiet {
         // With the report on standard output, the human summary moves to standard error so
         // that standard output stays one JSON document.
-        let stream = report == "-" ? FileHandle.standardError : FileHandle.standardOutput
-        stream.write(Data(text.utf8))
+        if report == "-" {
+          StandardStreams.error(text)
+        } else {
+          // A lost summary fails the run (exit 1), after the report is written.
+          do { try StandardStreams.output(text) } catch let error as FerryError { printer.print(error: error) }
+        }
       }
       if let report {
         do {

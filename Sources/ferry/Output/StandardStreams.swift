@@ -1,0 +1,67 @@
+import FerryModel
+
+#if canImport(Glibc)
+  @preconcurrency import Glibc
+#endif
+
+/// Standard output and standard error through write(2).
+///
+/// `FileHandle.write` traps on any error: a closed or full standard error (`2>&-`,
+/// `2>/dev/full`, a cron log on a full disk) crashed ferry with "Illegal instruction" at its
+/// first warning and left its temporary files behind. Here a failed write to standard error
+/// is ignored (there is nowhere left to say so), and a failed write to standard output is an
+/// error, so that a pipeline never takes a lost result for a successful run.
+enum StandardStreams {
+  /// Writes to standard error; a failure is ignored.
+  static func error(_ text: String) {
+    _ = writeAll(2, text)
+  }
+
+  /// Writes to standard output, after anything `print` buffered.
+  static func output(_ text: String) throws {
+    if fflush(stdout) != 0 || ferror(stdout) != 0 { throw outputError(errno) }
+    if let code = writeAll(1, text) { throw outputError(code) }
+  }
+
+  /// Flushes what `print` buffered; nil when everything reached standard output, else the
+  /// message to show.
+  static func finishOutput() -> String? {
+    let failed = fflush(stdout) != 0 || ferror(stdout) != 0
+    guard failed else { return nil }
+    return "ferry: cannot write standard output: \(String(cString: strerror(errno == 0 ? EIO : errno)))"
+  }
+
+  /// A standard output or error the caller closed (`>&-`) would be taken by the next file
+  /// ferry opens, and `print` would write into it. Standard output is held by /dev/null open
+  /// for reading, so that every write to it fails (and is reported); standard error by
+  /// /dev/null for writing.
+  static func holdClosedDescriptors() {
+    for (descriptor, flags) in [(Int32(1), O_RDONLY), (Int32(2), O_WRONLY)] {
+      guard fcntl(descriptor, F_GETFD) == -1, errno == EBADF else { continue }
+      let opened = open("/dev/null", flags)
+      if opened >= 0 && opened != descriptor {
+        dup2(opened, descriptor)
+        close(opened)
+      }
+    }
+  }
+
+  private static func outputError(_ code: Int32) -> FerryError {
+    FerryError(.io, "cannot write \"<stdout>\": \(String(cString: strerror(code == 0 ? EIO : code)))")
+  }
+
+  /// nil when every byte was written, else errno.
+  private static func writeAll(_ descriptor: Int32, _ text: String) -> Int32? {
+    let bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+      let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        return errno
+      }
+      offset += n
+    }
+    return nil
+  }
+}
