@@ -50,6 +50,12 @@ extension FerryCommand {
         throw ValidationError("--report - would mix the report into the data on standard output: give the report a file, or the data -o FILE")
       }
       if let report = diagnosticOptions.report, report != "-" { try checkWritable(report, what: "--report") }
+      if let clusters = match.clusters {
+        if clusters == "-" && (dataOnStandardOutput || diagnosticOptions.report == "-") {
+          throw ValidationError("--clusters - would mix the clusters into another output on standard output: give one of them a file")
+        }
+        if clusters != "-" { try checkWritable(clusters, what: "--clusters") }
+      }
     }
 
     func run() throws {

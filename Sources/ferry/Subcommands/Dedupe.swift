@@ -282,6 +282,13 @@ extension FerryCommand {
 
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
+    @Flag(
+      help: """
+        With -o, write the records even when errors were reported (records that could not be \
+        read are missing; the exit status is still 1). Without it, such a run leaves -o as it was.
+        """)
+    var allowErrors = false
+
     /// Output mistakes are found before the matching runs, not after minutes of it.
     func validate() throws {
       if let output {
@@ -297,6 +304,13 @@ extension FerryCommand {
         if output != "-" { try checkWritable(output, what: "-o") }
       }
       if let report = diagnosticOptions.report, report != "-" { try checkWritable(report, what: "--report") }
+      if let clusters = match.clusters, clusters != "-" { try checkWritable(clusters, what: "--clusters") }
+      let onStandardOutput = [("-o", output), ("--report", diagnosticOptions.report), ("--clusters", match.clusters)]
+        .filter { $0.1 == "-" }.map(\.0)
+      if onStandardOutput.count > 1 {
+        throw ValidationError(
+          "\(onStandardOutput.joined(separator: " and ")) would all go to standard output, mixed: give all but one a file")
+      }
     }
 
     func run() throws {
@@ -336,7 +350,17 @@ extension FerryCommand {
         failure = error
       }
       Progress.shared.clearLine()
-      guard failure == nil else { throw ExitCode(1) }
+      if failure != nil {
+        // A pipeline reading --report gets one on failure too (ok false), never an old one.
+        if let path = diagnosticOptions.report {
+          let result = session.matcher.run(threads: 1)
+          try? writeJSONReport(
+            DedupeReport(
+              session: session, result: result, actions: [], overflow: [], mode: mode, written: nil,
+              printer: printer, failed: true), to: path)
+        }
+        throw ExitCode(1)
+      }
 
       let result = session.matcher.run(threads: ProcessInfo.processInfo.activeProcessorCount)
       var options = DedupeOptions()
@@ -362,7 +386,14 @@ extension FerryCommand {
         guard let format = to ?? (output != "-" ? Ferry.Formats.forExtension(of: output)?.name : nil) else {
           throw ValidationError("name the output format with --to (for example --to csv:outlook)")
         }
-        written = try write(applied.records, format: format, to: output, diagnostics: printer.sink)
+        written = try write(
+          applied.records, format: format, to: output, diagnostics: printer.sink,
+          commit: printer.errors == 0 || allowErrors)
+        if written == nil {
+          let what = printer.errors == 1 ? "an error was" : "\(printer.errors) errors were"
+          StandardStreams.error(
+            "ferry: \(what) reported, so \(output == "-" ? "nothing was written" : "\(output) was left as it was") (--allow-errors writes it anyway)\n")
+        }
       } else {
         actions = againstActions(result, sets: session.matcher.sets)
       }
@@ -376,7 +407,7 @@ extension FerryCommand {
       }
       if !diagnosticOptions.quiet {
         let lines = session.summary(result, actions: actions, written: written).joined(separator: "\n") + "\n"
-        if output == "-" || match.clusters == "-" {
+        if output == "-" || match.clusters == "-" || diagnosticOptions.report == "-" {
           StandardStreams.error(lines)
         } else {
           try StandardStreams.output(lines)
@@ -403,7 +434,9 @@ extension FerryCommand {
       return out
     }
 
-    func write(_ records: [Record], format: String, to path: String, diagnostics: DiagnosticSink) throws -> Int {
+    /// Writes the records; nil when `commit` is false (errors were reported): the output is
+    /// left as it was, as `convert` leaves it.
+    func write(_ records: [Record], format: String, to path: String, diagnostics: DiagnosticSink, commit: Bool) throws -> Int? {
       let spec = FormatSpec(format)
       let target = try Ferry.Formats.resolve(spec)
       guard let make = target.makeWriter else { throw ValidationError("ferry cannot write \(target.name)") }
@@ -418,6 +451,10 @@ extension FerryCommand {
           count += 1
         }
         try writer.finish()
+        guard commit else {
+          destination.discardAll()
+          return nil
+        }
         try destination.commitAll()
       } catch {
         destination.discardAll()
