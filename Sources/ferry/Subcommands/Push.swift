@@ -283,6 +283,15 @@ extension FerryCommand {
       // follows from its run id) until the ledger has committed. A dry run writes nothing.
       var lock: LedgerLock?
       defer { lock?.release() }
+      let dryRun = dryRun
+      let reportPath = report
+      /// A pipeline reading --report gets one when the run stopped too (`ok` false, the
+      /// error in `diagnostics`), never an old one or none.
+      func reportFailure(_ plan: PushPlan) {
+        guard let reportPath else { return }
+        try? writeJSONReport(
+          PushReport(plan: plan, applied: ApplyResult(), dryRun: dryRun, printer: printer, seconds: seconds), to: reportPath)
+      }
       do {
         if !dryRun { lock = try LedgerLock(ledgerPath: run.ledgerPath) }
         let started = Date()
@@ -302,6 +311,7 @@ extension FerryCommand {
           if !options.quiet {
             StandardStreams.error(PlanPrinter.summary(plan, applied: applied, run: run, dryRun: true))
           }
+          reportFailure(plan)
           throw ExitCode(1)
         }
         if !dryRun {
@@ -311,7 +321,9 @@ extension FerryCommand {
           lock?.release()
         }
       } catch let error as FerryError {
-        throw usageFailure(error, printer: printer)
+        let failure = usageFailure(error, printer: printer)
+        reportFailure(PushPlan(runId: 0))
+        throw failure
       }
       Progress.shared.clearLine()
       for item in plan.unaddressable { printer.sink.error(Self.unaddressableMessage(item)) }
@@ -394,6 +406,8 @@ struct PushReport: Encodable {
     var apply = 0.0
   }
   var command = "push"
+  /// False when errors were reported (the run then applied nothing unless --allow-errors).
+  var ok: Bool
   var dryRun: Bool
   var seconds: Seconds
   var runId: Int
@@ -406,6 +420,7 @@ struct PushReport: Encodable {
   var diagnostics: [Diagnostic]
 
   init(plan: PushPlan, applied: ApplyResult, dryRun: Bool, printer: DiagnosticPrinter, seconds: Seconds) {
+    ok = printer.exitCode == 0
     self.dryRun = dryRun
     self.seconds = seconds
     runId = plan.runId
