@@ -30,6 +30,7 @@ struct FerryCommand: ParsableCommand {
     // Ctrl-C, kill or a closed terminal must not leave `.name.ferry-XXXXXX` files behind.
     // First, before anything opens a descriptor that could take a closed 1 or 2.
     StandardStreams.holdClosedDescriptors()
+    StandardStreams.ignoreBrokenPipeSignal()
     let signalSources = Interruption.install()
     defer { withExtendedLifetime(signalSources) {} }
     var command: any ParsableCommand
@@ -50,6 +51,7 @@ struct FerryCommand: ParsableCommand {
       // A problem of the data or a file (standard output full, a clusters file that cannot be
       // created): its own compiler-style message, not ArgumentParser's "Error: " before it.
       waitIfInterrupted()
+      StandardStreams.exitIfBrokenPipe(error)
       StandardStreams.error(error.description + "\n")
       Foundation.exit(error.kind == .usage ? 2 : 1)
     } catch {

@@ -86,4 +86,43 @@ struct StandardStreamTests {
     let data = (try? String(contentsOfFile: dir + "/deduped.ndjson", encoding: .utf8)) ?? ""
     #expect(data.split(separator: "\n").allSatisfy { $0.hasPrefix("{") }, "\(data.prefix(300))")
   }
+
+  @Test("a standard error whose reader went away (SIGPIPE) does not kill the run or leave its temporary file")
+  func brokenStandardError() throws {
+    let dir = try folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: ferryBinary)
+    process.arguments = ["convert", Self.warningInput, "--to", "csv:outlook", "-o", dir + "/out.csv"]
+    process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.root)
+    let pipe = Pipe()
+    try pipe.fileHandleForReading.close()  // the reader is gone before the first warning
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = pipe.fileHandleForWriting
+    try process.run()
+    try pipe.fileHandleForWriting.close()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+    #expect(names == ["out.csv"], "\(names)")
+  }
+
+  @Test("a standard output whose reader went away ends the run quietly (141), with no temporary file")
+  func brokenStandardOutput() throws {
+    let dir = try folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    // Several MB of output, more than a pipe holds, and a report file being written beside.
+    let run = try shell(
+      "i=0; while [ $i -lt 400 ]; do cat fixtures/csv/salesforce-contacts.csv | tail -n +2; i=$((i+1)); done > '\(dir)/body'; "
+        + "(head -1 fixtures/csv/salesforce-contacts.csv; cat '\(dir)/body') > '\(dir)/in.csv'; rm '\(dir)/body'; "
+        + "{ \"$FERRY\" convert '\(dir)/in.csv' --to ndjson --report '\(dir)/report.json' 2>'\(dir)/err'; echo $? > '\(dir)/status'; } | head -c 1 >/dev/null")
+    #expect(run.status == 0, "\(run.stderr)")
+    let status = (try? String(contentsOfFile: dir + "/status", encoding: .utf8)) ?? ""
+    #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "141")
+    let err = (try? String(contentsOfFile: dir + "/err", encoding: .utf8)) ?? ""
+    #expect(!err.contains("error"), "\(err)")
+    let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+    #expect(!names.contains { $0.contains(".ferry-") }, "\(names)")
+  }
 }

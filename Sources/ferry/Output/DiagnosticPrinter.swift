@@ -73,6 +73,7 @@ final class DiagnosticPrinter: @unchecked Sendable {
   }
 
   func print(error: FerryError) {
+    StandardStreams.exitIfBrokenPipe(error)
     handle(Diagnostic(.error, error.message, at: error.location))
   }
 

@@ -28,6 +28,7 @@ enum StandardStreams {
   static func finishOutput() -> String? {
     let failed = fflush(stdout) != 0 || ferror(stdout) != 0
     guard failed else { return nil }
+    if errno == EPIPE { brokenPipe() }
     return "ferry: cannot write standard output: \(String(cString: strerror(errno == 0 ? EIO : errno)))"
   }
 
@@ -46,8 +47,35 @@ enum StandardStreams {
     }
   }
 
+  /// SIGPIPE is ignored (`holdClosedDescriptors` time): killed by it, ferry left its
+  /// temporary files (`ferry convert big -o out.csv 2>&1 | head -1`). Now a write to a
+  /// reader that went away fails with EPIPE: on standard error it is ignored and the run
+  /// goes on; on standard output the run ends as the signal would have ended it (status
+  /// 141, nothing printed) once the unfinished files are removed.
+  static func ignoreBrokenPipeSignal() {
+    signal(SIGPIPE, SIG_IGN)
+  }
+
+  /// The reader of standard output went away: remove the unfinished files and exit quietly
+  /// with 128 + SIGPIPE, as a process the signal killed.
+  static func brokenPipe() -> Never {
+    _ = TemporaryFiles.shared.removeAllForTermination()
+    _exit(128 + SIGPIPE)
+  }
+
+  /// Ends the run as `brokenPipe()` when `error` is a write to standard output that failed
+  /// because its reader went away.
+  static func exitIfBrokenPipe(_ error: FerryError) {
+    if error.kind == .io && error.message.hasPrefix("cannot write \"<stdout>\"")
+      && error.message.hasSuffix(String(cString: strerror(EPIPE)))
+    {
+      brokenPipe()
+    }
+  }
+
   private static func outputError(_ code: Int32) -> FerryError {
-    FerryError(.io, "cannot write \"<stdout>\": \(String(cString: strerror(code == 0 ? EIO : code)))")
+    if code == EPIPE { brokenPipe() }
+    return FerryError(.io, "cannot write \"<stdout>\": \(String(cString: strerror(code == 0 ? EIO : code)))")
   }
 
   /// nil when every byte was written, else errno.
