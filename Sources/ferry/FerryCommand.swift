@@ -59,7 +59,9 @@ struct FerryCommand: ParsableCommand {
       // A mistake found while running (an unknown format in -o's extension): the message and
       // where to read about the subcommand, not the root's usage.
       var message = fullMessage(for: error)
-      if exitCode(for: error) == .validationFailure, let name = type(of: command).configuration.commandName {
+      if exitCode(for: error) == .validationFailure {
+        // `configuration.commandName` is nil for most subcommands (the name comes from the type).
+        let name = type(of: command)._commandName
         message = "Error: \(self.message(for: error))\n  See 'ferry \(name) --help' for more information."
       }
       finish(with: error, message: message)

@@ -93,3 +93,14 @@ enum StandardStreams {
     return nil
   }
 }
+
+/// Why a text file could not be read, in the system's words ("No such file or directory",
+/// "Is a directory", "Permission denied"), not Foundation's ("The operation could not be
+/// completed. (NSCocoaErrorDomain error 256.)").
+func readFailureReason(_ path: String, _ error: any Error) -> String {
+  var info = stat()
+  if stat(path, &info) != 0 { return String(cString: strerror(errno)) }
+  if (info.st_mode & S_IFMT) == S_IFDIR { return String(cString: strerror(EISDIR)) }
+  if access(path, R_OK) != 0 { return String(cString: strerror(errno)) }
+  return "not UTF-8 text"
+}

@@ -29,7 +29,7 @@ struct MatchOptions: ParsableArguments {
     if let rules {
       let text: String
       do { text = try String(contentsOfFile: rules, encoding: .utf8) } catch {
-        throw ValidationError("cannot read rules file \"\(rules)\": \(error.localizedDescription)")
+        throw ValidationError("cannot read rules file \"\(rules)\": \(readFailureReason(rules, error))")
       }
       do { r = try MatchRules.fromYAML(text) } catch { throw ValidationError("rules file \"\(rules)\": \(error)") }
     }

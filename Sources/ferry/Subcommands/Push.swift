@@ -123,7 +123,7 @@ struct PushOptions: ParsableArguments {
     if let config {
       let text: String
       do { text = try String(contentsOfFile: config, encoding: .utf8) } catch {
-        throw FerryError(.io, "cannot read settings \"\(config)\": \(error.localizedDescription)")
+        throw FerryError(.io, "cannot read settings \"\(config)\": \(readFailureReason(config, error))")
       }
       settings = try PushSettings(yaml: text, file: config)
       base = (config as NSString).deletingLastPathComponent
