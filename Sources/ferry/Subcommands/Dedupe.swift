@@ -388,7 +388,7 @@ extension FerryCommand {
         }
         written = try write(
           applied.records, format: format, to: output, diagnostics: printer.sink,
-          commit: printer.errors == 0 || allowErrors)
+          commit: { [allowErrors] in printer.errors == 0 || allowErrors })
         if written == nil {
           let what = printer.errors == 1 ? "an error was" : "\(printer.errors) errors were"
           StandardStreams.error(
@@ -436,7 +436,7 @@ extension FerryCommand {
 
     /// Writes the records; nil when `commit` is false (errors were reported): the output is
     /// left as it was, as `convert` leaves it.
-    func write(_ records: [Record], format: String, to path: String, diagnostics: DiagnosticSink, commit: Bool) throws -> Int? {
+    func write(_ records: [Record], format: String, to path: String, diagnostics: DiagnosticSink, commit: () -> Bool) throws -> Int? {
       let spec = FormatSpec(format)
       let target = try Ferry.Formats.resolve(spec)
       guard let make = target.makeWriter else { throw ValidationError("ferry cannot write \(target.name)") }
@@ -446,12 +446,24 @@ extension FerryCommand {
       var count = 0
       do {
         var writer = try make(destination, options, diagnostics)
-        for r in records where target.kinds.contains(r.kind) {
+        var leftOut: [RecordKind: Int] = [:]
+        for r in records {
+          guard target.kinds.contains(r.kind) else {
+            leftOut[r.kind, default: 0] += 1
+            continue
+          }
           try writer.write(r)
           count += 1
         }
+        // Nothing dropped silently: events given to a contacts-only target (vCard) are said.
+        for (kind, n) in leftOut.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+          diagnostics.warning(
+            "\(target.name) cannot hold \(kind.rawValue)s; \(n) record\(n == 1 ? "" : "s") left out of \(path == "-" ? "standard output" : path)",
+            at: nil)
+        }
         try writer.finish()
-        guard commit else {
+        count -= writer.skippedRecords
+        guard commit() else {
           destination.discardAll()
           return nil
         }
