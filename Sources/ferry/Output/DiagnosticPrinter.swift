@@ -139,6 +139,14 @@ func checkWritable(_ path: String, what: String) throws {
   if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
     throw ValidationError("\(what) \"\(path)\" is a folder; give a file name")
   }
+  if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+    // A pipe or device (/dev/stdout, a FIFO) is written in place: its folder (/dev) need
+    // not be writable, the device itself must be.
+    if access(path, W_OK) != 0 {
+      throw ValidationError("\(what) \"\(path)\": \(String(cString: strerror(errno)))")
+    }
+    return
+  }
   let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
   let dir = folder.isEmpty ? "/" : folder
   if access(dir, W_OK) != 0 {

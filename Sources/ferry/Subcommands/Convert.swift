@@ -50,6 +50,9 @@ extension FerryCommand {
         throw ValidationError("--report - would mix the report into the data on standard output: give the report a file, or the data -o FILE")
       }
       if let report = diagnosticOptions.report, report != "-" { try checkWritable(report, what: "--report") }
+      // An -o that cannot be written is refused before the input is read, as dedupe's -o and
+      // --report are (status 2), not after the whole conversion (status 1).
+      if output.split == nil && output.output != "-" { try checkWritable(output.output, what: "-o") }
       if let clusters = match.clusters {
         if clusters == "-" && (dataOnStandardOutput || diagnosticOptions.report == "-") {
           throw ValidationError("--clusters - would mix the clusters into another output on standard output: give one of them a file")
