@@ -42,8 +42,11 @@ extension FerryCommand {
         }
         throw ExitCode(1)
       }
+      let hasErrors = inspection.diagnostics.contains { $0.severity == .error }
+      let hasWarnings = inspection.diagnostics.contains { $0.severity == .warning }
+      let failed = hasErrors || (strict && hasWarnings)
       if json {
-        try writeJSONReport(inspection, to: "-")
+        try writeJSONReport(InspectionJSON(inspection: inspection, ok: !failed), to: "-")
       } else {
         print("file:       \(inspection.path)")
         let variant = inspection.variant.map { ":\($0)" } ?? ""
@@ -66,9 +69,7 @@ extension FerryCommand {
           StandardStreams.error("… and \(inspection.diagnostics.count - 200) more diagnostics\n")
         }
       }
-      let hasErrors = inspection.diagnostics.contains { $0.severity == .error }
-      let hasWarnings = inspection.diagnostics.contains { $0.severity == .warning }
-      if hasErrors || (strict && hasWarnings) { throw ExitCode(1) }
+      if failed { throw ExitCode(1) }
     }
   }
 }
@@ -78,4 +79,19 @@ struct FailedInspection: Encodable {
   var path: String
   var ok = false
   var diagnostics: [Diagnostic]
+}
+
+/// `inspect --json`: the inspection and `ok` (the exit status is 0), which the failure
+/// document (`FailedInspection`) has too, so a script can test `.ok` either way.
+struct InspectionJSON: Encodable {
+  var inspection: Inspection
+  var ok: Bool
+
+  enum Key: String, CodingKey { case ok }
+
+  func encode(to encoder: any Encoder) throws {
+    try inspection.encode(to: encoder)
+    var container = encoder.container(keyedBy: Key.self)
+    try container.encode(ok, forKey: .ok)
+  }
 }
