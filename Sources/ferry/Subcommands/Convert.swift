@@ -45,6 +45,9 @@ extension FerryCommand {
     var allowErrors = false
 
     func validate() throws {
+      if inputs.filter({ $0 == "-" }).count > 1 {
+        throw ValidationError("standard input ('-') is given more than once; it can be read only once")
+      }
       let dataOnStandardOutput = output.split == nil && output.output == "-"
       if diagnosticOptions.report == "-" && dataOnStandardOutput {
         throw ValidationError("--report - would mix the report into the data on standard output: give the report a file, or the data -o FILE")

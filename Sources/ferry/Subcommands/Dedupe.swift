@@ -291,6 +291,10 @@ extension FerryCommand {
 
     /// Output mistakes are found before the matching runs, not after minutes of it.
     func validate() throws {
+      // No input means standard input, as '-' does.
+      if ((inputs.isEmpty ? ["-"] : inputs) + against).filter({ $0 == "-" }).count > 1 {
+        throw ValidationError("standard input ('-', or no input) is given more than once; it can be read only once")
+      }
       if let output {
         guard let format = to ?? (output != "-" ? Ferry.Formats.forExtension(of: output)?.name : nil) else {
           throw ValidationError("name the output format with --to (for example --to csv:outlook)")
