@@ -7,19 +7,20 @@ struct FerryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ferry",
     abstract: "Move contacts and calendars from a CRM into Outlook, Exchange and Google.",
-    discussion: """
+    discussion: prose("""
       Every format reads into one canonical model and writes out of it. Formats are named
       NAME[:VARIANT], for example csv:outlook, vcard:3.0, ics, ews, graph, ndjson.
 
       Exit status: 0 success; 1 data errors (or warnings under --strict), or an input that
-      cannot be read; 2 usage errors.
+      cannot be read; 2 usage errors (an output path that cannot be written among them);
+      128 + signal when interrupted; 141 when the reader of standard output went away.
 
       Examples:
         ferry convert export.csv --to csv:outlook -o outlook.csv
         ferry inspect contacts.vcf
         ferry formats
         ferry push --config sync.yaml
-      """,
+      """),
     version: "0.1.0",
     subcommands: [Convert.self, Inspect.self, Formats.self, Dedupe.self, Push.self, Explain.self]
   )

@@ -104,3 +104,21 @@ func readFailureReason(_ path: String, _ error: any Error) -> String {
   if access(path, R_OK) != 0 { return String(cString: strerror(errno)) }
   return "not UTF-8 text"
 }
+
+/// A help text written as wrapped source lines, made into paragraphs that ArgumentParser
+/// wraps to the terminal: it keeps line breaks, so a source line of 88 characters printed
+/// as 80 and a lone word ("the", "unless") on the next line. Lines of a paragraph are
+/// joined; indented lines (examples) and the line before them ("Examples:") stay as they are.
+func prose(_ text: String) -> String {
+  text.components(separatedBy: "\n\n").map { paragraph in
+    var lines: [String] = []
+    for line in paragraph.components(separatedBy: "\n") {
+      if let last = lines.last, !line.hasPrefix(" "), !last.hasPrefix(" "), !last.hasSuffix(":"), !line.isEmpty {
+        lines[lines.count - 1] = last + " " + line
+      } else {
+        lines.append(line)
+      }
+    }
+    return lines.joined(separator: "\n")
+  }.joined(separator: "\n\n")
+}

@@ -8,7 +8,7 @@ extension FerryCommand {
   struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Convert contacts or events from one format to another.",
-      discussion: """
+      discussion: prose("""
         Inputs are read in order; no input, or '-', reads standard input. Without -o the
         result goes to standard output. The input format is detected from content unless
         --from names it.
@@ -19,7 +19,7 @@ extension FerryCommand {
           ferry convert contacts.csv --to vcard --for outlook --split cards/
           ferry convert contacts.csv --to vcard --for outlook --split cards/ --clean
           cat a.vcf b.vcf | ferry convert --to ndjson | jq .contact.emails
-        """)
+        """))
 
     @Argument(help: "Input files; '-' or none for standard input.")
     var inputs: [String] = []

@@ -236,7 +236,7 @@ extension FerryCommand {
   struct Dedupe: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Find duplicate contacts or events, within inputs or against an existing export.",
-      discussion: """
+      discussion: prose("""
         Records are normalised (e-mail, phone to E.164, names with nicknames and accents,
         organisation, address, birth date), grouped by blocking keys and scored field by
         field with log-odds weights; pairs reaching the threshold are linked, and clusters
@@ -254,7 +254,7 @@ extension FerryCommand {
           ferry dedupe crm.csv --clusters clusters.csv
           ferry dedupe crm.csv --against outlook.csv --on-duplicate skip --to csv:outlook -o new.csv
           ferry dedupe contacts.vcf --mode merge --prefer most-complete -o merged.vcf --report dedupe.json
-        """)
+        """))
 
     @Argument(help: "Input files; '-' or none for standard input.")
     var inputs: [String] = []

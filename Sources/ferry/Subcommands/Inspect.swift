@@ -7,12 +7,12 @@ extension FerryCommand {
   struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Show an input's format, profile, record counts, field fill and diagnostics.",
-      discussion: """
+      discussion: prose("""
         Examples:
           ferry inspect export.csv
           ferry inspect --json contacts.vcf
           ferry inspect --from csv:google google.csv
-        """)
+        """))
 
     @Argument(help: "The file to inspect; '-' for standard input.")
     var file: String = "-"

@@ -232,7 +232,7 @@ extension FerryCommand {
   struct Push: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Push a CRM export into each rep's mailbox as import files, with a ledger.",
-      discussion: """
+      discussion: prose("""
         One direction only: the CRM is the source of truth. Each run plans every record
         (create, update, unchanged, delete, or skipped with a reason) against the ledger and
         the mailbox exports, writes the import files into OUT/<rep>/run-NNNN/, and then
@@ -243,14 +243,14 @@ extension FerryCommand {
           ferry push --from crm.csv --to vcard --to ics --for outlook --out out/push
           ferry push --config sync.yaml --dry-run --report plan.json
           ferry push --config sync.yaml --provider-export alice@example.com=alice-contacts.vcf
-        """)
+        """))
 
     @OptionGroup var options: PushOptions
 
     @Flag(help: "Show the plan; write nothing (the ledger included).")
     var dryRun = false
 
-    @Option(help: "Write a JSON report (counts in total and per rep, every planned action) to FILE.")
+    @Option(help: "Write a JSON report (ok, counts in total and per rep, every planned action) to FILE ('-' for standard output; the summary then goes to standard error); written when the run fails too.")
     var report: String?
 
     @Flag(
