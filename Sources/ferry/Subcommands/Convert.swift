@@ -94,7 +94,7 @@ extension FerryCommand {
           let clustersPath = match.clusters
           let limits = limits(for: output.target ?? to)
           let sink = printer.sink
-          summary = try conversion.run(diagnostics: sink) { records in
+          summary = try conversion.run(diagnostics: sink, failed: { summary = $0 }) { records in
             var session = DedupeSession(rules: rules)
             for (k, r) in records.enumerated() {
               session.add(r, source: "convert", position: k + 1, set: 0, location: nil, sink: sink)
@@ -118,7 +118,7 @@ extension FerryCommand {
             records = applied.records
           }
         } else {
-          summary = try conversion.run(diagnostics: printer.sink)
+          summary = try conversion.run(diagnostics: printer.sink, failed: { summary = $0 })
         }
       } catch let error as FerryError {
         failure = error
