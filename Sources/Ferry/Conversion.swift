@@ -137,8 +137,11 @@ public struct Conversion {
   /// Runs the conversion. Output files are committed only when everything succeeded.
   ///
   /// - Parameter transform: an optional whole-set pass (dedupe) between reading and writing.
+  /// - Parameter failed: called with the counts so far when the run throws (nothing was
+  ///   committed, so `recordsWritten` is 0), for a report that says how far it got.
   public func run(
-    diagnostics: DiagnosticSink, transform: ((inout [Record]) throws -> Void)? = nil
+    diagnostics: DiagnosticSink, failed: ((ConversionSummary) -> Void)? = nil,
+    transform: ((inout [Record]) throws -> Void)? = nil
   ) throws -> ConversionSummary {
     let target = try Formats.resolve(to)
     guard let makeWriter = target.makeWriter else {
@@ -165,11 +168,11 @@ public struct Conversion {
       }
       diagnostics.emit(d)
     }
+    var kindSkipped = 0
+    var emptySkipped = 0
     do {
       var writer = try makeWriter(destination, writeOptions, writerDiagnostics)
       var held: [Record] = []
-      var kindSkipped = 0
-      var emptySkipped = 0
       for path in inputs {
         var (reader, format, detection) = try InputOpener.openPrefetching(
           path: path, from: from, options: readOptions, diagnostics: diagnostics)
@@ -244,6 +247,10 @@ public struct Conversion {
       summary.outputFiles = destination.openedPaths
     } catch {
       destination.discardAll()
+      if summary.recordsSkipped == 0 { summary.recordsSkipped = kindSkipped + emptySkipped }
+      summary.recordsWritten = 0
+      summary.outputFiles = []
+      failed?(summary)
       throw error
     }
     if writeOptions.vcard.splitDirectory != nil {

@@ -7,19 +7,20 @@ struct FerryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ferry",
     abstract: "Move contacts and calendars from a CRM into Outlook, Exchange and Google.",
-    discussion: """
+    discussion: prose("""
       Every format reads into one canonical model and writes out of it. Formats are named
       NAME[:VARIANT], for example csv:outlook, vcard:3.0, ics, ews, graph, ndjson.
 
       Exit status: 0 success; 1 data errors (or warnings under --strict), or an input that
-      cannot be read; 2 usage errors.
+      cannot be read; 2 usage errors (an output path that cannot be written among them);
+      128 + signal when interrupted; 141 when the reader of standard output went away.
 
       Examples:
         ferry convert export.csv --to csv:outlook -o outlook.csv
         ferry inspect contacts.vcf
         ferry formats
         ferry push --config sync.yaml
-      """,
+      """),
     version: "0.1.0",
     subcommands: [Convert.self, Inspect.self, Formats.self, Dedupe.self, Push.self, Explain.self]
   )
@@ -28,6 +29,9 @@ struct FerryCommand: ParsableCommand {
   /// errors as 64 (EX_USAGE); ferry promises 2.
   static func main() {
     // Ctrl-C, kill or a closed terminal must not leave `.name.ferry-XXXXXX` files behind.
+    // First, before anything opens a descriptor that could take a closed 1 or 2.
+    StandardStreams.holdClosedDescriptors()
+    StandardStreams.ignoreBrokenPipeSignal()
     let signalSources = Interruption.install()
     defer { withExtendedLifetime(signalSources) {} }
     var command: any ParsableCommand
@@ -39,12 +43,26 @@ struct FerryCommand: ParsableCommand {
     do {
       try command.run()
       waitIfInterrupted()
+      // `print` buffers: a full or closed standard output shows only now.
+      if let failure = StandardStreams.finishOutput() {
+        StandardStreams.error(failure + "\n")
+        Foundation.exit(1)
+      }
+    } catch let error as FerryError {
+      // A problem of the data or a file (standard output full, a clusters file that cannot be
+      // created): its own compiler-style message, not ArgumentParser's "Error: " before it.
+      waitIfInterrupted()
+      StandardStreams.exitIfBrokenPipe(error)
+      StandardStreams.error(error.description + "\n")
+      Foundation.exit(error.kind == .usage ? 2 : 1)
     } catch {
       waitIfInterrupted()
       // A mistake found while running (an unknown format in -o's extension): the message and
       // where to read about the subcommand, not the root's usage.
       var message = fullMessage(for: error)
-      if exitCode(for: error) == .validationFailure, let name = type(of: command).configuration.commandName {
+      if exitCode(for: error) == .validationFailure {
+        // `configuration.commandName` is nil for most subcommands (the name comes from the type).
+        let name = type(of: command)._commandName
         message = "Error: \(self.message(for: error))\n  See 'ferry \(name) --help' for more information."
       }
       finish(with: error, message: message)
@@ -62,8 +80,19 @@ struct FerryCommand: ParsableCommand {
   private static func finish(with error: any Error, message: String) -> Never {
     let code = exitCode(for: error)
     if !message.isEmpty {
-      let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
-      stream.write(Data((message + "\n").utf8))
+      if code == .success {
+        // --help, --version: on standard output, which must take it.
+        do { try StandardStreams.output(message + "\n") } catch {
+          StandardStreams.error("\(error)\n")
+          Foundation.exit(1)
+        }
+      } else {
+        StandardStreams.error(message + "\n")
+      }
+    }
+    if let failure = StandardStreams.finishOutput() {
+      StandardStreams.error(failure + "\n")
+      Foundation.exit(code == .success ? 1 : (code == .validationFailure ? 2 : code.rawValue))
     }
     if code == .validationFailure { Foundation.exit(2) }
     Foundation.exit(code.rawValue)

@@ -52,7 +52,7 @@ struct DiagnosticOptions: ParsableArguments {
   @Flag(name: [.short, .long], help: "Print errors only.")
   var quiet = false
 
-  @Option(help: "Write a JSON report (counts, diagnostics, overflowed and unmapped fields) to FILE.")
+  @Option(help: "Write a JSON report (ok, counts, diagnostics, overflowed and unmapped fields) to FILE ('-' for standard output, when the data goes elsewhere); written when the run fails too.")
   var report: String?
 
   @Flag(

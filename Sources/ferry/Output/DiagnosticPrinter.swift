@@ -55,7 +55,7 @@ final class DiagnosticPrinter: @unchecked Sendable {
       }
     }
     Progress.shared.clearLine()
-    FileHandle.standardError.write(Data((d.description + "\n").utf8))
+    StandardStreams.error((d.description + "\n"))
   }
 
   /// One line per message that was held back after `repeatLimit` showings: how many more
@@ -67,13 +67,13 @@ final class DiagnosticPrinter: @unchecked Sendable {
       let severity = parts.first.map(String.init) ?? "note"
       let message = parts.count > 2 ? String(parts[2]) : key
       Progress.shared.clearLine()
-      FileHandle.standardError.write(
-        Data("ferry: \(n - Self.repeatLimit) more \(severity)\(n - Self.repeatLimit == 1 ? "" : "s") like this one not shown (--report counts them all): \(message)\n".utf8))
+      StandardStreams.error("ferry: \(n - Self.repeatLimit) more \(severity)\(n - Self.repeatLimit == 1 ? "" : "s") like this one not shown (--report counts them all): \(message)\n")
     }
     seenOrder = []
   }
 
   func print(error: FerryError) {
+    StandardStreams.exitIfBrokenPipe(error)
     handle(Diagnostic(.error, error.message, at: error.location))
   }
 
@@ -116,17 +116,17 @@ final class Progress: @unchecked Sendable {
     let elapsed = Date().timeIntervalSince(start)
     guard elapsed > 1 else { return }
     if isTerminal {
-      FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+      StandardStreams.error("\r\u{1B}[K\(text)")
       shown = true
     } else if forced, elapsed - lastLogged >= logInterval {
       lastLogged = elapsed
-      FileHandle.standardError.write(Data("ferry: \(text) (\(Int(elapsed)) s)\n".utf8))
+      StandardStreams.error("ferry: \(text) (\(Int(elapsed)) s)\n")
     }
   }
 
   func clearLine() {
     guard shown else { return }
-    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    StandardStreams.error("\r\u{1B}[K")
     shown = false
   }
 }
@@ -138,6 +138,14 @@ func checkWritable(_ path: String, what: String) throws {
   var info = stat()
   if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
     throw ValidationError("\(what) \"\(path)\" is a folder; give a file name")
+  }
+  if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+    // A pipe or device (/dev/stdout, a FIFO) is written in place: its folder (/dev) need
+    // not be writable, the device itself must be.
+    if access(path, W_OK) != 0 {
+      throw ValidationError("\(what) \"\(path)\": \(String(cString: strerror(errno)))")
+    }
+    return
   }
   let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
   let dir = folder.isEmpty ? "/" : folder

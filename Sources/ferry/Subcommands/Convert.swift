@@ -8,7 +8,7 @@ extension FerryCommand {
   struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Convert contacts or events from one format to another.",
-      discussion: """
+      discussion: prose("""
         Inputs are read in order; no input, or '-', reads standard input. Without -o the
         result goes to standard output. The input format is detected from content unless
         --from names it.
@@ -19,7 +19,7 @@ extension FerryCommand {
           ferry convert contacts.csv --to vcard --for outlook --split cards/
           ferry convert contacts.csv --to vcard --for outlook --split cards/ --clean
           cat a.vcf b.vcf | ferry convert --to ndjson | jq .contact.emails
-        """)
+        """))
 
     @Argument(help: "Input files; '-' or none for standard input.")
     var inputs: [String] = []
@@ -45,11 +45,23 @@ extension FerryCommand {
     var allowErrors = false
 
     func validate() throws {
+      if inputs.filter({ $0 == "-" }).count > 1 {
+        throw ValidationError("standard input ('-') is given more than once; it can be read only once")
+      }
       let dataOnStandardOutput = output.split == nil && output.output == "-"
       if diagnosticOptions.report == "-" && dataOnStandardOutput {
         throw ValidationError("--report - would mix the report into the data on standard output: give the report a file, or the data -o FILE")
       }
       if let report = diagnosticOptions.report, report != "-" { try checkWritable(report, what: "--report") }
+      // An -o that cannot be written is refused before the input is read, as dedupe's -o and
+      // --report are (status 2), not after the whole conversion (status 1).
+      if output.split == nil && output.output != "-" { try checkWritable(output.output, what: "-o") }
+      if let clusters = match.clusters {
+        if clusters == "-" && (dataOnStandardOutput || diagnosticOptions.report == "-") {
+          throw ValidationError("--clusters - would mix the clusters into another output on standard output: give one of them a file")
+        }
+        if clusters != "-" { try checkWritable(clusters, what: "--clusters") }
+      }
     }
 
     func run() throws {
@@ -82,7 +94,7 @@ extension FerryCommand {
           let clustersPath = match.clusters
           let limits = limits(for: output.target ?? to)
           let sink = printer.sink
-          summary = try conversion.run(diagnostics: sink) { records in
+          summary = try conversion.run(diagnostics: sink, failed: { summary = $0 }) { records in
             var session = DedupeSession(rules: rules)
             for (k, r) in records.enumerated() {
               session.add(r, source: "convert", position: k + 1, set: 0, location: nil, sink: sink)
@@ -106,7 +118,7 @@ extension FerryCommand {
             records = applied.records
           }
         } else {
-          summary = try conversion.run(diagnostics: printer.sink)
+          summary = try conversion.run(diagnostics: printer.sink, failed: { summary = $0 })
         }
       } catch let error as FerryError {
         failure = error
@@ -132,15 +144,13 @@ extension FerryCommand {
       }
       if failure != nil && !diagnosticOptions.quiet && written != "-" {
         // Output is committed only when the whole conversion succeeded.
-        FileHandle.standardError.write(Data("ferry: stopped; nothing written, \(written) left as it was\n".utf8))
+        StandardStreams.error("ferry: stopped; nothing written, \(written) left as it was\n")
       } else if !diagnosticOptions.quiet && written != "-" && summary.outputFiles.isEmpty && output.split == nil {
         // The writer had nothing to write (every record skipped, or none read): no file made.
-        FileHandle.standardError.write(
-          Data("ferry: \(summary.recordsRead) records read, nothing written; \(written) not created\n".utf8))
+        StandardStreams.error("ferry: \(summary.recordsRead) records read, nothing written; \(written) not created\n")
       } else if !diagnosticOptions.quiet && written != "-" {
         let skipped = summary.recordsSkipped > 0 ? " (\(summary.recordsSkipped) skipped)" : ""
-        FileHandle.standardError.write(
-          Data("ferry: \(summary.recordsRead) records read, \(summary.recordsWritten) written\(skipped) to \(written)\n".utf8))
+        StandardStreams.error("ferry: \(summary.recordsRead) records read, \(summary.recordsWritten) written\(skipped) to \(written)\n")
       }
       if failure != nil || printer.exitCode != 0 { throw ExitCode(1) }
     }

@@ -29,7 +29,7 @@ struct MatchOptions: ParsableArguments {
     if let rules {
       let text: String
       do { text = try String(contentsOfFile: rules, encoding: .utf8) } catch {
-        throw ValidationError("cannot read rules file \"\(rules)\": \(error.localizedDescription)")
+        throw ValidationError("cannot read rules file \"\(rules)\": \(readFailureReason(rules, error))")
       }
       do { r = try MatchRules.fromYAML(text) } catch { throw ValidationError("rules file \"\(rules)\": \(error)") }
     }
@@ -236,7 +236,7 @@ extension FerryCommand {
   struct Dedupe: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Find duplicate contacts or events, within inputs or against an existing export.",
-      discussion: """
+      discussion: prose("""
         Records are normalised (e-mail, phone to E.164, names with nicknames and accents,
         organisation, address, birth date), grouped by blocking keys and scored field by
         field with log-odds weights; pairs reaching the threshold are linked, and clusters
@@ -254,7 +254,7 @@ extension FerryCommand {
           ferry dedupe crm.csv --clusters clusters.csv
           ferry dedupe crm.csv --against outlook.csv --on-duplicate skip --to csv:outlook -o new.csv
           ferry dedupe contacts.vcf --mode merge --prefer most-complete -o merged.vcf --report dedupe.json
-        """)
+        """))
 
     @Argument(help: "Input files; '-' or none for standard input.")
     var inputs: [String] = []
@@ -282,8 +282,19 @@ extension FerryCommand {
 
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
+    @Flag(
+      help: """
+        With -o, write the records even when errors were reported (records that could not be \
+        read are missing; the exit status is still 1). Without it, such a run leaves -o as it was.
+        """)
+    var allowErrors = false
+
     /// Output mistakes are found before the matching runs, not after minutes of it.
     func validate() throws {
+      // No input means standard input, as '-' does.
+      if ((inputs.isEmpty ? ["-"] : inputs) + against).filter({ $0 == "-" }).count > 1 {
+        throw ValidationError("standard input ('-', or no input) is given more than once; it can be read only once")
+      }
       if let output {
         guard let format = to ?? (output != "-" ? Ferry.Formats.forExtension(of: output)?.name : nil) else {
           throw ValidationError("name the output format with --to (for example --to csv:outlook)")
@@ -297,6 +308,13 @@ extension FerryCommand {
         if output != "-" { try checkWritable(output, what: "-o") }
       }
       if let report = diagnosticOptions.report, report != "-" { try checkWritable(report, what: "--report") }
+      if let clusters = match.clusters, clusters != "-" { try checkWritable(clusters, what: "--clusters") }
+      let onStandardOutput = [("-o", output), ("--report", diagnosticOptions.report), ("--clusters", match.clusters)]
+        .filter { $0.1 == "-" }.map(\.0)
+      if onStandardOutput.count > 1 {
+        throw ValidationError(
+          "\(onStandardOutput.joined(separator: " and ")) would all go to standard output, mixed: give all but one a file")
+      }
     }
 
     func run() throws {
@@ -336,7 +354,17 @@ extension FerryCommand {
         failure = error
       }
       Progress.shared.clearLine()
-      guard failure == nil else { throw ExitCode(1) }
+      if failure != nil {
+        // A pipeline reading --report gets one on failure too (ok false), never an old one.
+        if let path = diagnosticOptions.report {
+          let result = session.matcher.run(threads: 1)
+          try? writeJSONReport(
+            DedupeReport(
+              session: session, result: result, actions: [], overflow: [], mode: mode, written: nil,
+              printer: printer, failed: true), to: path)
+        }
+        throw ExitCode(1)
+      }
 
       let result = session.matcher.run(threads: ProcessInfo.processInfo.activeProcessorCount)
       var options = DedupeOptions()
@@ -362,7 +390,14 @@ extension FerryCommand {
         guard let format = to ?? (output != "-" ? Ferry.Formats.forExtension(of: output)?.name : nil) else {
           throw ValidationError("name the output format with --to (for example --to csv:outlook)")
         }
-        written = try write(applied.records, format: format, to: output, diagnostics: printer.sink)
+        written = try write(
+          applied.records, format: format, to: output, diagnostics: printer.sink,
+          commit: { [allowErrors] in printer.errors == 0 || allowErrors })
+        if written == nil {
+          let what = printer.errors == 1 ? "an error was" : "\(printer.errors) errors were"
+          StandardStreams.error(
+            "ferry: \(what) reported, so \(output == "-" ? "nothing was written" : "\(output) was left as it was") (--allow-errors writes it anyway)\n")
+        }
       } else {
         actions = againstActions(result, sets: session.matcher.sets)
       }
@@ -376,10 +411,10 @@ extension FerryCommand {
       }
       if !diagnosticOptions.quiet {
         let lines = session.summary(result, actions: actions, written: written).joined(separator: "\n") + "\n"
-        if output == "-" || match.clusters == "-" {
-          FileHandle.standardError.write(Data(lines.utf8))
+        if output == "-" || match.clusters == "-" || diagnosticOptions.report == "-" {
+          StandardStreams.error(lines)
         } else {
-          FileHandle.standardOutput.write(Data(lines.utf8))
+          try StandardStreams.output(lines)
         }
       }
       if printer.exitCode != 0 { throw ExitCode(1) }
@@ -403,7 +438,9 @@ extension FerryCommand {
       return out
     }
 
-    func write(_ records: [Record], format: String, to path: String, diagnostics: DiagnosticSink) throws -> Int {
+    /// Writes the records; nil when `commit` is false (errors were reported): the output is
+    /// left as it was, as `convert` leaves it.
+    func write(_ records: [Record], format: String, to path: String, diagnostics: DiagnosticSink, commit: () -> Bool) throws -> Int? {
       let spec = FormatSpec(format)
       let target = try Ferry.Formats.resolve(spec)
       guard let make = target.makeWriter else { throw ValidationError("ferry cannot write \(target.name)") }
@@ -413,11 +450,27 @@ extension FerryCommand {
       var count = 0
       do {
         var writer = try make(destination, options, diagnostics)
-        for r in records where target.kinds.contains(r.kind) {
+        var leftOut: [RecordKind: Int] = [:]
+        for r in records {
+          guard target.kinds.contains(r.kind) else {
+            leftOut[r.kind, default: 0] += 1
+            continue
+          }
           try writer.write(r)
           count += 1
         }
+        // Nothing dropped silently: events given to a contacts-only target (vCard) are said.
+        for (kind, n) in leftOut.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+          diagnostics.warning(
+            "\(target.name) cannot hold \(kind.rawValue)s; \(n) record\(n == 1 ? "" : "s") left out of \(path == "-" ? "standard output" : path)",
+            at: nil)
+        }
         try writer.finish()
+        count -= writer.skippedRecords
+        guard commit() else {
+          destination.discardAll()
+          return nil
+        }
         try destination.commitAll()
       } catch {
         destination.discardAll()

@@ -8,7 +8,7 @@ extension FerryCommand {
   struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Say why a CRM record is in or out of the push, and what would happen to it.",
-      discussion: """
+      discussion: prose("""
         Plans the push exactly as 'ferry push --dry-run' would, with the same settings and
         flags, and prints each step for one record: its rep, the settings it passes or fails,
         the ledger or mailbox item it matches, and the action. Writes nothing.
@@ -16,7 +16,7 @@ extension FerryCommand {
         Examples:
           ferry explain 003000000000001AAA --config sync.yaml
           ferry explain 00U000000000003 --config sync.yaml --private-events skip
-        """)
+        """))
 
     @Argument(help: "The CRM record id (15 or 18 characters for Salesforce).")
     var recordId: String

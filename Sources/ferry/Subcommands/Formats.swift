@@ -7,11 +7,11 @@ extension FerryCommand {
     static let configuration = CommandConfiguration(
       commandName: "formats",
       abstract: "List the formats ferry reads and writes.",
-      discussion: """
+      discussion: prose("""
         Examples:
           ferry formats
           ferry formats --json | jq '.[] | select(.write) | .name'
-        """)
+        """))
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false

@@ -7,12 +7,12 @@ extension FerryCommand {
   struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Show an input's format, profile, record counts, field fill and diagnostics.",
-      discussion: """
+      discussion: prose("""
         Examples:
           ferry inspect export.csv
           ferry inspect --json contacts.vcf
           ferry inspect --from csv:google google.csv
-        """)
+        """))
 
     @Argument(help: "The file to inspect; '-' for standard input.")
     var file: String = "-"
@@ -33,7 +33,7 @@ extension FerryCommand {
         if error.kind == .usage {
           throw usageFailure(error, printer: DiagnosticPrinter(strict: false, quiet: false))
         }
-        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        StandardStreams.error((error.description + "\n"))
         if json {
           // A script reading --json gets a document on failure too, not an empty stdout.
           try writeJSONReport(
@@ -42,8 +42,11 @@ extension FerryCommand {
         }
         throw ExitCode(1)
       }
+      let hasErrors = inspection.diagnostics.contains { $0.severity == .error }
+      let hasWarnings = inspection.diagnostics.contains { $0.severity == .warning }
+      let failed = hasErrors || (strict && hasWarnings)
       if json {
-        try writeJSONReport(inspection, to: "-")
+        try writeJSONReport(InspectionJSON(inspection: inspection, ok: !failed), to: "-")
       } else {
         print("file:       \(inspection.path)")
         let variant = inspection.variant.map { ":\($0)" } ?? ""
@@ -60,15 +63,13 @@ extension FerryCommand {
           }
         }
         for d in inspection.diagnostics.prefix(200) {
-          FileHandle.standardError.write(Data((d.description + "\n").utf8))
+          StandardStreams.error((d.description + "\n"))
         }
         if inspection.diagnostics.count > 200 {
-          FileHandle.standardError.write(Data("… and \(inspection.diagnostics.count - 200) more diagnostics\n".utf8))
+          StandardStreams.error("… and \(inspection.diagnostics.count - 200) more diagnostics\n")
         }
       }
-      let hasErrors = inspection.diagnostics.contains { $0.severity == .error }
-      let hasWarnings = inspection.diagnostics.contains { $0.severity == .warning }
-      if hasErrors || (strict && hasWarnings) { throw ExitCode(1) }
+      if failed { throw ExitCode(1) }
     }
   }
 }
@@ -78,4 +79,19 @@ struct FailedInspection: Encodable {
   var path: String
   var ok = false
   var diagnostics: [Diagnostic]
+}
+
+/// `inspect --json`: the inspection and `ok` (the exit status is 0), which the failure
+/// document (`FailedInspection`) has too, so a script can test `.ok` either way.
+struct InspectionJSON: Encodable {
+  var inspection: Inspection
+  var ok: Bool
+
+  enum Key: String, CodingKey { case ok }
+
+  func encode(to encoder: any Encoder) throws {
+    try inspection.encode(to: encoder)
+    var container = encoder.container(keyedBy: Key.self)
+    try container.encode(ok, forKey: .ok)
+  }
 }

@@ -123,7 +123,7 @@ struct PushOptions: ParsableArguments {
     if let config {
       let text: String
       do { text = try String(contentsOfFile: config, encoding: .utf8) } catch {
-        throw FerryError(.io, "cannot read settings \"\(config)\": \(error.localizedDescription)")
+        throw FerryError(.io, "cannot read settings \"\(config)\": \(readFailureReason(config, error))")
       }
       settings = try PushSettings(yaml: text, file: config)
       base = (config as NSString).deletingLastPathComponent
@@ -232,7 +232,7 @@ extension FerryCommand {
   struct Push: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Push a CRM export into each rep's mailbox as import files, with a ledger.",
-      discussion: """
+      discussion: prose("""
         One direction only: the CRM is the source of truth. Each run plans every record
         (create, update, unchanged, delete, or skipped with a reason) against the ledger and
         the mailbox exports, writes the import files into OUT/<rep>/run-NNNN/, and then
@@ -243,14 +243,14 @@ extension FerryCommand {
           ferry push --from crm.csv --to vcard --to ics --for outlook --out out/push
           ferry push --config sync.yaml --dry-run --report plan.json
           ferry push --config sync.yaml --provider-export alice@example.com=alice-contacts.vcf
-        """)
+        """))
 
     @OptionGroup var options: PushOptions
 
     @Flag(help: "Show the plan; write nothing (the ledger included).")
     var dryRun = false
 
-    @Option(help: "Write a JSON report (counts in total and per rep, every planned action) to FILE.")
+    @Option(help: "Write a JSON report (ok, counts in total and per rep, every planned action) to FILE ('-' for standard output; the summary then goes to standard error); written when the run fails too.")
     var report: String?
 
     @Flag(
@@ -283,6 +283,15 @@ extension FerryCommand {
       // follows from its run id) until the ledger has committed. A dry run writes nothing.
       var lock: LedgerLock?
       defer { lock?.release() }
+      let dryRun = dryRun
+      let reportPath = report
+      /// A pipeline reading --report gets one when the run stopped too (`ok` false, the
+      /// error in `diagnostics`), never an old one or none.
+      func reportFailure(_ plan: PushPlan) {
+        guard let reportPath else { return }
+        try? writeJSONReport(
+          PushReport(plan: plan, applied: ApplyResult(), dryRun: dryRun, printer: printer, seconds: seconds), to: reportPath)
+      }
       do {
         if !dryRun { lock = try LedgerLock(ledgerPath: run.ledgerPath) }
         let started = Date()
@@ -300,8 +309,9 @@ extension FerryCommand {
               "\(what) reported while reading, so nothing was applied: a record that could not be read looks gone from the CRM; fix the export (--dry-run shows the plan) or pass --allow-errors"
             ))
           if !options.quiet {
-            FileHandle.standardError.write(Data(PlanPrinter.summary(plan, applied: applied, run: run, dryRun: true).utf8))
+            StandardStreams.error(PlanPrinter.summary(plan, applied: applied, run: run, dryRun: true))
           }
+          reportFailure(plan)
           throw ExitCode(1)
         }
         if !dryRun {
@@ -311,7 +321,9 @@ extension FerryCommand {
           lock?.release()
         }
       } catch let error as FerryError {
-        throw usageFailure(error, printer: printer)
+        let failure = usageFailure(error, printer: printer)
+        reportFailure(PushPlan(runId: 0))
+        throw failure
       }
       Progress.shared.clearLine()
       for item in plan.unaddressable { printer.sink.error(Self.unaddressableMessage(item)) }
@@ -322,8 +334,12 @@ extension FerryCommand {
       if !options.quiet {
         // With the report on standard output, the human summary moves to standard error so
         // that standard output stays one JSON document.
-        let stream = report == "-" ? FileHandle.standardError : FileHandle.standardOutput
-        stream.write(Data(text.utf8))
+        if report == "-" {
+          StandardStreams.error(text)
+        } else {
+          // A lost summary fails the run (exit 1), after the report is written.
+          do { try StandardStreams.output(text) } catch let error as FerryError { printer.print(error: error) }
+        }
       }
       if let report {
         do {
@@ -390,6 +406,8 @@ struct PushReport: Encodable {
     var apply = 0.0
   }
   var command = "push"
+  /// False when errors were reported (the run then applied nothing unless --allow-errors).
+  var ok: Bool
   var dryRun: Bool
   var seconds: Seconds
   var runId: Int
@@ -402,6 +420,7 @@ struct PushReport: Encodable {
   var diagnostics: [Diagnostic]
 
   init(plan: PushPlan, applied: ApplyResult, dryRun: Bool, printer: DiagnosticPrinter, seconds: Seconds) {
+    ok = printer.exitCode == 0
     self.dryRun = dryRun
     self.seconds = seconds
     runId = plan.runId
