@@ -21,7 +21,8 @@ let package = Package(
     .target(name: "FerryModel"),
     .target(name: "FerryTime", dependencies: ["FerryModel"]),
     .target(name: "FerryContentLines", dependencies: ["FerryModel"]),
-    .target(name: "FerryCSV", dependencies: ["FerryModel", "FerryTime", "Yams"]),
+    .target(name: "FerryYAML", dependencies: ["FerryModel", "Yams"]),
+    .target(name: "FerryCSV", dependencies: ["FerryModel", "FerryTime", "FerryYAML", "Yams"]),
     .target(name: "FerryVCard", dependencies: ["FerryModel", "FerryContentLines"]),
     .target(name: "FerryICalendar", dependencies: ["FerryModel", "FerryContentLines", "FerryTime"]),
     .systemLibrary(
@@ -37,7 +38,7 @@ let package = Package(
     .target(
       name: "FerryPush",
       dependencies: [
-        "FerryModel", "FerryMatch", "FerryTime", "Yams",
+        "FerryModel", "FerryMatch", "FerryTime", "FerryYAML", "Yams",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .target(

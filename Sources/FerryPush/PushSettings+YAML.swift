@@ -1,4 +1,5 @@
 import FerryModel
+import FerryYAML
 import Yams
 
 extension PushSettings {

@@ -35,10 +35,15 @@ private func runShell(_ script: String) throws -> Run {
   try runProcess("/bin/sh", ["-c", script], environment: ["FERRY": ferryBinary])
 }
 
-private func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> Run {
+/// Runs a program with its standard output and error in files (so that nothing blocks on a
+/// full pipe), from `directory` when given.
+func runProcess(
+  _ executable: String, _ arguments: [String], environment: [String: String], directory: String? = nil
+) throws -> Run {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: executable)
   process.arguments = arguments
+  if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
   process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
   let dir = try temporaryFolder()
   defer { try? FileManager.default.removeItem(atPath: dir) }

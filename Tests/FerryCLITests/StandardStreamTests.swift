@@ -6,30 +6,7 @@ import Testing
 /// binary (redirections such as `2>&-` or `>/dev/full` need a shell). The script's own
 /// standard output and error are returned.
 private func shell(_ script: String) throws -> Run {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/bin/sh")
-  process.arguments = ["-c", script]
-  process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.root)
-  process.environment = ProcessInfo.processInfo.environment.merging(["FERRY": ferryBinary]) { $1 }
-  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-streams-\(UUID().uuidString)").path
-  try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(atPath: dir) }
-  _ = FileManager.default.createFile(atPath: dir + "/out", contents: nil)
-  _ = FileManager.default.createFile(atPath: dir + "/err", contents: nil)
-  let out = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/out"))
-  let err = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/err"))
-  defer {
-    try? out.close()
-    try? err.close()
-  }
-  process.standardInput = FileHandle.nullDevice
-  process.standardOutput = out
-  process.standardError = err
-  try process.run()
-  process.waitUntilExit()
-  return Run(
-    status: process.terminationStatus, stdout: try String(contentsOfFile: dir + "/out", encoding: .utf8),
-    stderr: try String(contentsOfFile: dir + "/err", encoding: .utf8))
+  try runProcess("/bin/sh", ["-c", script], environment: ["FERRY": ferryBinary], directory: Fixtures.root)
 }
 
 private func folder() throws -> String {

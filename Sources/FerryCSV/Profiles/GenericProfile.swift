@@ -1,5 +1,6 @@
 import FerryModel
 import Foundation
+import FerryYAML
 import Yams
 
 /// `csv` with `--mapping FILE`: columns mapped to model fields by a YAML file (docs/CSV.md,
