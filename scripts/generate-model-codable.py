@@ -106,7 +106,6 @@ for t in types:
     lines.append("  }")
     # The NDJSON fast path (JSONScanner.swift): the same reading as init(from:), and the same
     # bytes as encode(to:) through JSONEncoder([.sortedKeys, .withoutEscapingSlashes]).
-    defaults = {"interval": "1"}
     def special_default(n, ty):
         if ty == "Int" and n == "interval":
             return "1"
