@@ -219,6 +219,25 @@ struct PipelineTests {
     #expect(mixed.status == 2)
     #expect(mixed.stdout.isEmpty)
   }
+
+  @Test("--report counts every diagnostic by code, beyond the 100,000 it lists")
+  func reportCountsBeyondTheListed() throws {
+    let dir = try folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    // 100,005 rows without an e-mail: New-MailContact refuses each, so each is a `skipped`
+    // warning; the report listed the first 100,000 and counted only those in `byCode`.
+    let input = dir + "/no-email.csv"
+    try ("Email,First Name\n" + String(repeating: ",x\n", count: 100_005)).write(toFile: input, atomically: true, encoding: .utf8)
+    let report = dir + "/report.json"
+    let run = try runFerry(["convert", input, "--from", "csv:common", "--to", "csv:exchange", "-o", dir + "/out.csv", "--report", report, "-q"])
+    #expect(run.status == 0, Comment(rawValue: run.stderr))
+    let json = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
+    let counts = try #require(json["counts"] as? [String: Any])
+    let byCode = try #require(json["byCode"] as? [String: Any])
+    #expect(counts["warnings"] as? Int == 100_005)
+    #expect(byCode["skipped"] as? Int == 100_005)
+    #expect((json["diagnostics"] as? [Any])?.count == 100_000)
+  }
 }
 
 /// Numbered EWS/Graph request documents of an earlier run, left beside a new run's, would

@@ -17,6 +17,11 @@ struct InputOptions: ParsableArguments {
 
   @Option(
     help:
+      "CSV field delimiter, when sniffing (comma, semicolon, tab) and a 'sep=' line should not decide: one character, or 'tab'.")
+  var delimiter: String?
+
+  @Option(
+    help:
       "How slashed dates in CSV inputs are ordered: M/D/YYYY (default, as en-US Outlook exports them) or D/M/YYYY (British and European exports). Dotted (31.7.1980) and ISO dates are always read.")
   var inputDateFormat: CSVDateFormat?
 
@@ -28,7 +33,22 @@ struct InputOptions: ParsableArguments {
 
   var fromSpec: FormatSpec? { from.map(FormatSpec.init) }
 
+  /// `--delimiter` as the byte the CSV reader splits on: one ASCII character other than a
+  /// quote or a line break, or `tab` (`\t`).
+  var delimiterByte: UInt8? {
+    get throws {
+      guard let delimiter else { return nil }
+      if delimiter.lowercased() == "tab" || delimiter == "\\t" || delimiter == "\t" { return 0x09 }
+      let bytes = Array(delimiter.utf8)
+      guard bytes.count == 1, bytes[0] < 0x80, ![0x22, 0x0A, 0x0D].contains(bytes[0]) else {
+        throw ValidationError("--delimiter wants one ASCII character other than a quote or a line break, or 'tab'; got \"\(delimiter)\"")
+      }
+      return bytes[0]
+    }
+  }
+
   func validate() throws {
+    _ = try delimiterByte
     if let zone, !ZoneOption.isKnown(zone) {
       throw ValidationError("--zone \"\(zone)\" names no time zone ferry knows (give a tz database name such as Europe/Berlin, or a Windows id)")
     }
@@ -38,6 +58,7 @@ struct InputOptions: ParsableArguments {
     var options = ReadOptions(variant: fromSpec?.variant)
     options.inputEncoding = inputEncoding
     options.csv.mappingFile = mapping
+    options.csv.delimiter = try? delimiterByte
     options.csv.dateFormat = inputDateFormat
     options.calendar.zone = zone
     return options

@@ -15,6 +15,9 @@ final class DiagnosticPrinter: @unchecked Sendable {
   private(set) var errors = 0
   private(set) var warnings = 0
   private(set) var notes = 0
+  /// Counts by diagnostic code (or severity, for diagnostics without one), exact like the
+  /// totals: `diagnostics` keeps only the first `keepLimit`.
+  private(set) var countsByCode: [String: Int] = [:]
   /// Keep at most this many messages in memory for the report; counts stay exact.
   private let keepLimit = 100_000
   /// The same message (severity, code and text; any position) is printed this many times at
@@ -42,6 +45,7 @@ final class DiagnosticPrinter: @unchecked Sendable {
     case .warning: warnings += 1
     case .note: notes += 1
     }
+    countsByCode[d.code ?? d.severity.rawValue, default: 0] += 1
     if diagnostics.count < keepLimit { diagnostics.append(d) }
     if quiet && d.severity != .error { return }
     if d.severity != .error {
@@ -79,13 +83,6 @@ final class DiagnosticPrinter: @unchecked Sendable {
 
   /// 1 when any error was reported (warnings count under --strict), else 0.
   var exitCode: Int32 { errors > 0 ? 1 : 0 }
-
-  /// Counts by diagnostic code (`overflow`, `unmapped`, `encoding`, …).
-  var countsByCode: [String: Int] {
-    var counts: [String: Int] = [:]
-    for d in diagnostics { counts[d.code ?? d.severity.rawValue, default: 0] += 1 }
-    return counts
-  }
 }
 
 /// Writes a value as pretty, key-sorted JSON, atomically.
