@@ -65,12 +65,12 @@ completions: build
 	$(FERRY_DEBUG) --generate-completion-script zsh > out/completions/_ferry
 	$(FERRY_DEBUG) --generate-completion-script fish > out/completions/ferry.fish
 
-# swift-argument-parser's generate-manual tool, run on the built binary.
+# swift-argument-parser's generate-manual plugin, on the debug build `build` just made (its
+# default, release, would build the whole package again in release mode first).
 man: build
-	$(SWIFT) build --product generate-manual-tool $(BUILD_FLAGS) >/dev/null 2>&1 || \
-	  $(SWIFT) package --allow-writing-to-package-directory generate-manual --output-directory out/man >/dev/null
 	mkdir -p out/man
-	.build/debug/generate-manual-tool $(FERRY_DEBUG) --output-directory out/man
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual --configuration debug --output-directory out/man >/dev/null
+	@test -s out/man/ferry.1
 	@echo "man page: out/man/ferry.1 (man -l out/man/ferry.1)"
 
 clean:

@@ -13,7 +13,6 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
@@ -33,7 +32,7 @@ let package = Package(
     .target(
       name: "FerryMatch",
       dependencies: [
-        "FerryModel", "FerryTime", "Yams", .product(name: "Collections", package: "swift-collections"),
+        "FerryModel", "FerryTime", "Yams",
       ]),
     .target(
       name: "FerryPush",
