@@ -1,4 +1,5 @@
 import FerryMatch
+import FerryTime
 import FerryModel
 
 /// Builds a `PushPlan` from CRM records, the mailbox exports and a ledger snapshot.
@@ -502,6 +503,9 @@ public struct Planner {
       // items, or a lost ledger): go past what the mailbox holds.
       entry.sequence = seen + 1
     }
+    if kind == .event, entry.action != .create, let format = itemIdTargets[target] {
+      planOccurrences(&entry, series: shaped, copy: mailboxCopy ?? adoptedCopy, format: format, explaining: explaining)
+    }
     if entry.action == .create || entry.action == .update {
       entry.fingerprint = Fingerprint.of(shaped)
       if let existing {
@@ -522,6 +526,83 @@ public struct Planner {
     if entry.action == .create && kind == .contact && hasMailboxContacts(mailbox) {
       matchCandidates.append(plan.entries.count - 1)
     }
+  }
+
+  /// A series' times and rule, as the mailbox's occurrences depend on them: when they
+  /// change, Exchange and Graph drop the series' changed and deleted occurrences.
+  static func seriesHash(_ e: Event) -> UInt64 {
+    var h = ContentHash()
+    h.add(e.start)
+    h.add(e.end)
+    h.add(e.duration)
+    h.add(e.isAllDay)
+    h.add(e.recurrence?.rule?.description)
+    return h.value
+  }
+
+  /// For a series the mailbox export holds with its own item id (EWS, Graph): the excluded
+  /// and changed occurrences (EXDATE, RECURRENCE-ID overrides) the mailbox lacks, which a
+  /// created series could not carry. An excluded occurrence is sent unless the export lists
+  /// it deleted or the ledger says ferry sent its delete; a changed one unless the ledger
+  /// says ferry sent it as it is now (an export gives a changed occurrence's times only, not
+  /// what it holds), both for the series' current times and rule. An unchanged series with
+  /// such occurrences becomes an update of those occurrences alone.
+  private mutating func planOccurrences(
+    _ entry: inout PlanEntry, series shaped: Record, copy: Record?, format: String, explaining: Bool
+  ) {
+    guard case .event(let e) = shaped, let r = e.recurrence, r.rule != nil, case .event(let held)? = copy,
+      held.recurrence?.rule != nil, Self.hasItemId(Self.locate(shaped, in: copy), format: format),
+      let target = entry.target, let mailbox = entry.mailbox
+    else { return }
+    if entry.action == .update { entry.occurrences = OccurrenceChanges() }
+    guard !r.exceptionDates.isEmpty || !r.overrides.isEmpty else { return }
+    let zone = settings.zone
+    func key(_ t: EventTime) -> String { SeriesOccurrences.key(t, fallbackZone: zone) }
+    let seriesHash = Self.seriesHash(e)
+    let sent = ledger.sentOccurrences(target: target, mailbox: mailbox, crmId: entry.crmId).filter {
+      $0.value.seriesHash == seriesHash
+    }
+    let deletedInMailbox = Set((held.recurrence?.exceptionDates ?? []).map(key))
+    var changes = OccurrenceChanges(seriesUnchanged: entry.action != .update)
+    var rows: [LedgerOccurrence] = []
+    func row(_ k: String, _ action: LedgerOccurrence.Action, _ hash: UInt64) -> LedgerOccurrence {
+      LedgerOccurrence(
+        target: target, mailbox: mailbox, crmId: entry.crmId, occurrence: k, action: action, contentHash: hash,
+        seriesHash: seriesHash, runId: plan.runId)
+    }
+    var excluded = Set<String>()
+    for d in r.exceptionDates {
+      let k = key(d)
+      guard excluded.insert(k).inserted else { continue }
+      if deletedInMailbox.contains(k) || sent[k]?.action == .delete { continue }
+      changes.deleted.append(d)
+      rows.append(row(k, .delete, 0))
+    }
+    for o in r.overrides {
+      guard let id = o.recurrenceId else { continue }
+      let k = key(id)
+      // An excluded occurrence's change goes with it.
+      guard !excluded.contains(k), !deletedInMailbox.contains(k) else { continue }
+      let hash = ContentHash.of(.event(o))
+      if let was = sent[k], was.action == .update, was.contentHash == hash { continue }
+      changes.modified.append(o)
+      rows.append(row(k, .update, hash))
+    }
+    guard !changes.isEmpty else { return }
+    let what = [
+      changes.deleted.isEmpty ? nil : "\(changes.deleted.count) excluded",
+      changes.modified.isEmpty ? nil : "\(changes.modified.count) changed",
+    ].compactMap { $0 }.joined(separator: " and ")
+    let plural = changes.deleted.count + changes.modified.count == 1 ? "occurrence" : "occurrences"
+    if entry.action == .update {
+      entry.reason += "; with \(what) \(plural) the mailbox lacks"
+    } else {
+      entry.action = .update
+      entry.reason = "\(what) \(plural) of the series not yet in the mailbox"
+    }
+    if explaining { explain("series in the mailbox: \(what) \(plural) to send as \(format) occurrence changes") }
+    entry.occurrences = changes
+    entry.occurrenceRecords = rows
   }
 
   /// The mailbox item's own id (EWS `ItemId`, Graph `id`), which EWS UpdateItem/DeleteItem and

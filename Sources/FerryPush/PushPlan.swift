@@ -57,6 +57,12 @@ public struct PlanEntry: Sendable {
   /// What the ledger keeps as `LedgerEntry.previousFingerprint` for this item.
   public var previousFingerprint: UInt64 = 0
   public var sequence = 0
+  /// For a series the mailbox holds (EWS, Graph): the changes to its single occurrences
+  /// that the mailbox lacks, written with the update (`RecordWriter.write(_:replacing:occurrences:)`).
+  public var occurrences: OccurrenceChanges?
+  /// What the ledger records of `occurrences` once they are written, so that a rerun does
+  /// not send them again.
+  public var occurrenceRecords: [LedgerOccurrence] = []
   /// The record as it will be written (create, update), or as much of it as a delete needs.
   /// What the applier writes (creates, updates, deletes): in memory, or in the plan's
   /// `RecordSpool` file once the plan holds many records. Reading a spooled record that
