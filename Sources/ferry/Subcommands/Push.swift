@@ -398,6 +398,12 @@ struct PushReport: Encodable {
     var sequence: Int?
     var adoptedBy: String?
     var adoptionScore: Double?
+    /// For a series the mailbox holds: how many of its occurrences this run deletes and changes.
+    var occurrences: Occurrences?
+  }
+  struct Occurrences: Encodable {
+    var delete: Int
+    var update: Int
   }
   /// Where the time went: reading the inputs and ledger, planning, writing.
   struct Seconds: Encodable {
@@ -437,7 +443,8 @@ struct PushReport: Encodable {
       Entry(
         action: $0.action.rawValue, kind: $0.kind.rawValue, crmId: $0.crmId, rep: $0.rep, name: $0.name,
         reason: $0.reason, providerId: $0.providerId, sequence: $0.kind == .event && $0.action != .skip ? $0.sequence : nil,
-        adoptedBy: $0.adoptedBy, adoptionScore: $0.adoptionScore)
+        adoptedBy: $0.adoptedBy, adoptionScore: $0.adoptionScore,
+        occurrences: $0.occurrences.flatMap { $0.isEmpty ? nil : Occurrences(delete: $0.deleted.count, update: $0.modified.count) })
     }
     unresolved = plan.unresolved
     providerChanges = plan.providerChanges
