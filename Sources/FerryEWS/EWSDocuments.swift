@@ -113,30 +113,7 @@ public struct EWSDocuments {
   public func occurrenceChange(
     masterId: String, changeKey: String?, instanceIndex: Int, series: Event, override: Event
   ) throws -> EWSItemChange {
-    var plain = series
-    plain.recurrence = nil
-    plain.recurrenceId = nil
-    var old = plain
-    let original = override.recurrenceId ?? series.start
-    old.start = original
-    if let start = series.start, let end = series.end, let original {
-      old.end = Self.shifted(original, seconds: end.localDateTime.secondsSinceEpoch - start.localDateTime.secondsSinceEpoch)
-    }
-    var new = override.inheriting(from: plain)
-    new.recurrence = nil
-    new.recurrenceId = nil
-    new.source = plain.source
-    new.uid = plain.uid
-    let startIsDate: Bool
-    if case .date? = override.start { startIsDate = true } else { startIsDate = false }
-    new.isAllDay = override.isAllDay || (series.isAllDay && (override.start == nil || startIsDate))
-    if override.start == nil {
-      new.start = old.start
-      new.end = override.end ?? old.end
-    } else if new.end == nil, new.duration == nil, let start = new.start, let s = series.start, let e = series.end {
-      new.end = Self.shifted(start, seconds: e.localDateTime.secondsSinceEpoch - s.localDateTime.secondsSinceEpoch)
-    }
-    if new.end != nil { new.duration = nil }
+    let (old, new) = SeriesOccurrences.occurrence(of: series, changedBy: override)
     let quiet = EWSDocuments(options: options, diagnostics: .ignore)
     var change = try quiet.update(itemId: masterId, changeKey: changeKey, old: .event(old), new: .event(new))
     func allowed(_ f: EWSField) -> Bool {
@@ -154,15 +131,6 @@ public struct EWSDocuments {
     }
     change.instanceIndex = instanceIndex
     return change
-  }
-
-  private static func shifted(_ t: EventTime, seconds: Int) -> EventTime {
-    switch t {
-    case .date(let d): return .date(d.adding(days: seconds / 86400))
-    case .floating(let l): return .floating(l.adding(seconds: seconds))
-    case .utc(let l): return .utc(l.adding(seconds: seconds))
-    case .zoned(let l, let z): return .zoned(l.adding(seconds: seconds), zone: z)
-    }
   }
 
   // MARK: - Documents

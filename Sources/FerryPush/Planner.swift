@@ -54,6 +54,9 @@ public struct Planner {
   /// `nil` once CRM contacts with different names carry it (an office switchboard). Such a
   /// number is marked shared for the matcher; see `adoptByMatching`.
   private var crmPhones: [String: String?] = [:]
+  /// Graph instances of series in the mailbox exports (events with `seriesMasterId`): per
+  /// mailbox key, per series id, each occurrence's `originalStart` and id.
+  private var graphInstances: [String: [String: [(originalStart: LocalDateTime, id: String)]]] = [:]
   /// Holds the records of a large plan on disk (a first push of a million contacts).
   private let spool: RecordSpool
   /// Why spooling failed, if it did (the records stayed in memory); for a warning.
@@ -79,6 +82,13 @@ public struct Planner {
     seenLedger = Array(repeating: false, count: ledger.entries.count)
     plan = PushPlan(runId: ledger.nextRunId)
     for (mailbox, record) in providerRecords {
+      // An instance of a series (a Graph calendarView export lists each occurrence) is no
+      // item of its own: it only gives the occurrence's id.
+      if let instance = Self.graphInstance(record) {
+        graphInstances[mailbox?.lowercased() ?? "", default: [:]][instance.masterId, default: []].append(
+          (instance.originalStart, instance.id))
+        continue
+      }
       mailboxes[mailbox?.lowercased() ?? "", default: AdoptionIndex()].add(record)
     }
   }
@@ -588,6 +598,25 @@ public struct Planner {
       changes.modified.append(o)
       rows.append(row(k, .update, hash))
     }
+    if format == "graph" {
+      // Graph addresses an occurrence only by the id a calendarView export gives it.
+      let ids = graphInstanceIds(of: held, copy: copy, mailbox: mailbox)
+      changes.instanceIds = ids
+      var addressable = Set<String>()
+      for i in ids { addressable.formUnion(Self.graphKeys(i.recurrenceId, zone: zone)) }
+      func known(_ t: EventTime) -> Bool { !addressable.isDisjoint(with: Self.graphKeys(t, zone: zone)) }
+      let unsent = changes.deleted.filter { !known($0) }.count + changes.modified.filter { $0.recurrenceId.map(known) != true }.count
+      if unsent > 0 {
+        plan.unsentOccurrences.append(
+          UnsentOccurrences(
+            kind: entry.kind, crmId: entry.crmId, name: Self.name(of: shaped), rep: entry.rep, mailbox: mailbox, format: format,
+            count: unsent))
+        changes.deleted = changes.deleted.filter(known)
+        changes.modified = changes.modified.filter { $0.recurrenceId.map(known) == true }
+        let sendable = Set(changes.deleted.map(key) + changes.modified.compactMap { $0.recurrenceId.map(key) })
+        rows = rows.filter { sendable.contains($0.occurrence) }
+      }
+    }
     guard !changes.isEmpty else { return }
     let what = [
       changes.deleted.isEmpty ? nil : "\(changes.deleted.count) excluded",
@@ -603,6 +632,41 @@ public struct Planner {
     if explaining { explain("series in the mailbox: \(what) \(plural) to send as \(format) occurrence changes") }
     entry.occurrences = changes
     entry.occurrenceRecords = rows
+  }
+
+  /// The series' instance ids the mailbox export gives (Graph): its exceptions joined to it
+  /// (each override keeps its `id`) and the instances of a calendarView export.
+  private func graphInstanceIds(of held: Event, copy: Record?, mailbox: String) -> [OccurrenceChanges.InstanceId] {
+    var ids: [OccurrenceChanges.InstanceId] = []
+    for o in held.recurrence?.overrides ?? [] {
+      guard let rid = o.recurrenceId, let id = o.raw.first(where: { $0.name == "id" && $0.origin == "graph" })?.value else { continue }
+      ids.append(.init(recurrenceId: rid, id: id))
+    }
+    guard let masterId = copy?.raw.first(where: { $0.name == "id" && $0.origin == "graph" })?.value else { return ids }
+    for key in [mailbox, ""] {
+      for i in graphInstances[key]?[masterId] ?? [] { ids.append(.init(recurrenceId: .utc(i.originalStart), id: i.id)) }
+    }
+    return ids
+  }
+
+  /// The keys an occurrence can be matched by against Graph's `originalStart` (a UTC
+  /// instant): its own key, and for a whole day its date (Graph gives midnight in the
+  /// mailbox's zone, as UTC: the nearest date is the day's).
+  static func graphKeys(_ t: EventTime, zone: String?) -> Set<String> {
+    var keys: Set<String> = [SeriesOccurrences.key(t, fallbackZone: zone)]
+    if case .utc(let u) = t { keys.insert("date:" + u.adding(seconds: 12 * 3600).date.description) }
+    return keys
+  }
+
+  /// A Graph instance of a series read as an event of its own (`seriesMasterId`,
+  /// `originalStart` and `id` kept raw), or nil.
+  static func graphInstance(_ record: Record) -> (masterId: String, originalStart: LocalDateTime, id: String)? {
+    guard case .event(let e) = record,
+      let master = e.raw.first(where: { $0.name == "seriesMasterId" && $0.origin == "graph" })?.value,
+      let start = e.raw.first(where: { $0.name == "originalStart" })?.value, let instant = Timestamp(text: start),
+      let id = e.raw.first(where: { $0.name == "id" && $0.origin == "graph" })?.value
+    else { return nil }
+    return (master, instant.utc, id)
   }
 
   /// The mailbox item's own id (EWS `ItemId`, Graph `id`), which EWS UpdateItem/DeleteItem and

@@ -138,6 +138,21 @@ public struct UnaddressableItem: Sendable, Codable, Equatable {
   public var format: String
 }
 
+/// Changes to occurrences of a series in the mailbox that this run could not send: Graph
+/// addresses an occurrence only by its instance id, which only a calendarView export gives.
+/// Not recorded in the ledger, so the next run given such an export sends them.
+public struct UnsentOccurrences: Sendable, Codable, Equatable {
+  public var kind: RecordKind
+  public var crmId: String
+  public var name: String
+  public var rep: String?
+  public var mailbox: String
+  /// The target format (`graph`).
+  public var format: String
+  /// How many excluded and changed occurrences were left.
+  public var count: Int
+}
+
 /// A rep whose mailbox gets files.
 public struct PlanRep: Sendable, Codable, Equatable {
   public var folder: String
@@ -166,6 +181,8 @@ public struct PushPlan: Sendable {
   public var providerChanges: [ProviderChange] = []
   /// Updates and deletes skipped because the target needs an item id nobody gave; errors.
   public var unaddressable: [UnaddressableItem] = []
+  /// Occurrence changes of series in the mailbox left unsent (no instance id); warnings.
+  public var unsentOccurrences: [UnsentOccurrences] = []
   /// Why the record `Planner.explainId` names is in or out, step by step.
   public var explanation: [String] = []
   /// The owner seen in this run's records for each mailbox key, for the ledger's

@@ -58,6 +58,66 @@ public enum SeriesOccurrences {
     return found
   }
 
+  /// One occurrence of `series` as the series makes it (`original`: the series' fields at
+  /// the time `override.recurrenceId` names, with the series' length) and as `override`
+  /// changes it (`changed`: the override completed from the series, `Event.inheriting(from:)`;
+  /// a moved start keeps the series' length when the override gives no end). Both are single
+  /// events (no recurrence) with the series' identity, so that a writer can send the fields
+  /// where they differ.
+  public static func occurrence(of series: Event, changedBy override: Event) -> (original: Event, changed: Event) {
+    var plain = series
+    plain.recurrence = nil
+    plain.recurrenceId = nil
+    var original = plain
+    let id = override.recurrenceId ?? series.start
+    original.start = id
+    let length: Int? = {
+      guard let s = series.start, let e = series.end else { return nil }
+      return e.localDateTime.secondsSinceEpoch - s.localDateTime.secondsSinceEpoch
+    }()
+    if let id, let length { original.end = shifted(id, seconds: length) }
+    var changed = override.inheriting(from: plain)
+    changed.recurrence = nil
+    changed.recurrenceId = nil
+    changed.source = plain.source
+    changed.uid = plain.uid
+    changed.raw = plain.raw
+    let startIsDate: Bool
+    if case .date? = override.start { startIsDate = true } else { startIsDate = false }
+    changed.isAllDay = override.isAllDay || (series.isAllDay && (override.start == nil || startIsDate))
+    if override.start == nil {
+      changed.start = original.start
+      changed.end = override.end ?? original.end
+    } else if changed.end == nil, let start = changed.start, let length {
+      changed.end = shifted(start, seconds: length)
+    }
+    if changed.end != nil {
+      changed.duration = nil
+      original.duration = nil
+    }
+    return (original, changed)
+  }
+
+  private static func shifted(_ t: EventTime, seconds: Int) -> EventTime {
+    switch t {
+    case .date(let d): return .date(d.adding(days: seconds / 86400))
+    case .floating(let l): return .floating(l.adding(seconds: seconds))
+    case .utc(let l): return .utc(l.adding(seconds: seconds))
+    case .zoned(let l, let z): return .zoned(l.adding(seconds: seconds), zone: z)
+    }
+  }
+
+  /// Whether two recurrence ids name the same occurrence: the same `key`, or for a UTC
+  /// instant (Graph's `originalStart`) against a whole day, the day nearest to it.
+  public static func same(_ a: EventTime, _ b: EventTime, fallbackZone: String? = nil) -> Bool {
+    func keys(_ t: EventTime) -> Set<String> {
+      var k: Set<String> = [key(t, fallbackZone: fallbackZone)]
+      if case .utc(let u) = t { k.insert("date:" + u.adding(seconds: 12 * 3600).date.description) }
+      return k
+    }
+    return !keys(a).isDisjoint(with: keys(b))
+  }
+
   /// A key by wall clock (floating) or date (whole day), for ids that name no instant; nil
   /// for zoned and UTC ids, which `key` compares by instant.
   private static func localKey(_ t: EventTime) -> String? {

@@ -327,6 +327,7 @@ extension FerryCommand {
       }
       Progress.shared.clearLine()
       for item in plan.unaddressable { printer.sink.error(Self.unaddressableMessage(item)) }
+      for item in plan.unsentOccurrences { printer.sink.warning(Self.unsentOccurrencesMessage(item), code: "unmapped") }
       var text = ""
       if dryRun { text += PlanPrinter.listing(plan) }
       text += PlanPrinter.summary(plan, applied: applied, run: run, dryRun: dryRun)
@@ -359,6 +360,15 @@ extension FerryCommand {
       let name = item.name.isEmpty ? "" : " \"\(item.name)\""
       return
         "cannot \(item.action.rawValue) \(item.kind.rawValue) \(item.crmId)\(name) in \(item.mailbox): \(item.format) needs the mailbox's own item id, which only a mailbox export carries; give --provider-export \(item.mailbox)=FILE with the mailbox's EWS or Graph export (left for the next run, the ledger unchanged)"
+    }
+
+    /// The warning for occurrence changes of a series that Graph cannot address without the
+    /// instance ids a calendarView export gives.
+    static func unsentOccurrencesMessage(_ item: UnsentOccurrences) -> String {
+      let name = item.name.isEmpty ? "" : " \"\(item.name)\""
+      let what = item.count == 1 ? "1 excluded or changed occurrence" : "\(item.count) excluded or changed occurrences"
+      return
+        "\(what) of series \(item.kind.rawValue) \(item.crmId)\(name) in \(item.mailbox) not sent: \(item.format) addresses an occurrence by its instance id, which the mailbox export does not hold; export the calendar with calendarView (GET /users/\(item.mailbox)/calendarView?startDateTime=…&endDateTime=…, spanning the series) and give it as another --provider-export \(item.mailbox)=FILE (left for the next run)"
     }
 
     /// `FERRY_CRASH_AT=<point>` kills the process at that point of apply (crash tests).
@@ -423,6 +433,7 @@ struct PushReport: Encodable {
   var unresolved: [UnresolvedAttendee]
   var providerChanges: [ProviderChange]
   var unaddressable: [UnaddressableItem]
+  var unsentOccurrences: [UnsentOccurrences]
   var diagnostics: [Diagnostic]
 
   init(plan: PushPlan, applied: ApplyResult, dryRun: Bool, printer: DiagnosticPrinter, seconds: Seconds) {
@@ -449,6 +460,7 @@ struct PushReport: Encodable {
     unresolved = plan.unresolved
     providerChanges = plan.providerChanges
     unaddressable = plan.unaddressable
+    unsentOccurrences = plan.unsentOccurrences
     diagnostics = printer.diagnostics
   }
 }
