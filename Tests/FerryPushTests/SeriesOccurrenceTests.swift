@@ -147,4 +147,36 @@ struct SeriesOccurrenceTests {
     #expect(plan.with(.delete).map(\.crmId) == [Self.crmId])
     #expect(try occurrenceRows(box).isEmpty)
   }
+
+  @Test("graph: with the series alone the occurrences wait, with its calendarView instances they are PATCHed and DELETEd once")
+  func graph() throws {
+    let box = try sandbox()
+    box.to = ["graph"]
+    let (first, _) = try box.push([Self.series])
+    #expect(first.totals.create == 1)
+    box.settings.providerExports = [.init(mailbox: "alice.rep@example.com", path: Fixtures.path("push/alice-series-graph.json"))]
+    let waiting = try box.plan([Self.series])
+    #expect(waiting.isEmpty)
+    #expect(waiting.unsentOccurrences.map(\.count) == [2])
+    #expect(waiting.unsentOccurrences.first?.crmId == Self.crmId)
+    box.settings.providerExports.append(
+      .init(mailbox: "alice.rep@example.com", path: Fixtures.path("push/alice-series-calendarview.json")))
+    let (second, applied) = try box.push([Self.series])
+    #expect(second.unsentOccurrences.isEmpty)
+    #expect(second.totals.update == 1)
+    // The calendarView instances are no items of their own: nothing adopted, nothing missing.
+    #expect(second.totals.create == 0)
+    #expect(second.providerChanges.isEmpty)
+    #expect(applied.files["alice"] == ["alice/run-0002/events-update.json"])
+    let json = try JSONSerialization.jsonObject(with: Data(box.files()["alice/run-0002/events-update.json"] ?? []))
+    let requests = try #require((json as? [String: Any])?["requests"] as? [[String: Any]])
+    #expect(requests.map { "\($0["method"] ?? "") \($0["url"] ?? "")" } == [
+      "PATCH /users/alice.rep@example.com/events/GOCC4", "DELETE /users/alice.rep@example.com/events/GOCC3",
+    ])
+    let body = try #require(requests.first?["body"] as? [String: Any])
+    #expect(Set(body.keys) == ["start", "end", "location"])
+    #expect((body["start"] as? [String: Any])?["dateTime"] as? String == "2026-11-24T10:00:00")
+    #expect(try occurrenceRows(box).count == 2)
+    #expect(try box.plan([Self.series]).isEmpty)
+  }
 }
