@@ -598,24 +598,40 @@ public struct Planner {
       changes.modified.append(o)
       rows.append(row(k, .update, hash))
     }
+    // What the target cannot address is left out, reported, and not recorded: Graph
+    // addresses an occurrence only by the id a calendarView export gives it; EWS by its place
+    // in the pattern, which an occurrence of an older rule does not have.
+    var addressable: (EventTime) -> Bool = { _ in true }
+    var unsentReason = ""
     if format == "graph" {
-      // Graph addresses an occurrence only by the id a calendarView export gives it.
       let ids = graphInstanceIds(of: held, copy: copy, mailbox: mailbox)
       changes.instanceIds = ids
-      var addressable = Set<String>()
-      for i in ids { addressable.formUnion(Self.graphKeys(i.recurrenceId, zone: zone)) }
-      func known(_ t: EventTime) -> Bool { !addressable.isDisjoint(with: Self.graphKeys(t, zone: zone)) }
-      let unsent = changes.deleted.filter { !known($0) }.count + changes.modified.filter { $0.recurrenceId.map(known) != true }.count
-      if unsent > 0 {
-        plan.unsentOccurrences.append(
-          UnsentOccurrences(
-            kind: entry.kind, crmId: entry.crmId, name: Self.name(of: shaped), rep: entry.rep, mailbox: mailbox, format: format,
-            count: unsent))
-        changes.deleted = changes.deleted.filter(known)
-        changes.modified = changes.modified.filter { $0.recurrenceId.map(known) == true }
-        let sendable = Set(changes.deleted.map(key) + changes.modified.compactMap { $0.recurrenceId.map(key) })
-        rows = rows.filter { sendable.contains($0.occurrence) }
-      }
+      var known = Set<String>()
+      for i in ids { known.formUnion(Self.graphKeys(i.recurrenceId, zone: zone)) }
+      addressable = { !known.isDisjoint(with: Self.graphKeys($0, zone: zone)) }
+      unsentReason =
+        "graph addresses an occurrence by its instance id, which the mailbox export does not hold; export the calendar with calendarView (GET /users/\(mailbox)/calendarView?startDateTime=…&endDateTime=…, spanning the series) and give it as another --provider-export \(mailbox)=FILE (left for the next run)"
+    } else {
+      var pattern = e
+      pattern.recurrence = Recurrence(rule: r.rule)
+      let ids = changes.deleted + changes.modified.compactMap(\.recurrenceId)
+      let indexes = SeriesOccurrences.instanceIndexes(of: ids, in: pattern, fallbackZone: zone)
+      let found = Set(zip(ids, indexes).compactMap { $1 == nil ? nil : key($0) })
+      addressable = { found.contains(key($0)) }
+      unsentReason =
+        "\(format) addresses an occurrence by its place in the series' pattern, and these are no occurrences of it (changed occurrences of an older rule)"
+    }
+    let unsent = changes.deleted.filter { !addressable($0) }.count
+      + changes.modified.filter { $0.recurrenceId.map(addressable) != true }.count
+    if unsent > 0 {
+      plan.unsentOccurrences.append(
+        UnsentOccurrences(
+          kind: entry.kind, crmId: entry.crmId, name: Self.name(of: shaped), rep: entry.rep, mailbox: mailbox, format: format,
+          count: unsent, reason: unsentReason))
+      changes.deleted = changes.deleted.filter(addressable)
+      changes.modified = changes.modified.filter { $0.recurrenceId.map(addressable) == true }
+      let sendable = Set(changes.deleted.map(key) + changes.modified.compactMap { $0.recurrenceId.map(key) })
+      rows = rows.filter { sendable.contains($0.occurrence) }
     }
     guard !changes.isEmpty else { return }
     let what = [

@@ -139,8 +139,9 @@ public struct UnaddressableItem: Sendable, Codable, Equatable {
 }
 
 /// Changes to occurrences of a series in the mailbox that this run could not send: Graph
-/// addresses an occurrence only by its instance id, which only a calendarView export gives.
-/// Not recorded in the ledger, so the next run given such an export sends them.
+/// addresses an occurrence only by its instance id, which only a calendarView export gives;
+/// EWS by its place in the series' pattern, which an occurrence of an older rule lacks. Not
+/// recorded in the ledger, so a later run that can address them sends them.
 public struct UnsentOccurrences: Sendable, Codable, Equatable {
   public var kind: RecordKind
   public var crmId: String
@@ -151,6 +152,8 @@ public struct UnsentOccurrences: Sendable, Codable, Equatable {
   public var format: String
   /// How many excluded and changed occurrences were left.
   public var count: Int
+  /// Why, and what would let them be sent.
+  public var reason: String
 }
 
 /// A rep whose mailbox gets files.

@@ -179,4 +179,25 @@ struct SeriesOccurrenceTests {
     #expect(try occurrenceRows(box).count == 2)
     #expect(try box.plan([Self.series]).isEmpty)
   }
+
+  @Test("ews: a changed occurrence outside the pattern is reported each run, never recorded as sent")
+  func outsideThePattern() throws {
+    let box = try sandbox()
+    try box.push([Self.series])
+    let crm = try String(contentsOfFile: Fixtures.path(Self.series), encoding: .utf8)
+    let stray = box.directory + "/series-stray.ndjson"
+    // The changed occurrence names a Wednesday: no occurrence of a Monday series.
+    try crm.replacingOccurrences(of: "\"recurrenceId\": \"2026-11-23T09:00:00", with: "\"recurrenceId\": \"2026-11-25T09:00:00")
+      .write(toFile: stray, atomically: true, encoding: .utf8)
+    export(box, "alice-series-export.xml")
+    let (plan, _) = try box.push([stray])
+    let entry = try #require(plan.entries.first { $0.crmId == Self.crmId })
+    #expect(entry.reason == "changed in the CRM since run 1; with 1 excluded occurrence the mailbox lacks")
+    #expect(plan.unsentOccurrences.map(\.count) == [1])
+    #expect(plan.unsentOccurrences.first?.reason.contains("no occurrences of it") == true)
+    #expect(try occurrenceRows(box) == ["utc:2026-11-16T14:00:00 delete 2"])
+    let again = try box.plan([stray])
+    #expect(again.isEmpty)
+    #expect(again.unsentOccurrences.count == 1)
+  }
 }

@@ -362,13 +362,12 @@ extension FerryCommand {
         "cannot \(item.action.rawValue) \(item.kind.rawValue) \(item.crmId)\(name) in \(item.mailbox): \(item.format) needs the mailbox's own item id, which only a mailbox export carries; give --provider-export \(item.mailbox)=FILE with the mailbox's EWS or Graph export (left for the next run, the ledger unchanged)"
     }
 
-    /// The warning for occurrence changes of a series that Graph cannot address without the
-    /// instance ids a calendarView export gives.
+    /// The warning for occurrence changes of a series that the target cannot address (Graph
+    /// without the instance ids of a calendarView export, EWS outside the pattern).
     static func unsentOccurrencesMessage(_ item: UnsentOccurrences) -> String {
       let name = item.name.isEmpty ? "" : " \"\(item.name)\""
       let what = item.count == 1 ? "1 excluded or changed occurrence" : "\(item.count) excluded or changed occurrences"
-      return
-        "\(what) of series \(item.kind.rawValue) \(item.crmId)\(name) in \(item.mailbox) not sent: \(item.format) addresses an occurrence by its instance id, which the mailbox export does not hold; export the calendar with calendarView (GET /users/\(item.mailbox)/calendarView?startDateTime=…&endDateTime=…, spanning the series) and give it as another --provider-export \(item.mailbox)=FILE (left for the next run)"
+      return "\(what) of series \(item.kind.rawValue) \(item.crmId)\(name) in \(item.mailbox) not sent: \(item.reason)"
     }
 
     /// `FERRY_CRASH_AT=<point>` kills the process at that point of apply (crash tests).
