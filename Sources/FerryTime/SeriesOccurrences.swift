@@ -22,7 +22,7 @@ public enum SeriesOccurrences {
 
   /// The 1-based position of each of `ids` among the occurrences of the series' main rule
   /// from DTSTART, or nil for an id that is no occurrence of it (a changed occurrence of an
-  /// older rule, an RDATE). This is what an Exchange recurrence pattern holds (no RDATE,
+  /// older rule, an RDATE, a DTSTART the rule does not produce). This is what an Exchange recurrence pattern holds (no RDATE,
   /// extra RRULE or EXDATE), and what EWS numbers: an excluded occurrence keeps its place,
   /// since Exchange answers an index of a deleted one with
   /// `ErrorCalendarOccurrenceIsDeletedFromRecurrence`, not with the next occurrence.
@@ -41,9 +41,19 @@ public enum SeriesOccurrences {
     var found = [Int?](repeating: nil, count: ids.count)
     var left = ids.count
     var index = 0
+    // RFC 5545 makes DTSTART the first instance even when the rule does not produce it; an
+    // Exchange pattern has only the rule's occurrences, so such a DTSTART is not counted.
+    let startLocal = event.start?.localDateTime.secondsSinceEpoch ?? 0
+    var ruleOnly = RuleIterator(rule: rule, start: startLocal, zone: nil, includeStart: false, horizon: startLocal + 200 * 366 * 86400)
+    let startIsOccurrence = ruleOnly.next() == startLocal
+    var skipStart = !startIsOccurrence
     var iterator = RecurrenceExpander(event: probe, window: .unbounded, limit: limit, resolver: resolver).makeIterator()
     let last = ids.map { $0.localDateTime.secondsSinceEpoch }.max() ?? 0
     while left > 0, let o = iterator.next() {
+      if skipStart {
+        skipStart = false
+        continue
+      }
       index += 1
       let k = key(o.recurrenceId, fallbackZone: fallbackZone, resolver: resolver)
       let wall = o.recurrenceId.localDateTime

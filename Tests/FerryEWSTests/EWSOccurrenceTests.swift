@@ -67,6 +67,11 @@ struct EWSOccurrenceTests {
     allDay.recurrence = Recurrence(rule: rule("FREQ=WEEKLY;BYDAY=SA"))
     let days = [LocalDate(year: 2026, month: 2, day: 14), LocalDate(year: 2026, month: 2, day: 15)].map { EventTime.date($0) }
     #expect(SeriesOccurrences.instanceIndexes(of: days, in: allDay) == [3, nil])
+    // A DTSTART the rule does not produce (a Sunday for a Saturday rule) is no occurrence
+    // of the Exchange pattern: the first Saturday is its first.
+    allDay.start = .date(LocalDate(year: 2026, month: 1, day: 25))
+    let sunday = EventTime.date(LocalDate(year: 2026, month: 1, day: 25))
+    #expect(SeriesOccurrences.instanceIndexes(of: [sunday] + days, in: allDay) == [nil, 3, nil])
   }
 
   @Test("an unchanged series gets one UpdateItem per changed occurrence and a DeleteItem per excluded one, schema-valid")
