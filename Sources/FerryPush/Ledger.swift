@@ -321,7 +321,9 @@ public final class Ledger {
   /// (crash tests kill the process there).
   public func record(
     run: LedgerRun, upserts: [LedgerEntry], deletes: [(target: String, mailbox: String, crmId: String)],
-    owners: [String: Owner] = [:], occurrences: [LedgerOccurrence] = [], beforeCommit: () -> Void = {}
+    owners: [String: Owner] = [:], occurrences: [LedgerOccurrence] = [],
+    forgetOccurrences: [(target: String, mailbox: String, crmId: String, occurrence: String)] = [],
+    beforeCommit: () -> Void = {}
   ) throws {
     do {
       try queue.write { db in
@@ -352,6 +354,9 @@ public final class Ledger {
         // What was sent for a deleted item's occurrences goes with it.
         let forget = try db.makeStatement(sql: "DELETE FROM occurrences WHERE target = ? AND mailbox = ? AND crm_id = ?")
         for d in deletes { try forget.execute(arguments: [d.target, d.mailbox, d.crmId]) }
+        let forgetOne = try db.makeStatement(
+          sql: "DELETE FROM occurrences WHERE target = ? AND mailbox = ? AND crm_id = ? AND occurrence = ?")
+        for o in forgetOccurrences { try forgetOne.execute(arguments: [o.target, o.mailbox, o.crmId, o.occurrence]) }
         let occurrence = try db.makeStatement(
           sql: """
             INSERT OR REPLACE INTO occurrences

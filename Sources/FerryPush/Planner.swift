@@ -565,13 +565,31 @@ public struct Planner {
       let target = entry.target, let mailbox = entry.mailbox
     else { return }
     if entry.action == .update { entry.occurrences = OccurrenceChanges() }
-    guard !r.exceptionDates.isEmpty || !r.overrides.isEmpty else { return }
     let zone = settings.zone
     func key(_ t: EventTime) -> String { SeriesOccurrences.key(t, fallbackZone: zone) }
     let seriesHash = Self.seriesHash(e)
     let sent = ledger.sentOccurrences(target: target, mailbox: mailbox, crmId: entry.crmId).filter {
       $0.value.seriesHash == seriesHash
     }
+    if entry.action == .update, !sent.isEmpty {
+      // What ferry sent that the CRM no longer excludes or changes (a series whose times or
+      // rule changed lost its occurrences anyway): neither EWS nor Graph brings a deleted
+      // occurrence back, so the mailbox keeps it; said once, and forgotten.
+      let current = Set(r.exceptionDates.map(key) + r.overrides.compactMap { $0.recurrenceId.map(key) })
+      let gone = sent.values.filter { !current.contains($0.occurrence) }.sorted { $0.occurrence < $1.occurrence }
+      if !gone.isEmpty {
+        let runs = Set(gone.map(\.runId)).sorted().map(String.init).joined(separator: ", ")
+        plan.unsentOccurrences.append(
+          UnsentOccurrences(
+            kind: entry.kind, crmId: entry.crmId, name: Self.name(of: shaped), rep: entry.rep, mailbox: mailbox, format: format,
+            count: gone.count,
+            reason:
+              "the CRM no longer excludes or changes \(gone.count == 1 ? "it" : "them") as ferry sent \(gone.count == 1 ? "it" : "them") (run \(runs)), and \(format) cannot bring an occurrence back as the series makes it; kept in the mailbox as sent",
+            sent: true))
+        entry.forgottenOccurrences = gone.map(\.occurrence)
+      }
+    }
+    guard !r.exceptionDates.isEmpty || !r.overrides.isEmpty else { return }
     let deletedInMailbox = Set((held.recurrence?.exceptionDates ?? []).map(key))
     var changes = OccurrenceChanges(seriesUnchanged: entry.action != .update)
     var rows: [LedgerOccurrence] = []
@@ -627,7 +645,7 @@ public struct Planner {
       plan.unsentOccurrences.append(
         UnsentOccurrences(
           kind: entry.kind, crmId: entry.crmId, name: Self.name(of: shaped), rep: entry.rep, mailbox: mailbox, format: format,
-          count: unsent, reason: unsentReason))
+          count: unsent, reason: "not sent: " + unsentReason))
       changes.deleted = changes.deleted.filter(addressable)
       changes.modified = changes.modified.filter { $0.recurrenceId.map(addressable) == true }
       let sendable = Set(changes.deleted.map(key) + changes.modified.compactMap { $0.recurrenceId.map(key) })

@@ -63,6 +63,9 @@ public struct PlanEntry: Sendable {
   /// What the ledger records of `occurrences` once they are written, so that a rerun does
   /// not send them again.
   public var occurrenceRecords: [LedgerOccurrence] = []
+  /// Occurrence keys the ledger forgets once this entry is written: changes ferry sent that
+  /// the CRM no longer has.
+  public var forgottenOccurrences: [String] = []
   /// The record as it will be written (create, update), or as much of it as a delete needs.
   /// What the applier writes (creates, updates, deletes): in memory, or in the plan's
   /// `RecordSpool` file once the plan holds many records. Reading a spooled record that
@@ -138,7 +141,8 @@ public struct UnaddressableItem: Sendable, Codable, Equatable {
   public var format: String
 }
 
-/// Changes to occurrences of a series in the mailbox that this run could not send: Graph
+/// Changes to occurrences of a series in the mailbox that this run could not send (or, with
+/// `sent`, that an earlier run sent and the CRM has since undone): Graph
 /// addresses an occurrence only by its instance id, which only a calendarView export gives;
 /// EWS by its place in the series' pattern, which an occurrence of an older rule lacks. Not
 /// recorded in the ledger, so a later run that can address them sends them.
@@ -154,6 +158,9 @@ public struct UnsentOccurrences: Sendable, Codable, Equatable {
   public var count: Int
   /// Why, and what would let them be sent.
   public var reason: String
+  /// True for changes ferry sent in an earlier run that the CRM has since undone: the
+  /// mailbox keeps them (an occurrence cannot be brought back as the series makes it).
+  public var sent = false
 }
 
 /// A rep whose mailbox gets files.

@@ -200,4 +200,28 @@ struct SeriesOccurrenceTests {
     #expect(again.isEmpty)
     #expect(again.unsentOccurrences.count == 1)
   }
+
+  @Test("a changed occurrence the CRM drops after ferry sent it is reported once, kept in the mailbox and forgotten")
+  func droppedInTheCRM() throws {
+    let box = try sandbox()
+    try box.push([Self.series])
+    export(box, "alice-series-export.xml")
+    try box.push([Self.series])
+    let crm = try String(contentsOfFile: Fixtures.path(Self.series), encoding: .utf8)
+    guard let overrides = crm.range(of: ", \"overrides\": [") else { throw CocoaError(.fileReadCorruptFile) }
+    let dropped = box.directory + "/series-no-override.ndjson"
+    try (String(crm[..<overrides.lowerBound]) + "}}}\n").write(toFile: dropped, atomically: true, encoding: .utf8)
+    let (plan, _) = try box.push([dropped])
+    let entry = try #require(plan.entries.first { $0.crmId == Self.crmId })
+    #expect(entry.action == .update)
+    #expect(entry.reason == "changed in the CRM since run 2")
+    let kept = try #require(plan.unsentOccurrences.first)
+    #expect(kept.sent)
+    #expect(kept.count == 1)
+    #expect(kept.reason.contains("kept in the mailbox"))
+    #expect(try occurrenceRows(box) == ["utc:2026-11-16T14:00:00 delete 2"])
+    let next = try box.plan([dropped])
+    #expect(next.isEmpty)
+    #expect(next.unsentOccurrences.isEmpty)
+  }
 }

@@ -367,7 +367,7 @@ extension FerryCommand {
     static func unsentOccurrencesMessage(_ item: UnsentOccurrences) -> String {
       let name = item.name.isEmpty ? "" : " \"\(item.name)\""
       let what = item.count == 1 ? "1 excluded or changed occurrence" : "\(item.count) excluded or changed occurrences"
-      return "\(what) of series \(item.kind.rawValue) \(item.crmId)\(name) in \(item.mailbox) not sent: \(item.reason)"
+      return "\(what) of series \(item.kind.rawValue) \(item.crmId)\(name) in \(item.mailbox): \(item.reason)"
     }
 
     /// `FERRY_CRASH_AT=<point>` kills the process at that point of apply (crash tests).
