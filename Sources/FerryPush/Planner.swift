@@ -626,7 +626,7 @@ public struct Planner {
       changes.instanceIds = ids
       var known = Set<String>()
       for i in ids { known.formUnion(Self.graphKeys(i.recurrenceId, zone: zone)) }
-      addressable = { !known.isDisjoint(with: Self.graphKeys($0, zone: zone)) }
+      addressable = { known.contains(key($0)) }
       unsentReason =
         "graph addresses an occurrence by its instance id, which the mailbox export does not hold; export the calendar with calendarView (GET /users/\(mailbox)/calendarView?startDateTime=…&endDateTime=…, spanning the series) and give it as another --provider-export \(mailbox)=FILE (left for the next run)"
     } else {
@@ -683,9 +683,9 @@ public struct Planner {
     return ids
   }
 
-  /// The keys an occurrence can be matched by against Graph's `originalStart` (a UTC
-  /// instant): its own key, and for a whole day its date (Graph gives midnight in the
-  /// mailbox's zone, as UTC: the nearest date is the day's).
+  /// The keys a Graph instance answers to: its own, and for an `originalStart` (a UTC
+  /// instant) also the nearest day, which a whole-day occurrence's key is (Graph gives its
+  /// midnight in the mailbox's zone, as UTC), as `SeriesOccurrences.same` matches them.
   static func graphKeys(_ t: EventTime, zone: String?) -> Set<String> {
     var keys: Set<String> = [SeriesOccurrences.key(t, fallbackZone: zone)]
     if case .utc(let u) = t { keys.insert("date:" + u.adding(seconds: 12 * 3600).date.description) }

@@ -118,14 +118,13 @@ public enum SeriesOccurrences {
   }
 
   /// Whether two recurrence ids name the same occurrence: the same `key`, or for a UTC
-  /// instant (Graph's `originalStart`) against a whole day, the day nearest to it.
+  /// instant (Graph's `originalStart`: a whole day's midnight in the mailbox's zone) against
+  /// a whole day, the day nearest to it (right for zones UTC-11 to UTC+12).
   public static func same(_ a: EventTime, _ b: EventTime, fallbackZone: String? = nil) -> Bool {
-    func keys(_ t: EventTime) -> Set<String> {
-      var k: Set<String> = [key(t, fallbackZone: fallbackZone)]
-      if case .utc(let u) = t { k.insert("date:" + u.adding(seconds: 12 * 3600).date.description) }
-      return k
+    switch (a, b) {
+    case (.utc(let u), .date(let d)), (.date(let d), .utc(let u)): return u.adding(seconds: 12 * 3600).date == d
+    default: return key(a, fallbackZone: fallbackZone) == key(b, fallbackZone: fallbackZone)
     }
-    return !keys(a).isDisjoint(with: keys(b))
   }
 
   /// A key by wall clock (floating) or date (whole day), for ids that name no instant; nil

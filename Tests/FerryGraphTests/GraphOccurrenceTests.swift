@@ -1,4 +1,5 @@
 import FerryModel
+import FerryTime
 import FerryTestSupport
 import Foundation
 import Testing
@@ -77,5 +78,14 @@ struct GraphOccurrenceTests {
       e, OccurrenceChanges(deleted: e.recurrence?.exceptionDates ?? [], seriesUnchanged: true), sink: diagnostics.sink)
     #expect(requests.isEmpty)
     #expect(diagnostics.diagnostics.contains { $0.severity == .warning && $0.message.contains("calendarView") })
+  }
+
+  @Test("an instance's originalStart matches a whole day by its nearest date, a timed occurrence by its instant")
+  func matching() {
+    let midnightNewYork = EventTime.utc(LocalDateTime(year: 2026, month: 11, day: 16, hour: 5))
+    #expect(SeriesOccurrences.same(midnightNewYork, .date(LocalDate(year: 2026, month: 11, day: 16))))
+    #expect(!SeriesOccurrences.same(midnightNewYork, .date(LocalDate(year: 2026, month: 11, day: 15))))
+    #expect(SeriesOccurrences.same(.utc(LocalDateTime(year: 2026, month: 11, day: 16, hour: 14)), Self.zoned(16, 9)))
+    #expect(!SeriesOccurrences.same(.utc(LocalDateTime(year: 2026, month: 11, day: 16, hour: 14)), Self.zoned(16, 10)))
   }
 }
