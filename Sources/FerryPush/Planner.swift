@@ -568,8 +568,29 @@ public struct Planner {
     let zone = settings.zone
     func key(_ t: EventTime) -> String { SeriesOccurrences.key(t, fallbackZone: zone) }
     let seriesHash = Self.seriesHash(e)
-    let sent = ledger.sentOccurrences(target: target, mailbox: mailbox, crmId: entry.crmId).filter {
+    var sent = ledger.sentOccurrences(target: target, mailbox: mailbox, crmId: entry.crmId).filter {
       $0.value.seriesHash == seriesHash
+    }
+    // The mailbox's series must make the occurrences the CRM's does, or indexes and instance
+    // ids would name other occurrences than the CRM means.
+    let samePattern = SeriesOccurrences.samePattern(e, held, fallbackZone: zone)
+    if !samePattern {
+      guard entry.action == .update else {
+        if !r.exceptionDates.isEmpty || !r.overrides.isEmpty {
+          plan.unsentOccurrences.append(
+            UnsentOccurrences(
+              kind: entry.kind, crmId: entry.crmId, name: Self.name(of: shaped), rep: entry.rep, mailbox: mailbox, format: format,
+              count: r.exceptionDates.count + r.overrides.count,
+              reason:
+                "not sent: the series in the mailbox export has other times or another pattern than the CRM's, so its occurrences would not be the CRM's (an export from before the series was last pushed, or a change made in the mailbox); left for a run whose export shows the series as pushed"
+            ))
+        }
+        return
+      }
+      // This update gives the series the CRM's times and pattern, and Exchange and Graph drop
+      // a series' changed and deleted occurrences when those change: whatever the export
+      // lists, or ferry sent before, is gone.
+      sent = [:]
     }
     if entry.action == .update, !sent.isEmpty {
       // What ferry sent that the CRM no longer excludes or changes (a series whose times or
@@ -590,7 +611,7 @@ public struct Planner {
       }
     }
     guard !r.exceptionDates.isEmpty || !r.overrides.isEmpty else { return }
-    let deletedInMailbox = Set((held.recurrence?.exceptionDates ?? []).map(key))
+    let deletedInMailbox = samePattern ? Set((held.recurrence?.exceptionDates ?? []).map(key)) : []
     var changes = OccurrenceChanges(seriesUnchanged: entry.action != .update)
     var rows: [LedgerOccurrence] = []
     func row(_ k: String, _ action: LedgerOccurrence.Action, _ hash: UInt64) -> LedgerOccurrence {

@@ -68,6 +68,29 @@ public enum SeriesOccurrences {
     return found
   }
 
+  /// Whether two copies of a series (the CRM's, a mailbox export's) make the same
+  /// occurrences: the same length and the same first `limit` occurrences of their main rule
+  /// (compared by `key`: instants, or dates for whole days), however each spells its rule
+  /// and zone. When they differ, occurrence indexes and ids of one do not fit the other.
+  public static func samePattern(_ a: Event, _ b: Event, fallbackZone: String? = nil, limit: Int = 400) -> Bool {
+    func length(_ e: Event) -> Int? {
+      if let s = e.start, let end = e.end { return end.localDateTime.secondsSinceEpoch - s.localDateTime.secondsSinceEpoch }
+      return e.duration?.totalSeconds
+    }
+    guard length(a) == length(b) else { return false }
+    func occurrences(_ e: Event) -> [String] {
+      guard let rule = e.recurrence?.rule, e.start != nil else { return [] }
+      var probe = e
+      probe.recurrence = Recurrence(rule: rule)
+      let resolver = e.rawComponents.isEmpty ? TimeZoneResolver.shared : TimeZoneResolver(zonesOf: e)
+      var keys: [String] = []
+      var iterator = RecurrenceExpander(event: probe, window: .unbounded, limit: limit, resolver: resolver).makeIterator()
+      while let o = iterator.next() { keys.append(key(o.recurrenceId, fallbackZone: fallbackZone, resolver: resolver)) }
+      return keys
+    }
+    return occurrences(a) == occurrences(b)
+  }
+
   /// One occurrence of `series` as the series makes it (`original`: the series' fields at
   /// the time `override.recurrenceId` names, with the series' length) and as `override`
   /// changes it (`changed`: the override completed from the series, `Event.inheriting(from:)`;

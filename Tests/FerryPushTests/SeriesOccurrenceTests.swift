@@ -224,4 +224,34 @@ struct SeriesOccurrenceTests {
     #expect(next.isEmpty)
     #expect(next.unsentOccurrences.isEmpty)
   }
+
+  @Test("an export whose series makes other occurrences than the CRM's gets none sent, unless this run updates the series")
+  func otherPattern() throws {
+    let box = try sandbox()
+    try box.push([Self.series])
+    // The mailbox's series has eight occurrences, the CRM's ten (and the same fingerprint).
+    let export = box.directory + "/eight.xml"
+    let xml = try String(contentsOfFile: Fixtures.path("push/alice-series-export.xml"), encoding: .utf8)
+    try xml.replacingOccurrences(of: "<t:NumberOfOccurrences>10<", with: "<t:NumberOfOccurrences>8<")
+      .write(toFile: export, atomically: true, encoding: .utf8)
+    box.settings.providerExports = [.init(mailbox: "alice.rep@example.com", path: export)]
+    let waiting = try box.plan([Self.series])
+    #expect(waiting.isEmpty)
+    #expect(waiting.unsentOccurrences.first?.reason.contains("another pattern") == true)
+    // A CRM change updates the series (its pattern with it): every occurrence goes along,
+    // even one the export lists as deleted.
+    let after = box.directory + "/eight-after.xml"
+    let afterXML = try String(contentsOfFile: Fixtures.path("push/alice-series-export-after.xml"), encoding: .utf8)
+    try afterXML.replacingOccurrences(of: "<t:NumberOfOccurrences>10<", with: "<t:NumberOfOccurrences>8<")
+      .write(toFile: after, atomically: true, encoding: .utf8)
+    box.settings.providerExports = [.init(mailbox: "alice.rep@example.com", path: after)]
+    let crm = try String(contentsOfFile: Fixtures.path(Self.series), encoding: .utf8)
+    let renamed = box.directory + "/renamed.ndjson"
+    try crm.replacingOccurrences(of: "\"location\": \"Phone bridge\"", with: "\"location\": \"Bridge 2\"")
+      .write(toFile: renamed, atomically: true, encoding: .utf8)
+    let entry = try #require(try box.plan([renamed]).entries.first { $0.crmId == Self.crmId })
+    #expect(entry.action == .update)
+    #expect(entry.occurrences?.deleted.count == 1)
+    #expect(entry.occurrences?.modified.count == 1)
+  }
 }
