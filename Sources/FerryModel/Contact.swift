@@ -80,12 +80,17 @@ public struct PostalAddress: Sendable, Hashable, Codable {
   /// The formatted label (vCard `LABEL`), when the source had one.
   public var label: String?
   public var preference: Int?
+  /// The vCard group (`item2`) of the `ADR` when properties kept raw share it, as Apple's
+  /// `item2.X-ABADR` (the country's address format) does: the vCard writer puts the address
+  /// back in that group so they stay together. Nil otherwise; other formats ignore it.
+  public var group: String?
 
   public init(
     poBox: String? = nil, extended: String? = nil, street: String? = nil, locality: String? = nil,
     region: String? = nil, postalCode: String? = nil, country: String? = nil, types: [String] = [],
-    label: String? = nil, preference: Int? = nil
+    label: String? = nil, preference: Int? = nil, group: String? = nil
   ) {
+    self.group = group
     self.poBox = poBox
     self.extended = extended
     self.street = street

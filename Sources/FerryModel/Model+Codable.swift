@@ -235,7 +235,7 @@ extension PhoneNumber: JSONScannable, JSONEmittable {
 }
 
 extension PostalAddress: JSONScannable, JSONEmittable {
-  private enum CodingKeys: String, CodingKey { case poBox, extended, street, locality, region, postalCode, country, types, label, preference }
+  private enum CodingKeys: String, CodingKey { case poBox, extended, street, locality, region, postalCode, country, types, label, preference, group }
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -250,10 +250,11 @@ extension PostalAddress: JSONScannable, JSONEmittable {
     let types: [String] = try c.list(.types)
     let label = try c.decodeIfPresent(String.self, forKey: .label)
     let preference = try c.decodeIfPresent(Int.self, forKey: .preference)
-    self = Self._make(poBox: poBox, extended: extended, street: street, locality: locality, region: region, postalCode: postalCode, country: country, types: types, label: label, preference: preference)
+    let group = try c.decodeIfPresent(String.self, forKey: .group)
+    self = Self._make(poBox: poBox, extended: extended, street: street, locality: locality, region: region, postalCode: postalCode, country: country, types: types, label: label, preference: preference, group: group)
   }
 
-  private static func _make(poBox: String?, extended: String?, street: String?, locality: String?, region: String?, postalCode: String?, country: String?, types: [String], label: String?, preference: Int?) -> Self {
+  private static func _make(poBox: String?, extended: String?, street: String?, locality: String?, region: String?, postalCode: String?, country: String?, types: [String], label: String?, preference: Int?, group: String?) -> Self {
     var v = PostalAddress()
     v.poBox = poBox
     v.extended = extended
@@ -265,6 +266,7 @@ extension PostalAddress: JSONScannable, JSONEmittable {
     v.types = types
     v.label = label
     v.preference = preference
+    v.group = group
     return v
   }
 
@@ -280,6 +282,7 @@ extension PostalAddress: JSONScannable, JSONEmittable {
     try c.list(types, .types)
     try c.encodeIfPresent(label, forKey: .label)
     try c.encodeIfPresent(preference, forKey: .preference)
+    try c.encodeIfPresent(group, forKey: .group)
   }
 
   public static func scan(_ s: inout JSONScanner) throws -> Self {
@@ -293,6 +296,7 @@ extension PostalAddress: JSONScannable, JSONEmittable {
     var types: [String] = []
     var label: String? = nil
     var preference: Int? = nil
+    var group: String? = nil
     var seen: UInt64 = 0
     try s.beginObject()
     var first = true
@@ -309,6 +313,7 @@ extension PostalAddress: JSONScannable, JSONEmittable {
       case "types": bit = 1 << 7; types = try s.list(String.self)
       case "label": bit = 1 << 8; label = try s.optional(String.self)
       case "preference": bit = 1 << 9; preference = try s.optional(Int.self)
+      case "group": bit = 1 << 10; group = try s.optional(String.self)
       default:
         try s.skipUnknown()
         continue
@@ -316,7 +321,7 @@ extension PostalAddress: JSONScannable, JSONEmittable {
       guard seen & bit == 0 else { throw JSONScanner.GiveUp() }  // a key given twice
       seen |= bit
     }
-    return _make(poBox: poBox, extended: extended, street: street, locality: locality, region: region, postalCode: postalCode, country: country, types: types, label: label, preference: preference)
+    return _make(poBox: poBox, extended: extended, street: street, locality: locality, region: region, postalCode: postalCode, country: country, types: types, label: label, preference: preference, group: group)
   }
 
   public func emit(_ e: inout JSONEmitter) throws {
@@ -324,6 +329,7 @@ extension PostalAddress: JSONScannable, JSONEmittable {
     var first = true
     if let v = country { e.key("country", &first); try v.emit(&e) }
     if let v = extended { e.key("extended", &first); try v.emit(&e) }
+    if let v = group { e.key("group", &first); try v.emit(&e) }
     if let v = label { e.key("label", &first); try v.emit(&e) }
     if let v = locality { e.key("locality", &first); try v.emit(&e) }
     if let v = poBox { e.key("poBox", &first); try v.emit(&e) }

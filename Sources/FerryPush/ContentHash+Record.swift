@@ -147,6 +147,11 @@ extension ContentHash {
       add(a.types)
       add(a.label)
       add(a.preference)
+      // Added later: hashed only when set, so ledgers written before keep their hashes.
+      if let group = a.group {
+        mark(true)
+        add(group)
+      }
     }
     add(c.organization)
     add(c.department)

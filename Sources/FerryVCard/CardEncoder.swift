@@ -106,7 +106,7 @@ struct CardEncoder {
   ) {
     var group = group
     if let label, !label.isEmpty {
-      group = newGroup()
+      group = group ?? newGroup()
       properties.append(OutputProperty(group: group, name: name, parameters: parameters, value: value))
       properties.append(OutputProperty(group: group, name: "X-ABLabel", value: text(AppleLabel.encode(label))))
       return
@@ -298,9 +298,13 @@ struct CardEncoder {
     // the text also goes into ADR's street, as Gmail's own export writes such an address
     // (`ADR;TYPE=HOME:;;123 Home St\nHome City\, HM 12345;;;;`).
     let street = a.isEmpty && target.readsOnlyADR ? a.label : a.street
-    add("ADR", structured([a.poBox, a.extended, street, a.locality, a.region, a.postalCode, a.country]), parameters: params)
+    // The group only when the raw properties that share it are written too (reserved).
+    let group = a.group.flatMap { usedGroups.contains($0.lowercased()) ? $0 : nil }
+    add(
+      "ADR", structured([a.poBox, a.extended, street, a.locality, a.region, a.postalCode, a.country]), parameters: params,
+      group: group)
     if version != .v40, let label = a.label {
-      add("LABEL", text(label), parameters: typeParameters(a.types, preference: a.preference, fallback: "postal"))
+      add("LABEL", text(label), parameters: typeParameters(a.types, preference: a.preference, fallback: "postal"), group: group)
     }
   }
 

@@ -253,6 +253,12 @@ public struct VCardReader: RecordReader {
         }
       }
     }
+    // A raw property in an address's group (Apple's `item2.X-ABADR`) belongs to that address:
+    // the group is kept on the address, so the writer puts them together again.
+    for r in card.contact.raw {
+      guard let group = r.group, case .address(let i)? = card.groups[group.uppercased()] else { continue }
+      if card.contact.addresses[i].group == nil { card.contact.addresses[i].group = group }
+    }
     if card.version != .v21 && card.contact.formattedName == nil {
       diagnostics.warning("card has no FN", at: begin, code: "syntax")
     }

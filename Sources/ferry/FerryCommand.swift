@@ -40,6 +40,13 @@ struct FerryCommand: ParsableCommand {
     } catch {
       finish(with: error, message: fullMessage(for: error))
     }
+    if command is FerryCommand {
+      // `ferry` alone is a usage mistake in a script (a variable that expanded to nothing):
+      // the help goes to standard error and the status is 2, as for any other usage error.
+      // `ferry --help` still prints it on standard output with status 0.
+      StandardStreams.error(helpMessage() + "\n")
+      Foundation.exit(2)
+    }
     do {
       try command.run()
       waitIfInterrupted()

@@ -179,6 +179,46 @@ struct PipelineTests {
     let kept = try runFerry(["convert", "--to", "ndjson"], stdin: "Foo,Bar\n1,2\n")
     #expect(kept.stdout.contains("\"Foo\""))
   }
+
+  @Test("inspect --quiet prints errors only; --report writes the --json document to a file, on failure too")
+  func inspectQuietAndReport() throws {
+    let dir = try folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    // A calendar row whose wall time does not exist in --zone gives a warning.
+    let input = "Subject,Start Date,Start Time,End Date,End Time\nGap,3/8/2026,2:30:00 AM,3/8/2026,3:30:00 AM\n"
+    let args = ["inspect", "--from", "csv:outlook", "--zone", "America/New_York"]
+    let loud = try runFerry(args, stdin: input)
+    #expect(loud.status == 0)
+    #expect(loud.stderr.contains("<stdin>:2:14: warning: Start 2026-03-08T02:30:00 does not exist"), "\(loud.stderr)")
+    let quiet = try runFerry(args + ["--quiet", "--report", dir + "/r.json"], stdin: input)
+    #expect(quiet.status == 0)
+    #expect(!quiet.stderr.contains("warning:"), "\(quiet.stderr)")
+    #expect(quiet.stdout == loud.stdout)
+    #expect(quiet.stdout.contains("diagnostics: 0 errors, 1 warnings"), "\(quiet.stdout)")
+    let report = try #require(contents(dir + "/r.json"))
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: Any])
+    #expect(json["ok"] as? Bool == true)
+    let diagnostics = json["diagnostics"] as? [[String: Any]] ?? []
+    #expect(diagnostics.contains { $0["severity"] as? String == "warning" }, "\(report.prefix(400))")
+    #expect(report == (try runFerry(args + ["--json"], stdin: input)).stdout)
+    let strict = try runFerry(args + ["--quiet", "--strict", "--report", dir + "/strict.json"], stdin: input)
+    #expect(strict.status == 1)
+    #expect(contents(dir + "/strict.json")?.contains("\"ok\" : false") == true)
+    // Errors still show under --quiet, and the report says the run failed.
+    let bad = try runFerry(["inspect", "--quiet", "--from", "ndjson", "--report", dir + "/bad.json"], stdin: "oops\n")
+    #expect(bad.status == 1)
+    #expect(bad.stderr.contains("<stdin>:1:1: error:"), "\(bad.stderr)")
+    let badJSON = try #require(try JSONSerialization.jsonObject(with: Data((contents(dir + "/bad.json") ?? "").utf8)) as? [String: Any])
+    #expect(badJSON["ok"] as? Bool == false)
+    // An input that cannot be opened still leaves a report.
+    let missing = try runFerry(["inspect", "--report", dir + "/missing.json", dir + "/nope.csv"])
+    #expect(missing.status == 1)
+    #expect(contents(dir + "/missing.json")?.contains("\"ok\" : false") == true)
+    // --report - would mix JSON into the text summary.
+    let mixed = try runFerry(["inspect", "--report", "-", "fixtures/csv/salesforce-contacts.csv"])
+    #expect(mixed.status == 2)
+    #expect(mixed.stdout.isEmpty)
+  }
 }
 
 /// Numbered EWS/Graph request documents of an earlier run, left beside a new run's, would

@@ -194,4 +194,43 @@ struct VCardWriterTests {
     #expect(destination.memoryOutputs.map(\.name) == ["_etc_Jane_ Doe.vcf", "_etc_Jane_ Doe (2).vcf"])
     #expect(destination.memoryOutputs[1].output.text.contains("b@example.com"))
   }
+
+  @Test("Apple's item2.X-ABADR stays in its address's group, in every version and through NDJSON's model")
+  func appleAddressGroup() throws {
+    let card = """
+      BEGIN:VCARD\r
+      VERSION:3.0\r
+      FN:Jane Doe\r
+      item1.TEL:905-222-1234\r
+      item1.X-ABLabel:AssistantPhone\r
+      item2.ADR;type=HOME:;;Silicon Alley 5;New York;NY;12345;USA\r
+      item2.X-ABADR:us\r
+      item3.ADR;type=WORK:;;Rue 4;Paris;;75001;France\r
+      item3.X-ABADR:fr\r
+      ADR;type=OTHER:;;Elm 1;Springfield;;;\r
+      END:VCARD\r
+
+      """
+    let read = try readCards(card)
+    let contact = try #require(read.contacts.first)
+    #expect(contact.addresses.map(\.group) == ["item2", "item3", nil])
+    for version in ["3.0", "4.0"] {
+      let text = try writeCards([contact], version: version).text
+      let lines = text.components(separatedBy: "\r\n")
+      // Each X-ABADR follows the address it was written with, in the same group.
+      for (group, street) in [("item2", "Silicon Alley 5"), ("item3", "Rue 4")] {
+        let adr = lines.first { $0.contains(street) } ?? ""
+        #expect(adr.hasPrefix("\(group).ADR"), "\(version): \(adr)")
+        #expect(lines.contains { $0.hasPrefix("\(group).X-ABADR:") }, "\(version)")
+      }
+      #expect(lines.contains { $0.hasPrefix("ADR") && $0.contains("Elm 1") }, "\(version): \(text)")
+      // The phone's label took a fresh group that collides with neither.
+      let tel = lines.first { $0.contains("TEL") } ?? ""
+      let telGroup = tel.split(separator: ".").first.map(String.init) ?? ""
+      #expect(!["item2", "item3"].contains(telGroup), "\(tel)")
+      #expect(lines.contains("\(telGroup).X-ABLabel:AssistantPhone"), "\(text)")
+      let again = try #require(try readCards(text).contacts.first)
+      #expect(again.addresses.map(\.group) == ["item2", "item3", nil])
+    }
+  }
 }

@@ -122,10 +122,14 @@ enum CalendarCSV {
     let subject, startDate, startTime, endDate, endTime, allDay, reminderOn, reminderDate, reminderTime, organizer,
       required, optional, resources, categories, description, location, priority, isPrivate, sensitivity, showAs: Int?
     let zone: String?
+    /// `zone` resolved once (a tz database name or a Windows id), to tell wall times that do
+    /// not exist or happen twice there.
+    let resolvedZone: Zone?
     let style: Style
 
     init(header: [String], style: Style, zone: String?) {
       self.style = style
+      resolvedZone = zone.flatMap { TimeZoneResolver.shared.resolve($0)?.zone }
       var h = HeaderIndex(header)
       subject = h.take("Subject")
       startDate = h.take("Start Date")
@@ -180,10 +184,26 @@ enum CalendarCSV {
       let startClock = s(startTime) == nil ? startAt : nil
       let endClock = s(endTime) == nil ? endParts?.time : nil
       let wholeDays = startClock == .midnight && (endClock == nil || endClock == .midnight)
-      func wall(_ d: LocalDate, _ t: LocalTime) -> EventTime {
+      func wall(_ d: LocalDate, _ t: LocalTime, _ what: String, column: Int?) -> EventTime {
         let l = LocalDateTime(date: d, time: t)
-        if let zone { return .zoned(l, zone: zone) }
-        return .floating(l)
+        guard let zone else { return .floating(l) }
+        if let z = resolvedZone {
+          // RFC 5545 §3.3.5, as every writer resolves it: a time in the spring-forward gap
+          // moves forward by the gap; a time in the autumn fold is the first of the two.
+          switch z.kind(ofLocal: l) {
+          case .unique: break
+          case .gap(let length):
+            let moved = z.local(atInstant: z.instant(forLocal: l))
+            context.diagnostics.warning(
+              "\(what) \(l) does not exist in \(zone) (the clocks go forward \(length / 60) minutes); read as \(moved)",
+              at: context.location(column: column), code: "zone")
+          case .fold:
+            context.diagnostics.warning(
+              "\(what) \(l) happens twice in \(zone) (the clocks go back); read as the first, before the change",
+              at: context.location(column: column), code: "zone")
+          }
+        }
+        return .zoned(l, zone: zone)
       }
       if CalendarCSV.bool(s(allDay)) == true || (s(startTime) == nil && (startClock == nil || wholeDays)) {
         e.isAllDay = true
@@ -204,13 +224,15 @@ enum CalendarCSV {
         if let text = s(endTime), CalendarCSV.parseTime(text) == nil {
           context.keepUnparsed(column: endTime ?? 0, value: text, what: "a time")
         }
-        e.start = wall(first, st)
-        if let et = s(endTime).flatMap(CalendarCSV.parseTime) ?? endClock { e.end = wall(lastDay ?? first, et) }
+        e.start = wall(first, st, "Start", column: startTime ?? startDate)
+        if let et = s(endTime).flatMap(CalendarCSV.parseTime) ?? endClock {
+          e.end = wall(lastDay ?? first, et, "End", column: endTime ?? endDate)
+        }
       }
       if CalendarCSV.bool(s(reminderOn)) == true, let rd = s(reminderDate).flatMap({ CalendarCSV.parseDate($0, format: context.dateFormat) }),
         let rt = s(reminderTime).flatMap(CalendarCSV.parseTime)
       {
-        e.reminders.append(Reminder(absolute: wall(rd, rt)))
+        e.reminders.append(Reminder(absolute: wall(rd, rt, "Reminder", column: reminderTime)))
       }
       if let o = s(organizer) { e.organizer = Attendee(name: o) }
       for (i, role) in [(required, Attendee.Role.required), (optional, .optional)] {

@@ -39,7 +39,8 @@ extension FerryCommand {
         throw usageFailure(error, printer: printer)
       }
       guard !plan.explanation.isEmpty else {
-        print("\(recordId): not in the CRM export and not in the ledger")
+        // A finding about the input, not the answer a script reads: standard error, status 1.
+        StandardStreams.error("error: \(recordId): not in the CRM export and not in the ledger\n")
         throw ExitCode(1)
       }
       for line in plan.explanation { print(line) }

@@ -12,6 +12,7 @@ extension FerryCommand {
           ferry inspect export.csv
           ferry inspect --json contacts.vcf
           ferry inspect --from csv:google google.csv
+          ferry inspect --quiet --report inspect.json export.csv
         """))
 
     @Argument(help: "The file to inspect; '-' for standard input.")
@@ -25,6 +26,18 @@ extension FerryCommand {
     @Flag(help: "Exit with status 1 when there are warnings.")
     var strict = false
 
+    @Flag(name: [.short, .long], help: "Print errors only on standard error (the summary is still printed).")
+    var quiet = false
+
+    @Option(help: "Write the JSON document --json prints to FILE as well (the text summary stays on standard output); written when the input cannot be read too.")
+    var report: String?
+
+    func validate() throws {
+      if report == "-" {
+        throw ValidationError("--report - would mix the JSON report with the summary on standard output; use --json for that, or give --report a file name")
+      }
+    }
+
     func run() throws {
       let inspection: Inspection
       do {
@@ -34,17 +47,18 @@ extension FerryCommand {
           throw usageFailure(error, printer: DiagnosticPrinter(strict: false, quiet: false))
         }
         StandardStreams.error((error.description + "\n"))
-        if json {
-          // A script reading --json gets a document on failure too, not an empty stdout.
-          try writeJSONReport(
-            FailedInspection(path: file == "-" ? "<stdin>" : file, diagnostics: [Diagnostic(.error, error.message, at: error.location)]),
-            to: "-")
-        }
+        let failure = FailedInspection(path: file == "-" ? "<stdin>" : file, diagnostics: [Diagnostic(.error, error.message, at: error.location)])
+        // A script reading --json or --report gets a document on failure too, not nothing.
+        if let report { try writeJSONReport(failure, to: report) }
+        if json { try writeJSONReport(failure, to: "-") }
         throw ExitCode(1)
       }
       let hasErrors = inspection.diagnostics.contains { $0.severity == .error }
       let hasWarnings = inspection.diagnostics.contains { $0.severity == .warning }
       let failed = hasErrors || (strict && hasWarnings)
+      if let report {
+        try writeJSONReport(InspectionJSON(inspection: inspection, ok: !failed), to: report)
+      }
       if json {
         try writeJSONReport(InspectionJSON(inspection: inspection, ok: !failed), to: "-")
       } else {
@@ -62,11 +76,12 @@ extension FerryCommand {
             print("  \(field.padding(toLength: 20, withPad: " ", startingAt: 0)) \(n)")
           }
         }
-        for d in inspection.diagnostics.prefix(200) {
+        let shown = inspection.diagnostics.filter { !quiet || $0.severity == .error }
+        for d in shown.prefix(200) {
           StandardStreams.error((d.description + "\n"))
         }
-        if inspection.diagnostics.count > 200 {
-          StandardStreams.error("… and \(inspection.diagnostics.count - 200) more diagnostics\n")
+        if shown.count > 200 {
+          StandardStreams.error("… and \(shown.count - 200) more diagnostics\n")
         }
       }
       if failed { throw ExitCode(1) }
