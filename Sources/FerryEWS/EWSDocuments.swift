@@ -11,7 +11,23 @@ public struct EWSItemChange: Sendable, Hashable {
   public var fieldsToSet: [EWSField]
   /// Fields to clear.
   public var fieldsToDelete: [EWSField]
+  /// Set for a change to one occurrence of a series: `itemId` is then the recurring
+  /// master's, and the change goes to `t:OccurrenceItemId` with this `InstanceIndex`.
+  public var instanceIndex: Int? = nil
   public var isEmpty: Bool { fieldsToSet.isEmpty && fieldsToDelete.isEmpty }
+}
+
+/// An item a request names: `t:ItemId`, or with `instanceIndex` one occurrence of the
+/// recurring master `id` (`t:OccurrenceItemId`, `InstanceIndex` 1-based in the pattern).
+public struct EWSItemTarget: Sendable, Hashable {
+  public var id: String
+  public var changeKey: String?
+  public var instanceIndex: Int?
+  public init(id: String, changeKey: String? = nil, instanceIndex: Int? = nil) {
+    self.id = id
+    self.changeKey = changeKey
+    self.instanceIndex = instanceIndex
+  }
 }
 
 /// Builds EWS request documents: the API the push planner calls.
@@ -60,7 +76,7 @@ public struct EWSDocuments {
       }
       if !recurrence.exceptionDates.isEmpty || !recurrence.overrides.isEmpty {
         diagnostics.warning(
-          "\(recurrence.exceptionDates.count) excluded and \(recurrence.overrides.count) changed occurrences cannot be sent in CreateItem; written as the series alone",
+          "\(recurrence.exceptionDates.count) excluded and \(recurrence.overrides.count) changed occurrences cannot be sent in CreateItem; written as the series alone (a later ferry push run given the mailbox export, which holds the series' ItemId, sends them as occurrence deletes and updates)",
           at: location, code: "unmapped")
       }
       return element
@@ -84,6 +100,37 @@ public struct EWSDocuments {
     let set = newFields.filter { oldByKey[$0.key] != $0 }
     let delete = oldFields.filter { !newKeys.contains($0.key) }
     return EWSItemChange(itemId: itemId, changeKey: changeKey, itemElement: element, fieldsToSet: set, fieldsToDelete: delete)
+  }
+
+  /// Fields an occurrence takes from its series and cannot hold on its own.
+  private static let seriesOnly: Set<String> = ["calendar:UID", "calendar:Recurrence", "calendar:MeetingTimeZone"]
+
+  /// The change that turns one occurrence of `series` (the one `override.recurrenceId`
+  /// names, at `instanceIndex` in its pattern) into `override`: the fields where the
+  /// override, completed from the series (`Event.inheriting(from:)`), differs from the
+  /// series' own occurrence. A moved occurrence also gets its time zones, so that Exchange
+  /// reads the new times in them. `masterId` is the recurring master's `ItemId`.
+  public func occurrenceChange(
+    masterId: String, changeKey: String?, instanceIndex: Int, series: Event, override: Event
+  ) throws -> EWSItemChange {
+    let (old, new) = SeriesOccurrences.occurrence(of: series, changedBy: override)
+    let quiet = EWSDocuments(options: options, diagnostics: .ignore)
+    var change = try quiet.update(itemId: masterId, changeKey: changeKey, old: .event(old), new: .event(new))
+    func allowed(_ f: EWSField) -> Bool {
+      guard let uri = f.path.attribute("FieldURI") else { return false }  // extended properties are the series'
+      return !Self.seriesOnly.contains(uri)
+    }
+    change.fieldsToSet = change.fieldsToSet.filter(allowed)
+    change.fieldsToDelete = change.fieldsToDelete.filter(allowed)
+    let moved = change.fieldsToSet.contains { ["calendar:Start", "calendar:End"].contains($0.path.attribute("FieldURI") ?? "") }
+    if moved {
+      let zones = try quiet.fields(.event(new)).filter {
+        ["calendar:StartTimeZone", "calendar:EndTimeZone"].contains($0.path.attribute("FieldURI") ?? "")
+      }
+      for z in zones where !change.fieldsToSet.contains(where: { $0.key == z.key }) { change.fieldsToSet.append(z) }
+    }
+    change.instanceIndex = instanceIndex
+    return change
   }
 
   // MARK: - Documents
@@ -175,10 +222,7 @@ public struct EWSDocuments {
       sink.start("m:ItemChanges")
       for change in changes {
         sink.start("t:ItemChange")
-        sink.start("t:ItemId")
-        sink.attribute("Id", change.itemId)
-        if let ck = change.changeKey { sink.attribute("ChangeKey", ck) }
-        sink.end()
+        writeId(sink, EWSItemTarget(id: change.itemId, changeKey: change.changeKey, instanceIndex: change.instanceIndex))
         sink.start("t:Updates")
         for f in change.fieldsToSet {
           sink.start("t:SetItemField")
@@ -202,22 +246,37 @@ public struct EWSDocuments {
 
   /// A `DeleteItem` request (moves to Deleted Items; no cancellations sent).
   public func deleteItem(_ ids: [(id: String, changeKey: String?)]) throws -> [UInt8] {
+    try deleteItem(targets: ids.map { EWSItemTarget(id: $0.id, changeKey: $0.changeKey) })
+  }
+
+  /// A `DeleteItem` request for items or single occurrences (`t:OccurrenceItemId`).
+  public func deleteItem(targets: [EWSItemTarget]) throws -> [UInt8] {
     let sink = try makeSink()
     envelope(sink) {
       sink.start("m:DeleteItem")
       sink.attribute("DeleteType", "MoveToDeletedItems")
       sink.attribute("SendMeetingCancellations", "SendToNone")
       sink.start("m:ItemIds")
-      for (id, ck) in ids {
-        sink.start("t:ItemId")
-        sink.attribute("Id", id)
-        if let ck { sink.attribute("ChangeKey", ck) }
-        sink.end()
-      }
+      for target in targets { writeId(sink, target) }
       sink.end()
       sink.end()
     }
     return try finish(sink)
+  }
+
+  /// `t:ItemId`, or `t:OccurrenceItemId` for one occurrence (attributes in the schema's order).
+  private func writeId(_ sink: XMLTextWriterSink, _ target: EWSItemTarget) {
+    if let index = target.instanceIndex {
+      sink.start("t:OccurrenceItemId")
+      sink.attribute("RecurringMasterId", target.id)
+      if let ck = target.changeKey { sink.attribute("ChangeKey", ck) }
+      sink.attribute("InstanceIndex", String(index))
+    } else {
+      sink.start("t:ItemId")
+      sink.attribute("Id", target.id)
+      if let ck = target.changeKey { sink.attribute("ChangeKey", ck) }
+    }
+    sink.end()
   }
 
   /// The EWS item id of a record read from EWS: its raw `ItemId`, else an `exchange` source id.

@@ -15,7 +15,7 @@ public struct EWSWriter: RecordWriter {
   private var contacts: [[EWSField]] = []
   private var events: [[EWSField]] = []
   private var changes: [EWSItemChange] = []
-  private var deletes: [(id: String, changeKey: String?)] = []
+  private var deletes: [EWSItemTarget] = []
   private var files: NumberedDocuments
   private var count = 0
   private var warnedFloating = false
@@ -89,9 +89,98 @@ public struct EWSWriter: RecordWriter {
         skippedRecords += 1
         return
       }
-      deletes.append(id)
-      if deletes.count >= batchSize { try emit(documents.deleteItem(deletes)); deletes = [] }
+      deletes.append(EWSItemTarget(id: id.id, changeKey: id.changeKey))
+      if deletes.count >= batchSize { try emit(documents.deleteItem(targets: deletes)); deletes = [] }
     }
+  }
+
+  /// An update of a series the mailbox holds (`previous`, from its export, with the
+  /// master's `ItemId`), and of its single occurrences: each changed occurrence becomes an
+  /// `ItemChange` on its `t:OccurrenceItemId` (after the master's own change, in the same
+  /// `UpdateItem`), each excluded one a `DeleteItem` of its `t:OccurrenceItemId`, in a
+  /// document after the updates. `InstanceIndex` is the occurrence's 1-based place in the
+  /// series' pattern (`SeriesOccurrences.instanceIndexes`). The master's `ChangeKey`, when the
+  /// export gave one, goes on the first operation only: every change gives the series a new one.
+  public mutating func write(_ record: Record, replacing previous: Record?, occurrences: OccurrenceChanges) throws {
+    guard case .event(let series) = record, options.exchange.operation == .update else {
+      guard occurrences.isEmpty else {
+        throw FerryError(.usage, "single occurrences are written by an EWS update (--exchange-operation update), not \(options.exchange.operation.rawValue)")
+      }
+      try write(record, replacing: previous)
+      return
+    }
+    count += 1
+    let location = SourceLocation(file: "<output>", line: 1, column: 1, record: count)
+    guard let id = EWSDocuments.itemId(of: record) else {
+      diagnostics.error("record has no EWS item id to update; skipped", at: location)
+      skippedRecords += 1
+      return
+    }
+    // The series goes out as its pattern; what it lacks of its occurrences follows.
+    func pattern(_ e: Event) -> Event {
+      var e = e
+      e.recurrence?.exceptionDates = []
+      e.recurrence?.overrides = []
+      return e
+    }
+    let master = pattern(series)
+    var changeKey = id.changeKey
+    if !occurrences.seriesUnchanged {
+      let old = previous.map { r -> Record in if case .event(let e) = r { .event(pattern(e)) } else { r } }
+      let change = try documents.update(itemId: id.id, changeKey: changeKey, old: old, new: .event(master))
+      if !change.isEmpty {
+        try addChange(change)
+        changeKey = nil
+      }
+    }
+    let ids = occurrences.modified.map { $0.recurrenceId } + occurrences.deleted.map { Optional($0) }
+    let indexes = SeriesOccurrences.instanceIndexes(
+      of: ids.compactMap { $0 }, in: master, fallbackZone: options.calendar.zone)
+    var position = 0
+    func index(of id: EventTime?) -> Int? {
+      guard id != nil else { return nil }
+      defer { position += 1 }
+      return indexes[position]
+    }
+    let name = series.summary ?? ""
+    for o in occurrences.modified {
+      guard let rid = o.recurrenceId, let i = index(of: o.recurrenceId) else {
+        diagnostics.warning(
+          "changed occurrence \(o.recurrenceId.map { "\"\($0.localDateTime)\"" } ?? "with no recurrence id") of series \"\(name)\" is no occurrence of its pattern, so EWS cannot address it; not sent",
+          at: location, code: "unmapped")
+        continue
+      }
+      let change = try documents.occurrenceChange(masterId: id.id, changeKey: changeKey, instanceIndex: i, series: master, override: o)
+      guard !change.isEmpty else {
+        diagnostics.note(
+          "changed occurrence \"\(rid.localDateTime)\" of series \"\(name)\" differs from the series in nothing EWS holds; nothing sent for it",
+          at: location, code: "unmapped")
+        continue
+      }
+      try addChange(change)
+      changeKey = nil
+    }
+    for d in occurrences.deleted {
+      guard let i = index(of: d) else {
+        diagnostics.warning(
+          "excluded occurrence \"\(d.localDateTime)\" of series \"\(name)\" is no occurrence of its pattern, so EWS cannot address it; not sent",
+          at: location, code: "unmapped")
+        continue
+      }
+      deletes.append(EWSItemTarget(id: id.id, changeKey: changeKey, instanceIndex: i))
+      changeKey = nil
+      if deletes.count >= batchSize {
+        // Documents go out in the order of their operations (the ChangeKey went on the first).
+        if !changes.isEmpty { try emit(documents.updateItem(changes)); changes = [] }
+        try emit(documents.deleteItem(targets: deletes))
+        deletes = []
+      }
+    }
+  }
+
+  private mutating func addChange(_ change: EWSItemChange) throws {
+    changes.append(change)
+    if changes.count >= batchSize { try emit(documents.updateItem(changes)); changes = [] }
   }
 
   /// The single items a recurring event goes out as, or nil when it goes out as a series.
@@ -154,7 +243,7 @@ public struct EWSWriter: RecordWriter {
     if !contacts.isEmpty { try emit(documents.createItem(kind: .contact, items: contacts)) }
     if !events.isEmpty { try emit(documents.createItem(kind: .event, items: events)) }
     if !changes.isEmpty { try emit(documents.updateItem(changes)) }
-    if !deletes.isEmpty { try emit(documents.deleteItem(deletes)) }
+    if !deletes.isEmpty { try emit(documents.deleteItem(targets: deletes)) }
     contacts = []
     events = []
     changes = []

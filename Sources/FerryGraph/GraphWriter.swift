@@ -155,7 +155,7 @@ public struct GraphWriter: RecordWriter {
         if let problem { diagnostics.warning("\(problem); written as its first occurrence only", at: location, code: "unmapped") }
         if let r = e.recurrence, !r.exceptionDates.isEmpty || !r.overrides.isEmpty {
           diagnostics.warning(
-            "\(r.exceptionDates.count) excluded and \(r.overrides.count) changed occurrences need follow-up requests; written as the series alone",
+            "\(r.exceptionDates.count) excluded and \(r.overrides.count) changed occurrences need follow-up requests; written as the series alone (a later ferry push run given the mailbox export, with the series' instances from calendarView, sends them as PATCH and DELETE of those instances)",
             at: location, code: "unmapped")
         }
         body = json
@@ -170,6 +170,11 @@ public struct GraphWriter: RecordWriter {
         }
       body = Self.clearing(new, previous: old)
     }
+    try append(method: method, url: url, body: body)
+  }
+
+  /// One request of the batch, after the one before it (`dependsOn`).
+  private mutating func append(method: String, url: String, body: JSONValue?) throws {
     let id = String(requests.count + 1)
     var request: [(String, JSONValue)] = [("id", .string(id)), ("method", .string(method)), ("url", .string(url))]
     if requests.count > 0 { request.append(("dependsOn", .array([.string(String(requests.count))]))) }
@@ -179,6 +184,88 @@ public struct GraphWriter: RecordWriter {
     }
     requests.append(.object(request))
     if requests.count >= batchSize { try emitBatch() }
+  }
+
+  /// Properties an occurrence takes from its series.
+  private static let seriesOnly: Set<String> = ["recurrence", "singleValueExtendedProperties"]
+
+  /// An update of a series the mailbox holds (`previous`), and of its single occurrences,
+  /// each addressed by the instance id a calendarView export gave
+  /// (`OccurrenceChanges.instanceIds`): a changed occurrence is a `PATCH` of its instance with
+  /// the properties where it differs from the series' own occurrence (a moved one gets both
+  /// `start` and `end`), an excluded one a `DELETE` of its instance. They follow the series'
+  /// own `PATCH`. An occurrence with no instance id is reported and not sent.
+  public mutating func write(_ record: Record, replacing previous: Record?, occurrences: OccurrenceChanges) throws {
+    guard case .event(let series) = record, options.exchange.operation == .update else {
+      guard occurrences.isEmpty else {
+        throw FerryError(.usage, "single occurrences are written by a Graph update (--exchange-operation update), not \(options.exchange.operation.rawValue)")
+      }
+      try write(record, replacing: previous)
+      return
+    }
+    func pattern(_ e: Event) -> Event {
+      var e = e
+      e.recurrence?.exceptionDates = []
+      e.recurrence?.overrides = []
+      return e
+    }
+    let master = pattern(series)
+    if occurrences.seriesUnchanged {
+      count += 1
+    } else {
+      let old = previous.map { r -> Record in if case .event(let e) = r { .event(pattern(e)) } else { r } }
+      let skipped = skippedRecords
+      try write(.event(master), replacing: old)
+      if skippedRecords > skipped { return }
+    }
+    let location = SourceLocation(file: "<output>", line: 1, column: 1, record: count)
+    let events = mailboxPath(record) + "/events/"
+    let zone = options.calendar.zone
+    func instance(_ t: EventTime) -> String? {
+      occurrences.instanceIds.first { SeriesOccurrences.same($0.recurrenceId, t, fallbackZone: zone) }?.id
+    }
+    let name = series.summary ?? ""
+    func unsent(_ what: String, _ t: EventTime?) {
+      diagnostics.warning(
+        "\(what) occurrence \(t.map { "\"\($0.localDateTime)\"" } ?? "with no recurrence id") of series \"\(name)\" has no instance id in the mailbox export; not sent (export the calendar with calendarView)",
+        at: location, code: "unmapped")
+    }
+    var quiet = GraphMapping(options: options, diagnostics: .ignore, location: location)
+    for o in occurrences.modified {
+      guard let rid = o.recurrenceId, let id = instance(rid) else {
+        unsent("changed", o.recurrenceId)
+        continue
+      }
+      let (original, changed) = SeriesOccurrences.occurrence(of: master, changedBy: o)
+      guard case .object(let new) = try quiet.event(changed).body, case .object(let old) = try quiet.event(original).body else { continue }
+      let oldByKey = Dictionary(old.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+      let newByKey = Dictionary(new.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+      let cleared = Self.clearing(.object(new), previous: .object(old))
+      guard case .object(let all) = cleared else { continue }
+      var body = all.filter { key, value in
+        !Self.seriesOnly.contains(key) && (newByKey[key] == nil || oldByKey[key] != value)
+      }
+      let moved = body.contains { $0.0 == "start" || $0.0 == "end" }
+      if moved {
+        for key in ["start", "end"] where !body.contains(where: { $0.0 == key }) {
+          if let value = newByKey[key] { body.append((key, value)) }
+        }
+      }
+      guard !body.isEmpty else {
+        diagnostics.note(
+          "changed occurrence \"\(rid.localDateTime)\" of series \"\(name)\" differs from the series in nothing Graph holds; nothing sent for it",
+          at: location, code: "unmapped")
+        continue
+      }
+      try append(method: "PATCH", url: events + Self.percentEncode(id), body: .object(body))
+    }
+    for d in occurrences.deleted {
+      guard let id = instance(d) else {
+        unsent("excluded", d)
+        continue
+      }
+      try append(method: "DELETE", url: events + Self.percentEncode(id), body: nil)
+    }
   }
 
   /// The single events a recurring event goes out as, or nil when it goes out as a series

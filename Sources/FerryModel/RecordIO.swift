@@ -31,6 +31,10 @@ public protocol RecordWriter {
   /// `previous` has and `record` lacks, instead of leaving them as they were. Writers of
   /// whole records ignore `previous`.
   mutating func write(_ record: Record, replacing previous: Record?) throws
+  /// An update of a series the target holds as `previous`, together with changes to its
+  /// single occurrences (`OccurrenceChanges`). Only writers of field-level updates (EWS,
+  /// Graph) can address an occurrence; the others throw `FerryError(.unsupported)`.
+  mutating func write(_ record: Record, replacing previous: Record?, occurrences: OccurrenceChanges) throws
   /// Records handed to `write` that produced no output (no start, no item id, `--series
   /// skip`, a kind the format cannot hold); each was reported with a diagnostic.
   var skippedRecords: Int { get }
@@ -47,6 +51,12 @@ extension RecordWriter {
   public var skippedKinds: Set<RecordKind> { [] }
   public mutating func write(_ record: Record, from location: SourceLocation?) throws { try write(record) }
   public mutating func write(_ record: Record, replacing previous: Record?) throws { try write(record) }
+  public mutating func write(_ record: Record, replacing previous: Record?, occurrences: OccurrenceChanges) throws {
+    guard occurrences.isEmpty else {
+      throw FerryError(.unsupported, "this format cannot address single occurrences of a series")
+    }
+    try write(record, replacing: previous)
+  }
 }
 
 /// A reader over an array, for tests and for pipelines that already hold records.

@@ -202,7 +202,9 @@ public struct Applier {
                 continue
               }
               let skippedBefore = writer.skippedRecords
-              if let previous = all[i].previous {
+              if let occurrences = all[i].occurrences {
+                try writer.write(record, replacing: all[i].previous, occurrences: occurrences)
+              } else if let previous = all[i].previous {
                 try writer.write(record, replacing: previous)
               } else {
                 try writer.write(record)
@@ -266,6 +268,8 @@ public struct Applier {
     let ledger = try openLedger()
     var upserts: [LedgerEntry] = []
     var deletes: [(target: String, mailbox: String, crmId: String)] = []
+    var occurrences: [LedgerOccurrence] = []
+    var forgotten: [(target: String, mailbox: String, crmId: String, occurrence: String)] = []
     for (i, entry) in plan.entries.enumerated() where entry.action != .unchanged && entry.action != .skip {
       guard !notWritten.contains(i), let target = entry.target, let mailbox = entry.mailbox else { continue }
       switch entry.action {
@@ -276,6 +280,8 @@ public struct Applier {
             providerId: entry.providerId ?? Planner.ferryUID(entry.crmId), origin: entry.origin ?? .created,
             contentHash: entry.contentHash, fingerprint: entry.fingerprint, sequence: entry.sequence,
             runId: plan.runId, previousFingerprint: entry.previousFingerprint))
+        occurrences += entry.occurrenceRecords
+        forgotten += entry.forgottenOccurrences.map { (target, mailbox, entry.crmId, $0) }
       case .delete:
         deletes.append((target, mailbox, entry.crmId))
       case .unchanged, .skip:
@@ -289,7 +295,8 @@ public struct Applier {
     settingsHash.add(settings.canonicalText)
     try ledger.record(
       run: LedgerRun(id: plan.runId, time: now(), settingsHash: settingsHash.value, counts: counts), upserts: upserts,
-      deletes: deletes, owners: plan.mailboxOwners, beforeCommit: { checkpoint("ledger") })
+      deletes: deletes, owners: plan.mailboxOwners, occurrences: occurrences,
+      forgetOccurrences: forgotten, beforeCommit: { checkpoint("ledger") })
   }
 
   /// `deletions.csv`: the items an administrator removes by hand, because the target's

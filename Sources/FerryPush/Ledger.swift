@@ -57,6 +57,40 @@ public struct LedgerEntry: Sendable, Equatable {
   }
 }
 
+/// A change to one occurrence of a series that ferry sent (EWS `OccurrenceItemId`, a Graph
+/// instance), so that a rerun does not send it again: a mailbox export shows a deleted
+/// occurrence, but not what a changed one holds.
+public struct LedgerOccurrence: Sendable, Equatable {
+  public enum Action: String, Sendable { case delete, update }
+  public var target: String
+  public var mailbox: String
+  public var crmId: String
+  /// `SeriesOccurrences.key` of the occurrence's recurrence id.
+  public var occurrence: String
+  public var action: Action
+  /// `ContentHash` of the override sent (0 for a delete).
+  public var contentHash: UInt64
+  /// `Planner.seriesHash` of the series when it was sent: a series whose times or rule
+  /// changed since then has lost its changed occurrences in the mailbox, so the row no
+  /// longer counts.
+  public var seriesHash: UInt64
+  public var runId: Int
+
+  public init(
+    target: String, mailbox: String, crmId: String, occurrence: String, action: Action, contentHash: UInt64,
+    seriesHash: UInt64, runId: Int
+  ) {
+    self.target = target
+    self.mailbox = mailbox
+    self.crmId = crmId
+    self.occurrence = occurrence
+    self.action = action
+    self.contentHash = contentHash
+    self.seriesHash = seriesHash
+    self.runId = runId
+  }
+}
+
 /// One row of the runs table.
 public struct LedgerRun: Sendable, Equatable {
   public var id: Int
@@ -85,6 +119,23 @@ public struct LedgerSnapshot: Sendable {
   /// The owner last seen for each mailbox key (`mailboxes` table): what `reps.exclude` and
   /// `reps.include` are matched against for a mailbox none of this run's records names.
   public var owners: [String: Owner] = [:]
+  /// The occurrence changes ferry sent, per item (`occurrences` table; empty before the
+  /// `occurrences` migration).
+  private var occurrences: [String: [LedgerOccurrence]] = [:]
+
+  private static func itemKey(_ target: String, _ mailbox: String, _ crmId: String) -> String {
+    target + "\u{1F}" + mailbox + "\u{1F}" + crmId
+  }
+
+  /// The occurrence changes sent for one item, by occurrence key.
+  public func sentOccurrences(target: String, mailbox: String, crmId: String) -> [String: LedgerOccurrence] {
+    guard !occurrences.isEmpty, let rows = occurrences[Self.itemKey(target, mailbox, crmId)] else { return [:] }
+    return Dictionary(rows.map { ($0.occurrence, $0) }, uniquingKeysWith: { _, later in later })
+  }
+
+  public mutating func appendOccurrence(_ row: LedgerOccurrence) {
+    occurrences[Self.itemKey(row.target, row.mailbox, row.crmId), default: []].append(row)
+  }
 
   public init(entries: [LedgerEntry] = [], nextRunId: Int = 1) {
     self.nextRunId = nextRunId
@@ -139,12 +190,14 @@ public struct LedgerSnapshot: Sendable {
 
 /// The SQLite ledger (GRDB): per target and mailbox, what ferry pushed; and a runs table.
 ///
-/// Schema (migrations `v1`, `v2`):
+/// Schema (migrations `v1`, `v2`, `occurrences`):
 ///
 ///     items(target, mailbox, crm_id, kind, name, provider_id, origin, content_hash, fingerprint,
 ///           sequence, run_id, previous_fingerprint)   primary key (target, mailbox, crm_id)
 ///     runs(id, time, settings_hash, counts)
 ///     mailboxes(mailbox, owner_id, owner_name, owner_email)   primary key mailbox
+///     occurrences(target, mailbox, crm_id, occurrence, action, content_hash, series_hash, run_id)
+///                 primary key (target, mailbox, crm_id, occurrence)
 public final class Ledger {
   public let path: String
   private let queue: DatabaseQueue
@@ -180,6 +233,17 @@ public final class Ledger {
           ALTER TABLE items ADD COLUMN previous_fingerprint INTEGER NOT NULL DEFAULT 0;
           CREATE TABLE mailboxes (
             mailbox TEXT NOT NULL PRIMARY KEY, owner_id TEXT, owner_name TEXT, owner_email TEXT) WITHOUT ROWID;
+          """)
+    }
+    // Named, not numbered: migrations are applied by name, so one added on another branch
+    // beside this one merges without a clash.
+    m.registerMigration("occurrences") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE occurrences (
+            target TEXT NOT NULL, mailbox TEXT NOT NULL, crm_id TEXT NOT NULL, occurrence TEXT NOT NULL,
+            action TEXT NOT NULL, content_hash INTEGER NOT NULL, series_hash INTEGER NOT NULL, run_id INTEGER NOT NULL,
+            PRIMARY KEY (target, mailbox, crm_id, occurrence)) WITHOUT ROWID;
           """)
     }
     return m
@@ -229,6 +293,20 @@ public final class Ledger {
             snapshot.owners[row[0]] = Owner(id: row[1], name: row[2], email: row[3])
           }
         }
+        // A ledger from before the `occurrences` migration has sent no occurrence changes.
+        if try db.tableExists("occurrences") {
+          let rows = try Row.fetchCursor(
+            db,
+            sql: "SELECT target, mailbox, crm_id, occurrence, action, content_hash, series_hash, run_id FROM occurrences")
+          while let row = try rows.next() {
+            let action: String = row[4]
+            snapshot.appendOccurrence(
+              LedgerOccurrence(
+                target: row[0], mailbox: row[1], crmId: row[2], occurrence: row[3],
+                action: LedgerOccurrence.Action(rawValue: action) ?? .update, contentHash: UInt64(bitPattern: row[5]),
+                seriesHash: UInt64(bitPattern: row[6]), runId: row[7]))
+          }
+        }
         let last = try Int.fetchOne(db, sql: "SELECT MAX(id) FROM runs") ?? 0
         snapshot.nextRunId = last + 1
         return snapshot
@@ -243,7 +321,9 @@ public final class Ledger {
   /// (crash tests kill the process there).
   public func record(
     run: LedgerRun, upserts: [LedgerEntry], deletes: [(target: String, mailbox: String, crmId: String)],
-    owners: [String: Owner] = [:], beforeCommit: () -> Void = {}
+    owners: [String: Owner] = [:], occurrences: [LedgerOccurrence] = [],
+    forgetOccurrences: [(target: String, mailbox: String, crmId: String, occurrence: String)] = [],
+    beforeCommit: () -> Void = {}
   ) throws {
     do {
       try queue.write { db in
@@ -271,6 +351,23 @@ public final class Ledger {
         }
         let delete = try db.makeStatement(sql: "DELETE FROM items WHERE target = ? AND mailbox = ? AND crm_id = ?")
         for d in deletes { try delete.execute(arguments: [d.target, d.mailbox, d.crmId]) }
+        // What was sent for a deleted item's occurrences goes with it.
+        let forget = try db.makeStatement(sql: "DELETE FROM occurrences WHERE target = ? AND mailbox = ? AND crm_id = ?")
+        for d in deletes { try forget.execute(arguments: [d.target, d.mailbox, d.crmId]) }
+        let forgetOne = try db.makeStatement(
+          sql: "DELETE FROM occurrences WHERE target = ? AND mailbox = ? AND crm_id = ? AND occurrence = ?")
+        for o in forgetOccurrences { try forgetOne.execute(arguments: [o.target, o.mailbox, o.crmId, o.occurrence]) }
+        let occurrence = try db.makeStatement(
+          sql: """
+            INSERT OR REPLACE INTO occurrences
+            (target, mailbox, crm_id, occurrence, action, content_hash, series_hash, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for o in occurrences {
+          try occurrence.execute(arguments: [
+            o.target, o.mailbox, o.crmId, o.occurrence, o.action.rawValue, Int64(bitPattern: o.contentHash),
+            Int64(bitPattern: o.seriesHash), o.runId,
+          ])
+        }
         beforeCommit()
       }
     } catch {

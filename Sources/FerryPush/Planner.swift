@@ -1,4 +1,5 @@
 import FerryMatch
+import FerryTime
 import FerryModel
 
 /// Builds a `PushPlan` from CRM records, the mailbox exports and a ledger snapshot.
@@ -53,6 +54,9 @@ public struct Planner {
   /// `nil` once CRM contacts with different names carry it (an office switchboard). Such a
   /// number is marked shared for the matcher; see `adoptByMatching`.
   private var crmPhones: [String: String?] = [:]
+  /// Graph instances of series in the mailbox exports (events with `seriesMasterId`): per
+  /// mailbox key, per series id, each occurrence's `originalStart` and id.
+  private var graphInstances: [String: [String: [(originalStart: LocalDateTime, id: String)]]] = [:]
   /// Holds the records of a large plan on disk (a first push of a million contacts).
   private let spool: RecordSpool
   /// Why spooling failed, if it did (the records stayed in memory); for a warning.
@@ -78,6 +82,13 @@ public struct Planner {
     seenLedger = Array(repeating: false, count: ledger.entries.count)
     plan = PushPlan(runId: ledger.nextRunId)
     for (mailbox, record) in providerRecords {
+      // An instance of a series (a Graph calendarView export lists each occurrence) is no
+      // item of its own: it only gives the occurrence's id.
+      if let instance = Self.graphInstance(record) {
+        graphInstances[mailbox?.lowercased() ?? "", default: [:]][instance.masterId, default: []].append(
+          (instance.originalStart, instance.id))
+        continue
+      }
       mailboxes[mailbox?.lowercased() ?? "", default: AdoptionIndex()].add(record)
     }
   }
@@ -502,6 +513,9 @@ public struct Planner {
       // items, or a lost ledger): go past what the mailbox holds.
       entry.sequence = seen + 1
     }
+    if kind == .event, entry.action != .create, let format = itemIdTargets[target] {
+      planOccurrences(&entry, series: shaped, copy: mailboxCopy ?? adoptedCopy, format: format, explaining: explaining)
+    }
     if entry.action == .create || entry.action == .update {
       entry.fingerprint = Fingerprint.of(shaped)
       if let existing {
@@ -522,6 +536,192 @@ public struct Planner {
     if entry.action == .create && kind == .contact && hasMailboxContacts(mailbox) {
       matchCandidates.append(plan.entries.count - 1)
     }
+  }
+
+  /// A series' times and rule, as the mailbox's occurrences depend on them: when they
+  /// change, Exchange and Graph drop the series' changed and deleted occurrences.
+  static func seriesHash(_ e: Event) -> UInt64 {
+    var h = ContentHash()
+    h.add(e.start)
+    h.add(e.end)
+    h.add(e.duration)
+    h.add(e.isAllDay)
+    h.add(e.recurrence?.rule?.description)
+    return h.value
+  }
+
+  /// For a series the mailbox export holds with its own item id (EWS, Graph): the excluded
+  /// and changed occurrences (EXDATE, RECURRENCE-ID overrides) the mailbox lacks, which a
+  /// created series could not carry. An excluded occurrence is sent unless the export lists
+  /// it deleted or the ledger says ferry sent its delete; a changed one unless the ledger
+  /// says ferry sent it as it is now (an export gives a changed occurrence's times only, not
+  /// what it holds), both for the series' current times and rule. An unchanged series with
+  /// such occurrences becomes an update of those occurrences alone.
+  private mutating func planOccurrences(
+    _ entry: inout PlanEntry, series shaped: Record, copy: Record?, format: String, explaining: Bool
+  ) {
+    guard case .event(let e) = shaped, let r = e.recurrence, r.rule != nil, case .event(let held)? = copy,
+      held.recurrence?.rule != nil, Self.hasItemId(Self.locate(shaped, in: copy), format: format),
+      let target = entry.target, let mailbox = entry.mailbox
+    else { return }
+    if entry.action == .update { entry.occurrences = OccurrenceChanges() }
+    let zone = settings.zone
+    func key(_ t: EventTime) -> String { SeriesOccurrences.key(t, fallbackZone: zone) }
+    let seriesHash = Self.seriesHash(e)
+    var sent = ledger.sentOccurrences(target: target, mailbox: mailbox, crmId: entry.crmId).filter {
+      $0.value.seriesHash == seriesHash
+    }
+    // The mailbox's series must make the occurrences the CRM's does, or indexes and instance
+    // ids would name other occurrences than the CRM means.
+    let samePattern = SeriesOccurrences.samePattern(e, held, fallbackZone: zone)
+    if !samePattern {
+      guard entry.action == .update else {
+        if !r.exceptionDates.isEmpty || !r.overrides.isEmpty {
+          plan.unsentOccurrences.append(
+            UnsentOccurrences(
+              kind: entry.kind, crmId: entry.crmId, name: Self.name(of: shaped), rep: entry.rep, mailbox: mailbox, format: format,
+              count: r.exceptionDates.count + r.overrides.count,
+              reason:
+                "not sent: the series in the mailbox export has other times or another pattern than the CRM's, so its occurrences would not be the CRM's (an export from before the series was last pushed, or a change made in the mailbox); left for a run whose export shows the series as pushed"
+            ))
+        }
+        return
+      }
+      // This update gives the series the CRM's times and pattern, and Exchange and Graph drop
+      // a series' changed and deleted occurrences when those change: whatever the export
+      // lists, or ferry sent before, is gone.
+      sent = [:]
+    }
+    if entry.action == .update, !sent.isEmpty {
+      // What ferry sent that the CRM no longer excludes or changes (a series whose times or
+      // rule changed lost its occurrences anyway): neither EWS nor Graph brings a deleted
+      // occurrence back, so the mailbox keeps it; said once, and forgotten.
+      let current = Set(r.exceptionDates.map(key) + r.overrides.compactMap { $0.recurrenceId.map(key) })
+      let gone = sent.values.filter { !current.contains($0.occurrence) }.sorted { $0.occurrence < $1.occurrence }
+      if !gone.isEmpty {
+        let runs = Set(gone.map(\.runId)).sorted().map(String.init).joined(separator: ", ")
+        plan.unsentOccurrences.append(
+          UnsentOccurrences(
+            kind: entry.kind, crmId: entry.crmId, name: Self.name(of: shaped), rep: entry.rep, mailbox: mailbox, format: format,
+            count: gone.count,
+            reason:
+              "the CRM no longer excludes or changes \(gone.count == 1 ? "it" : "them") as ferry sent \(gone.count == 1 ? "it" : "them") (run \(runs)), and \(format) cannot bring an occurrence back as the series makes it; kept in the mailbox as sent",
+            sent: true))
+        entry.forgottenOccurrences = gone.map(\.occurrence)
+      }
+    }
+    guard !r.exceptionDates.isEmpty || !r.overrides.isEmpty else { return }
+    let deletedInMailbox = samePattern ? Set((held.recurrence?.exceptionDates ?? []).map(key)) : []
+    var changes = OccurrenceChanges(seriesUnchanged: entry.action != .update)
+    var rows: [LedgerOccurrence] = []
+    func row(_ k: String, _ action: LedgerOccurrence.Action, _ hash: UInt64) -> LedgerOccurrence {
+      LedgerOccurrence(
+        target: target, mailbox: mailbox, crmId: entry.crmId, occurrence: k, action: action, contentHash: hash,
+        seriesHash: seriesHash, runId: plan.runId)
+    }
+    var excluded = Set<String>()
+    for d in r.exceptionDates {
+      let k = key(d)
+      guard excluded.insert(k).inserted else { continue }
+      if deletedInMailbox.contains(k) || sent[k]?.action == .delete { continue }
+      changes.deleted.append(d)
+      rows.append(row(k, .delete, 0))
+    }
+    for o in r.overrides {
+      guard let id = o.recurrenceId else { continue }
+      let k = key(id)
+      // An excluded occurrence's change goes with it.
+      guard !excluded.contains(k), !deletedInMailbox.contains(k) else { continue }
+      let hash = ContentHash.of(.event(o))
+      if let was = sent[k], was.action == .update, was.contentHash == hash { continue }
+      changes.modified.append(o)
+      rows.append(row(k, .update, hash))
+    }
+    // What the target cannot address is left out, reported, and not recorded: Graph
+    // addresses an occurrence only by the id a calendarView export gives it; EWS by its place
+    // in the pattern, which an occurrence of an older rule does not have.
+    var addressable: (EventTime) -> Bool = { _ in true }
+    var unsentReason = ""
+    if format == "graph" {
+      let ids = graphInstanceIds(of: held, copy: copy, mailbox: mailbox)
+      changes.instanceIds = ids
+      var known = Set<String>()
+      for i in ids { known.formUnion(Self.graphKeys(i.recurrenceId, zone: zone)) }
+      addressable = { known.contains(key($0)) }
+      unsentReason =
+        "graph addresses an occurrence by its instance id, which the mailbox export does not hold; export the calendar with calendarView (GET /users/\(mailbox)/calendarView?startDateTime=…&endDateTime=…, spanning the series) and give it as another --provider-export \(mailbox)=FILE (left for the next run)"
+    } else {
+      var pattern = e
+      pattern.recurrence = Recurrence(rule: r.rule)
+      let ids = changes.deleted + changes.modified.compactMap(\.recurrenceId)
+      let indexes = SeriesOccurrences.instanceIndexes(of: ids, in: pattern, fallbackZone: zone)
+      let found = Set(zip(ids, indexes).compactMap { $1 == nil ? nil : key($0) })
+      addressable = { found.contains(key($0)) }
+      unsentReason =
+        "\(format) addresses an occurrence by its place in the series' pattern, and these are no occurrences of it (changed occurrences of an older rule)"
+    }
+    let unsent = changes.deleted.filter { !addressable($0) }.count
+      + changes.modified.filter { $0.recurrenceId.map(addressable) != true }.count
+    if unsent > 0 {
+      plan.unsentOccurrences.append(
+        UnsentOccurrences(
+          kind: entry.kind, crmId: entry.crmId, name: Self.name(of: shaped), rep: entry.rep, mailbox: mailbox, format: format,
+          count: unsent, reason: "not sent: " + unsentReason))
+      changes.deleted = changes.deleted.filter(addressable)
+      changes.modified = changes.modified.filter { $0.recurrenceId.map(addressable) == true }
+      let sendable = Set(changes.deleted.map(key) + changes.modified.compactMap { $0.recurrenceId.map(key) })
+      rows = rows.filter { sendable.contains($0.occurrence) }
+    }
+    guard !changes.isEmpty else { return }
+    let what = [
+      changes.deleted.isEmpty ? nil : "\(changes.deleted.count) excluded",
+      changes.modified.isEmpty ? nil : "\(changes.modified.count) changed",
+    ].compactMap { $0 }.joined(separator: " and ")
+    let plural = changes.deleted.count + changes.modified.count == 1 ? "occurrence" : "occurrences"
+    if entry.action == .update {
+      entry.reason += "; with \(what) \(plural) the mailbox lacks"
+    } else {
+      entry.action = .update
+      entry.reason = "\(what) \(plural) of the series not yet in the mailbox"
+    }
+    if explaining { explain("series in the mailbox: \(what) \(plural) to send as \(format) occurrence changes") }
+    entry.occurrences = changes
+    entry.occurrenceRecords = rows
+  }
+
+  /// The series' instance ids the mailbox export gives (Graph): its exceptions joined to it
+  /// (each override keeps its `id`) and the instances of a calendarView export.
+  private func graphInstanceIds(of held: Event, copy: Record?, mailbox: String) -> [OccurrenceChanges.InstanceId] {
+    var ids: [OccurrenceChanges.InstanceId] = []
+    for o in held.recurrence?.overrides ?? [] {
+      guard let rid = o.recurrenceId, let id = o.raw.first(where: { $0.name == "id" && $0.origin == "graph" })?.value else { continue }
+      ids.append(.init(recurrenceId: rid, id: id))
+    }
+    guard let masterId = copy?.raw.first(where: { $0.name == "id" && $0.origin == "graph" })?.value else { return ids }
+    for key in [mailbox, ""] {
+      for i in graphInstances[key]?[masterId] ?? [] { ids.append(.init(recurrenceId: .utc(i.originalStart), id: i.id)) }
+    }
+    return ids
+  }
+
+  /// The keys a Graph instance answers to: its own, and for an `originalStart` (a UTC
+  /// instant) also the nearest day, which a whole-day occurrence's key is (Graph gives its
+  /// midnight in the mailbox's zone, as UTC), as `SeriesOccurrences.same` matches them.
+  static func graphKeys(_ t: EventTime, zone: String?) -> Set<String> {
+    var keys: Set<String> = [SeriesOccurrences.key(t, fallbackZone: zone)]
+    if case .utc(let u) = t { keys.insert("date:" + u.adding(seconds: 12 * 3600).date.description) }
+    return keys
+  }
+
+  /// A Graph instance of a series read as an event of its own (`seriesMasterId`,
+  /// `originalStart` and `id` kept raw), or nil.
+  static func graphInstance(_ record: Record) -> (masterId: String, originalStart: LocalDateTime, id: String)? {
+    guard case .event(let e) = record,
+      let master = e.raw.first(where: { $0.name == "seriesMasterId" && $0.origin == "graph" })?.value,
+      let start = e.raw.first(where: { $0.name == "originalStart" })?.value, let instant = Timestamp(text: start),
+      let id = e.raw.first(where: { $0.name == "id" && $0.origin == "graph" })?.value
+    else { return nil }
+    return (master, instant.utc, id)
   }
 
   /// The mailbox item's own id (EWS `ItemId`, Graph `id`), which EWS UpdateItem/DeleteItem and

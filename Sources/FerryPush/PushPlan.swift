@@ -57,6 +57,15 @@ public struct PlanEntry: Sendable {
   /// What the ledger keeps as `LedgerEntry.previousFingerprint` for this item.
   public var previousFingerprint: UInt64 = 0
   public var sequence = 0
+  /// For a series the mailbox holds (EWS, Graph): the changes to its single occurrences
+  /// that the mailbox lacks, written with the update (`RecordWriter.write(_:replacing:occurrences:)`).
+  public var occurrences: OccurrenceChanges?
+  /// What the ledger records of `occurrences` once they are written, so that a rerun does
+  /// not send them again.
+  public var occurrenceRecords: [LedgerOccurrence] = []
+  /// Occurrence keys the ledger forgets once this entry is written: changes ferry sent that
+  /// the CRM no longer has.
+  public var forgottenOccurrences: [String] = []
   /// The record as it will be written (create, update), or as much of it as a delete needs.
   /// What the applier writes (creates, updates, deletes): in memory, or in the plan's
   /// `RecordSpool` file once the plan holds many records. Reading a spooled record that
@@ -132,6 +141,28 @@ public struct UnaddressableItem: Sendable, Codable, Equatable {
   public var format: String
 }
 
+/// Changes to occurrences of a series in the mailbox that this run could not send (or, with
+/// `sent`, that an earlier run sent and the CRM has since undone): Graph
+/// addresses an occurrence only by its instance id, which only a calendarView export gives;
+/// EWS by its place in the series' pattern, which an occurrence of an older rule lacks. Not
+/// recorded in the ledger, so a later run that can address them sends them.
+public struct UnsentOccurrences: Sendable, Codable, Equatable {
+  public var kind: RecordKind
+  public var crmId: String
+  public var name: String
+  public var rep: String?
+  public var mailbox: String
+  /// The target format (`graph`).
+  public var format: String
+  /// How many excluded and changed occurrences were left.
+  public var count: Int
+  /// Why, and what would let them be sent.
+  public var reason: String
+  /// True for changes ferry sent in an earlier run that the CRM has since undone: the
+  /// mailbox keeps them (an occurrence cannot be brought back as the series makes it).
+  public var sent = false
+}
+
 /// A rep whose mailbox gets files.
 public struct PlanRep: Sendable, Codable, Equatable {
   public var folder: String
@@ -160,6 +191,8 @@ public struct PushPlan: Sendable {
   public var providerChanges: [ProviderChange] = []
   /// Updates and deletes skipped because the target needs an item id nobody gave; errors.
   public var unaddressable: [UnaddressableItem] = []
+  /// Occurrence changes of series in the mailbox left unsent (no instance id); warnings.
+  public var unsentOccurrences: [UnsentOccurrences] = []
   /// Why the record `Planner.explainId` names is in or out, step by step.
   public var explanation: [String] = []
   /// The owner seen in this run's records for each mailbox key, for the ledger's

@@ -327,6 +327,7 @@ extension FerryCommand {
       }
       Progress.shared.clearLine()
       for item in plan.unaddressable { printer.sink.error(Self.unaddressableMessage(item)) }
+      for item in plan.unsentOccurrences { printer.sink.warning(Self.unsentOccurrencesMessage(item), code: "unmapped") }
       var text = ""
       if dryRun { text += PlanPrinter.listing(plan) }
       text += PlanPrinter.summary(plan, applied: applied, run: run, dryRun: dryRun)
@@ -359,6 +360,14 @@ extension FerryCommand {
       let name = item.name.isEmpty ? "" : " \"\(item.name)\""
       return
         "cannot \(item.action.rawValue) \(item.kind.rawValue) \(item.crmId)\(name) in \(item.mailbox): \(item.format) needs the mailbox's own item id, which only a mailbox export carries; give --provider-export \(item.mailbox)=FILE with the mailbox's EWS or Graph export (left for the next run, the ledger unchanged)"
+    }
+
+    /// The warning for occurrence changes of a series that the target cannot address (Graph
+    /// without the instance ids of a calendarView export, EWS outside the pattern).
+    static func unsentOccurrencesMessage(_ item: UnsentOccurrences) -> String {
+      let name = item.name.isEmpty ? "" : " \"\(item.name)\""
+      let what = item.count == 1 ? "1 excluded or changed occurrence" : "\(item.count) excluded or changed occurrences"
+      return "\(what) of series \(item.kind.rawValue) \(item.crmId)\(name) in \(item.mailbox): \(item.reason)"
     }
 
     /// `FERRY_CRASH_AT=<point>` kills the process at that point of apply (crash tests).
@@ -398,6 +407,12 @@ struct PushReport: Encodable {
     var sequence: Int?
     var adoptedBy: String?
     var adoptionScore: Double?
+    /// For a series the mailbox holds: how many of its occurrences this run deletes and changes.
+    var occurrences: Occurrences?
+  }
+  struct Occurrences: Encodable {
+    var delete: Int
+    var update: Int
   }
   /// Where the time went: reading the inputs and ledger, planning, writing.
   struct Seconds: Encodable {
@@ -417,6 +432,7 @@ struct PushReport: Encodable {
   var unresolved: [UnresolvedAttendee]
   var providerChanges: [ProviderChange]
   var unaddressable: [UnaddressableItem]
+  var unsentOccurrences: [UnsentOccurrences]
   var diagnostics: [Diagnostic]
 
   init(plan: PushPlan, applied: ApplyResult, dryRun: Bool, printer: DiagnosticPrinter, seconds: Seconds) {
@@ -437,11 +453,13 @@ struct PushReport: Encodable {
       Entry(
         action: $0.action.rawValue, kind: $0.kind.rawValue, crmId: $0.crmId, rep: $0.rep, name: $0.name,
         reason: $0.reason, providerId: $0.providerId, sequence: $0.kind == .event && $0.action != .skip ? $0.sequence : nil,
-        adoptedBy: $0.adoptedBy, adoptionScore: $0.adoptionScore)
+        adoptedBy: $0.adoptedBy, adoptionScore: $0.adoptionScore,
+        occurrences: $0.occurrences.flatMap { $0.isEmpty ? nil : Occurrences(delete: $0.deleted.count, update: $0.modified.count) })
     }
     unresolved = plan.unresolved
     providerChanges = plan.providerChanges
     unaddressable = plan.unaddressable
+    unsentOccurrences = plan.unsentOccurrences
     diagnostics = printer.diagnostics
   }
 }

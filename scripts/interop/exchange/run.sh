@@ -26,6 +26,14 @@ done
 ls "$tmp"/sample-*.xml >/dev/null
 "$py" scripts/interop/exchange/validate_payloads.py "$shared/formats/ews-schema/validate.xsd" "$tmp"/sample-*.xml
 
+# 2b. push's occurrence documents (a series' excluded and changed occurrences, sent once the
+#     mailbox export gives the series' ItemId): UpdateItem and DeleteItem on t:OccurrenceItemId.
+"$ferry" push --to ews --today 2026-11-01 --from fixtures/push/series-exceptions.ndjson --out "$tmp/push" \
+  --ledger "$tmp/push.sqlite" --provider-export alice.rep@example.com=fixtures/push/alice-series-export.xml >/dev/null
+occurrences=("$tmp"/push/*/run-0001/events-update-*.xml)
+grep -q OccurrenceItemId "${occurrences[@]}"
+"$py" scripts/interop/exchange/validate_payloads.py "$shared/formats/ews-schema/validate.xsd" "${occurrences[@]}"
+
 # 3. Graph: valid JSON, at most 20 requests per batch, each batch fully sequential or fully
 #    parallel (Graph answers 400 to a mix of requests with and without dependsOn).
 "$ferry" convert "$tmp/records.ndjson" -f ndjson -t graph --batch 3 -o "$tmp/batch.json" 2>/dev/null
