@@ -56,6 +56,8 @@ public struct PlanEntry: Sendable {
   public var previous: Record?
   /// What the ledger keeps as `LedgerEntry.previousFingerprint` for this item.
   public var previousFingerprint: UInt64 = 0
+  /// What the ledger keeps as `LedgerEntry.overriddenFingerprint` for this item.
+  public var overriddenFingerprint: UInt64 = 0
   public var sequence = 0
   /// The record as it will be written (create, update), or as much of it as a delete needs.
   /// What the applier writes (creates, updates, deletes): in memory, or in the plan's

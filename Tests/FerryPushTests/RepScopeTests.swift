@@ -30,7 +30,7 @@ struct RepScopeTests {
     #expect(second.totals.delete == 1)
   }
 
-  @Test("a rep excluded by name whose records are gone from the export keeps its items")
+  @Test("a rep excluded by name whose records are gone from the export left the sync: its items go as a filter exit's")
   func excludedAndGone() throws {
     let box = try PushSandbox()
     try box.push()
@@ -39,7 +39,59 @@ struct RepScopeTests {
     box.settings.excludeReps = [.init(any: "Bob Rep")]
     let withoutBob = try box.lines(of: "push/crm.ndjson", containing: "\"", excluding: "bob.rep")
     let plan = try box.plan([withoutBob])
-    #expect(plan.with(.delete).isEmpty)
+    let deletes = plan.with(.delete)
+    #expect(deletes.count == 8)
+    #expect(Set(deletes.compactMap(\.mailbox)) == ["bob.rep@example.com"])
+    #expect(deletes.allSatisfy { $0.reason == "left the sync: rep excluded (reps.exclude), not in the CRM export" })
+    #expect(plan.totals.delete == 8)
+    let bob = try #require(plan.reps.first { $0.mailbox == "bob.rep@example.com" })
+    #expect(plan.perRep[bob.folder]?.delete == 8)
+
+    // Without deletions_on_filter_exit: reported as kept, and the rep is listed.
+    box.settings.deletionsOnFilterExit = false
+    let kept = try box.plan([withoutBob])
+    #expect(kept.isEmpty)
+    let bobItems = kept.entries.filter { $0.mailbox == "bob.rep@example.com" }
+    #expect(bobItems.count == 8)
+    #expect(
+      bobItems.allSatisfy {
+        $0.action == .skip
+          && $0.reason == "rep excluded (reps.exclude), not in the CRM export; pushed before, kept in the mailbox (deletions_on_filter_exit is off)"
+      })
+    let listed = try #require(kept.reps.first { $0.mailbox == "bob.rep@example.com" })
+    #expect(kept.perRep[listed.folder]?.skipped == 8)
+    #expect(kept.skippedReasons[listed.folder]?.values.reduce(0, +) == 8)
+
+    box.settings.deletions = .off
+    let off = try box.plan([withoutBob])
+    #expect(off.entries.filter { $0.mailbox == "bob.rep@example.com" }.allSatisfy { $0.reason.hasSuffix("kept in the mailbox (deletions: off)") })
+    #expect(off.entries.filter { $0.mailbox == "bob.rep@example.com" }.count == 8)
+
+    // A run limited to Alice with Alice's export says nothing about Bob, excluded or not.
+    box.settings.deletions = .propagate
+    box.settings.deletionsOnFilterExit = true
+    box.settings.excludeReps = []
+    box.settings.includeReps = [.init(any: "alice.rep@example.com")]
+    let aliceOnly = try box.lines(of: "push/crm.ndjson", containing: "alice.rep")
+    let limited = try box.plan([aliceOnly])
+    #expect(limited.entries.allSatisfy { $0.mailbox == nil || $0.mailbox == "alice.rep@example.com" })
+  }
+
+  @Test("a rep the export names but reps.include leaves out: its gone record goes with its other records")
+  func notIncludedRecordGone() throws {
+    let box = try PushSandbox()
+    try box.push()
+    box.settings.deletions = .propagate
+    box.settings.deletionsOnFilterExit = true
+    box.settings.includeReps = [.init(any: "alice.rep@example.com")]
+    // Bob's event 00U000000000009EAA is gone; his other records are still in the export.
+    let lessBob = try box.lines(of: "push/crm.ndjson", containing: "\"", excluding: "00U000000000009EAA")
+    let plan = try box.plan([lessBob])
+    let bobDeletes = plan.with(.delete).filter { $0.mailbox == "bob.rep@example.com" }
+    #expect(bobDeletes.count == 8)
+    let gone = try #require(bobDeletes.first { $0.crmId == "00U000000000009EAA" })
+    #expect(gone.reason == "left the sync: owner is not among reps.include, not in the CRM export")
+    #expect(bobDeletes.filter { $0.crmId != "00U000000000009EAA" }.allSatisfy { $0.reason == "left the sync: owner is not among reps.include" })
   }
 }
 
