@@ -347,7 +347,8 @@ public struct Planner {
     if let rep = entry.rep, let mailbox = entry.mailbox, entry.action != .unchanged,
       entry.action != .skip || entry.origin != nil, repsByFolder[rep] == nil
     {
-      repsByFolder[rep] = PlanRep(folder: rep, mailbox: mailbox, name: nil, email: mailbox.contains("@") ? mailbox : nil)
+      repsByFolder[rep] = PlanRep(
+        folder: rep, mailbox: mailbox, name: ledger.owners[mailbox]?.name, email: mailbox.contains("@") ? mailbox : nil)
     }
     plan.totals.add(entry.action)
     if let rep = entry.rep { plan.perRep[rep, default: PushCounts()].add(entry.action) }
@@ -764,7 +765,8 @@ public struct Planner {
         "deleted in the CRM; kept in the mailbox (\(settings.deletions == .off ? "deletions: off" : "adopted item, never deleted"))"
     }
     if let rep = entry.rep, repsByFolder[rep] == nil {
-      repsByFolder[rep] = PlanRep(folder: rep, mailbox: old.mailbox, name: nil, email: old.mailbox.contains("@") ? old.mailbox : nil)
+      repsByFolder[rep] = PlanRep(
+        folder: rep, mailbox: old.mailbox, name: ledger.owners[old.mailbox]?.name, email: old.mailbox.contains("@") ? old.mailbox : nil)
     }
     record(entry)
   }
