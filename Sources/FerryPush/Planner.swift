@@ -164,8 +164,10 @@ public struct Planner {
       let known = scope[entry.mailbox] ?? repScope(mailbox: entry.mailbox)
       scope[entry.mailbox] = known
       switch known {
-      case .inScope: gone(entry)
-      case .leftSync(let why): goneWithRep(entry, why: why)
+      case .inScope:
+        // A kind `objects` leaves out has a target only for the deletes of what was pushed.
+        if settings.objects.includes(entry.kind) { gone(entry) } else { goneLeftSync(entry, why: "objects: \(settings.objects.rawValue)") }
+      case .leftSync(let why): goneLeftSync(entry, why: why)
       case .outOfRun: break
       }
     }
@@ -719,7 +721,9 @@ public struct Planner {
       let old = ledger.entries[Int(i)]
       guard targets[old.kind] == old.target else { continue }
       pushedBefore = true
-      leftTheSync(old, kind: kind, crmId: crmId, name: name, why: why)
+      // The name as pushed, which finds the item in the mailbox (a private event went as
+      // "Busy"; its CRM summary never left the CRM).
+      leftTheSync(old, kind: kind, crmId: crmId, name: old.name.isEmpty ? name : old.name, why: why)
     }
     if !pushedBefore {
       var entry = PlanEntry(action: .skip, kind: kind, crmId: crmId, name: name, reason: why)
@@ -729,11 +733,12 @@ public struct Planner {
   }
 
   /// A ledger item whose record is gone from the export, in the mailbox of a rep that left
-  /// the sync (`RepScope.leftSync`): deleted in the CRM or left out of the export with its
-  /// rep, which ferry cannot tell apart, so it goes as a filter exit does.
-  private mutating func goneWithRep(_ old: LedgerEntry, why: String) {
+  /// the sync (`RepScope.leftSync`), or of a kind `objects` now leaves out: deleted in the CRM
+  /// or left out of the export with its rep or kind, which ferry cannot tell apart, so it goes
+  /// as a filter exit does.
+  private mutating func goneLeftSync(_ old: LedgerEntry, why: String) {
     if explainId == old.crmId {
-      explain("\(old.kind.rawValue) \(old.crmId) is in the ledger (run \(old.runId)) but not in the CRM export, and its rep is out: \(why)")
+      explain("\(old.kind.rawValue) \(old.crmId) is in the ledger (run \(old.runId)) but not in the CRM export, and it left the sync: \(why)")
     }
     leftTheSync(old, kind: old.kind, crmId: old.crmId, name: old.name, why: why + ", not in the CRM export")
   }

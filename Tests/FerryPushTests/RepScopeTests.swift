@@ -165,3 +165,59 @@ struct LedgerOwnerScopeTests {
     #expect(try Ledger.snapshot(path: box.ledger).owners.count == 3)
   }
 }
+
+/// Narrowing `objects` after a run that pushed both kinds: the left-out kind's items left the
+/// sync, as a filter exit; the `--to` format that holds that kind writes their deletes.
+@Suite("objects narrowed after a push")
+struct ObjectsNarrowedTests {
+  @Test("objects: contacts after pushing events: the events go as a filter exit, from a full or a contacts-only export")
+  func eventsLeftOut() throws {
+    let box = try PushSandbox()
+    let (first, _) = try box.push()
+    let pushedEvents = first.with(.create).filter { $0.kind == .event }.map(\.crmId).sorted()
+    #expect(pushedEvents.count == 10)
+    box.settings.objects = .contacts
+    box.settings.deletions = .propagate
+
+    // Without deletions_on_filter_exit: reported as kept, nothing written.
+    let kept = try box.plan()
+    #expect(kept.isEmpty)
+    let keptEvents = kept.entries.filter { $0.kind == .event }
+    #expect(keptEvents.map(\.crmId).sorted() == pushedEvents)
+    #expect(keptEvents.allSatisfy { $0.reason == "objects: contacts; pushed before, kept in the mailbox (deletions_on_filter_exit is off)" })
+
+    // With it: every event ferry created is deleted, once, and the next run has nothing to do.
+    box.settings.deletionsOnFilterExit = true
+    let contactsOnly = try box.lines(of: "push/crm.ndjson", containing: "\"contact\"")
+    let gone = try box.plan([contactsOnly])
+    #expect(gone.with(.delete).map(\.crmId).sorted() == pushedEvents)
+    #expect(gone.with(.delete).allSatisfy { $0.reason == "left the sync: objects: contacts, not in the CRM export" })
+    let (second, applied) = try box.push()
+    #expect(second.with(.delete).map(\.crmId).sorted() == pushedEvents)
+    #expect(second.with(.delete).allSatisfy { $0.reason == "left the sync: objects: contacts" })
+    #expect(second.totals.delete == 10)
+    #expect(second.totals.create + second.totals.update == 0)
+    let lists = applied.files.values.flatMap { $0 }.filter { $0.hasSuffix("/deletions.csv") }
+    #expect(lists.count == 3)
+    let snapshot = try Ledger.snapshot(path: box.ledger)
+    #expect(snapshot.entries.allSatisfy { $0.kind == .contact })
+    #expect(try box.plan().isEmpty)
+  }
+
+  @Test("with no --to format for the left-out kind, its items are left alone")
+  func noTargetForKind() throws {
+    let box = try PushSandbox()
+    box.to = ["vcard", "ics"]
+    try box.push()
+    box.to = ["vcard"]
+    box.settings.objects = .contacts
+    box.settings.deletions = .propagate
+    box.settings.deletionsOnFilterExit = true
+    let plan = try box.plan()
+    #expect(plan.isEmpty)
+    #expect(plan.entries.filter { $0.kind == .event }.allSatisfy { $0.reason == "objects: contacts" })
+    // Named with its format, the kind's items go.
+    box.to = ["vcard", "ics"]
+    #expect(try box.plan().with(.delete).count == 10)
+  }
+}
