@@ -458,7 +458,9 @@ public struct Planner {
     entry.target = target
     var mailboxCopy: Record?
     var adoptedCopy: Record?
-    // The mailbox's own change that this run overwrites, for `LedgerEntry.overriddenFingerprint`.
+    // The mailbox's own change that this run overwrites, for `LedgerEntry.overriddenFingerprint`;
+    // 0 when the export shows the item as ferry last pushed it (the mailbox is past any older
+    // change, which may then be made again and is restored again).
     var overridden: UInt64?
     if let existing {
       entry.providerId = existing.providerId
@@ -509,6 +511,7 @@ public struct Planner {
             missing: true))
       }
       let seen = mailboxCopy.map { Fingerprint.of($0) }
+      if seen == existing.fingerprint { overridden = 0 }
       if let seen, seen != existing.fingerprint,
         (existing.previousFingerprint != 0 && seen == existing.previousFingerprint)
           || (existing.overriddenFingerprint != 0 && seen == existing.overriddenFingerprint)
@@ -554,7 +557,8 @@ public struct Planner {
         entry.previousFingerprint = Fingerprint.of(adoptedCopy)
       }
       // The mailbox change overwritten now, else the one overwritten before: an export older
-      // than that push may still show it after further CRM updates.
+      // than that push may still show it after further CRM updates. Recorded only with an
+      // update, like everything in the ledger.
       entry.overriddenFingerprint = overridden ?? existing?.overriddenFingerprint ?? 0
       if case .event(var e) = shaped {
         e.sequence = entry.sequence

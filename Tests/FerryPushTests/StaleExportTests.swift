@@ -112,6 +112,35 @@ struct StaleExportTests {
     #expect(fourth.providerChanges.allSatisfy { $0.stale })
   }
 
+  @Test("an export showing the restored item clears the overwritten edit: made again, it is restored again")
+  func sameEditAgain() throws {
+    let (box, export) = try editedMailbox()
+    let (second, _) = try box.push()  // run 2 restores Ada
+    #expect(second.totals.update == 1)
+    // A newer export, taken after run 2 was imported, beside a CRM change: run 3 updates Ada
+    // and learns that the mailbox no longer holds the user's edit.
+    let run2 = try #require(box.files().first { $0.key.hasSuffix("run-0002/contacts.ndjson") })
+    let restored = String(decoding: run2.value, as: UTF8.self)
+    let current = try String(contentsOfFile: box.directory + "/mailbox.ndjson", encoding: .utf8)
+      .split(separator: "\n").map { $0.contains("003000000000001AAA") ? Substring(restored.split(separator: "\n")[0]) : $0 }
+      .joined(separator: "\n")
+    try (current + "\n").write(toFile: export, atomically: true, encoding: .utf8)
+    let crm = try String(contentsOfFile: box.lines(of: "push/crm.ndjson", containing: "\""), encoding: .utf8)
+    let changed = box.directory + "/crm-changed.ndjson"
+    // Ada's title, which the mailbox fingerprint does not hold: her mailbox copy stays as run 2 left it.
+    try crm.replacingOccurrences(of: "\"title\": \"Director\"", with: "\"title\": \"Chief Director\"")
+      .write(toFile: changed, atomically: true, encoding: .utf8)
+    let (third, _) = try box.push([changed])
+    #expect(third.with(.update).map(\.reason) == ["changed in the CRM since run 2"])
+    #expect(try Ledger.snapshot(path: box.ledger).entries.first { $0.crmId == "003000000000001AAA" }?.overriddenFingerprint == 0)
+    // The user makes the very same edit again: a change, restored (not taken for the old export).
+    let edited = try String(contentsOfFile: export, encoding: .utf8)
+      .replacingOccurrences(of: "\"Lovelace\"", with: "\"Lovelace-Byron\"")
+    try edited.write(toFile: export, atomically: true, encoding: .utf8)
+    let fourth = try box.plan([changed])
+    #expect(fourth.with(.update).map(\.reason) == ["changed in the mailbox since run 3; restored from the CRM"])
+  }
+
   @Test("a ledger from before the overridden fingerprint (v2) is read, then migrated when written")
   func ledgerV2() throws {
     let (box, _) = try editedMailbox()
