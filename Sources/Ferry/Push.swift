@@ -8,6 +8,9 @@ import Foundation
 public enum PushTargets {
   /// Resolves the `to` formats to one target per kind.
   ///
+  /// A kind that `objects` leaves out gets a target too when a `to` format holds it, for the
+  /// deletes of what ferry pushed of it before (the planner creates and updates nothing of it).
+  ///
   /// `--to` is given once per kind (`vcard` for contacts, `ics` for events); a format that
   /// holds both (`ews`, `graph`, `ndjson`) serves both unless another `--to` names a kind.
   ///
@@ -52,6 +55,20 @@ public enum PushTargets {
       let hint = kind == .event ? "--to ics" : "--to vcard"
       throw FerryError(
         .usage, "no --to format can hold \(kind.rawValue)s; add one (\(hint)) or set objects to \(kind == .event ? "contacts" : "events")")
+    }
+    // A kind `objects` leaves out keeps the target a `--to` format gives it, so that what
+    // ferry pushed of that kind before can be deleted or reported as kept (a filter exit);
+    // nothing of it is created or updated. Single-kind formats first; two of the same standing
+    // leave the kind without a target, as before.
+    for kind in RecordKind.allCases where !objects.includes(kind) {
+      var holders: [(spec: FormatSpec, format: Format)] = []
+      for spec in specs where !holders.contains(where: { $0.spec == spec }) {
+        let format = try Formats.resolve(spec)
+        if format.kinds.contains(kind) && format.makeWriter != nil { holders.append((spec, format)) }
+      }
+      let single = holders.filter { $0.format.kinds.count == 1 }
+      let pick = single.count == 1 ? single.first : (single.isEmpty && holders.count == 1 ? holders.first : nil)
+      if let pick { chosen[kind] = (pick.spec, pick.format, pick.format.kinds.count == 1) }
     }
     var targets: [RecordKind: PushTarget] = [:]
     for (kind, c) in chosen {

@@ -279,7 +279,8 @@ public struct Applier {
             target: target, mailbox: mailbox, crmId: entry.crmId, kind: entry.kind, name: entry.name,
             providerId: entry.providerId ?? Planner.ferryUID(entry.crmId), origin: entry.origin ?? .created,
             contentHash: entry.contentHash, fingerprint: entry.fingerprint, sequence: entry.sequence,
-            runId: plan.runId, previousFingerprint: entry.previousFingerprint))
+            runId: plan.runId, previousFingerprint: entry.previousFingerprint,
+            overriddenFingerprint: entry.overriddenFingerprint))
         occurrences += entry.occurrenceRecords
         forgotten += entry.forgottenOccurrences.map { (target, mailbox, entry.crmId, $0) }
       case .delete:

@@ -32,6 +32,10 @@ public struct LedgerEntry: Sendable, Equatable {
   /// pushed in an earlier run, or the adopted item as it was); 0 when unknown. A mailbox
   /// export showing this is older than the last push, not changed by the user.
   public var previousFingerprint: UInt64
+  /// `Fingerprint` of the last change made in the mailbox that ferry overwrote (restored from
+  /// the CRM, or replaced by a CRM update); 0 when none. A mailbox export still showing it was
+  /// taken before that push was imported: the change is already undone, not made again.
+  public var overriddenFingerprint: UInt64
   /// iCalendar SEQUENCE last written.
   public var sequence: Int
   /// The run that last pushed it.
@@ -40,7 +44,8 @@ public struct LedgerEntry: Sendable, Equatable {
   public init(
     target: String, mailbox: String, crmId: String, kind: RecordKind, name: String = "", providerId: String,
     origin: Origin,
-    contentHash: UInt64, fingerprint: UInt64, sequence: Int, runId: Int, previousFingerprint: UInt64 = 0
+    contentHash: UInt64, fingerprint: UInt64, sequence: Int, runId: Int, previousFingerprint: UInt64 = 0,
+    overriddenFingerprint: UInt64 = 0
   ) {
     self.target = target
     self.mailbox = mailbox
@@ -52,6 +57,7 @@ public struct LedgerEntry: Sendable, Equatable {
     self.contentHash = contentHash
     self.fingerprint = fingerprint
     self.previousFingerprint = previousFingerprint
+    self.overriddenFingerprint = overriddenFingerprint
     self.sequence = sequence
     self.runId = runId
   }
@@ -190,10 +196,11 @@ public struct LedgerSnapshot: Sendable {
 
 /// The SQLite ledger (GRDB): per target and mailbox, what ferry pushed; and a runs table.
 ///
-/// Schema (migrations `v1`, `v2`, `occurrences`):
+/// Schema (migrations `v1`, `v2`, `v3`, `occurrences`):
 ///
 ///     items(target, mailbox, crm_id, kind, name, provider_id, origin, content_hash, fingerprint,
-///           sequence, run_id, previous_fingerprint)   primary key (target, mailbox, crm_id)
+///           sequence, run_id, previous_fingerprint, overridden_fingerprint)
+///           primary key (target, mailbox, crm_id)
 ///     runs(id, time, settings_hash, counts)
 ///     mailboxes(mailbox, owner_id, owner_name, owner_email)   primary key mailbox
 ///     occurrences(target, mailbox, crm_id, occurrence, action, content_hash, series_hash, run_id)
@@ -235,6 +242,9 @@ public final class Ledger {
             mailbox TEXT NOT NULL PRIMARY KEY, owner_id TEXT, owner_name TEXT, owner_email TEXT) WITHOUT ROWID;
           """)
     }
+    m.registerMigration("v3") { db in
+      try db.execute(sql: "ALTER TABLE items ADD COLUMN overridden_fingerprint INTEGER NOT NULL DEFAULT 0")
+    }
     // Named, not numbered: migrations are applied by name, so one added on another branch
     // beside this one merges without a clash.
     m.registerMigration("occurrences") { db in
@@ -270,11 +280,13 @@ public final class Ledger {
         // A ledger written before migration v2 (read-only here, so not migrated) has no
         // previous fingerprints and no owners.
         let v2 = try db.tableExists("mailboxes")
+        // Before migration v3: no overridden fingerprints.
+        let v3 = try db.columns(in: "items").contains { $0.name == "overridden_fingerprint" }
         let rows = try Row.fetchCursor(
           db,
           sql: """
             SELECT target, mailbox, crm_id, kind, provider_id, origin, content_hash, fingerprint, sequence, run_id, name,
-            \(v2 ? "previous_fingerprint" : "0")
+            \(v2 ? "previous_fingerprint" : "0"), \(v3 ? "overridden_fingerprint" : "0")
             FROM items ORDER BY target, mailbox, crm_id
             """)
         while let row = try rows.next() {
@@ -285,7 +297,8 @@ public final class Ledger {
               target: intern(row[0]), mailbox: intern(row[1]), crmId: row[2], kind: RecordKind(rawValue: kind) ?? .contact, name: row[10],
               providerId: row[4], origin: LedgerEntry.Origin(rawValue: origin) ?? .adopted,
               contentHash: UInt64(bitPattern: row[6]), fingerprint: UInt64(bitPattern: row[7]), sequence: row[8],
-              runId: row[9], previousFingerprint: UInt64(bitPattern: row[11])))
+              runId: row[9], previousFingerprint: UInt64(bitPattern: row[11]),
+              overriddenFingerprint: UInt64(bitPattern: row[12])))
         }
         if v2 {
           let owners = try Row.fetchCursor(db, sql: "SELECT mailbox, owner_id, owner_name, owner_email FROM mailboxes")
@@ -334,14 +347,14 @@ public final class Ledger {
           sql: """
             INSERT OR REPLACE INTO items
             (target, mailbox, crm_id, kind, name, provider_id, origin, content_hash, fingerprint, sequence, run_id,
-             previous_fingerprint)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             previous_fingerprint, overridden_fingerprint)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for e in upserts {
           try upsert.execute(arguments: [
             e.target, e.mailbox, e.crmId, e.kind.rawValue, e.name, e.providerId, e.origin.rawValue,
             Int64(bitPattern: e.contentHash), Int64(bitPattern: e.fingerprint), e.sequence, e.runId,
-            Int64(bitPattern: e.previousFingerprint),
+            Int64(bitPattern: e.previousFingerprint), Int64(bitPattern: e.overriddenFingerprint),
           ])
         }
         let owner = try db.makeStatement(

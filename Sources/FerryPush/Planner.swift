@@ -170,11 +170,17 @@ public struct Planner {
     for e in events { decideEvent(e) }
     // Only mailboxes in this run's rep scope: a run limited to some reps (`--rep`) says
     // nothing about the records of the others, as `objects` says nothing about other kinds.
-    var scope: [String: Bool] = [:]
+    var scope: [String: RepScope] = [:]
     for (i, entry) in ledger.entries.enumerated() where !seenLedger[i] && targets[entry.kind] == entry.target {
-      let inScope = scope[entry.mailbox] ?? isInRepScope(mailbox: entry.mailbox)
-      scope[entry.mailbox] = inScope
-      if inScope { gone(entry) }
+      let known = scope[entry.mailbox] ?? repScope(mailbox: entry.mailbox)
+      scope[entry.mailbox] = known
+      switch known {
+      case .inScope:
+        // A kind `objects` leaves out has a target only for the deletes of what was pushed.
+        if settings.objects.includes(entry.kind) { gone(entry) } else { goneLeftSync(entry, why: "objects: \(settings.objects.rawValue)") }
+      case .leftSync(let why): goneLeftSync(entry, why: why)
+      case .outOfRun: break
+      }
     }
     plan.mailboxOwners = Self.owners(mailboxKeyByOwner)
     // The indexes are done with: free them on another thread.
@@ -259,25 +265,48 @@ public struct Planner {
     return key
   }
 
-  /// Whether a mailbox the ledger names is among the reps this run syncs: by the owners seen
-  /// in the export that have this mailbox, else by the `reps` selectors applied to the
-  /// mailbox key (an e-mail, id or name). Unknown means out: never delete on a guess.
-  /// With no `reps` settings every mailbox is in.
-  private func isInRepScope(mailbox: String) -> Bool {
-    if settings.includeReps.isEmpty && settings.excludeReps.isEmpty { return true }
-    var seen = false
-    for (owner, key) in mailboxKeyByOwner where key == mailbox {
-      seen = true
-      if computeRepFolder(for: owner) != nil { return true }
-    }
-    if seen { return false }
-    // No record of this mailbox in the export: the owner the ledger saw for it last, else
-    // only its key, with which an exclusion by name or id cannot be ruled out.
-    if let owner = ledger.owners[mailbox] { return computeRepFolder(for: owner) != nil }
-    if !settings.excludeReps.isEmpty { return false }
-    let owner = mailbox.contains("@") ? Owner(email: mailbox) : Owner(id: mailbox, name: mailbox)
-    return computeRepFolder(for: owner) != nil
+  /// Where a mailbox the ledger names stands with this run's `reps`, for its items whose
+  /// records are not in the export.
+  enum RepScope: Equatable {
+    /// Among the reps this run syncs: such items were deleted in the CRM.
+    case inScope
+    /// The rep left the sync (why): excluded by `reps.exclude`, or named by records of the
+    /// export that `reps.include` leaves out. Its items left the sync with it.
+    case leftSync(String)
+    /// A rep this run says nothing about (a run limited to other reps, with an export of
+    /// theirs), or one whose owner the ledger does not know: left alone.
+    case outOfRun
   }
+
+  /// Whether a mailbox the ledger names is among the reps this run syncs: by the owners seen
+  /// in the export that have this mailbox, else by the owner the ledger saw for it last, else
+  /// by the `reps` selectors applied to the mailbox key (an e-mail, id or name). Unknown
+  /// means out of the run: never delete on a guess. With no `reps` settings every mailbox is in.
+  private func repScope(mailbox: String) -> RepScope {
+    if settings.includeReps.isEmpty && settings.excludeReps.isEmpty { return .inScope }
+    var named: [Owner] = []
+    for (owner, key) in mailboxKeyByOwner where key == mailbox {
+      if computeRepFolder(for: owner) != nil { return .inScope }
+      named.append(owner)
+    }
+    if !named.isEmpty {
+      // The export names this mailbox and its owner fails `reps`: the records it holds left
+      // the sync (`left`), and so did the items of records it no longer holds.
+      return .leftSync(named.contains { isExcluded($0) } ? "rep excluded (reps.exclude)" : "owner is not among reps.include")
+    }
+    // No record of this mailbox in the export: the owner the ledger saw for it last. An
+    // excluded rep left the sync; one merely not in `reps.include` is another run's business.
+    if let owner = ledger.owners[mailbox] {
+      if computeRepFolder(for: owner) != nil { return .inScope }
+      return isExcluded(owner) ? .leftSync("rep excluded (reps.exclude)") : .outOfRun
+    }
+    // Only its key, with which an exclusion by name or id cannot be ruled out.
+    if !settings.excludeReps.isEmpty { return .outOfRun }
+    let owner = mailbox.contains("@") ? Owner(email: mailbox) : Owner(id: mailbox, name: mailbox)
+    return computeRepFolder(for: owner) != nil ? .inScope : .outOfRun
+  }
+
+  private func isExcluded(_ owner: Owner) -> Bool { settings.excludeReps.contains { $0.matches(owner) } }
 
   /// One owner per mailbox key, for the ledger: of the owners seen with that key, the one
   /// with the most fields, then the first in a stable order.
@@ -326,11 +355,13 @@ public struct Planner {
     var entry = original
     requireItemId(&entry)
     // Every mailbox the plan acts on is listed (summary and report), also one whose records
-    // are all excluded, such as the deletes of a rep that left the sync.
-    if let rep = entry.rep, let mailbox = entry.mailbox, entry.action != .skip, entry.action != .unchanged,
-      repsByFolder[rep] == nil
+    // are all excluded, such as the deletes of a rep that left the sync, or the items it
+    // keeps there (a skip of an item ferry pushed).
+    if let rep = entry.rep, let mailbox = entry.mailbox, entry.action != .unchanged,
+      entry.action != .skip || entry.origin != nil, repsByFolder[rep] == nil
     {
-      repsByFolder[rep] = PlanRep(folder: rep, mailbox: mailbox, name: nil, email: mailbox.contains("@") ? mailbox : nil)
+      repsByFolder[rep] = PlanRep(
+        folder: rep, mailbox: mailbox, name: ledger.owners[mailbox]?.name, email: mailbox.contains("@") ? mailbox : nil)
     }
     plan.totals.add(entry.action)
     if let rep = entry.rep { plan.perRep[rep, default: PushCounts()].add(entry.action) }
@@ -438,6 +469,10 @@ public struct Planner {
     entry.target = target
     var mailboxCopy: Record?
     var adoptedCopy: Record?
+    // The mailbox's own change that this run overwrites, for `LedgerEntry.overriddenFingerprint`;
+    // 0 when the export shows the item as ferry last pushed it (the mailbox is past any older
+    // change, which may then be made again and is restored again).
+    var overridden: UInt64?
     if let existing {
       entry.providerId = existing.providerId
       entry.origin = existing.origin
@@ -487,18 +522,29 @@ public struct Planner {
             missing: true))
       }
       let seen = mailboxCopy.map { Fingerprint.of($0) }
-      if let seen, seen != existing.fingerprint, existing.previousFingerprint != 0, seen == existing.previousFingerprint {
-        // The export shows what the mailbox held before ferry's last push: it was taken
-        // before that push was imported. Restoring would repeat the last update on every
-        // run until a newer export comes.
+      if seen == existing.fingerprint { overridden = 0 }
+      if let seen, seen != existing.fingerprint,
+        (existing.previousFingerprint != 0 && seen == existing.previousFingerprint)
+          || (existing.overriddenFingerprint != 0 && seen == existing.overriddenFingerprint)
+      {
+        // The export shows what the mailbox held before one of ferry's pushes: the state
+        // before ferry's last change, or a change made in the mailbox that ferry has already
+        // overwritten. It was taken before that push was imported. Restoring would repeat
+        // the update on every run until a newer export comes.
         plan.providerChanges.append(
           ProviderChange(
             rep: folder, crmId: crmId, providerId: existing.providerId, name: Self.name(of: shaped), lastRun: existing.runId,
             stale: true))
-        if explaining { explain("the mailbox export shows this item as it was before run \(existing.runId): the export is older; not restored") }
+        if explaining {
+          explain(
+            seen == existing.previousFingerprint
+              ? "the mailbox export shows this item as it was before run \(existing.runId): the export is older; not restored"
+              : "the mailbox export shows a change made in the mailbox that ferry has already overwritten (by run \(existing.runId) or before): the export is older; not restored again")
+        }
       } else if let seen, seen != existing.fingerprint {
         plan.providerChanges.append(
           ProviderChange(rep: folder, crmId: crmId, providerId: existing.providerId, name: Self.name(of: shaped), lastRun: existing.runId))
+        overridden = seen
         if entry.action == .unchanged {
           entry.action = .update
           entry.sequence = existing.sequence + 1
@@ -524,6 +570,10 @@ public struct Planner {
       } else if let adoptedCopy {
         entry.previousFingerprint = Fingerprint.of(adoptedCopy)
       }
+      // The mailbox change overwritten now, else the one overwritten before: an export older
+      // than that push may still show it after further CRM updates. Recorded only with an
+      // update, like everything in the ledger.
+      entry.overriddenFingerprint = overridden ?? existing?.overriddenFingerprint ?? 0
       if case .event(var e) = shaped {
         e.sequence = entry.sequence
         shaped = .event(e)
@@ -875,22 +925,41 @@ public struct Planner {
       let old = ledger.entries[Int(i)]
       guard targets[old.kind] == old.target else { continue }
       pushedBefore = true
-      var entry = itemEntry(old, kind: kind, crmId: crmId, name: name)
-      if settings.deletions == .propagate && settings.deletionsOnFilterExit && old.origin == .created {
-        delete(&entry, old, reason: "left the sync: \(why)", record: Self.stub(kind: kind, crmId: crmId, name: name))
-      } else {
-        let kept =
-          settings.deletions == .off
-          ? "deletions: off" : (old.origin == .adopted ? "adopted item, never deleted" : "deletions_on_filter_exit is off")
-        entry.reason = "\(why); pushed before, kept in the mailbox (\(kept))"
-      }
-      record(entry)
+      // The name as pushed, which finds the item in the mailbox (a private event went as
+      // "Busy"; its CRM summary never left the CRM).
+      leftTheSync(old, kind: kind, crmId: crmId, name: old.name.isEmpty ? name : old.name, why: why)
     }
     if !pushedBefore {
       var entry = PlanEntry(action: .skip, kind: kind, crmId: crmId, name: name, reason: why)
       entry.rep = folder
       record(entry)
     }
+  }
+
+  /// A ledger item whose record is gone from the export, in the mailbox of a rep that left
+  /// the sync (`RepScope.leftSync`), or of a kind `objects` now leaves out: deleted in the CRM
+  /// or left out of the export with its rep or kind, which ferry cannot tell apart, so it goes
+  /// as a filter exit does.
+  private mutating func goneLeftSync(_ old: LedgerEntry, why: String) {
+    if explainId == old.crmId {
+      explain("\(old.kind.rawValue) \(old.crmId) is in the ledger (run \(old.runId)) but not in the CRM export, and it left the sync: \(why)")
+    }
+    leftTheSync(old, kind: old.kind, crmId: old.crmId, name: old.name, why: why + ", not in the CRM export")
+  }
+
+  /// The item `old` of a record that left the sync: deleted only with `deletions: propagate`
+  /// and `deletions_on_filter_exit`, and only when ferry created it; otherwise reported as kept.
+  private mutating func leftTheSync(_ old: LedgerEntry, kind: RecordKind, crmId: String, name: String, why: String) {
+    var entry = itemEntry(old, kind: kind, crmId: crmId, name: name)
+    if settings.deletions == .propagate && settings.deletionsOnFilterExit && old.origin == .created {
+      delete(&entry, old, reason: "left the sync: \(why)", record: Self.stub(kind: kind, crmId: crmId, name: name))
+    } else {
+      let kept =
+        settings.deletions == .off
+        ? "deletions: off" : (old.origin == .adopted ? "adopted item, never deleted" : "deletions_on_filter_exit is off")
+      entry.reason = "\(why); pushed before, kept in the mailbox (\(kept))"
+    }
+    record(entry)
   }
 
   /// A ledger item whose CRM record is no longer in the export: deleted in the CRM.
@@ -905,7 +974,8 @@ public struct Planner {
         "deleted in the CRM; kept in the mailbox (\(settings.deletions == .off ? "deletions: off" : "adopted item, never deleted"))"
     }
     if let rep = entry.rep, repsByFolder[rep] == nil {
-      repsByFolder[rep] = PlanRep(folder: rep, mailbox: old.mailbox, name: nil, email: old.mailbox.contains("@") ? old.mailbox : nil)
+      repsByFolder[rep] = PlanRep(
+        folder: rep, mailbox: old.mailbox, name: ledger.owners[old.mailbox]?.name, email: old.mailbox.contains("@") ? old.mailbox : nil)
     }
     record(entry)
   }

@@ -56,6 +56,8 @@ public struct PlanEntry: Sendable {
   public var previous: Record?
   /// What the ledger keeps as `LedgerEntry.previousFingerprint` for this item.
   public var previousFingerprint: UInt64 = 0
+  /// What the ledger keeps as `LedgerEntry.overriddenFingerprint` for this item.
+  public var overriddenFingerprint: UInt64 = 0
   public var sequence = 0
   /// For a series the mailbox holds (EWS, Graph): the changes to its single occurrences
   /// that the mailbox lacks, written with the update (`RecordWriter.write(_:replacing:occurrences:)`).
@@ -108,9 +110,10 @@ public struct ProviderChange: Sendable, Codable, Equatable {
   /// The item ferry made is not in the mailbox export at all (deleted there, or never
   /// imported); ferry leaves it so, and says so.
   public var missing = false
-  /// The mailbox export shows the item as it was before ferry's last push changed it: the
-  /// export is older than that push (or the change was never imported). Not a change made
-  /// in the mailbox, so nothing is restored.
+  /// The mailbox export shows the item as it was before ferry's last push changed it, or with
+  /// a change made in the mailbox that a push of ferry's already overwrote: the export is
+  /// older than that push (or the push was never imported). Not a new change made in the
+  /// mailbox, so nothing is restored.
   public var stale = false
 
   public init(

@@ -20,7 +20,10 @@ enum PlanPrinter {
 
   static func summary(_ plan: PushPlan, applied: ApplyResult, run: PushRun, dryRun: Bool) -> String {
     var out = ""
-    let targets = RecordKind.allCases.compactMap { k in run.targets[k].map { "\(k.rawValue)s → \($0.key)" } }
+    // A kind `objects` leaves out may have a target for deletes only: not named here.
+    let targets = RecordKind.allCases.filter { run.settings.objects.includes($0) }.compactMap { k in
+      run.targets[k].map { "\(k.rawValue)s → \($0.key)" }
+    }
     out += "ferry push\(dryRun ? " (dry run)" : ""): run \(plan.runId), \(targets.joined(separator: ", "))"
     out += run.settings.invitations ? "; invitations on\n" : "; no invitations sent\n"
     for rep in plan.reps {
