@@ -116,7 +116,8 @@ public struct PushRun {
   /// Keep unchanged entries in the plan (for listings); off for big runs.
   public var keepUnchanged = true
   /// Planned records held in memory; the rest go to a temporary spool file (`RecordSpool`).
-  public var spoolMemoryLimit = 100_000
+  /// Events waiting for the end of the contacts are held up to 10,000 (or this, if lower).
+  public var spoolMemoryLimit = 20_000
   /// Told the number of CRM records planned so far, every 10,000 (for a progress line).
   public var progress: ((Int) -> Void)?
 
@@ -181,7 +182,8 @@ public struct PushRun {
     }
     var planner = try Planner(
       settings: settings, targets: targets.mapValues(\.key), ledger: try timed { try Ledger.snapshot(path: ledgerPath) },
-      today: today, providerRecords: provider, spool: RecordSpool(memoryLimit: spoolMemoryLimit))
+      today: today, providerRecords: provider, spool: RecordSpool(memoryLimit: spoolMemoryLimit),
+      eventSpool: RecordSpool(memoryLimit: min(spoolMemoryLimit, 10_000)))
     planner.explainId = explainId.map { SalesforceID.caseSafe($0) ?? $0 }
     planner.keepUnchanged = keepUnchanged
     for target in targets.values where target.deleteStyle == .operations { planner.itemIdTargets[target.key] = target.format }
@@ -196,7 +198,7 @@ public struct PushRun {
         if planned % 10_000 == 0 { progress?(planned) }
       }
     }
-    let plan = planner.finish()
+    let plan = try planner.finish()
     if let problem = planner.spoolProblem { diagnostics.warning(problem, code: "spool") }
     readSeconds(Double(reading) / 1e9)
     return plan

@@ -16,7 +16,7 @@ import FerryModel
 ///
 ///     var planner = try Planner(settings: settings, targets: [.contact: "vcard/outlook"], ledger: snapshot, today: today)
 ///     for record in records { planner.add(record) }
-///     let plan = planner.finish()
+///     let plan = try planner.finish()
 public struct Planner {
   public let settings: PushSettings
   /// The ledger target key per kind; a kind missing here is not pushed.
@@ -36,7 +36,15 @@ public struct Planner {
   private var denyList: DenyList
   private var seenLedger: [Bool]
   private var seenIds: Set<String> = []
-  private var pendingEvents: [Event] = []
+  /// Events wait for `finish()` (their attendees are matched against every contact). Past
+  /// `eventSpool`'s memory limit they wait on disk, so a push of many events holds few.
+  private var pendingEvents: [PendingEvent] = []
+  private enum PendingEvent {
+    /// Boxed: an `Event` inline would make every element, spooled ones too, as large as one.
+    indirect case held(Event)
+    case spooled(RecordSpool.Ref)
+  }
+  private let eventSpool: RecordSpool
   private var resolver = AttendeeResolver()
   /// Mailbox exports by mailbox key ("" for exports that apply to every mailbox).
   private var mailboxes: [String: AdoptionIndex] = [:]
@@ -65,9 +73,11 @@ public struct Planner {
   /// - Throws: `FerryError(.usage)` for a filter that does not parse.
   public init(
     settings: PushSettings, targets: [RecordKind: String], ledger: LedgerSnapshot, today: LocalDate,
-    providerRecords: [(mailbox: String?, record: Record)] = [], spool: RecordSpool = RecordSpool()
+    providerRecords: [(mailbox: String?, record: Record)] = [], spool: RecordSpool = RecordSpool(),
+    eventSpool: RecordSpool = RecordSpool(memoryLimit: 10_000)
   ) throws {
     self.spool = spool
+    self.eventSpool = eventSpool
     self.settings = settings
     self.targets = targets
     self.ledger = ledger
@@ -102,7 +112,7 @@ public struct Planner {
       settings: settings, targets: targets, ledger: ledger, today: today, providerRecords: providerRecords)
     planner.explainId = explainId
     for r in records { planner.add(r) }
-    return planner.finish()
+    return try planner.finish()
   }
 
   // MARK: - Records in
@@ -118,7 +128,15 @@ public struct Planner {
       if !mailboxes.isEmpty { Self.notePhones(of: c, in: &crmPhones) }
       decide(record)
     case .event(let e):
-      pendingEvents.append(e)
+      guard !eventSpool.admit() else {
+        pendingEvents.append(.held(e))
+        return
+      }
+      do { pendingEvents.append(.spooled(try eventSpool.append(record))) } catch {
+        // Held in memory instead: a plan that cannot spool costs memory, never records.
+        if spoolProblem == nil { spoolProblem = "\(error); planned records kept in memory" }
+        pendingEvents.append(.held(e))
+      }
     }
   }
 
@@ -163,11 +181,24 @@ public struct Planner {
   }
 
   /// Plans the held events and the ledger items whose records are gone, and returns the plan.
-  public mutating func finish() -> PushPlan {
+  ///
+  /// - Throws: `FerryError(.io)` when an event spooled to disk does not read back: planning
+  ///   without it would take its pushed item for one whose record is gone.
+  public mutating func finish() throws -> PushPlan {
     adoptByMatching()
     let events = pendingEvents
     pendingEvents = []
-    for e in events { decideEvent(e) }
+    for pending in events {
+      switch pending {
+      case .held(let e): decideEvent(e)
+      case .spooled(let ref):
+        let record: Record
+        do { record = try eventSpool.load(ref) } catch let error as FerryError {
+          throw FerryError(.io, "\(error.message); nothing was planned or written")
+        }
+        if case .event(let e) = record { decideEvent(e) }
+      }
+    }
     // Only mailboxes in this run's rep scope: a run limited to some reps (`--rep`) says
     // nothing about the records of the others, as `objects` says nothing about other kinds.
     var scope: [String: RepScope] = [:]

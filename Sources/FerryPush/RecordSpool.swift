@@ -27,7 +27,7 @@ public final class RecordSpool: @unchecked Sendable {
   /// Set once creating or writing the file failed: later records stay in memory.
   private var broken: FerryError?
 
-  public init(memoryLimit: Int = 100_000) {
+  public init(memoryLimit: Int = 20_000) {
     self.memoryLimit = memoryLimit
   }
 

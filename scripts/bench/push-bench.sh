@@ -52,7 +52,7 @@ Input: $contacts contacts (Salesforce Contact CSV) + $events events (ferry NDJSO
 (the exports are parsed on a reader thread while the main thread plans; load average
 $(cut -d' ' -f1 /proc/loadavg) when the bench ended). "read / plan" splits the main thread's time between
 reading (the ledger snapshot and waiting for parsed records) and planning. The first push
-holds at most 100,000 planned records in memory and spools the rest to a temporary file.
+holds at most 20,000 planned records (and 10,000 waiting events) in memory and spools the rest to a temporary file.
 No peer: nothing else plans against a ledger; the targets are absolute.
 
 | what | ferry wall | CPU (s) | read / plan (s) | records/s (wall) | MB/s | peak MB | target | met? |
