@@ -1,4 +1,5 @@
 import FerryModel
+import FerryTestSupport
 import Testing
 
 @testable import FerryMatch
@@ -167,6 +168,29 @@ import Testing
     #expect(!ContactScorerProbe.gendered("jon", "jona"))
     #expect(ContactScorerProbe.gendered("mario", "maria"))
     #expect(!ContactScorerProbe.gendered("marion", "marian"))
+  }
+
+  // The review fixture (fixtures/match/review.ndjson): every false positive above beside
+  // true duplicates of the same shapes; the links are exactly the true pairs.
+  @Test func reviewFixtureLinksAreExactlyTheTruePairs() throws {
+    let records = try ContactFixtureTests.read("review.ndjson")
+    let truth = Set(
+      try Fixtures.text("match/review.truth.csv").split(whereSeparator: \.isNewline).dropFirst().map {
+        let p = $0.split(separator: ",")
+        return PairScore.key(String(p[0]), String(p[1]))
+      })
+    let matcher = Matcher()
+    for r in records { matcher.add(r) }
+    let result = matcher.run()
+    var links = Set<String>()
+    for c in result.clusters {
+      let ids = c.members.map { records[$0].source?.recordId ?? "" }
+      for x in 0..<ids.count { for y in (x + 1)..<ids.count { links.insert(PairScore.key(ids[x], ids[y])) } }
+    }
+    #expect(links.subtracting(truth).sorted() == [], "false links")
+    #expect(truth.subtracting(links).sorted() == [], "missed links")
+    // every false positive is reported as held apart, with its rule
+    #expect(result.heldApart.count == 7)
   }
 
   // Each rule can be switched off in a rules file.
