@@ -266,7 +266,7 @@ struct ContactScorer: @unchecked Sendable {
         // household. Only something personal (an identifier, a personal e-mail, the birth
         // date) tells; without it the pair is held just below the threshold, like a veto.
         let vetoed = min(total, rules.threshold - 1)
-        if explain {
+        if explain && vetoed < total {
           details.append(
             FieldComparison(
               field: "veto", level: "differ", similarity: 0, weight: vetoed - total,
@@ -483,9 +483,9 @@ struct ContactScorer: @unchecked Sendable {
 
   static func genderMarked(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     let (s, l) = a.count <= b.count ? (a, b) : (b, a)
-    guard s.count >= 4, s.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }), l.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else {
-      return false
-    }
+    guard s.count >= 4, l.count - s.count <= 1, s[0] == l[0], s[s.count - 2] == l[s.count - 2],
+      s.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }), l.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A })
+    else { return false }
     let o = UInt8(ascii: "o"), aa = UInt8(ascii: "a"), e = UInt8(ascii: "e")
     if s.count == l.count {
       guard s[0..<(s.count - 1)].elementsEqual(l[0..<(l.count - 1)]) else { return false }
