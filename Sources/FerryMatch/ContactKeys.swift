@@ -50,13 +50,40 @@ final class ContactKeys: @unchecked Sendable {
     roleAddresses = Set(rules.roleAddresses.map { Array($0.lowercased().utf8) })
   }
 
-  /// True when the address's local part (before any `+tag`) is a role address.
+  /// True when the address's local part (before any `+tag`) is a role address: a role name
+  /// (`info`), a role name with a number (`info2`), or parts joined by `.`, `-` or `_` that are
+  /// all role names, `roleQualifiers` or numbers, one of them a role name (`info.uk`,
+  /// `sales-team`, `customer.service`, `help_desk`). A part that is anything else (`it.smith`)
+  /// makes it a person's address.
   static func isRole(_ address: UnsafeBufferPointer<UInt8>, roles: Set<[UInt8]>) -> Bool {
-    guard let at = address.firstIndex(of: 0x40) else { return false }
+    guard !roles.isEmpty, let at = address.firstIndex(of: 0x40) else { return false }
     let local = address[0..<at]
     let end = local.firstIndex(of: 0x2B) ?? at
-    return roles.contains(Array(address[0..<end]))
+    let name = Array(address[0..<end])
+    if roles.contains(name) { return true }
+    func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+    var sawRole = false
+    for part in name.split(whereSeparator: { $0 == 0x2E || $0 == 0x2D || $0 == 0x5F }) {
+      var word = Array(part)
+      while let last = word.last, isDigit(last) { word.removeLast() }
+      if word.isEmpty { continue }  // a number
+      if roles.contains(word) {
+        sawRole = true
+      } else if !roleQualifiers.contains(word) {
+        return false
+      }
+    }
+    return sawRole
   }
+
+  /// Words that qualify a role name in a shared mailbox's address (`info.uk`, `sales-team`,
+  /// `customer.service`): places, teams and desks.
+  static let roleQualifiers: Set<[UInt8]> = Set(
+    [
+      "team", "teams", "desk", "dept", "department", "group", "line", "centre", "center", "customer", "customers", "care",
+      "uk", "us", "usa", "eu", "emea", "apac", "latam", "global", "intl", "international", "main", "hq", "head", "central",
+      "local", "online", "web", "de", "fr", "es", "it", "nl", "au", "ca", "ie", "in",
+    ].map { Array($0.utf8) })
 
   private func put(_ bytes: [UInt8]) {
     let n = min(bytes.count, 0xFFFF)

@@ -462,18 +462,28 @@ extension Matcher {
   /// (`a`) and one with another set (`b`), scores at least the threshold, and carries its
   /// score (rounded to 0.01) and rule. Pairs inside one set are dropped; no clustering is done,
   /// so a caller can make its own one-to-one choice. Sorted by `a`, then `b`.
-  public func crossSetLinks(threads: Int = 2) -> [MatchLink] {
-    guard contacts.count > 1 else { return [] }
+  public func crossSetLinks(threads: Int = 2) -> [MatchLink] { crossSetPairs(threads: threads).links }
+
+  /// `crossSetLinks`, and the cross-set pairs the shared-contact-point and veto rules held
+  /// below the threshold (as `MatchResult.heldApart`), each explained; both sorted by `a`,
+  /// then `b`.
+  public func crossSetPairs(threads: Int = 2) -> (links: [MatchLink], heldApart: [MatchLink]) {
+    guard contacts.count > 1 else { return ([], []) }
     let (pairs, _) = contactPairs(threads: max(1, threads))
     var links: [MatchLink] = []
-    for (i, j, score) in pairs where score >= 0 {
+    var held: [MatchLink] = []
+    for (i, j, score) in pairs {
       var a = Int(contactGlobal[Int(i)]), b = Int(contactGlobal[Int(j)])
       guard sets[a] != sets[b] else { continue }
       if sets[a] != 0 { swap(&a, &b) }
       let e = explain(a, b)
-      guard e.score >= rules.threshold else { continue }
-      links.append(MatchLink(a: a, b: b, score: (e.score * 100).rounded() / 100, rule: e.rule, fields: e.fields))
+      let link = MatchLink(a: a, b: b, score: (e.score * 100).rounded() / 100, rule: e.rule, fields: e.fields)
+      if score >= 0 && e.score >= rules.threshold {
+        links.append(link)
+      } else if score < 0 {
+        held.append(link)
+      }
     }
-    return links.sorted { ($0.a, $0.b) < ($1.a, $1.b) }
+    return (links.sorted { ($0.a, $0.b) < ($1.a, $1.b) }, held.sorted { ($0.a, $0.b) < ($1.a, $1.b) })
   }
 }

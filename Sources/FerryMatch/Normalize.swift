@@ -68,6 +68,10 @@ public enum Normalize {
     if b.first == UInt8(ascii: "<") && b.last == UInt8(ascii: ">") {
       // "<" alone is both prefix and suffix: dropping both leaves nothing, as for a String.
       b = b.count >= 2 ? Array(b[1..<(b.count - 1)]) : []
+    } else if let lt = b.firstIndex(of: UInt8(ascii: "<")), let gt = b[lt...].firstIndex(of: UInt8(ascii: ">")) {
+      // a display name: `Sales Team <sales@acme.example>` is the address inside the brackets
+      b = Array(b[(lt + 1)..<gt])
+      if b.starts(with: "mailto:".utf8) { b.removeFirst(7) }
     }
     b.removeAll { $0 == 0x20 || $0 == 0x09 }
     guard let at = b.lastIndex(of: UInt8(ascii: "@")), at != 0, at + 1 != b.count else { return nil }
@@ -88,7 +92,13 @@ public enum Normalize {
   static func emailReference(_ raw: String, gmail: Bool = false) -> String? {
     var s = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     if s.hasPrefix("mailto:") { s.removeFirst(7) }
-    if s.hasPrefix("<") && s.hasSuffix(">") { s = String(s.dropFirst().dropLast()) }
+    if s.hasPrefix("<") && s.hasSuffix(">") {
+      s = String(s.dropFirst().dropLast())
+    } else if let lt = s.firstIndex(of: "<"), let gt = s[lt...].firstIndex(of: ">") {
+      // a display name: `Sales Team <sales@acme.example>` is the address inside the brackets
+      s = String(s[s.index(after: lt)..<gt])
+      if s.hasPrefix("mailto:") { s.removeFirst(7) }
+    }
     s.removeAll { $0 == " " || $0 == "\t" }
     guard let at = s.lastIndex(of: "@"), at != s.startIndex, s.index(after: at) != s.endIndex else { return nil }
     var local = String(s[..<at])
@@ -171,7 +181,8 @@ public enum Normalize {
   /// `NormalizeFastPathTests` on generated numbers).
   static func asciiPhone(_ raw: String, region: String) -> Phone {
     var result = Phone(e164: nil, extensionDigits: nil, original: raw, problem: nil)
-    let lower = raw.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
+    var lower = raw.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
+    if let tel = telURI(lower) { lower = tel }
     func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
     var mainEnd = lower.count
     for marker in extensionMarkerBytes {
@@ -195,7 +206,8 @@ public enum Normalize {
   /// `phone` through Foundation, for any text: the reference the ASCII path is held to.
   static func phoneReference(_ raw: String, region: String = "US") -> Phone {
     var result = Phone(e164: nil, extensionDigits: nil, original: raw, problem: nil)
-    let lower = raw.lowercased()
+    var lower = raw.lowercased()
+    if let tel = telURI(Array(lower.utf8)) { lower = String(decoding: tel, as: UTF8.self) }
     var main = Substring(lower)
     for marker in extensionMarkers {
       if let r = main.range(of: marker), main[..<r.lowerBound].contains(where: { $0.isNumber }) {
@@ -208,6 +220,22 @@ public enum Normalize {
     let plus = main.trimmingCharacters(in: .whitespaces).hasPrefix("+")
     let digits = main.filter { $0.isASCII && $0.isNumber }.utf8.map { $0 }
     return phone(digits: digits, plus: plus, letters: main.contains(where: { $0.isLetter }), region: region, result: result)
+  }
+
+  /// An RFC 3966 `tel:` URI (lower case), rewritten as the number and its extension:
+  /// `tel:+1-212-555-0100;ext=12;phone-context=…` → `+1-212-555-0100;ext=12`. Other
+  /// parameters (`phone-context`, `isub`) are left out. Nil when the text is no `tel:` URI.
+  static func telURI(_ lower: [UInt8]) -> [UInt8]? {
+    var start = 0
+    while start < lower.count, lower[start] == 0x20 || lower[start] == 0x09 { start += 1 }
+    guard lower[start...].starts(with: "tel:".utf8) else { return nil }
+    let parts = lower[(start + 4)...].split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false)
+    var out = Array(parts.first ?? [])
+    for p in parts.dropFirst() where p.starts(with: "ext=".utf8) {
+      out += Array(";".utf8) + Array(p)
+      break
+    }
+    return out
   }
 
   /// The rest of `phone`, once the extension is cut off: the number's digits, whether it

@@ -85,6 +85,15 @@ public struct MatchRules: Sendable, Hashable {
   /// e-mail address that is not a role address, or any part of the address (street, postcode,
   /// locality) agrees.
   public var birthDateVeto = true
+  /// Given names that differ only in a gender-marking ending (`Mario` / `Maria`, `Daniel` /
+  /// `Daniela`, `Louis` / `Louise`) link only when an identifier, a personal e-mail address
+  /// or the birth date agrees: a shared phone, address or organisation is what two people of
+  /// one household or office have too.
+  public var genderedGivenNames = true
+  /// A phone number shared by two records whose given names differ (both present, neither
+  /// the same, close, an initial nor a nickname) adds nothing: a household's or an office's
+  /// number, not evidence of one person.
+  public var householdPhones = true
 
   public init() {}
 
@@ -133,6 +142,8 @@ public struct MatchRules: Sendable, Hashable {
   /// phone_extensions: true
   /// phone_extension_on_one_side: 6
   /// birth_date_veto: true
+  /// gendered_given_names: true
+  /// household_phones: true
   /// fields:
   ///   email: {exact: 16}
   ///   given: {close_at: 0.9}
@@ -156,6 +167,8 @@ public struct MatchRules: Sendable, Hashable {
       case "phone_extensions": rules.phoneExtensions = try bool(value, key)
       case "phone_extension_on_one_side": rules.phoneExtensionOnOneSide = try number(value, key)
       case "birth_date_veto": rules.birthDateVeto = try bool(value, key)
+      case "gendered_given_names": rules.genderedGivenNames = try bool(value, key)
+      case "household_phones": rules.householdPhones = try bool(value, key)
       case "identifier_fields":
         guard let list = value as? [Any] else { throw RulesError("identifier_fields must be a list") }
         rules.identifierFields = list.map { "\($0)" }

@@ -98,15 +98,21 @@ struct ContactScorer: @unchecked Sendable {
       var namesDone = false
       var agree = false
       var nameless = false
+      /// The given names' level (-1 when missing on either side), and whether they differ
+      /// only in a gender-marking ending (`mario`, `maria`).
+      var givenLevel = -1
+      var gendered = false
       /// Scores the names now (once); returns whether they agree. Two records with no person
       /// name at all (an organisation's own contact) agree when their organisations do.
       func scoreNames() -> Bool {
         if !namesDone {
           namesDone = true
           let gi = field(i, slotGiven), gj = field(j, slotGiven), fi = field(i, slotFamily), fj = field(j, slotFamily)
-          let (w, a) = names(gi, gj, fi, fj, explain: explain, into: &details)
-          total += w
-          agree = a
+          let n = names(gi, gj, fi, fj, explain: explain, into: &details)
+          total += n.weight
+          agree = n.agree
+          givenLevel = n.givenLevel
+          gendered = n.gendered
           if gi.count == 0 && gj.count == 0 && fi.count == 0 && fj.count == 0 {
             nameless = true
             let oi = field(i, slotOrganization), oj = field(j, slotOrganization)
@@ -120,6 +126,10 @@ struct ContactScorer: @unchecked Sendable {
       var identifierAgrees = false
       var personalEmail = false
       var addressAgrees = false
+      // a number the two share: their address is then no evidence against a veto (one
+      // household or office shares both)
+      var phoneAgrees = false
+      var birthAgrees = false
       for (k, entry) in order.enumerated() {
         if !explain && total + held + maxRemaining[k] < rules.threshold { return total }
         let (f, slot, w) = entry
@@ -171,10 +181,12 @@ struct ContactScorer: @unchecked Sendable {
             case .same:
               level = 0
               sim = 1
+              phoneAgrees = true
               if let shared = c.shared { weak = (w.exact, explain ? "phone \(shared) is shared by several contacts" : "") }
             case .extensionOnOneSide:
               level = 1
               sim = 0.75
+              phoneAgrees = true
               weak = (rules.phoneExtensionOnOneSide, explain ? "\(ContactScorer.extensionOnOneSide) (\(c.detail))" : "")
             case .extensionsDiffer:
               level = 3
@@ -190,6 +202,7 @@ struct ContactScorer: @unchecked Sendable {
           } else if shareToken(a, b) {
             level = 0
             sim = 1
+            phoneAgrees = true
           } else if shareLastDigits(a, b, 7) {
             level = 1
             sim = 0.7
@@ -207,9 +220,10 @@ struct ContactScorer: @unchecked Sendable {
           if level <= 1 && f == .postalCode { addressAgrees = true }
         case .birthDate:
           (level, sim, note) = birth(a, b)
+          if level <= 1 { birthAgrees = true }
           if rules.birthDateVeto && level == 3 && clearlyDifferentDates(a, b) {
             vetoPending = true
-            note = "clearly different dates"
+            note = note.map { $0 + "; clearly different dates" } ?? "clearly different dates"
           }
         case .street:
           sim = Similarity.tokenSet(a, b)
@@ -221,6 +235,14 @@ struct ContactScorer: @unchecked Sendable {
           if level <= 1 && f == .locality { addressAgrees = true }
         }
         var weight = pick(w, level)
+        if f == .phone && level == 0 && weak == nil && rules.householdPhones && !scoreNames() && givenLevel == 3 {
+          // one number, two given names that differ: a household or an office, not one person
+          weight = 0
+          if explain {
+            note = (note.map { $0 + "; " } ?? "") + ContactScorer.householdPhone
+          }
+          held += w.exact
+        }
         if let weak {
           if scoreNames() {
             weight = weak.weight
@@ -239,7 +261,21 @@ struct ContactScorer: @unchecked Sendable {
             FieldComparison(field: f.rawValue, level: levelName(level), similarity: round3(sim), weight: weight, note: note))
         }
       }
-      if vetoPending && !identifierAgrees && !personalEmail && !addressAgrees {
+      if rules.genderedGivenNames && gendered && !identifierAgrees && !personalEmail && !birthAgrees {
+        // Mario and Maria Garcia at one number or address: a typo, or two people of one
+        // household. Only something personal (an identifier, a personal e-mail, the birth
+        // date) tells; without it the pair is held just below the threshold, like a veto.
+        let vetoed = min(total, rules.threshold - 1)
+        if explain && vetoed < total {
+          details.append(
+            FieldComparison(
+              field: "veto", level: "differ", similarity: 0, weight: vetoed - total,
+              note: ContactScorer.genderedVeto))
+        }
+        held += total - vetoed
+        total = vetoed
+      }
+      if vetoPending && !identifierAgrees && !personalEmail && !(addressAgrees && !phoneAgrees) {
         // Just below the threshold: the pair is not linked, but it is no disagreement for the
         // chaining guard (Febrl replaces whole birth dates in about 5% of its true pairs; a
         // split would cost those clusters; see docs/MATCHING.md).
@@ -248,7 +284,9 @@ struct ContactScorer: @unchecked Sendable {
           details.append(
             FieldComparison(
               field: "veto", level: "differ", similarity: 0, weight: vetoed - total,
-              note: "birth dates clearly differ, and no identifier, personal e-mail or address agrees"))
+              note: phoneAgrees && addressAgrees
+                ? "birth dates clearly differ, and no identifier or personal e-mail agrees (the shared phone makes the address a household's)"
+                : "birth dates clearly differ, and no identifier, personal e-mail or address agrees"))
         }
         held += total - vetoed
         total = vetoed
@@ -259,6 +297,13 @@ struct ContactScorer: @unchecked Sendable {
 
   /// The note of a weak contact point that did not count.
   static let notCountedAlone = "not counted alone: the names differ"
+
+  /// The note of a phone number two people with different given names share.
+  static let householdPhone = "not counted: the given names differ (a household or office number)"
+
+  /// The note of the veto on given names that differ in a gender-marking ending.
+  static let genderedVeto =
+    "given names differ in a gender-marking ending, and no identifier, personal e-mail or birth date agrees"
 
   enum SharedEmail {
     case none
@@ -337,7 +382,28 @@ struct ContactScorer: @unchecked Sendable {
     guard a.count == 8 && b.count == 8, !a.contains(0x3F), !b.contains(0x3F) else { return false }
     var diffs = 0
     for k in 0..<8 where a[k] != b[k] { diffs += 1 }
-    return diffs >= 3
+    return diffs >= 3 || yearsApart(a, b) >= 10
+  }
+
+  /// The distance in years of two complete `yyyymmdd` dates; 0 when either year is unknown.
+  func yearsApart(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+    guard a.count == 8 && b.count == 8 else { return 0 }
+    var ya = 0, yb = 0
+    for k in 0..<4 {
+      guard a[k] >= 0x30 && a[k] <= 0x39 && b[k] >= 0x30 && b[k] <= 0x39 else { return 0 }
+      ya = ya * 10 + Int(a[k] - 0x30)
+      yb = yb * 10 + Int(b[k] - 0x30)
+    }
+    return abs(ya - yb)
+  }
+
+  /// Two neighbouring digits swapped, the rest equal (`1990` / `1909`).
+  func neighbourSwap(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard a.count == b.count else { return false }
+    var k = 0
+    while k < a.count && a[k] == b[k] { k += 1 }
+    guard k + 1 < a.count, a[k] == b[k + 1], a[k + 1] == b[k] else { return false }
+    return a[(k + 2)...].elementsEqual(b[(k + 2)...])
   }
 
   func levelName(_ l: Int) -> String { ["exact", "close", "partial", "differ"][l] }
@@ -347,7 +413,7 @@ struct ContactScorer: @unchecked Sendable {
   func names(
     _ gi: UnsafeBufferPointer<UInt8>, _ gj: UnsafeBufferPointer<UInt8>, _ fi: UnsafeBufferPointer<UInt8>,
     _ fj: UnsafeBufferPointer<UInt8>, explain: Bool, into details: inout [FieldComparison]
-  ) -> (weight: Double, agree: Bool) {
+  ) -> (weight: Double, agree: Bool, givenLevel: Int, gendered: Bool) {
     let wg = wGiven, wf = wFamily
     func level(_ sim: Double, _ w: FieldWeights) -> Int { sim >= 0.999 ? 0 : sim >= w.closeAt ? 1 : sim >= w.partialAt ? 2 : 3 }
     // Without `explain`, a similarity that cannot reach the level that matters is only bounded
@@ -361,12 +427,17 @@ struct ContactScorer: @unchecked Sendable {
     var noteF: String?
     var lg = simG < 0 ? -1 : level(simG, wg)
     var lf = simF < 0 ? -1 : level(simF, wf)
+    var gendered = false
     if lg >= 1 && gi.count > 0 && gj.count > 0 {
       if gi.count == 1 || gj.count == 1 {
         if gi[0] == gj[0] {
           lg = 2
           noteG = "initial"
         }
+      } else if rules.genderedGivenNames && ContactScorer.genderMarked(gi, gj) {
+        // before nicknames: Louis and Louise share the nickname Lou, not the name
+        gendered = true
+        noteG = "gender-marking ending"
       } else if Nicknames.related(gi, gj) {
         lg = 0
         noteG = "nickname"
@@ -383,6 +454,7 @@ struct ContactScorer: @unchecked Sendable {
         lf = max(1, level(s2, wf))
         noteG = "swapped"
         noteF = "swapped"
+        gendered = false
       }
     }
     var total = 0.0
@@ -397,7 +469,36 @@ struct ContactScorer: @unchecked Sendable {
       if explain { details.append(FieldComparison(field: "family", level: levelName(lf), similarity: round3(simF), weight: w, note: noteF)) }
     }
     // Agree: both names on both sides, each the same after normalisation (or a nickname).
-    return (total, lg == 0 && lf == 0)
+    return (total, lg == 0 && lf == 0, lg, gendered)
+  }
+
+  /// Given names that are one name with a gender-marking ending (see docs/MATCHING.md): the
+  /// last letter `o` against `a` (`mario`, `maria`); an `a` added to a name ending in `el`,
+  /// `an`, `in`, `ert`, `aul` or `arl` (`daniel`, `daniela`; `julian`, `juliana`; `robert`,
+  /// `roberta`); or an `e` added after `n` or `s` (`louis`, `louise`; `justin`, `justine`).
+  /// The shorter name has at least four letters. An `a` after any other ending is left out:
+  /// Febrl's truncated names (`kirr`, `matild`, `kayl`) look like that.
+  /// Endings of given names whose feminine form adds an `a`.
+  static let masculineEndings: [[UInt8]] = ["el", "an", "in", "ert", "aul", "arl"].map { Array($0.utf8) }
+
+  static func genderMarked(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    let (s, l) = a.count <= b.count ? (a, b) : (b, a)
+    guard s.count >= 4, l.count - s.count <= 1, s[0] == l[0], s[s.count - 2] == l[s.count - 2],
+      s.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }), l.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A })
+    else { return false }
+    let o = UInt8(ascii: "o"), aa = UInt8(ascii: "a"), e = UInt8(ascii: "e")
+    if s.count == l.count {
+      guard s[0..<(s.count - 1)].elementsEqual(l[0..<(l.count - 1)]) else { return false }
+      let x = s[s.count - 1], y = l[l.count - 1]
+      return (x == o && y == aa) || (x == aa && y == o)
+    }
+    guard l.count == s.count + 1, l[0..<s.count].elementsEqual(s) else { return false }
+    let last = s[s.count - 1], added = l[l.count - 1]
+    if added == aa {
+      return masculineEndings.contains { end in s.count > end.count && s[(s.count - end.count)...].elementsEqual(end) }
+    }
+    if added == e { return last == UInt8(ascii: "n") || last == UInt8(ascii: "s") }
+    return false
   }
 
   /// yyyymmdd with `?` for unknown parts.
@@ -410,6 +511,10 @@ struct ContactScorer: @unchecked Sendable {
     }
     var diffs = 0
     for k in 0..<8 where a[k] != b[k] { diffs += 1 }
+    if neighbourSwap(a, b) { return (1, 0.875, nil) }
+    // One digit off, but in the year's decade or century (1952 / 1982): a generation apart,
+    // not a typo.
+    if yearsApart(a, b) >= 10 { return (3, Double(8 - diffs) / 8, "years \(yearsApart(a, b)) apart") }
     if diffs == 1 || Similarity.withinOneEdit(a, b) { return (1, 0.875, nil) }
     // two parts of three equal
     let ya = a[0..<4].elementsEqual(b[0..<4]), ma = a[4..<6].elementsEqual(b[4..<6]), da = a[6..<8].elementsEqual(b[6..<8])
@@ -503,6 +608,7 @@ struct ContactScorer: @unchecked Sendable {
   static func rule(for details: [FieldComparison]) -> String {
     func lvl(_ f: String) -> String? { details.first { $0.field == f }?.level }
     func counted(_ f: String, _ level: String) -> Bool { details.contains { $0.field == f && $0.level == level && $0.weight > 0 } }
+    if details.contains(where: { $0.field == "veto" && $0.note == genderedVeto }) { return "vetoed: gender-marking given names" }
     if details.contains(where: { $0.field == "veto" }) { return "vetoed: birth dates differ" }
     let nameOK = (lvl("given") == "exact" || lvl("given") == "close") || (lvl("family") == "exact" || lvl("family") == "close")
     if lvl("identifier") == "exact" && nameOK { return "identifier+name" }

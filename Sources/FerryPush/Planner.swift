@@ -1176,7 +1176,21 @@ public struct Planner {
       }
       let shared = crmPhones.filter { $0.value == nil }.map(\.key) + mailboxPhones.filter { $0.value == nil }.map(\.key)
       matcher.markShared(phones: shared)
-      let links = matcher.crossSetLinks().sorted { ($1.score, $0.a, $0.b) < ($0.score, $1.a, $1.b) }
+      let pairs = matcher.crossSetPairs()
+      let links = pairs.links.sorted { ($1.score, $0.a, $0.b) < ($0.score, $1.a, $1.b) }
+      if explainId != nil {
+        // pairs FerryMatch's narrow rules held below the threshold, with the rule that held them
+        for link in pairs.heldApart where plan.entries[crm[link.a]].crmId == explainId {
+          let item = items[link.b - crm.count]
+          let id = mailboxes[item.key].flatMap { AdoptionIndex.providerId($0.records[item.index]) } ?? "?"
+          let why = link.fields.compactMap { f -> String? in
+            guard let note = f.note else { return nil }
+            return f.field == "veto" || note.contains("not counted") || note.hasPrefix("extensions differ") ? note : nil
+          }
+          explain(
+            "mailbox item \(id) held apart by FerryMatch (\(link.rule), score \(link.score)): \(why.joined(separator: "; "))")
+        }
+      }
       var crmTaken = Set<Int>(), itemTaken = Set<Int>()
       for link in links where !crmTaken.contains(link.a) && !itemTaken.contains(link.b) {
         guard link.restsOnContactPoint else {

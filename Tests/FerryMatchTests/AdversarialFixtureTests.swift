@@ -87,7 +87,17 @@ import Testing
   @Test func phoneExtensionRule() throws {
     var rules = MatchRules()
     rules.phoneExtensions = false
-    let extra = try Self.links(rules).subtracting(try Self.links())
+    // Two rules hold these pairs apart now: with extensions ignored, the number two given
+    // names share is a household's or office's (Fiona / George, Jack / Kira), and Maria /
+    // Mario differ in a gender-marking ending. With those off too, the extensions alone
+    // hold them.
+    #expect(try Self.links(rules) == (try Self.links()))
+    rules.householdPhones = false
+    rules.genderedGivenNames = false
+    var others = MatchRules()
+    others.householdPhones = false
+    others.genderedGivenNames = false
+    let extra = try Self.links(rules).subtracting(try Self.links(others))
     #expect(extra.sorted() == ["ADVE01a|ADVE01b", "ADVE02a|ADVE02b", "ADVE03a|ADVE03b"])
     let colleagues = try Self.explain("ADVE01a", "ADVE01b")
     #expect(Self.note(colleagues, "phone") == "extensions differ (x12, x13)")
@@ -110,7 +120,7 @@ import Testing
     let e = try Self.explain("ADVB01a", "ADVB01b")
     #expect(e.rule == "vetoed: birth dates differ")
     #expect(e.score < 15)
-    #expect(Self.note(e, "birth_date") == "clearly different dates")
+    #expect(Self.note(e, "birth_date") == "years 32 apart; clearly different dates")
     #expect(abs(e.fields.reduce(0) { $0 + $1.weight } - e.score) < 0.001)
     // Febrl's corruptions are no veto: one digit, day/month swapped, two digits, transposed
     for (a, b) in [("ADVB02a", "ADVB02b"), ("ADVB03a", "ADVB03b"), ("ADVB04a", "ADVB04b"), ("ADVB05a", "ADVB05b")] {

@@ -165,4 +165,74 @@ struct PushMatchAdoptionTests {
     let plan = try Self.plan(crm: crm, mailbox: mailbox)
     #expect(plan.totals.update == 0 && plan.totals.create == 1)
   }
+
+  // The matcher's narrow rules apply to adoption too (docs/MATCHING.md). Mario and Maria
+  // Garcia at one number that nobody else carries: nothing marks it shared, but given names
+  // that differ in a gender-marking ending need something personal (an id, a personal e-mail,
+  // the birth date) to link, so the CRM contact is created.
+  @Test("a gender-marked given name at one phone is not adopted without something personal")
+  func genderMarkedGivenName() throws {
+    let crm = [
+      Self.contact(id: "003000000000081AAA", given: "Maria", family: "Garcia", phone: "+1 212 555 0193", organization: "Acme Corp")
+    ]
+    let mailbox = [
+      Self.contact(id: nil, given: "Mario", family: "Garcia", phone: "212.555.0193", organization: "Acme", uid: "AAMkGENDER01")
+    ]
+    let plan = try Self.plan(crm: crm, mailbox: mailbox)
+    #expect(plan.totals.update == 0 && plan.totals.create == 1)
+    // with the same personal e-mail address it is one person with a typo, and adopted
+    let withEmail = try Self.plan(
+      crm: [
+        Self.contact(
+          id: "003000000000081AAA", given: "Maria", family: "Garcia", phone: "+1 212 555 0193", organization: "Acme Corp",
+          email: "maria.garcia@acme.example")
+      ],
+      mailbox: [
+        Self.contact(
+          id: nil, given: "Mario", family: "Garcia", phone: "212.555.0193", organization: "Acme", uid: "AAMkGENDER01",
+          email: "maria.garcia@acme.example")
+      ])
+    #expect(withEmail.entries.first { $0.action == .update }?.providerId == "AAMkGENDER01")
+  }
+
+  // A household's number: John and Mary Smith share it; the CRM's John is not Mary's item.
+  @Test("a phone two given names share does not adopt")
+  func householdPhone() throws {
+    let crm = [Self.contact(id: "003000000000082AAA", given: "John", family: "Smith", phone: "+1 303 555 0111", organization: nil)]
+    let mailbox = [Self.contact(id: nil, given: "Mary", family: "Smith", phone: "(303) 555-0111", organization: nil, uid: "AAMkHOUSE01")]
+    let plan = try Self.plan(crm: crm, mailbox: mailbox)
+    #expect(plan.totals.update == 0 && plan.totals.create == 1)
+  }
+
+  // A role address written with a display name is a role address.
+  @Test("a role address behind a display name does not adopt another person")
+  func roleAddressDisplayName() throws {
+    let crm = [
+      Self.contact(
+        id: "003000000000083AAA", given: "Ann", family: "Lee", phone: nil, organization: "Acme Corp", street: "100 Main Street",
+        email: "Sales Team <sales@acme.example>")
+    ]
+    let mailbox = [
+      Self.contact(
+        id: nil, given: "Bruno", family: "Diaz", phone: nil, organization: "Acme", uid: "AAMkROLE02", street: "100 Main Street",
+        email: "Sales Team <sales@acme.example>")
+    ]
+    let plan = try Self.plan(crm: crm, mailbox: mailbox)
+    #expect(plan.totals.update == 0 && plan.totals.create == 1)
+  }
+
+  // Birth years a generation apart (one digit: 1952, 1982) at one household number.
+  @Test("a namesake a generation apart at one phone is not adopted")
+  func birthYearsApart() throws {
+    func person(_ id: String?, _ birth: String, uid: String? = nil) -> Record {
+      guard case .contact(var c) = Self.contact(id: id, given: "John", family: "Smith", phone: "+1 303 555 0111", organization: nil, uid: uid)
+      else { return Self.contact(id: id, given: "", family: "", phone: nil, organization: nil) }
+      c.birthday = LocalDate(iso: birth).map { PartialDate($0) }
+      return .contact(c)
+    }
+    let plan = try Self.plan(crm: [person("003000000000084AAA", "1952-04-11")], mailbox: [person(nil, "1982-04-11", uid: "AAMkYEARS01")])
+    #expect(plan.totals.update == 0 && plan.totals.create == 1)
+    let same = try Self.plan(crm: [person("003000000000084AAA", "1952-04-11")], mailbox: [person(nil, "1952-04-11", uid: "AAMkYEARS01")])
+    #expect(same.totals.update == 1)
+  }
 }

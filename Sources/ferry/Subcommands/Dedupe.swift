@@ -124,11 +124,15 @@ struct DedupeSession {
     }
     if result.clusters.count > 20 { lines.append("  … \(result.clusters.count - 20) more clusters (see --clusters or --report)") }
     if !result.heldApart.isEmpty {
-      lines.append("\(result.heldApart.count) pairs held apart (a shared contact point, or birth dates that clearly differ):")
+      lines.append(
+        "\(result.heldApart.count) pairs held apart (a shared contact point, birth dates that clearly differ, or given names that differ in gender):")
       for link in result.heldApart.prefix(20) {
         let why = link.fields.compactMap { f -> String? in
-          if f.field == "veto" { return "birth dates clearly differ" }
-          guard let note = f.note, note.contains("not counted alone") || note.hasPrefix("extensions differ") else { return nil }
+          if f.field == "veto" {
+            return f.note?.hasPrefix("given names differ in a gender-marking ending") == true
+              ? "given names differ in a gender-marking ending, nothing personal agrees" : "birth dates clearly differ"
+          }
+          guard let note = f.note, note.contains("not counted") || note.hasPrefix("extensions differ") else { return nil }
           return note
         }
         let reason = why.isEmpty ? "extension on one side only, counted as weaker evidence" : why.joined(separator: "; ")
@@ -243,9 +247,12 @@ extension FerryCommand {
         whose members do not all agree are split. Every link names its rule; --report lists
         the field similarities behind it. A shared contact point is not one person: a role
         address (info@, sales@, ...) or a number with an extension on one side counts only
-        when the names agree, different extensions are different phones, and birth dates
-        that clearly differ veto a link no identifier, personal e-mail or address backs. The
-        pairs these rules held apart are listed too (docs/MATCHING.md).
+        when the names agree, different extensions are different phones, a number two
+        people with different given names share adds nothing, birth dates that clearly
+        differ (or years 10 or more apart) veto a link no identifier, personal e-mail or
+        address backs, and given names that differ in a gender-marking ending (Mario,
+        Maria) need an identifier, a personal e-mail or the birth date to link. The pairs
+        these rules held apart are listed too (docs/MATCHING.md).
 
         With no --mode (or --mode report) nothing is changed: ferry only reports. With -o,
         the records are written (merged or dropped per --mode; --against records never).
