@@ -32,7 +32,7 @@ let package = Package(
     .target(
       name: "FerryMatch",
       dependencies: [
-        "FerryModel", "FerryTime", "Yams",
+        "FerryModel", "FerryTime", "FerryYAML", "Yams",
       ]),
     .target(
       name: "FerryPush",

@@ -1,3 +1,5 @@
+import FerryModel
+import FerryYAML
 import Foundation
 import Yams
 
@@ -148,39 +150,63 @@ public struct MatchRules: Sendable, Hashable {
   ///   email: {exact: 16}
   ///   given: {close_at: 0.9}
   /// ```
-  public static func fromYAML(_ text: String) throws -> MatchRules {
+  public static func fromYAML(_ text: String, file: String = "<rules>") throws -> MatchRules {
     var rules = MatchRules()
-    guard let node = try Yams.load(yaml: text) else { return rules }
-    guard let map = node as? [String: Any] else { throw RulesError("the rules file must be a mapping") }
-    for (key, value) in map {
+    func fail(_ message: String, at node: Node?) -> RulesError {
+      RulesError(message, at: YAMLLocation.of(node, in: text, file: file))
+    }
+    let root: Node?
+    do { root = try Yams.compose(yaml: text) } catch {
+      throw RulesError("the rules file is not valid YAML: \(YAMLLocation.problem(error))", at: YAMLLocation.of(error, in: text, file: file))
+    }
+    guard let root else { return rules }
+    guard let map = root.mapping else { throw fail("the rules file must be a mapping", at: root) }
+    func number(_ v: Node, _ key: String) throws -> Double {
+      if let d = v.float ?? v.int.map(Double.init) { return d }
+      throw fail("\(key) must be a number, not \"\(v.string ?? "…")\"", at: v)
+    }
+    func bool(_ v: Node, _ key: String) throws -> Bool {
+      if let b = v.bool { return b }
+      throw fail("\(key) must be true or false", at: v)
+    }
+    func list(_ v: Node, _ key: String) throws -> [String] {
+      guard let items = v.sequence else { throw fail("\(key) must be a list", at: v) }
+      return try items.map { item in
+        guard let text = item.string else { throw fail("\(key) takes plain values", at: item) }
+        return text
+      }
+    }
+    for (keyNode, value) in map {
+      guard let key = keyNode.string else { throw fail("a rules key must be a name", at: keyNode) }
       switch key {
       case "threshold": rules.threshold = try number(value, key)
       case "cluster_floor": rules.clusterFloor = try number(value, key)
       case "gmail": rules.gmail = try bool(value, key)
-      case "region": rules.region = "\(value)".uppercased()
+      case "region":
+        guard let region = value.string else { throw fail("region must be a region code such as GB", at: value) }
+        rules.region = region.uppercased()
       case "window": rules.window = Int(try number(value, key))
       case "event_tolerance_minutes": rules.eventToleranceMinutes = Int(try number(value, key))
       case "event_subject_similarity": rules.eventSubjectSimilarity = try number(value, key)
-      case "role_addresses":
-        guard let list = value as? [Any] else { throw RulesError("role_addresses must be a list") }
-        rules.roleAddresses = Set(list.map { "\($0)".lowercased() })
+      case "role_addresses": rules.roleAddresses = Set(try list(value, key).map { $0.lowercased() })
       case "phone_extensions": rules.phoneExtensions = try bool(value, key)
       case "phone_extension_on_one_side": rules.phoneExtensionOnOneSide = try number(value, key)
       case "birth_date_veto": rules.birthDateVeto = try bool(value, key)
       case "gendered_given_names": rules.genderedGivenNames = try bool(value, key)
       case "household_phones": rules.householdPhones = try bool(value, key)
-      case "identifier_fields":
-        guard let list = value as? [Any] else { throw RulesError("identifier_fields must be a list") }
-        rules.identifierFields = list.map { "\($0)" }
+      case "identifier_fields": rules.identifierFields = try list(value, key)
       case "fields":
-        guard let fields = value as? [String: Any] else { throw RulesError("fields must be a mapping") }
-        for (name, spec) in fields {
+        guard let fields = value.mapping else { throw fail("fields must be a mapping", at: value) }
+        for (nameNode, spec) in fields {
+          let name = nameNode.string ?? ""
           guard let field = ContactField(rawValue: name) else {
-            throw RulesError("unknown field \"\(name)\"; known: \(ContactField.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw fail(
+              "unknown field \"\(name)\"; known: \(ContactField.allCases.map(\.rawValue).joined(separator: ", "))", at: nameNode)
           }
-          guard let levels = spec as? [String: Any] else { throw RulesError("fields.\(name) must be a mapping") }
+          guard let levels = spec.mapping else { throw fail("fields.\(name) must be a mapping", at: spec) }
           var w = rules.weights[field] ?? FieldWeights(exact: 0, close: 0, partial: 0, differ: 0)
-          for (level, v) in levels {
+          for (levelNode, v) in levels {
+            let level = levelNode.string ?? ""
             let x = try number(v, "fields.\(name).\(level)")
             switch level {
             case "exact": w.exact = x
@@ -189,32 +215,30 @@ public struct MatchRules: Sendable, Hashable {
             case "differ": w.differ = x
             case "close_at": w.closeAt = x
             case "partial_at": w.partialAt = x
-            default: throw RulesError("unknown level \"\(level)\" in fields.\(name)")
+            default:
+              throw fail(
+                "unknown level \"\(level)\" in fields.\(name); known: exact, close, partial, differ, close_at, partial_at",
+                at: levelNode)
             }
           }
           rules.weights[field] = w
         }
       default:
-        throw RulesError("unknown rules key \"\(key)\"")
+        throw fail("unknown rules key \"\(key)\"", at: keyNode)
       }
     }
     return rules
   }
-
-  static func number(_ v: Any, _ key: String) throws -> Double {
-    if let d = v as? Double { return d }
-    if let i = v as? Int { return Double(i) }
-    if let s = v as? String, let d = Double(s) { return d }
-    throw RulesError("\(key) must be a number, not \"\(v)\"")
-  }
-  static func bool(_ v: Any, _ key: String) throws -> Bool {
-    if let b = v as? Bool { return b }
-    throw RulesError("\(key) must be true or false")
-  }
 }
 
-/// A mistake in a rules file.
+/// A mistake in a rules file, with where it is.
 public struct RulesError: Error, CustomStringConvertible, Sendable {
-  public var description: String
-  init(_ d: String) { description = d }
+  public var message: String
+  public var location: SourceLocation
+  init(_ message: String, at location: SourceLocation) {
+    self.message = message
+    self.location = location
+  }
+  /// `file:line:col: error: message`.
+  public var description: String { "\(location): error: \(message)" }
 }

@@ -29,7 +29,7 @@ extension PushSettings {
     do {
       root = try Yams.compose(yaml: text)
     } catch let error as YamlError {
-      throw FerryError(.usage, "settings are not valid YAML: \(error)", at: YAMLLocation.of(error, in: text, file: file))
+      throw FerryError(.usage, "settings are not valid YAML: \(YAMLLocation.problem(error))", at: YAMLLocation.of(error, in: text, file: file))
     }
     guard let root else { return }
     guard let mapping = root.mapping else {

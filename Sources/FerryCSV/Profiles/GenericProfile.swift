@@ -39,7 +39,7 @@ public struct GenericProfile: CSVProfile {
     let root: Node?
     do { root = try Yams.compose(yaml: text) } catch {
       throw FerryError(
-        .usage, "mapping file \"\(name)\" is not YAML: \(error)", at: YAMLLocation.of(error, in: text, file: name))
+        .usage, "mapping file \"\(name)\" is not YAML: \(YAMLLocation.problem(error))", at: YAMLLocation.of(error, in: text, file: name))
     }
     guard let top = root?.mapping, let columnsNode = top["columns"], let columns = columnsNode.sequence else {
       // Point at a `columns:` that is no list, else at the document.

@@ -31,7 +31,11 @@ struct MatchOptions: ParsableArguments {
       do { text = try String(contentsOfFile: rules, encoding: .utf8) } catch {
         throw ValidationError("cannot read rules file \"\(rules)\": \(readFailureReason(rules, error))")
       }
-      do { r = try MatchRules.fromYAML(text) } catch { throw ValidationError("rules file \"\(rules)\": \(error)") }
+      do { r = try MatchRules.fromYAML(text, file: rules) } catch let error as RulesError {
+        // Compiler style, as the push settings: `rules.yaml:3:1: error: unknown rules key "treshold"`.
+        StandardStreams.error("\(error)\n")
+        throw ExitCode(2)
+      }
     }
     if let threshold { r.threshold = threshold }
     if let region {
