@@ -141,7 +141,7 @@ public struct Conversion {
   ///   committed, so `recordsWritten` is 0), for a report that says how far it got.
   public func run(
     diagnostics: DiagnosticSink, failed: ((ConversionSummary) -> Void)? = nil,
-    transform: ((inout [Record]) throws -> Void)? = nil
+    transform: ((inout [Record], inout [SourceLocation?]) throws -> Void)? = nil
   ) throws -> ConversionSummary {
     let target = try Formats.resolve(to)
     guard let makeWriter = target.makeWriter else {
@@ -173,6 +173,7 @@ public struct Conversion {
     do {
       var writer = try makeWriter(destination, writeOptions, writerDiagnostics)
       var held: [Record] = []
+      var heldLocations: [SourceLocation?] = []
       for path in inputs {
         var (reader, format, detection) = try InputOpener.openPrefetching(
           path: path, from: from, options: readOptions, diagnostics: diagnostics)
@@ -203,6 +204,7 @@ public struct Conversion {
           }
           if transform != nil {
             held.append(record)
+            heldLocations.append(reader.lastRecordLocation)
           } else {
             current.location = reader.lastRecordLocation
             try unkept.count(record, at: reader.lastRecordLocation)
@@ -228,11 +230,15 @@ public struct Conversion {
       }
       if let transform {
         let before = held.count
-        try transform(&held)
+        try transform(&held, &heldLocations)
         summary.recordsDeduplicated = max(0, before - held.count)
-        for record in held {
-          try unkept.count(record, at: nil)
-          try writer.write(record)
+        for (k, record) in held.enumerated() {
+          // Where the record (a merge: its cluster's first) was read, for the writer's remarks.
+          let location = k < heldLocations.count ? heldLocations[k] : nil
+          current.location = location
+          try unkept.count(record, at: location)
+          try writer.write(record, from: location)
+          current.location = nil
           summary.recordsWritten += 1
         }
       }

@@ -52,8 +52,10 @@ public enum Deduplication {
   /// went to notes (`record`, message).
   public static func apply(
     records: [Record], sets: [UInt8], result: MatchResult, options: DedupeOptions, region: String = "US"
-  ) -> (records: [Record], actions: [DedupeAction], overflow: [(Int, String)]) {
+  ) -> (records: [Record], actions: [DedupeAction], overflow: [(Int, String)], sources: [Int]) {
     var out: [Record] = []
+    // For each output record, the input it stands in (a merge: its cluster's first input).
+    var sources: [Int] = []
     var actions: [DedupeAction] = []
     var overflow: [(Int, String)] = []
     var clusterResult: [Int: Record] = [:]
@@ -124,15 +126,20 @@ public enum Deduplication {
       let c = result.clusterOf[k]
       if c == 0 {
         out.append(r)
+        sources.append(k)
         continue
       }
       if skipCluster.contains(c) { continue }
       if let merged = clusterResult[c] {
-        if clusterLead[c] == k { out.append(merged) }
+        if clusterLead[c] == k {
+          out.append(merged)
+          sources.append(k)
+        }
         continue
       }
       out.append(r)
+      sources.append(k)
     }
-    return (out, actions.sorted { $0.record < $1.record }, overflow)
+    return (out, actions.sorted { $0.record < $1.record }, overflow, sources)
   }
 }

@@ -94,10 +94,10 @@ extension FerryCommand {
           let clustersPath = match.clusters
           let limits = limits(for: output.target ?? to)
           let sink = printer.sink
-          summary = try conversion.run(diagnostics: sink, failed: { summary = $0 }) { records in
+          summary = try conversion.run(diagnostics: sink, failed: { summary = $0 }) { records, locations in
             var session = DedupeSession(rules: rules)
             for (k, r) in records.enumerated() {
-              session.add(r, source: "convert", position: k + 1, set: 0, location: nil, sink: sink)
+              session.add(r, source: "convert", position: k + 1, set: 0, location: locations[k], sink: sink)
             }
             let result = session.matcher.run(threads: ProcessInfo.processInfo.activeProcessorCount)
             var options = DedupeOptions()
@@ -107,8 +107,7 @@ extension FerryCommand {
             let applied = Deduplication.apply(
               records: records, sets: session.matcher.sets, result: result, options: options, region: rules.region)
             for (r, message) in applied.overflow {
-              sink.note("merged value kept in notes: \(message)", at: nil, code: "overflow")
-              _ = r
+              sink.note("merged value kept in notes: \(message)", at: locations[r], code: "overflow")
             }
             if let clustersPath { try session.writeClusters(result, to: clustersPath) }
             let inClusters = result.clusters.reduce(0) { $0 + $1.members.count }
@@ -116,6 +115,7 @@ extension FerryCommand {
               "dedupe: \(result.clusters.count) clusters, \(inClusters - result.clusters.count) duplicates (\(mode.rawValue))",
               at: nil, code: "dedupe")
             records = applied.records
+            locations = applied.sources.map { locations[$0] }
           }
         } else {
           summary = try conversion.run(diagnostics: printer.sink, failed: { summary = $0 })
