@@ -117,16 +117,10 @@ public struct EWSWriter: RecordWriter {
       return
     }
     // The series goes out as its pattern; what it lacks of its occurrences follows.
-    func pattern(_ e: Event) -> Event {
-      var e = e
-      e.recurrence?.exceptionDates = []
-      e.recurrence?.overrides = []
-      return e
-    }
-    let master = pattern(series)
+    let master = series.seriesPattern
     var changeKey = id.changeKey
     if !occurrences.seriesUnchanged {
-      let old = previous.map { r -> Record in if case .event(let e) = r { .event(pattern(e)) } else { r } }
+      let old = previous.map { r -> Record in if case .event(let e) = r { .event(e.seriesPattern) } else { r } }
       let change = try documents.update(itemId: id.id, changeKey: changeKey, old: old, new: .event(master))
       if !change.isEmpty {
         try addChange(change)

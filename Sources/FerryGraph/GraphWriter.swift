@@ -203,17 +203,11 @@ public struct GraphWriter: RecordWriter {
       try write(record, replacing: previous)
       return
     }
-    func pattern(_ e: Event) -> Event {
-      var e = e
-      e.recurrence?.exceptionDates = []
-      e.recurrence?.overrides = []
-      return e
-    }
-    let master = pattern(series)
+    let master = series.seriesPattern
     if occurrences.seriesUnchanged {
       count += 1
     } else {
-      let old = previous.map { r -> Record in if case .event(let e) = r { .event(pattern(e)) } else { r } }
+      let old = previous.map { r -> Record in if case .event(let e) = r { .event(e.seriesPattern) } else { r } }
       let skipped = skippedRecords
       try write(.event(master), replacing: old)
       if skippedRecords > skipped { return }

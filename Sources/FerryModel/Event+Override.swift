@@ -1,4 +1,13 @@
 extension Event {
+  /// The series as its pattern alone: no excluded dates, no changed occurrences. What EWS
+  /// and Graph send for a series whose occurrences go out one by one after it.
+  public var seriesPattern: Event {
+    var e = self
+    e.recurrence?.exceptionDates = []
+    e.recurrence?.overrides = []
+    return e
+  }
+
   /// This override as a complete component: every detail it leaves unset is its master's.
   ///
   /// Sources that describe a changed occurrence by what changed (EWS `ModifiedOccurrences`,
