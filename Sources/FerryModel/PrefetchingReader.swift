@@ -63,10 +63,10 @@ public struct PrefetchingReader: RecordReader {
         return nil
       }
       // The spent batch goes back to the reading thread, which frees its records there:
-      // freeing a million records costs the consumer's core seconds otherwise.
-      let spent = batch
-      batch = nil
-      batch = channel.take(returning: spent)
+      // freeing a million records costs the consumer's core seconds otherwise. It is moved,
+      // not copied: a copy left here could be the last reference, and freeing memory of the
+      // reading thread's malloc arena from this thread makes both threads fight over its lock.
+      batch = channel.take(returning: &batch)
       position = 0
       pending.append(contentsOf: batch!.diagnostics)
     }
@@ -153,9 +153,10 @@ public struct PrefetchingReader: RecordReader {
           if current.records.count == batchSize {
             current.diagnostics = recorded
             recorded = []
-            guard put(current) else { return }
-            current = Batch()
-            current.records.reserveCapacity(batchSize)
+            var full = Batch()
+            full.records.reserveCapacity(batchSize)
+            swap(&full, &current)
+            guard put(&full) else { return }
           }
         }
       } catch {
@@ -164,18 +165,20 @@ public struct PrefetchingReader: RecordReader {
       current.diagnostics = recorded
       recorded = []
       current.isLast = true
-      _ = put(current)
+      _ = put(&current)
     }
 
     /// Waits for room; false when the consumer has gone. Frees the batches the consumer
     /// handed back, on this thread and outside the lock.
-    private func put(_ batch: Batch) -> Bool {
+    private func put(_ batch: inout Batch) -> Bool {
       var garbage: [Batch] = []
       condition.lock()
       while queue.count >= depth && !cancelled { condition.wait() }
       let accepted = !cancelled
       if accepted {
-        queue.append(batch)
+        // Moved in: the reading thread keeps no reference the consumer could outlive.
+        queue.append(Batch())
+        swap(&queue[queue.count - 1], &batch)
         condition.broadcast()
       }
       swap(&garbage, &spent)
@@ -184,10 +187,15 @@ public struct PrefetchingReader: RecordReader {
       return accepted
     }
 
-    func take(returning old: Batch?) -> Batch {
+    func take(returning old: inout Batch?) -> Batch {
       condition.lock()
       defer { condition.unlock() }
-      if let old { spent.append(old) }
+      if old != nil {
+        // Swapped in, so that the only reference ends up in `spent`.
+        spent.append(Batch())
+        swap(&spent[spent.count - 1], &old!)
+        old = nil
+      }
       while queue.isEmpty && !cancelled { condition.wait() }
       guard !queue.isEmpty else {
         // Cancelled: the reading thread has stopped; the input ends here.
