@@ -38,8 +38,10 @@ struct CardBuilder {
   var contact = Contact()
   var version: VCardVersion
   let diagnostics: DiagnosticSink
-  /// Names of single-valued properties already mapped (a second one is kept raw).
-  var seen: Set<String> = []
+  /// Names of single-valued properties already mapped (a second one is kept raw). An array:
+  /// a card names a handful, and a linear scan of short strings costs less than hashing them
+  /// into a set made for every card.
+  var seen: [String] = []
   /// Which model value a group (`item1`) belongs to, for `X-ABLabel`.
   var groups: [String: LabelTarget] = [:]
   /// `X-ABLabel` values waiting for the end of the card, by group.
@@ -68,7 +70,11 @@ struct CardBuilder {
   }
 
   /// Marks a single-valued property; false when it was already seen.
-  mutating func first(_ name: String) -> Bool { seen.insert(name).inserted }
+  mutating func first(_ name: String) -> Bool {
+    if seen.contains(name) { return false }
+    seen.append(name)
+    return true
+  }
 
   mutating func remember(_ line: ContentLine, as target: LabelTarget) {
     if let group = line.group { groups[group.uppercased()] = target }
