@@ -333,13 +333,16 @@ public final class Ledger {
   /// ones, and the owner seen for each mailbox. `beforeCommit` runs inside the transaction
   /// (crash tests kill the process there).
   public func record(
-    run: LedgerRun, upserts: [LedgerEntry], deletes: [(target: String, mailbox: String, crmId: String)],
+    run: LedgerRun, upserts: some Sequence<LedgerEntry>, deletes: [(target: String, mailbox: String, crmId: String)],
     owners: [String: Owner] = [:], occurrences: [LedgerOccurrence] = [],
     forgetOccurrences: [(target: String, mailbox: String, crmId: String, occurrence: String)] = [],
     beforeCommit: () -> Void = {}
   ) throws {
     do {
       try queue.write { db in
+        // A first push inserts a million rows in this one transaction: with SQLite's default
+        // 2 MB page cache it spills to the file again and again before the commit.
+        try db.execute(sql: "PRAGMA cache_size = -65536")
         try db.execute(
           sql: "INSERT OR REPLACE INTO runs (id, time, settings_hash, counts) VALUES (?, ?, ?, ?)",
           arguments: [run.id, run.time, Int64(bitPattern: run.settingsHash), run.counts])
