@@ -193,11 +193,14 @@ public struct Applier {
             d.location = nil
             diagnostics.emit(d)
           }
+          // Spooled records are read back on another thread while this one writes.
+          let records = RecordPrefetch(entries: all, indexes: file.records)
+          defer { records.stop() }
           do {
             var writer = try target.makeWriter(destination, o, sink)
             for i in file.records {
               current = all[i]
-              guard let record = try all[i].loadRecord() else {
+              guard let record = try records.next() else {
                 notWritten.insert(i)
                 continue
               }

@@ -40,7 +40,8 @@ struct PushReportTests {
   @Test("entries of every shape: optional fields, occurrences, scores, text JSON escapes")
   func everyShape() throws {
     var plan = PushPlan(runId: 3)
-    plan.reps = [PlanRep(folder: "rep0@example.com", mailbox: "rep0@example.com", name: "Rep", email: "rep0@example.com")]
+    let rep = #"{"folder": "rep0@example.com", "mailbox": "rep0@example.com", "name": "Rep"}"#
+    plan.reps = [try JSONDecoder().decode(PlanRep.self, from: Data(rep.utf8))]
     plan.totals.create = 2
     plan.entries.append(Self.entry(.create, .contact, "003000000000000AAA", name: "Ada Lovelace"))
     var event = Self.entry(.update, .event, "00U000000000001AAA", name: "Board / review", reason: "summary changed")

@@ -30,12 +30,15 @@ struct PlanOrderTests {
     let sandbox = try PushSandbox()
     let path = sandbox.ledger
     let ledger = try Ledger(path: path)
-    let upserts = (0..<2500).lazy.map { n in
-      LedgerEntry(
-        target: "ndjson", mailbox: "rep\(n % 3)@example.com", crmId: "003\(n)", kind: .contact, name: "Name \(n)",
-        providerId: "ferry-003\(n)@ferry", origin: .created, contentHash: UInt64(n) &* 7, fingerprint: UInt64(n) &* 11,
-        sequence: n % 4, runId: 1, previousFingerprint: UInt64(n), overriddenFingerprint: UInt64(n) &+ 1)
+    func entry(_ n: Int) -> LedgerEntry {
+      let id = "003\(n)"
+      let hash = UInt64(n)
+      return LedgerEntry(
+        target: "ndjson", mailbox: "rep\(n % 3)@example.com", crmId: id, kind: .contact, name: "Name \(n)",
+        providerId: "ferry-" + id + "@ferry", origin: .created, contentHash: hash &* 7, fingerprint: hash &* 11,
+        sequence: n % 4, runId: 1, previousFingerprint: hash, overriddenFingerprint: hash &+ 1)
     }
+    let upserts = (0..<2500).lazy.map(entry)
     try ledger.record(run: LedgerRun(id: 1, time: "2026-12-01T00:00:00Z", settingsHash: 5, counts: "{}"), upserts: upserts, deletes: [])
     let snapshot = try Ledger.snapshot(path: path)
     #expect(snapshot.entries.count == 2500)
