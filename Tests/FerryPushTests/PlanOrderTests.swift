@@ -1,4 +1,5 @@
 @testable import FerryPush
+import FerryModel
 import Testing
 
 @Suite("Plan order")
@@ -25,7 +26,7 @@ struct PlanOrderTests {
     #expect(rotated == ["b", "c", "d", "a"])
   }
 
-  @Test("the ledger records upserts handed over one at a time")
+  @Test("the ledger records upserts handed over one at a time, empty and non-ASCII names as given")
   func ledgerTakesASequence() throws {
     let sandbox = try PushSandbox()
     let path = sandbox.ledger
@@ -34,7 +35,8 @@ struct PlanOrderTests {
       let id = "003\(n)"
       let hash = UInt64(n)
       return LedgerEntry(
-        target: "ndjson", mailbox: "rep\(n % 3)@example.com", crmId: id, kind: .contact, name: "Name \(n)",
+        target: "ndjson", mailbox: "rep\(n % 3)@example.com", crmId: id, kind: .contact,
+        name: n % 10 == 0 ? "" : "Nöme \(n)",
         providerId: "ferry-" + id + "@ferry", origin: .created, contentHash: hash &* 7, fingerprint: hash &* 11,
         sequence: n % 4, runId: 1, previousFingerprint: hash, overriddenFingerprint: hash &+ 1)
     }
@@ -45,5 +47,61 @@ struct PlanOrderTests {
     let sorted = Array(upserts).sorted { ($0.mailbox, $0.crmId) < ($1.mailbox, $1.crmId) }
     #expect(snapshot.entries == sorted)
     #expect(snapshot.nextRunId == 2)
+  }
+}
+
+@Suite("Compact plan entries")
+struct CompactPlanEntryTests {
+  static func event() -> Record {
+    var e = Event()
+    e.summary = "Board"
+    return .event(e)
+  }
+
+  @Test("the rarely filled fields read back as set, and a create holds no box for them")
+  func roundTrip() {
+    var entry = PlanEntry(action: .create, kind: .event, crmId: "00U000000000001AAA", name: "Board", reason: "new in the CRM")
+    #expect(entry.extras == nil)
+    entry.adoptedBy = nil
+    entry.occurrenceRecords = []
+    #expect(entry.extras == nil)
+    let row = LedgerOccurrence(
+      target: "ews", mailbox: "a@example.com", crmId: "00U000000000001AAA", occurrence: "20260102", action: .delete,
+      contentHash: 0, seriesHash: 9, runId: 2)
+    entry.adoptedBy = "same UID"
+    entry.adoptionScore = 4.5
+    entry.previous = Self.event()
+    entry.occurrences = OccurrenceChanges(seriesUnchanged: true)
+    entry.occurrenceRecords = [row]
+    entry.forgottenOccurrences = ["20260103"]
+    #expect(entry.adoptedBy == "same UID")
+    #expect(entry.adoptionScore == 4.5)
+    #expect(entry.previous == Self.event())
+    #expect(entry.occurrences?.seriesUnchanged == true)
+    #expect(entry.occurrenceRecords == [row])
+    #expect(entry.forgottenOccurrences == ["20260103"])
+    entry.adoptionScore = nil
+    entry.occurrences = nil
+    #expect(entry.adoptionScore == nil)
+    #expect(entry.occurrences == nil)
+    #expect(entry.adoptedBy == "same UID")
+  }
+
+  @Test("a copy of an entry is a value: changing one leaves the other as it was")
+  func copiesAreValues() {
+    var a = PlanEntry(action: .update, kind: .contact, crmId: "003000000000001AAA", name: "Ada", reason: "phone changed")
+    a.adoptedBy = "email+name"
+    a.forgottenOccurrences = ["x"]
+    var b = a
+    b.adoptedBy = "phone+name"
+    b.forgottenOccurrences.append("y")
+    #expect(a.adoptedBy == "email+name")
+    #expect(a.forgottenOccurrences == ["x"])
+    #expect(b.adoptedBy == "phone+name")
+    #expect(b.forgottenOccurrences == ["x", "y"])
+    let c = b
+    b.adoptionScore = 1
+    #expect(c.adoptionScore == nil)
+    #expect(b.adoptionScore == 1)
   }
 }
