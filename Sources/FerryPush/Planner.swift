@@ -538,7 +538,7 @@ public struct Planner {
         ? "found in the mailbox by its ferry id (not in the ledger)" : "adopted: mailbox item matched by \(match.rule)"
       if explaining { explain("matched mailbox item \(entry.providerId ?? "") by \(match.rule)") }
     } else {
-      entry.providerId = Self.ferryUID(crmId)
+      entry.useFerryUID()
       entry.origin = .created
     }
     let providerId = entry.providerId ?? Self.ferryUID(crmId)

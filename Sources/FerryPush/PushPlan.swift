@@ -29,7 +29,18 @@ public struct PlanEntry: Sendable {
   }
   public var action: Action
   public var kind: RecordKind
-  public var crmId: String
+  /// True when `providerId` is the UID ferry gives what it creates (`Planner.ferryUID(crmId)`),
+  /// made when read instead of kept: a first push plans a million of them. (Declared here,
+  /// beside the other one-byte fields, so that it takes no room of its own.)
+  private var providerIdIsFerryUID = false
+  public var crmId: String {
+    didSet {
+      // The UID was made from the old id: keep it as it was.
+      guard providerIdIsFerryUID else { return }
+      storedProviderId = Planner.ferryUID(oldValue)
+      providerIdIsFerryUID = false
+    }
+  }
   /// The rep's output folder; nil when the record belongs to no synced rep.
   public var rep: String?
   /// The ledger's mailbox key.
@@ -41,7 +52,20 @@ public struct PlanEntry: Sendable {
   /// Why: "new in the CRM", "phone changed", "filters.events does not match", …
   public var reason: String
   /// The item's identity on the provider side (UID, item id).
-  public var providerId: String?
+  public var providerId: String? {
+    get { providerIdIsFerryUID ? Planner.ferryUID(crmId) : storedProviderId }
+    set {
+      storedProviderId = newValue
+      providerIdIsFerryUID = false
+    }
+  }
+  private var storedProviderId: String?
+
+  /// Gives the entry ferry's own UID for its CRM id as `providerId` (what a create gets).
+  mutating func useFerryUID() {
+    storedProviderId = nil
+    providerIdIsFerryUID = true
+  }
   public var origin: LedgerEntry.Origin?
   /// For an adopted mailbox item: the rule that found it (`ferry id`, an event rule such as
   /// `same UID`, or FerryMatch's rule name such as `email+name`, `phone+name`).

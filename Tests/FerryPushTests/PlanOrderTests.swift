@@ -105,3 +105,37 @@ struct CompactPlanEntryTests {
     #expect(b.adoptionScore == 1)
   }
 }
+
+@Suite("Compact provider ids")
+struct CompactProviderIdTests {
+  @Test("a create's provider id is ferry's UID of its CRM id, made when read; setting one replaces it")
+  func ferryUID() {
+    var entry = PlanEntry(action: .create, kind: .contact, crmId: "003000000000001AAA", name: "Ada", reason: "new in the CRM")
+    #expect(entry.providerId == nil)
+    entry.useFerryUID()
+    #expect(entry.providerId == "ferry-003000000000001AAA@ferry")
+    #expect(entry.providerId == Planner.ferryUID("003000000000001AAA"))
+    // A changed CRM id keeps the UID the entry was given.
+    entry.crmId = "003000000000002AAA"
+    #expect(entry.providerId == "ferry-003000000000001AAA@ferry")
+    entry.useFerryUID()
+    entry.providerId = "AAMkAD-item"
+    entry.crmId = "003000000000003AAA"
+    #expect(entry.providerId == "AAMkAD-item")
+    entry.providerId = nil
+    #expect(entry.providerId == nil)
+  }
+
+  @Test("a first push plans creates with ferry's UIDs, and the ledger records them")
+  func plannedCreates() throws {
+    let sandbox = try PushSandbox()
+    let plan = try sandbox.plan()
+    let creates = plan.entries.filter { $0.action == .create }
+    #expect(!creates.isEmpty)
+    for entry in creates { #expect(entry.providerId == Planner.ferryUID(entry.crmId)) }
+    _ = try sandbox.run().apply(plan, diagnostics: .ignore)
+    let ledger = try Ledger.snapshot(path: sandbox.ledger)
+    let recorded = Dictionary(ledger.entries.map { ($0.crmId, $0.providerId) }, uniquingKeysWith: { a, _ in a })
+    for entry in creates { #expect(recorded[entry.crmId] == Planner.ferryUID(entry.crmId)) }
+  }
+}
