@@ -139,3 +139,47 @@ struct CompactProviderIdTests {
     for entry in creates { #expect(recorded[entry.crmId] == Planner.ferryUID(entry.crmId)) }
   }
 }
+
+@Suite("Record prefetch")
+struct RecordPrefetchTests {
+  static func entries(_ count: Int, spool: RecordSpool) throws -> [PlanEntry] {
+    try (0..<count).map { n in
+      var entry = PlanEntry(action: .create, kind: .contact, crmId: "003\(n)", name: "N\(n)", reason: "new in the CRM")
+      // Every seventh entry has no record (a delete's entry may carry none).
+      if n % 7 != 3 {
+        var c = Contact()
+        c.formattedName = "Contact \(n)"
+        entry.record = .contact(c)
+        try entry.spoolRecord(into: spool)
+      }
+      return entry
+    }
+  }
+
+  @Test("records come out in the order asked, across chunks, spooled or in memory, none where none is")
+  func inOrder() throws {
+    let spool = RecordSpool(memoryLimit: 40)
+    let all = try Self.entries(1000, spool: spool)
+    let order = Array((0..<1000).reversed()).filter { $0 % 5 != 0 }
+    let prefetch = RecordPrefetch(entries: all, indexes: order, chunkSize: 16, depth: 2)
+    defer { prefetch.stop() }
+    for i in order {
+      let record = try prefetch.next()
+      #expect(record == (i % 7 == 3 ? nil : try all[i].loadRecord()))
+      #expect(record?.contact?.formattedName == (i % 7 == 3 ? nil : "Contact \(i)"))
+    }
+  }
+
+  @Test("stopping early lets the reading thread end: the applier gave up after a few records")
+  func stopsEarly() throws {
+    let spool = RecordSpool(memoryLimit: 0)
+    let all = try Self.entries(500, spool: spool)
+    let prefetch = RecordPrefetch(entries: all, indexes: Array(0..<500), chunkSize: 8, depth: 1)
+    #expect(try prefetch.next()?.contact?.formattedName == "Contact 0")
+    prefetch.stop()
+    // A second prefetch over the same spool still reads everything.
+    let again = RecordPrefetch(entries: all, indexes: [499, 0], chunkSize: 8, depth: 1)
+    #expect(try again.next()?.contact?.formattedName == "Contact 499")
+    #expect(try again.next()?.contact?.formattedName == "Contact 0")
+  }
+}
