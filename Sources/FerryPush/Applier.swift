@@ -193,11 +193,14 @@ public struct Applier {
             d.location = nil
             diagnostics.emit(d)
           }
+          // Spooled records are read back on another thread while this one writes.
+          let records = RecordPrefetch(entries: all, indexes: file.records)
+          defer { records.stop() }
           do {
             var writer = try target.makeWriter(destination, o, sink)
             for i in file.records {
               current = all[i]
-              guard let record = try all[i].loadRecord() else {
+              guard let record = try records.next() else {
                 notWritten.insert(i)
                 continue
               }
@@ -266,21 +269,33 @@ public struct Applier {
 
   private func recordInLedger(_ plan: PushPlan, leavingOut notWritten: Set<Int>) throws {
     let ledger = try openLedger()
-    var upserts: [LedgerEntry] = []
     var deletes: [(target: String, mailbox: String, crmId: String)] = []
     var occurrences: [LedgerOccurrence] = []
     var forgotten: [(target: String, mailbox: String, crmId: String, occurrence: String)] = []
-    for (i, entry) in plan.entries.enumerated() where entry.action != .unchanged && entry.action != .skip {
-      guard !notWritten.contains(i), let target = entry.target, let mailbox = entry.mailbox else { continue }
+    let entries = plan.entries
+    /// Written entries that the ledger records (the same test for the upserts and the rest).
+    func recorded(_ i: Int) -> Bool {
+      let action = entries[i].action
+      return action != .unchanged && action != .skip && entries[i].target != nil && entries[i].mailbox != nil
+        && !notWritten.contains(i)
+    }
+    // Made one at a time while the ledger inserts them: a first push upserts a million.
+    let upserts = entries.indices.lazy.filter { i in
+      recorded(i) && (entries[i].action == .create || entries[i].action == .update)
+    }.map { i in
+      let entry = entries[i]
+      return LedgerEntry(
+        target: entry.target ?? "", mailbox: entry.mailbox ?? "", crmId: entry.crmId, kind: entry.kind, name: entry.name,
+        providerId: entry.providerId ?? Planner.ferryUID(entry.crmId), origin: entry.origin ?? .created,
+        contentHash: entry.contentHash, fingerprint: entry.fingerprint, sequence: entry.sequence,
+        runId: plan.runId, previousFingerprint: entry.previousFingerprint,
+        overriddenFingerprint: entry.overriddenFingerprint)
+    }
+    for i in entries.indices where recorded(i) {
+      let entry = entries[i]
+      guard let target = entry.target, let mailbox = entry.mailbox else { continue }
       switch entry.action {
       case .create, .update:
-        upserts.append(
-          LedgerEntry(
-            target: target, mailbox: mailbox, crmId: entry.crmId, kind: entry.kind, name: entry.name,
-            providerId: entry.providerId ?? Planner.ferryUID(entry.crmId), origin: entry.origin ?? .created,
-            contentHash: entry.contentHash, fingerprint: entry.fingerprint, sequence: entry.sequence,
-            runId: plan.runId, previousFingerprint: entry.previousFingerprint,
-            overriddenFingerprint: entry.overriddenFingerprint))
         occurrences += entry.occurrenceRecords
         forgotten += entry.forgottenOccurrences.map { (target, mailbox, entry.crmId, $0) }
       case .delete:

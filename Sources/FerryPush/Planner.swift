@@ -229,12 +229,32 @@ public struct Planner {
     // costs more than the comparisons.
     let keys = result.entries.map { ($0.rep ?? "\u{10FFFF}", $0.kind == .contact ? 0 : 1, $0.crmId) }
     let order = keys.indices.sorted { keys[$0] < keys[$1] }
-    result.entries = order.map { result.entries[$0] }
+    Self.permute(&result.entries, by: order)
     result.reps = repsByFolder.values.sorted { $0.folder < $1.folder }
     result.unresolved.sort { ($0.rep ?? "", $0.eventId, $0.attendee) < ($1.rep ?? "", $1.eventId, $1.attendee) }
     result.providerChanges.sort { ($0.rep, $0.crmId) < ($1.rep, $1.crmId) }
     result.unaddressable.sort { ($0.rep ?? "", $0.kind.rawValue, $0.crmId) < ($1.rep ?? "", $1.kind.rawValue, $1.crmId) }
     return result
+  }
+
+  /// Puts `elements[order[k]]` at `k` for every `k`, in place: one cycle at a time, so a
+  /// million planned entries are never held twice (as `order.map { elements[$0] }` would).
+  /// `order` must be a permutation of `elements.indices`.
+  static func permute<T>(_ elements: inout [T], by order: [Int]) {
+    precondition(order.count == elements.count)
+    var placed = [Bool](repeating: false, count: order.count)
+    for start in order.indices where !placed[start] {
+      placed[start] = true
+      guard order[start] != start else { continue }
+      let held = elements[start]
+      var at = start
+      while order[at] != start {
+        elements[at] = elements[order[at]]
+        at = order[at]
+        placed[at] = true
+      }
+      elements[at] = held
+    }
   }
 
   // MARK: - Deciding
@@ -518,7 +538,7 @@ public struct Planner {
         ? "found in the mailbox by its ferry id (not in the ledger)" : "adopted: mailbox item matched by \(match.rule)"
       if explaining { explain("matched mailbox item \(entry.providerId ?? "") by \(match.rule)") }
     } else {
-      entry.providerId = Self.ferryUID(crmId)
+      entry.useFerryUID()
       entry.origin = .created
     }
     let providerId = entry.providerId ?? Self.ferryUID(crmId)

@@ -29,7 +29,18 @@ public struct PlanEntry: Sendable {
   }
   public var action: Action
   public var kind: RecordKind
-  public var crmId: String
+  /// True when `providerId` is the UID ferry gives what it creates (`Planner.ferryUID(crmId)`),
+  /// made when read instead of kept: a first push plans a million of them. (Declared here,
+  /// beside the other one-byte fields, so that it takes no room of its own.)
+  private var providerIdIsFerryUID = false
+  public var crmId: String {
+    didSet {
+      // The UID was made from the old id: keep it as it was.
+      guard providerIdIsFerryUID else { return }
+      storedProviderId = Planner.ferryUID(oldValue)
+      providerIdIsFerryUID = false
+    }
+  }
   /// The rep's output folder; nil when the record belongs to no synced rep.
   public var rep: String?
   /// The ledger's mailbox key.
@@ -41,19 +52,41 @@ public struct PlanEntry: Sendable {
   /// Why: "new in the CRM", "phone changed", "filters.events does not match", …
   public var reason: String
   /// The item's identity on the provider side (UID, item id).
-  public var providerId: String?
+  public var providerId: String? {
+    get { providerIdIsFerryUID ? Planner.ferryUID(crmId) : storedProviderId }
+    set {
+      storedProviderId = newValue
+      providerIdIsFerryUID = false
+    }
+  }
+  private var storedProviderId: String?
+
+  /// Gives the entry ferry's own UID for its CRM id as `providerId` (what a create gets).
+  mutating func useFerryUID() {
+    storedProviderId = nil
+    providerIdIsFerryUID = true
+  }
   public var origin: LedgerEntry.Origin?
   /// For an adopted mailbox item: the rule that found it (`ferry id`, an event rule such as
   /// `same UID`, or FerryMatch's rule name such as `email+name`, `phone+name`).
-  public var adoptedBy: String?
+  public var adoptedBy: String? {
+    get { extras?.adoptedBy }
+    set { if newValue != nil || extras != nil { changeExtras { $0.adoptedBy = newValue } } }
+  }
   /// FerryMatch's score (summed log-odds weight) for a contact adopted by the matching pass.
-  public var adoptionScore: Double?
+  public var adoptionScore: Double? {
+    get { extras?.adoptionScore }
+    set { if newValue != nil || extras != nil { changeExtras { $0.adoptionScore = newValue } } }
+  }
   public var contentHash: UInt64 = 0
   public var fingerprint: UInt64 = 0
   /// For an update of an item ferry created: the mailbox export's copy of it, so that EWS
   /// and Graph updates clear the fields the CRM no longer has (`RecordWriter.write(_:replacing:)`).
   /// Nil for adopted items: what they held before ferry is the user's, and stays.
-  public var previous: Record?
+  public var previous: Record? {
+    get { extras?.previous }
+    set { if newValue != nil || extras != nil { changeExtras { $0.previous = newValue } } }
+  }
   /// What the ledger keeps as `LedgerEntry.previousFingerprint` for this item.
   public var previousFingerprint: UInt64 = 0
   /// What the ledger keeps as `LedgerEntry.overriddenFingerprint` for this item.
@@ -61,13 +94,55 @@ public struct PlanEntry: Sendable {
   public var sequence = 0
   /// For a series the mailbox holds (EWS, Graph): the changes to its single occurrences
   /// that the mailbox lacks, written with the update (`RecordWriter.write(_:replacing:occurrences:)`).
-  public var occurrences: OccurrenceChanges?
+  public var occurrences: OccurrenceChanges? {
+    get { extras?.occurrences }
+    set { if newValue != nil || extras != nil { changeExtras { $0.occurrences = newValue } } }
+  }
   /// What the ledger records of `occurrences` once they are written, so that a rerun does
   /// not send them again.
-  public var occurrenceRecords: [LedgerOccurrence] = []
+  public var occurrenceRecords: [LedgerOccurrence] {
+    get { extras?.occurrenceRecords ?? [] }
+    set { if !newValue.isEmpty || extras != nil { changeExtras { $0.occurrenceRecords = newValue } } }
+  }
   /// Occurrence keys the ledger forgets once this entry is written: changes ferry sent that
   /// the CRM no longer has.
-  public var forgottenOccurrences: [String] = []
+  public var forgottenOccurrences: [String] {
+    get { extras?.forgottenOccurrences ?? [] }
+    set { if !newValue.isEmpty || extras != nil { changeExtras { $0.forgottenOccurrences = newValue } } }
+  }
+
+  /// The fields few entries fill (adoptions, updates of series and of items ferry created),
+  /// in one box that most entries go without: a first push plans a million creates, and
+  /// these fields inline would cost each of them some 80 bytes. Shared between copies of an
+  /// entry until one of them changes (`changeExtras`), so `PlanEntry` stays a value.
+  final class Extras: @unchecked Sendable {
+    var adoptedBy: String?
+    var adoptionScore: Double?
+    var previous: Record?
+    var occurrences: OccurrenceChanges?
+    var occurrenceRecords: [LedgerOccurrence] = []
+    var forgottenOccurrences: [String] = []
+
+    init() {}
+
+    func copy() -> Extras {
+      let c = Extras()
+      c.adoptedBy = adoptedBy
+      c.adoptionScore = adoptionScore
+      c.previous = previous
+      c.occurrences = occurrences
+      c.occurrenceRecords = occurrenceRecords
+      c.forgottenOccurrences = forgottenOccurrences
+      return c
+    }
+  }
+  private(set) var extras: Extras?
+
+  /// Changes the box, copying it first when another entry shares it.
+  private mutating func changeExtras(_ change: (Extras) -> Void) {
+    if !isKnownUniquelyReferenced(&extras) { extras = extras?.copy() ?? Extras() }
+    if let extras { change(extras) }
+  }
   /// The record as it will be written (create, update), or as much of it as a delete needs.
   /// What the applier writes (creates, updates, deletes): in memory, or in the plan's
   /// `RecordSpool` file once the plan holds many records. Reading a spooled record that

@@ -85,11 +85,16 @@ final class DiagnosticPrinter: @unchecked Sendable {
   var exitCode: Int32 { errors > 0 ? 1 : 0 }
 }
 
-/// Writes a value as pretty, key-sorted JSON, atomically.
-func writeJSONReport(_ value: some Encodable, to path: String) throws {
+/// The encoder of every JSON report: pretty, key-sorted.
+func reportEncoder() -> JSONEncoder {
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-  let data = try encoder.encode(value)
+  return encoder
+}
+
+/// Writes a value as pretty, key-sorted JSON, atomically.
+func writeJSONReport(_ value: some Encodable, to path: String) throws {
+  let data = try reportEncoder().encode(value)
   let out = try ByteOutput(path: path)
   try out.write(Array(data))
   try out.write("\n")

@@ -344,8 +344,7 @@ extension FerryCommand {
       }
       if let report {
         do {
-          try writeJSONReport(
-            PushReport(plan: plan, applied: applied, dryRun: dryRun, printer: printer, seconds: seconds), to: report)
+          try writePushReport(plan: plan, applied: applied, dryRun: dryRun, printer: printer, seconds: seconds, to: report)
         } catch let error as FerryError {
           printer.print(error: error)
           throw ExitCode(1)
@@ -409,6 +408,20 @@ struct PushReport: Encodable {
     var adoptionScore: Double?
     /// For a series the mailbox holds: how many of its occurrences this run deletes and changes.
     var occurrences: Occurrences?
+
+    init(_ e: PlanEntry) {
+      action = e.action.rawValue
+      kind = e.kind.rawValue
+      crmId = e.crmId
+      rep = e.rep
+      name = e.name
+      reason = e.reason
+      providerId = e.providerId
+      sequence = e.kind == .event && e.action != .skip ? e.sequence : nil
+      adoptedBy = e.adoptedBy
+      adoptionScore = e.adoptionScore
+      occurrences = e.occurrences.flatMap { $0.isEmpty ? nil : Occurrences(delete: $0.deleted.count, update: $0.modified.count) }
+    }
   }
   struct Occurrences: Encodable {
     var delete: Int
@@ -435,7 +448,8 @@ struct PushReport: Encodable {
   var unsentOccurrences: [UnsentOccurrences]
   var diagnostics: [Diagnostic]
 
-  init(plan: PushPlan, applied: ApplyResult, dryRun: Bool, printer: DiagnosticPrinter, seconds: Seconds) {
+  /// With `listing` false, `entries` stays empty: `writePushReport` streams them instead.
+  init(plan: PushPlan, applied: ApplyResult, dryRun: Bool, printer: DiagnosticPrinter, seconds: Seconds, listing: Bool = true) {
     ok = printer.exitCode == 0
     self.dryRun = dryRun
     self.seconds = seconds
@@ -449,17 +463,111 @@ struct PushReport: Encodable {
         deniedFields: plan.deniedFields[rep.folder] ?? [:], files: applied.files[rep.folder] ?? [])
     }
     self.reps = reps
-    entries = plan.entries.filter { $0.action != .unchanged }.map {
-      Entry(
-        action: $0.action.rawValue, kind: $0.kind.rawValue, crmId: $0.crmId, rep: $0.rep, name: $0.name,
-        reason: $0.reason, providerId: $0.providerId, sequence: $0.kind == .event && $0.action != .skip ? $0.sequence : nil,
-        adoptedBy: $0.adoptedBy, adoptionScore: $0.adoptionScore,
-        occurrences: $0.occurrences.flatMap { $0.isEmpty ? nil : Occurrences(delete: $0.deleted.count, update: $0.modified.count) })
-    }
+    entries = listing ? plan.entries.filter { $0.action != .unchanged }.map(Entry.init) : []
     unresolved = plan.unresolved
     providerChanges = plan.providerChanges
     unaddressable = plan.unaddressable
     unsentOccurrences = plan.unsentOccurrences
     diagnostics = printer.diagnostics
+  }
+}
+
+/// Writes the `--report` JSON of `push` byte for byte as `writeJSONReport(PushReport(…))`
+/// would, without building it whole: a first push lists a million entries, which as one
+/// `JSONEncoder` document cost over a gigabyte. The rest of the report is encoded with an
+/// empty `entries` array, and the entries are written into its place one at a time.
+func writePushReport(
+  plan: PushPlan, applied: ApplyResult, dryRun: Bool, printer: DiagnosticPrinter, seconds: PushReport.Seconds,
+  to path: String
+) throws {
+  let head = try reportEncoder().encode(
+    PushReport(plan: plan, applied: applied, dryRun: dryRun, printer: printer, seconds: seconds, listing: false))
+  let bytes = [UInt8](head)
+  // A top-level key sits alone at the start of a line, indented by two; a string value
+  // never holds a raw line feed, so this occurs once.
+  let marker = Array("\n  \"entries\" : ".utf8)
+  let empty = Array("[\n\n  ]".utf8)
+  guard let found = bytes.firstRange(of: marker), bytes[found.upperBound...].starts(with: empty) else {
+    throw FerryError(.io, "cannot write the report \"\(path)\": no entries array in its encoding")
+  }
+  let out = try ByteOutput(path: path)
+  if plan.entries.contains(where: { $0.action != .unchanged }) {
+    try out.write(bytes[..<found.upperBound])
+    var chunk: [UInt8] = []
+    chunk.reserveCapacity(1 << 16)
+    var listed = 0
+    for entry in plan.entries where entry.action != .unchanged {
+      chunk.append(contentsOf: listed == 0 ? "[\n".utf8 : ",\n".utf8)
+      listed += 1
+      try PushReport.Entry(entry).appendJSON(to: &chunk)
+      if chunk.count >= 1 << 16 {
+        try out.write(chunk)
+        chunk.removeAll(keepingCapacity: true)
+      }
+    }
+    chunk.append(contentsOf: "\n  ]".utf8)
+    try out.write(chunk)
+    try out.write(bytes[(found.upperBound + empty.count)...])
+  } else {
+    try out.write(bytes)
+  }
+  try out.write("\n")
+  try out.commit()
+}
+
+extension PushReport.Entry {
+  /// Appends the entry as an element of the report's `entries` array (indented by four), as
+  /// `JSONEncoder` writes it pretty-printed with sorted keys. Plain ASCII fields are written
+  /// directly; an entry with any other text, or a score, is left to `JSONEncoder`.
+  func appendJSON(to out: inout [UInt8]) throws {
+    guard adoptionScore == nil, Self.isPlain(action), Self.isPlain(kind), Self.isPlain(crmId), Self.isPlain(name),
+      Self.isPlain(reason), adoptedBy.map(Self.isPlain) ?? true, providerId.map(Self.isPlain) ?? true,
+      rep.map(Self.isPlain) ?? true
+    else {
+      let encoded = try reportEncoder().encode(self)
+      // Each line moves in by the array's depth.
+      out.append(contentsOf: "    ".utf8)
+      for byte in encoded {
+        out.append(byte)
+        if byte == UInt8(ascii: "\n") { out.append(contentsOf: "    ".utf8) }
+      }
+      return
+    }
+    var first = true
+    func key(_ name: String) {
+      out.append(contentsOf: first ? "{\n      \"".utf8 : ",\n      \"".utf8)
+      first = false
+      out.append(contentsOf: name.utf8)
+      out.append(contentsOf: "\" : ".utf8)
+    }
+    func string(_ name: String, _ value: String) {
+      key(name)
+      out.append(UInt8(ascii: "\""))
+      out.append(contentsOf: value.utf8)
+      out.append(UInt8(ascii: "\""))
+    }
+    out.append(contentsOf: "    ".utf8)
+    string("action", action)
+    if let adoptedBy { string("adoptedBy", adoptedBy) }
+    string("crmId", crmId)
+    string("kind", kind)
+    string("name", name)
+    if let occurrences {
+      key("occurrences")
+      out.append(contentsOf: "{\n        \"delete\" : \(occurrences.delete),\n        \"update\" : \(occurrences.update)\n      }".utf8)
+    }
+    if let providerId { string("providerId", providerId) }
+    string("reason", reason)
+    if let rep { string("rep", rep) }
+    if let sequence {
+      key("sequence")
+      out.append(contentsOf: String(sequence).utf8)
+    }
+    out.append(contentsOf: "\n    }".utf8)
+  }
+
+  /// Printable ASCII without a quote or backslash: what `JSONEncoder` writes as it is.
+  private static func isPlain(_ text: String) -> Bool {
+    text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
   }
 }
