@@ -39,6 +39,8 @@ let package = Package(
       dependencies: [
         "FerryModel", "FerryMatch", "FerryTime", "FerryYAML", "Yams",
         .product(name: "GRDB", package: "GRDB.swift"),
+        // The SQLite C API, for binding the ledger's upserts without boxing each value.
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]),
     .target(
       name: "Ferry",
