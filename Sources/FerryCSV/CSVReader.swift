@@ -14,6 +14,8 @@ public struct CSVReader: RecordReader {
   private var decoder: (any CSVRecordDecoder)?
   private var context: CSVDecodeContext
   private let mapped: [Bool]
+  /// How many header columns the decoder does not map (kept raw when filled).
+  private let unmappedColumns: Int
   /// Per header column: the parameters of its raw properties (a repeated column no slot took).
   private let rawParameters: [[RawParameter]]
   private let origin: String
@@ -100,6 +102,7 @@ public struct CSVReader: RecordReader {
       mapped = d.mappedColumns
       decoder = d
     }
+    unmappedColumns = mapped.filter { !$0 }.count
   }
 
   public mutating func next() throws -> Record? {
@@ -131,6 +134,9 @@ public struct CSVReader: RecordReader {
       context.raw.removeAll(keepingCapacity: true)
       let n = min(row.count, mapped.count)
       for i in 0..<n where !mapped[i] && !row.isEmpty(i) {
+        // The array went to the last record (`attachRaw`): one allocation for the row's
+        // unknown columns, instead of growing it one by one.
+        if context.raw.isEmpty && context.raw.capacity < unmappedColumns { context.raw.reserveCapacity(unmappedColumns) }
         context.raw.append(RawProperty(name: header[i], parameters: rawParameters[i], value: row.text(i), origin: origin))
       }
       if row.count > header.count {

@@ -26,7 +26,15 @@ public struct PersonName: Sendable, Hashable, Codable {
     self.phoneticFamily = phoneticFamily
   }
 
-  public var isEmpty: Bool { [prefix, given, middle, family, suffix].allSatisfy { $0 == nil || $0!.isEmpty } }
+  public var isEmpty: Bool {
+    // Field by field, not through an array of them: this runs for every record.
+    PersonName.blank(prefix) && PersonName.blank(given) && PersonName.blank(middle) && PersonName.blank(family)
+      && PersonName.blank(suffix)
+  }
+
+  /// Whether `s` is nil or empty.
+  @inline(__always)
+  static func blank(_ s: String?) -> Bool { s?.isEmpty ?? true }
 
   /// "Prefix Given Middle Family Suffix", skipping empty parts.
   public var displayName: String {
@@ -104,7 +112,9 @@ public struct PostalAddress: Sendable, Hashable, Codable {
   }
 
   public var isEmpty: Bool {
-    [poBox, extended, street, locality, region, postalCode, country].allSatisfy { $0 == nil || $0!.isEmpty }
+    // Field by field, not through an array of them: this runs for every address read.
+    PersonName.blank(poBox) && PersonName.blank(extended) && PersonName.blank(street) && PersonName.blank(locality)
+      && PersonName.blank(region) && PersonName.blank(postalCode) && PersonName.blank(country)
   }
 }
 

@@ -36,6 +36,22 @@ public indirect enum Record: Sendable, Hashable, Codable {
     case .event(let e): e.raw
     }
   }
+
+  /// The payload's `filledFieldMask`. Asked here, in the model's module, the payload is read
+  /// in its box; a caller elsewhere that binds it (`case .contact(let c)`) copies the whole
+  /// struct (a retain and release per field) before it can call the getter.
+  public var filledFieldMask: UInt64 {
+    switch self {
+    case .contact(let c): c.filledFieldMask
+    case .event(let e): e.filledFieldMask
+    }
+  }
+
+  /// Whether the record is a contact without content (`Contact.hasContent`), read in its box.
+  public var isContactWithoutContent: Bool {
+    if case .contact(let c) = self { return !c.hasContent }
+    return false
+  }
 }
 
 extension Record {

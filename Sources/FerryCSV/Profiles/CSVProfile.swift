@@ -213,6 +213,8 @@ public struct CSVEncodeContext {
 
   /// The notes cell: the contact's notes, then the overflowed values.
   public func notes(_ contact: Contact) -> String {
+    // One note and nothing overflowed (the common case): the note itself, not a copy.
+    if overflowLines.isEmpty && contact.notes.count == 1 { return contact.notes[0] }
     var parts = contact.notes
     if !overflowLines.isEmpty { parts.append(overflowLines.joined(separator: "\n")) }
     return parts.joined(separator: "\n")
