@@ -12,6 +12,8 @@ public struct CSVReader: RecordReader {
   public let confidence: Double
   private let rows: CSVRowReader
   private var decoder: (any CSVRecordDecoder)?
+  /// Whether there is a decoder (asked per record: comparing the existential with nil copies it).
+  private let hasDecoder: Bool
   private var context: CSVDecodeContext
   private let mapped: [Bool]
   /// How many header columns the decoder does not map (kept raw when filled).
@@ -96,17 +98,19 @@ public struct CSVReader: RecordReader {
         "input is empty: no header and no records", at: SourceLocation(file: input.name, line: 1, column: 1),
         code: "empty")
       decoder = nil
+      hasDecoder = false
       mapped = []
     } else {
       let d = try chosen.makeDecoder(header: decodeHeader, options: options)
       mapped = d.mappedColumns
       decoder = d
+      hasDecoder = true
     }
     unmappedColumns = mapped.filter { !$0 }.count
   }
 
   public mutating func next() throws -> Record? {
-    guard decoder != nil else { return nil }
+    guard hasDecoder else { return nil }
     while let row = try rows.next() {
       lastLine = row.line
       lastNumber = row.number

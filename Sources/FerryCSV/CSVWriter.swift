@@ -293,10 +293,15 @@ public struct CSVWriter: RecordWriter {
   /// Appends `count` delimiters.
   @inline(__always)
   private mutating func appendDelimiters(_ count: Int) {
+    if count == 1 {
+      line.append(delimiter)
+      return
+    }
     var left = count
     while left > 0 {
       let n = min(left, delimiterRun.count)
-      line.append(contentsOf: delimiterRun[0..<n])
+      // From the run's own storage: a slice of it would retain and release the array.
+      delimiterRun.withUnsafeBufferPointer { run in line.append(contentsOf: UnsafeBufferPointer(rebasing: run[0..<n])) }
       left -= n
     }
   }

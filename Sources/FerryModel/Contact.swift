@@ -26,6 +26,7 @@ public struct PersonName: Sendable, Hashable, Codable {
     self.phoneticFamily = phoneticFamily
   }
 
+  @inline(__always)
   public var isEmpty: Bool {
     // Field by field, not through an array of them: this runs for every record.
     PersonName.blank(prefix) && PersonName.blank(given) && PersonName.blank(middle) && PersonName.blank(family)
@@ -111,6 +112,7 @@ public struct PostalAddress: Sendable, Hashable, Codable {
     self.preference = preference
   }
 
+  @inline(__always)
   public var isEmpty: Bool {
     // Field by field, not through an array of them: this runs for every address read.
     PersonName.blank(poBox) && PersonName.blank(extended) && PersonName.blank(street) && PersonName.blank(locality)
@@ -254,6 +256,7 @@ public struct Contact: Sendable, Hashable, Codable {
   /// Whether the contact holds anything an address book shows: a name, an organisation, a
   /// way to reach them, an address, a note. A row whose every column went unmapped has
   /// none, and would import as a blank contact.
+  @inline(__always)
   public var hasContent: Bool {
     func some(_ s: String?) -> Bool { s.map { !$0.isEmpty } ?? false }
     return some(formattedName) || !name.isEmpty || !nicknames.isEmpty || some(organization) || some(department)

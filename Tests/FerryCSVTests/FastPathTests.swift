@@ -168,6 +168,91 @@ struct FastPathTests {
     }
     #expect(cell(1, "Notes") == "only note\nphone: +1 3 (work)\naddress: 4 More St")
     #expect(cell(2, "Notes") == "first\nsecond\nphone: +1 3 (work)\naddress: 4 More St")
-    #expect(out.diagnostics.filter { $0.code == "overflow" }.count == 8)
+    let overflowed = out.diagnostics.filter { $0.code == "overflow" }.map(\.message)
+    #expect(overflowed.contains { $0.contains("\"+1 3 (work)\"") })
+    #expect(overflowed.contains { $0.contains("\"4 More St\"") })
+    #expect(overflowed.allSatisfy { $0.contains("+1 3") || $0.contains("4 More St") })
+  }
+}
+
+/// The syntax core's eight-bytes-at-a-time scan of unquoted fields stops where the byte-by-byte
+/// rules stop, wherever the chunks end.
+@Suite("CSV unquoted fields, word by word")
+struct UnquotedScanTests {
+  /// Rows whose fields are 0 to 24 bytes long, so each stop byte falls at every position of
+  /// an eight-byte word and in the tail.
+  static func table() -> [[String]] {
+    (0...24).map { n in
+      let long = String(repeating: "x", count: n)
+      return [long, "é" + long, long + "ü", "a b \(n)", String(repeating: "y", count: 24 - n)]
+    }
+  }
+
+  @Test("fields of every length, with LF and CRLF line ends, in any chunking")
+  func everyLength() throws {
+    let table = UnquotedScanTests.table()
+    for lineEnd in ["\n", "\r\n", "\r"] {
+      let text = table.map { $0.joined(separator: ",") }.joined(separator: lineEnd) + lineEnd
+      let bytes = Array(text.utf8)
+      for chunk in [1, 3, 7, 8, 9, 16, bytes.count + 1] {
+        let reader = try CSVRowReader(
+          input: ByteInput(bytes: bytes, name: "t", chunkSize: chunk), delimiter: UInt8(ascii: ","), encodingName: nil,
+          diagnostics: .ignore)
+        var got: [[String]] = []
+        var lines: [Int] = []
+        while let row = try reader.next() {
+          got.append(row.strings)
+          lines.append(row.line)
+        }
+        #expect(got == table, "chunks of \(chunk)")
+        #expect(lines == Array(1...table.count), "chunks of \(chunk)")
+      }
+    }
+  }
+
+  @Test("semicolon and tab delimiters: a comma is text")
+  func otherDelimiters() throws {
+    for delimiter in [";", "\t"] {
+      let text = "abcdefghij,klm\(delimiter)nopqrstuvwxyz,0123\(delimiter)x\nAAAAAAAAAAAAAAAAA\(delimiter),,,,,,,,,,\(delimiter)\n"
+      let reader = try CSVRowReader(
+        input: ByteInput(bytes: Array(text.utf8), name: "t", chunkSize: 5), delimiter: UInt8(ascii: Unicode.Scalar(delimiter)!),
+        encodingName: nil, diagnostics: .ignore)
+      #expect(try reader.next()?.strings == ["abcdefghij,klm", "nopqrstuvwxyz,0123", "x"])
+      #expect(try reader.next()?.strings == ["AAAAAAAAAAAAAAAAA", ",,,,,,,,,,", ""])
+      #expect(try reader.next() == nil)
+    }
+  }
+
+  @Test("a quote or a NUL deep in an unquoted field is found")
+  func quoteAndNulInLongFields() throws {
+    let quoted = Array("id,name\n1,abcdefghijk\"lmnop\n".utf8)
+    let reader = try CSVRowReader(
+      input: ByteInput(bytes: quoted, name: "t", chunkSize: 4), delimiter: nil, encodingName: nil, diagnostics: .ignore)
+    #expect(try reader.next()?.strings == ["id", "name"])
+    #expect(try reader.next()?.strings == ["1", "abcdefghijk\"lmnop"])
+    for chunk in [3, 8, 64] {
+      let binary = Array("id,name\n1,abcdefghijkl".utf8) + [0] + Array("mn\n".utf8)
+      let r = try CSVRowReader(
+        input: ByteInput(bytes: binary, name: "t", chunkSize: chunk), delimiter: nil, encodingName: nil, diagnostics: .ignore)
+      _ = try r.next()
+      #expect(throws: FerryError.self) { _ = try r.next() }
+      do {
+        _ = try CSVRowReader(
+          input: ByteInput(bytes: binary, name: "t", chunkSize: chunk), delimiter: nil, encodingName: nil,
+          diagnostics: .ignore
+        ).readAllRows()
+      } catch let e as FerryError {
+        #expect(e.location?.line == 2, "chunks of \(chunk)")
+        #expect(e.location?.column == 15, "chunks of \(chunk)")
+      }
+    }
+  }
+}
+
+extension CSVRowReader {
+  fileprivate func readAllRows() throws -> [CSVRow] {
+    var rows: [CSVRow] = []
+    while let r = try next() { rows.append(r) }
+    return rows
   }
 }

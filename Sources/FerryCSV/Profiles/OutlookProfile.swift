@@ -170,6 +170,12 @@ public struct OutlookProfile: CSVProfile {
     }
 
     mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
+      // Built by `contact`, whose result goes straight into the record's box: a local `var`
+      // here would be copied into it (a retain per field) and then destroyed.
+      .contact(contact(row, context: &context))
+    }
+
+    mutating func contact(_ row: CSVRow, context: inout CSVDecodeContext) -> Contact {
       var c = Contact()
       func s(_ i: Int?) -> String? { row.string(at: i) }
       c.name = PersonName(prefix: s(prefix), given: s(given), middle: s(middle), family: s(family), suffix: s(suffix))
@@ -222,7 +228,7 @@ public struct OutlookProfile: CSVProfile {
       if let v = s(manager) { c.related.append(RelatedPerson(relation: "manager", value: v)) }
       if let v = s(assistant) { c.related.append(RelatedPerson(relation: "assistant", value: v)) }
       context.attachRaw(&c)
-      return .contact(c)
+      return c
     }
   }
 

@@ -108,6 +108,12 @@ public struct SalesforceProfile: CSVProfile {
     }
 
     mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
+      // Built by `contact`, whose result goes straight into the record's box: a local `var`
+      // here would be copied into it (a retain per field) and then destroyed.
+      .contact(contact(row, context: &context))
+    }
+
+    mutating func contact(_ row: CSVRow, context: inout CSVDecodeContext) -> Contact {
       var c = Contact()
       func s(_ i: Int?) -> String? { row.string(at: i) }
       let recordId = s(id).map(Values.caseSafeID)
@@ -173,7 +179,7 @@ public struct SalesforceProfile: CSVProfile {
         if let t = Values.timestamp(text) { c.lastModified = t } else { context.keepUnparsed(column: i, value: text, what: "a date-time") }
       }
       context.attachRaw(&c)
-      return .contact(c)
+      return c
     }
 
     /// Street lines as `\n`-separated lines (exports may use CRLF inside the cell).
