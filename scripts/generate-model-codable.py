@@ -201,9 +201,6 @@ for t in types:
         lines.append("  public static let fieldNames: [String] = [" + ", ".join(f'"{n}"' for n, _ in fs) + "]")
         lines.append("")
         lines.append("  /// The fields that hold a value (not nil, empty or false) as bits: bit `n` for `fieldNames[n]`.")
-        lines.append("  /// Always inlined: `Record.filledFieldMask` then reads the fields in the record's box")
-        lines.append("  /// instead of copying the whole struct out of it for the call.")
-        lines.append("  @inline(__always)")
         lines.append("  public var filledFieldMask: UInt64 {")
         lines.append("    var mask: UInt64 = 0")
         for k, (n, ty) in enumerate(fs):

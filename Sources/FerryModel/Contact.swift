@@ -256,6 +256,7 @@ public struct Contact: Sendable, Hashable, Codable {
   /// Whether the contact holds anything an address book shows: a name, an organisation, a
   /// way to reach them, an address, a note. A row whose every column went unmapped has
   /// none, and would import as a blank contact.
+  /// Always inlined: `Record.isContactWithoutContent` then reads the fields in the box.
   @inline(__always)
   public var hasContent: Bool {
     func some(_ s: String?) -> Bool { s.map { !$0.isEmpty } ?? false }

@@ -37,9 +37,7 @@ public indirect enum Record: Sendable, Hashable, Codable {
     }
   }
 
-  /// The payload's `filledFieldMask`. Asked here, in the model's module, the payload is read
-  /// in its box; a caller elsewhere that binds it (`case .contact(let c)`) copies the whole
-  /// struct (a retain and release per field) before it can call the getter.
+  /// The payload's `filledFieldMask`.
   public var filledFieldMask: UInt64 {
     switch self {
     case .contact(let c): c.filledFieldMask
@@ -47,7 +45,9 @@ public indirect enum Record: Sendable, Hashable, Codable {
     }
   }
 
-  /// Whether the record is a contact without content (`Contact.hasContent`), read in its box.
+  /// Whether the record is a contact without content (`Contact.hasContent`). With
+  /// `hasContent` inlined, the fields are read in the record's box: a caller that binds the
+  /// payload (`case .contact(let c)`) copies the whole struct (a retain and release per field).
   public var isContactWithoutContent: Bool {
     if case .contact(let c) = self { return !c.hasContent }
     return false
