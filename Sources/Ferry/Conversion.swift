@@ -170,6 +170,10 @@ public struct Conversion {
     }
     var kindSkipped = 0
     var emptySkipped = 0
+    // Asked once, not per record.
+    let blankContactsSkipped = ["csv", "ews", "graph"].contains(target.name)
+    let targetHoldsContacts = target.kinds.contains(.contact)
+    let targetHoldsEvents = target.kinds.contains(.event)
     do {
       var writer = try makeWriter(destination, writeOptions, writerDiagnostics)
       var held: [Record] = []
@@ -185,14 +189,14 @@ public struct Conversion {
           case .contact: summary.contacts += 1
           case .event: summary.events += 1
           }
-          if !target.kinds.contains(record.kind) {
+          if !(record.kind == .contact ? targetHoldsContacts : targetHoldsEvents) {
             kindSkipped += 1
             diagnostics.warning(
               "\(target.name) cannot hold \(record.kind.rawValue)s; record skipped", at: reader.lastRecordLocation,
               code: "skipped")
             continue
           }
-          if case .contact(let c) = record, !c.hasContent, ["csv", "ews", "graph"].contains(target.name) {
+          if blankContactsSkipped, record.isContactWithoutContent {
             // Every column went unmapped (an unknown CSV): Outlook, Exchange or Google would get
             // a blank contact. vCard keeps such a card's raw properties (as X- properties) and
             // NDJSON keeps everything, for a second try with --mapping.

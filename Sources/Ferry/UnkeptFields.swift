@@ -59,16 +59,8 @@ struct UnkeptFields: UnkeptCounting {
       if kind == .contact { contactPlan = state } else { eventPlan = state }
     }
     guard case .plan(let reported, let rawOrigins) = state else { return }
-    let filled: UInt64
-    let raw: [RawProperty]
-    switch record {
-    case .contact(let c):
-      filled = c.filledFieldMask & reported
-      raw = c.raw
-    case .event(let e):
-      filled = e.filledFieldMask & reported
-      raw = e.raw
-    }
+    // Through the record: binding its contact here would copy it.
+    let filled = record.filledFieldMask & reported
     if kind != lastKind || filled != lastFilled {
       lastKind = kind
       lastFilled = filled
@@ -78,7 +70,9 @@ struct UnkeptFields: UnkeptCounting {
       }
     }
     for i in lastSlots { entries[i].count += 1 }
-    guard let origins = rawOrigins, !raw.isEmpty else { return }
+    guard let origins = rawOrigins else { return }
+    let raw = record.raw
+    guard !raw.isEmpty else { return }
     let same = raw.count == lastRaw.count && zip(raw, lastRaw).allSatisfy { $0.origin == $1.origin && $0.name == $1.name }
     if !same {
       lastRaw = raw.map { ($0.origin, $0.name) }

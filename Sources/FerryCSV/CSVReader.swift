@@ -12,8 +12,12 @@ public struct CSVReader: RecordReader {
   public let confidence: Double
   private let rows: CSVRowReader
   private var decoder: (any CSVRecordDecoder)?
+  /// Whether there is a decoder (asked per record: comparing the existential with nil copies it).
+  private let hasDecoder: Bool
   private var context: CSVDecodeContext
   private let mapped: [Bool]
+  /// How many header columns the decoder does not map (kept raw when filled).
+  private let unmappedColumns: Int
   /// Per header column: the parameters of its raw properties (a repeated column no slot took).
   private let rawParameters: [[RawParameter]]
   private let origin: String
@@ -94,16 +98,19 @@ public struct CSVReader: RecordReader {
         "input is empty: no header and no records", at: SourceLocation(file: input.name, line: 1, column: 1),
         code: "empty")
       decoder = nil
+      hasDecoder = false
       mapped = []
     } else {
       let d = try chosen.makeDecoder(header: decodeHeader, options: options)
       mapped = d.mappedColumns
       decoder = d
+      hasDecoder = true
     }
+    unmappedColumns = mapped.filter { !$0 }.count
   }
 
   public mutating func next() throws -> Record? {
-    guard decoder != nil else { return nil }
+    guard hasDecoder else { return nil }
     while let row = try rows.next() {
       lastLine = row.line
       lastNumber = row.number
@@ -131,6 +138,9 @@ public struct CSVReader: RecordReader {
       context.raw.removeAll(keepingCapacity: true)
       let n = min(row.count, mapped.count)
       for i in 0..<n where !mapped[i] && !row.isEmpty(i) {
+        // The array went to the last record (`attachRaw`): one allocation for the row's
+        // unknown columns, instead of growing it one by one.
+        if context.raw.isEmpty && context.raw.capacity < unmappedColumns { context.raw.reserveCapacity(unmappedColumns) }
         context.raw.append(RawProperty(name: header[i], parameters: rawParameters[i], value: row.text(i), origin: origin))
       }
       if row.count > header.count {

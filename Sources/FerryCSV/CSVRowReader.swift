@@ -129,6 +129,16 @@ public struct CSVRow: Sendable {
     return data.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[r]), as: UTF8.self) }
   }
 
+  /// Field `i` as text, or nil when there is no column `i` or the field is missing or empty.
+  ///
+  /// The profiles' lookup: unlike `i.flatMap(row.string)`, whose method reference captures
+  /// a copy of the row (four arrays retained and released per field), nothing is copied.
+  @inline(__always)
+  public func string(at i: Int?) -> String? {
+    guard let i else { return nil }
+    return string(i)
+  }
+
   /// Field `i` as text, or "" (for headers).
   public func text(_ i: Int) -> String { string(i) ?? "" }
 

@@ -21,6 +21,8 @@ public struct CSVWriter: RecordWriter {
   private let output: ByteOutput
   private var encoder: any CSVRecordEncoder
   private let delimiter: UInt8
+  /// Delimiters to copy from, a run at a time.
+  private let delimiterRun: [UInt8]
   private let protect: Bool
   private let bom: Bool
   private var context: CSVEncodeContext
@@ -34,6 +36,8 @@ public struct CSVWriter: RecordWriter {
   private var cells: [String] = []
   private var line: [UInt8] = []
   private var started = false
+  /// A kind the profile holds (its first, checked before `profile.kinds`, which builds a set).
+  private var profileKind: RecordKind?
   private var reportedForeign: Set<String> = []
   private var reportedUnseen: Set<String> = []
 
@@ -44,6 +48,7 @@ public struct CSVWriter: RecordWriter {
     output = try destination.primary()
     encoder = try chosen.makeEncoder(options: options)
     delimiter = options.csv.delimiter
+    delimiterRun = [UInt8](repeating: options.csv.delimiter, count: 128)
     protect = options.csv.formulaProtection
     bom = options.csv.byteOrderMark ?? chosen.writesByteOrderMark
     context = CSVEncodeContext(
@@ -100,6 +105,7 @@ public struct CSVWriter: RecordWriter {
       context.dateFormat = options.csv.dateFormat
     }
     encoder.prepare(sample: sample)
+    profileKind = profile.kinds.contains(.contact) ? .contact : profile.kinds.first
     header = encoder.columns
     for (i, name) in header.enumerated() where ownIndex[HeaderIndex.key(name)] == nil {
       ownIndex[HeaderIndex.key(name)] = i
@@ -158,7 +164,7 @@ public struct CSVWriter: RecordWriter {
   }
 
   private mutating func writeRow(_ record: Record) throws {
-    if !profile.kinds.contains(record.kind) {
+    if record.kind != profileKind && !profile.kinds.contains(record.kind) {
       // Events beside contacts to a contacts profile (or the reverse): one CSV holds one
       // kind; said once, with the count, when the file is finished.
       skippedRecords += 1
@@ -190,6 +196,9 @@ public struct CSVWriter: RecordWriter {
       let target: Int
       if k < rawPlan.count, rawPlan[k].name == raw.name, rawPlan[k].origin == raw.origin, raw.parameters.isEmpty {
         target = rawPlan[k].target
+        // A name with no column was reported when its plan was made (below): nothing to
+        // look up again.
+        if target < 0 { continue }
       } else {
         target = resolve(raw)
         if k < rawPlan.count { rawPlan[k] = (raw.name, raw.origin, target) } else { rawPlan.append((raw.name, raw.origin, target)) }
@@ -256,18 +265,45 @@ public struct CSVWriter: RecordWriter {
   }
 
   private mutating func appendRow(_ cells: [String], protectCells: Bool) {
+    let delimiter = self.delimiter
+    // Delimiters before the next filled cell, appended as one run (most cells are empty).
+    var pending = 0
     for i in 0..<cells.count {
-      if i > 0 { line.append(delimiter) }
+      if i > 0 { pending += 1 }
       if cells[i].isEmpty { continue }
-      var cell = cells[i]
+      appendDelimiters(pending)
+      pending = 0
       let isPhone = i < phone.count && phone[i]
-      let delimiter = self.delimiter
-      cell.withUTF8 { bytes in
+      // Read in place: no copy of the cell, no retain.
+      let done: Void? = cells[i].utf8.withContiguousStorageIfAvailable { bytes in
         CSVCellWriter.append(bytes, delimiter: delimiter, protect: protectCells, phoneColumn: isPhone, to: &line)
       }
+      if done == nil {
+        var cell = cells[i]
+        cell.withUTF8 { bytes in
+          CSVCellWriter.append(bytes, delimiter: delimiter, protect: protectCells, phoneColumn: isPhone, to: &line)
+        }
+      }
     }
+    appendDelimiters(pending)
     line.append(.cr)
     line.append(.lf)
+  }
+
+  /// Appends `count` delimiters.
+  @inline(__always)
+  private mutating func appendDelimiters(_ count: Int) {
+    if count == 1 {
+      line.append(delimiter)
+      return
+    }
+    var left = count
+    while left > 0 {
+      let n = min(left, delimiterRun.count)
+      // From the run's own storage: a slice of it would retain and release the array.
+      delimiterRun.withUnsafeBufferPointer { run in line.append(contentsOf: UnsafeBufferPointer(rebasing: run[0..<n])) }
+      left -= n
+    }
   }
 }
 
@@ -279,13 +315,8 @@ public enum CSVCellWriter {
   ) {
     guard !bytes.isEmpty else { return }
     let neutralise = protect && FormulaProtection.needsPrefix(bytes, phoneColumn: phoneColumn)
-    var needsQuotes = bytes[0] == .space || bytes[bytes.count - 1] == .space
-    if !needsQuotes {
-      for b in bytes where b == delimiter || b == .quote || b == .cr || b == .lf {
-        needsQuotes = true
-        break
-      }
-    }
+    let needsQuotes =
+      bytes[0] == .space || bytes[bytes.count - 1] == .space || holdsSpecialByte(bytes, delimiter: delimiter)
     if !needsQuotes {
       if neutralise { out.append(.apostrophe) }
       out.append(contentsOf: bytes)
@@ -298,6 +329,35 @@ public enum CSVCellWriter {
       out.append(b)
     }
     out.append(.quote)
+  }
+
+  /// Whether `bytes` holds the delimiter, a quote, CR or LF: eight bytes at a time, then the
+  /// rest one by one.
+  @inline(__always)
+  static func holdsSpecialByte(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> Bool {
+    let count = bytes.count
+    var i = 0
+    if let base = bytes.baseAddress {
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let highs: UInt64 = 0x8080_8080_8080_8080
+      let d = UInt64(delimiter) &* ones
+      let q = UInt64(UInt8.quote) &* ones
+      let cr = UInt64(UInt8.cr) &* ones
+      let lf = UInt64(UInt8.lf) &* ones
+      // A byte of `w` equals the byte repeated in `m` exactly when `w ^ m` has a zero byte.
+      @inline(__always) func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+      while i + 8 <= count {
+        let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+        if hasZeroByte(w ^ d) || hasZeroByte(w ^ q) || hasZeroByte(w ^ cr) || hasZeroByte(w ^ lf) { return true }
+        i += 8
+      }
+    }
+    while i < count {
+      let b = bytes[i]
+      if b == delimiter || b == .quote || b == .cr || b == .lf { return true }
+      i += 1
+    }
+    return false
   }
 }
 

@@ -26,7 +26,16 @@ public struct PersonName: Sendable, Hashable, Codable {
     self.phoneticFamily = phoneticFamily
   }
 
-  public var isEmpty: Bool { [prefix, given, middle, family, suffix].allSatisfy { $0 == nil || $0!.isEmpty } }
+  @inline(__always)
+  public var isEmpty: Bool {
+    // Field by field, not through an array of them: this runs for every record.
+    PersonName.blank(prefix) && PersonName.blank(given) && PersonName.blank(middle) && PersonName.blank(family)
+      && PersonName.blank(suffix)
+  }
+
+  /// Whether `s` is nil or empty.
+  @inline(__always)
+  static func blank(_ s: String?) -> Bool { s?.isEmpty ?? true }
 
   /// "Prefix Given Middle Family Suffix", skipping empty parts.
   public var displayName: String {
@@ -103,8 +112,11 @@ public struct PostalAddress: Sendable, Hashable, Codable {
     self.preference = preference
   }
 
+  @inline(__always)
   public var isEmpty: Bool {
-    [poBox, extended, street, locality, region, postalCode, country].allSatisfy { $0 == nil || $0!.isEmpty }
+    // Field by field, not through an array of them: this runs for every address read.
+    PersonName.blank(poBox) && PersonName.blank(extended) && PersonName.blank(street) && PersonName.blank(locality)
+      && PersonName.blank(region) && PersonName.blank(postalCode) && PersonName.blank(country)
   }
 }
 
@@ -244,6 +256,8 @@ public struct Contact: Sendable, Hashable, Codable {
   /// Whether the contact holds anything an address book shows: a name, an organisation, a
   /// way to reach them, an address, a note. A row whose every column went unmapped has
   /// none, and would import as a blank contact.
+  /// Always inlined: `Record.isContactWithoutContent` then reads the fields in the box.
+  @inline(__always)
   public var hasContent: Bool {
     func some(_ s: String?) -> Bool { s.map { !$0.isEmpty } ?? false }
     return some(formattedName) || !name.isEmpty || !nicknames.isEmpty || some(organization) || some(department)

@@ -36,6 +36,22 @@ public indirect enum Record: Sendable, Hashable, Codable {
     case .event(let e): e.raw
     }
   }
+
+  /// The payload's `filledFieldMask`.
+  public var filledFieldMask: UInt64 {
+    switch self {
+    case .contact(let c): c.filledFieldMask
+    case .event(let e): e.filledFieldMask
+    }
+  }
+
+  /// Whether the record is a contact without content (`Contact.hasContent`). With
+  /// `hasContent` inlined, the fields are read in the record's box: a caller that binds the
+  /// payload (`case .contact(let c)`) copies the whole struct (a retain and release per field).
+  public var isContactWithoutContent: Bool {
+    if case .contact(let c) = self { return !c.hasContent }
+    return false
+  }
 }
 
 extension Record {

@@ -166,8 +166,9 @@ public struct CSVCore: Sendable {
         state = .unquoted
         continue
       case .unquoted:
-        // Fast path: a run of ordinary bytes.
-        var j = i
+        // Fast path: a run of ordinary bytes, eight at a time while no byte of a word stops
+        // it (`CSVCore.firstStop`), then one by one up to the stop.
+        var j = CSVCore.firstStop(input, from: i, delimiter: delimiter)
         while j < n && !stops[Int(input[j])] { j += 1 }
         if j > i {
           data.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<j]))
@@ -257,6 +258,33 @@ public struct CSVCore: Sendable {
     }
     offset += n
     return (n, .needInput)
+  }
+
+  /// Where the first eight-byte word from `start` on that holds a byte stopping an unquoted
+  /// field (the delimiter, a quote, CR, LF or NUL) begins, or the start of the last bytes
+  /// too few for a word: the caller scans on from there byte by byte. Every byte before it
+  /// is ordinary.
+  @inline(__always)
+  static func firstStop(_ input: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8) -> Int {
+    guard let base = input.baseAddress else { return start }
+    let n = input.count
+    var j = start
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let d = UInt64(delimiter) &* ones
+    let q = UInt64(UInt8.quote) &* ones
+    let cr = UInt64(UInt8.cr) &* ones
+    let lf = UInt64(UInt8.lf) &* ones
+    // A byte of `w` equals the byte repeated in `m` exactly when `w ^ m` has a zero byte.
+    @inline(__always) func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+    while j + 8 <= n {
+      let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
+      if hasZeroByte(w) || hasZeroByte(w ^ d) || hasZeroByte(w ^ q) || hasZeroByte(w ^ cr) || hasZeroByte(w ^ lf) {
+        return j
+      }
+      j += 8
+    }
+    return j
   }
 
   private mutating func newLine(at i: Int) {

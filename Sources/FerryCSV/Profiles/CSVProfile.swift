@@ -196,6 +196,8 @@ public struct CSVEncodeContext {
   /// Reports what a layout without a place for it leaves out of a contact's name: the
   /// phonetic (yomi) parts, which Outlook's and Exchange's CSV have no column for.
   public mutating func overflowPhoneticName(_ name: PersonName) throws {
+    // Nearly every name has no phonetic part: nothing to build then.
+    if name.phoneticGiven == nil && name.phoneticMiddle == nil && name.phoneticFamily == nil { return }
     let parts = [name.phoneticGiven, name.phoneticMiddle, name.phoneticFamily].compactMap { $0 }.filter { !$0.isEmpty }
     if !parts.isEmpty { try overflow("phonetic name", parts.joined(separator: " ")) }
   }
@@ -213,6 +215,8 @@ public struct CSVEncodeContext {
 
   /// The notes cell: the contact's notes, then the overflowed values.
   public func notes(_ contact: Contact) -> String {
+    // One note and nothing overflowed (the common case): the note itself, not a copy.
+    if overflowLines.isEmpty && contact.notes.count == 1 { return contact.notes[0] }
     var parts = contact.notes
     if !overflowLines.isEmpty { parts.append(overflowLines.joined(separator: "\n")) }
     return parts.joined(separator: "\n")

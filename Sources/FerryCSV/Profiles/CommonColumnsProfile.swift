@@ -85,7 +85,7 @@ public struct CommonColumnsProfile: CSVProfile {
 
     mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
       var c = Contact()
-      func s(_ i: Int?) -> String? { i.flatMap(row.string) }
+      func s(_ i: Int?) -> String? { row.string(at: i) }
       c.name = PersonName(given: s(first), family: s(last))
       c.formattedName = s(name)
       // Cells that hold a list (`a@x.com; b@y.com`) give several values.

@@ -39,7 +39,7 @@ public struct ExchangeProfile: CSVProfile {
 
     mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
       var c = Contact()
-      func s(_ k: Int) -> String? { idx[k].flatMap(row.string) }
+      func s(_ k: Int) -> String? { row.string(at: idx[k]) }
       if let e = s(0) { c.emails.append(EmailAddress(e)) }
       c.formattedName = s(1)
       c.name = PersonName(given: s(2), family: s(3))

@@ -166,7 +166,7 @@ public struct GoogleProfile: CSVProfile {
 
     mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
       var c = Contact()
-      func s(_ i: Int?) -> String? { i.flatMap(row.string) }
+      func s(_ i: Int?) -> String? { row.string(at: i) }
       c.name = PersonName(
         prefix: s(prefix), given: s(first), middle: s(middle), family: s(last), suffix: s(suffix),
         phoneticGiven: s(phFirst), phoneticMiddle: s(phMiddle), phoneticFamily: s(phLast))
@@ -210,7 +210,7 @@ public struct GoogleProfile: CSVProfile {
       }
       for g in groups["Address"] ?? [] {
         let (types, label, primary) = GoogleProfile.parseLabel(s(g.label))
-        func p(_ name: String) -> String? { g.parts[name].flatMap(row.string) }
+        func p(_ name: String) -> String? { row.string(at: g.parts[name]) }
         var a = PostalAddress(
           poBox: p("PO Box"), extended: p("Extended Address"), street: p("Street"), locality: p("City"),
           region: p("Region"), postalCode: p("Postal Code"), country: p("Country"), types: types,
@@ -235,7 +235,7 @@ public struct GoogleProfile: CSVProfile {
       }
       for g in groups["IM"] ?? [] {
         let (types, _, _) = GoogleProfile.parseLabel(s(g.label))
-        let service = g.parts["Service"].flatMap(row.string)?.lowercased()
+        let service = row.string(at: g.parts["Service"])?.lowercased()
         for v in values(g, "Value") { c.instantMessaging.append(IMHandle(service: service, handle: v, types: types)) }
       }
       for g in groups["Event"] ?? [] {

@@ -64,7 +64,7 @@ public struct HubSpotProfile: CSVProfile {
 
     mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
       var c = Contact()
-      func s(_ i: Int?) -> String? { i.flatMap(row.string) }
+      func s(_ i: Int?) -> String? { row.string(at: i) }
       if let rid = s(id) { c.source = SourceIdentity(system: "hubspot", objectType: "contact", recordId: rid) }
       c.name = PersonName(given: s(first), family: s(last))
       if let e = s(email) { c.emails.append(EmailAddress(e)) }

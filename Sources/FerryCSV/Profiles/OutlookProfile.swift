@@ -170,8 +170,14 @@ public struct OutlookProfile: CSVProfile {
     }
 
     mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
+      // Built by `contact`, whose result goes straight into the record's box: a local `var`
+      // here would be copied into it (a retain per field) and then destroyed.
+      .contact(contact(row, context: &context))
+    }
+
+    mutating func contact(_ row: CSVRow, context: inout CSVDecodeContext) -> Contact {
       var c = Contact()
-      func s(_ i: Int?) -> String? { i.flatMap(row.string) }
+      func s(_ i: Int?) -> String? { row.string(at: i) }
       c.name = PersonName(prefix: s(prefix), given: s(given), middle: s(middle), family: s(family), suffix: s(suffix))
       c.organization = s(company)
       c.department = s(department)
@@ -186,6 +192,9 @@ public struct OutlookProfile: CSVProfile {
         guard let address = s(e.address) else { continue }
         c.emails.append(EmailAddress(address, label: s(e.display)))
       }
+      // Sized once: appending numbers one by one would grow the array each time.
+      let phoneCount = phones.reduce(0) { $0 + (row.isEmpty($1.0) ? 0 : 1) }
+      if phoneCount > 1 { c.phones.reserveCapacity(phoneCount) }
       for (i, types) in phones {
         if let number = row.string(i) { c.phones.append(PhoneNumber(number, types: types)) }
       }
@@ -219,7 +228,7 @@ public struct OutlookProfile: CSVProfile {
       if let v = s(manager) { c.related.append(RelatedPerson(relation: "manager", value: v)) }
       if let v = s(assistant) { c.related.append(RelatedPerson(relation: "assistant", value: v)) }
       context.attachRaw(&c)
-      return .contact(c)
+      return c
     }
   }
 
@@ -299,6 +308,21 @@ public struct OutlookProfile: CSVProfile {
       return fallback
     }
 
+    /// The last few distinct phone type lists and their candidates: records of one input
+    /// carry the same few lists (often the very same arrays), so comparing them is cheaper
+    /// than hashing a type per phone.
+    private var phoneCache: [(types: [String], candidates: [Int])] = []
+
+    mutating func cachedPhoneCandidates(_ types: [String]) -> [Int] {
+      for entry in phoneCache where entry.types == types { return entry.candidates }
+      let list = phoneCandidates(types)
+      if phoneCache.count < 8 { phoneCache.append((types, list)) }
+      return list
+    }
+
+    /// The address slots (Business 0, Home 1, Other 2) an address of these types may take, in order.
+    static let workSlot = [0], homeSlot = [1], otherSlot = [2], anySlot = [2, 0, 1]
+
     mutating func encode(_ record: Record, into cells: inout [String], context: inout CSVEncodeContext) throws -> Bool {
       guard case .contact(let c) = record else { return false }
       @inline(__always) func set(_ i: Int, _ value: String?) {
@@ -331,21 +355,24 @@ public struct OutlookProfile: CSVProfile {
         }
       }
       for phone in c.phones {
-        if let free = phoneCandidates(phone.types).first(where: { cells[$0].isEmpty }) {
+        if let free = cachedPhoneCandidates(phone.types).first(where: { cells[$0].isEmpty }) {
           cells[free] = phone.number
         } else {
           try context.overflow("phone", phone.number + (phone.types.isEmpty ? "" : " (\(phone.types.joined(separator: ",")))"))
         }
       }
-      var used = [false, false, false]
+      // Slots taken, as bits (no array per record).
+      var used = 0
       for a in c.addresses {
-        let wanted: [Int] =
-          a.types.contains("work") ? [0] : a.types.contains("home") ? [1] : a.types.contains("other") ? [2] : [2, 0, 1]
-        guard let slot = wanted.first(where: { !used[$0] }) else {
+        let wanted =
+          a.types.contains("work")
+          ? Encoder.workSlot
+          : a.types.contains("home") ? Encoder.homeSlot : a.types.contains("other") ? Encoder.otherSlot : Encoder.anySlot
+        guard let slot = wanted.first(where: { used & (1 << $0) == 0 }) else {
           try context.overflow("address", OutlookProfile.oneLine(a))
           continue
         }
-        used[slot] = true
+        used |= 1 << slot
         let col = address[slot]
         // The extended address (suite, apartment) is the next street line; an address with
         // nothing but a formatted label writes the label there.

@@ -65,7 +65,8 @@ public struct SalesforceProfile: CSVProfile {
     let website, birthdate, description, ownerId, ownerName, ownerEmail, created, modified: Int?
     let customEmails: [(Int, String)]
     let isLead: Bool
-    let addressParts: [([Int?], String)]
+    /// The address columns and the address types (one array per kind, shared by every record).
+    let addressParts: [([Int?], [String])]
     /// Owners repeat from row to row: the last conversion is kept.
     var lastOwnerId: (raw: String, safe: String) = ("", "")
 
@@ -102,13 +103,19 @@ public struct SalesforceProfile: CSVProfile {
       }
       customEmails = custom
       isLead = h.has("Company") && (h.has("Status") || !h.has("AccountId"))
-      addressParts = [(mailing, "work"), (leadAddress, "work"), (other, "other")].filter { $0.0.contains { $0 != nil } }
+      addressParts = [(mailing, ["work"]), (leadAddress, ["work"]), (other, ["other"])].filter { $0.0.contains { $0 != nil } }
       mappedColumns = h.used
     }
 
     mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
+      // Built by `contact`, whose result goes straight into the record's box: a local `var`
+      // here would be copied into it (a retain per field) and then destroyed.
+      .contact(contact(row, context: &context))
+    }
+
+    mutating func contact(_ row: CSVRow, context: inout CSVDecodeContext) -> Contact {
       var c = Contact()
-      func s(_ i: Int?) -> String? { i.flatMap(row.string) }
+      func s(_ i: Int?) -> String? { row.string(at: i) }
       let recordId = s(id).map(Values.caseSafeID)
       // Ids are made case-safe here (fast path) and set directly; the model's initialisers
       // would do the same work again.
@@ -125,6 +132,9 @@ public struct SalesforceProfile: CSVProfile {
       for (i, label) in customEmails {
         if let e = row.string(i) { c.emails.append(EmailAddress(e, label: label)) }
       }
+      // Sized once: appending three or four numbers one by one would grow the array each time.
+      let phoneCount = phones.reduce(0) { $0 + (row.isEmpty($1.0) ? 0 : 1) }
+      if phoneCount > 1 { c.phones.reserveCapacity(phoneCount) }
       for (i, types) in phones {
         if let p = row.string(i) { c.phones.append(PhoneNumber(p, types: types)) }
       }
@@ -134,7 +144,7 @@ public struct SalesforceProfile: CSVProfile {
         let street = s(parts[0]).map(Decoder.normaliseLines)
         let a = PostalAddress(
           street: street, locality: s(parts[1]), region: s(parts[2]), postalCode: s(parts[3]), country: s(parts[4]),
-          types: [type])
+          types: type)
         if !a.isEmpty { c.addresses.append(a) }
       }
       if let u = s(website) { c.urls.append(LabeledValue(u)) }
@@ -169,7 +179,7 @@ public struct SalesforceProfile: CSVProfile {
         if let t = Values.timestamp(text) { c.lastModified = t } else { context.keepUnparsed(column: i, value: text, what: "a date-time") }
       }
       context.attachRaw(&c)
-      return .contact(c)
+      return c
     }
 
     /// Street lines as `\n`-separated lines (exports may use CRLF inside the cell).

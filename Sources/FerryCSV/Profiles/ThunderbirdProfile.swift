@@ -77,7 +77,7 @@ public struct ThunderbirdProfile: CSVProfile {
 
     mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
       var c = Contact()
-      func s(_ i: Int?) -> String? { i.flatMap(row.string) }
+      func s(_ i: Int?) -> String? { row.string(at: i) }
       c.name = PersonName(given: s(first), family: s(last))
       c.formattedName = s(display)
       if let n = s(nick) { c.nicknames = [n] }

@@ -139,10 +139,11 @@ enum Values {
   /// A Salesforce id in its 18-character case-safe form, byte by byte: the model's
   /// `SalesforceID.caseSafe` without its allocations, for the hot path. Not an id: unchanged.
   static func caseSafeID(_ id: String) -> String {
+    guard id.utf8.count == 15 else { return SalesforceID.caseSafe(id) ?? id }
     var copy = id
-    let suffix: [UInt8]? = copy.withUTF8 { u in
-      guard u.count == 15 else { return nil }
-      var out: [UInt8] = [0, 0, 0]
+    // The 18 bytes are written straight into the new string's storage: one allocation.
+    let safe: String? = copy.withUTF8 { u in
+      var suffix: (UInt8, UInt8, UInt8) = (0, 0, 0)
       for chunk in 0..<3 {
         var bits = 0
         for i in 0..<5 {
@@ -150,12 +151,22 @@ enum Values {
           guard (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) else { return nil }
           if b >= 65 && b <= 90 { bits |= 1 << i }
         }
-        out[chunk] = bits < 26 ? UInt8(65 + bits) : UInt8(48 + bits - 26)
+        let letter = bits < 26 ? UInt8(65 + bits) : UInt8(48 + bits - 26)
+        switch chunk {
+        case 0: suffix.0 = letter
+        case 1: suffix.1 = letter
+        default: suffix.2 = letter
+        }
       }
-      return out
+      return String(unsafeUninitializedCapacity: 18) { out in
+        for k in 0..<15 { out[k] = u[k] }
+        out[15] = suffix.0
+        out[16] = suffix.1
+        out[17] = suffix.2
+        return 18
+      }
     }
-    if let suffix { return id + String(decoding: suffix, as: UTF8.self) }
-    return SalesforceID.caseSafe(id) ?? id
+    return safe ?? SalesforceID.caseSafe(id) ?? id
   }
 
   static func isoDateText(_ d: PartialDate) -> String { d.description }
