@@ -204,8 +204,11 @@ public struct EWSDocuments {
     if kind == .event { sink.attribute("SendMeetingInvitations", "SendToNone") }
     folder(sink, kind)
     sink.start("m:Items")
+    let item = kind == .contact ? "t:Contact" : "t:CalendarItem"
     for fields in items {
-      sink.write(XMLElement(name: kind == .contact ? "Contact" : "CalendarItem", children: EWSItemFields.merged(fields)))
+      sink.start(item)
+      EWSItemFields.writeMerged(fields, to: sink)
+      sink.end()
     }
     sink.end()
     sink.end()
@@ -227,7 +230,9 @@ public struct EWSDocuments {
         for f in change.fieldsToSet {
           sink.start("t:SetItemField")
           sink.write(f.path)
-          sink.write(XMLElement(name: change.itemElement, children: [f.node]))
+          sink.start(prefix: "t:", change.itemElement)
+          sink.write(f.node)
+          sink.end()
           sink.end()
         }
         for f in change.fieldsToDelete {

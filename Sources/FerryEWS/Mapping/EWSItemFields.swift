@@ -8,16 +8,73 @@ import FerryTime
 /// container; an `UpdateItem` writes each changed field on its own. Both come from the same
 /// list, so create and update can never disagree on a mapping.
 public struct EWSField: Sendable, Hashable {
+  /// How the path is kept: the common shapes as their names alone, so that a `CreateItem`,
+  /// which never writes paths, builds no element for them.
+  enum Path: Sendable {
+    /// `t:FieldURI FieldURI="…"`.
+    case uri(String)
+    /// `t:IndexedFieldURI FieldURI="…" FieldIndex="…"`.
+    case indexed(String, index: String)
+    /// `t:IndexedFieldURI FieldURI="contacts:PhysicalAddress:<part>" FieldIndex="…"`.
+    case addressPart(String, index: String)
+    case element(XMLElement)
+  }
+
+  var storedPath: Path
+
   /// `t:FieldURI`, `t:IndexedFieldURI` or `t:ExtendedFieldURI`, with its attributes.
-  public var path: XMLElement
+  public var path: XMLElement {
+    get {
+      switch storedPath {
+      case .uri(let name): EWSItemFields.uri(name)
+      case .indexed(let name, let index): EWSItemFields.indexed(name, index)
+      case .addressPart(let part, let index): EWSItemFields.indexed("contacts:PhysicalAddress:" + part, index)
+      case .element(let element): element
+      }
+    }
+    set { storedPath = .element(newValue) }
+  }
   /// The child of `t:Contact`/`t:CalendarItem` holding the value (`GivenName`, or
   /// `EmailAddresses` with one `Entry`).
   public var node: XMLElement
 
+  public init(path: XMLElement, node: XMLElement) {
+    storedPath = .element(path)
+    self.node = node
+  }
+
+  init(uri: String, node: XMLElement) {
+    storedPath = .uri(uri)
+    self.node = node
+  }
+
+  init(indexed uri: String, index: String, node: XMLElement) {
+    storedPath = .indexed(uri, index: index)
+    self.node = node
+  }
+
+  init(addressPart part: String, index: String, node: XMLElement) {
+    storedPath = .addressPart(part, index: index)
+    self.node = node
+  }
+
   /// Identifies the path for diffing: `contacts:EmailAddress#EmailAddress1`.
   public var key: String {
-    path.attribute("FieldURI").map { $0 + "#" + (path.attribute("FieldIndex") ?? "") }
-      ?? "extended#" + (path.attribute("PropertyName") ?? path.attribute("PropertyTag") ?? "")
+    switch storedPath {
+    case .uri(let name): return name + "#"
+    case .indexed(let name, let index): return name + "#" + index
+    case .addressPart(let part, let index): return "contacts:PhysicalAddress:" + part + "#" + index
+    case .element(let path):
+      return path.attribute("FieldURI").map { $0 + "#" + (path.attribute("FieldIndex") ?? "") }
+        ?? "extended#" + (path.attribute("PropertyName") ?? path.attribute("PropertyTag") ?? "")
+    }
+  }
+
+  /// Equal when the paths, as elements, and the nodes are.
+  public static func == (a: EWSField, b: EWSField) -> Bool { a.path == b.path && a.node == b.node }
+  public func hash(into h: inout Hasher) {
+    h.combine(path)
+    h.combine(node)
   }
 }
 
@@ -81,13 +138,15 @@ struct EWSItemFields {
     var main: [EWSField] = []
     func add(_ uri: String, _ name: String, _ value: String?) {
       guard let value, !value.isEmpty else { return }
-      main.append(EWSField(path: Self.uri(uri), node: Self.leaf(name, value)))
+      main.append(EWSField(uri: uri, node: Self.leaf(name, value)))
     }
     func dictionary(_ uri: String, _ container: String, _ key: String, _ value: String, attributes: [(String, String)] = []) {
       main.append(
         EWSField(
-          path: Self.indexed(uri, key),
-          node: XMLElement(name: container, children: [XMLElement(name: "Entry", attributes: [("Key", key)] + attributes.map { ($0.0, $0.1) }, text: value)])))
+          indexed: uri, index: key,
+          node: XMLElement(
+            name: container,
+            children: [XMLElement(name: "Entry", attributes: attributes.isEmpty ? [("Key", key)] : [("Key", key)] + attributes.map { ($0.0, $0.1) }, text: value)])))
     }
     if let prefix = c.name.prefix, !prefix.isEmpty { try spill("Name prefix", prefix) }
     add("contacts:DisplayName", "DisplayName", c.formattedName ?? (c.name.isEmpty ? nil : c.name.displayName))
@@ -116,7 +175,7 @@ struct EWSItemFields {
       where !value.isEmpty {
         main.append(
           EWSField(
-            path: Self.indexed("contacts:PhysicalAddress:\(part)", key),
+            addressPart: part, index: key,
             node: XMLElement(
               name: "PhysicalAddresses",
               children: [XMLElement(name: "Entry", attributes: [("Key", key)], children: [Self.leaf(part, value)])])))
@@ -135,7 +194,7 @@ struct EWSItemFields {
     let children = c.related.filter { $0.relation == "child" }
     if !children.isEmpty {
       main.append(
-        EWSField(path: Self.uri("contacts:Children"), node: XMLElement(name: "Children", children: children.map { Self.leaf("String", $0.value) })))
+        EWSField(uri: "contacts:Children", node: XMLElement(name: "Children", children: children.map { Self.leaf("String", $0.value) })))
     }
     add("contacts:Department", "Department", c.department)
     add("contacts:Generation", "Generation", c.name.suffix)
@@ -166,10 +225,10 @@ struct EWSItemFields {
     // The ItemType prefix comes first: Body, Categories, ExtendedProperty.
     var head: [EWSField] = []
     let notes = (c.notes + (overflow.isEmpty ? [] : [overflow.joined(separator: "\n")])).joined(separator: "\n\n")
-    if !notes.isEmpty { head.append(EWSField(path: Self.uri("item:Body"), node: Self.body(notes))) }
+    if !notes.isEmpty { head.append(EWSField(uri: "item:Body", node: Self.body(notes))) }
     if !c.categories.isEmpty {
       head.append(
-        EWSField(path: Self.uri("item:Categories"), node: XMLElement(name: "Categories", children: c.categories.map { Self.leaf("String", $0) })))
+        EWSField(uri: "item:Categories", node: XMLElement(name: "Categories", children: c.categories.map { Self.leaf("String", $0) })))
     }
     head += Self.crmFields(c.source)
     return head + main
@@ -183,7 +242,7 @@ struct EWSItemFields {
     var fields: [EWSField] = []
     func add(_ uri: String, _ name: String, _ value: String?) {
       guard let value, !value.isEmpty else { return }
-      fields.append(EWSField(path: Self.uri(uri), node: Self.leaf(name, value)))
+      fields.append(EWSField(uri: uri, node: Self.leaf(name, value)))
     }
     add("item:Subject", "Subject", e.summary)
     switch e.privacy {
@@ -193,10 +252,10 @@ struct EWSItemFields {
     case nil: break
     }
     let body = e.description ?? ""
-    if !body.isEmpty { fields.append(EWSField(path: Self.uri("item:Body"), node: Self.body(body))) }
+    if !body.isEmpty { fields.append(EWSField(uri: "item:Body", node: Self.body(body))) }
     if !e.categories.isEmpty {
       fields.append(
-        EWSField(path: Self.uri("item:Categories"), node: XMLElement(name: "Categories", children: e.categories.map { Self.leaf("String", $0) })))
+        EWSField(uri: "item:Categories", node: XMLElement(name: "Categories", children: e.categories.map { Self.leaf("String", $0) })))
     }
     if let p = e.priority, p > 0 { add("item:Importance", "Importance", p < 5 ? "High" : p == 5 ? "Normal" : "Low") }
     let (reminder, unplaced) = ExchangeCalendarItem.reminder(of: e)
@@ -251,7 +310,7 @@ struct EWSItemFields {
       guard !list.isEmpty else { return }
       fields.append(
         EWSField(
-          path: Self.uri(uri),
+          uri: uri,
           node: XMLElement(
             name: name,
             children: list.map { a in
@@ -267,7 +326,7 @@ struct EWSItemFields {
     attendees("calendar:RequiredAttendees", "RequiredAttendees", others.filter { $0.role != .optional && $0.role != .nonParticipant })
     attendees("calendar:OptionalAttendees", "OptionalAttendees", others.filter { $0.role == .optional || $0.role == .nonParticipant })
     attendees("calendar:Resources", "Resources", resources)
-    if let recurrence { fields.append(EWSField(path: Self.uri("calendar:Recurrence"), node: recurrence)) }
+    if let recurrence { fields.append(EWSField(uri: "calendar:Recurrence", node: recurrence)) }
     if legacy, startZone != nil || endZone != nil {
       // Exchange 2007 has no StartTimeZone/EndTimeZone (Exchange 2010 brought them); its
       // MeetingTimeZone holds the zone as a bias and yearly daylight-saving rules, which is
@@ -276,7 +335,7 @@ struct EWSItemFields {
       let zone = e.isAllDay ? zones.fallback : zones.startZone
       let year = e.start?.localDateTime.date.year ?? 2026
       if let zone, let element = Self.meetingTimeZone(zone, year: year) {
-        fields.append(EWSField(path: Self.uri("calendar:MeetingTimeZone"), node: element))
+        fields.append(EWSField(uri: "calendar:MeetingTimeZone", node: element))
       } else if e.isAllDay || e.recurrence != nil {
         diagnostics.warning(
           "\(options.exchange.serverVersion) has no StartTimeZone (Exchange2010 brought it) and the zone \"\(zone?.name ?? "")\" has no yearly rule MeetingTimeZone can hold; \(e.isAllDay ? "the all-day event's days are read in the server's zone" : "the series is written with fixed offsets, so occurrences after a daylight-saving change may move by an hour"): use --exchange-version Exchange2010 or later",
@@ -285,10 +344,10 @@ struct EWSItemFields {
       return fields
     }
     if let startZone {
-      fields.append(EWSField(path: Self.uri("calendar:StartTimeZone"), node: XMLElement(name: "StartTimeZone", attributes: [("Id", startZone)])))
+      fields.append(EWSField(uri: "calendar:StartTimeZone", node: XMLElement(name: "StartTimeZone", attributes: [("Id", startZone)])))
     }
     if let endZone = endZone ?? startZone {
-      fields.append(EWSField(path: Self.uri("calendar:EndTimeZone"), node: XMLElement(name: "EndTimeZone", attributes: [("Id", endZone)])))
+      fields.append(EWSField(uri: "calendar:EndTimeZone", node: XMLElement(name: "EndTimeZone", attributes: [("Id", endZone)])))
     }
     return fields
   }
@@ -361,6 +420,51 @@ struct EWSItemFields {
   /// The children of a created item: the fields, with dictionary entries merged into one
   /// container per dictionary and address parts into one entry per key.
   private static let dictionaries: Set<String> = ["EmailAddresses", "PhoneNumbers", "PhysicalAddresses", "ImAddresses"]
+
+  /// Whether an item child is a dictionary container (the names in `dictionaries`), without hashing.
+  static func isDictionary(_ name: String) -> Bool {
+    name == "EmailAddresses" || name == "PhoneNumbers" || name == "PhysicalAddresses" || name == "ImAddresses"
+  }
+
+  /// Writes the children `merged(fields)` gives, in the same order, without building them:
+  /// a dictionary's container goes out where its first field stands, holding the entries of
+  /// every field of that dictionary; a later entry with children whose key an earlier entry
+  /// has adds its children to that entry (the parts of one address).
+  static func writeMerged(_ fields: [EWSField], to sink: XMLTextWriterSink) {
+    var written: [String] = []
+    for (i, f) in fields.enumerated() {
+      let name = f.node.name
+      guard isDictionary(name) else {
+        sink.write(f.node)
+        continue
+      }
+      if written.contains(name) { continue }
+      written.append(name)
+      var entries = f.node.children
+      var added: [[XMLElement]] = Array(repeating: [], count: entries.count)
+      for later in fields[(i + 1)...] where later.node.name == name {
+        for entry in later.node.children {
+          let key = entry.attribute("Key")
+          if !entry.children.isEmpty, let j = entries.firstIndex(where: { $0.attribute("Key") == key }) {
+            added[j] += entry.children
+          } else {
+            entries.append(entry)
+            added.append([])
+          }
+        }
+      }
+      sink.start(prefix: "t:", name)
+      for a in f.node.attributes { sink.attribute(a.name, a.value) }
+      if !f.node.text.isEmpty { sink.text(f.node.text) }
+      for (entry, more) in zip(entries, added) {
+        sink.start(prefix: "t:", entry.name)
+        sink.writeContent(entry)
+        for child in more { sink.write(child) }
+        sink.end()
+      }
+      sink.end()
+    }
+  }
 
   static func merged(_ fields: [EWSField]) -> [XMLElement] {
     var out: [XMLElement] = []
