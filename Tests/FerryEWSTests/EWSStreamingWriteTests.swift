@@ -68,6 +68,11 @@ import Testing
       field("PhysicalAddresses", [entry("Home", children: [EWSItemFields.leaf("City", "Paris")])]),
       field("EmailAddresses", [entry("EmailAddress1", children: [EWSItemFields.leaf("Extra", "x")])]),
       field("EmailAddresses", [entry("EmailAddress1", text: "again@example.com")]),
+      field(
+        "PhoneNumbers",
+        [entry("A", children: [EWSItemFields.leaf("One", "1")]), entry("A", children: [EWSItemFields.leaf("Two", "2")])]),
+      field("PhoneNumbers", [entry("A", children: [EWSItemFields.leaf("Three", "3")]), entry("B", text: "b")]),
+      field("PhoneNumbers", [entry("B", children: [EWSItemFields.leaf("Four", "4")]), entry("B", children: [EWSItemFields.leaf("Five", "5")])]),
     ]
     let (tree, direct) = try Self.both(fields)
     #expect(direct == tree)

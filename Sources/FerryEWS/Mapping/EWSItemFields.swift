@@ -136,6 +136,7 @@ struct EWSItemFields {
   mutating func fields(_ c: Contact) throws -> [EWSField] {
     overflow = []
     var main: [EWSField] = []
+    main.reserveCapacity(32)
     func add(_ uri: String, _ name: String, _ value: String?) {
       guard let value, !value.isEmpty else { return }
       main.append(EWSField(uri: uri, node: Self.leaf(name, value)))
@@ -162,15 +163,16 @@ struct EWSItemFields {
         try spill("E-mail", email.address)
       }
     }
-    var addressKeys = Set<String>()
+    var addressKeys: [String] = []
     for a in c.addresses {
       guard let key = EWSSlots.addressKey(a.types), !addressKeys.contains(key) else {
         try spill("Address", [a.poBox, a.extended, a.street, a.locality, a.region, a.postalCode, a.country].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "))
         continue
       }
-      addressKeys.insert(key)
+      addressKeys.append(key)
       var street = a.street ?? ""
-      for extra in [a.extended, a.poBox].compactMap({ $0 }) where !extra.isEmpty { street += street.isEmpty ? extra : "\n" + extra }
+      if let extra = a.extended, !extra.isEmpty { street += street.isEmpty ? extra : "\n" + extra }
+      if let extra = a.poBox, !extra.isEmpty { street += street.isEmpty ? extra : "\n" + extra }
       for (part, value) in [("Street", street), ("City", a.locality ?? ""), ("State", a.region ?? ""), ("CountryOrRegion", a.country ?? ""), ("PostalCode", a.postalCode ?? "")]
       where !value.isEmpty {
         main.append(
@@ -224,14 +226,17 @@ struct EWSItemFields {
     add("contacts:PhoneticLastName", "PhoneticLastName", c.name.phoneticFamily)
     // The ItemType prefix comes first: Body, Categories, ExtendedProperty.
     var head: [EWSField] = []
-    let notes = (c.notes + (overflow.isEmpty ? [] : [overflow.joined(separator: "\n")])).joined(separator: "\n\n")
+    let parts = overflow.isEmpty ? c.notes : c.notes + [overflow.joined(separator: "\n")]
+    let notes = parts.count == 1 ? parts[0] : parts.joined(separator: "\n\n")
     if !notes.isEmpty { head.append(EWSField(uri: "item:Body", node: Self.body(notes))) }
     if !c.categories.isEmpty {
       head.append(
         EWSField(uri: "item:Categories", node: XMLElement(name: "Categories", children: c.categories.map { Self.leaf("String", $0) })))
     }
     head += Self.crmFields(c.source)
-    return head + main
+    // Moved in front within `main`'s buffer rather than copied into a new array.
+    main.insert(contentsOf: head, at: 0)
+    return main
   }
 
   // MARK: - Calendar item
@@ -421,49 +426,69 @@ struct EWSItemFields {
   /// container per dictionary and address parts into one entry per key.
   private static let dictionaries: Set<String> = ["EmailAddresses", "PhoneNumbers", "PhysicalAddresses", "ImAddresses"]
 
-  /// Whether an item child is a dictionary container (the names in `dictionaries`), without hashing.
-  static func isDictionary(_ name: String) -> Bool {
-    name == "EmailAddresses" || name == "PhoneNumbers" || name == "PhysicalAddresses" || name == "ImAddresses"
+  /// The place of a dictionary container in `dictionaries` (by name, without hashing), or nil.
+  static func dictionaryIndex(_ name: String) -> Int? {
+    switch name {
+    case "EmailAddresses": 0
+    case "PhoneNumbers": 1
+    case "PhysicalAddresses": 2
+    case "ImAddresses": 3
+    default: nil
+    }
   }
 
   /// Writes the children `merged(fields)` gives, in the same order, without building them:
   /// a dictionary's container goes out where its first field stands, holding the entries of
-  /// every field of that dictionary; a later entry with children whose key an earlier entry
-  /// has adds its children to that entry (the parts of one address).
+  /// every field of that dictionary; an entry of a later field that has children, and whose
+  /// key an earlier entry has, adds its children to the first entry with that key (the parts
+  /// of one address) instead of going out itself.
   static func writeMerged(_ fields: [EWSField], to sink: XMLTextWriterSink) {
-    var written: [String] = []
-    for (i, f) in fields.enumerated() {
-      let name = f.node.name
-      guard isDictionary(name) else {
-        sink.write(f.node)
+    var written: UInt8 = 0
+    for i in fields.indices {
+      let node = fields[i].node
+      guard let index = dictionaryIndex(node.name) else {
+        sink.write(node)
         continue
       }
-      if written.contains(name) { continue }
-      written.append(name)
-      var entries = f.node.children
-      var added: [[XMLElement]] = Array(repeating: [], count: entries.count)
-      for later in fields[(i + 1)...] where later.node.name == name {
-        for entry in later.node.children {
-          let key = entry.attribute("Key")
-          if !entry.children.isEmpty, let j = entries.firstIndex(where: { $0.attribute("Key") == key }) {
-            added[j] += entry.children
-          } else {
-            entries.append(entry)
-            added.append([])
-          }
-        }
-      }
+      guard written & (1 << index) == 0 else { continue }
+      written |= 1 << index
+      let name = node.name
       sink.start(prefix: "t:", name)
-      for a in f.node.attributes { sink.attribute(a.name, a.value) }
-      if !f.node.text.isEmpty { sink.text(f.node.text) }
-      for (entry, more) in zip(entries, added) {
-        sink.start(prefix: "t:", entry.name)
-        sink.writeContent(entry)
-        for child in more { sink.write(child) }
-        sink.end()
+      for a in node.attributes { sink.attribute(a.name, a.value) }
+      if !node.text.isEmpty { sink.text(node.text) }
+      for j in i..<fields.count where fields[j].node.name == name {
+        let entries = fields[j].node.children
+        for c in entries.indices {
+          let entry = entries[c]
+          let key = entry.attribute("Key")
+          let earlier = keyComesBefore(key, field: j, entry: c, from: i, name: name, in: fields)
+          if j > i, earlier, !entry.children.isEmpty { continue }  // went into the first entry with its key
+          sink.start(prefix: "t:", entry.name)
+          sink.writeContent(entry)
+          if !earlier {
+            // The first entry with its key: the children of later fields' entries with that key.
+            for k in max(j, i + 1)..<fields.count where fields[k].node.name == name {
+              let more = fields[k].node.children
+              for x in (k == j ? c + 1 : 0)..<more.count where !more[x].children.isEmpty && more[x].attribute("Key") == key {
+                for child in more[x].children { sink.write(child) }
+              }
+            }
+          }
+          sink.end()
+        }
       }
       sink.end()
     }
+  }
+
+  /// Whether an entry with `key` comes before entry `c` of field `j`, among the entries of
+  /// the fields from `i` on whose container is `name`.
+  private static func keyComesBefore(_ key: String?, field j: Int, entry c: Int, from i: Int, name: String, in fields: [EWSField]) -> Bool {
+    for k in i...j where fields[k].node.name == name {
+      let entries = fields[k].node.children
+      for x in 0..<(k == j ? c : entries.count) where entries[x].attribute("Key") == key { return true }
+    }
+    return false
   }
 
   static func merged(_ fields: [EWSField]) -> [XMLElement] {

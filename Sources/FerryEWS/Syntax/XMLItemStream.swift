@@ -60,7 +60,7 @@ final class XMLItemStream {
       var bytes = carry
       carry = []
       if let more = try input.read() {
-        bytes += more
+        if bytes.isEmpty { bytes = more } else { bytes += more }
       } else if bytes.isEmpty {
         return nil
       } else {
