@@ -1,6 +1,12 @@
 import CLibXML2
 import FerryModel
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The EWS syntax layer: a libxml2 `xmlTextReader` fed from a `ByteInput`, yielding the
 /// elements that matter to EWS (items, response messages) one at a time.
 ///
@@ -80,7 +86,11 @@ final class XMLItemStream {
         carry = Array(bytes[amp...])
         bytes.removeSubrange(amp...)
       }
-      guard bytes.contains(UInt8(ascii: "#")) else { return bytes }
+      // memchr: this runs over every byte of the input, and most inputs hold no reference.
+      let mayHaveReference = bytes.withUnsafeBytes { raw in
+        raw.baseAddress.map { memchr($0, Int32(UInt8(ascii: "#")), raw.count) != nil } ?? false
+      }
+      guard mayHaveReference else { return bytes }
       return replacingForbiddenReferences(bytes)
     }
 

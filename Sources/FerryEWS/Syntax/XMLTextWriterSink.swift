@@ -51,17 +51,10 @@ final class XMLTextWriterSink {
       return
     }
     let status = withUnsafeTemporaryAllocation(of: xmlChar.self, capacity: length + 1) { buffer -> Int32 in
-      var i = 0
-      for byte in prefix.utf8 {
-        buffer[i] = byte
-        i += 1
-      }
-      for byte in name.utf8 {
-        buffer[i] = byte
-        i += 1
-      }
-      buffer[i] = 0
-      return xmlTextWriterStartElement(writer, buffer.baseAddress)
+      guard let base = buffer.baseAddress else { return -1 }
+      let end = Self.copy(prefix, to: base)
+      base[end + Self.copy(name, to: base + end)] = 0
+      return xmlTextWriterStartElement(writer, base)
     }
     check(status)
   }
@@ -75,6 +68,21 @@ final class XMLTextWriterSink {
           }
         }
       })
+  }
+
+  /// Copies `text`'s UTF-8 bytes to `target` (which has room); returns how many.
+  private static func copy(_ text: String, to target: UnsafeMutablePointer<xmlChar>) -> Int {
+    let copied = text.utf8.withContiguousStorageIfAvailable { source -> Int in
+      if let base = source.baseAddress { target.update(from: base, count: source.count) }
+      return source.count
+    }
+    if let copied { return copied }
+    var i = 0
+    for byte in text.utf8 {
+      target[i] = byte
+      i += 1
+    }
+    return i
   }
 
   /// Text content, escaped by libxml2. Characters XML 1.0 cannot carry (C0 controls other
