@@ -130,31 +130,9 @@ struct EWSItemReading {
         continue
       }
       let text = e.text
+      // The dictionaries first: a switch on strings tries its cases in order, and they are in
+      // nearly every contact.
       switch e.name {
-      case "Subject": subject = text
-      case "Body": if let b = body(e, prefix: "Contact", raw: &c.raw) { c.notes.append(b) }
-      case "Notes": if !text.isEmpty { c.notes.append(text) }
-      case "DisplayName": c.formattedName = text
-      case "GivenName": c.name.given = text
-      case "MiddleName": c.name.middle = text
-      case "Surname": c.name.family = text
-      case "Generation": c.name.suffix = text
-      case "Nickname": if !text.isEmpty { c.nicknames.append(text) }
-      case "CompleteName": complete = e
-      case "CompanyName": c.organization = text
-      case "Department": c.department = text
-      case "JobTitle": c.title = text
-      case "Profession": c.role = text
-      case "PhoneticFirstName": c.name.phoneticGiven = text
-      case "PhoneticLastName": c.name.phoneticFamily = text
-      case "Birthday": c.birthday = partialDate(e)
-      case "WeddingAnniversary": c.anniversary = partialDate(e)
-      case "BusinessHomePage": if !text.isEmpty { c.urls.append(LabeledValue(text, types: ["work"])) }
-      case "AssistantName": c.related.append(RelatedPerson(relation: "assistant", value: text))
-      case "Manager": c.related.append(RelatedPerson(relation: "manager", value: text))
-      case "SpouseName": c.related.append(RelatedPerson(relation: "spouse", value: text))
-      case "Children":
-        for child in e.children where child.name == "String" { c.related.append(RelatedPerson(relation: "child", value: child.text)) }
       case "EmailAddresses":
         for entry in e.children where entry.name == "Entry" && !entry.text.isEmpty {
           var address = entry.text.trimmed
@@ -186,6 +164,30 @@ struct EWSItemReading {
           }
           if !a.isEmpty { c.addresses.append(a) }
         }
+      case "Subject": subject = text
+      case "Body": if let b = body(e, prefix: "Contact", raw: &c.raw) { c.notes.append(b) }
+      case "Notes": if !text.isEmpty { c.notes.append(text) }
+      case "DisplayName": c.formattedName = text
+      case "GivenName": c.name.given = text
+      case "MiddleName": c.name.middle = text
+      case "Surname": c.name.family = text
+      case "Generation": c.name.suffix = text
+      case "Nickname": if !text.isEmpty { c.nicknames.append(text) }
+      case "CompleteName": complete = e
+      case "CompanyName": c.organization = text
+      case "Department": c.department = text
+      case "JobTitle": c.title = text
+      case "Profession": c.role = text
+      case "PhoneticFirstName": c.name.phoneticGiven = text
+      case "PhoneticLastName": c.name.phoneticFamily = text
+      case "Birthday": c.birthday = partialDate(e)
+      case "WeddingAnniversary": c.anniversary = partialDate(e)
+      case "BusinessHomePage": if !text.isEmpty { c.urls.append(LabeledValue(text, types: ["work"])) }
+      case "AssistantName": c.related.append(RelatedPerson(relation: "assistant", value: text))
+      case "Manager": c.related.append(RelatedPerson(relation: "manager", value: text))
+      case "SpouseName": c.related.append(RelatedPerson(relation: "spouse", value: text))
+      case "Children":
+        for child in e.children where child.name == "String" { c.related.append(RelatedPerson(relation: "child", value: child.text)) }
       case "ImAddresses":
         for entry in e.children where entry.name == "Entry" && !entry.text.isEmpty {
           c.instantMessaging.append(IMHandle(handle: entry.text))
