@@ -136,6 +136,13 @@ public struct EWSDocuments {
   // MARK: - Documents
 
   private func envelope(_ sink: XMLTextWriterSink, body: () -> Void) {
+    openEnvelope(sink)
+    body()
+    closeEnvelope(sink)
+  }
+
+  /// The document up to the open `soap:Body`.
+  private func openEnvelope(_ sink: XMLTextWriterSink) {
     sink.startDocument()
     sink.start("soap:Envelope")
     sink.attribute("xmlns:soap", EWSNamespace.soap)
@@ -147,7 +154,10 @@ public struct EWSDocuments {
     sink.end()
     sink.end()
     sink.start("soap:Body")
-    body()
+  }
+
+  /// Closes `soap:Body`, the envelope and the document.
+  private func closeEnvelope(_ sink: XMLTextWriterSink) {
     sink.end()
     sink.end()
     sink.endDocument()
@@ -200,15 +210,45 @@ public struct EWSDocuments {
 
   /// The `m:CreateItem` element alone (what the schema validates).
   func writeCreateItem(_ sink: XMLTextWriterSink, kind: RecordKind, items: [[EWSField]]) {
+    openCreateItem(sink, kind: kind)
+    for fields in items { writeItem(sink, kind: kind, fields: fields) }
+    closeCreateItem(sink)
+  }
+
+  /// `m:CreateItem` and its folder, up to the open `m:Items`.
+  private func openCreateItem(_ sink: XMLTextWriterSink, kind: RecordKind) {
     sink.start("m:CreateItem")
     if kind == .event { sink.attribute("SendMeetingInvitations", "SendToNone") }
     folder(sink, kind)
     sink.start("m:Items")
-    for fields in items {
-      sink.write(XMLElement(name: kind == .contact ? "Contact" : "CalendarItem", children: EWSItemFields.merged(fields)))
-    }
+  }
+
+  private func closeCreateItem(_ sink: XMLTextWriterSink) {
     sink.end()
     sink.end()
+  }
+
+  /// One item of a `CreateItem`, from its fields.
+  func writeItem(_ sink: XMLTextWriterSink, kind: RecordKind, fields: [EWSField]) {
+    sink.start(kind == .contact ? "t:Contact" : "t:CalendarItem")
+    EWSItemFields.writeMerged(fields, to: sink)
+    sink.end()
+  }
+
+  /// A `CreateItem` request written one item at a time (`EWSWriter`), so that no batch of
+  /// fields is held: `startCreateItem`, `writeItem` per item, then `finishCreateItem` gives
+  /// the same bytes as `createItem(kind:items:)` for the same items.
+  func startCreateItem(kind: RecordKind) throws -> XMLTextWriterSink {
+    let sink = try makeSink()
+    openEnvelope(sink)
+    openCreateItem(sink, kind: kind)
+    return sink
+  }
+
+  func finishCreateItem(_ sink: XMLTextWriterSink) throws -> [UInt8] {
+    closeCreateItem(sink)
+    closeEnvelope(sink)
+    return try finish(sink)
   }
 
   /// An `UpdateItem` request.
@@ -227,7 +267,9 @@ public struct EWSDocuments {
         for f in change.fieldsToSet {
           sink.start("t:SetItemField")
           sink.write(f.path)
-          sink.write(XMLElement(name: change.itemElement, children: [f.node]))
+          sink.start(prefix: "t:", change.itemElement)
+          sink.write(f.node)
+          sink.end()
           sink.end()
         }
         for f in change.fieldsToDelete {

@@ -12,8 +12,9 @@ public struct EWSWriter: RecordWriter {
   private let options: WriteOptions
   private let diagnostics: DiagnosticSink
   private let documents: EWSDocuments
-  private var contacts: [[EWSField]] = []
-  private var events: [[EWSField]] = []
+  /// The `CreateItem` documents being written, items going in as they come, and their counts.
+  private var contacts: (document: XMLTextWriterSink, count: Int)?
+  private var events: (document: XMLTextWriterSink, count: Int)?
   private var changes: [EWSItemChange] = []
   private var deletes: [EWSItemTarget] = []
   private var files: NumberedDocuments
@@ -221,25 +222,34 @@ public struct EWSWriter: RecordWriter {
   private mutating func add(_ record: Record, location: SourceLocation) throws {
     let fields = try documents.fields(record, location: location)
     switch record.kind {
-    case .contact:
-      contacts.append(fields)
-      if contacts.count >= batchSize { try emit(documents.createItem(kind: .contact, items: contacts)); contacts = [] }
-    case .event:
-      events.append(fields)
-      if events.count >= batchSize { try emit(documents.createItem(kind: .event, items: events)); events = [] }
+    case .contact: contacts = try written(fields, kind: .contact, into: contacts)
+    case .event: events = try written(fields, kind: .event, into: events)
     }
+  }
+
+  /// Writes one item into its kind's open document (starting one when none is), and sends
+  /// the document once it holds a batch; returns what stays open.
+  private mutating func written(
+    _ fields: [EWSField], kind: RecordKind, into open: (document: XMLTextWriterSink, count: Int)?
+  ) throws -> (document: XMLTextWriterSink, count: Int)? {
+    let document = try open?.document ?? documents.startCreateItem(kind: kind)
+    documents.writeItem(document, kind: kind, fields: fields)
+    let count = (open?.count ?? 0) + 1
+    guard count >= batchSize else { return (document, count) }
+    try emit(documents.finishCreateItem(document))
+    return nil
   }
 
   /// Sends one finished document to its file.
   private mutating func emit(_ bytes: [UInt8]) throws { try files.write(bytes) }
 
   public mutating func finish() throws {
-    if !contacts.isEmpty { try emit(documents.createItem(kind: .contact, items: contacts)) }
-    if !events.isEmpty { try emit(documents.createItem(kind: .event, items: events)) }
+    if let open = contacts { try emit(documents.finishCreateItem(open.document)) }
+    if let open = events { try emit(documents.finishCreateItem(open.document)) }
     if !changes.isEmpty { try emit(documents.updateItem(changes)) }
     if !deletes.isEmpty { try emit(documents.deleteItem(targets: deletes)) }
-    contacts = []
-    events = []
+    contacts = nil
+    events = nil
     changes = []
     deletes = []
     try files.finish()

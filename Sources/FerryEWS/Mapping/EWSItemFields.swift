@@ -8,16 +8,73 @@ import FerryTime
 /// container; an `UpdateItem` writes each changed field on its own. Both come from the same
 /// list, so create and update can never disagree on a mapping.
 public struct EWSField: Sendable, Hashable {
+  /// How the path is kept: the common shapes as their names alone, so that a `CreateItem`,
+  /// which never writes paths, builds no element for them.
+  enum Path: Sendable {
+    /// `t:FieldURI FieldURI="…"`.
+    case uri(String)
+    /// `t:IndexedFieldURI FieldURI="…" FieldIndex="…"`.
+    case indexed(String, index: String)
+    /// `t:IndexedFieldURI FieldURI="contacts:PhysicalAddress:<part>" FieldIndex="…"`.
+    case addressPart(String, index: String)
+    case element(XMLElement)
+  }
+
+  var storedPath: Path
+
   /// `t:FieldURI`, `t:IndexedFieldURI` or `t:ExtendedFieldURI`, with its attributes.
-  public var path: XMLElement
+  public var path: XMLElement {
+    get {
+      switch storedPath {
+      case .uri(let name): EWSItemFields.uri(name)
+      case .indexed(let name, let index): EWSItemFields.indexed(name, index)
+      case .addressPart(let part, let index): EWSItemFields.indexed("contacts:PhysicalAddress:" + part, index)
+      case .element(let element): element
+      }
+    }
+    set { storedPath = .element(newValue) }
+  }
   /// The child of `t:Contact`/`t:CalendarItem` holding the value (`GivenName`, or
   /// `EmailAddresses` with one `Entry`).
   public var node: XMLElement
 
+  public init(path: XMLElement, node: XMLElement) {
+    storedPath = .element(path)
+    self.node = node
+  }
+
+  init(uri: String, node: XMLElement) {
+    storedPath = .uri(uri)
+    self.node = node
+  }
+
+  init(indexed uri: String, index: String, node: XMLElement) {
+    storedPath = .indexed(uri, index: index)
+    self.node = node
+  }
+
+  init(addressPart part: String, index: String, node: XMLElement) {
+    storedPath = .addressPart(part, index: index)
+    self.node = node
+  }
+
   /// Identifies the path for diffing: `contacts:EmailAddress#EmailAddress1`.
   public var key: String {
-    path.attribute("FieldURI").map { $0 + "#" + (path.attribute("FieldIndex") ?? "") }
-      ?? "extended#" + (path.attribute("PropertyName") ?? path.attribute("PropertyTag") ?? "")
+    switch storedPath {
+    case .uri(let name): return name + "#"
+    case .indexed(let name, let index): return name + "#" + index
+    case .addressPart(let part, let index): return "contacts:PhysicalAddress:" + part + "#" + index
+    case .element(let path):
+      return path.attribute("FieldURI").map { $0 + "#" + (path.attribute("FieldIndex") ?? "") }
+        ?? "extended#" + (path.attribute("PropertyName") ?? path.attribute("PropertyTag") ?? "")
+    }
+  }
+
+  /// Equal when the paths, as elements, and the nodes are.
+  public static func == (a: EWSField, b: EWSField) -> Bool { a.path == b.path && a.node == b.node }
+  public func hash(into h: inout Hasher) {
+    h.combine(path)
+    h.combine(node)
   }
 }
 
@@ -79,15 +136,18 @@ struct EWSItemFields {
   mutating func fields(_ c: Contact) throws -> [EWSField] {
     overflow = []
     var main: [EWSField] = []
+    main.reserveCapacity(32)
     func add(_ uri: String, _ name: String, _ value: String?) {
       guard let value, !value.isEmpty else { return }
-      main.append(EWSField(path: Self.uri(uri), node: Self.leaf(name, value)))
+      main.append(EWSField(uri: uri, node: Self.leaf(name, value)))
     }
     func dictionary(_ uri: String, _ container: String, _ key: String, _ value: String, attributes: [(String, String)] = []) {
       main.append(
         EWSField(
-          path: Self.indexed(uri, key),
-          node: XMLElement(name: container, children: [XMLElement(name: "Entry", attributes: [("Key", key)] + attributes.map { ($0.0, $0.1) }, text: value)])))
+          indexed: uri, index: key,
+          node: XMLElement(
+            name: container,
+            children: [XMLElement(name: "Entry", attributes: attributes.isEmpty ? [("Key", key)] : [("Key", key)] + attributes.map { ($0.0, $0.1) }, text: value)])))
     }
     if let prefix = c.name.prefix, !prefix.isEmpty { try spill("Name prefix", prefix) }
     add("contacts:DisplayName", "DisplayName", c.formattedName ?? (c.name.isEmpty ? nil : c.name.displayName))
@@ -103,20 +163,21 @@ struct EWSItemFields {
         try spill("E-mail", email.address)
       }
     }
-    var addressKeys = Set<String>()
+    var addressKeys: [String] = []
     for a in c.addresses {
       guard let key = EWSSlots.addressKey(a.types), !addressKeys.contains(key) else {
         try spill("Address", [a.poBox, a.extended, a.street, a.locality, a.region, a.postalCode, a.country].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "))
         continue
       }
-      addressKeys.insert(key)
+      addressKeys.append(key)
       var street = a.street ?? ""
-      for extra in [a.extended, a.poBox].compactMap({ $0 }) where !extra.isEmpty { street += street.isEmpty ? extra : "\n" + extra }
+      if let extra = a.extended, !extra.isEmpty { street += street.isEmpty ? extra : "\n" + extra }
+      if let extra = a.poBox, !extra.isEmpty { street += street.isEmpty ? extra : "\n" + extra }
       for (part, value) in [("Street", street), ("City", a.locality ?? ""), ("State", a.region ?? ""), ("CountryOrRegion", a.country ?? ""), ("PostalCode", a.postalCode ?? "")]
       where !value.isEmpty {
         main.append(
           EWSField(
-            path: Self.indexed("contacts:PhysicalAddress:\(part)", key),
+            addressPart: part, index: key,
             node: XMLElement(
               name: "PhysicalAddresses",
               children: [XMLElement(name: "Entry", attributes: [("Key", key)], children: [Self.leaf(part, value)])])))
@@ -135,7 +196,7 @@ struct EWSItemFields {
     let children = c.related.filter { $0.relation == "child" }
     if !children.isEmpty {
       main.append(
-        EWSField(path: Self.uri("contacts:Children"), node: XMLElement(name: "Children", children: children.map { Self.leaf("String", $0.value) })))
+        EWSField(uri: "contacts:Children", node: XMLElement(name: "Children", children: children.map { Self.leaf("String", $0.value) })))
     }
     add("contacts:Department", "Department", c.department)
     add("contacts:Generation", "Generation", c.name.suffix)
@@ -165,14 +226,17 @@ struct EWSItemFields {
     add("contacts:PhoneticLastName", "PhoneticLastName", c.name.phoneticFamily)
     // The ItemType prefix comes first: Body, Categories, ExtendedProperty.
     var head: [EWSField] = []
-    let notes = (c.notes + (overflow.isEmpty ? [] : [overflow.joined(separator: "\n")])).joined(separator: "\n\n")
-    if !notes.isEmpty { head.append(EWSField(path: Self.uri("item:Body"), node: Self.body(notes))) }
+    let parts = overflow.isEmpty ? c.notes : c.notes + [overflow.joined(separator: "\n")]
+    let notes = parts.count == 1 ? parts[0] : parts.joined(separator: "\n\n")
+    if !notes.isEmpty { head.append(EWSField(uri: "item:Body", node: Self.body(notes))) }
     if !c.categories.isEmpty {
       head.append(
-        EWSField(path: Self.uri("item:Categories"), node: XMLElement(name: "Categories", children: c.categories.map { Self.leaf("String", $0) })))
+        EWSField(uri: "item:Categories", node: XMLElement(name: "Categories", children: c.categories.map { Self.leaf("String", $0) })))
     }
     head += Self.crmFields(c.source)
-    return head + main
+    // Moved in front within `main`'s buffer rather than copied into a new array.
+    main.insert(contentsOf: head, at: 0)
+    return main
   }
 
   // MARK: - Calendar item
@@ -183,7 +247,7 @@ struct EWSItemFields {
     var fields: [EWSField] = []
     func add(_ uri: String, _ name: String, _ value: String?) {
       guard let value, !value.isEmpty else { return }
-      fields.append(EWSField(path: Self.uri(uri), node: Self.leaf(name, value)))
+      fields.append(EWSField(uri: uri, node: Self.leaf(name, value)))
     }
     add("item:Subject", "Subject", e.summary)
     switch e.privacy {
@@ -193,10 +257,10 @@ struct EWSItemFields {
     case nil: break
     }
     let body = e.description ?? ""
-    if !body.isEmpty { fields.append(EWSField(path: Self.uri("item:Body"), node: Self.body(body))) }
+    if !body.isEmpty { fields.append(EWSField(uri: "item:Body", node: Self.body(body))) }
     if !e.categories.isEmpty {
       fields.append(
-        EWSField(path: Self.uri("item:Categories"), node: XMLElement(name: "Categories", children: e.categories.map { Self.leaf("String", $0) })))
+        EWSField(uri: "item:Categories", node: XMLElement(name: "Categories", children: e.categories.map { Self.leaf("String", $0) })))
     }
     if let p = e.priority, p > 0 { add("item:Importance", "Importance", p < 5 ? "High" : p == 5 ? "Normal" : "Low") }
     let (reminder, unplaced) = ExchangeCalendarItem.reminder(of: e)
@@ -251,7 +315,7 @@ struct EWSItemFields {
       guard !list.isEmpty else { return }
       fields.append(
         EWSField(
-          path: Self.uri(uri),
+          uri: uri,
           node: XMLElement(
             name: name,
             children: list.map { a in
@@ -267,7 +331,7 @@ struct EWSItemFields {
     attendees("calendar:RequiredAttendees", "RequiredAttendees", others.filter { $0.role != .optional && $0.role != .nonParticipant })
     attendees("calendar:OptionalAttendees", "OptionalAttendees", others.filter { $0.role == .optional || $0.role == .nonParticipant })
     attendees("calendar:Resources", "Resources", resources)
-    if let recurrence { fields.append(EWSField(path: Self.uri("calendar:Recurrence"), node: recurrence)) }
+    if let recurrence { fields.append(EWSField(uri: "calendar:Recurrence", node: recurrence)) }
     if legacy, startZone != nil || endZone != nil {
       // Exchange 2007 has no StartTimeZone/EndTimeZone (Exchange 2010 brought them); its
       // MeetingTimeZone holds the zone as a bias and yearly daylight-saving rules, which is
@@ -276,7 +340,7 @@ struct EWSItemFields {
       let zone = e.isAllDay ? zones.fallback : zones.startZone
       let year = e.start?.localDateTime.date.year ?? 2026
       if let zone, let element = Self.meetingTimeZone(zone, year: year) {
-        fields.append(EWSField(path: Self.uri("calendar:MeetingTimeZone"), node: element))
+        fields.append(EWSField(uri: "calendar:MeetingTimeZone", node: element))
       } else if e.isAllDay || e.recurrence != nil {
         diagnostics.warning(
           "\(options.exchange.serverVersion) has no StartTimeZone (Exchange2010 brought it) and the zone \"\(zone?.name ?? "")\" has no yearly rule MeetingTimeZone can hold; \(e.isAllDay ? "the all-day event's days are read in the server's zone" : "the series is written with fixed offsets, so occurrences after a daylight-saving change may move by an hour"): use --exchange-version Exchange2010 or later",
@@ -285,10 +349,10 @@ struct EWSItemFields {
       return fields
     }
     if let startZone {
-      fields.append(EWSField(path: Self.uri("calendar:StartTimeZone"), node: XMLElement(name: "StartTimeZone", attributes: [("Id", startZone)])))
+      fields.append(EWSField(uri: "calendar:StartTimeZone", node: XMLElement(name: "StartTimeZone", attributes: [("Id", startZone)])))
     }
     if let endZone = endZone ?? startZone {
-      fields.append(EWSField(path: Self.uri("calendar:EndTimeZone"), node: XMLElement(name: "EndTimeZone", attributes: [("Id", endZone)])))
+      fields.append(EWSField(uri: "calendar:EndTimeZone", node: XMLElement(name: "EndTimeZone", attributes: [("Id", endZone)])))
     }
     return fields
   }
@@ -361,6 +425,71 @@ struct EWSItemFields {
   /// The children of a created item: the fields, with dictionary entries merged into one
   /// container per dictionary and address parts into one entry per key.
   private static let dictionaries: Set<String> = ["EmailAddresses", "PhoneNumbers", "PhysicalAddresses", "ImAddresses"]
+
+  /// The place of a dictionary container in `dictionaries` (by name, without hashing), or nil.
+  static func dictionaryIndex(_ name: String) -> Int? {
+    switch name {
+    case "EmailAddresses": 0
+    case "PhoneNumbers": 1
+    case "PhysicalAddresses": 2
+    case "ImAddresses": 3
+    default: nil
+    }
+  }
+
+  /// Writes the children `merged(fields)` gives, in the same order, without building them:
+  /// a dictionary's container goes out where its first field stands, holding the entries of
+  /// every field of that dictionary; an entry of a later field that has children, and whose
+  /// key an earlier entry has, adds its children to the first entry with that key (the parts
+  /// of one address) instead of going out itself.
+  static func writeMerged(_ fields: [EWSField], to sink: XMLTextWriterSink) {
+    var written: UInt8 = 0
+    for i in fields.indices {
+      let node = fields[i].node
+      guard let index = dictionaryIndex(node.name) else {
+        sink.write(node)
+        continue
+      }
+      guard written & (1 << index) == 0 else { continue }
+      written |= 1 << index
+      let name = node.name
+      sink.start(prefix: "t:", name)
+      for a in node.attributes { sink.attribute(a.name, a.value) }
+      if !node.text.isEmpty { sink.text(node.text) }
+      for j in i..<fields.count where fields[j].node.name == name {
+        let entries = fields[j].node.children
+        for c in entries.indices {
+          let entry = entries[c]
+          let key = entry.attribute("Key")
+          let earlier = keyComesBefore(key, field: j, entry: c, from: i, name: name, in: fields)
+          if j > i, earlier, !entry.children.isEmpty { continue }  // went into the first entry with its key
+          sink.start(prefix: "t:", entry.name)
+          sink.writeContent(entry)
+          if !earlier {
+            // The first entry with its key: the children of later fields' entries with that key.
+            for k in max(j, i + 1)..<fields.count where fields[k].node.name == name {
+              let more = fields[k].node.children
+              for x in (k == j ? c + 1 : 0)..<more.count where !more[x].children.isEmpty && more[x].attribute("Key") == key {
+                for child in more[x].children { sink.write(child) }
+              }
+            }
+          }
+          sink.end()
+        }
+      }
+      sink.end()
+    }
+  }
+
+  /// Whether an entry with `key` comes before entry `c` of field `j`, among the entries of
+  /// the fields from `i` on whose container is `name`.
+  private static func keyComesBefore(_ key: String?, field j: Int, entry c: Int, from i: Int, name: String, in fields: [EWSField]) -> Bool {
+    for k in i...j where fields[k].node.name == name {
+      let entries = fields[k].node.children
+      for x in 0..<(k == j ? c : entries.count) where entries[x].attribute("Key") == key { return true }
+    }
+    return false
+  }
 
   static func merged(_ fields: [EWSField]) -> [XMLElement] {
     var out: [XMLElement] = []

@@ -39,7 +39,7 @@ struct EWSItemReading {
       if let ck = e.attribute("ChangeKey") { parameters.append(RawParameter(name: "ChangeKey", values: [ck])) }
       raw.append(RawProperty(name: "ItemId", parameters: parameters, value: e.attribute("Id") ?? "", origin: "ews"))
     case "Categories":
-      categories += e.children("String").map(\.text)
+      for child in e.children where child.name == "String" { categories.append(child.text) }
     case "ExtendedProperty":
       readExtended(e, prefix: prefix, raw: &raw, source: &source)
     case "DateTimeCreated":
@@ -130,7 +130,40 @@ struct EWSItemReading {
         continue
       }
       let text = e.text
+      // The dictionaries first: a switch on strings tries its cases in order, and they are in
+      // nearly every contact.
       switch e.name {
+      case "EmailAddresses":
+        for entry in e.children where entry.name == "Entry" && !entry.text.isEmpty {
+          var address = entry.text.trimmed
+          // Exchange writes "SMTP:" before addresses of some routing types.
+          if address.hasPrefix("SMTP:") || address.hasPrefix("smtp:") { address.removeFirst(5) }
+          c.emails.append(EmailAddress(address))
+        }
+      case "PhoneNumbers":
+        for entry in e.children where entry.name == "Entry" && !entry.text.isEmpty {
+          let key = entry.attribute("Key") ?? ""
+          if let types = EWSSlots.phoneTypes(key) {
+            c.phones.append(PhoneNumber(entry.text, types: types))
+          } else {
+            c.phones.append(PhoneNumber(entry.text, label: key.isEmpty ? nil : key))
+          }
+        }
+      case "PhysicalAddresses":
+        for entry in e.children where entry.name == "Entry" {
+          var a = PostalAddress(types: EWSSlots.addressTypes(entry.attribute("Key") ?? "Other"))
+          for part in entry.children {
+            switch part.name {
+            case "Street": a.street = part.text
+            case "City": a.locality = part.text
+            case "State": a.region = part.text
+            case "CountryOrRegion": a.country = part.text
+            case "PostalCode": a.postalCode = part.text
+            default: keepRaw(part, prefix: "Contact/PhysicalAddresses/Entry", raw: &c.raw)
+            }
+          }
+          if !a.isEmpty { c.addresses.append(a) }
+        }
       case "Subject": subject = text
       case "Body": if let b = body(e, prefix: "Contact", raw: &c.raw) { c.notes.append(b) }
       case "Notes": if !text.isEmpty { c.notes.append(text) }
@@ -154,40 +187,9 @@ struct EWSItemReading {
       case "Manager": c.related.append(RelatedPerson(relation: "manager", value: text))
       case "SpouseName": c.related.append(RelatedPerson(relation: "spouse", value: text))
       case "Children":
-        for child in e.children("String") { c.related.append(RelatedPerson(relation: "child", value: child.text)) }
-      case "EmailAddresses":
-        for entry in e.children("Entry") where !entry.text.isEmpty {
-          var address = entry.text.trimmed
-          // Exchange writes "SMTP:" before addresses of some routing types.
-          if address.hasPrefix("SMTP:") || address.hasPrefix("smtp:") { address.removeFirst(5) }
-          c.emails.append(EmailAddress(address))
-        }
-      case "PhoneNumbers":
-        for entry in e.children("Entry") where !entry.text.isEmpty {
-          let key = entry.attribute("Key") ?? ""
-          if let types = EWSSlots.phoneTypes(key) {
-            c.phones.append(PhoneNumber(entry.text, types: types))
-          } else {
-            c.phones.append(PhoneNumber(entry.text, label: key.isEmpty ? nil : key))
-          }
-        }
-      case "PhysicalAddresses":
-        for entry in e.children("Entry") {
-          var a = PostalAddress(types: EWSSlots.addressTypes(entry.attribute("Key") ?? "Other"))
-          for part in entry.children {
-            switch part.name {
-            case "Street": a.street = part.text
-            case "City": a.locality = part.text
-            case "State": a.region = part.text
-            case "CountryOrRegion": a.country = part.text
-            case "PostalCode": a.postalCode = part.text
-            default: keepRaw(part, prefix: "Contact/PhysicalAddresses/Entry", raw: &c.raw)
-            }
-          }
-          if !a.isEmpty { c.addresses.append(a) }
-        }
+        for child in e.children where child.name == "String" { c.related.append(RelatedPerson(relation: "child", value: child.text)) }
       case "ImAddresses":
-        for entry in e.children("Entry") where !entry.text.isEmpty {
+        for entry in e.children where entry.name == "Entry" && !entry.text.isEmpty {
           c.instantMessaging.append(IMHandle(handle: entry.text))
         }
       // Everything else (FileAs, Initials, OfficeLocation, server-computed values) stays raw.

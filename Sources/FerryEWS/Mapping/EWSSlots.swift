@@ -88,11 +88,15 @@ enum EWSSlots {
 
   /// The address key for a postal address's types.
   static func addressKey(_ types: [String]) -> String? {
-    let t = Set(types.map { $0.lowercased() })
-    if t.contains("work") { return "Business" }
-    if t.contains("home") { return "Home" }
-    if t.contains("other") || t.isEmpty || t.isSubset(of: ["postal", "parcel", "pref", "intl", "dom"]) { return "Other" }
-    return "Other"
+    // Work wins over home whatever their order; everything else is Other. No Set: this runs
+    // for every address the EWS writer writes.
+    var home = false
+    for t in types {
+      let lower = t.lowercased()
+      if lower == "work" { return "Business" }
+      if lower == "home" { home = true }
+    }
+    return home ? "Home" : "Other"
   }
 
   static func addressTypes(_ key: String) -> [String] {

@@ -1,6 +1,12 @@
 import CLibXML2
 import FerryModel
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The EWS syntax layer: a libxml2 `xmlTextReader` fed from a `ByteInput`, yielding the
 /// elements that matter to EWS (items, response messages) one at a time.
 ///
@@ -60,7 +66,7 @@ final class XMLItemStream {
       var bytes = carry
       carry = []
       if let more = try input.read() {
-        bytes += more
+        if bytes.isEmpty { bytes = more } else { bytes += more }
       } else if bytes.isEmpty {
         return nil
       } else {
@@ -80,7 +86,11 @@ final class XMLItemStream {
         carry = Array(bytes[amp...])
         bytes.removeSubrange(amp...)
       }
-      guard bytes.contains(UInt8(ascii: "#")) else { return bytes }
+      // memchr: this runs over every byte of the input, and most inputs hold no reference.
+      let mayHaveReference = bytes.withUnsafeBytes { raw in
+        raw.baseAddress.map { memchr($0, Int32(UInt8(ascii: "#")), raw.count) != nil } ?? false
+      }
+      guard mayHaveReference else { return bytes }
       return replacingForbiddenReferences(bytes)
     }
 
@@ -258,8 +268,9 @@ final class XMLItemStream {
           at: SourceLocation(file: fileName, line: max(1, line), column: max(1, column)))
       }
       guard type == Int32(XML_READER_TYPE_ELEMENT.rawValue) else { continue }
-      let local = Self.string(xmlTextReaderConstLocalName(reader))
-      let namespace = Self.string(xmlTextReaderConstNamespaceUri(reader))
+      let dict = xmlTextReaderCurrentNode(reader)?.pointee.doc?.pointee.dict
+      let local = name(xmlTextReaderConstLocalName(reader), dict: dict)
+      let namespace = name(xmlTextReaderConstNamespaceUri(reader), dict: dict)
       if !sawRoot {
         sawRoot = true
         if local != "Envelope" && local != "Contact" && local != "CalendarItem" {
@@ -328,7 +339,7 @@ final class XMLItemStream {
   /// Builds the current element's subtree and moves the reader past it.
   private func expand(_ reader: OpaquePointer) throws -> XMLElement {
     guard let node = xmlTextReaderExpand(reader) else { throw failure() }
-    let element = Self.element(node)
+    let element = self.element(node)
     try skip(reader)
     return element
   }
@@ -349,9 +360,30 @@ final class XMLItemStream {
     return String(cString: pointer)
   }
 
+  /// Names made into Strings, by the address libxml2 gave them: the parser's dictionary
+  /// gives one address per distinct name and frees none before the reader goes, so an item's
+  /// element and attribute names are made once per document rather than once per element.
+  /// Only addresses the dictionary owns are kept (`xmlDictOwns`); any other name is made anew.
+  private var names = ContiguousArray<(pointer: UnsafePointer<xmlChar>?, name: String)>(repeating: (nil, ""), count: 256)
+
+  /// `pointer`'s name as a String, from `names` when the dictionary `dict` gave it before.
+  func name(_ pointer: UnsafePointer<xmlChar>?, dict: xmlDictPtr?) -> String {
+    guard let pointer else { return "" }
+    let address = UInt(bitPattern: pointer)
+    let slot = Int(truncatingIfNeeded: (address >> 3) ^ (address >> 11)) & (names.count - 1)
+    if names[slot].pointer == pointer { return names[slot].name }
+    let made = String(cString: pointer)
+    if let dict, xmlDictOwns(dict, pointer) == 1 { names[slot] = (pointer, made) }
+    return made
+  }
+
   /// Copies a libxml2 node into an `XMLElement` (local names; text and CDATA concatenated).
-  private static func element(_ node: xmlNodePtr) -> XMLElement {
-    var element = XMLElement(name: string(node.pointee.name), line: Int(xmlGetLineNo(node)))
+  private func element(_ node: xmlNodePtr) -> XMLElement {
+    element(node, dict: node.pointee.doc?.pointee.dict)
+  }
+
+  private func element(_ node: xmlNodePtr, dict: xmlDictPtr?) -> XMLElement {
+    var element = XMLElement(name: name(node.pointee.name, dict: dict), line: Int(xmlGetLineNo(node)))
     var attribute = node.pointee.properties
     while let a = attribute {
       var value = ""
@@ -360,7 +392,7 @@ final class XMLItemStream {
         if let content = v.pointee.content { value += String(cString: content) }
         valueNode = v.pointee.next
       }
-      element.attributes.append((string(a.pointee.name), value))
+      element.attributes.append((name(a.pointee.name, dict: dict), value))
       attribute = a.pointee.next
     }
     var elementChildren = 0
@@ -373,7 +405,7 @@ final class XMLItemStream {
     var child = node.pointee.children
     while let c = child {
       switch c.pointee.type {
-      case XML_ELEMENT_NODE: element.children.append(self.element(c))
+      case XML_ELEMENT_NODE: element.children.append(self.element(c, dict: dict))
       case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
         if let content = c.pointee.content { element.text += String(cString: content) }
       default: break

@@ -42,6 +42,23 @@ final class XMLTextWriterSink {
     check(name.withCString { n in n.withMemoryRebound(to: xmlChar.self, capacity: 1) { xmlTextWriterStartElement(writer, $0) } })
   }
 
+  /// Starts `prefix` followed by `name`, joined in a stack buffer rather than a new String
+  /// (a joined name longer than 15 bytes would be a heap allocation per element).
+  func start(prefix: String, _ name: String) {
+    let length = prefix.utf8.count + name.utf8.count
+    guard length < 128 else {
+      start(prefix + name)
+      return
+    }
+    let status = withUnsafeTemporaryAllocation(of: xmlChar.self, capacity: length + 1) { buffer -> Int32 in
+      guard let base = buffer.baseAddress else { return -1 }
+      let end = Self.copy(prefix, to: base)
+      base[end + Self.copy(name, to: base + end)] = 0
+      return xmlTextWriterStartElement(writer, base)
+    }
+    check(status)
+  }
+
   func attribute(_ name: String, _ value: String) {
     check(
       name.withCString { n in
@@ -53,16 +70,40 @@ final class XMLTextWriterSink {
       })
   }
 
+  /// Copies `text`'s UTF-8 bytes to `target` (which has room); returns how many.
+  private static func copy(_ text: String, to target: UnsafeMutablePointer<xmlChar>) -> Int {
+    let copied = text.utf8.withContiguousStorageIfAvailable { source -> Int in
+      if let base = source.baseAddress { target.update(from: base, count: source.count) }
+      return source.count
+    }
+    if let copied { return copied }
+    var i = 0
+    for byte in text.utf8 {
+      target[i] = byte
+      i += 1
+    }
+    return i
+  }
+
   /// Text content, escaped by libxml2. Characters XML 1.0 cannot carry (C0 controls other
   /// than tab, LF, CR) are dropped first, since no escape exists for them.
   func text(_ value: String) {
-    var clean = value
-    let hasControl = clean.withUTF8 { bytes in
-      bytes.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+    // One pass over the C string: written as it is unless it holds a control character.
+    let count = value.utf8.count
+    let written = value.withCString { v -> Int32? in
+      v.withMemoryRebound(to: xmlChar.self, capacity: count + 1) { p -> Int32? in
+        for i in 0..<count {
+          let b = p[i]
+          if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D { return nil }
+        }
+        return xmlTextWriterWriteString(writer, p)
+      }
     }
-    if hasControl {
-      clean = String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\t" || $0 == "\n" || $0 == "\r" }))
+    if let written {
+      check(written)
+      return
     }
+    let clean = String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\t" || $0 == "\n" || $0 == "\r" }))
     check(clean.withCString { v in v.withMemoryRebound(to: xmlChar.self, capacity: 1) { xmlTextWriterWriteString(writer, $0) } })
   }
 
@@ -79,11 +120,16 @@ final class XMLTextWriterSink {
 
   /// Writes an element tree, every name prefixed with `prefix`.
   func write(_ element: XMLElement, prefix: String = "t:") {
-    start(prefix + element.name)
+    start(prefix: prefix, element.name)
+    writeContent(element, prefix: prefix)
+    end()
+  }
+
+  /// An element's attributes, text and children, in that order (its start tag is open).
+  func writeContent(_ element: XMLElement, prefix: String = "t:") {
     for a in element.attributes { attribute(a.name, a.value) }
     if !element.text.isEmpty { text(element.text) }
     for child in element.children { write(child, prefix: prefix) }
-    end()
   }
 
   /// The bytes written so far; empties the buffer.
