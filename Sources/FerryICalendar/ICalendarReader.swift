@@ -286,7 +286,7 @@ public struct ICalendarReader: RecordReader {
           "END:\(name) inside \(component.name) does not match; ignored", at: line.location, code: "structure")
         continue
       }
-      component.lines.append(line)
+      component.lines.append(consume line)
     }
     diagnostics.warning(
       "\(component.name) has no END:\(component.name); the file looks truncated, read to its end",
@@ -356,8 +356,7 @@ public struct ICalendarReader: RecordReader {
 
   // MARK: - Holding events so overrides find their master
 
-  private mutating func add(_ event: Event, at location: SourceLocation) {
-    var event = event
+  private mutating func add(_ event: consuming Event, at location: SourceLocation) {
     // Calendar-level components (a VJOURNAL, an X- component) waiting for an event.
     let carried = pendingComponents
     if !pendingComponents.isEmpty {
@@ -445,8 +444,7 @@ public struct ICalendarReader: RecordReader {
   }
 
   private mutating func releaseOldest() {
-    let first = held[heldStart]
-    held[heldStart] = nil
+    let first = held[heldStart].take()
     let sequence = heldBase + heldStart
     heldStart += 1
     if heldStart >= 1024 && heldStart * 2 >= held.count {

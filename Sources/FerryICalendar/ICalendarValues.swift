@@ -103,7 +103,10 @@ enum ICalValue {
 
 extension StringProtocol {
   func trimmingCharacters() -> String {
-    var s = Substring(self)
+    // Most values have nothing to trim: one look at the first and last byte decides.
+    let whole = String(self)
+    if let f = whole.utf8.first, let l = whole.utf8.last, f != .space, f != .tab, l != .space, l != .tab { return whole }
+    var s = Substring(whole)
     while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
     while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
     return String(s)
