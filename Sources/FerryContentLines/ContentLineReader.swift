@@ -302,15 +302,17 @@ public struct ContentLineReader {
     i += 1
     let valueColumn = i + 1
     let rawValue = UnsafeBufferPointer(rebasing: b[i...])
-    var line = ContentLine(
-      group: group, name: name, parameters: parameters, value: "", location: location, valueColumn: valueColumn)
+    let value: String
     if encoding == nil, charset == nil, defaultCharset == nil, let text = UTF8Check.string(rawValue) {
       // The common case: a plain UTF-8 value, validated once and taken as it is.
-      line.value = text
+      value = text
     } else {
-      line.value = decodeValue(rawValue, line: line, encoding: encoding, charset: charset)
+      value = decodeValue(
+        rawValue, name: name, location: location, valueColumn: valueColumn, encoding: encoding, charset: charset)
     }
-    return line
+    // Made once, with its value: no copy of the line while the value is decoded.
+    return ContentLine(
+      group: group, name: name, parameters: parameters, value: value, location: location, valueColumn: valueColumn)
   }
 
   /// `s` with ASCII letters upper-cased; itself when it has none in lower case.
@@ -360,25 +362,34 @@ public struct ContentLineReader {
     return Charset.decode(out, charset: nil).text
   }
 
-  private func decodeValue(_ bytes: UnsafeBufferPointer<UInt8>, line: ContentLine, encoding: String?, charset: String?) -> String {
+  private func decodeValue(
+    _ bytes: UnsafeBufferPointer<UInt8>, name: String, location: SourceLocation, valueColumn: Int, encoding: String?,
+    charset: String?
+  ) -> String {
     let charset = charset ?? defaultCharset
     if encoding == "BASE64" || encoding == "B" {
       return String(decoding: bytes.filter { $0 != .space && $0 != .tab }, as: UTF8.self)
     }
     if encoding == "QUOTED-PRINTABLE" {
       let decoded = Charset.decode(QuotedPrintable.decode(bytes), charset: charset)
-      if decoded.usedFallback { reportFallback(line: line, charset: charset) }
+      if decoded.usedFallback {
+        reportFallback(name: name, location: location, valueColumn: valueColumn, charset: charset)
+      }
       return decoded.text
     }
     let decoded = Charset.decode(bytes, charset: charset)
-    if decoded.usedFallback { reportFallback(line: line, charset: charset) }
+    if decoded.usedFallback {
+      reportFallback(name: name, location: location, valueColumn: valueColumn, charset: charset)
+    }
     return decoded.text
   }
 
-  private func reportFallback(line: ContentLine, charset: String?) {
+  private func reportFallback(name: String, location: SourceLocation, valueColumn: Int, charset: String?) {
     let what = charset.map { "is not valid \($0)" } ?? "is not valid UTF-8"
-    diagnostics.warning(
-      "value of \(line.name) \(what); read as Windows-1252", at: line.valueLocation, code: "encoding")
+    var at = location
+    at.column = valueColumn
+    at.property = name
+    diagnostics.warning("value of \(name) \(what); read as Windows-1252", at: at, code: "encoding")
   }
 
   private func preview(_ bytes: [UInt8]) -> String {

@@ -310,12 +310,12 @@ public struct ICalendarReader: RecordReader {
     return false
   }
 
-  private mutating func handle(_ component: Component) {
+  private mutating func handle(_ component: consuming Component) {
     guard !component.name.isEmpty else { return }
     componentCount += 1
     switch component.name {
     case "VEVENT", "VTODO":
-      let event = mapEvent(component)
+      let event = mapEvent(&component)
       add(event, at: component.location)
     case "VTIMEZONE":
       defineZone(component)
@@ -612,14 +612,19 @@ public struct ICalendarReader: RecordReader {
 
   // MARK: - Events
 
-  private mutating func mapEvent(_ component: Component) -> Event {
+  /// The event of a VEVENT or VTODO. Its lines are moved out of `component` as they are read.
+  private mutating func mapEvent(_ component: inout Component) -> Event {
     var event = Event(kind: component.name == "VTODO" ? .task : .event)
     event.calendar = calendar
     var allDayFlag: Bool?
     var transp: Event.BusyStatus?
     var cdoBusy: Event.BusyStatus?
     var usedZones: Set<String> = []
-    for line in component.lines {
+    // Taken out one by one (the array reversed, then popped), so no line is copied.
+    var lines: [ContentLine] = []
+    swap(&lines, &component.lines)
+    lines.reverse()
+    while let line = lines.popLast() {
       switch line.name {
       case "UID": event.uid = line.value
       case "SUMMARY": event.summary = TextEscaping.unescape(line.value)

@@ -229,8 +229,7 @@ public struct VCardReader: RecordReader {
   }
 
   /// Applies labels and checks what only the whole card can tell.
-  private func finish(_ builder: CardBuilder, begin: SourceLocation) -> Contact {
-    var card = builder
+  private func finish(_ card: consuming CardBuilder, begin: SourceLocation) -> Contact {
     if !card.sawVersion {
       diagnostics.warning(
         "card has no VERSION; read as \(card.version.rawValue)", at: begin, code: "syntax")
