@@ -620,11 +620,13 @@ public struct ICalendarReader: RecordReader {
     var transp: Event.BusyStatus?
     var cdoBusy: Event.BusyStatus?
     var usedZones: Set<String> = []
-    // Taken out one by one (the array reversed, then popped), so no line is copied.
+    // Each line is swapped out of the array (an empty line left in its place), so none is
+    // copied.
     var lines: [ContentLine] = []
     swap(&lines, &component.lines)
-    lines.reverse()
-    while let line = lines.popLast() {
+    var line = ContentLine(name: "", value: "")
+    for i in lines.indices {
+      swap(&line, &lines[i])
       switch line.name {
       case "UID": event.uid = line.value
       case "SUMMARY": event.summary = TextEscaping.unescape(line.value)
