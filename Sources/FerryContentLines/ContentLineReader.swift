@@ -247,6 +247,8 @@ public struct ContentLineReader {
       if i < count, b[i] == .equals {
         i += 1
         var values: [String] = []
+        // Room for a short list (`TYPE=INTERNET,WORK,PREF`) in one allocation, not three.
+        values.reserveCapacity(4)
         while true {
           if i < count, b[i] == .quote {
             i += 1
@@ -271,6 +273,7 @@ public struct ContentLineReader {
           break
         }
         if !pName.isEmpty {
+          if parameters.isEmpty { parameters.reserveCapacity(4) }
           if pName == "ENCODING" {
             if encoding == nil { encoding = values.first.map(Self.upperASCII) }
           } else if pName == "CHARSET" {
