@@ -86,21 +86,28 @@ public struct ContentLineReader {
     }
     var first = true
     while true {
-      // Scan what is buffered for a line end.
-      var i = position
+      // Scan what is buffered for a line end (through a buffer pointer: no bounds checks,
+      // no slice of `buffer` to retain).
       let end = buffer.count
-      while i < end {
-        let c = buffer[i]
-        if c == .lf || c == .cr { break }
-        if c == 0 { hadNUL = true }
-        i += 1
+      let from = position
+      let (i, sawNUL) = buffer.withUnsafeBufferPointer { b -> (Int, Bool) in
+        var i = from
+        var nul = false
+        while i < end {
+          let c = b[i]
+          if c == .lf || c == .cr { break }
+          if c == 0 { nul = true }
+          i += 1
+        }
+        return (i, nul)
       }
+      if sawNUL { hadNUL = true }
       let start = (first && droppingFirst && i > position) ? position + 1 : position
       if logical.count + (i - start) > maximumLineLength {
         // Keep scanning without keeping bytes, so memory stays bounded; reported below.
         tooLong = true
-      } else {
-        logical.append(contentsOf: buffer[start..<i])
+      } else if i > start {
+        buffer.withUnsafeBufferPointer { b in logical.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i])) }
       }
       first = false
       if i < end {
