@@ -107,7 +107,10 @@ public struct ICalendarReader: RecordReader {
   public mutating func next() throws -> Record? {
     while true {
       if readyIndex < ready.count {
-        let (event, location) = ready[readyIndex]
+        // Swapped out (an empty event left behind), so the caller holds the only reference.
+        var taken = (Event(), SourceLocation(file: "", line: 0, column: 0))
+        swap(&taken, &ready[readyIndex])
+        let (event, location) = taken
         readyIndex += 1
         if readyIndex == ready.count {
           ready.removeAll(keepingCapacity: true)
