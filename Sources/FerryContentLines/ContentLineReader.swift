@@ -86,21 +86,28 @@ public struct ContentLineReader {
     }
     var first = true
     while true {
-      // Scan what is buffered for a line end.
-      var i = position
+      // Scan what is buffered for a line end (through a buffer pointer: no bounds checks,
+      // no slice of `buffer` to retain).
       let end = buffer.count
-      while i < end {
-        let c = buffer[i]
-        if c == .lf || c == .cr { break }
-        if c == 0 { hadNUL = true }
-        i += 1
+      let from = position
+      let (i, sawNUL) = buffer.withUnsafeBufferPointer { b -> (Int, Bool) in
+        var i = from
+        var nul = false
+        while i < end {
+          let c = b[i]
+          if c == .lf || c == .cr { break }
+          if c == 0 { nul = true }
+          i += 1
+        }
+        return (i, nul)
       }
+      if sawNUL { hadNUL = true }
       let start = (first && droppingFirst && i > position) ? position + 1 : position
       if logical.count + (i - start) > maximumLineLength {
         // Keep scanning without keeping bytes, so memory stays bounded; reported below.
         tooLong = true
-      } else {
-        logical.append(contentsOf: buffer[start..<i])
+      } else if i > start {
+        buffer.withUnsafeBufferPointer { b in logical.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i])) }
       }
       first = false
       if i < end {
@@ -196,33 +203,38 @@ public struct ContentLineReader {
   // MARK: - Parsing one logical line
 
   private func parse(location: SourceLocation) -> ContentLine? {
-    let b = logical
+    // Scanned through a buffer pointer: no bounds checks, no slice copies per value.
+    logical.withUnsafeBufferPointer { parse($0, location: location) }
+  }
+
+  private func parse(_ b: UnsafeBufferPointer<UInt8>, location: SourceLocation) -> ContentLine? {
+    let count = b.count
     var i = 0
     // A line that starts with white space continues nothing (the first line of a file, or
     // one after a blank line): read without the white space.
-    if let first = b.first, first == .space || first == .tab {
-      while i < b.count, b[i] == .space || b[i] == .tab { i += 1 }
+    if count > 0, b[0] == .space || b[0] == .tab {
+      while i < count, b[i] == .space || b[i] == .tab { i += 1 }
       diagnostics.warning(
         "line starts with white space but continues no line; read without it", at: location, code: "syntax")
     }
     // Name, with an optional group before a dot.
     var nameStart = i
     var group: String?
-    while i < b.count, b[i] != .colon, b[i] != .semicolon {
+    while i < count, b[i] != .colon, b[i] != .semicolon {
       if b[i] == .dot && group == nil {
-        group = String(decoding: b[nameStart..<i], as: UTF8.self)
+        group = String(decoding: UnsafeBufferPointer(rebasing: b[nameStart..<i]), as: UTF8.self)
         nameStart = i + 1
       }
       i += 1
     }
-    guard i < b.count else {
+    guard i < count else {
       diagnostics.warning(
-        "line has no ':' and is not a property: \"\(preview(b))\"; skipped", at: location, code: "syntax")
+        "line has no ':' and is not a property: \"\(preview(logical))\"; skipped", at: location, code: "syntax")
       return nil
     }
-    let name = Self.upperASCII(b[nameStart..<i])
+    let name = Self.upperASCII(UnsafeBufferPointer(rebasing: b[nameStart..<i]))
     if name.isEmpty {
-      diagnostics.warning("property has no name: \"\(preview(b))\"; skipped", at: location, code: "syntax")
+      diagnostics.warning("property has no name: \"\(preview(logical))\"; skipped", at: location, code: "syntax")
       return nil
     }
     var parameters: [ContentParameter] = []
@@ -230,41 +242,45 @@ public struct ContentLineReader {
     var encoding: String?
     var charset: String?
     // Parameters.
-    while i < b.count, b[i] == .semicolon {
+    while i < count, b[i] == .semicolon {
       i += 1
       let pStart = i
-      while i < b.count, b[i] != .equals, b[i] != .semicolon, b[i] != .colon { i += 1 }
+      while i < count, b[i] != .equals, b[i] != .semicolon, b[i] != .colon { i += 1 }
       var pLow = pStart
       var pHigh = i
       while pLow < pHigh, b[pLow] == .space || b[pLow] == .tab { pLow += 1 }
       while pHigh > pLow, b[pHigh - 1] == .space || b[pHigh - 1] == .tab { pHigh -= 1 }
-      let pName = Self.upperASCII(b[pLow..<pHigh])
-      if i < b.count, b[i] == .equals {
+      let pName = Self.upperASCII(UnsafeBufferPointer(rebasing: b[pLow..<pHigh]))
+      if i < count, b[i] == .equals {
         i += 1
         var values: [String] = []
+        // Room for a short list (`TYPE=INTERNET,WORK,PREF`) in one allocation, not three.
+        values.reserveCapacity(4)
         while true {
-          if i < b.count, b[i] == .quote {
+          if i < count, b[i] == .quote {
             i += 1
             let vStart = i
-            while i < b.count, b[i] != .quote { i += 1 }
-            values.append(decodeParameterValue(b[vStart..<i]))
-            if i < b.count { i += 1 }
+            while i < count, b[i] != .quote { i += 1 }
+            var value = decodeParameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i]))
+            if i < count { i += 1 }
             // Anything between the closing quote and the next separator is kept.
             let tail = i
-            while i < b.count, b[i] != .comma, b[i] != .semicolon, b[i] != .colon { i += 1 }
-            if i > tail { values[values.count - 1] += String(decoding: b[tail..<i], as: UTF8.self) }
+            while i < count, b[i] != .comma, b[i] != .semicolon, b[i] != .colon { i += 1 }
+            if i > tail { value += String(decoding: UnsafeBufferPointer(rebasing: b[tail..<i]), as: UTF8.self) }
+            values.append(value)
           } else {
             let vStart = i
-            while i < b.count, b[i] != .comma, b[i] != .semicolon, b[i] != .colon { i += 1 }
-            values.append(decodeParameterValue(b[vStart..<i]))
+            while i < count, b[i] != .comma, b[i] != .semicolon, b[i] != .colon { i += 1 }
+            values.append(decodeParameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i])))
           }
-          if i < b.count, b[i] == .comma {
+          if i < count, b[i] == .comma {
             i += 1
             continue
           }
           break
         }
         if !pName.isEmpty {
+          if parameters.isEmpty { parameters.reserveCapacity(4) }
           if pName == "ENCODING" {
             if encoding == nil { encoding = values.first.map(Self.upperASCII) }
           } else if pName == "CHARSET" {
@@ -283,21 +299,30 @@ public struct ContentLineReader {
         }
       } else {
         diagnostics.warning(
-          "property \(name) has an empty parameter (';;'): \"\(preview(b))\"; ignored", at: location, code: "syntax")
+          "property \(name) has an empty parameter (';;'): \"\(preview(logical))\"; ignored", at: location,
+          code: "syntax")
       }
     }
-    guard i < b.count, b[i] == .colon else {
+    guard i < count, b[i] == .colon else {
       diagnostics.warning(
-        "property \(name) has no ':' before its value: \"\(preview(b))\"; skipped", at: location, code: "syntax")
+        "property \(name) has no ':' before its value: \"\(preview(logical))\"; skipped", at: location,
+        code: "syntax")
       return nil
     }
     i += 1
     let valueColumn = i + 1
-    let rawValue = b[i...]
-    var line = ContentLine(
-      group: group, name: name, parameters: parameters, value: "", location: location, valueColumn: valueColumn)
-    line.value = decodeValue(rawValue, line: line, encoding: encoding, charset: charset)
-    return line
+    let rawValue = UnsafeBufferPointer(rebasing: b[i...])
+    let value: String
+    if encoding == nil, charset == nil, defaultCharset == nil, let text = UTF8Check.string(rawValue) {
+      // The common case: a plain UTF-8 value, validated once and taken as it is.
+      value = text
+    } else {
+      value = decodeValue(
+        rawValue, name: name, location: location, valueColumn: valueColumn, encoding: encoding, charset: charset)
+    }
+    // Made once, with its value: no copy of the line while the value is decoded.
+    return ContentLine(
+      group: group, name: name, parameters: parameters, value: value, location: location, valueColumn: valueColumn)
   }
 
   /// `s` with ASCII letters upper-cased; itself when it has none in lower case.
@@ -308,17 +333,20 @@ public struct ContentLineReader {
 
   /// The bytes as a string with ASCII letters upper-cased; no second string when they
   /// already are (names almost always are).
-  static func upperASCII(_ bytes: ArraySlice<UInt8>) -> String {
+  static func upperASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     guard bytes.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else {
       return String(decoding: bytes, as: UTF8.self)
     }
     return String(decoding: bytes.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }, as: UTF8.self)
   }
 
-  private func decodeParameterValue(_ bytes: ArraySlice<UInt8>) -> String {
+  private func decodeParameterValue(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     var out: [UInt8] = []
     var i = bytes.startIndex
-    guard bytes.contains(.caret) else { return Charset.decode(bytes, charset: nil).text }
+    guard bytes.contains(.caret) else {
+      if let text = UTF8Check.string(bytes) { return text }
+      return Charset.decode(bytes, charset: nil).text
+    }
     while i < bytes.endIndex {
       // RFC 6868: ^n newline, ^^ caret, ^' double quote.
       if bytes[i] == .caret, i + 1 < bytes.endIndex {
@@ -344,25 +372,34 @@ public struct ContentLineReader {
     return Charset.decode(out, charset: nil).text
   }
 
-  private func decodeValue(_ bytes: ArraySlice<UInt8>, line: ContentLine, encoding: String?, charset: String?) -> String {
+  private func decodeValue(
+    _ bytes: UnsafeBufferPointer<UInt8>, name: String, location: SourceLocation, valueColumn: Int, encoding: String?,
+    charset: String?
+  ) -> String {
     let charset = charset ?? defaultCharset
     if encoding == "BASE64" || encoding == "B" {
       return String(decoding: bytes.filter { $0 != .space && $0 != .tab }, as: UTF8.self)
     }
     if encoding == "QUOTED-PRINTABLE" {
       let decoded = Charset.decode(QuotedPrintable.decode(bytes), charset: charset)
-      if decoded.usedFallback { reportFallback(line: line, charset: charset) }
+      if decoded.usedFallback {
+        reportFallback(name: name, location: location, valueColumn: valueColumn, charset: charset)
+      }
       return decoded.text
     }
     let decoded = Charset.decode(bytes, charset: charset)
-    if decoded.usedFallback { reportFallback(line: line, charset: charset) }
+    if decoded.usedFallback {
+      reportFallback(name: name, location: location, valueColumn: valueColumn, charset: charset)
+    }
     return decoded.text
   }
 
-  private func reportFallback(line: ContentLine, charset: String?) {
+  private func reportFallback(name: String, location: SourceLocation, valueColumn: Int, charset: String?) {
     let what = charset.map { "is not valid \($0)" } ?? "is not valid UTF-8"
-    diagnostics.warning(
-      "value of \(line.name) \(what); read as Windows-1252", at: line.valueLocation, code: "encoding")
+    var at = location
+    at.column = valueColumn
+    at.property = name
+    diagnostics.warning("value of \(name) \(what); read as Windows-1252", at: at, code: "encoding")
   }
 
   private func preview(_ bytes: [UInt8]) -> String {

@@ -107,7 +107,10 @@ public struct ICalendarReader: RecordReader {
   public mutating func next() throws -> Record? {
     while true {
       if readyIndex < ready.count {
-        let (event, location) = ready[readyIndex]
+        // Swapped out (an empty event left behind), so the caller holds the only reference.
+        var taken = (Event(), SourceLocation(file: "", line: 0, column: 0))
+        swap(&taken, &ready[readyIndex])
+        let (event, location) = taken
         readyIndex += 1
         if readyIndex == ready.count {
           ready.removeAll(keepingCapacity: true)
@@ -286,7 +289,7 @@ public struct ICalendarReader: RecordReader {
           "END:\(name) inside \(component.name) does not match; ignored", at: line.location, code: "structure")
         continue
       }
-      component.lines.append(line)
+      component.lines.append(consume line)
     }
     diagnostics.warning(
       "\(component.name) has no END:\(component.name); the file looks truncated, read to its end",
@@ -310,12 +313,12 @@ public struct ICalendarReader: RecordReader {
     return false
   }
 
-  private mutating func handle(_ component: Component) {
+  private mutating func handle(_ component: consuming Component) {
     guard !component.name.isEmpty else { return }
     componentCount += 1
     switch component.name {
     case "VEVENT", "VTODO":
-      let event = mapEvent(component)
+      let event = mapEvent(&component)
       add(event, at: component.location)
     case "VTIMEZONE":
       defineZone(component)
@@ -356,8 +359,7 @@ public struct ICalendarReader: RecordReader {
 
   // MARK: - Holding events so overrides find their master
 
-  private mutating func add(_ event: Event, at location: SourceLocation) {
-    var event = event
+  private mutating func add(_ event: consuming Event, at location: SourceLocation) {
     // Calendar-level components (a VJOURNAL, an X- component) waiting for an event.
     let carried = pendingComponents
     if !pendingComponents.isEmpty {
@@ -445,8 +447,7 @@ public struct ICalendarReader: RecordReader {
   }
 
   private mutating func releaseOldest() {
-    let first = held[heldStart]
-    held[heldStart] = nil
+    let first = held[heldStart].take()
     let sequence = heldBase + heldStart
     heldStart += 1
     if heldStart >= 1024 && heldStart * 2 >= held.count {
@@ -614,14 +615,21 @@ public struct ICalendarReader: RecordReader {
 
   // MARK: - Events
 
-  private mutating func mapEvent(_ component: Component) -> Event {
+  /// The event of a VEVENT or VTODO. Its lines are moved out of `component` as they are read.
+  private mutating func mapEvent(_ component: inout Component) -> Event {
     var event = Event(kind: component.name == "VTODO" ? .task : .event)
     event.calendar = calendar
     var allDayFlag: Bool?
     var transp: Event.BusyStatus?
     var cdoBusy: Event.BusyStatus?
     var usedZones: Set<String> = []
-    for line in component.lines {
+    // Each line is swapped out of the array (an empty line left in its place), so none is
+    // copied.
+    var lines: [ContentLine] = []
+    swap(&lines, &component.lines)
+    var line = ContentLine(name: "", value: "")
+    for i in lines.indices {
+      swap(&line, &lines[i])
       switch line.name {
       case "UID": event.uid = line.value
       case "SUMMARY": event.summary = TextEscaping.unescape(line.value)

@@ -74,14 +74,15 @@ enum ICalValue {
 
   static func appendDigits(_ n: Int, _ width: Int, _ out: inout [UInt8]) {
     var v = Int(clamping: n.magnitude)  // abs(Int.min) traps
-    var tmp = [UInt8](repeating: 0x30, count: width)
-    var i = width - 1
-    while i >= 0 {
-      tmp[i] = UInt8(0x30 + v % 10)
+    // Zeros appended, then the digits written over them from the right: no array per call.
+    let start = out.count
+    out.append(contentsOf: repeatElement(0x30, count: width))
+    var i = start + width - 1
+    while i >= start {
+      out[i] = UInt8(0x30 + v % 10)
       v /= 10
       i -= 1
     }
-    out.append(contentsOf: tmp)
   }
 
   /// The value text of a time, without its TZID (which goes in a parameter).
@@ -103,7 +104,10 @@ enum ICalValue {
 
 extension StringProtocol {
   func trimmingCharacters() -> String {
-    var s = Substring(self)
+    // Most values have nothing to trim: one look at the first and last byte decides.
+    let whole = String(self)
+    if let f = whole.utf8.first, let l = whole.utf8.last, f != .space, f != .tab, l != .space, l != .tab { return whole }
+    var s = Substring(whole)
     while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
     while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
     return String(s)

@@ -64,7 +64,14 @@ struct CardEncoder {
   }
 
   func structured(_ parts: [String?]) -> String {
-    parts.map { version.escape($0 ?? "") }.joined(separator: ";")
+    // Appended in place: no array of escaped parts per N, ADR and ORG.
+    var out = ""
+    out.reserveCapacity(parts.reduce(parts.count) { $0 + ($1?.utf8.count ?? 0) })
+    for (i, part) in parts.enumerated() {
+      if i > 0 { out += ";" }
+      if let part { out += version.escape(part) }
+    }
+    return out
   }
 
   /// TYPE (and PREF) parameters spelt the way the version wants them.
@@ -89,7 +96,7 @@ struct CardEncoder {
       }
       if preference == 1 { out.append(ContentParameter(name: "TYPE", values: ["PREF"], isBare: true)) }
     case .v30:
-      var all = values.map { $0.uppercased() }
+      var all = values.map { $0.uppercasedType() }
       if preference == 1 { all.append("PREF") }
       if !all.isEmpty { out.append(ContentParameter(name: "TYPE", values: all)) }
     case .v40:
@@ -509,5 +516,14 @@ extension Timestamp {
       return String(repeating: "0", count: max(0, w - s.count)) + s
     }
     return "\(p(t.date.year, 4))\(p(t.date.month, 2))\(p(t.date.day, 2))T\(p(t.time.hour, 2))\(p(t.time.minute, 2))\(p(t.time.second, 2))Z"
+  }
+}
+
+extension String {
+  /// `uppercased()`, without its Unicode tables for the ASCII types nearly every value has.
+  fileprivate func uppercasedType() -> String {
+    guard utf8.allSatisfy({ $0 < 0x80 }) else { return uppercased() }
+    guard utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return self }
+    return String(decoding: utf8.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }, as: UTF8.self)
   }
 }

@@ -70,7 +70,7 @@ public struct VCardReader: RecordReader {
       return .contact(contact)
     }
     while let line = try nextLine() {
-      if line.name == "BEGIN" && line.value.trimmingCharacters().uppercased() == "VCARD" {
+      if line.name == "BEGIN" && isVCard(line.value) {
         cardNumber += 1
         var location = line.location
         location.record = cardNumber
@@ -100,11 +100,16 @@ public struct VCardReader: RecordReader {
   }
 
   private mutating func nextLine() throws -> ContentLine? {
-    if let line = pendingLine {
-      pendingLine = nil
-      return line
+    if pendingLine != nil {
+      defer { pendingLine = nil }
+      return pendingLine
     }
     return try lines.next()
+  }
+
+  /// Whether a BEGIN or END value names VCARD (any case, white space around it).
+  private func isVCard(_ value: String) -> Bool {
+    value == "VCARD" || value.trimmingCharacters().uppercased() == "VCARD"
   }
 
   /// Reads the card whose BEGIN was just read, up to its END (or the end of input).
@@ -118,18 +123,17 @@ public struct VCardReader: RecordReader {
     var card = CardBuilder(version: defaultVersion, diagnostics: diagnostics)
     var previousWasEmptyAgent = false
     var ended = false
-    while let line = try nextLine() {
-      var line = line
+    while var line = try nextLine() {
       line.location.record = begin.record
       if line.name == "END" {
-        if line.value.trimmingCharacters().uppercased() != "VCARD" {
+        if !isVCard(line.value) {
           diagnostics.warning(
             "END:\(line.value) inside a vCard; read as END:VCARD", at: line.location, code: "syntax")
         }
         ended = true
         break
       }
-      if line.name == "BEGIN" && line.value.trimmingCharacters().uppercased() == "VCARD" {
+      if line.name == "BEGIN" && isVCard(line.value) {
         if implicit && !previousWasEmptyAgent {
           diagnostics.warning(
             "card has no END:VCARD before the next BEGIN:VCARD; ended there", at: line.location, code: "syntax")
@@ -225,8 +229,7 @@ public struct VCardReader: RecordReader {
   }
 
   /// Applies labels and checks what only the whole card can tell.
-  private func finish(_ builder: CardBuilder, begin: SourceLocation) -> Contact {
-    var card = builder
+  private func finish(_ card: consuming CardBuilder, begin: SourceLocation) -> Contact {
     if !card.sawVersion {
       diagnostics.warning(
         "card has no VERSION; read as \(card.version.rawValue)", at: begin, code: "syntax")

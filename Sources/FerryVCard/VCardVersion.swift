@@ -75,6 +75,8 @@ public enum VCardVersion: String, Sendable, CaseIterable, Hashable {
     var text = text
     return text.withUTF8 { bytes -> [String] in
       var parts: [String] = []
+      // N has five parts and ADR seven: one allocation rather than one per doubling.
+      parts.reserveCapacity(8)
       var start = 0
       var i = 0
       var needsUnescape = false

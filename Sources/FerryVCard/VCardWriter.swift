@@ -51,7 +51,8 @@ public struct VCardWriter: RecordWriter {
   }
 
   public mutating func write(_ record: Record) throws {
-    guard let contact = record.contact else {
+    // Bound from the record, not copied out through `record.contact`.
+    guard case .contact(let contact) = record else {
       diagnostics.warning("vCard holds contacts only; event skipped", code: "skipped")
       skippedRecords += 1
       return

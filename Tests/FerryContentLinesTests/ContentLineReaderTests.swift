@@ -82,6 +82,52 @@ struct ContentLineReaderTests {
     #expect(all[0].value == "AB")
     #expect(collector.count(.warning) == 1)
   }
+
+  /// Lines with several parameter values, quoted values with text after the closing quote,
+  /// folds inside parameters and values, a NUL, and bytes that are not UTF-8 in a
+  /// parameter and in a value.
+  static let parameterSample: [UInt8] =
+    Array("EMAIL;TYPE=INTERNET,WORK,PREF;X-A=\"q;1\"tail,plain:a@b.example\r\n".utf8)
+    + Array("TEL;TYPE=WO\r\n RK,VO\r\n\tICE;pref=1:+1 555\r\n 0100\r\n".utf8)
+    + Array("NOTE;X-B=Caf".utf8) + [0xE9] + Array(";X-C=\"x^'y\":tw".utf8) + [0] + Array("o\r\n".utf8)
+    + Array("FN:Jos".utf8) + [0xE9] + Array("\r\n".utf8)
+
+  @Test("parameter lists, quoted values and folds read the same at every chunk size", arguments: [1, 2, 3, 5, 7, 11])
+  func parameterChunks(chunk: Int) throws {
+    let collector = DiagnosticCollector()
+    let all = try lines(Self.parameterSample, chunk: chunk, diagnostics: collector.sink)
+    #expect(all.map(\.name) == ["EMAIL", "TEL", "NOTE", "FN"])
+    #expect(all[0].parameter("TYPE") == ["INTERNET", "WORK", "PREF"])
+    #expect(all[0].parameter("X-A") == ["q;1tail", "plain"])
+    #expect(all[0].value == "a@b.example")
+    #expect(all[1].parameter("TYPE") == ["WORK", "VOICE"])
+    #expect(all[1].parameter("PREF") == ["1"])
+    #expect(all[1].value == "+1 5550100")
+    #expect(all[2].parameter("X-B") == ["Café"])
+    #expect(all[2].parameter("X-C") == ["x\"y"])
+    #expect(all[2].value == "two")
+    #expect(all[3].value == "José")
+    #expect(all[3].location.line == 7)
+    // The NUL, then the value that is not UTF-8 (positioned at the value, named by property).
+    #expect(collector.diagnostics.map(\.code) == ["encoding", "encoding"])
+    #expect(collector.diagnostics[1].message.contains("value of FN is not valid UTF-8"))
+    #expect(collector.diagnostics[1].location?.line == 7)
+    #expect(collector.diagnostics[1].location?.column == 4)
+    #expect(collector.diagnostics[1].location?.property == "FN")
+    #expect(all == (try lines(Self.parameterSample)))
+  }
+
+  @Test("a default charset decodes values that name none")
+  func defaultCharset() throws {
+    let bytes = Array("FN:Jos".utf8) + [0xE9] + Array("\r\nN:plain\r\n".utf8)
+    let collector = DiagnosticCollector()
+    var reader = ContentLineReader(input: ByteInput(bytes: bytes, name: "t.vcf", chunkSize: 3), diagnostics: collector.sink)
+    reader.defaultCharset = "ISO-8859-1"
+    #expect(try reader.next()?.value == "José")
+    #expect(try reader.next()?.value == "plain")
+    #expect(try reader.next() == nil)
+    #expect(collector.diagnostics.isEmpty)
+  }
 }
 
 @Suite("ContentLineWriter")

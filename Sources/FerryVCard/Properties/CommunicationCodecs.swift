@@ -60,7 +60,8 @@ enum CommunicationCodecs {
     if number.hasPrefixIgnoringASCIICase("tel:") { number = String(number.dropFirst(4)) }
     guard !number.isEmpty else { return .keepRaw }
     // Outlook's X-MS-TEL;TYPE=TTYTDD is the model's `tty` (Outlook CSV's TTY/TDD Phone).
-    let types = tp.types.map { $0 == "ttytdd" ? "tty" : $0 }
+    var types = tp.types
+    for i in types.indices where types[i] == "ttytdd" { types[i] = "tty" }
     card.contact.phones.append(PhoneNumber(number, types: types, preference: tp.preference))
     card.remember(line, as: .phone(card.contact.phones.count - 1))
     return .mapped

@@ -112,6 +112,7 @@ extension ContentLine {
   var typesAndPreference: (types: [String], preference: Int?) {
     var out: [String] = []
     var preference: Int?
+    if !parameters.isEmpty { out.reserveCapacity(4) }
     for p in parameters {
       if p.name == "PREF", let v = p.values.first, let n = Int(v.trimmingCharacters()) {
         preference = n
