@@ -331,28 +331,12 @@ public enum CSVCellWriter {
     out.append(.quote)
   }
 
-  /// Whether `bytes` holds the delimiter, a quote, CR or LF: eight bytes at a time, then the
-  /// rest one by one.
+  /// Whether `bytes` holds the delimiter, a quote, CR or LF: eight bytes at a time
+  /// (`CSVCore.firstWord`), then the rest one by one.
   @inline(__always)
   static func holdsSpecialByte(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> Bool {
-    let count = bytes.count
-    var i = 0
-    if let base = bytes.baseAddress {
-      let ones: UInt64 = 0x0101_0101_0101_0101
-      let highs: UInt64 = 0x8080_8080_8080_8080
-      let d = UInt64(delimiter) &* ones
-      let q = UInt64(UInt8.quote) &* ones
-      let cr = UInt64(UInt8.cr) &* ones
-      let lf = UInt64(UInt8.lf) &* ones
-      // A byte of `w` equals the byte repeated in `m` exactly when `w ^ m` has a zero byte.
-      @inline(__always) func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
-      while i + 8 <= count {
-        let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-        if hasZeroByte(w ^ d) || hasZeroByte(w ^ q) || hasZeroByte(w ^ cr) || hasZeroByte(w ^ lf) { return true }
-        i += 8
-      }
-    }
-    while i < count {
+    var i = CSVCore.firstWord(bytes, from: 0, delimiter: delimiter, orNUL: false)
+    while i < bytes.count {
       let b = bytes[i]
       if b == delimiter || b == .quote || b == .cr || b == .lf { return true }
       i += 1

@@ -266,6 +266,14 @@ public struct CSVCore: Sendable {
   /// is ordinary.
   @inline(__always)
   static func firstStop(_ input: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8) -> Int {
+    firstWord(input, from: start, delimiter: delimiter, orNUL: true)
+  }
+
+  /// Where the first eight-byte word from `start` on that holds the delimiter, a quote, CR or
+  /// LF (and NUL when `orNUL`) begins, or the start of the last bytes too few for a word.
+  /// Shared by the reader (`firstStop`) and the writer's quoting test.
+  @inline(__always)
+  static func firstWord(_ input: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8, orNUL: Bool) -> Int {
     guard let base = input.baseAddress else { return start }
     let n = input.count
     var j = start
@@ -279,7 +287,9 @@ public struct CSVCore: Sendable {
     @inline(__always) func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
     while j + 8 <= n {
       let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
-      if hasZeroByte(w) || hasZeroByte(w ^ d) || hasZeroByte(w ^ q) || hasZeroByte(w ^ cr) || hasZeroByte(w ^ lf) {
+      if (orNUL && hasZeroByte(w)) || hasZeroByte(w ^ d) || hasZeroByte(w ^ q) || hasZeroByte(w ^ cr)
+        || hasZeroByte(w ^ lf)
+      {
         return j
       }
       j += 8
