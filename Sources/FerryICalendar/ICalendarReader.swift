@@ -49,20 +49,23 @@ public struct ICalendarReader: RecordReader {
   private var pendingComponents: [RawComponent] = []
   /// Where each pending component starts, for the diagnostic when none can travel.
   private var pendingLocations: [SourceLocation] = []
-  /// Events read but not yet returned, so that an override can still reach its master: at
-  /// most `holdLimit`, oldest first (nil: an override that went into its master).
-  private var held: [(Event, SourceLocation)?] = []
-  /// The sequence number of `held[0]`, and the index of the oldest event still held.
+  /// Events read but not yet returned, oldest first (nil: an override that went into its
+  /// master, or one already returned). Those before `heldStart` are released (ready to be
+  /// returned, from `readIndex` on); from `heldStart` on, at most `holdLimit` are held so that
+  /// an override can still reach its master. Each event stays in its slot until `next()`
+  /// takes it: it is never moved from one queue to another.
+  private var held: [HeldEvent?] = []
+  /// The sequence number of `held[0]`, the index of the oldest event still held, and the
+  /// index of the next released event to return.
   private var heldBase = 0
   private var heldStart = 0
+  private var readIndex = 0
   /// UID → sequence number of its held master.
   private var heldMasters: [String: Int] = [:]
   /// UID → sequence numbers of held overrides whose master has not come yet.
   private var heldOrphans: [String: [Int]] = [:]
   /// How many events the reader holds back for overrides (memory stays bounded by this).
   static let holdLimit = 256
-  private var ready: [(Event, SourceLocation)] = []
-  private var readyIndex = 0
   private var finished = false
   private var sawCalendar = false
   /// The open calendar was opened by a component outside any VCALENDAR (a bare VEVENT file),
@@ -76,6 +79,10 @@ public struct ICalendarReader: RecordReader {
   private var definedTZIDs: Set<String> = []
   private var sawVersion = false
   private var warnedFloatingZone = false
+  /// RRULE values read without a problem (nothing to report), and their rules: at most
+  /// `cleanRuleLimit`, so memory stays bounded.
+  private var cleanRules: [String: RecurrenceRule] = [:]
+  private static let cleanRuleLimit = 256
 
   public init(input: ByteInput, options: ReadOptions = ReadOptions(), diagnostics: DiagnosticSink) {
     if let head = try? input.peek(3), head == [0xEF, 0xBB, 0xBF] {
@@ -106,22 +113,32 @@ public struct ICalendarReader: RecordReader {
 
   public mutating func next() throws -> Record? {
     while true {
-      if readyIndex < ready.count {
-        // Swapped out (an empty event left behind), so the caller holds the only reference.
-        var taken = (Event(), SourceLocation(file: "", line: 0, column: 0))
-        swap(&taken, &ready[readyIndex])
-        let (event, location) = taken
-        readyIndex += 1
-        if readyIndex == ready.count {
-          ready.removeAll(keepingCapacity: true)
-          readyIndex = 0
+      while readIndex < heldStart {
+        // Taken out of its slot, so the caller holds the only reference.
+        let taken = held[readIndex].take()
+        readIndex += 1
+        if readIndex >= 1024 && readIndex * 2 >= held.count {
+          // Compact now and then (everything before `readIndex` is spent), so that taking
+          // stays O(1) on average.
+          held.removeFirst(readIndex)
+          heldBase += readIndex
+          heldStart -= readIndex
+          readIndex = 0
         }
-        lastRecordLocation = location
-        return .event(event)
+        if let taken {
+          lastRecordLocation = taken.location
+          return .event(taken.event)
+        }
       }
       if finished { return nil }
       try step()
     }
+  }
+
+  /// An event read, with where its component starts.
+  struct HeldEvent {
+    var event: Event
+    var location: SourceLocation
   }
 
   // MARK: - Structure
@@ -173,7 +190,7 @@ public struct ICalendarReader: RecordReader {
       }
       var component = Component(name: name, location: line.location)
       let closedCalendar = try readComponent(&component)
-      handle(component)
+      handle(&component)
       if closedCalendar { endCalendar() }
     case "END":
       let name = line.value.trimmingCharacters().uppercased()
@@ -255,13 +272,13 @@ public struct ICalendarReader: RecordReader {
             code: "truncated")
           // Hand the BEGIN back by handling the nested component now.
           if name == "VCALENDAR" {
-            handle(component)
+            handle(&component)
             component = Component(name: "", location: line.location)
             endCalendar()
             beginCalendar(at: line.location)
             return false
           }
-          handle(component)
+          handle(&component)
           component = Component(name: name, location: line.location)
           continue
         }
@@ -313,25 +330,25 @@ public struct ICalendarReader: RecordReader {
     return false
   }
 
-  private mutating func handle(_ component: consuming Component) {
+  /// Maps or keeps a component just read. Taken `inout` (its lines are moved out as they
+  /// are read), so that no copy of the component shares, and then copies, its lines.
+  private mutating func handle(_ component: inout Component) {
     guard !component.name.isEmpty else { return }
     componentCount += 1
     switch component.name {
     case "VEVENT", "VTODO":
-      let event = mapEvent(&component)
-      add(event, at: component.location)
+      add(mapEvent(&component), at: component.location)
     case "VTIMEZONE":
       defineZone(component)
     default:
       // Events nested in an unknown component (`BEGIN:X-WRAPPER … BEGIN:VEVENT`) are still
       // events: read them, and keep the rest of the wrapper raw.
-      var component = component
       let nested = Self.takeNestedEvents(&component)
-      for event in nested {
+      for var event in nested {
         diagnostics.warning(
           "\(event.name) inside \(component.name) (not where RFC 5545 puts it); read as an event", at: event.location,
           code: "structure")
-        handle(event)
+        handle(&event)
       }
       diagnostics.note(
         "\(component.name) component is not an event; kept raw with a neighbouring event", at: component.location,
@@ -373,14 +390,15 @@ public struct ICalendarReader: RecordReader {
         // Taken out of `held` while the override goes in, so the master is not shared and its
         // overrides are appended in place (a copy each made thousands of overrides quadratic).
         if let m = heldMasters[uid], var slot = held[m - heldBase].take() {
-          attach(event, at: location, to: &slot.0, masterLocation: slot.1)
+          attach(event, at: location, to: &slot.event, masterLocation: slot.location)
           held[m - heldBase] = slot
           return
         }
         heldOrphans[uid, default: []].append(sequence)
       } else {
-        if let m = heldMasters[uid], let slot = held[m - heldBase] {
-          let (old, oldLocation) = slot
+        // One lookup both finds an earlier revision and makes this event the master.
+        if let m = heldMasters.updateValue(sequence, forKey: uid), let slot = held[m - heldBase] {
+          let (old, oldLocation) = (slot.event, slot.location)
           let oldSequence = old.sequence ?? 0
           let newSequence = event.sequence ?? 0
           if newSequence == oldSequence {
@@ -396,8 +414,9 @@ public struct ICalendarReader: RecordReader {
               // What was waiting for this event goes with the revision that stays.
               var kept = old
               kept.rawComponents.append(contentsOf: carried)
-              held[m - heldBase] = (kept, oldLocation)
+              held[m - heldBase] = HeldEvent(event: kept, location: oldLocation)
             }
+            heldMasters[uid] = m
             return
           } else {
             diagnostics.warning(
@@ -412,17 +431,16 @@ public struct ICalendarReader: RecordReader {
             held[m - heldBase] = nil
           }
         }
-        if let orphans = heldOrphans.removeValue(forKey: uid) {
+        if !heldOrphans.isEmpty, let orphans = heldOrphans.removeValue(forKey: uid) {
           for o in orphans {
             guard let slot = held[o - heldBase] else { continue }
-            attach(slot.0, at: slot.1, to: &event, masterLocation: location)
+            attach(slot.event, at: slot.location, to: &event, masterLocation: location)
             held[o - heldBase] = nil
           }
         }
-        heldMasters[uid] = sequence
       }
     }
-    held.append((event, location))
+    held.append(HeldEvent(event: consume event, location: location))
     while held.count - heldStart > ICalendarReader.holdLimit { releaseOldest() }
   }
 
@@ -446,25 +464,18 @@ public struct ICalendarReader: RecordReader {
     master.recurrence?.overrides.append(o)
   }
 
+  /// Releases the oldest held event: it stays in its slot for `next()`, but overrides no
+  /// longer reach it.
   private mutating func releaseOldest() {
-    let first = held[heldStart].take()
     let sequence = heldBase + heldStart
+    let uid = held[heldStart]?.event.uid
     heldStart += 1
-    if heldStart >= 1024 && heldStart * 2 >= held.count {
-      // Compact now and then, so releasing stays O(1) on average.
-      held.removeFirst(heldStart)
-      heldBase += heldStart
-      heldStart = 0
+    guard let uid else { return }
+    if let i = heldMasters.index(forKey: uid), heldMasters[i].value == sequence { heldMasters.remove(at: i) }
+    if !heldOrphans.isEmpty, var list = heldOrphans[uid] {
+      list.removeAll { $0 == sequence }
+      heldOrphans[uid] = list.isEmpty ? nil : list
     }
-    guard let (event, location) = first else { return }
-    if let uid = event.uid {
-      if heldMasters[uid] == sequence { heldMasters[uid] = nil }
-      if var list = heldOrphans[uid] {
-        list.removeAll { $0 == sequence }
-        heldOrphans[uid] = list.isEmpty ? nil : list
-      }
-    }
-    ready.append((event, location))
   }
 
   private mutating func flushRun() {
@@ -477,8 +488,10 @@ public struct ICalendarReader: RecordReader {
   /// it has not been handed out yet (events are held until their calendar ends, up to
   /// `holdLimit`).
   private mutating func attachPendingComponents() {
-    guard !pendingComponents.isEmpty, readyIndex < ready.count else { return }
-    ready[ready.count - 1].0.rawComponents.append(contentsOf: pendingComponents)
+    guard !pendingComponents.isEmpty,
+      let last = held[readIndex..<heldStart].lastIndex(where: { $0 != nil })
+    else { return }
+    held[last]?.event.rawComponents.append(contentsOf: pendingComponents)
     pendingComponents.removeAll()
     pendingLocations.removeAll()
   }
@@ -889,9 +902,11 @@ public struct ICalendarReader: RecordReader {
     return out
   }
 
-  private func rrule(_ line: ContentLine) -> RecurrenceRule? {
+  private mutating func rrule(_ line: ContentLine) -> RecurrenceRule? {
+    // Series of a file mostly repeat a few rules: one read without a problem is remembered.
+    if let rule = cleanRules[line.value] { return rule }
     var text = line.value
-    if text.contains("\\;") || text.contains("\\,") {
+    if text.containsByte(UInt8(ascii: "\\")) && (text.contains("\\;") || text.contains("\\,")) {
       diagnostics.warning("RRULE has backslash-escaped separators \"\(text)\"; read without them", at: line.valueLocation, code: "syntax")
       text = text.replacingBackslashes()
     }
@@ -899,9 +914,13 @@ public struct ICalendarReader: RecordReader {
       diagnostics.warning("RRULE \"\(text)\" is not RFC 5545 (vCalendar 1.0?); kept raw", at: line.valueLocation, code: "recurrence")
       return nil
     }
-    return ICalValue.recur(text) { message in
+    var clean = text == line.value
+    let rule = ICalValue.recur(text) { message in
+      clean = false
       diagnostics.warning(message, at: line.valueLocation, code: "recurrence")
     }
+    if clean, let rule, cleanRules.count < Self.cleanRuleLimit { cleanRules[line.value] = rule }
+    return rule
   }
 
   private func attendee(_ line: ContentLine) -> Attendee {

@@ -6,22 +6,38 @@ enum ICalValue {
   /// Parses `20240309`, `20240309T143000`, `20240309T143000Z` (also lenient extended forms
   /// `2024-03-09T14:30:00`). `isDate` forces a DATE reading (`VALUE=DATE`).
   static func localDateTime(_ text: Substring) -> (LocalDateTime, isDate: Bool, isUTC: Bool)? {
-    var bytes = Array(text.utf8)
-    while let last = bytes.last, last == .space || last == .tab { bytes.removeLast() }
-    while let first = bytes.first, first == .space || first == .tab { bytes.removeFirst() }
-    if bytes.contains(UInt8(ascii: "-")) || bytes.contains(.colon) {
-      bytes.removeAll { $0 == UInt8(ascii: "-") || $0 == .colon }
+    // Read in place when the text is contiguous UTF-8 (it is, from the content-line reader).
+    if let parsed = text.utf8.withContiguousStorageIfAvailable({ localDateTime(bytes: $0) }) { return parsed }
+    return Array(text.utf8).withUnsafeBufferPointer { localDateTime(bytes: $0) }
+  }
+
+  private static func localDateTime(bytes text: UnsafeBufferPointer<UInt8>) -> (LocalDateTime, isDate: Bool, isUTC: Bool)? {
+    var low = 0
+    var high = text.count
+    while high > low, text[high - 1] == .space || text[high - 1] == .tab { high -= 1 }
+    while low < high, text[low] == .space || text[low] == .tab { low += 1 }
+    let trimmed = UnsafeBufferPointer(rebasing: text[low..<high])
+    if trimmed.contains(UInt8(ascii: "-")) || trimmed.contains(.colon) {
+      // The extended form: read as the basic one, separators left out.
+      let basic = trimmed.filter { $0 != UInt8(ascii: "-") && $0 != .colon }
+      return basic.withUnsafeBufferPointer { basicDateTime($0) }
     }
+    return basicDateTime(trimmed)
+  }
+
+  /// The basic form (`20240309`, `20240309T143000`, `Z` or fractional seconds after it).
+  private static func basicDateTime(_ text: UnsafeBufferPointer<UInt8>) -> (LocalDateTime, isDate: Bool, isUTC: Bool)? {
+    var count = text.count
     var utc = false
-    if let last = bytes.last, last == UInt8(ascii: "Z") || last == UInt8(ascii: "z") {
+    if count > 0, text[count - 1] == UInt8(ascii: "Z") || text[count - 1] == UInt8(ascii: "z") {
       utc = true
-      bytes.removeLast()
+      count -= 1
     }
-    func digits(_ from: Int, _ count: Int) -> Int? {
-      guard from + count <= bytes.count else { return nil }
+    func digits(_ from: Int, _ width: Int) -> Int? {
+      guard from + width <= count else { return nil }
       var n = 0
-      for i in from..<(from + count) {
-        let c = bytes[i]
+      for i in from..<(from + width) {
+        let c = text[i]
         guard c >= 0x30 && c <= 0x39 else { return nil }
         n = n * 10 + Int(c - 0x30)
       }
@@ -30,17 +46,17 @@ enum ICalValue {
     guard let y = digits(0, 4), let mo = digits(4, 2), let d = digits(6, 2) else { return nil }
     let date = LocalDate(year: y, month: mo, day: d)
     guard date.isValid else { return nil }
-    if bytes.count == 8 { return (LocalDateTime(date: date, time: .midnight), true, false) }
-    guard bytes.count >= 13, bytes[8] == UInt8(ascii: "T") || bytes[8] == UInt8(ascii: "t"),
+    if count == 8 { return (LocalDateTime(date: date, time: .midnight), true, false) }
+    guard count >= 13, text[8] == UInt8(ascii: "T") || text[8] == UInt8(ascii: "t"),
       let h = digits(9, 2), let mi = digits(11, 2)
     else { return nil }
     var s = 0
-    if bytes.count >= 15 {
+    if count >= 15 {
       guard let sec = digits(13, 2) else { return nil }
       s = sec
       // Fractional seconds (`.000`) are not iCalendar but appear; they are dropped.
-      if bytes.count > 15 && bytes[15] != UInt8(ascii: ".") && bytes[15] != .comma { return nil }
-    } else if bytes.count != 13 {
+      if count > 15 && text[15] != UInt8(ascii: ".") && text[15] != .comma { return nil }
+    } else if count != 13 {
       return nil
     }
     guard h <= 24, mi <= 59, s <= 60 else { return nil }
@@ -49,27 +65,41 @@ enum ICalValue {
     return (t, false, utc)
   }
 
-  /// `20240309` / `20240309T143000` / with `Z`.
-  static func basic(_ t: LocalDateTime) -> String {
-    var out = [UInt8]()
-    out.reserveCapacity(16)
-    appendDigits(t.date.year, 4, &out)
-    appendDigits(t.date.month, 2, &out)
-    appendDigits(t.date.day, 2, &out)
-    out.append(UInt8(ascii: "T"))
-    appendDigits(t.time.hour, 2, &out)
-    appendDigits(t.time.minute, 2, &out)
-    appendDigits(t.time.second, 2, &out)
-    return String(decoding: out, as: UTF8.self)
+  /// `20240309T143000`, or with `utc` `20240309T143000Z`: written straight into the
+  /// string's storage (a writer makes several per event).
+  static func basic(_ t: LocalDateTime, utc: Bool = false) -> String {
+    String(unsafeUninitializedCapacity: 16) { out in
+      putDigits(t.date.year, 4, out, at: 0)
+      putDigits(t.date.month, 2, out, at: 4)
+      putDigits(t.date.day, 2, out, at: 6)
+      out[8] = UInt8(ascii: "T")
+      putDigits(t.time.hour, 2, out, at: 9)
+      putDigits(t.time.minute, 2, out, at: 11)
+      putDigits(t.time.second, 2, out, at: 13)
+      guard utc else { return 15 }
+      out[15] = UInt8(ascii: "Z")
+      return 16
+    }
   }
 
   static func basic(_ d: LocalDate) -> String {
-    var out = [UInt8]()
-    out.reserveCapacity(8)
-    appendDigits(d.year, 4, &out)
-    appendDigits(d.month, 2, &out)
-    appendDigits(d.day, 2, &out)
-    return String(decoding: out, as: UTF8.self)
+    String(unsafeUninitializedCapacity: 8) { out in
+      putDigits(d.year, 4, out, at: 0)
+      putDigits(d.month, 2, out, at: 4)
+      putDigits(d.day, 2, out, at: 6)
+      return 8
+    }
+  }
+
+  /// Writes the last `width` decimal digits of `n`'s magnitude, zero-padded, at `at`.
+  private static func putDigits(_ n: Int, _ width: Int, _ out: UnsafeMutableBufferPointer<UInt8>, at: Int) {
+    var v = Int(clamping: n.magnitude)  // abs(Int.min) traps
+    var i = at + width - 1
+    while i >= at {
+      out[i] = UInt8(0x30 + v % 10)
+      v /= 10
+      i -= 1
+    }
   }
 
   static func appendDigits(_ n: Int, _ width: Int, _ out: inout [UInt8]) {
@@ -90,7 +120,7 @@ enum ICalValue {
     switch time {
     case .date(let d): basic(d)
     case .floating(let t), .zoned(let t, _): basic(t)
-    case .utc(let t): basic(t) + "Z"
+    case .utc(let t): basic(t, utc: true)
     }
   }
 

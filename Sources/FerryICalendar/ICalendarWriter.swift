@@ -45,13 +45,16 @@ public struct ICalendarWriter: RecordWriter {
   ) throws {
     output = try destination.primary()
     self.options = options
+    target = options.target?.lowercased() ?? "generic"
+    windowsNames = target == "outlook" || target == "exchange"
     self.diagnostics = diagnostics
     self.now = now ?? Timestamp(milliseconds: Int64(Date().timeIntervalSince1970) * 1000)
     expander = SeriesExpander(options: options.calendar, now: self.now, resolver: zones.resolver)
   }
 
-  private var target: String { options.target?.lowercased() ?? "generic" }
-  private var windowsNames: Bool { target == "outlook" || target == "exchange" }
+  /// The target (`--for`), lower-cased; worked out once, as it is asked for every event.
+  private let target: String
+  private let windowsNames: Bool
   /// Outlook, Exchange and Google import a file as a calendar, not as a scheduling message:
   /// one VCALENDAR (MS-OXCICAL appendix A: Outlook 2003 and Exchange read only one, Outlook
   /// 2007 and 2010 several only with METHOD:PUBLISH), METHOD:PUBLISH (a REQUEST opens as one
@@ -67,8 +70,8 @@ public struct ICalendarWriter: RecordWriter {
       skippedRecords += 1
       return
     }
-    let calendarInfo = event.calendar
-    if open, calendarInfo != nil, calendarInfo != currentCalendar {
+    // Read in place (not copied out) from the event: this runs for every event.
+    if open, event.calendar != nil, event.calendar != currentCalendar {
       if importsOneCalendar {
         if !notedMergedCalendars {
           notedMergedCalendars = true
@@ -80,7 +83,7 @@ public struct ICalendarWriter: RecordWriter {
         closeCalendar()
       }
     }
-    if !open { openCalendar(calendarInfo) }
+    if !open { openCalendar(event.calendar) }
 
     let isSeries = event.recurrence.map { $0.rule != nil || !$0.dates.isEmpty } ?? false
     if isSeries {
@@ -295,7 +298,7 @@ public struct ICalendarWriter: RecordWriter {
         lines.begin(kind)
         lines.write(name: "DTSTART", value: ICalValue.basic(o.start))
         if let rule = o.rule { lines.write(name: "RRULE", value: rule.description) }
-        if !o.dates.isEmpty { lines.write(name: "RDATE", value: o.dates.map(ICalValue.basic).joined(separator: ",")) }
+        if !o.dates.isEmpty { lines.write(name: "RDATE", value: o.dates.map { ICalValue.basic($0) }.joined(separator: ",")) }
         lines.write(name: "TZOFFSETFROM", value: ZoneSupport.offsetText(o.offsetFrom))
         lines.write(name: "TZOFFSETTO", value: ZoneSupport.offsetText(o.offsetTo))
         for n in o.names where !n.hasPrefix("+") && !n.hasPrefix("-") && !n.hasPrefix("GMT") && !n.hasPrefix("UTC") {
@@ -376,15 +379,21 @@ public struct ICalendarWriter: RecordWriter {
       writeRawComponent(c)
     }
     warnUnconvertible(event)
-    // Zones first, so the VTIMEZONEs come before the component.
-    for t in [event.start, event.end, event.due, event.recurrenceId].compactMap({ $0 }) { ensureZoneOnce(t, event: event) }
-    for t in (event.recurrence?.dates ?? []) + (event.recurrence?.exceptionDates ?? []) { ensureZoneOnce(t, event: event) }
+    // Zones first, so the VTIMEZONEs come before the component (no array of the times made).
+    if let t = event.start { ensureZoneOnce(t, event: event) }
+    if let t = event.end { ensureZoneOnce(t, event: event) }
+    if let t = event.due { ensureZoneOnce(t, event: event) }
+    if let t = event.recurrenceId { ensureZoneOnce(t, event: event) }
+    if let r = event.recurrence {
+      for t in r.dates { ensureZoneOnce(t, event: event) }
+      for t in r.exceptionDates { ensureZoneOnce(t, event: event) }
+    }
     let kind = event.kind == .task ? "VTODO" : "VEVENT"
     lines.begin(kind)
     let uid = masterUID ?? event.uid ?? ICalendarWriter.stableUID(event)
     lines.write(name: "UID", value: uid)
     let stamp = event.stamp ?? event.lastModified ?? event.created ?? now
-    lines.write(name: "DTSTAMP", value: ICalValue.basic(stamp.utc) + "Z")
+    lines.write(name: "DTSTAMP", value: ICalValue.basic(stamp.utc, utc: true))
     if let start = event.start {
       writeTime("DTSTART", start, event: event)
     } else if event.kind == .event {
@@ -447,9 +456,9 @@ public struct ICalendarWriter: RecordWriter {
     }
     if let url = event.url { lines.write(name: "URL", value: url) }
     if let geo = event.geo { lines.write(name: "GEO", value: "\(geo.latitude);\(geo.longitude)") }
-    if let c = event.created { lines.write(name: "CREATED", value: ICalValue.basic(c.utc) + "Z") }
-    if let m = event.lastModified { lines.write(name: "LAST-MODIFIED", value: ICalValue.basic(m.utc) + "Z") }
-    if let c = event.completed { lines.write(name: "COMPLETED", value: ICalValue.basic(c.utc) + "Z") }
+    if let c = event.created { lines.write(name: "CREATED", value: ICalValue.basic(c.utc, utc: true)) }
+    if let m = event.lastModified { lines.write(name: "LAST-MODIFIED", value: ICalValue.basic(m.utc, utc: true)) }
+    if let c = event.completed { lines.write(name: "COMPLETED", value: ICalValue.basic(c.utc, utc: true)) }
     if let o = event.organizer { writeAttendee("ORGANIZER", o) }
     for a in event.attendees { writeAttendee("ATTENDEE", a) }
     let busy = event.busyStatus
@@ -470,11 +479,13 @@ public struct ICalendarWriter: RecordWriter {
     }
     for p in event.raw { writeRaw(p) }
     // Alarms: raw ones as they were, then reminders they do not already cover.
-    let rawAlarms = event.rawComponents.filter { $0.name == "VALARM" }
-    let rawTriggers = Set(rawAlarms.compactMap { $0.properties.first { $0.name == "TRIGGER" }?.value })
-    for r in event.reminders {
-      if let text = triggerText(r), rawTriggers.contains(text.value) { continue }
-      writeReminder(r, event: event)
+    if !event.reminders.isEmpty {
+      let rawAlarms = event.rawComponents.filter { $0.name == "VALARM" }
+      let rawTriggers = Set(rawAlarms.compactMap { $0.properties.first { $0.name == "TRIGGER" }?.value })
+      for r in event.reminders {
+        if let text = triggerText(r), rawTriggers.contains(text.value) { continue }
+        writeReminder(r, event: event)
+      }
     }
     for c in event.rawComponents where !ICalendarWriter.calendarLevel(c.name) { writeRawComponent(c) }
     lines.end(kind)
@@ -560,9 +571,9 @@ public struct ICalendarWriter: RecordWriter {
       case .utc: return (ICalValue.text(t), [ContentParameter(name: "VALUE", values: ["DATE-TIME"])])
       default:
         if let zone = abs.zone, let u = zones.utc(abs.localDateTime, zone: zone) {
-          return (ICalValue.basic(u) + "Z", [ContentParameter(name: "VALUE", values: ["DATE-TIME"])])
+          return (ICalValue.basic(u, utc: true), [ContentParameter(name: "VALUE", values: ["DATE-TIME"])])
         }
-        return (ICalValue.basic(abs.localDateTime) + "Z", [ContentParameter(name: "VALUE", values: ["DATE-TIME"])])
+        return (ICalValue.basic(abs.localDateTime, utc: true), [ContentParameter(name: "VALUE", values: ["DATE-TIME"])])
       }
     }
     return nil
@@ -604,9 +615,27 @@ public struct ICalendarWriter: RecordWriter {
       params.append(ContentParameter(name: "ROLE", values: [v]))
     }
     if let s = a.status {
-      params.append(ContentParameter(name: "PARTSTAT", values: [s.rawValue.uppercased()]))
+      let v: String
+      switch s {
+      case .needsAction: v = "NEEDS-ACTION"
+      case .accepted: v = "ACCEPTED"
+      case .declined: v = "DECLINED"
+      case .tentative: v = "TENTATIVE"
+      case .delegated: v = "DELEGATED"
+      }
+      params.append(ContentParameter(name: "PARTSTAT", values: [v]))
     }
-    if let k = a.kind { params.append(ContentParameter(name: "CUTYPE", values: [k.rawValue.uppercased()])) }
+    if let k = a.kind {
+      let v: String
+      switch k {
+      case .individual: v = "INDIVIDUAL"
+      case .group: v = "GROUP"
+      case .resource: v = "RESOURCE"
+      case .room: v = "ROOM"
+      case .unknown: v = "UNKNOWN"
+      }
+      params.append(ContentParameter(name: "CUTYPE", values: [v]))
+    }
     if let rsvp = a.rsvp { params.append(ContentParameter(name: "RSVP", values: [rsvp ? "TRUE" : "FALSE"])) }
     for p in a.parameters ?? [] { params.append(ContentParameter(name: p.name, values: p.values)) }
     let value: String

@@ -7,8 +7,18 @@ final class ZoneSupport: @unchecked Sendable {
   /// Resolves TZIDs, with the VTIMEZONEs of the current file registered.
   var resolver = TimeZoneResolver()
 
+  /// The zones looked up so far (at most `recentLimit`), so that the few zones of a file are
+  /// found by comparing names, without `Zone.cached`'s lock and hashing, for every time.
+  private var recent: [(name: String, zone: Zone?)] = []
+  private static let recentLimit = 16
+
   /// The tz database zone of that name.
-  func zone(_ name: String) -> Zone? { Zone.cached(iana: name) }
+  func zone(_ name: String) -> Zone? {
+    for entry in recent where entry.name == name { return entry.zone }
+    let zone = Zone.cached(iana: name)
+    if recent.count < Self.recentLimit { recent.append((name, zone)) }
+    return zone
+  }
 
   /// The UTC wall clock of a wall time in a tz database zone (RFC 5545 §3.3.5 gap and fold
   /// rules), or nil for an unknown zone.
