@@ -43,6 +43,11 @@ public struct ICalendarReader: RecordReader {
   /// TZID → the zone name stored in `EventTime.zoned` (IANA, or the TZID as written when
   /// only its VTIMEZONE defines it), for the current calendar.
   private var tzidNames: [String: String] = [:]
+  /// The last TZIDs looked up (at most `recentZoneLimit`), with their `tzidNames` entry, for
+  /// the current calendar: the few TZIDs of a file are found by comparing names, without
+  /// hashing them for every time. Each is in `usedTZIDs` already.
+  private var recentZones: [(tzid: String, name: String, isUTC: Bool)] = []
+  private static let recentZoneLimit = 8
   /// TZID → its VTIMEZONE, kept raw for TZIDs that did not resolve.
   private var unresolvedZones: [String: RawComponent] = [:]
   /// Calendar-level components waiting for an event to travel with.
@@ -54,7 +59,10 @@ public struct ICalendarReader: RecordReader {
   /// returned, from `readIndex` on); from `heldStart` on, at most `holdLimit` are held so that
   /// an override can still reach its master. Each event stays in its slot until `next()`
   /// takes it: it is never moved from one queue to another.
-  private var held: [HeldEvent?] = []
+  private var held: [Event?] = []
+  /// Where the component of each event in `held` starts (kept apart, so that an event moves
+  /// out of `held` whole, with nothing to copy it from).
+  private var heldLocations: [SourceLocation] = []
   /// The sequence number of `held[0]`, the index of the oldest event still held, and the
   /// index of the next released event to return.
   private var heldBase = 0
@@ -83,6 +91,11 @@ public struct ICalendarReader: RecordReader {
   /// `cleanRuleLimit`, so memory stays bounded.
   private var cleanRules: [String: RecurrenceRule] = [:]
   private static let cleanRuleLimit = 256
+  /// The emptied line array of the last event, kept for the next component's lines: its
+  /// storage is reused instead of grown again, allocation after allocation, for every event.
+  private var spareLines: [ContentLine] = []
+  /// The last DURATION or TRIGGER text read as a duration, and what it read as.
+  private var lastDuration: (text: String, duration: EventDuration?)?
 
   public init(input: ByteInput, options: ReadOptions = ReadOptions(), diagnostics: DiagnosticSink) {
     if let head = try? input.peek(3), head == [0xEF, 0xBB, 0xBF] {
@@ -103,6 +116,7 @@ public struct ICalendarReader: RecordReader {
     calendarStart = location
     calendar = CalendarInfo()
     tzidNames = [:]
+    recentZones = []
     unresolvedZones = [:]
     zones.resolver = TimeZoneResolver()
     usedTZIDs = []
@@ -116,29 +130,25 @@ public struct ICalendarReader: RecordReader {
       while readIndex < heldStart {
         // Taken out of its slot, so the caller holds the only reference.
         let taken = held[readIndex].take()
+        let location = heldLocations[readIndex]
         readIndex += 1
         if readIndex >= 1024 && readIndex * 2 >= held.count {
           // Compact now and then (everything before `readIndex` is spent), so that taking
           // stays O(1) on average.
           held.removeFirst(readIndex)
+          heldLocations.removeFirst(readIndex)
           heldBase += readIndex
           heldStart -= readIndex
           readIndex = 0
         }
         if let taken {
-          lastRecordLocation = taken.location
-          return .event(taken.event)
+          lastRecordLocation = location
+          return .event(taken)
         }
       }
       if finished { return nil }
       try step()
     }
-  }
-
-  /// An event read, with where its component starts.
-  struct HeldEvent {
-    var event: Event
-    var location: SourceLocation
   }
 
   // MARK: - Structure
@@ -188,12 +198,12 @@ public struct ICalendarReader: RecordReader {
           calendar = calendar ?? CalendarInfo()
         }
       }
-      var component = Component(name: name, location: line.location)
+      var component = Component(name: name, lines: spareLines.take(), location: line.location)
       let closedCalendar = try readComponent(&component)
       handle(&component)
       if closedCalendar { endCalendar() }
     case "END":
-      let name = line.value.trimmingCharacters().uppercased()
+      let name = line.value.trimmingCharacters().uppercasedASCII()
       if name == "VCALENDAR" {
         if !calendarOpen {
           diagnostics.warning("END:VCALENDAR without a BEGIN; ignored", at: line.location, code: "structure")
@@ -234,7 +244,7 @@ public struct ICalendarReader: RecordReader {
 
   /// The component name of a BEGIN line; `X-UNNAMED`, with a warning, when it has none.
   private func componentName(_ line: ContentLine) -> String {
-    let name = line.value.trimmingCharacters().uppercased()
+    let name = line.value.trimmingCharacters().uppercasedASCII()
     guard name.isEmpty else { return name }
     diagnostics.warning("BEGIN has no component name; read as \(Self.unnamed)", at: line.location, code: "syntax")
     return Self.unnamed
@@ -279,7 +289,7 @@ public struct ICalendarReader: RecordReader {
             return false
           }
           handle(&component)
-          component = Component(name: name, location: line.location)
+          component = Component(name: name, lines: spareLines.take(), location: line.location)
           continue
         }
         var child = Component(name: name, location: line.location)
@@ -294,7 +304,7 @@ public struct ICalendarReader: RecordReader {
         continue
       }
       if line.name == "END" {
-        let name = line.value.trimmingCharacters().uppercased().nonEmptyOr(Self.unnamed)
+        let name = line.value.trimmingCharacters().uppercasedASCII().nonEmptyOr(Self.unnamed)
         if name == component.name { return false }
         if name == "VCALENDAR" {
           diagnostics.warning(
@@ -322,7 +332,7 @@ public struct ICalendarReader: RecordReader {
       if line.name == "BEGIN" {
         open += 1
       } else if line.name == "END" {
-        if line.value.trimmingCharacters().uppercased() == "VCALENDAR" { return true }
+        if line.value.trimmingCharacters().uppercasedASCII() == "VCALENDAR" { return true }
         open -= 1
         if open == 0 { return false }
       }
@@ -337,7 +347,9 @@ public struct ICalendarReader: RecordReader {
     componentCount += 1
     switch component.name {
     case "VEVENT", "VTODO":
-      add(mapEvent(&component), at: component.location)
+      var event = Event(kind: component.name == "VTODO" ? .task : .event)
+      mapEvent(&component, into: &event)
+      add(consume event, at: component.location)
     case "VTIMEZONE":
       defineZone(component)
     default:
@@ -389,16 +401,16 @@ public struct ICalendarReader: RecordReader {
       if event.recurrenceId != nil {
         // Taken out of `held` while the override goes in, so the master is not shared and its
         // overrides are appended in place (a copy each made thousands of overrides quadratic).
-        if let m = heldMasters[uid], var slot = held[m - heldBase].take() {
-          attach(event, at: location, to: &slot.event, masterLocation: slot.location)
-          held[m - heldBase] = slot
+        if let m = heldMasters[uid], var master = held[m - heldBase].take() {
+          attach(event, at: location, to: &master, masterLocation: heldLocations[m - heldBase])
+          held[m - heldBase] = master
           return
         }
         heldOrphans[uid, default: []].append(sequence)
       } else {
         // One lookup both finds an earlier revision and makes this event the master.
-        if let m = heldMasters.updateValue(sequence, forKey: uid), let slot = held[m - heldBase] {
-          let (old, oldLocation) = (slot.event, slot.location)
+        if let m = heldMasters.updateValue(sequence, forKey: uid), let old = held[m - heldBase] {
+          let oldLocation = heldLocations[m - heldBase]
           let oldSequence = old.sequence ?? 0
           let newSequence = event.sequence ?? 0
           if newSequence == oldSequence {
@@ -414,7 +426,7 @@ public struct ICalendarReader: RecordReader {
               // What was waiting for this event goes with the revision that stays.
               var kept = old
               kept.rawComponents.append(contentsOf: carried)
-              held[m - heldBase] = HeldEvent(event: kept, location: oldLocation)
+              held[m - heldBase] = kept
             }
             heldMasters[uid] = m
             return
@@ -433,14 +445,15 @@ public struct ICalendarReader: RecordReader {
         }
         if !heldOrphans.isEmpty, let orphans = heldOrphans.removeValue(forKey: uid) {
           for o in orphans {
-            guard let slot = held[o - heldBase] else { continue }
-            attach(slot.event, at: slot.location, to: &event, masterLocation: location)
+            guard let orphan = held[o - heldBase] else { continue }
+            attach(orphan, at: heldLocations[o - heldBase], to: &event, masterLocation: location)
             held[o - heldBase] = nil
           }
         }
       }
     }
-    held.append(HeldEvent(event: consume event, location: location))
+    held.append(consume event)
+    heldLocations.append(location)
     while held.count - heldStart > ICalendarReader.holdLimit { releaseOldest() }
   }
 
@@ -468,7 +481,13 @@ public struct ICalendarReader: RecordReader {
   /// longer reach it.
   private mutating func releaseOldest() {
     let sequence = heldBase + heldStart
-    let uid = held[heldStart]?.event.uid
+    // Moved out and back (not copied) to read its UID.
+    guard let event = held[heldStart].take() else {
+      heldStart += 1
+      return
+    }
+    let uid = event.uid
+    held[heldStart] = consume event
     heldStart += 1
     guard let uid else { return }
     if let i = heldMasters.index(forKey: uid), heldMasters[i].value == sequence { heldMasters.remove(at: i) }
@@ -491,7 +510,7 @@ public struct ICalendarReader: RecordReader {
     guard !pendingComponents.isEmpty,
       let last = held[readIndex..<heldStart].lastIndex(where: { $0 != nil })
     else { return }
-    held[last]?.event.rawComponents.append(contentsOf: pendingComponents)
+    held[last]?.rawComponents.append(contentsOf: pendingComponents)
     pendingComponents.removeAll()
     pendingLocations.removeAll()
   }
@@ -528,9 +547,9 @@ public struct ICalendarReader: RecordReader {
         }
       }
     case "PRODID": info.productId = line.value
-    case "METHOD": info.method = line.value.trimmingCharacters().uppercased()
+    case "METHOD": info.method = line.value.trimmingCharacters().uppercasedASCII()
     case "CALSCALE":
-      let v = line.value.trimmingCharacters().uppercased()
+      let v = line.value.trimmingCharacters().uppercasedASCII()
       if v != "GREGORIAN" {
         info.scale = v
         diagnostics.warning("CALSCALE \"\(v)\" is not supported; dates read as Gregorian", at: line.location, code: "unmapped")
@@ -557,6 +576,7 @@ public struct ICalendarReader: RecordReader {
     let tzid = tzidLine.value
     definedTZIDs.insert(tzid)
     tzidNames[tzid] = nil
+    recentZones = []
     let children = component.children.map { c in (name: c.name, lines: c.lines.map { ContentLineLike(name: $0.name, value: $0.value) }) }
     let (definition, broken) = ZoneSupport.definitionWithProblems(tzid: tzid, children: children)
     if !broken.isEmpty {
@@ -628,9 +648,9 @@ public struct ICalendarReader: RecordReader {
 
   // MARK: - Events
 
-  /// The event of a VEVENT or VTODO. Its lines are moved out of `component` as they are read.
-  private mutating func mapEvent(_ component: inout Component) -> Event {
-    var event = Event(kind: component.name == "VTODO" ? .task : .event)
+  /// Reads a VEVENT or VTODO into `event` (made by the caller and filled in place: returning
+  /// a value this large copied it). Its lines are moved out of `component` as they are read.
+  private mutating func mapEvent(_ component: inout Component, into event: inout Event) {
     event.calendar = calendar
     var allDayFlag: Bool?
     var transp: Event.BusyStatus?
@@ -652,7 +672,7 @@ public struct ICalendarReader: RecordReader {
       case "DTEND": event.end = time(line, &usedZones) ?? keep(line, &event)
       case "DUE": event.due = time(line, &usedZones) ?? keep(line, &event)
       case "DURATION":
-        if let d = EventDuration(text: line.value.trimmingCharacters()) {
+        if let d = duration(line.value.trimmingCharacters()) {
           event.duration = d
         } else {
           warnKept(line, "is not a duration")
@@ -660,7 +680,7 @@ public struct ICalendarReader: RecordReader {
         }
       case "RECURRENCE-ID":
         event.recurrenceId = time(line, &usedZones) ?? keep(line, &event)
-        if line.firstParameter("RANGE")?.uppercased() == "THISANDFUTURE" { event.recurrenceIdThisAndFuture = true }
+        if line.firstParameter("RANGE")?.uppercasedASCII() == "THISANDFUTURE" { event.recurrenceIdThisAndFuture = true }
       case "RRULE":
         if let rule = rrule(line) {
           // Changed in place (not copied out and back), so that many RRULEs cost linear time.
@@ -694,20 +714,20 @@ public struct ICalendarReader: RecordReader {
       case "ORGANIZER": event.organizer = attendee(line)
       case "ATTENDEE": event.attendees.append(attendee(line))
       case "CLASS":
-        switch line.value.trimmingCharacters().uppercased() {
+        switch line.value.trimmingCharacters().uppercasedASCII() {
         case "PUBLIC": event.privacy = .public
         case "PRIVATE": event.privacy = .private
         case "CONFIDENTIAL": event.privacy = .confidential
         default: event.raw.append(rawProperty(line))
         }
       case "TRANSP":
-        switch line.value.trimmingCharacters().uppercased() {
+        switch line.value.trimmingCharacters().uppercasedASCII() {
         case "TRANSPARENT": transp = .free
         case "OPAQUE": transp = .busy
         default: event.raw.append(rawProperty(line))
         }
       case "X-MICROSOFT-CDO-BUSYSTATUS":
-        switch line.value.trimmingCharacters().uppercased() {
+        switch line.value.trimmingCharacters().uppercasedASCII() {
         case "FREE": cdoBusy = .free
         case "TENTATIVE": cdoBusy = .tentative
         case "BUSY": cdoBusy = .busy
@@ -715,9 +735,9 @@ public struct ICalendarReader: RecordReader {
         case "WORKINGELSEWHERE": cdoBusy = .workingElsewhere
         default: event.raw.append(rawProperty(line))
         }
-      case "X-MICROSOFT-CDO-ALLDAYEVENT": allDayFlag = line.value.trimmingCharacters().uppercased() == "TRUE"
+      case "X-MICROSOFT-CDO-ALLDAYEVENT": allDayFlag = line.value.trimmingCharacters().uppercasedASCII() == "TRUE"
       case "STATUS":
-        switch line.value.trimmingCharacters().uppercased() {
+        switch line.value.trimmingCharacters().uppercasedASCII() {
         case "CONFIRMED": event.status = .confirmed
         case "TENTATIVE": event.status = .tentative
         case "CANCELLED", "CANCELED": event.status = .cancelled
@@ -825,7 +845,22 @@ public struct ICalendarReader: RecordReader {
     for tzid in usedZones.sorted() {
       if let definition = unresolvedZones[tzid] { event.rawComponents.insert(definition, at: 0) }
     }
-    return event
+    if lines.capacity <= Self.spareLineLimit {
+      lines.removeAll(keepingCapacity: true)
+      spareLines = lines
+    }
+  }
+
+  /// The most lines whose storage `spareLines` keeps (an event with thousands of EXDATE lines
+  /// leaves its storage to be freed).
+  private static let spareLineLimit = 64
+
+  /// `EventDuration(text:)`, remembering the last text read (alarms mostly repeat one).
+  private mutating func duration(_ text: String) -> EventDuration? {
+    if let last = lastDuration, last.text == text { return last.duration }
+    let d = EventDuration(text: text)
+    lastDuration = (text, d)
+    return d
   }
 
   private func warnKept(_ line: ContentLine, _ what: String) {
@@ -849,7 +884,7 @@ public struct ICalendarReader: RecordReader {
 
   private mutating func parseTime(_ text: Substring, line: ContentLine, _ used: inout Set<String>) -> EventTime? {
     guard let (t, isDate, isUTC) = ICalValue.localDateTime(text) else { return nil }
-    let valueType = line.firstParameter("VALUE")?.uppercased()
+    let valueType = line.firstParameter("VALUE")?.uppercasedASCII()
     if isDate { return .date(t.date) }
     if valueType == "DATE" {
       // The value's own shape wins (as python icalendar and libical read it): the time stays.
@@ -863,10 +898,18 @@ public struct ICalendarReader: RecordReader {
       return .utc(t)
     }
     if let tzid = line.firstParameter("TZID") {
-      usedTZIDs.insert(tzid)
-      let name = zoneName(for: tzid, line: line)
-      if name == "UTC" || name == "Etc/UTC" { return .utc(t) }
-      if name == tzid, unresolvedZones[tzid] != nil { used.insert(tzid) }
+      let name: String
+      let isUTC: Bool
+      if let hit = recentZones.first(where: { $0.tzid == tzid }) {
+        (name, isUTC) = (hit.name, hit.isUTC)
+      } else {
+        usedTZIDs.insert(tzid)
+        name = zoneName(for: tzid, line: line)
+        isUTC = name == "UTC" || name == "Etc/UTC"
+        if recentZones.count < Self.recentZoneLimit { recentZones.append((tzid, name, isUTC)) }
+      }
+      if isUTC { return .utc(t) }
+      if !unresolvedZones.isEmpty, name == tzid, unresolvedZones[tzid] != nil { used.insert(tzid) }
       return .zoned(t, zone: name)
     }
     if let zone = calendar?.timeZone {
@@ -910,7 +953,7 @@ public struct ICalendarReader: RecordReader {
       diagnostics.warning("RRULE has backslash-escaped separators \"\(text)\"; read without them", at: line.valueLocation, code: "syntax")
       text = text.replacingBackslashes()
     }
-    if !text.uppercased().contains("FREQ=") {
+    if !text.uppercasedASCII().contains("FREQ=") {
       diagnostics.warning("RRULE \"\(text)\" is not RFC 5545 (vCalendar 1.0?); kept raw", at: line.valueLocation, code: "recurrence")
       return nil
     }
@@ -927,7 +970,11 @@ public struct ICalendarReader: RecordReader {
     var a = Attendee()
     let value = line.value.trimmingCharacters()
     if value.hasPrefixIgnoringASCIICase("mailto:") {
-      a.email = String(value.dropFirst(7))
+      // Cut after the seven ASCII bytes, unless a non-ASCII byte there could extend the
+      // colon's character (then by characters, as `dropFirst` counts).
+      let utf8 = value.utf8
+      let cut = utf8.index(utf8.startIndex, offsetBy: 7)
+      a.email = cut == utf8.endIndex || utf8[cut] < 0x80 ? String(value[cut...]) : String(value.dropFirst(7))
     } else if !value.isEmpty {
       a.email = value
       if !value.containsByte(UInt8(ascii: ":")) || value.hasPrefixIgnoringASCIICase("X-") {
@@ -942,7 +989,7 @@ public struct ICalendarReader: RecordReader {
       switch p.name {
       case "CN": a.name = v
       case "ROLE":
-        switch v.uppercased() {
+        switch v.uppercasedASCII() {
         case "CHAIR": a.role = .chair
         case "REQ-PARTICIPANT": a.role = .required
         case "OPT-PARTICIPANT": a.role = .optional
@@ -950,7 +997,7 @@ public struct ICalendarReader: RecordReader {
         default: extra.append(RawParameter(name: p.name, values: p.values))
         }
       case "PARTSTAT":
-        switch v.uppercased() {
+        switch v.uppercasedASCII() {
         case "NEEDS-ACTION": a.status = .needsAction
         case "ACCEPTED": a.status = .accepted
         case "DECLINED": a.status = .declined
@@ -959,7 +1006,7 @@ public struct ICalendarReader: RecordReader {
         default: extra.append(RawParameter(name: p.name, values: p.values))
         }
       case "CUTYPE":
-        switch v.uppercased() {
+        switch v.uppercasedASCII() {
         case "INDIVIDUAL": a.kind = .individual
         case "GROUP": a.kind = .group
         case "RESOURCE": a.kind = .resource
@@ -968,7 +1015,7 @@ public struct ICalendarReader: RecordReader {
         default: extra.append(RawParameter(name: p.name, values: p.values))
         }
       case "RSVP":
-        switch v.uppercased() {
+        switch v.uppercasedASCII() {
         case "TRUE": a.rsvp = true
         case "FALSE": a.rsvp = false
         default: extra.append(RawParameter(name: p.name, values: p.values))
@@ -988,7 +1035,7 @@ public struct ICalendarReader: RecordReader {
     for line in component.lines {
       switch line.name {
       case "ACTION":
-        switch line.value.trimmingCharacters().uppercased() {
+        switch line.value.trimmingCharacters().uppercasedASCII() {
         case "DISPLAY": reminder.action = .display
         case "AUDIO": reminder.action = .audio
         case "EMAIL": reminder.action = .email
@@ -998,19 +1045,19 @@ public struct ICalendarReader: RecordReader {
         }
       case "TRIGGER":
         let v = line.value.trimmingCharacters()
-        if line.firstParameter("VALUE")?.uppercased() == "DATE-TIME" || (v.first.map { $0.isNumber } ?? false) {
+        if line.firstParameter("VALUE")?.uppercasedASCII() == "DATE-TIME" || (v.first.map { $0.isNumber } ?? false) {
           var used: Set<String> = []
           if let t = parseTime(Substring(v), line: line, &used) {
             reminder.absolute = t
             hasTrigger = true
           }
-        } else if let d = EventDuration(text: v) {
+        } else if let d = duration(v) {
           if v.hasPrefix("P") && (v.contains("P-") || v.contains("T-")) {
             diagnostics.note(
               "TRIGGER \"\(v)\" has its sign after the P; read as \(d)", at: line.valueLocation, code: "syntax")
           }
           reminder.offset = d
-          reminder.relativeToEnd = line.firstParameter("RELATED")?.uppercased() == "END"
+          reminder.relativeToEnd = line.firstParameter("RELATED")?.uppercasedASCII() == "END"
           hasTrigger = true
         }
         if !hasTrigger {
@@ -1062,4 +1109,13 @@ extension String {
 extension String {
   /// The string, or `fallback` when it is empty.
   fileprivate func nonEmptyOr(_ fallback: String) -> String { isEmpty ? fallback : self }
+}
+
+extension Array {
+  /// The array, an empty one left in its place: its storage moves, no element is copied.
+  fileprivate mutating func take() -> [Element] {
+    var taken: [Element] = []
+    swap(&taken, &self)
+    return taken
+  }
 }

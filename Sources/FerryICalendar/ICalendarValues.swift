@@ -144,6 +144,22 @@ extension StringProtocol {
   }
 }
 
+extension String {
+  /// `uppercased()`, without its Unicode tables when the text is ASCII (property values,
+  /// parameters and component names nearly always are), and without a new string when it
+  /// has no lower-case letter. Non-ASCII text goes through `uppercased()`, so results match
+  /// it exactly (`ı` still becomes `I`).
+  func uppercasedASCII() -> String {
+    var lower = false
+    for b in utf8 {
+      if b >= 0x80 { return uppercased() }
+      if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { lower = true }
+    }
+    guard lower else { return self }
+    return String(decoding: utf8.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }, as: UTF8.self)
+  }
+}
+
 extension UInt8 {
   static let space = UInt8(ascii: " ")
   static let tab = UInt8(ascii: "\t")

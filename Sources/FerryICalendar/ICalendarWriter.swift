@@ -277,10 +277,11 @@ public struct ICalendarWriter: RecordWriter {
 
   private mutating func ensureZone(_ zone: String, year: Int, event: Event) {
     guard !options.calendar.utc || !convertible(zone) else { return }
-    let name = zones.zone(zone) != nil ? tzName(zone) : zone
+    let known = zones.zone(zone) != nil
+    let name = known ? tzName(zone) : zone
     if writtenZones.contains(name) { return }
     writtenZones.insert(name)
-    if zones.zone(zone) != nil, let definition = ZoneDefinition(iana: zone, years: year...year) {
+    if known, let definition = ZoneDefinition(iana: zone, years: year...year) {
       // RRULE-style observances for the rules in force in the event's year (what Outlook reads).
       lines.begin("VTIMEZONE")
       lines.write(name: "TZID", value: name)
@@ -322,13 +323,12 @@ public struct ICalendarWriter: RecordWriter {
 
   // MARK: - Events
 
-  private mutating func writeTime(_ name: String, _ time: EventTime, event: Event, extra: [ContentParameter] = []) {
+  /// Writes a time; its VTIMEZONE is already written (`writeComponent` sees to every zone
+  /// before the component begins).
+  private mutating func writeTime(_ name: String, _ time: EventTime, extra: [ContentParameter] = []) {
     let (t, tzid) = prepare(time)
     var params = extra
-    if let tzid {
-      ensureZoneOnce(time, event: event)
-      params.append(ContentParameter(name: "TZID", values: [tzid]))
-    }
+    if let tzid { params.append(ContentParameter(name: "TZID", values: [tzid])) }
     if t.isDate { params.append(ContentParameter(name: "VALUE", values: ["DATE"])) }
     lines.write(name: name, parameters: params, value: ICalValue.text(t))
   }
@@ -337,12 +337,12 @@ public struct ICalendarWriter: RecordWriter {
     if case .zoned(let t, let zone) = time { ensureZone(zone, year: t.date.year, event: event) }
   }
 
-  private mutating func writeTimeList(_ name: String, _ times: [EventTime], event: Event) {
+  /// Writes RDATE or EXDATE lines; their VTIMEZONEs are already written, as for `writeTime`.
+  private mutating func writeTimeList(_ name: String, _ times: [EventTime]) {
     // One line per (kind, zone) group, as RFC 5545 wants one value type per line.
     var groups: [(key: String, tzid: String?, isDate: Bool, values: [String])] = []
     for time in times {
       let (t, tzid) = prepare(time)
-      if tzid != nil { ensureZoneOnce(time, event: event) }
       let key = "\(tzid ?? "")|\(t.isDate)"
       if let i = groups.firstIndex(where: { $0.key == key }) {
         groups[i].values.append(ICalValue.text(t))
@@ -395,7 +395,7 @@ public struct ICalendarWriter: RecordWriter {
     let stamp = event.stamp ?? event.lastModified ?? event.created ?? now
     lines.write(name: "DTSTAMP", value: ICalValue.basic(stamp.utc, utc: true))
     if let start = event.start {
-      writeTime("DTSTART", start, event: event)
+      writeTime("DTSTART", start)
     } else if event.kind == .event {
       // RFC 5545 allows it under METHOD, but calendars will not import an event without a start.
       diagnostics.warning(
@@ -405,24 +405,24 @@ public struct ICalendarWriter: RecordWriter {
       if event.isAllDay, let s = event.start, s.isDate, end.isDate, end.localDateTime.date <= s.localDateTime.date {
         let how = end.localDateTime.date == s.localDateTime.date ? "ends on the day it starts (DTEND is exclusive)" : "ends before it starts"
         diagnostics.warning("all-day event \"\(event.summary ?? uid)\" \(how); DTEND written one day after DTSTART", code: "structure")
-        writeTime("DTEND", .date(s.localDateTime.date.adding(days: 1)), event: event)
+        writeTime("DTEND", .date(s.localDateTime.date.adding(days: 1)))
       } else {
-        writeTime(event.kind == .task ? "DUE" : "DTEND", end, event: event)
+        writeTime(event.kind == .task ? "DUE" : "DTEND", end)
       }
     } else if let d = event.duration {
       lines.write(name: "DURATION", value: d.description)
     }
-    if event.kind == .task, let due = event.due, event.end == nil { writeTime("DUE", due, event: event) }
+    if event.kind == .task, let due = event.due, event.end == nil { writeTime("DUE", due) }
     if let rid = event.recurrenceId {
       writeTime(
-        "RECURRENCE-ID", rid, event: event,
+        "RECURRENCE-ID", rid,
         extra: event.recurrenceIdThisAndFuture ? [ContentParameter(name: "RANGE", values: ["THISANDFUTURE"])] : [])
     }
     if let r = event.recurrence {
       if let rule = r.rule { lines.write(name: "RRULE", value: ruleText(rule, event: event)) }
       for rule in r.extraRules { lines.write(name: "RRULE", value: ruleText(rule, event: event)) }
-      if !r.dates.isEmpty { writeTimeList("RDATE", r.dates, event: event) }
-      if !r.exceptionDates.isEmpty { writeTimeList("EXDATE", r.exceptionDates, event: event) }
+      if !r.dates.isEmpty { writeTimeList("RDATE", r.dates) }
+      if !r.exceptionDates.isEmpty { writeTimeList("EXDATE", r.exceptionDates) }
     }
     if let s = event.summary { lines.write(name: "SUMMARY", value: TextEscaping.escape(s)) }
     if let d = event.description { lines.write(name: "DESCRIPTION", value: TextEscaping.escape(d)) }
