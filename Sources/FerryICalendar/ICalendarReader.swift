@@ -262,7 +262,7 @@ public struct ICalendarReader: RecordReader {
   ///   of the calendar).
   private mutating func readComponent(_ component: inout Component, depth: Int = 1) throws -> Bool {
     while let line = try lines.next() {
-      if line.name == "BEGIN" {
+      if line.name.isShortName("BEGIN") {
         let name = componentName(line)
         if depth >= Self.maximumNesting && name != "VCALENDAR" {
           diagnostics.warning(
@@ -303,7 +303,7 @@ public struct ICalendarReader: RecordReader {
         component.children.append(child)
         continue
       }
-      if line.name == "END" {
+      if line.name.isShortName("END") {
         let name = line.value.trimmingCharacters().uppercasedASCII().nonEmptyOr(Self.unnamed)
         if name == component.name { return false }
         if name == "VCALENDAR" {
@@ -663,13 +663,53 @@ public struct ICalendarReader: RecordReader {
     var line = ContentLine(name: "", value: "")
     for i in lines.indices {
       swap(&line, &lines[i])
+      // A switch on a string compares the cases in turn: the properties nearly every event
+      // has come first.
       switch line.name {
       case "UID": event.uid = line.value
+      case "DTSTAMP", "CREATED", "LAST-MODIFIED", "COMPLETED":
+        guard let (t, isDate, _) = ICalValue.localDateTime(Substring(line.value)), !isDate else {
+          warnKept(line, "is not a date-time")
+          event.raw.append(rawProperty(line))
+          continue
+        }
+        let stamp = Timestamp(utc: t)
+        switch line.name {
+        case "DTSTAMP": event.stamp = stamp
+        case "CREATED": event.created = stamp
+        case "LAST-MODIFIED": event.lastModified = stamp
+        default: event.completed = stamp
+        }
+      case "DTSTART": event.start = time(line, &usedZones) ?? keep(line, &event)
+      case "DTEND": event.end = time(line, &usedZones) ?? keep(line, &event)
       case "SUMMARY": event.summary = TextEscaping.unescape(line.value)
       case "DESCRIPTION": event.description = TextEscaping.unescape(line.value)
       case "LOCATION": event.location = TextEscaping.unescape(line.value)
-      case "DTSTART": event.start = time(line, &usedZones) ?? keep(line, &event)
-      case "DTEND": event.end = time(line, &usedZones) ?? keep(line, &event)
+      case "ORGANIZER": event.organizer = attendee(line)
+      case "ATTENDEE": event.attendees.append(attendee(line))
+      case "CLASS":
+        switch line.value.trimmingCharacters().uppercasedASCII() {
+        case "PUBLIC": event.privacy = .public
+        case "PRIVATE": event.privacy = .private
+        case "CONFIDENTIAL": event.privacy = .confidential
+        default: event.raw.append(rawProperty(line))
+        }
+      case "TRANSP":
+        switch line.value.trimmingCharacters().uppercasedASCII() {
+        case "TRANSPARENT": transp = .free
+        case "OPAQUE": transp = .busy
+        default: event.raw.append(rawProperty(line))
+        }
+      case "STATUS":
+        switch line.value.trimmingCharacters().uppercasedASCII() {
+        case "CONFIRMED": event.status = .confirmed
+        case "TENTATIVE": event.status = .tentative
+        case "CANCELLED", "CANCELED": event.status = .cancelled
+        case "NEEDS-ACTION": event.status = .needsAction
+        case "COMPLETED": event.status = .completed
+        case "IN-PROCESS": event.status = .inProcess
+        default: event.raw.append(rawProperty(line))
+        }
       case "DUE": event.due = time(line, &usedZones) ?? keep(line, &event)
       case "DURATION":
         if let d = duration(line.value.trimmingCharacters()) {
@@ -711,21 +751,6 @@ public struct ICalendarReader: RecordReader {
         } else {
           event.recurrence?.exceptionDates.append(contentsOf: values)
         }
-      case "ORGANIZER": event.organizer = attendee(line)
-      case "ATTENDEE": event.attendees.append(attendee(line))
-      case "CLASS":
-        switch line.value.trimmingCharacters().uppercasedASCII() {
-        case "PUBLIC": event.privacy = .public
-        case "PRIVATE": event.privacy = .private
-        case "CONFIDENTIAL": event.privacy = .confidential
-        default: event.raw.append(rawProperty(line))
-        }
-      case "TRANSP":
-        switch line.value.trimmingCharacters().uppercasedASCII() {
-        case "TRANSPARENT": transp = .free
-        case "OPAQUE": transp = .busy
-        default: event.raw.append(rawProperty(line))
-        }
       case "X-MICROSOFT-CDO-BUSYSTATUS":
         switch line.value.trimmingCharacters().uppercasedASCII() {
         case "FREE": cdoBusy = .free
@@ -736,16 +761,6 @@ public struct ICalendarReader: RecordReader {
         default: event.raw.append(rawProperty(line))
         }
       case "X-MICROSOFT-CDO-ALLDAYEVENT": allDayFlag = line.value.trimmingCharacters().uppercasedASCII() == "TRUE"
-      case "STATUS":
-        switch line.value.trimmingCharacters().uppercasedASCII() {
-        case "CONFIRMED": event.status = .confirmed
-        case "TENTATIVE": event.status = .tentative
-        case "CANCELLED", "CANCELED": event.status = .cancelled
-        case "NEEDS-ACTION": event.status = .needsAction
-        case "COMPLETED": event.status = .completed
-        case "IN-PROCESS": event.status = .inProcess
-        default: event.raw.append(rawProperty(line))
-        }
       case "SEQUENCE":
         if let n = Int(line.value.trimmingCharacters()) { event.sequence = n } else { warnKept(line, "is not a number"); event.raw.append(rawProperty(line)) }
       case "PRIORITY":
@@ -762,19 +777,6 @@ public struct ICalendarReader: RecordReader {
         } else {
           warnKept(line, "is not latitude;longitude")
           event.raw.append(rawProperty(line))
-        }
-      case "CREATED", "LAST-MODIFIED", "DTSTAMP", "COMPLETED":
-        guard let (t, isDate, _) = ICalValue.localDateTime(Substring(line.value)), !isDate else {
-          warnKept(line, "is not a date-time")
-          event.raw.append(rawProperty(line))
-          continue
-        }
-        let stamp = Timestamp(utc: t)
-        switch line.name {
-        case "CREATED": event.created = stamp
-        case "LAST-MODIFIED": event.lastModified = stamp
-        case "DTSTAMP": event.stamp = stamp
-        default: event.completed = stamp
         }
       default:
         if line.name == "X-LIC-ERROR" {
@@ -1107,6 +1109,12 @@ extension String {
 
 
 extension String {
+  /// Whether the string is `name`, its length compared first: most property names differ in
+  /// length from BEGIN and END, and then cost no string comparison.
+  fileprivate func isShortName(_ name: String) -> Bool {
+    utf8.count == name.utf8.count && self == name
+  }
+
   /// The string, or `fallback` when it is empty.
   fileprivate func nonEmptyOr(_ fallback: String) -> String { isEmpty ? fallback : self }
 }

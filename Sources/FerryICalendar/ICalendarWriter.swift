@@ -27,6 +27,8 @@ public struct ICalendarWriter: RecordWriter {
   private var open = false
   private var currentCalendar: CalendarInfo?
   private var writtenZones: Set<String> = []
+  /// See `tzidParameters(_:)`.
+  private var recentTZIDParameters: [(tzid: String, parameters: [ContentParameter])] = []
   private var writtenRawZones: Set<String> = []
   public private(set) var skippedRecords = 0
   private var droppedRawNames: Set<String> = []
@@ -328,10 +330,28 @@ public struct ICalendarWriter: RecordWriter {
   private mutating func writeTime(_ name: String, _ time: EventTime, extra: [ContentParameter] = []) {
     let (t, tzid) = prepare(time)
     var params = extra
-    if let tzid { params.append(ContentParameter(name: "TZID", values: [tzid])) }
-    if t.isDate { params.append(ContentParameter(name: "VALUE", values: ["DATE"])) }
+    if let tzid {
+      if params.isEmpty { params = tzidParameters(tzid) } else { params.append(ContentParameter(name: "TZID", values: [tzid])) }
+    }
+    if t.isDate {
+      if params.isEmpty { params = Self.dateParameters } else { params.append(ContentParameter(name: "VALUE", values: ["DATE"])) }
+    }
     lines.write(name: name, parameters: params, value: ICalValue.text(t))
   }
+
+  /// `VALUE=DATE` alone, made once.
+  private static let dateParameters = [ContentParameter(name: "VALUE", values: ["DATE"])]
+
+  /// `TZID=tzid` alone: made once for each of the last few TZIDs (at most
+  /// `tzidParameterLimit`) and shared, instead of two arrays made and freed for every time.
+  private mutating func tzidParameters(_ tzid: String) -> [ContentParameter] {
+    for entry in recentTZIDParameters where entry.tzid == tzid { return entry.parameters }
+    let parameters = [ContentParameter(name: "TZID", values: [tzid])]
+    if recentTZIDParameters.count < Self.tzidParameterLimit { recentTZIDParameters.append((tzid, parameters)) }
+    return parameters
+  }
+
+  private static let tzidParameterLimit = 16
 
   private mutating func ensureZoneOnce(_ time: EventTime, event: Event) {
     if case .zoned(let t, let zone) = time { ensureZone(zone, year: t.date.year, event: event) }
@@ -603,6 +623,8 @@ public struct ICalendarWriter: RecordWriter {
 
   private mutating func writeAttendee(_ name: String, _ a: Attendee) {
     var params: [ContentParameter] = []
+    // Room for the usual CN, ROLE, PARTSTAT, CUTYPE and RSVP in one allocation.
+    params.reserveCapacity(5 + (a.parameters?.count ?? 0))
     if let cn = a.name { params.append(ContentParameter(name: "CN", values: [cn])) }
     if let role = a.role {
       let v: String
@@ -640,7 +662,8 @@ public struct ICalendarWriter: RecordWriter {
     for p in a.parameters ?? [] { params.append(ContentParameter(name: p.name, values: p.values)) }
     let value: String
     if let email = a.email {
-      value = email.containsByte(UInt8(ascii: ":")) ? email : "mailto:" + email
+      let hasColon = email.utf8.withContiguousStorageIfAvailable { $0.contains(.colon) } ?? email.containsByte(.colon)
+      value = hasColon ? email : "mailto:" + email
     } else {
       value = "mailto:"
     }
