@@ -136,7 +136,10 @@ extension StringProtocol {
   func trimmingCharacters() -> String {
     // Most values have nothing to trim: one look at the first and last byte decides.
     let whole = String(self)
-    if let f = whole.utf8.first, let l = whole.utf8.last, f != .space, f != .tab, l != .space, l != .tab { return whole }
+    let untrimmed = whole.utf8.withContiguousStorageIfAvailable { b in
+      !b.isEmpty && b[0] != .space && b[0] != .tab && b[b.count - 1] != .space && b[b.count - 1] != .tab
+    }
+    if untrimmed == true { return whole }
     var s = Substring(whole)
     while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
     while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
@@ -150,11 +153,16 @@ extension String {
   /// has no lower-case letter. Non-ASCII text goes through `uppercased()`, so results match
   /// it exactly (`ı` still becomes `I`).
   func uppercasedASCII() -> String {
-    var lower = false
-    for b in utf8 {
-      if b >= 0x80 { return uppercased() }
-      if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { lower = true }
+    // Scanned through a buffer pointer (the UTF-8 view's iterator costs more than the scan).
+    let lower = utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+      var lower = false
+      for b in bytes {
+        if b >= 0x80 { return nil }
+        if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { lower = true }
+      }
+      return lower
     }
+    guard let lower = lower ?? nil else { return uppercased() }
     guard lower else { return self }
     return String(decoding: utf8.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }, as: UTF8.self)
   }

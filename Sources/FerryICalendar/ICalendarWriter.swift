@@ -72,8 +72,7 @@ public struct ICalendarWriter: RecordWriter {
       skippedRecords += 1
       return
     }
-    // Read in place (not copied out) from the event: this runs for every event.
-    if open, event.calendar != nil, event.calendar != currentCalendar {
+    if open, Self.isOther(event.calendar, than: currentCalendar) {
       if importsOneCalendar {
         if !notedMergedCalendars {
           notedMergedCalendars = true
@@ -109,6 +108,12 @@ public struct ICalendarWriter: RecordWriter {
     }
     writeSeries(event)
     try flush()
+  }
+
+  /// Whether an event's calendar is given and is not `current`. Compared where they are
+  /// (borrowed): copies of both cost more than the comparison, for every event.
+  private static func isOther(_ calendar: borrowing CalendarInfo?, than current: borrowing CalendarInfo?) -> Bool {
+    calendar != nil && calendar != current
   }
 
   /// The master, then its overrides: one UID for all of them (RFC 5545 §3.8.4.4), made once
@@ -234,7 +239,7 @@ public struct ICalendarWriter: RecordWriter {
   // MARK: - Zones
 
   private func tzName(_ zone: String) -> String {
-    if windowsNames, let w = WindowsZones.windows(forIANA: zone) { return w }
+    if windowsNames, let w = zones.windowsName(forIANA: zone) { return w }
     return zone
   }
 
@@ -480,7 +485,8 @@ public struct ICalendarWriter: RecordWriter {
     if let m = event.lastModified { lines.write(name: "LAST-MODIFIED", value: ICalValue.basic(m.utc, utc: true)) }
     if let c = event.completed { lines.write(name: "COMPLETED", value: ICalValue.basic(c.utc, utc: true)) }
     if let o = event.organizer { writeAttendee("ORGANIZER", o) }
-    for a in event.attendees { writeAttendee("ATTENDEE", a) }
+    // By index: each attendee is passed borrowed from the array, not copied out.
+    for i in event.attendees.indices { writeAttendee("ATTENDEE", event.attendees[i]) }
     let busy = event.busyStatus
     let ownsCDO = event.raw.contains { $0.name == "X-MICROSOFT-CDO-BUSYSTATUS" }
     if !ownsCDO, let busy, windowsNames || (busy != .free && busy != .busy) {

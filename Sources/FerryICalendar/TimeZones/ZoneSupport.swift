@@ -20,6 +20,18 @@ final class ZoneSupport: @unchecked Sendable {
     return zone
   }
 
+  /// The Windows names of the tz database zones asked for so far (at most `recentLimit`).
+  private var recentWindowsNames: [(iana: String, windows: String?)] = []
+
+  /// `WindowsZones.windows(forIANA:)`, remembered like `zone(_:)`: a writer for Outlook asks
+  /// for every time it writes.
+  func windowsName(forIANA name: String) -> String? {
+    for entry in recentWindowsNames where entry.iana == name { return entry.windows }
+    let windows = WindowsZones.windows(forIANA: name)
+    if recentWindowsNames.count < Self.recentLimit { recentWindowsNames.append((name, windows)) }
+    return windows
+  }
+
   /// The UTC wall clock of a wall time in a tz database zone (RFC 5545 §3.3.5 gap and fold
   /// rules), or nil for an unknown zone.
   func utc(_ local: LocalDateTime, zone name: String) -> LocalDateTime? {
