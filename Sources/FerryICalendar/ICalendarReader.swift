@@ -63,6 +63,9 @@ public struct ICalendarReader: RecordReader {
   /// Where the component of each event in `held` starts (kept apart, so that an event moves
   /// out of `held` whole, with nothing to copy it from).
   private var heldLocations: [SourceLocation] = []
+  /// The UID of each event in `held` (nil once its slot is emptied), so that releasing one
+  /// does not move the event (about a kilobyte) out and back to read it.
+  private var heldUIDs: [String?] = []
   /// The sequence number of `held[0]`, the index of the oldest event still held, and the
   /// index of the next released event to return.
   private var heldBase = 0
@@ -137,6 +140,7 @@ public struct ICalendarReader: RecordReader {
           // stays O(1) on average.
           held.removeFirst(readIndex)
           heldLocations.removeFirst(readIndex)
+          heldUIDs.removeFirst(readIndex)
           heldBase += readIndex
           heldStart -= readIndex
           readIndex = 0
@@ -441,6 +445,7 @@ public struct ICalendarReader: RecordReader {
             event.rawComponents.insert(
               contentsOf: old.rawComponents.filter { ICalendarWriter.calendarLevel($0.name) }, at: 0)
             held[m - heldBase] = nil
+            heldUIDs[m - heldBase] = nil
           }
         }
         if !heldOrphans.isEmpty, let orphans = heldOrphans.removeValue(forKey: uid) {
@@ -448,10 +453,12 @@ public struct ICalendarReader: RecordReader {
             guard let orphan = held[o - heldBase] else { continue }
             attach(orphan, at: heldLocations[o - heldBase], to: &event, masterLocation: location)
             held[o - heldBase] = nil
+            heldUIDs[o - heldBase] = nil
           }
         }
       }
     }
+    heldUIDs.append(event.uid)
     held.append(consume event)
     heldLocations.append(location)
     while held.count - heldStart > ICalendarReader.holdLimit { releaseOldest() }
@@ -481,13 +488,7 @@ public struct ICalendarReader: RecordReader {
   /// longer reach it.
   private mutating func releaseOldest() {
     let sequence = heldBase + heldStart
-    // Moved out and back (not copied) to read its UID.
-    guard let event = held[heldStart].take() else {
-      heldStart += 1
-      return
-    }
-    let uid = event.uid
-    held[heldStart] = consume event
+    let uid = heldUIDs[heldStart]
     heldStart += 1
     guard let uid else { return }
     if let i = heldMasters.index(forKey: uid), heldMasters[i].value == sequence { heldMasters.remove(at: i) }
