@@ -887,9 +887,8 @@ public struct ICalendarReader: RecordReader {
 
   private mutating func parseTime(_ text: Substring, line: ContentLine, _ used: inout Set<String>) -> EventTime? {
     guard let (t, isDate, isUTC) = ICalValue.localDateTime(text) else { return nil }
-    let valueType = line.firstParameter("VALUE")?.uppercasedASCII()
     if isDate { return .date(t.date) }
-    if valueType == "DATE" {
+    if line.firstParameter("VALUE")?.uppercasedASCII() == "DATE" {
       // The value's own shape wins (as python icalendar and libical read it): the time stays.
       diagnostics.warning(
         "\(line.name) says VALUE=DATE but has a time \"\(text)\"; read as a date-time", at: line.valueLocation, code: "syntax")
