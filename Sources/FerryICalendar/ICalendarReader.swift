@@ -902,8 +902,9 @@ public struct ICalendarReader: RecordReader {
     if let tzid = line.firstParameter("TZID") {
       let name: String
       let isUTC: Bool
-      if let hit = recentZones.first(where: { $0.tzid == tzid }) {
-        (name, isUTC) = (hit.name, hit.isUTC)
+      // By index: an entry is compared where it is, not copied out.
+      if let i = recentZones.indices.first(where: { recentZones[$0].tzid == tzid }) {
+        (name, isUTC) = (recentZones[i].name, recentZones[i].isUTC)
       } else {
         usedTZIDs.insert(tzid)
         name = zoneName(for: tzid, line: line)

@@ -72,7 +72,7 @@ public struct ICalendarWriter: RecordWriter {
       skippedRecords += 1
       return
     }
-    if open, Self.isOther(event.calendar, than: currentCalendar) {
+    if open, event.calendar?.differs(from: currentCalendar) == true {
       if importsOneCalendar {
         if !notedMergedCalendars {
           notedMergedCalendars = true
@@ -110,12 +110,6 @@ public struct ICalendarWriter: RecordWriter {
     try flush()
   }
 
-  /// Whether an event's calendar is given and is not `current`. Compared where they are
-  /// (borrowed): copies of both cost more than the comparison, for every event.
-  private static func isOther(_ calendar: borrowing CalendarInfo?, than current: borrowing CalendarInfo?) -> Bool {
-    calendar != nil && calendar != current
-  }
-
   /// The master, then its overrides: one UID for all of them (RFC 5545 §3.8.4.4), made once
   /// when the master has none, and each override complete (`Event.inheriting(from:)`), since
   /// readers take a RECURRENCE-ID component for the whole instance.
@@ -128,7 +122,7 @@ public struct ICalendarWriter: RecordWriter {
   public mutating func finish() throws {
     if !open { openCalendar(nil) }
     closeCalendar()
-    try flush()
+    try flush(final: true)
     try output.flush()
   }
 
@@ -229,12 +223,15 @@ public struct ICalendarWriter: RecordWriter {
     open = false
   }
 
-  private mutating func flush() throws {
-    if !lines.bytes.isEmpty {
-      try output.write(lines.bytes)
-      lines.bytes.removeAll(keepingCapacity: true)
-    }
+  /// Hands the lines written so far to the output once they reach `flushSize` bytes, or all
+  /// of them at the end (`final`): one output write per 64 KiB rather than one per event.
+  private mutating func flush(final: Bool = false) throws {
+    guard !lines.bytes.isEmpty, final || lines.bytes.count >= Self.flushSize else { return }
+    try output.write(lines.bytes)
+    lines.bytes.removeAll(keepingCapacity: true)
   }
+
+  private static let flushSize = 1 << 16
 
   // MARK: - Zones
 
@@ -350,7 +347,7 @@ public struct ICalendarWriter: RecordWriter {
   /// `TZID=tzid` alone: made once for each of the last few TZIDs (at most
   /// `tzidParameterLimit`) and shared, instead of two arrays made and freed for every time.
   private mutating func tzidParameters(_ tzid: String) -> [ContentParameter] {
-    for entry in recentTZIDParameters where entry.tzid == tzid { return entry.parameters }
+    for i in recentTZIDParameters.indices where recentTZIDParameters[i].tzid == tzid { return recentTZIDParameters[i].parameters }
     let parameters = [ContentParameter(name: "TZID", values: [tzid])]
     if recentTZIDParameters.count < Self.tzidParameterLimit { recentTZIDParameters.append((tzid, parameters)) }
     return parameters
@@ -776,5 +773,15 @@ public struct ICalendarWriter: RecordWriter {
     mix(event.end?.description ?? "")
     mix(event.location ?? "")
     return String(hash, radix: 16) + "@ferry"
+  }
+}
+
+extension CalendarInfo {
+  /// Whether this is not `other` (nil: no calendar yet). Called through optional chaining on
+  /// the event's calendar, so that it is compared where it is, by `CalendarInfo`'s own `==`:
+  /// `Optional`'s went through value witnesses and copied both sides, for every event.
+  fileprivate func differs(from other: CalendarInfo?) -> Bool {
+    guard let other else { return true }
+    return self != other
   }
 }

@@ -14,7 +14,8 @@ final class ZoneSupport: @unchecked Sendable {
 
   /// The tz database zone of that name.
   func zone(_ name: String) -> Zone? {
-    for entry in recent where entry.name == name { return entry.zone }
+    // By index: an entry is compared where it is, not copied out (two retains and releases).
+    for i in recent.indices where recent[i].name == name { return recent[i].zone }
     let zone = Zone.cached(iana: name)
     if recent.count < Self.recentLimit { recent.append((name, zone)) }
     return zone
@@ -26,7 +27,7 @@ final class ZoneSupport: @unchecked Sendable {
   /// `WindowsZones.windows(forIANA:)`, remembered like `zone(_:)`: a writer for Outlook asks
   /// for every time it writes.
   func windowsName(forIANA name: String) -> String? {
-    for entry in recentWindowsNames where entry.iana == name { return entry.windows }
+    for i in recentWindowsNames.indices where recentWindowsNames[i].iana == name { return recentWindowsNames[i].windows }
     let windows = WindowsZones.windows(forIANA: name)
     if recentWindowsNames.count < Self.recentLimit { recentWindowsNames.append((name, windows)) }
     return windows
