@@ -27,6 +27,8 @@ public struct ICalendarWriter: RecordWriter {
   private var open = false
   private var currentCalendar: CalendarInfo?
   private var writtenZones: Set<String> = []
+  /// See `fixedParameter(_:_:)`.
+  private var fixedParameters: [ContentParameter] = []
   /// See `tzidParameters(_:)`.
   private var recentTZIDParameters: [(tzid: String, parameters: [ContentParameter])] = []
   private var writtenRawZones: Set<String> = []
@@ -624,6 +626,19 @@ public struct ICalendarWriter: RecordWriter {
     lines.end("VALARM")
   }
 
+  /// A parameter with one value from a fixed set (ROLE, PARTSTAT, CUTYPE, RSVP), made once
+  /// and shared: an attendee line then allocates only its own CN.
+  private mutating func fixedParameter(_ name: String, _ value: String) -> ContentParameter {
+    for i in fixedParameters.indices where fixedParameters[i].name == name && fixedParameters[i].values[0] == value {
+      return fixedParameters[i]
+    }
+    let parameter = ContentParameter(name: name, values: [value])
+    if fixedParameters.count < Self.fixedParameterLimit { fixedParameters.append(parameter) }
+    return parameter
+  }
+
+  private static let fixedParameterLimit = 32
+
   private mutating func writeAttendee(_ name: String, _ a: Attendee) {
     var params: [ContentParameter] = []
     // Room for the usual CN, ROLE, PARTSTAT, CUTYPE and RSVP in one allocation.
@@ -637,7 +652,7 @@ public struct ICalendarWriter: RecordWriter {
       case .optional: v = "OPT-PARTICIPANT"
       case .nonParticipant: v = "NON-PARTICIPANT"
       }
-      params.append(ContentParameter(name: "ROLE", values: [v]))
+      params.append(fixedParameter("ROLE", v))
     }
     if let s = a.status {
       let v: String
@@ -648,7 +663,7 @@ public struct ICalendarWriter: RecordWriter {
       case .tentative: v = "TENTATIVE"
       case .delegated: v = "DELEGATED"
       }
-      params.append(ContentParameter(name: "PARTSTAT", values: [v]))
+      params.append(fixedParameter("PARTSTAT", v))
     }
     if let k = a.kind {
       let v: String
@@ -659,9 +674,9 @@ public struct ICalendarWriter: RecordWriter {
       case .room: v = "ROOM"
       case .unknown: v = "UNKNOWN"
       }
-      params.append(ContentParameter(name: "CUTYPE", values: [v]))
+      params.append(fixedParameter("CUTYPE", v))
     }
-    if let rsvp = a.rsvp { params.append(ContentParameter(name: "RSVP", values: [rsvp ? "TRUE" : "FALSE"])) }
+    if let rsvp = a.rsvp { params.append(fixedParameter("RSVP", rsvp ? "TRUE" : "FALSE")) }
     for p in a.parameters ?? [] { params.append(ContentParameter(name: p.name, values: p.values)) }
     let value: String
     if let email = a.email {

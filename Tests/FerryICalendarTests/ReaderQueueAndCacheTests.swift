@@ -193,4 +193,22 @@ import Testing
       ])
     #expect(unfolded(text).filter { $0.hasPrefix("BEGIN:VTIMEZONE") }.count == 3)
   }
+
+  @Test func sharedAttendeeParametersKeepEachAttendeesValues() throws {
+    var events: [Event] = []
+    for (i, (role, status, rsvp)) in [(Attendee.Role.chair, Attendee.Status.accepted, true), (.optional, .declined, false), (.chair, .accepted, true)].enumerated() {
+      var e = Event()
+      e.uid = "a\(i)"
+      e.start = .utc(LocalDateTime(year: 2024, month: 6, day: 1, hour: 9))
+      e.attendees = [Attendee(email: "p\(i)@example.com", name: "P \(i)", role: role, status: status, kind: .room, rsvp: rsvp)]
+      events.append(e)
+    }
+    let (text, _) = try writeICS(events)
+    #expect(
+      unfolded(text).filter { $0.hasPrefix("ATTENDEE") } == [
+        "ATTENDEE;CN=\"P 0\";ROLE=CHAIR;PARTSTAT=ACCEPTED;CUTYPE=ROOM;RSVP=TRUE:mailto:p0@example.com",
+        "ATTENDEE;CN=\"P 1\";ROLE=OPT-PARTICIPANT;PARTSTAT=DECLINED;CUTYPE=ROOM;RSVP=FALSE:mailto:p1@example.com",
+        "ATTENDEE;CN=\"P 2\";ROLE=CHAIR;PARTSTAT=ACCEPTED;CUTYPE=ROOM;RSVP=TRUE:mailto:p2@example.com",
+      ])
+  }
 }
