@@ -53,7 +53,19 @@ public struct ContentLine: Sendable, Equatable {
   public var encoding: String? { firstParameter("ENCODING")?.uppercased() }
 
   /// Whether the value is base64 (vCard 2.1 `ENCODING=BASE64`, 3.0 `ENCODING=b`).
-  public var isBase64: Bool { encoding == "BASE64" || encoding == "B" }
+  public var isBase64: Bool {
+    // `encoding`, without upper-casing a string for every TEXT value read: most lines have
+    // no parameter, or only TYPE.
+    guard let p = parameters.first(where: { $0.name.utf8.count == 8 && $0.name == "ENCODING" }) else { return false }
+    guard let v = p.values.first else { return false }
+    let utf8 = v.utf8
+    if utf8.count == 1 { return utf8.first == UInt8(ascii: "b") || utf8.first == UInt8(ascii: "B") }
+    // An ASCII value of another length cannot upper-case to either (a non-ASCII one might:
+    // `ſ` upper-cases to `S`).
+    if utf8.count != 6 && utf8.allSatisfy({ $0 < 0x80 }) { return false }
+    let upper = v.uppercased()
+    return upper == "BASE64" || upper == "B"
+  }
 
   /// The bytes of a base64 value, or nil when the text is not base64.
   public func decodedBytes() -> [UInt8]? { Base64.decode(value) }

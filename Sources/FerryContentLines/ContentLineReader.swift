@@ -281,9 +281,10 @@ public struct ContentLineReader {
         }
         if !pName.isEmpty {
           if parameters.isEmpty { parameters.reserveCapacity(4) }
-          if pName == "ENCODING" {
+          // Lengths first: most parameters are TYPE, and this runs for each.
+          if pName.utf8.count == 8 && pName == "ENCODING" {
             if encoding == nil { encoding = values.first.map(Self.upperASCII) }
-          } else if pName == "CHARSET" {
+          } else if pName.utf8.count == 7 && pName == "CHARSET" {
             if charset == nil { charset = values.first }
           }
           parameters.append(ContentParameter(name: pName, values: values))

@@ -12,12 +12,16 @@ struct OutputProperty {
 
 /// Turns one `Contact` into properties for one version and target, field by field, with the
 /// documented fallbacks (`ANNIVERSARY` → `X-ANNIVERSARY` before 4.0) reported as notes.
+///
+/// Each property is serialised into `lines` as soon as it is made (`emit`), in order: no
+/// list of them per card to fill, copy and free.
 struct CardEncoder {
   let version: VCardVersion
   let target: VCardTarget
   let diagnostics: DiagnosticSink
   let location: SourceLocation
-  var properties: [OutputProperty] = []
+  /// Where the properties go; the writer moves its buffer in for one card and out again.
+  var lines = ContentLineWriter()
   private var groupCounter = 0
   private var usedGroups: Set<String> = []
 
@@ -78,7 +82,9 @@ struct CardEncoder {
   func typeParameters(_ types: [String], preference: Int?, fallback: String? = nil, drop: Set<String> = [])
     -> [ContentParameter]
   {
-    var values = types.filter { !drop.contains($0) && !$0.isEmpty }
+    // The types as they are (no new array) unless some are dropped.
+    let dropsSome = types.contains { $0.isEmpty || (!drop.isEmpty && drop.contains($0)) }
+    var values = dropsSome ? types.filter { !drop.contains($0) && !$0.isEmpty } : types
     if values.isEmpty, target.typesEverything, let fallback { values = [fallback] }
     var out: [ContentParameter] = []
     switch version {
@@ -96,7 +102,9 @@ struct CardEncoder {
       }
       if preference == 1 { out.append(ContentParameter(name: "TYPE", values: ["PREF"], isBare: true)) }
     case .v30:
-      var all = values.map { $0.uppercasedType() }
+      var all: [String] = []
+      all.reserveCapacity(values.count + 1)
+      for v in values { all.append(v.uppercasedType()) }
       if preference == 1 { all.append("PREF") }
       if !all.isEmpty { out.append(ContentParameter(name: "TYPE", values: all)) }
     case .v40:
@@ -114,11 +122,11 @@ struct CardEncoder {
     var group = group
     if let label, !label.isEmpty {
       group = group ?? newGroup()
-      properties.append(OutputProperty(group: group, name: name, parameters: parameters, value: value))
-      properties.append(OutputProperty(group: group, name: "X-ABLabel", value: text(AppleLabel.encode(label))))
+      emit(OutputProperty(group: group, name: name, parameters: parameters, value: value))
+      emit(OutputProperty(group: group, name: "X-ABLabel", value: text(AppleLabel.encode(label))))
       return
     }
-    properties.append(OutputProperty(group: group, name: name, parameters: parameters, value: value))
+    emit(OutputProperty(group: group, name: name, parameters: parameters, value: value))
   }
 
   mutating func reserveGroups(_ raw: [RawProperty]) {
@@ -131,6 +139,57 @@ struct CardEncoder {
       let g = "item\(groupCounter)"
       if !usedGroups.contains(g) { return g }
     }
+  }
+
+  // MARK: - Serialising one property
+
+  mutating func emit(_ p: OutputProperty) {
+    if p.isBase64 {
+      lines.write(group: p.group, name: p.name, parameters: p.parameters, value: p.value)
+      // vCard 2.1 §2.1.3 (and Outlook): a base64 value ends with a blank line.
+      if version == .v21 { lines.bytes += [UInt8(ascii: "\r"), UInt8(ascii: "\n")] }
+      return
+    }
+    var value = p.value
+    let (ascii, multiLine) = value.withUTF8 { bytes in
+      var high: UInt8 = 0
+      var multiLine = false
+      for c in bytes {
+        high |= c
+        if c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") { multiLine = true }
+      }
+      return (high < 0x80, multiLine)
+    }
+    var parameters = p.parameters
+    if version == .v21 && (!ascii || multiLine) {
+      parameters.append(ContentParameter(name: "ENCODING", values: ["QUOTED-PRINTABLE"]))
+      if !ascii { parameters.append(ContentParameter(name: "CHARSET", values: ["UTF-8"])) }
+      var bytes: [UInt8] = []
+      bytes.reserveCapacity(p.value.utf8.count + 8)
+      var previousCR = false
+      for c in p.value.utf8 {
+        if c == UInt8(ascii: "\n") && !previousCR { bytes.append(UInt8(ascii: "\r")) }
+        bytes.append(c)
+        previousCR = c == UInt8(ascii: "\r")
+      }
+      lines.writeQuotedPrintable(group: p.group, name: p.name, parameters: parameters, value: bytes)
+      return
+    }
+    if !ascii && target.statesCharset && version == .v30 {
+      parameters.append(ContentParameter(name: "CHARSET", values: ["UTF-8"]))
+    }
+    if version == .v21 {
+      // vCard 2.1 folds the RFC 822 way: a CRLF before white space stands for that white
+      // space, so a fold inside a word (`EXPRES` CRLF ` S OR`) reads back with a space in it
+      // (Roundcube #9647, sabre/vobject #690). Outlook does not fold its own 2.1 lines (its
+      // NOTE is one line of any length), so neither does ferry; quoted-printable values break
+      // with `=` and base64 ones may fold anywhere.
+      lines.folds = false
+      lines.write(group: p.group, name: p.name, parameters: parameters, value: p.value)
+      lines.folds = true
+      return
+    }
+    lines.write(group: p.group, name: p.name, parameters: parameters, value: p.value)
   }
 
   // MARK: - Dates
@@ -235,7 +294,7 @@ struct CardEncoder {
         add("X-ADDRESSBOOKSERVER-KIND", text(kind))
       }
     }
-    for a in c.addresses { address(a) }
+    for i in c.addresses.indices { address(c.addresses[i]) }
     for p in c.phones {
       // Outlook's phone kinds vCard has no TEL type for are X-MS-TEL (MS-OXVCARD §2.1.3.9.5:
       // ASSISTANT, CALLBACK, COMPANY, RADIO, TTYTDD; Outlook exports `X-MS-TEL;VOICE;CALLBACK`).
@@ -336,14 +395,14 @@ struct CardEncoder {
       case .v21:
         var params = [ContentParameter(name: "ENCODING", values: ["BASE64"])]
         if let subtype { params.append(ContentParameter(name: "TYPE", values: [subtype.uppercased()])) }
-        properties.append(OutputProperty(name: name, parameters: params, value: encoded, isBase64: true))
+        emit(OutputProperty(name: name, parameters: params, value: encoded, isBase64: true))
       case .v30:
         var params = [ContentParameter(name: "ENCODING", values: ["b"])]
         if let subtype { params.append(ContentParameter(name: "TYPE", values: [subtype.uppercased()])) }
-        properties.append(OutputProperty(name: name, parameters: params, value: encoded, isBase64: true))
+        emit(OutputProperty(name: name, parameters: params, value: encoded, isBase64: true))
       case .v40:
         let uri = "data:\(type ?? "application/octet-stream");base64,\(encoded)"
-        properties.append(OutputProperty(name: name, value: uri, isBase64: true))
+        emit(OutputProperty(name: name, value: uri, isBase64: true))
       }
     }
   }
@@ -489,7 +548,7 @@ struct CardEncoder {
           for i in params.indices where params[i].name == "ENCODING" { params[i].name = invalidEncodingParameter }
         }
       }
-      properties.append(OutputProperty(group: r.group, name: name, parameters: params, value: r.value, isBase64: isBase64))
+      emit(OutputProperty(group: r.group, name: name, parameters: params, value: r.value, isBase64: isBase64))
     }
     if !stripped.isEmpty {
       note("\(target.rawValue) has no use for CRM properties; left out: \(stripped.joined(separator: ", "))", property: stripped[0], code: "unmapped")
@@ -524,6 +583,12 @@ extension String {
   fileprivate func uppercasedType() -> String {
     guard utf8.allSatisfy({ $0 < 0x80 }) else { return uppercased() }
     guard utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return self }
-    return String(decoding: utf8.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }, as: UTF8.self)
+    var text = self
+    return text.withUTF8 { bytes in
+      String(unsafeUninitializedCapacity: bytes.count) { out in
+        for (i, c) in bytes.enumerated() { out[i] = c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z") ? c - 32 : c }
+        return bytes.count
+      }
+    }
   }
 }

@@ -78,7 +78,7 @@ public struct VCardReader: RecordReader {
         lastRecordLocation = location
         return .contact(contact)
       }
-      guard line.name == "VERSION" || CodecTable.codecs[line.name] != nil else {
+      guard line.name == "VERSION" || CodecTable.codec(named: line.name) != nil else {
         diagnostics.warning(
           "\(line.name) line outside BEGIN:VCARD … END:VCARD; skipped", at: line.location, code: "syntax")
         continue
@@ -125,7 +125,7 @@ public struct VCardReader: RecordReader {
     var ended = false
     while var line = try nextLine() {
       line.location.record = begin.record
-      if line.name == "END" {
+      if line.name.isName("END") {
         if !isVCard(line.value) {
           diagnostics.warning(
             "END:\(line.value) inside a vCard; read as END:VCARD", at: line.location, code: "syntax")
@@ -133,7 +133,7 @@ public struct VCardReader: RecordReader {
         ended = true
         break
       }
-      if line.name == "BEGIN" && isVCard(line.value) {
+      if line.name.isName("BEGIN") && isVCard(line.value) {
         if implicit && !previousWasEmptyAgent {
           diagnostics.warning(
             "card has no END:VCARD before the next BEGIN:VCARD; ended there", at: line.location, code: "syntax")
@@ -168,11 +168,12 @@ public struct VCardReader: RecordReader {
         previousWasEmptyAgent = false
         continue
       }
-      if line.name == "AGENT" && line.value.trimmingCharacters().isEmpty {
+      let isAgent = line.name.isName("AGENT")
+      if isAgent && line.value.trimmingCharacters().isEmpty {
         previousWasEmptyAgent = true
         continue
       }
-      if line.name == "AGENT" && line.value.trimmingCharacters().uppercased() == "BEGIN:VCARD" {
+      if isAgent && line.value.trimmingCharacters().uppercased() == "BEGIN:VCARD" {
         // `AGENT:BEGIN:VCARD` with the agent's card on the lines after it, unescaped (seen in
         // vCard.Net's samples): its lines are the agent's, up to its END:VCARD, not this card's.
         diagnostics.warning(
@@ -197,7 +198,7 @@ public struct VCardReader: RecordReader {
   }
 
   private mutating func decode(_ line: ContentLine, into card: inout CardBuilder) {
-    if line.name == "VERSION" {
+    if line.name.isName("VERSION") {
       if let v = VCardVersion(text: line.value) {
         card.version = v
       } else {
@@ -208,7 +209,7 @@ public struct VCardReader: RecordReader {
       card.sawVersion = true
       return
     }
-    guard let codec = CodecTable.codecs[line.name] else {
+    guard let codec = CodecTable.codec(named: line.name) else {
       var property = raw(line)
       if line.name.hasPrefix(invalidPrefix) {
         property.name = String(line.name.dropFirst(invalidPrefix.count))
@@ -265,7 +266,10 @@ public struct VCardReader: RecordReader {
     if card.version != .v21 && card.contact.formattedName == nil {
       diagnostics.warning("card has no FN", at: begin, code: "syntax")
     }
-    return card.contact
+    // Moved out, not copied: the builder is dropped right after.
+    var contact = Contact()
+    swap(&contact, &card.contact)
+    return contact
   }
 
   private func raw(_ line: ContentLine) -> RawProperty {
@@ -307,6 +311,13 @@ public struct VCardReader: RecordReader {
 }
 
 extension String {
+  /// Whether this property name is `literal`: lengths and first bytes are compared first,
+  /// so the usual mismatch never reaches a full string comparison (this runs for every line).
+  @inline(__always)
+  fileprivate func isName(_ literal: String) -> Bool {
+    utf8.count == literal.utf8.count && utf8.first == literal.utf8.first && self == literal
+  }
+
   fileprivate func replacingCRLF() -> String {
     var out = ""
     var previousCR = false
