@@ -150,6 +150,12 @@ struct CardEncoder {
       if version == .v21 { lines.bytes += [UInt8(ascii: "\r"), UInt8(ascii: "\n")] }
       return
     }
+    // Only 2.1 (quoted-printable) and 3.0 for a target that wants CHARSET look at the value's
+    // bytes; otherwise it is written as it is.
+    guard version == .v21 || (version == .v30 && target.statesCharset) else {
+      lines.write(group: p.group, name: p.name, parameters: p.parameters, value: p.value)
+      return
+    }
     var value = p.value
     let (ascii, multiLine) = value.withUTF8 { bytes in
       var high: UInt8 = 0

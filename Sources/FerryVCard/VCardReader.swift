@@ -237,7 +237,7 @@ public struct VCardReader: RecordReader {
     }
     for (group, value, line) in card.labels {
       let label = AppleLabel.decode(value)
-      switch card.groups[group] {
+      switch card.target(ofGroup: group) {
       case .email(let i): card.contact.emails[i].label = label
       case .phone(let i): card.contact.phones[i].label = label
       case .address(let i): card.contact.addresses[i].label = card.contact.addresses[i].label ?? label
@@ -260,7 +260,7 @@ public struct VCardReader: RecordReader {
     // A raw property in an address's group (Apple's `item2.X-ABADR`) belongs to that address:
     // the group is kept on the address, so the writer puts them together again.
     for r in card.contact.raw {
-      guard let group = r.group, case .address(let i)? = card.groups[group.uppercased()] else { continue }
+      guard let group = r.group, case .address(let i)? = card.target(ofGroup: group.uppercased()) else { continue }
       if card.contact.addresses[i].group == nil { card.contact.addresses[i].group = group }
     }
     if card.version != .v21 && card.contact.formattedName == nil {

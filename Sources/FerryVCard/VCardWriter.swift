@@ -77,7 +77,11 @@ public struct VCardWriter: RecordWriter {
       try out.finishWriting()
       lines.bytes.removeAll(keepingCapacity: true)
     } else {
-      for b in lines.bytes[start...] where b == UInt8(ascii: "\n") { outputLine += 1 }
+      outputLine += lines.bytes.withUnsafeBufferPointer { b in
+        var n = 0
+        for c in UnsafeBufferPointer(rebasing: b[start...]) where c == UInt8(ascii: "\n") { n += 1 }
+        return n
+      }
       if count == 2 && target == .outlook && !warnedMultiCard {
         warnedMultiCard = true
         // A warning, not a note: every card after the first is lost on import (--strict

@@ -15,12 +15,12 @@ enum OrganizationCodecs {
   static let all: [PropertyCodec] =
     [
       PropertyCodec("TITLE") { line, card in
-        guard card.first("TITLE") else { return .keepRaw }
+        guard card.first(.title) else { return .keepRaw }
         card.contact.title = card.text(line).nonEmpty
         return .mapped
       },
       PropertyCodec("ROLE") { line, card in
-        guard card.first("ROLE") else { return .keepRaw }
+        guard card.first(.role) else { return .keepRaw }
         card.contact.role = card.text(line).nonEmpty
         return .mapped
       },
@@ -31,7 +31,7 @@ enum OrganizationCodecs {
         return .mapped
       },
       PropertyCodec("ORG") { line, card in
-        guard card.first("ORG") else { return .keepRaw }
+        guard card.first(.org) else { return .keepRaw }
         let parts = card.version.structured(line.value)
         card.contact.organization = parts.first?.trimmingCharacters().nonEmpty
         if parts.count > 1 {

@@ -38,12 +38,13 @@ struct CardBuilder {
   var contact = Contact()
   var version: VCardVersion
   let diagnostics: DiagnosticSink
-  /// Names of single-valued properties already mapped (a second one is kept raw). An array:
-  /// a card names a handful, and a linear scan of short strings costs less than hashing them
-  /// into a set made for every card.
-  var seen: [String] = []
-  /// Which model value a group (`item1`) belongs to, for `X-ABLabel`.
-  var groups: [String: LabelTarget] = [:]
+  /// The single-valued properties already mapped (a second one is kept raw), one bit each:
+  /// nothing to allocate per card.
+  var seen: UInt32 = 0
+  /// Which model value a group (`item1`, upper-cased) belongs to, for `X-ABLabel`. A list,
+  /// not a dictionary: a card has a group or two, and a short scan costs less than a hash
+  /// table made for every card.
+  var groups: [(group: String, target: LabelTarget)] = []
   /// `X-ABLabel` values waiting for the end of the card, by group.
   var labels: [(group: String, value: String, line: ContentLine)] = []
   /// Apple omits a yearless birthday's year as `X-APPLE-OMIT-YEAR=1604`.
@@ -70,15 +71,32 @@ struct CardBuilder {
   }
 
   /// Marks a single-valued property; false when it was already seen.
-  mutating func first(_ name: String) -> Bool {
-    if seen.contains(name) { return false }
-    seen.append(name)
+  mutating func first(_ property: SingleProperty) -> Bool {
+    let bit: UInt32 = 1 << property.rawValue
+    if seen & bit != 0 { return false }
+    seen |= bit
     return true
   }
 
   mutating func remember(_ line: ContentLine, as target: LabelTarget) {
-    if let group = line.group { groups[group.uppercased()] = target }
+    guard let group = line.group?.uppercased() else { return }
+    if let i = groups.firstIndex(where: { $0.group == group }) {
+      groups[i].target = target
+    } else {
+      groups.append((group, target))
+    }
   }
+
+  /// The model value an upper-cased group belongs to, if any.
+  func target(ofGroup group: String) -> LabelTarget? {
+    groups.first { $0.group == group }?.target
+  }
+}
+
+/// The properties a card holds once (a second one is kept raw), for `CardBuilder.first`.
+enum SingleProperty: Int {
+  case fn, n, bday, gender, kind, title, role, org, uid, rev
+  case ferrySource, ferryOwner, ferryAccount, ferryCreated
 }
 
 /// The model value a vCard group points at.
