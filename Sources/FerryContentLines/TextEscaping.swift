@@ -79,6 +79,41 @@ public enum TextEscaping {
     } ?? text
   }
 
+  /// Appends `text` escaped as `escape(_:comma:semicolon:)` escapes it to `out`.
+  public static func escape(
+    _ text: UnsafeBufferPointer<UInt8>, comma: Bool = true, semicolon: Bool = true, into out: inout [UInt8]
+  ) {
+    // Most values need no escape: then one copy of all their bytes.
+    var start = 0
+    var previousCR = false
+    for (i, c) in text.enumerated() {
+      let escaped: UInt8
+      switch c {
+      case .backslash: escaped = c
+      case .semicolon where semicolon, .comma where comma: escaped = c
+      case .cr: escaped = UInt8(ascii: "n")
+      case .lf:
+        if previousCR {
+          // The LF of a CRLF: the CR was written as `\n` already.
+          out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<i]))
+          start = i + 1
+          previousCR = false
+          continue
+        }
+        escaped = UInt8(ascii: "n")
+      default:
+        previousCR = false
+        continue
+      }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<i]))
+      out.append(.backslash)
+      out.append(escaped)
+      start = i + 1
+      previousCR = c == .cr
+    }
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
+  }
+
   /// Splits at unescaped `separator`, keeping escapes in the parts (unescape each part
   /// afterwards).
   public static func split(_ text: some StringProtocol, separator: UInt8) -> [String] {

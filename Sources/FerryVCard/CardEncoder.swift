@@ -63,7 +63,8 @@ struct CardEncoder {
 
   /// A phone number or URI: not TEXT, so nothing is escaped; only line breaks are removed.
   func uriLike(_ value: String) -> String {
-    guard value.utf8.contains(where: { $0 == 10 || $0 == 13 }) else { return value }
+    var bytes = value
+    guard bytes.withUTF8({ $0.contains { $0 == 10 || $0 == 13 } }) else { return value }
     return String(value.unicodeScalars.filter { $0 != "\n" && $0 != "\r" }.map(Character.init))
   }
 
@@ -82,10 +83,7 @@ struct CardEncoder {
   func typeParameters(_ types: [String], preference: Int?, fallback: String? = nil, drop: Set<String> = [])
     -> [ContentParameter]
   {
-    // The types as they are (no new array) unless some are dropped.
-    let dropsSome = types.contains { $0.isEmpty || (!drop.isEmpty && drop.contains($0)) }
-    var values = dropsSome ? types.filter { !drop.contains($0) && !$0.isEmpty } : types
-    if values.isEmpty, target.typesEverything, let fallback { values = [fallback] }
+    let values = typeValues(types, fallback: fallback, drop: drop)
     var out: [ContentParameter] = []
     switch version {
     case .v21:
@@ -116,6 +114,16 @@ struct CardEncoder {
     return out
   }
 
+  /// The TYPE values to write: empty and dropped ones left out, the fallback for a target
+  /// that wants every property typed.
+  private func typeValues(_ types: [String], fallback: String?, drop: Set<String>) -> [String] {
+    // The types as they are (no new array) unless some are dropped.
+    let dropsSome = types.contains { $0.isEmpty || (!drop.isEmpty && drop.contains($0)) }
+    var values = dropsSome ? types.filter { !drop.contains($0) && !$0.isEmpty } : types
+    if values.isEmpty, target.typesEverything, let fallback { values = [fallback] }
+    return values
+  }
+
   mutating func add(
     _ name: String, _ value: String, parameters: [ContentParameter] = [], group: String? = nil, label: String? = nil
   ) {
@@ -127,6 +135,103 @@ struct CardEncoder {
       return
     }
     emit(OutputProperty(group: group, name: name, parameters: parameters, value: value))
+  }
+
+  // MARK: - Writing straight into the output
+
+  /// Whether properties go out as they are made: 3.0 and 4.0, except 3.0 for a target that
+  /// wants CHARSET (which depends on the value's bytes; see `emit`). TEXT is then escaped,
+  /// and TYPE and PREF spelt, straight into `lines`: no string or array of their own.
+  private var writesDirectly: Bool { version == .v40 || (version == .v30 && !target.statesCharset) }
+
+  /// A property value for `addText` and `addTyped`.
+  enum Value {
+    /// TEXT, escaped for the version on the way out.
+    case text(String)
+    /// Written as it is (a number, a URI).
+    case verbatim(String)
+  }
+
+  /// A TEXT property: `add(name, text(value), group:, label:)`.
+  mutating func addText(_ name: String, _ value: String, group: String? = nil, label: String? = nil) {
+    addTyped(name, .text(value), types: nil, preference: nil, fallback: nil, group: group, label: label)
+  }
+
+  /// A property with TYPE and PREF parameters (none when `types` is nil):
+  /// `add(name, value, parameters: typeParameters(types, …), group:, label:)`.
+  mutating func addTyped(
+    _ name: String, _ value: Value, types: [String]?, preference: Int?, fallback: String?, drop: Set<String> = [],
+    group: String? = nil, label: String? = nil
+  ) {
+    guard writesDirectly else {
+      let parameters = types.map { typeParameters($0, preference: preference, fallback: fallback, drop: drop) } ?? []
+      switch value {
+      case .text(let t): add(name, text(t), parameters: parameters, group: group, label: label)
+      case .verbatim(let v): add(name, v, parameters: parameters, group: group, label: label)
+      }
+      return
+    }
+    let hasLabel = label.map { !$0.isEmpty } ?? false
+    let group = hasLabel ? group ?? newGroup() : group
+    let start = lines.beginProperty(group: group, name: name)
+    if let types { appendTypeParameters(types, preference: preference, fallback: fallback, drop: drop) }
+    lines.beginValue()
+    switch value {
+    case .text(let t): lines.appendEscaped(t)
+    case .verbatim(let v): lines.appendValue(v)
+    }
+    lines.endProperty(from: start)
+    if hasLabel, let label { addText("X-ABLabel", AppleLabel.encode(label), group: group) }
+  }
+
+  /// A structured TEXT property (`N`, `ADR`): the parts escaped and joined with `;`, as
+  /// `add(name, structured(parts), parameters: typeParameters(types, …), group:)` writes it.
+  /// `label` is 4.0's LABEL parameter.
+  mutating func addStructured(
+    _ name: String, _ parts: [String?], types: [String]? = nil, preference: Int? = nil, fallback: String? = nil,
+    label: String? = nil, group: String? = nil
+  ) {
+    guard writesDirectly else {
+      var parameters = types.map { typeParameters($0, preference: preference, fallback: fallback) } ?? []
+      if let label { parameters.append(ContentParameter(name: "LABEL", values: [label])) }
+      add(name, structured(parts), parameters: parameters, group: group)
+      return
+    }
+    let start = lines.beginProperty(group: group, name: name)
+    if let types { appendTypeParameters(types, preference: preference, fallback: fallback, drop: []) }
+    if let label {
+      lines.beginParameter("LABEL")
+      lines.appendParameterValue(label, first: true)
+    }
+    lines.beginValue()
+    for (i, part) in parts.enumerated() {
+      if i > 0 { lines.appendValue(";") }
+      if let part { lines.appendEscaped(part) }
+    }
+    lines.endProperty(from: start)
+  }
+
+  /// TYPE and PREF spelt into `lines` as `typeParameters` spells them.
+  private mutating func appendTypeParameters(_ types: [String], preference: Int?, fallback: String?, drop: Set<String>) {
+    let values = typeValues(types, fallback: fallback, drop: drop)
+    switch version {
+    case .v21:
+      for p in typeParameters(types, preference: preference, fallback: fallback, drop: drop) { lines.appendParameter(p) }
+    case .v30:
+      guard !values.isEmpty || preference == 1 else { return }
+      lines.beginParameter("TYPE")
+      for (i, v) in values.enumerated() { lines.appendParameterValue(v.uppercasedType(), first: i == 0) }
+      if preference == 1 { lines.appendParameterValue("PREF", first: values.isEmpty) }
+    case .v40:
+      if !values.isEmpty {
+        lines.beginParameter("TYPE")
+        for (i, v) in values.enumerated() { lines.appendParameterValue(v.lowercased(), first: i == 0) }
+      }
+      if let preference, (1...100).contains(preference) {
+        lines.beginParameter("PREF")
+        lines.appendParameterValue(String(preference), first: true)
+      }
+    }
   }
 
   mutating func reserveGroups(_ raw: [RawProperty]) {
@@ -238,7 +343,7 @@ struct CardEncoder {
     reserveGroups(c.raw)
     let n = c.name
     if !n.isEmpty || version != .v40 {
-      add("N", structured([n.family, n.given, n.middle, n.prefix, n.suffix]))
+      addStructured("N", [n.family, n.given, n.middle, n.prefix, n.suffix])
     }
     var fn = c.formattedName ?? ""
     // Outlook files a 2.1 card without FN under an empty name.
@@ -250,7 +355,7 @@ struct CardEncoder {
         note("card has no FN; wrote \"\(fn)\" from the other fields", property: "FN", code: "derived")
       }
     }
-    if !fn.isEmpty || version != .v21 { add("FN", text(fn)) }
+    if !fn.isEmpty || version != .v21 { addText("FN", fn) }
     if !c.nicknames.isEmpty {
       add("NICKNAME", c.nicknames.map { TextEscaping.escape($0) }.joined(separator: ","))
     }
@@ -311,7 +416,7 @@ struct CardEncoder {
         add("X-MS-TEL", uriLike(p.number), parameters: typeParameters(types, preference: p.preference), label: p.label)
         continue
       }
-      add("TEL", uriLike(p.number), parameters: typeParameters(p.types, preference: p.preference, fallback: "voice"), label: p.label)
+      addTyped("TEL", .verbatim(uriLike(p.number)), types: p.types, preference: p.preference, fallback: "voice", label: p.label)
     }
     for (i, e) in c.emails.enumerated() {
       if let slots = target.emailSlots, i == slots {
@@ -320,9 +425,9 @@ struct CardEncoder {
           property: "EMAIL", code: "overflow")
       }
       let drop: Set<String> = version == .v40 ? ["internet", "x400"] : []
-      add(
-        "EMAIL", text(e.address),
-        parameters: typeParameters(e.types, preference: e.preference, fallback: "internet", drop: drop), label: e.label)
+      addTyped(
+        "EMAIL", .text(e.address), types: e.types, preference: e.preference, fallback: "internet", drop: drop,
+        label: e.label)
     }
     for im in c.instantMessaging { instantMessaging(im) }
     for lang in c.languages {
@@ -337,34 +442,30 @@ struct CardEncoder {
     if let geo = c.geo {
       add("GEO", version == .v40 ? "geo:\(geo.latitude),\(geo.longitude)" : "\(geo.latitude);\(geo.longitude)")
     }
-    if let t = c.title { add("TITLE", text(t)) }
-    if let r = c.role { add("ROLE", text(r)) }
+    if let t = c.title { addText("TITLE", t) }
+    if let r = c.role { addText("ROLE", r) }
     if let logo = c.logo { media(logo, name: "LOGO") }
     if c.organization != nil || c.department != nil {
-      var value = version.escape(c.organization ?? "")
-      if let d = c.department { value += ";" + d.split(separator: ";", omittingEmptySubsequences: false).map { version.escape(String($0)) }.joined(separator: ";") }
-      add("ORG", value)
+      // The department's `;` separate units: each is escaped on its own.
+      var parts: [String?] = [c.organization ?? ""]
+      if let d = c.department { parts += d.split(separator: ";", omittingEmptySubsequences: false).map { String($0) } }
+      addStructured("ORG", parts)
     }
     for r in c.related { related(r) }
     if !c.categories.isEmpty {
       add("CATEGORIES", c.categories.map { version == .v21 ? version.escape($0) : TextEscaping.escape($0) }.joined(separator: ","))
     }
-    for note in c.notes { add("NOTE", text(note)) }
+    for note in c.notes { addText("NOTE", note) }
     for u in c.urls {
-      add("URL", uriLike(u.value),
-        parameters: typeParameters(u.types, preference: u.preference, fallback: "work"), label: u.label)
+      addTyped("URL", .verbatim(uriLike(u.value)), types: u.types, preference: u.preference, fallback: "work", label: u.label)
     }
-    if let uid = c.uid { add("UID", text(uid)) }
+    if let uid = c.uid { addText("UID", uid) }
     if let rev = c.lastModified { add("REV", rev.basicDescription) }
     crm(c)
     rawProperties(c.raw)
   }
 
   private mutating func address(_ a: PostalAddress) {
-    var params = typeParameters(a.types, preference: a.preference, fallback: "postal")
-    if version == .v40, let label = a.label {
-      params.append(ContentParameter(name: "LABEL", values: [label]))
-    }
     // An address with nothing but its formatted text (Google CSV's `Address n - Formatted`, a
     // LABEL read without ADR): the address books ferry targets read ADR and ignore LABEL, so
     // the text also goes into ADR's street, as Gmail's own export writes such an address
@@ -372,11 +473,11 @@ struct CardEncoder {
     let street = a.isEmpty && target.readsOnlyADR ? a.label : a.street
     // The group only when the raw properties that share it are written too (reserved).
     let group = a.group.flatMap { usedGroups.contains($0.lowercased()) ? $0 : nil }
-    add(
-      "ADR", structured([a.poBox, a.extended, street, a.locality, a.region, a.postalCode, a.country]), parameters: params,
-      group: group)
+    addStructured(
+      "ADR", [a.poBox, a.extended, street, a.locality, a.region, a.postalCode, a.country], types: a.types,
+      preference: a.preference, fallback: "postal", label: version == .v40 ? a.label : nil, group: group)
     if version != .v40, let label = a.label {
-      add("LABEL", text(label), parameters: typeParameters(a.types, preference: a.preference, fallback: "postal"), group: group)
+      addTyped("LABEL", .text(label), types: a.types, preference: a.preference, fallback: "postal", group: group)
     }
   }
 

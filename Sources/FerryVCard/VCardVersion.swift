@@ -114,9 +114,13 @@ public enum VCardVersion: String, Sendable, CaseIterable, Hashable {
 extension String {
   /// The string without leading and trailing white space; itself when there is none.
   func trimmingCharacters() -> String {
-    guard let f = utf8.first, let l = utf8.last else { return self }
-    if f != 32 && f != 9 && f != 10 && f != 13 && l != 32 && l != 9 && l != 10 && l != 13 { return self }
-    return Substring(self).trimmingCharacters()
+    // First and last byte through the contiguous UTF-8 (no index walking).
+    var text = self
+    let trimmed = text.withUTF8 { b -> Bool in
+      guard let f = b.first, let l = b.last else { return true }
+      return f != 32 && f != 9 && f != 10 && f != 13 && l != 32 && l != 9 && l != 10 && l != 13
+    }
+    return trimmed ? self : Substring(self).trimmingCharacters()
   }
 }
 
