@@ -145,7 +145,8 @@ public struct ContentLineReader {
     let from = position
     let limit = maximumLineLength
     let found = buffer.withUnsafeBufferPointer { b -> (end: Int, next: Int)? in
-      var i = from
+      // Eight bytes at a time to the first CR, LF or NUL; the loop below tells which.
+      var i = ByteSearch.firstIndex(in: b, from: from, anyOf: .lf, .cr, 0)
       while i < count {
         let c = b[i]
         if c == .lf || c == .cr { break }

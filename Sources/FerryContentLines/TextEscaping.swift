@@ -83,33 +83,25 @@ public enum TextEscaping {
   public static func escape(
     _ text: UnsafeBufferPointer<UInt8>, comma: Bool = true, semicolon: Bool = true, into out: inout [UInt8]
   ) {
-    // Most values need no escape: then one copy of all their bytes.
+    // From one byte to escape to the next (found eight bytes at a time), copying the runs
+    // between them whole: most values have none.
+    let count = text.count
     var start = 0
-    var previousCR = false
-    for (i, c) in text.enumerated() {
-      let escaped: UInt8
-      switch c {
-      case .backslash: escaped = c
-      case .semicolon where semicolon, .comma where comma: escaped = c
-      case .cr: escaped = UInt8(ascii: "n")
-      case .lf:
-        if previousCR {
-          // The LF of a CRLF: the CR was written as `\n` already.
-          out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<i]))
-          start = i + 1
-          previousCR = false
-          continue
-        }
-        escaped = UInt8(ascii: "n")
-      default:
-        previousCR = false
-        continue
-      }
+    var i = 0
+    while true {
+      i = ByteSearch.firstIndex(
+        in: text, from: i, anyOf: .backslash, semicolon ? .semicolon : .backslash, comma ? .comma : .backslash, .cr,
+        .lf)
+      guard i < count else { break }
+      let c = text[i]
       out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<i]))
-      out.append(.backslash)
-      out.append(escaped)
-      start = i + 1
-      previousCR = c == .cr
+      // The LF of a CRLF is dropped: its CR was written as `\n` already.
+      if !(c == .lf && i > 0 && text[i - 1] == .cr) {
+        out.append(.backslash)
+        out.append(c == .cr || c == .lf ? UInt8(ascii: "n") : c)
+      }
+      i += 1
+      start = i
     }
     out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
   }

@@ -22,12 +22,12 @@ public enum VCardVersion: String, Sendable, CaseIterable, Hashable {
   func unescape(_ text: String) -> String {
     var text = text
     let (backslash, cr) = text.withUTF8 { buffer -> (Bool, Bool) in
-      var b = false
-      var c = false
-      for byte in buffer {
-        if byte == UInt8(ascii: "\\") { b = true } else if byte == 13 { c = true }
-      }
-      return (b, c)
+      // Eight bytes at a time; most values have neither.
+      let slash = UInt8(ascii: "\\")
+      let first = ByteSearch.firstIndex(in: buffer, anyOf: slash, 13, 13)
+      guard first < buffer.count else { return (false, false) }
+      let backslash = ByteSearch.firstIndex(in: buffer, from: first, anyOf: slash, slash, slash) < buffer.count
+      return (backslash, ByteSearch.firstIndex(in: buffer, from: first, anyOf: 13, 13, 13) < buffer.count)
     }
     if cr {
       // Quoted-printable values carry CRLF; the model's line break is LF.
