@@ -194,7 +194,7 @@ public struct VCardReader: RecordReader {
     if !ended {
       diagnostics.warning("card has no END:VCARD before the end of the input; card kept", at: begin, code: "syntax")
     }
-    return finish(card, begin: begin)
+    return finish(&card, begin: begin)
   }
 
   private mutating func decode(_ line: ContentLine, into card: inout CardBuilder) {
@@ -230,7 +230,7 @@ public struct VCardReader: RecordReader {
   }
 
   /// Applies labels and checks what only the whole card can tell.
-  private func finish(_ card: consuming CardBuilder, begin: SourceLocation) -> Contact {
+  private func finish(_ card: inout CardBuilder, begin: SourceLocation) -> Contact {
     if !card.sawVersion {
       diagnostics.warning(
         "card has no VERSION; read as \(card.version.rawValue)", at: begin, code: "syntax")

@@ -78,8 +78,15 @@ public struct VCardWriter: RecordWriter {
       lines.bytes.removeAll(keepingCapacity: true)
     } else {
       outputLine += lines.bytes.withUnsafeBufferPointer { b in
+        // From line end to line end, eight bytes at a time.
+        let card = UnsafeBufferPointer(rebasing: b[start...])
+        let lf = UInt8(ascii: "\n")
         var n = 0
-        for c in UnsafeBufferPointer(rebasing: b[start...]) where c == UInt8(ascii: "\n") { n += 1 }
+        var i = ByteSearch.firstIndex(in: card, anyOf: lf, lf, lf)
+        while i < card.count {
+          n += 1
+          i = ByteSearch.firstIndex(in: card, from: i + 1, anyOf: lf, lf, lf)
+        }
         return n
       }
       if count == 2 && target == .outlook && !warnedMultiCard {
