@@ -17,18 +17,6 @@ public struct ContentLine: Sendable, Equatable {
   /// 1-based column (UTF-8 bytes) where the value starts, on the first physical line.
   public var valueColumn: Int
 
-  public init(
-    group: String? = nil, name: String, parameters: [ContentParameter] = [], value: String,
-    location: SourceLocation = SourceLocation(file: "", line: 0, column: 0), valueColumn: Int = 0
-  ) {
-    self.group = group
-    self.name = name
-    self.parameters = parameters
-    self.value = value
-    self.location = location
-    self.valueColumn = valueColumn
-  }
-
   /// The values of the first parameter named `name` (upper-case), or nil.
   public func parameter(_ name: String) -> [String]? {
     parameters.first { $0.name == name }?.values
@@ -76,6 +64,19 @@ public struct ContentLine: Sendable, Equatable {
     l.column = valueColumn
     l.property = name
     return l
+  }
+}
+
+extension ContentLine {
+  /// A line made by hand (to probe a codec, or to write), with no position in a file.
+  ///
+  /// In an extension, so that the struct keeps its memberwise initializer, which the reader
+  /// uses: an initializer written in the struct assigns field by field and then copies the
+  /// whole line once more (retaining and releasing each field), on every line read.
+  public init(group: String? = nil, name: String, parameters: [ContentParameter] = [], value: String) {
+    self.init(
+      group: group, name: name, parameters: parameters, value: value,
+      location: SourceLocation(file: "", line: 0, column: 0), valueColumn: 0)
   }
 }
 
