@@ -68,10 +68,11 @@ public struct ContentLineWriter {
   }
 
   /// Appends one parameter value, after a comma unless it is the first; quoted and `^`
-  /// escaped where needed (RFC 6868).
-  public mutating func appendParameterValue(_ value: String, first: Bool) {
+  /// escaped where needed (RFC 6868). With `upperCasingASCII`, ASCII letters are written
+  /// upper-cased (vCard 3.0 types), with no upper-cased string made first.
+  public mutating func appendParameterValue(_ value: String, first: Bool, upperCasingASCII: Bool = false) {
     if !first { bytes.append(.comma) }
-    appendParameterValue(value)
+    appendParameterValue(value, upperCasingASCII: upperCasingASCII)
   }
 
   /// Ends the parameters: the value follows.
@@ -144,7 +145,10 @@ public struct ContentLineWriter {
     text.withUTF8 { bytes.append(contentsOf: $0) }
   }
 
-  private mutating func appendParameterValue(_ value: String) {
+  private mutating func appendParameterValue(_ value: String, upperCasingASCII upper: Bool = false) {
+    @inline(__always) func cased(_ c: UInt8) -> UInt8 {
+      upper && c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z") ? c - 32 : c
+    }
     var value = value
     value.withUTF8 { v in
       var needsQuotes = false
@@ -164,9 +168,11 @@ public struct ContentLineWriter {
           case .lf: bytes.append(contentsOf: [.caret, UInt8(ascii: "n")])
           case .cr: continue
           case .caret: bytes.append(contentsOf: [.caret, .caret])
-          default: bytes.append(c)
+          default: bytes.append(cased(c))
           }
         }
+      } else if upper {
+        for c in v { bytes.append(cased(c)) }
       } else {
         bytes.append(contentsOf: v)
       }

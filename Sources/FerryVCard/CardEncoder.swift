@@ -220,7 +220,15 @@ struct CardEncoder {
     case .v30:
       guard !values.isEmpty || preference == 1 else { return }
       lines.beginParameter("TYPE")
-      for (i, v) in values.enumerated() { lines.appendParameterValue(v.uppercasedType(), first: i == 0) }
+      for (i, v) in values.enumerated() {
+        // An ASCII type (nearly all) is upper-cased as it is written.
+        var text = v
+        if text.withUTF8({ $0.allSatisfy { $0 < 0x80 } }) {
+          lines.appendParameterValue(v, first: i == 0, upperCasingASCII: true)
+        } else {
+          lines.appendParameterValue(v.uppercasedType(), first: i == 0)
+        }
+      }
       if preference == 1 { lines.appendParameterValue("PREF", first: values.isEmpty) }
     case .v40:
       if !values.isEmpty {

@@ -20,6 +20,17 @@ struct ContentLineWriterPieceTests {
     }
   }
 
+  @Test("an ASCII parameter value upper-cased as it is written equals the upper-cased value")
+  func upperCasing() {
+    for value in ["work", "Work,x", "a b", "q\"t", "^x\ny", "pref", "", "x-custom-1"] {
+      var cased = ContentLineWriter()
+      cased.appendParameterValue(value, first: false, upperCasingASCII: true)
+      var upper = ContentLineWriter()
+      upper.appendParameterValue(value.uppercased(), first: false)
+      #expect(cased.bytes == upper.bytes)
+    }
+  }
+
   @Test("a property written piece by piece equals the one written whole")
   func pieces() {
     let long = String(repeating: "Grüße aus Köln, schön; ", count: 8)
