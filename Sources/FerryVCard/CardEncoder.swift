@@ -455,9 +455,12 @@ struct CardEncoder {
     if let logo = c.logo { media(logo, name: "LOGO") }
     if c.organization != nil || c.department != nil {
       // The department's `;` separate units: each is escaped on its own.
-      var parts: [String?] = [c.organization ?? ""]
-      if let d = c.department { parts += d.split(separator: ";", omittingEmptySubsequences: false).map { String($0) } }
-      addStructured("ORG", parts)
+      let organization = c.organization ?? ""
+      if let d = c.department, d.utf8.contains(UInt8(ascii: ";")) {
+        addStructured("ORG", [organization] + d.split(separator: ";", omittingEmptySubsequences: false).map { String($0) })
+      } else {
+        addStructured("ORG", c.department.map { [organization, $0] } ?? [organization])
+      }
     }
     for r in c.related { related(r) }
     if !c.categories.isEmpty {

@@ -34,7 +34,10 @@ enum OrganizationCodecs {
         guard card.first(.org) else { return .keepRaw }
         let parts = card.version.structured(line.value)
         card.contact.organization = parts.first?.trimmingCharacters().nonEmpty
-        if parts.count > 1 {
+        if parts.count == 2 {
+          // The usual one unit: no lists to build and join.
+          card.contact.department = parts[1].trimmingCharacters().nonEmpty
+        } else if parts.count > 2 {
           card.contact.department = parts[1...].map { $0.trimmingCharacters() }.filter { !$0.isEmpty }
             .joined(separator: ";").nonEmpty
         }
