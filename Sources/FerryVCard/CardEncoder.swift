@@ -322,6 +322,11 @@ struct CardEncoder {
     }
     switch (d.year, d.month, d.day) {
     case let (y?, m?, day?):
+      if version != .v40, (0...9999).contains(y), (0...99).contains(m), (0...99).contains(day) {
+        // `yyyy-mm-dd` on nearly every card: its ten bytes made at once, not through
+        // interpolation of padded pieces.
+        return (Self.isoDate(y, m, day), [])
+      }
       return (version == .v40 ? "\(p4(y))\(p2(m))\(p2(day))" : "\(p4(y))-\(p2(m))-\(p2(day))", [])
     case let (nil, m?, day?):
       if version == .v40 { return ("--\(p2(m))\(p2(day))", []) }
@@ -342,6 +347,23 @@ struct CardEncoder {
         }
       }
       return nil
+    }
+  }
+
+  /// `yyyy-mm-dd` for a year of at most four digits and a month and day of at most two.
+  static func isoDate(_ year: Int, _ month: Int, _ day: Int) -> String {
+    String(unsafeUninitializedCapacity: 10) { out in
+      func twoDigits(_ n: Int, at i: Int) {
+        out[i] = UInt8(ascii: "0") + UInt8(n / 10)
+        out[i + 1] = UInt8(ascii: "0") + UInt8(n % 10)
+      }
+      twoDigits(year / 100, at: 0)
+      twoDigits(year % 100, at: 2)
+      out[4] = UInt8(ascii: "-")
+      twoDigits(month, at: 5)
+      out[7] = UInt8(ascii: "-")
+      twoDigits(day, at: 8)
+      return 10
     }
   }
 
