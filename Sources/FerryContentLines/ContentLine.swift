@@ -17,18 +17,6 @@ public struct ContentLine: Sendable, Equatable {
   /// 1-based column (UTF-8 bytes) where the value starts, on the first physical line.
   public var valueColumn: Int
 
-  public init(
-    group: String? = nil, name: String, parameters: [ContentParameter] = [], value: String,
-    location: SourceLocation = SourceLocation(file: "", line: 0, column: 0), valueColumn: Int = 0
-  ) {
-    self.group = group
-    self.name = name
-    self.parameters = parameters
-    self.value = value
-    self.location = location
-    self.valueColumn = valueColumn
-  }
-
   /// The values of the first parameter named `name` (upper-case), or nil.
   public func parameter(_ name: String) -> [String]? {
     parameters.first { $0.name == name }?.values
@@ -53,7 +41,19 @@ public struct ContentLine: Sendable, Equatable {
   public var encoding: String? { firstParameter("ENCODING")?.uppercased() }
 
   /// Whether the value is base64 (vCard 2.1 `ENCODING=BASE64`, 3.0 `ENCODING=b`).
-  public var isBase64: Bool { encoding == "BASE64" || encoding == "B" }
+  public var isBase64: Bool {
+    // `encoding`, without upper-casing a string for every TEXT value read: most lines have
+    // no parameter, or only TYPE.
+    guard let p = parameters.first(where: { $0.name.utf8.count == 8 && $0.name == "ENCODING" }) else { return false }
+    guard let v = p.values.first else { return false }
+    let utf8 = v.utf8
+    if utf8.count == 1 { return utf8.first == UInt8(ascii: "b") || utf8.first == UInt8(ascii: "B") }
+    // An ASCII value of another length cannot upper-case to either (a non-ASCII one might:
+    // `ſ` upper-cases to `S`).
+    if utf8.count != 6 && utf8.allSatisfy({ $0 < 0x80 }) { return false }
+    let upper = v.uppercased()
+    return upper == "BASE64" || upper == "B"
+  }
 
   /// The bytes of a base64 value, or nil when the text is not base64.
   public func decodedBytes() -> [UInt8]? { Base64.decode(value) }
@@ -64,6 +64,19 @@ public struct ContentLine: Sendable, Equatable {
     l.column = valueColumn
     l.property = name
     return l
+  }
+}
+
+extension ContentLine {
+  /// A line made by hand (to probe a codec, or to write), with no position in a file.
+  ///
+  /// In an extension, so that the struct keeps its memberwise initializer, which the reader
+  /// uses: an initializer written in the struct assigns field by field and then copies the
+  /// whole line once more (retaining and releasing each field), on every line read.
+  public init(group: String? = nil, name: String, parameters: [ContentParameter] = [], value: String) {
+    self.init(
+      group: group, name: name, parameters: parameters, value: value,
+      location: SourceLocation(file: "", line: 0, column: 0), valueColumn: 0)
   }
 }
 

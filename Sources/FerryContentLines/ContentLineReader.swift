@@ -40,6 +40,14 @@ public struct ContentLineReader {
   /// The next content line, or nil at the end of the input.
   public mutating func next() throws -> ContentLine? {
     while true {
+      if let range = takePlainLine() {
+        // Parsed where it lies in the buffer, without a copy into `logical`.
+        if let line = parse(range, startLine: lineNumber - 1) {
+          linesRead += 1
+          return line
+        }
+        continue
+      }
       guard let (startLine, hadNUL) = try readLogicalLine() else { return nil }
       if logical.isEmpty || logical.allSatisfy({ $0 == .space || $0 == .tab }) { continue }
       let location = SourceLocation(file: input.name, line: startLine, column: 1)
@@ -126,6 +134,43 @@ public struct ContentLineReader {
     }
   }
 
+  /// The common line, taken where it lies in `buffer`: one physical line that is neither
+  /// folded nor continued (`=` at its end), not blank, without NUL bytes and not starting
+  /// with white space, whose line end and the first byte of the line after it are buffered
+  /// already. Moves past it and returns its bytes' range; for any other line returns nil
+  /// and moves nothing, and `readLogicalLine` reads it.
+  private mutating func takePlainLine() -> Range<Int>? {
+    guard startedBOM else { return nil }
+    let count = buffer.count
+    let from = position
+    let limit = maximumLineLength
+    let found = buffer.withUnsafeBufferPointer { b -> (end: Int, next: Int)? in
+      // Eight bytes at a time to the first CR, LF or NUL; the loop below tells which.
+      var i = ByteSearch.firstIndex(in: b, from: from, anyOf: .lf, .cr, 0)
+      while i < count {
+        let c = b[i]
+        if c == .lf || c == .cr { break }
+        if c == 0 { return nil }
+        i += 1
+      }
+      guard i < count, i > from, i - from <= limit else { return nil }
+      if b[from] == .space || b[from] == .tab || b[i - 1] == .equals { return nil }
+      var next = i + 1
+      if b[i] == .cr {
+        guard next < count else { return nil }
+        if b[next] == .lf { next += 1 }
+      }
+      guard next < count else { return nil }
+      let c = b[next]
+      if c == .space || c == .tab || c == .cr || c == .lf { return nil }
+      return (i, next)
+    }
+    guard let found else { return nil }
+    position = found.next
+    lineNumber += 1
+    return from..<found.end
+  }
+
   private mutating func readLogicalLine() throws -> (Int, Bool)? {
     logical.removeAll(keepingCapacity: true)
     tooLong = false
@@ -202,12 +247,20 @@ public struct ContentLineReader {
 
   // MARK: - Parsing one logical line
 
+  /// Parses the bytes of `buffer` in `range` (see `takePlainLine`). Not mutating, so the
+  /// closure borrows `self` rather than working on a copy of the whole reader.
+  private func parse(_ range: Range<Int>, startLine: Int) -> ContentLine? {
+    buffer.withUnsafeBufferPointer {
+      parse(UnsafeBufferPointer(rebasing: $0[range]), location: SourceLocation(file: input.name, line: startLine, column: 1))
+    }
+  }
+
   private func parse(location: SourceLocation) -> ContentLine? {
     // Scanned through a buffer pointer: no bounds checks, no slice copies per value.
     logical.withUnsafeBufferPointer { parse($0, location: location) }
   }
 
-  private func parse(_ b: UnsafeBufferPointer<UInt8>, location: SourceLocation) -> ContentLine? {
+  private func parse(_ b: UnsafeBufferPointer<UInt8>, location: consuming SourceLocation) -> ContentLine? {
     let count = b.count
     var i = 0
     // A line that starts with white space continues nothing (the first line of a file, or
@@ -229,12 +282,12 @@ public struct ContentLineReader {
     }
     guard i < count else {
       diagnostics.warning(
-        "line has no ':' and is not a property: \"\(preview(logical))\"; skipped", at: location, code: "syntax")
+        "line has no ':' and is not a property: \"\(preview(b))\"; skipped", at: location, code: "syntax")
       return nil
     }
     let name = Self.upperASCII(UnsafeBufferPointer(rebasing: b[nameStart..<i]))
     if name.isEmpty {
-      diagnostics.warning("property has no name: \"\(preview(logical))\"; skipped", at: location, code: "syntax")
+      diagnostics.warning("property has no name: \"\(preview(b))\"; skipped", at: location, code: "syntax")
       return nil
     }
     var parameters: [ContentParameter] = []
@@ -281,9 +334,10 @@ public struct ContentLineReader {
         }
         if !pName.isEmpty {
           if parameters.isEmpty { parameters.reserveCapacity(4) }
-          if pName == "ENCODING" {
+          // Lengths first: most parameters are TYPE, and this runs for each.
+          if pName.utf8.count == 8 && pName == "ENCODING" {
             if encoding == nil { encoding = values.first.map(Self.upperASCII) }
-          } else if pName == "CHARSET" {
+          } else if pName.utf8.count == 7 && pName == "CHARSET" {
             if charset == nil { charset = values.first }
           }
           parameters.append(ContentParameter(name: pName, values: values))
@@ -299,13 +353,13 @@ public struct ContentLineReader {
         }
       } else {
         diagnostics.warning(
-          "property \(name) has an empty parameter (';;'): \"\(preview(logical))\"; ignored", at: location,
+          "property \(name) has an empty parameter (';;'): \"\(preview(b))\"; ignored", at: location,
           code: "syntax")
       }
     }
     guard i < count, b[i] == .colon else {
       diagnostics.warning(
-        "property \(name) has no ':' before its value: \"\(preview(logical))\"; skipped", at: location,
+        "property \(name) has no ':' before its value: \"\(preview(b))\"; skipped", at: location,
         code: "syntax")
       return nil
     }
@@ -402,7 +456,7 @@ public struct ContentLineReader {
     diagnostics.warning("value of \(name) \(what); read as Windows-1252", at: at, code: "encoding")
   }
 
-  private func preview(_ bytes: [UInt8]) -> String {
+  private func preview(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     let text = Charset.decode(bytes.prefix(60), charset: nil).text
     return bytes.count > 60 ? text + "…" : text
   }

@@ -14,30 +14,82 @@ public struct ContentLineWriter {
   public mutating func write(
     group: String? = nil, name: String, parameters: [ContentParameter] = [], value: String
   ) {
+    let lineStart = beginProperty(group: group, name: name)
+    for p in parameters { appendParameter(p) }
+    beginValue()
+    appendValue(value)
+    endProperty(from: lineStart)
+  }
+
+  // MARK: - A property piece by piece
+  //
+  // For values made of parts (a structured value, a TEXT value to escape) and parameters
+  // made on the fly, which then need no string or array of their own:
+  //
+  //     let start = writer.beginProperty(group: nil, name: "N")
+  //     writer.beginParameter("TYPE"); writer.appendParameterValue("WORK", first: true)
+  //     writer.beginValue()
+  //     writer.appendEscaped(family); writer.appendValue(";"); writer.appendEscaped(given)
+  //     writer.endProperty(from: start)
+
+  /// Starts a property with its group and name; returns where its line starts, for
+  /// `endProperty(from:)`.
+  public mutating func beginProperty(group: String?, name: String) -> Int {
     let lineStart = bytes.count
     if let group, !group.isEmpty {
       append(group)
       bytes.append(.dot)
     }
     append(name)
-    for p in parameters {
-      bytes.append(.semicolon)
-      if p.isBare {
-        for (i, v) in p.values.enumerated() {
-          if i > 0 { bytes.append(.semicolon) }
-          append(v)
-        }
-        continue
-      }
-      append(p.name)
-      bytes.append(.equals)
+    return lineStart
+  }
+
+  /// Appends a parameter (`;NAME=v1,v2`, or a bare 2.1 `;v1;v2`).
+  public mutating func appendParameter(_ p: ContentParameter) {
+    bytes.append(.semicolon)
+    if p.isBare {
       for (i, v) in p.values.enumerated() {
-        if i > 0 { bytes.append(.comma) }
-        appendParameterValue(v)
+        if i > 0 { bytes.append(.semicolon) }
+        append(v)
       }
+      return
     }
-    bytes.append(.colon)
-    append(value)
+    beginParameter(p.name, separator: false)
+    for (i, v) in p.values.enumerated() { appendParameterValue(v, first: i == 0) }
+  }
+
+  /// Appends `;NAME=`, for values given one by one with `appendParameterValue`.
+  public mutating func beginParameter(_ name: String) { beginParameter(name, separator: true) }
+
+  private mutating func beginParameter(_ name: String, separator: Bool) {
+    if separator { bytes.append(.semicolon) }
+    append(name)
+    bytes.append(.equals)
+  }
+
+  /// Appends one parameter value, after a comma unless it is the first; quoted and `^`
+  /// escaped where needed (RFC 6868). With `upperCasingASCII`, ASCII letters are written
+  /// upper-cased (vCard 3.0 types), with no upper-cased string made first.
+  public mutating func appendParameterValue(_ value: String, first: Bool, upperCasingASCII: Bool = false) {
+    if !first { bytes.append(.comma) }
+    appendParameterValue(value, upperCasingASCII: upperCasingASCII)
+  }
+
+  /// Ends the parameters: the value follows.
+  public mutating func beginValue() { bytes.append(.colon) }
+
+  /// Appends value text as it is (already escaped for its type).
+  public mutating func appendValue(_ text: String) { append(text) }
+
+  /// Appends TEXT escaped as `TextEscaping.escape(_:comma:semicolon:)` escapes it, without
+  /// making the escaped string.
+  public mutating func appendEscaped(_ text: String, comma: Bool = true, semicolon: Bool = true) {
+    var text = text
+    text.withUTF8 { TextEscaping.escape($0, comma: comma, semicolon: semicolon, into: &bytes) }
+  }
+
+  /// Ends the property that `beginProperty` started at `lineStart`: folds it and ends the line.
+  public mutating func endProperty(from lineStart: Int) {
     if folds { fold(from: lineStart) }
     bytes.append(.cr)
     bytes.append(.lf)
@@ -93,7 +145,10 @@ public struct ContentLineWriter {
     text.withUTF8 { bytes.append(contentsOf: $0) }
   }
 
-  private mutating func appendParameterValue(_ value: String) {
+  private mutating func appendParameterValue(_ value: String, upperCasingASCII upper: Bool = false) {
+    @inline(__always) func cased(_ c: UInt8) -> UInt8 {
+      upper && c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z") ? c - 32 : c
+    }
     var value = value
     value.withUTF8 { v in
       var needsQuotes = false
@@ -113,9 +168,11 @@ public struct ContentLineWriter {
           case .lf: bytes.append(contentsOf: [.caret, UInt8(ascii: "n")])
           case .cr: continue
           case .caret: bytes.append(contentsOf: [.caret, .caret])
-          default: bytes.append(c)
+          default: bytes.append(cased(c))
           }
         }
+      } else if upper {
+        for c in v { bytes.append(cased(c)) }
       } else {
         bytes.append(contentsOf: v)
       }

@@ -79,6 +79,33 @@ public enum TextEscaping {
     } ?? text
   }
 
+  /// Appends `text` escaped as `escape(_:comma:semicolon:)` escapes it to `out`.
+  public static func escape(
+    _ text: UnsafeBufferPointer<UInt8>, comma: Bool = true, semicolon: Bool = true, into out: inout [UInt8]
+  ) {
+    // From one byte to escape to the next (found eight bytes at a time), copying the runs
+    // between them whole: most values have none.
+    let count = text.count
+    var start = 0
+    var i = 0
+    while true {
+      i = ByteSearch.firstIndex(
+        in: text, from: i, anyOf: .backslash, semicolon ? .semicolon : .backslash, comma ? .comma : .backslash, .cr,
+        .lf)
+      guard i < count else { break }
+      let c = text[i]
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<i]))
+      // The LF of a CRLF is dropped: its CR was written as `\n` already.
+      if !(c == .lf && i > 0 && text[i - 1] == .cr) {
+        out.append(.backslash)
+        out.append(c == .cr || c == .lf ? UInt8(ascii: "n") : c)
+      }
+      i += 1
+      start = i
+    }
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
+  }
+
   /// Splits at unescaped `separator`, keeping escapes in the parts (unescape each part
   /// afterwards).
   public static func split(_ text: some StringProtocol, separator: UInt8) -> [String] {

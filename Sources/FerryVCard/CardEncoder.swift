@@ -12,12 +12,16 @@ struct OutputProperty {
 
 /// Turns one `Contact` into properties for one version and target, field by field, with the
 /// documented fallbacks (`ANNIVERSARY` → `X-ANNIVERSARY` before 4.0) reported as notes.
+///
+/// Each property is serialised into `lines` as soon as it is made (`emit`), in order: no
+/// list of them per card to fill, copy and free.
 struct CardEncoder {
   let version: VCardVersion
   let target: VCardTarget
   let diagnostics: DiagnosticSink
   let location: SourceLocation
-  var properties: [OutputProperty] = []
+  /// Where the properties go; the writer moves its buffer in for one card and out again.
+  var lines = ContentLineWriter()
   private var groupCounter = 0
   private var usedGroups: Set<String> = []
 
@@ -59,7 +63,8 @@ struct CardEncoder {
 
   /// A phone number or URI: not TEXT, so nothing is escaped; only line breaks are removed.
   func uriLike(_ value: String) -> String {
-    guard value.utf8.contains(where: { $0 == 10 || $0 == 13 }) else { return value }
+    var bytes = value
+    guard bytes.withUTF8({ $0.contains { $0 == 10 || $0 == 13 } }) else { return value }
     return String(value.unicodeScalars.filter { $0 != "\n" && $0 != "\r" }.map(Character.init))
   }
 
@@ -78,8 +83,7 @@ struct CardEncoder {
   func typeParameters(_ types: [String], preference: Int?, fallback: String? = nil, drop: Set<String> = [])
     -> [ContentParameter]
   {
-    var values = types.filter { !drop.contains($0) && !$0.isEmpty }
-    if values.isEmpty, target.typesEverything, let fallback { values = [fallback] }
+    let values = typeValues(types, fallback: fallback, drop: drop)
     var out: [ContentParameter] = []
     switch version {
     case .v21:
@@ -96,7 +100,9 @@ struct CardEncoder {
       }
       if preference == 1 { out.append(ContentParameter(name: "TYPE", values: ["PREF"], isBare: true)) }
     case .v30:
-      var all = values.map { $0.uppercasedType() }
+      var all: [String] = []
+      all.reserveCapacity(values.count + 1)
+      for v in values { all.append(v.uppercasedType()) }
       if preference == 1 { all.append("PREF") }
       if !all.isEmpty { out.append(ContentParameter(name: "TYPE", values: all)) }
     case .v40:
@@ -108,17 +114,132 @@ struct CardEncoder {
     return out
   }
 
+  /// The TYPE values to write: empty and dropped ones left out, the fallback for a target
+  /// that wants every property typed.
+  private func typeValues(_ types: [String], fallback: String?, drop: Set<String>) -> [String] {
+    // The types as they are (no new array) unless some are dropped.
+    let dropsSome = types.contains { $0.isEmpty || (!drop.isEmpty && drop.contains($0)) }
+    var values = dropsSome ? types.filter { !drop.contains($0) && !$0.isEmpty } : types
+    if values.isEmpty, target.typesEverything, let fallback { values = [fallback] }
+    return values
+  }
+
   mutating func add(
     _ name: String, _ value: String, parameters: [ContentParameter] = [], group: String? = nil, label: String? = nil
   ) {
     var group = group
     if let label, !label.isEmpty {
       group = group ?? newGroup()
-      properties.append(OutputProperty(group: group, name: name, parameters: parameters, value: value))
-      properties.append(OutputProperty(group: group, name: "X-ABLabel", value: text(AppleLabel.encode(label))))
+      emit(OutputProperty(group: group, name: name, parameters: parameters, value: value))
+      emit(OutputProperty(group: group, name: "X-ABLabel", value: text(AppleLabel.encode(label))))
       return
     }
-    properties.append(OutputProperty(group: group, name: name, parameters: parameters, value: value))
+    emit(OutputProperty(group: group, name: name, parameters: parameters, value: value))
+  }
+
+  // MARK: - Writing straight into the output
+
+  /// Whether properties go out as they are made: 3.0 and 4.0, except 3.0 for a target that
+  /// wants CHARSET (which depends on the value's bytes; see `emit`). TEXT is then escaped,
+  /// and TYPE and PREF spelt, straight into `lines`: no string or array of their own.
+  private var writesDirectly: Bool { version == .v40 || (version == .v30 && !target.statesCharset) }
+
+  /// A property value for `addText` and `addTyped`.
+  enum Value {
+    /// TEXT, escaped for the version on the way out.
+    case text(String)
+    /// Written as it is (a number, a URI).
+    case verbatim(String)
+  }
+
+  /// A TEXT property: `add(name, text(value), group:, label:)`.
+  mutating func addText(_ name: String, _ value: String, group: String? = nil, label: String? = nil) {
+    addTyped(name, .text(value), types: nil, preference: nil, fallback: nil, group: group, label: label)
+  }
+
+  /// A property with TYPE and PREF parameters (none when `types` is nil):
+  /// `add(name, value, parameters: typeParameters(types, …), group:, label:)`.
+  mutating func addTyped(
+    _ name: String, _ value: Value, types: [String]?, preference: Int?, fallback: String?, drop: Set<String> = [],
+    group: String? = nil, label: String? = nil
+  ) {
+    guard writesDirectly else {
+      let parameters = types.map { typeParameters($0, preference: preference, fallback: fallback, drop: drop) } ?? []
+      switch value {
+      case .text(let t): add(name, text(t), parameters: parameters, group: group, label: label)
+      case .verbatim(let v): add(name, v, parameters: parameters, group: group, label: label)
+      }
+      return
+    }
+    let hasLabel = label.map { !$0.isEmpty } ?? false
+    let group = hasLabel ? group ?? newGroup() : group
+    let start = lines.beginProperty(group: group, name: name)
+    if let types { appendTypeParameters(types, preference: preference, fallback: fallback, drop: drop) }
+    lines.beginValue()
+    switch value {
+    case .text(let t): lines.appendEscaped(t)
+    case .verbatim(let v): lines.appendValue(v)
+    }
+    lines.endProperty(from: start)
+    if hasLabel, let label { addText("X-ABLabel", AppleLabel.encode(label), group: group) }
+  }
+
+  /// A structured TEXT property (`N`, `ADR`): the parts escaped and joined with `;`, as
+  /// `add(name, structured(parts), parameters: typeParameters(types, …), group:)` writes it.
+  /// `label` is 4.0's LABEL parameter.
+  mutating func addStructured(
+    _ name: String, _ parts: [String?], types: [String]? = nil, preference: Int? = nil, fallback: String? = nil,
+    label: String? = nil, group: String? = nil
+  ) {
+    guard writesDirectly else {
+      var parameters = types.map { typeParameters($0, preference: preference, fallback: fallback) } ?? []
+      if let label { parameters.append(ContentParameter(name: "LABEL", values: [label])) }
+      add(name, structured(parts), parameters: parameters, group: group)
+      return
+    }
+    let start = lines.beginProperty(group: group, name: name)
+    if let types { appendTypeParameters(types, preference: preference, fallback: fallback, drop: []) }
+    if let label {
+      lines.beginParameter("LABEL")
+      lines.appendParameterValue(label, first: true)
+    }
+    lines.beginValue()
+    for (i, part) in parts.enumerated() {
+      if i > 0 { lines.appendValue(";") }
+      if let part { lines.appendEscaped(part) }
+    }
+    lines.endProperty(from: start)
+  }
+
+  /// TYPE and PREF spelt into `lines` as `typeParameters` spells them.
+  private mutating func appendTypeParameters(_ types: [String], preference: Int?, fallback: String?, drop: Set<String>) {
+    let values = typeValues(types, fallback: fallback, drop: drop)
+    switch version {
+    case .v21:
+      for p in typeParameters(types, preference: preference, fallback: fallback, drop: drop) { lines.appendParameter(p) }
+    case .v30:
+      guard !values.isEmpty || preference == 1 else { return }
+      lines.beginParameter("TYPE")
+      for (i, v) in values.enumerated() {
+        // An ASCII type (nearly all) is upper-cased as it is written.
+        var text = v
+        if text.withUTF8({ $0.allSatisfy { $0 < 0x80 } }) {
+          lines.appendParameterValue(v, first: i == 0, upperCasingASCII: true)
+        } else {
+          lines.appendParameterValue(v.uppercasedType(), first: i == 0)
+        }
+      }
+      if preference == 1 { lines.appendParameterValue("PREF", first: values.isEmpty) }
+    case .v40:
+      if !values.isEmpty {
+        lines.beginParameter("TYPE")
+        for (i, v) in values.enumerated() { lines.appendParameterValue(v.lowercased(), first: i == 0) }
+      }
+      if let preference, (1...100).contains(preference) {
+        lines.beginParameter("PREF")
+        lines.appendParameterValue(String(preference), first: true)
+      }
+    }
   }
 
   mutating func reserveGroups(_ raw: [RawProperty]) {
@@ -133,6 +254,63 @@ struct CardEncoder {
     }
   }
 
+  // MARK: - Serialising one property
+
+  mutating func emit(_ p: OutputProperty) {
+    if p.isBase64 {
+      lines.write(group: p.group, name: p.name, parameters: p.parameters, value: p.value)
+      // vCard 2.1 §2.1.3 (and Outlook): a base64 value ends with a blank line.
+      if version == .v21 { lines.bytes += [UInt8(ascii: "\r"), UInt8(ascii: "\n")] }
+      return
+    }
+    // Only 2.1 (quoted-printable) and 3.0 for a target that wants CHARSET look at the value's
+    // bytes; otherwise it is written as it is.
+    guard version == .v21 || (version == .v30 && target.statesCharset) else {
+      lines.write(group: p.group, name: p.name, parameters: p.parameters, value: p.value)
+      return
+    }
+    var value = p.value
+    let (ascii, multiLine) = value.withUTF8 { bytes in
+      var high: UInt8 = 0
+      var multiLine = false
+      for c in bytes {
+        high |= c
+        if c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") { multiLine = true }
+      }
+      return (high < 0x80, multiLine)
+    }
+    var parameters = p.parameters
+    if version == .v21 && (!ascii || multiLine) {
+      parameters.append(ContentParameter(name: "ENCODING", values: ["QUOTED-PRINTABLE"]))
+      if !ascii { parameters.append(ContentParameter(name: "CHARSET", values: ["UTF-8"])) }
+      var bytes: [UInt8] = []
+      bytes.reserveCapacity(p.value.utf8.count + 8)
+      var previousCR = false
+      for c in p.value.utf8 {
+        if c == UInt8(ascii: "\n") && !previousCR { bytes.append(UInt8(ascii: "\r")) }
+        bytes.append(c)
+        previousCR = c == UInt8(ascii: "\r")
+      }
+      lines.writeQuotedPrintable(group: p.group, name: p.name, parameters: parameters, value: bytes)
+      return
+    }
+    if !ascii && target.statesCharset && version == .v30 {
+      parameters.append(ContentParameter(name: "CHARSET", values: ["UTF-8"]))
+    }
+    if version == .v21 {
+      // vCard 2.1 folds the RFC 822 way: a CRLF before white space stands for that white
+      // space, so a fold inside a word (`EXPRES` CRLF ` S OR`) reads back with a space in it
+      // (Roundcube #9647, sabre/vobject #690). Outlook does not fold its own 2.1 lines (its
+      // NOTE is one line of any length), so neither does ferry; quoted-printable values break
+      // with `=` and base64 ones may fold anywhere.
+      lines.folds = false
+      lines.write(group: p.group, name: p.name, parameters: parameters, value: p.value)
+      lines.folds = true
+      return
+    }
+    lines.write(group: p.group, name: p.name, parameters: parameters, value: p.value)
+  }
+
   // MARK: - Dates
 
   /// A date for BDAY/ANNIVERSARY in this version and target, with its extra parameters.
@@ -144,6 +322,11 @@ struct CardEncoder {
     }
     switch (d.year, d.month, d.day) {
     case let (y?, m?, day?):
+      if version != .v40, (0...9999).contains(y), (0...99).contains(m), (0...99).contains(day) {
+        // `yyyy-mm-dd` on nearly every card: its ten bytes made at once, not through
+        // interpolation of padded pieces.
+        return (Self.isoDate(y, m, day), [])
+      }
       return (version == .v40 ? "\(p4(y))\(p2(m))\(p2(day))" : "\(p4(y))-\(p2(m))-\(p2(day))", [])
     case let (nil, m?, day?):
       if version == .v40 { return ("--\(p2(m))\(p2(day))", []) }
@@ -167,13 +350,30 @@ struct CardEncoder {
     }
   }
 
+  /// `yyyy-mm-dd` for a year of at most four digits and a month and day of at most two.
+  static func isoDate(_ year: Int, _ month: Int, _ day: Int) -> String {
+    String(unsafeUninitializedCapacity: 10) { out in
+      func twoDigits(_ n: Int, at i: Int) {
+        out[i] = UInt8(ascii: "0") + UInt8(n / 10)
+        out[i + 1] = UInt8(ascii: "0") + UInt8(n % 10)
+      }
+      twoDigits(year / 100, at: 0)
+      twoDigits(year % 100, at: 2)
+      out[4] = UInt8(ascii: "-")
+      twoDigits(month, at: 5)
+      out[7] = UInt8(ascii: "-")
+      twoDigits(day, at: 8)
+      return 10
+    }
+  }
+
   // MARK: - The contact
 
   mutating func encode(_ c: Contact) {
     reserveGroups(c.raw)
     let n = c.name
     if !n.isEmpty || version != .v40 {
-      add("N", structured([n.family, n.given, n.middle, n.prefix, n.suffix]))
+      addStructured("N", [n.family, n.given, n.middle, n.prefix, n.suffix])
     }
     var fn = c.formattedName ?? ""
     // Outlook files a 2.1 card without FN under an empty name.
@@ -185,7 +385,7 @@ struct CardEncoder {
         note("card has no FN; wrote \"\(fn)\" from the other fields", property: "FN", code: "derived")
       }
     }
-    if !fn.isEmpty || version != .v21 { add("FN", text(fn)) }
+    if !fn.isEmpty || version != .v21 { addText("FN", fn) }
     if !c.nicknames.isEmpty {
       add("NICKNAME", c.nicknames.map { TextEscaping.escape($0) }.joined(separator: ","))
     }
@@ -235,7 +435,7 @@ struct CardEncoder {
         add("X-ADDRESSBOOKSERVER-KIND", text(kind))
       }
     }
-    for a in c.addresses { address(a) }
+    for i in c.addresses.indices { address(c.addresses[i]) }
     for p in c.phones {
       // Outlook's phone kinds vCard has no TEL type for are X-MS-TEL (MS-OXVCARD §2.1.3.9.5:
       // ASSISTANT, CALLBACK, COMPANY, RADIO, TTYTDD; Outlook exports `X-MS-TEL;VOICE;CALLBACK`).
@@ -246,7 +446,7 @@ struct CardEncoder {
         add("X-MS-TEL", uriLike(p.number), parameters: typeParameters(types, preference: p.preference), label: p.label)
         continue
       }
-      add("TEL", uriLike(p.number), parameters: typeParameters(p.types, preference: p.preference, fallback: "voice"), label: p.label)
+      addTyped("TEL", .verbatim(uriLike(p.number)), types: p.types, preference: p.preference, fallback: "voice", label: p.label)
     }
     for (i, e) in c.emails.enumerated() {
       if let slots = target.emailSlots, i == slots {
@@ -255,9 +455,9 @@ struct CardEncoder {
           property: "EMAIL", code: "overflow")
       }
       let drop: Set<String> = version == .v40 ? ["internet", "x400"] : []
-      add(
-        "EMAIL", text(e.address),
-        parameters: typeParameters(e.types, preference: e.preference, fallback: "internet", drop: drop), label: e.label)
+      addTyped(
+        "EMAIL", .text(e.address), types: e.types, preference: e.preference, fallback: "internet", drop: drop,
+        label: e.label)
     }
     for im in c.instantMessaging { instantMessaging(im) }
     for lang in c.languages {
@@ -272,34 +472,33 @@ struct CardEncoder {
     if let geo = c.geo {
       add("GEO", version == .v40 ? "geo:\(geo.latitude),\(geo.longitude)" : "\(geo.latitude);\(geo.longitude)")
     }
-    if let t = c.title { add("TITLE", text(t)) }
-    if let r = c.role { add("ROLE", text(r)) }
+    if let t = c.title { addText("TITLE", t) }
+    if let r = c.role { addText("ROLE", r) }
     if let logo = c.logo { media(logo, name: "LOGO") }
     if c.organization != nil || c.department != nil {
-      var value = version.escape(c.organization ?? "")
-      if let d = c.department { value += ";" + d.split(separator: ";", omittingEmptySubsequences: false).map { version.escape(String($0)) }.joined(separator: ";") }
-      add("ORG", value)
+      // The department's `;` separate units: each is escaped on its own.
+      let organization = c.organization ?? ""
+      if let d = c.department, d.utf8.contains(UInt8(ascii: ";")) {
+        addStructured("ORG", [organization] + d.split(separator: ";", omittingEmptySubsequences: false).map { String($0) })
+      } else {
+        addStructured("ORG", c.department.map { [organization, $0] } ?? [organization])
+      }
     }
     for r in c.related { related(r) }
     if !c.categories.isEmpty {
       add("CATEGORIES", c.categories.map { version == .v21 ? version.escape($0) : TextEscaping.escape($0) }.joined(separator: ","))
     }
-    for note in c.notes { add("NOTE", text(note)) }
+    for note in c.notes { addText("NOTE", note) }
     for u in c.urls {
-      add("URL", uriLike(u.value),
-        parameters: typeParameters(u.types, preference: u.preference, fallback: "work"), label: u.label)
+      addTyped("URL", .verbatim(uriLike(u.value)), types: u.types, preference: u.preference, fallback: "work", label: u.label)
     }
-    if let uid = c.uid { add("UID", text(uid)) }
+    if let uid = c.uid { addText("UID", uid) }
     if let rev = c.lastModified { add("REV", rev.basicDescription) }
     crm(c)
     rawProperties(c.raw)
   }
 
   private mutating func address(_ a: PostalAddress) {
-    var params = typeParameters(a.types, preference: a.preference, fallback: "postal")
-    if version == .v40, let label = a.label {
-      params.append(ContentParameter(name: "LABEL", values: [label]))
-    }
     // An address with nothing but its formatted text (Google CSV's `Address n - Formatted`, a
     // LABEL read without ADR): the address books ferry targets read ADR and ignore LABEL, so
     // the text also goes into ADR's street, as Gmail's own export writes such an address
@@ -307,11 +506,11 @@ struct CardEncoder {
     let street = a.isEmpty && target.readsOnlyADR ? a.label : a.street
     // The group only when the raw properties that share it are written too (reserved).
     let group = a.group.flatMap { usedGroups.contains($0.lowercased()) ? $0 : nil }
-    add(
-      "ADR", structured([a.poBox, a.extended, street, a.locality, a.region, a.postalCode, a.country]), parameters: params,
-      group: group)
+    addStructured(
+      "ADR", [a.poBox, a.extended, street, a.locality, a.region, a.postalCode, a.country], types: a.types,
+      preference: a.preference, fallback: "postal", label: version == .v40 ? a.label : nil, group: group)
     if version != .v40, let label = a.label {
-      add("LABEL", text(label), parameters: typeParameters(a.types, preference: a.preference, fallback: "postal"), group: group)
+      addTyped("LABEL", .text(label), types: a.types, preference: a.preference, fallback: "postal", group: group)
     }
   }
 
@@ -336,14 +535,14 @@ struct CardEncoder {
       case .v21:
         var params = [ContentParameter(name: "ENCODING", values: ["BASE64"])]
         if let subtype { params.append(ContentParameter(name: "TYPE", values: [subtype.uppercased()])) }
-        properties.append(OutputProperty(name: name, parameters: params, value: encoded, isBase64: true))
+        emit(OutputProperty(name: name, parameters: params, value: encoded, isBase64: true))
       case .v30:
         var params = [ContentParameter(name: "ENCODING", values: ["b"])]
         if let subtype { params.append(ContentParameter(name: "TYPE", values: [subtype.uppercased()])) }
-        properties.append(OutputProperty(name: name, parameters: params, value: encoded, isBase64: true))
+        emit(OutputProperty(name: name, parameters: params, value: encoded, isBase64: true))
       case .v40:
         let uri = "data:\(type ?? "application/octet-stream");base64,\(encoded)"
-        properties.append(OutputProperty(name: name, value: uri, isBase64: true))
+        emit(OutputProperty(name: name, value: uri, isBase64: true))
       }
     }
   }
@@ -489,7 +688,7 @@ struct CardEncoder {
           for i in params.indices where params[i].name == "ENCODING" { params[i].name = invalidEncodingParameter }
         }
       }
-      properties.append(OutputProperty(group: r.group, name: name, parameters: params, value: r.value, isBase64: isBase64))
+      emit(OutputProperty(group: r.group, name: name, parameters: params, value: r.value, isBase64: isBase64))
     }
     if !stripped.isEmpty {
       note("\(target.rawValue) has no use for CRM properties; left out: \(stripped.joined(separator: ", "))", property: stripped[0], code: "unmapped")
@@ -524,6 +723,12 @@ extension String {
   fileprivate func uppercasedType() -> String {
     guard utf8.allSatisfy({ $0 < 0x80 }) else { return uppercased() }
     guard utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return self }
-    return String(decoding: utf8.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }, as: UTF8.self)
+    var text = self
+    return text.withUTF8 { bytes in
+      String(unsafeUninitializedCapacity: bytes.count) { out in
+        for (i, c) in bytes.enumerated() { out[i] = c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z") ? c - 32 : c }
+        return bytes.count
+      }
+    }
   }
 }

@@ -78,7 +78,7 @@ public struct VCardReader: RecordReader {
         lastRecordLocation = location
         return .contact(contact)
       }
-      guard line.name == "VERSION" || CodecTable.codecs[line.name] != nil else {
+      guard line.name == "VERSION" || CodecTable.codec(named: line.name) != nil else {
         diagnostics.warning(
           "\(line.name) line outside BEGIN:VCARD … END:VCARD; skipped", at: line.location, code: "syntax")
         continue
@@ -125,7 +125,7 @@ public struct VCardReader: RecordReader {
     var ended = false
     while var line = try nextLine() {
       line.location.record = begin.record
-      if line.name == "END" {
+      if line.name.isName("END") {
         if !isVCard(line.value) {
           diagnostics.warning(
             "END:\(line.value) inside a vCard; read as END:VCARD", at: line.location, code: "syntax")
@@ -133,7 +133,7 @@ public struct VCardReader: RecordReader {
         ended = true
         break
       }
-      if line.name == "BEGIN" && isVCard(line.value) {
+      if line.name.isName("BEGIN") && isVCard(line.value) {
         if implicit && !previousWasEmptyAgent {
           diagnostics.warning(
             "card has no END:VCARD before the next BEGIN:VCARD; ended there", at: line.location, code: "syntax")
@@ -168,11 +168,12 @@ public struct VCardReader: RecordReader {
         previousWasEmptyAgent = false
         continue
       }
-      if line.name == "AGENT" && line.value.trimmingCharacters().isEmpty {
+      let isAgent = line.name.isName("AGENT")
+      if isAgent && line.value.trimmingCharacters().isEmpty {
         previousWasEmptyAgent = true
         continue
       }
-      if line.name == "AGENT" && line.value.trimmingCharacters().uppercased() == "BEGIN:VCARD" {
+      if isAgent && line.value.trimmingCharacters().uppercased() == "BEGIN:VCARD" {
         // `AGENT:BEGIN:VCARD` with the agent's card on the lines after it, unescaped (seen in
         // vCard.Net's samples): its lines are the agent's, up to its END:VCARD, not this card's.
         diagnostics.warning(
@@ -193,11 +194,11 @@ public struct VCardReader: RecordReader {
     if !ended {
       diagnostics.warning("card has no END:VCARD before the end of the input; card kept", at: begin, code: "syntax")
     }
-    return finish(card, begin: begin)
+    return finish(&card, begin: begin)
   }
 
   private mutating func decode(_ line: ContentLine, into card: inout CardBuilder) {
-    if line.name == "VERSION" {
+    if line.name.isName("VERSION") {
       if let v = VCardVersion(text: line.value) {
         card.version = v
       } else {
@@ -208,7 +209,7 @@ public struct VCardReader: RecordReader {
       card.sawVersion = true
       return
     }
-    guard let codec = CodecTable.codecs[line.name] else {
+    guard let codec = CodecTable.codec(named: line.name) else {
       var property = raw(line)
       if line.name.hasPrefix(invalidPrefix) {
         property.name = String(line.name.dropFirst(invalidPrefix.count))
@@ -229,14 +230,14 @@ public struct VCardReader: RecordReader {
   }
 
   /// Applies labels and checks what only the whole card can tell.
-  private func finish(_ card: consuming CardBuilder, begin: SourceLocation) -> Contact {
+  private func finish(_ card: inout CardBuilder, begin: SourceLocation) -> Contact {
     if !card.sawVersion {
       diagnostics.warning(
         "card has no VERSION; read as \(card.version.rawValue)", at: begin, code: "syntax")
     }
     for (group, value, line) in card.labels {
       let label = AppleLabel.decode(value)
-      switch card.groups[group] {
+      switch card.target(ofGroup: group) {
       case .email(let i): card.contact.emails[i].label = label
       case .phone(let i): card.contact.phones[i].label = label
       case .address(let i): card.contact.addresses[i].label = card.contact.addresses[i].label ?? label
@@ -259,13 +260,16 @@ public struct VCardReader: RecordReader {
     // A raw property in an address's group (Apple's `item2.X-ABADR`) belongs to that address:
     // the group is kept on the address, so the writer puts them together again.
     for r in card.contact.raw {
-      guard let group = r.group, case .address(let i)? = card.groups[group.uppercased()] else { continue }
+      guard let group = r.group, case .address(let i)? = card.target(ofGroup: group.uppercased()) else { continue }
       if card.contact.addresses[i].group == nil { card.contact.addresses[i].group = group }
     }
     if card.version != .v21 && card.contact.formattedName == nil {
       diagnostics.warning("card has no FN", at: begin, code: "syntax")
     }
-    return card.contact
+    // Moved out, not copied: the builder is dropped right after.
+    var contact = Contact()
+    swap(&contact, &card.contact)
+    return contact
   }
 
   private func raw(_ line: ContentLine) -> RawProperty {
@@ -307,6 +311,13 @@ public struct VCardReader: RecordReader {
 }
 
 extension String {
+  /// Whether this property name is `literal`: lengths and first bytes are compared first,
+  /// so the usual mismatch never reaches a full string comparison (this runs for every line).
+  @inline(__always)
+  fileprivate func isName(_ literal: String) -> Bool {
+    utf8.count == literal.utf8.count && utf8.first == literal.utf8.first && self == literal
+  }
+
   fileprivate func replacingCRLF() -> String {
     var out = ""
     var previousCR = false

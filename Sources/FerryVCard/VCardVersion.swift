@@ -22,12 +22,12 @@ public enum VCardVersion: String, Sendable, CaseIterable, Hashable {
   func unescape(_ text: String) -> String {
     var text = text
     let (backslash, cr) = text.withUTF8 { buffer -> (Bool, Bool) in
-      var b = false
-      var c = false
-      for byte in buffer {
-        if byte == UInt8(ascii: "\\") { b = true } else if byte == 13 { c = true }
-      }
-      return (b, c)
+      // Eight bytes at a time; most values have neither.
+      let slash = UInt8(ascii: "\\")
+      let first = ByteSearch.firstIndex(in: buffer, anyOf: slash, 13, 13)
+      guard first < buffer.count else { return (false, false) }
+      let backslash = ByteSearch.firstIndex(in: buffer, from: first, anyOf: slash, slash, slash) < buffer.count
+      return (backslash, ByteSearch.firstIndex(in: buffer, from: first, anyOf: 13, 13, 13) < buffer.count)
     }
     if cr {
       // Quoted-printable values carry CRLF; the model's line break is LF.
@@ -114,9 +114,13 @@ public enum VCardVersion: String, Sendable, CaseIterable, Hashable {
 extension String {
   /// The string without leading and trailing white space; itself when there is none.
   func trimmingCharacters() -> String {
-    guard let f = utf8.first, let l = utf8.last else { return self }
-    if f != 32 && f != 9 && f != 10 && f != 13 && l != 32 && l != 9 && l != 10 && l != 13 { return self }
-    return Substring(self).trimmingCharacters()
+    // First and last byte through the contiguous UTF-8 (no index walking).
+    var text = self
+    let trimmed = text.withUTF8 { b -> Bool in
+      guard let f = b.first, let l = b.last else { return true }
+      return f != 32 && f != 9 && f != 10 && f != 13 && l != 32 && l != 9 && l != 10 && l != 13
+    }
+    return trimmed ? self : Substring(self).trimmingCharacters()
   }
 }
 

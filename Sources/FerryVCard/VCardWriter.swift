@@ -60,13 +60,15 @@ public struct VCardWriter: RecordWriter {
     count += 1
     let location = SourceLocation(
       file: splitDirectory ?? destination.path, line: outputLine, column: 1, record: count, property: nil)
-    var encoder = CardEncoder(version: version, target: target, diagnostics: diagnostics, location: location)
-    encoder.encode(contact)
-    lint(contact, location: location)
     let start = lines.bytes.count
     lines.begin("VCARD")
     lines.write(name: "VERSION", value: version.rawValue)
-    for p in encoder.properties { emit(p) }
+    var encoder = CardEncoder(version: version, target: target, diagnostics: diagnostics, location: location)
+    // The buffer is moved into the encoder and back, never copied.
+    swap(&encoder.lines, &lines)
+    encoder.encode(contact)
+    swap(&encoder.lines, &lines)
+    lint(contact, location: location)
     lines.end("VCARD")
     if splitDirectory != nil {
       let out = try destination.open(name: uniqueFileName(for: contact), inDirectory: true)
@@ -75,7 +77,18 @@ public struct VCardWriter: RecordWriter {
       try out.finishWriting()
       lines.bytes.removeAll(keepingCapacity: true)
     } else {
-      for b in lines.bytes[start...] where b == UInt8(ascii: "\n") { outputLine += 1 }
+      outputLine += lines.bytes.withUnsafeBufferPointer { b in
+        // From line end to line end, eight bytes at a time.
+        let card = UnsafeBufferPointer(rebasing: b[start...])
+        let lf = UInt8(ascii: "\n")
+        var n = 0
+        var i = ByteSearch.firstIndex(in: card, anyOf: lf, lf, lf)
+        while i < card.count {
+          n += 1
+          i = ByteSearch.firstIndex(in: card, from: i + 1, anyOf: lf, lf, lf)
+        }
+        return n
+      }
       if count == 2 && target == .outlook && !warnedMultiCard {
         warnedMultiCard = true
         // A warning, not a note: every card after the first is lost on import (--strict
@@ -115,57 +128,6 @@ public struct VCardWriter: RecordWriter {
     }
     usedNames.insert(name.lowercased())
     return name
-  }
-
-  // MARK: - Serialising one property
-
-  private mutating func emit(_ p: OutputProperty) {
-    if p.isBase64 {
-      lines.write(group: p.group, name: p.name, parameters: p.parameters, value: p.value)
-      // vCard 2.1 §2.1.3 (and Outlook): a base64 value ends with a blank line.
-      if version == .v21 { lines.bytes += [UInt8(ascii: "\r"), UInt8(ascii: "\n")] }
-      return
-    }
-    var value = p.value
-    let (ascii, multiLine) = value.withUTF8 { bytes in
-      var high: UInt8 = 0
-      var multiLine = false
-      for c in bytes {
-        high |= c
-        if c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") { multiLine = true }
-      }
-      return (high < 0x80, multiLine)
-    }
-    var parameters = p.parameters
-    if version == .v21 && (!ascii || multiLine) {
-      parameters.append(ContentParameter(name: "ENCODING", values: ["QUOTED-PRINTABLE"]))
-      if !ascii { parameters.append(ContentParameter(name: "CHARSET", values: ["UTF-8"])) }
-      var bytes: [UInt8] = []
-      bytes.reserveCapacity(p.value.utf8.count + 8)
-      var previousCR = false
-      for c in p.value.utf8 {
-        if c == UInt8(ascii: "\n") && !previousCR { bytes.append(UInt8(ascii: "\r")) }
-        bytes.append(c)
-        previousCR = c == UInt8(ascii: "\r")
-      }
-      lines.writeQuotedPrintable(group: p.group, name: p.name, parameters: parameters, value: bytes)
-      return
-    }
-    if !ascii && target.statesCharset && version == .v30 {
-      parameters.append(ContentParameter(name: "CHARSET", values: ["UTF-8"]))
-    }
-    if version == .v21 {
-      // vCard 2.1 folds the RFC 822 way: a CRLF before white space stands for that white
-      // space, so a fold inside a word (`EXPRES` CRLF ` S OR`) reads back with a space in it
-      // (Roundcube #9647, sabre/vobject #690). Outlook does not fold its own 2.1 lines (its
-      // NOTE is one line of any length), so neither does ferry; quoted-printable values break
-      // with `=` and base64 ones may fold anywhere.
-      lines.folds = false
-      lines.write(group: p.group, name: p.name, parameters: parameters, value: p.value)
-      lines.folds = true
-      return
-    }
-    lines.write(group: p.group, name: p.name, parameters: parameters, value: p.value)
   }
 
   // MARK: - Lint per target

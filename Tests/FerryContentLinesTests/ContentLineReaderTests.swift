@@ -117,6 +117,40 @@ struct ContentLineReaderTests {
     #expect(all == (try lines(Self.parameterSample)))
   }
 
+  /// Every kind of line the reader takes where it lies in its buffer, next to every kind it
+  /// must not: a value ending in `=` without quoted-printable, a quoted-printable soft break,
+  /// lone CR and LF line ends, blank lines (one inside a fold), a line starting with white
+  /// space after a blank line, a NUL, a line without a colon, an empty parameter, a last
+  /// line without a line end.
+  static let bufferedSample: [UInt8] =
+    Array("BEGIN:VCARD\r\nNOTE:ends in =\r\nN;ENCODING=QUOTED-PRINTABLE:a=\r\nb;;;\r\n".utf8)
+    + Array("TEL;TYPE=CELL:1\rEMAIL:a@b.example\nitem2.URL:x\r\n\r\n  FN:Indented\r\n".utf8)
+    + Array("UID:x\r\n\r\n :y\r\njunk line\r\nTITLE;;X=1:t\r\nROLE:r".utf8) + [0] + Array("s\r\nEND:VCARD".utf8)
+
+  @Test("lines read in the buffer and lines read through the slow path agree", arguments: [1, 2, 3, 5, 8, 13, 1 << 16])
+  func bufferedLines(chunk: Int) throws {
+    func read(_ chunk: Int) throws -> ([ContentLine], [String]) {
+      let collector = DiagnosticCollector()
+      let all = try lines(Self.bufferedSample, chunk: chunk, diagnostics: collector.sink)
+      return (all, collector.diagnostics.map { "\($0.severity) \($0.location?.description ?? "") \($0.message)" })
+    }
+    // One byte per chunk never has the next line buffered, so every line takes the slow path.
+    let (expected, expectedDiagnostics) = try read(1)
+    let (all, diagnostics) = try read(chunk)
+    #expect(all == expected)
+    #expect(diagnostics == expectedDiagnostics)
+    #expect(all.map(\.name) == ["BEGIN", "NOTE", "N", "TEL", "EMAIL", "URL", "UID", "TITLE", "ROLE", "END"])
+    #expect(all[1].value == "ends in =")
+    #expect(all[2].value == "ab;;;")
+    #expect(all[5].group == "item2")
+    // A blank line, then white space: the continuation joins the line before the blank one.
+    #expect(all[5].value == "x FN:Indented")
+    #expect(all[6].value == "x:y")
+    #expect(all[8].value == "rs")
+    #expect(all.map(\.location.line) == [1, 2, 3, 5, 6, 7, 10, 14, 15, 16])
+    #expect(diagnostics.count == 4)
+  }
+
   @Test("a default charset decodes values that name none")
   func defaultCharset() throws {
     let bytes = Array("FN:Jos".utf8) + [0xE9] + Array("\r\nN:plain\r\n".utf8)

@@ -112,6 +112,21 @@ struct VCardWriterTests {
     #expect(try writeCards([Self.sample], version: "4.0").text.contains("GENDER:F\r\n"))
   }
 
+  @Test("full birthdays are written zero-padded in 3.0 and 4.0, whatever the year's size")
+  func fullDates() throws {
+    let cases = [
+      (1980, 4, 2, "1980-04-02", "19800402"), (5, 12, 31, "0005-12-31", "00051231"),
+      (980, 10, 9, "0980-10-09", "09801009"), (12345, 10, 9, "12345-10-09", "123451009"),
+    ]
+    for (year, month, day, v30, v40) in cases {
+      var c = Contact()
+      c.formattedName = "D"
+      c.birthday = PartialDate(year: year, month: month, day: day)
+      #expect(try writeCards([c], version: "3.0").text.contains("\r\nBDAY:\(v30)\r\n"))
+      #expect(try writeCards([c], version: "4.0").text.contains("\r\nBDAY:\(v40)\r\n"))
+    }
+  }
+
   @Test("3.0 for Google writes yearless birthdays with dashes; 4.0 writes --MMDD")
   func yearless() throws {
     #expect(try writeCards([Self.sample], version: "3.0", target: "google").text.contains("BDAY:--02-29\r\n"))

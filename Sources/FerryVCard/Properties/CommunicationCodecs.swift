@@ -19,6 +19,8 @@ enum CommunicationCodecs {
         let tp = line.typesAndPreference
         let address = card.text(line).trimmingCharacters()
         guard !address.isEmpty else { return .keepRaw }
+        // Cards list a few: room for them at once, not one reallocation per address.
+        if card.contact.emails.isEmpty { card.contact.emails.reserveCapacity(4) }
         card.contact.emails.append(EmailAddress(address, types: tp.types, preference: tp.preference))
         card.remember(line, as: .email(card.contact.emails.count - 1))
         return .mapped
@@ -62,6 +64,8 @@ enum CommunicationCodecs {
     // Outlook's X-MS-TEL;TYPE=TTYTDD is the model's `tty` (Outlook CSV's TTY/TDD Phone).
     var types = tp.types
     for i in types.indices where types[i] == "ttytdd" { types[i] = "tty" }
+    // Cards list a few: room for them at once, not one reallocation per number.
+    if card.contact.phones.isEmpty { card.contact.phones.reserveCapacity(4) }
     card.contact.phones.append(PhoneNumber(number, types: types, preference: tp.preference))
     card.remember(line, as: .phone(card.contact.phones.count - 1))
     return .mapped

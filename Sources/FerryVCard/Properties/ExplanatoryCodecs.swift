@@ -13,7 +13,7 @@ enum ExplanatoryCodecs {
       return .mapped
     },
     PropertyCodec("UID") { line, card in
-      guard card.first("UID") else { return .keepRaw }
+      guard card.first(.uid) else { return .keepRaw }
       card.contact.uid = card.text(line).trimmingCharacters().nonEmpty
       return .mapped
     },
@@ -26,7 +26,7 @@ enum ExplanatoryCodecs {
       return .mapped
     },
     PropertyCodec("REV") { line, card in
-      guard card.first("REV") else { return .keepRaw }
+      guard card.first(.rev) else { return .keepRaw }
       let text = card.text(line).trimmingCharacters()
       if let t = Timestamp(text: text) {
         card.contact.lastModified = t

@@ -22,25 +22,25 @@ enum ExtensionCodecs {
       return .mapped
     },
     PropertyCodec("X-FERRY-SOURCE") { line, card in
-      guard card.first("X-FERRY-SOURCE") else { return .keepRaw }
+      guard card.first(.ferrySource) else { return .keepRaw }
       let system = line.firstParameter("X-SYSTEM") ?? "unknown"
       card.contact.source = SourceIdentity(
         system: system, objectType: line.firstParameter("X-OBJECT"), recordId: card.text(line).nonEmpty)
       return .mapped
     },
     PropertyCodec("X-FERRY-OWNER") { line, card in
-      guard card.first("X-FERRY-OWNER") else { return .keepRaw }
+      guard card.first(.ferryOwner) else { return .keepRaw }
       card.contact.owner = Owner(
         id: line.firstParameter("X-ID"), name: card.text(line).nonEmpty, email: line.firstParameter("X-EMAIL"))
       return .mapped
     },
     PropertyCodec("X-FERRY-ACCOUNT") { line, card in
-      guard card.first("X-FERRY-ACCOUNT") else { return .keepRaw }
+      guard card.first(.ferryAccount) else { return .keepRaw }
       card.contact.accountId = card.text(line).nonEmpty
       return .mapped
     },
     PropertyCodec("X-FERRY-CREATED") { line, card in
-      guard card.first("X-FERRY-CREATED"), let t = Timestamp(text: card.text(line)) else {
+      guard card.first(.ferryCreated), let t = Timestamp(text: card.text(line)) else {
         return .failed("X-FERRY-CREATED value \"\(line.value)\" is not a timestamp; kept raw")
       }
       card.contact.created = t

@@ -5,12 +5,12 @@ import FerryModel
 enum IdentificationCodecs {
   static let all: [PropertyCodec] = [
     PropertyCodec("FN") { line, card in
-      guard card.first("FN") else { return .keepRaw }
+      guard card.first(.fn) else { return .keepRaw }
       card.contact.formattedName = card.text(line).nonEmpty
       return .mapped
     },
     PropertyCodec("N") { line, card in
-      guard card.first("N") else { return .keepRaw }
+      guard card.first(.n) else { return .keepRaw }
       let parts = card.version.structured(line.value)
       func part(_ i: Int) -> String? { i < parts.count ? parts[i].trimmingCharacters().nonEmpty : nil }
       card.contact.name.family = part(0)
@@ -27,7 +27,7 @@ enum IdentificationCodecs {
     PropertyCodec("PHOTO") { line, card in photo(line, &card) },
     PropertyCodec("X-MS-CARDPICTURE") { line, card in photo(line, &card) },
     PropertyCodec("BDAY") { line, card in
-      guard card.first("BDAY") else { return .keepRaw }
+      guard card.first(.bday) else { return .keepRaw }
       guard let date = decodeDate(line, text: card.text(line)) else {
         return .failed("BDAY value \"\(line.value)\" is not a date; kept as text")
       }
@@ -76,7 +76,7 @@ enum IdentificationCodecs {
   }
 
   static func gender(_ line: ContentLine, _ card: inout CardBuilder) -> DecodeResult {
-    guard card.first("GENDER") else { return .keepRaw }
+    guard card.first(.gender) else { return .keepRaw }
     let parts = card.version.structured(line.value)
     var sex = parts.first?.trimmingCharacters().uppercased()
     switch sex {
@@ -94,7 +94,7 @@ enum IdentificationCodecs {
   }
 
   static func kind(_ line: ContentLine, _ card: inout CardBuilder) -> DecodeResult {
-    guard card.first("KIND") else { return .keepRaw }
+    guard card.first(.kind) else { return .keepRaw }
     card.contact.kind = card.text(line).trimmingCharacters().lowercased().nonEmpty
     return .mapped
   }

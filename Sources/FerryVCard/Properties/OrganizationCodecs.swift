@@ -15,12 +15,12 @@ enum OrganizationCodecs {
   static let all: [PropertyCodec] =
     [
       PropertyCodec("TITLE") { line, card in
-        guard card.first("TITLE") else { return .keepRaw }
+        guard card.first(.title) else { return .keepRaw }
         card.contact.title = card.text(line).nonEmpty
         return .mapped
       },
       PropertyCodec("ROLE") { line, card in
-        guard card.first("ROLE") else { return .keepRaw }
+        guard card.first(.role) else { return .keepRaw }
         card.contact.role = card.text(line).nonEmpty
         return .mapped
       },
@@ -31,10 +31,13 @@ enum OrganizationCodecs {
         return .mapped
       },
       PropertyCodec("ORG") { line, card in
-        guard card.first("ORG") else { return .keepRaw }
+        guard card.first(.org) else { return .keepRaw }
         let parts = card.version.structured(line.value)
         card.contact.organization = parts.first?.trimmingCharacters().nonEmpty
-        if parts.count > 1 {
+        if parts.count == 2 {
+          // The usual one unit: no lists to build and join.
+          card.contact.department = parts[1].trimmingCharacters().nonEmpty
+        } else if parts.count > 2 {
           card.contact.department = parts[1...].map { $0.trimmingCharacters() }.filter { !$0.isEmpty }
             .joined(separator: ";").nonEmpty
         }

@@ -38,12 +38,13 @@ struct CardBuilder {
   var contact = Contact()
   var version: VCardVersion
   let diagnostics: DiagnosticSink
-  /// Names of single-valued properties already mapped (a second one is kept raw). An array:
-  /// a card names a handful, and a linear scan of short strings costs less than hashing them
-  /// into a set made for every card.
-  var seen: [String] = []
-  /// Which model value a group (`item1`) belongs to, for `X-ABLabel`.
-  var groups: [String: LabelTarget] = [:]
+  /// The single-valued properties already mapped (a second one is kept raw), one bit each:
+  /// nothing to allocate per card.
+  var seen: UInt32 = 0
+  /// Which model value a group (`item1`, upper-cased) belongs to, for `X-ABLabel`. A list,
+  /// not a dictionary: a card has a group or two, and a short scan costs less than a hash
+  /// table made for every card.
+  var groups: [(group: String, target: LabelTarget)] = []
   /// `X-ABLabel` values waiting for the end of the card, by group.
   var labels: [(group: String, value: String, line: ContentLine)] = []
   /// Apple omits a yearless birthday's year as `X-APPLE-OMIT-YEAR=1604`.
@@ -70,15 +71,32 @@ struct CardBuilder {
   }
 
   /// Marks a single-valued property; false when it was already seen.
-  mutating func first(_ name: String) -> Bool {
-    if seen.contains(name) { return false }
-    seen.append(name)
+  mutating func first(_ property: SingleProperty) -> Bool {
+    let bit: UInt32 = 1 << property.rawValue
+    if seen & bit != 0 { return false }
+    seen |= bit
     return true
   }
 
   mutating func remember(_ line: ContentLine, as target: LabelTarget) {
-    if let group = line.group { groups[group.uppercased()] = target }
+    guard let group = line.group?.uppercased() else { return }
+    if let i = groups.firstIndex(where: { $0.group == group }) {
+      groups[i].target = target
+    } else {
+      groups.append((group, target))
+    }
   }
+
+  /// The model value an upper-cased group belongs to, if any.
+  func target(ofGroup group: String) -> LabelTarget? {
+    groups.first { $0.group == group }?.target
+  }
+}
+
+/// The properties a card holds once (a second one is kept raw), for `CardBuilder.first`.
+enum SingleProperty: Int {
+  case fn, n, bday, gender, kind, title, role, org, uid, rev
+  case ferrySource, ferryOwner, ferryAccount, ferryCreated
 }
 
 /// The model value a vCard group points at.
@@ -97,6 +115,34 @@ enum CodecTable {
     }
     return table
   }()
+
+  /// The codec for an upper-cased property name: `codecs[name]`, for the reader's per-line
+  /// lookup. A name goes to its bucket by its length and last byte, and is compared with
+  /// the few names there: no SipHash over every line's name.
+  static func codec(named name: String) -> PropertyCodec? {
+    let utf8 = name.utf8
+    guard let last = utf8.last else { return nil }
+    let count = utf8.count
+    for entry in buckets[bucket(count: count, last: last)] where entry.count == count && entry.codec.name == name {
+      return entry.codec
+    }
+    return nil
+  }
+
+  /// `codecs` spread over `bucketCount` buckets by `bucket(count:last:)`.
+  private static let buckets: [[(count: Int, codec: PropertyCodec)]] = {
+    var buckets = Array(repeating: [(count: Int, codec: PropertyCodec)](), count: bucketCount)
+    for codec in codecs.values {
+      guard let last = codec.name.utf8.last else { continue }
+      let count = codec.name.utf8.count
+      buckets[bucket(count: count, last: last)].append((count, codec))
+    }
+    return buckets
+  }()
+
+  private static let bucketCount = 128
+
+  private static func bucket(count: Int, last: UInt8) -> Int { (count &* 31 &+ Int(last)) & (bucketCount - 1) }
 }
 
 // MARK: - Shared decoding helpers
@@ -114,11 +160,11 @@ extension ContentLine {
     var preference: Int?
     if !parameters.isEmpty { out.reserveCapacity(4) }
     for p in parameters {
-      if p.name == "PREF", let v = p.values.first, let n = Int(v.trimmingCharacters()) {
-        preference = n
+      // TYPE first: nearly every parameter is one, and equal short strings compare at once.
+      guard p.name == "TYPE" else {
+        if p.name == "PREF", let v = p.values.first, let n = Int(v.trimmingCharacters()) { preference = n }
         continue
       }
-      guard p.name == "TYPE" else { continue }
       for v in p.values {
         // Byte-wise: split at commas, lower-case ASCII letters (types are ASCII tokens; any
         // other byte is kept as it is).
@@ -130,14 +176,16 @@ extension ContentLine {
             while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
             if end > start {
               let part = UnsafeBufferPointer(rebasing: bytes[start..<end])
-              let lower = String(unsafeUninitializedCapacity: part.count) { out in
-                for (i, c) in part.enumerated() { out[i] = c >= 0x41 && c <= 0x5A ? c + 32 : c }
-                return part.count
-              }
-              if lower == "pref" {
+              if part.count == 4, part[0] | 0x20 == UInt8(ascii: "p"), part[1] | 0x20 == UInt8(ascii: "r"),
+                part[2] | 0x20 == UInt8(ascii: "e"), part[3] | 0x20 == UInt8(ascii: "f")
+              {
                 if preference == nil { preference = 1 }
-              } else if !out.contains(lower) {
-                out.append(lower)
+              } else {
+                let lower = String(unsafeUninitializedCapacity: part.count) { out in
+                  for (i, c) in part.enumerated() { out[i] = c >= 0x41 && c <= 0x5A ? c + 32 : c }
+                  return part.count
+                }
+                if !out.contains(lower) { out.append(lower) }
               }
             }
             start = end + 1
