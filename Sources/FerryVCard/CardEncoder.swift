@@ -558,7 +558,8 @@ struct CardEncoder {
       return
     }
     if version == .v21 {
-      let name = CommunicationCodecs.imProperties.first { $0.value == service && $0.key != "X-MS-IMADDRESS" && $0.key != "X-SKYPE-USERNAME" }?.key
+      // The first name listed for the service (an ordered list, so every run writes the same one).
+      let name = CommunicationCodecs.imProperties.first { $0.service == service }?.name
       if let name {
         add(name, text(im.handle), parameters: typeParameters(im.types, preference: im.preference))
       } else {

@@ -112,6 +112,22 @@ struct VCardWriterTests {
     #expect(try writeCards([Self.sample], version: "4.0").text.contains("GENDER:F\r\n"))
   }
 
+  @Test("2.1 writes a service with two property names under one name, the same in every run")
+  func imNames21() throws {
+    var c = Contact()
+    c.formattedName = "I"
+    c.instantMessaging = [
+      IMHandle(service: "gtalk", handle: "g@example.com"), IMHandle(service: "skype", handle: "sk"),
+      IMHandle(service: "msn", handle: "m@example.com"),
+    ]
+    let text = try writeCards([c], version: "2.1").text
+    // The first name listed for each service; a dictionary's order once made this vary by run.
+    #expect(text.contains("\r\nX-GOOGLE-TALK:g@example.com\r\n"))
+    #expect(text.contains("\r\nX-SKYPE:sk\r\n"))
+    #expect(text.contains("\r\nX-MSN:m@example.com\r\n"))
+    #expect(!text.contains("X-GTALK") && !text.contains("X-SKYPE-USERNAME") && !text.contains("X-MS-IMADDRESS"))
+  }
+
   @Test("full birthdays are written zero-padded in 3.0 and 4.0, whatever the year's size")
   func fullDates() throws {
     let cases = [

@@ -3,12 +3,13 @@ import FerryModel
 
 /// RFC 6350 §6.4 communication properties (TEL, EMAIL, IMPP, LANG) and the IM extensions.
 enum CommunicationCodecs {
-  /// `X-SKYPE` and friends: property name → service.
-  static let imProperties: [String: String] = [
-    "X-SKYPE": "skype", "X-SKYPE-USERNAME": "skype", "X-AIM": "aim", "X-ICQ": "icq", "X-JABBER": "xmpp",
-    "X-MSN": "msn", "X-YAHOO": "yahoo", "X-GADUGADU": "gadugadu", "X-QQ": "qq", "X-GOOGLE-TALK": "gtalk",
-    "X-GTALK": "gtalk", "X-GROUPWISE": "groupwise", "X-TWITTER": "twitter", "X-MS-IMADDRESS": "msn",
-    "X-SIP": "sip", "X-WECHAT": "wechat", "X-LINE": "line",
+  /// `X-SKYPE` and friends: property name and service. Ordered: a vCard 2.1 writer uses the
+  /// first name listed for a service (`X-GOOGLE-TALK`, as Android writes, not `X-GTALK`).
+  static let imProperties: [(name: String, service: String)] = [
+    ("X-SKYPE", "skype"), ("X-SKYPE-USERNAME", "skype"), ("X-AIM", "aim"), ("X-ICQ", "icq"), ("X-JABBER", "xmpp"),
+    ("X-MSN", "msn"), ("X-YAHOO", "yahoo"), ("X-GADUGADU", "gadugadu"), ("X-QQ", "qq"), ("X-GOOGLE-TALK", "gtalk"),
+    ("X-GTALK", "gtalk"), ("X-GROUPWISE", "groupwise"), ("X-TWITTER", "twitter"), ("X-MS-IMADDRESS", "msn"),
+    ("X-SIP", "sip"), ("X-WECHAT", "wechat"), ("X-LINE", "line"),
   ]
 
   static let all: [PropertyCodec] =
