@@ -73,7 +73,13 @@ struct UnkeptFields: UnkeptCounting {
     guard let origins = rawOrigins else { return }
     let raw = record.raw
     guard !raw.isEmpty else { return }
-    let same = raw.count == lastRaw.count && zip(raw, lastRaw).allSatisfy { $0.origin == $1.origin && $0.name == $1.name }
+    // By index, fields compared in place: `zip` would copy each property (a retain per field).
+    var same = raw.count == lastRaw.count
+    var k = 0
+    while same && k < raw.count {
+      same = raw[k].origin == lastRaw[k].origin && raw[k].name == lastRaw[k].name
+      k += 1
+    }
     if !same {
       lastRaw = raw.map { ($0.origin, $0.name) }
       lastRawSlots = raw.map { p in

@@ -172,12 +172,11 @@ public struct CSVWriter: RecordWriter {
       if otherKind.count == 1 { otherKind.first = context.location(property: record.kind.rawValue) }
       return
     }
-    let rows = encoder.rows(for: record, context: &context)
     var wrote = false
-    if rows.count == 1, let only = rows.first {
-      wrote = try writeOneRow(only)
-    } else {
+    if let rows = encoder.rows(for: record, context: &context) {
       for r in rows where try writeOneRow(r) { wrote = true }
+    } else {
+      wrote = try writeOneRow(record)
     }
     if !wrote { skippedRecords += 1 }
   }
@@ -190,19 +189,24 @@ public struct CSVWriter: RecordWriter {
     if cells.count != header.count { cells = [String](repeating: "", count: header.count) }
     for i in 0..<cells.count where !cells[i].isEmpty { cells[i] = "" }
     guard try encoder.encode(record, into: &cells, context: &context) else { return false }
-    for (k, raw) in record.raw.enumerated() {
+    let raws = record.raw
+    for k in raws.indices {
       // Records of one input mostly carry the same raw names in the same order: the resolved
       // column is cached by position, so the hot path compares strings instead of hashing.
-      let target: Int
-      if k < rawPlan.count, rawPlan[k].name == raw.name, rawPlan[k].origin == raw.origin, raw.parameters.isEmpty {
-        target = rawPlan[k].target
+      // Fields are read in place (a copy of the property would retain each of them).
+      if k < rawPlan.count, rawPlan[k].name == raws[k].name, rawPlan[k].origin == raws[k].origin,
+        raws[k].parameters.isEmpty
+      {
+        let target = rawPlan[k].target
         // A name with no column was reported when its plan was made (below): nothing to
         // look up again.
         if target < 0 { continue }
-      } else {
-        target = resolve(raw)
-        if k < rawPlan.count { rawPlan[k] = (raw.name, raw.origin, target) } else { rawPlan.append((raw.name, raw.origin, target)) }
+        if target >= ownColumnCount || cells[target].isEmpty { cells[target] = raws[k].value }
+        continue
       }
+      let raw = raws[k]
+      let target = resolve(raw)
+      if k < rawPlan.count { rawPlan[k] = (raw.name, raw.origin, target) } else { rawPlan.append((raw.name, raw.origin, target)) }
       if target >= 0 {
         // An own column the mapping does not use (Outlook's Priority) is only filled when empty.
         if target >= ownColumnCount || cells[target].isEmpty { cells[target] = raw.value }

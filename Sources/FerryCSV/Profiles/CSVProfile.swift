@@ -64,15 +64,16 @@ public protocol CSVRecordEncoder {
   /// output) before `columns` is read, for profiles whose columns depend on the data
   /// (Salesforce Lead vs Contact, custom e-mail columns).
   mutating func prepare(sample: [Record])
-  /// The records to write for one record: itself, or a recurring series' instances for a
-  /// profile without recurrence (Outlook and Google calendar CSV).
-  mutating func rows(for record: Record, context: inout CSVEncodeContext) -> [Record]
+  /// The records to write for one record: nil for the record itself (no array per record),
+  /// or a recurring series' instances for a profile without recurrence (Outlook and Google
+  /// calendar CSV).
+  mutating func rows(for record: Record, context: inout CSVEncodeContext) -> [Record]?
 }
 
 extension CSVRecordEncoder {
   public var dateColumns: Set<Int> { [] }
   public mutating func prepare(sample: [Record]) {}
-  public mutating func rows(for record: Record, context: inout CSVEncodeContext) -> [Record] { [record] }
+  public mutating func rows(for record: Record, context: inout CSVEncodeContext) -> [Record]? { nil }
 }
 
 /// What a decoder needs besides the row: where it is, and a sink.

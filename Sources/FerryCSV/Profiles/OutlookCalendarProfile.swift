@@ -324,7 +324,7 @@ enum CalendarCSV {
       ExchangeCalendarItem.reminder(of: e) { $0.absolute != nil || $0.offset != nil }
     }
 
-    mutating func rows(for record: Record, context: inout CSVEncodeContext) -> [Record] {
+    mutating func rows(for record: Record, context: inout CSVEncodeContext) -> [Record]? {
       if style == .outlook, case .event(let e) = record {
         // Once per record, not per expanded row.
         let (kept, unplaced) = Self.reminder(of: e)
@@ -332,7 +332,7 @@ enum CalendarCSV {
           of: e, kept: kept, unplaced: unplaced, target: "csv:\(profileName)", diagnostics: context.diagnostics,
           location: context.location(property: "reminders"))
       }
-      guard case .event(let e) = record, let r = e.recurrence, r.rule != nil || !r.dates.isEmpty else { return [record] }
+      guard case .event(let e) = record, let r = e.recurrence, r.rule != nil || !r.dates.isEmpty else { return nil }
       // The layout has no recurrence, so every series is expanded: a finite one (COUNT,
       // UNTIL, dates only) whole unless a window was given, so a past series keeps its rows;
       // an endless one in the window.
