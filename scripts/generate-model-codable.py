@@ -189,7 +189,7 @@ for t in types:
         # with no reflection (Mirror costs tens of microseconds a record).
         def filled(n, ty):
             if ty.endswith("?"):
-                return f"{n} != nil"
+                return f"case .some = {n}"
             if ty.startswith("[") or ty in ("String", "PersonName"):
                 return f"!{n}.isEmpty"
             if ty == "Bool":

@@ -881,36 +881,36 @@ extension Contact: JSONScannable, JSONEmittable {
   /// The fields that hold a value (not nil, empty or false) as bits: bit `n` for `fieldNames[n]`.
   public var filledFieldMask: UInt64 {
     var mask: UInt64 = 0
-    if kind != nil { mask |= 1 << 0 }
-    if formattedName != nil { mask |= 1 << 1 }
+    if case .some = kind { mask |= 1 << 0 }
+    if case .some = formattedName { mask |= 1 << 1 }
     if !name.isEmpty { mask |= 1 << 2 }
     if !nicknames.isEmpty { mask |= 1 << 3 }
     if !emails.isEmpty { mask |= 1 << 4 }
     if !phones.isEmpty { mask |= 1 << 5 }
     if !addresses.isEmpty { mask |= 1 << 6 }
-    if organization != nil { mask |= 1 << 7 }
-    if department != nil { mask |= 1 << 8 }
-    if title != nil { mask |= 1 << 9 }
-    if role != nil { mask |= 1 << 10 }
-    if birthday != nil { mask |= 1 << 11 }
-    if anniversary != nil { mask |= 1 << 12 }
+    if case .some = organization { mask |= 1 << 7 }
+    if case .some = department { mask |= 1 << 8 }
+    if case .some = title { mask |= 1 << 9 }
+    if case .some = role { mask |= 1 << 10 }
+    if case .some = birthday { mask |= 1 << 11 }
+    if case .some = anniversary { mask |= 1 << 12 }
     if !notes.isEmpty { mask |= 1 << 13 }
     if !urls.isEmpty { mask |= 1 << 14 }
     if !categories.isEmpty { mask |= 1 << 15 }
-    if photo != nil { mask |= 1 << 16 }
-    if logo != nil { mask |= 1 << 17 }
-    if gender != nil { mask |= 1 << 18 }
+    if case .some = photo { mask |= 1 << 16 }
+    if case .some = logo { mask |= 1 << 17 }
+    if case .some = gender { mask |= 1 << 18 }
     if !related.isEmpty { mask |= 1 << 19 }
     if !instantMessaging.isEmpty { mask |= 1 << 20 }
-    if timeZone != nil { mask |= 1 << 21 }
-    if geo != nil { mask |= 1 << 22 }
+    if case .some = timeZone { mask |= 1 << 21 }
+    if case .some = geo { mask |= 1 << 22 }
     if !languages.isEmpty { mask |= 1 << 23 }
-    if uid != nil { mask |= 1 << 24 }
-    if source != nil { mask |= 1 << 25 }
-    if owner != nil { mask |= 1 << 26 }
-    if accountId != nil { mask |= 1 << 27 }
-    if created != nil { mask |= 1 << 28 }
-    if lastModified != nil { mask |= 1 << 29 }
+    if case .some = uid { mask |= 1 << 24 }
+    if case .some = source { mask |= 1 << 25 }
+    if case .some = owner { mask |= 1 << 26 }
+    if case .some = accountId { mask |= 1 << 27 }
+    if case .some = created { mask |= 1 << 28 }
+    if case .some = lastModified { mask |= 1 << 29 }
     if !raw.isEmpty { mask |= 1 << 30 }
     return mask
   }
@@ -1404,39 +1404,39 @@ extension Event: JSONScannable, JSONEmittable {
   public var filledFieldMask: UInt64 {
     var mask: UInt64 = 0
     mask |= 1 << 0
-    if uid != nil { mask |= 1 << 1 }
-    if summary != nil { mask |= 1 << 2 }
-    if description != nil { mask |= 1 << 3 }
-    if location != nil { mask |= 1 << 4 }
-    if start != nil { mask |= 1 << 5 }
-    if end != nil { mask |= 1 << 6 }
-    if duration != nil { mask |= 1 << 7 }
+    if case .some = uid { mask |= 1 << 1 }
+    if case .some = summary { mask |= 1 << 2 }
+    if case .some = description { mask |= 1 << 3 }
+    if case .some = location { mask |= 1 << 4 }
+    if case .some = start { mask |= 1 << 5 }
+    if case .some = end { mask |= 1 << 6 }
+    if case .some = duration { mask |= 1 << 7 }
     if isAllDay { mask |= 1 << 8 }
-    if recurrence != nil { mask |= 1 << 9 }
-    if recurrenceId != nil { mask |= 1 << 10 }
+    if case .some = recurrence { mask |= 1 << 9 }
+    if case .some = recurrenceId { mask |= 1 << 10 }
     if recurrenceIdThisAndFuture { mask |= 1 << 11 }
-    if organizer != nil { mask |= 1 << 12 }
+    if case .some = organizer { mask |= 1 << 12 }
     if !attendees.isEmpty { mask |= 1 << 13 }
-    if privacy != nil { mask |= 1 << 14 }
-    if busyStatus != nil { mask |= 1 << 15 }
-    if status != nil { mask |= 1 << 16 }
+    if case .some = privacy { mask |= 1 << 14 }
+    if case .some = busyStatus { mask |= 1 << 15 }
+    if case .some = status { mask |= 1 << 16 }
     if !reminders.isEmpty { mask |= 1 << 17 }
     if !categories.isEmpty { mask |= 1 << 18 }
     if !related.isEmpty { mask |= 1 << 19 }
-    if priority != nil { mask |= 1 << 20 }
-    if url != nil { mask |= 1 << 21 }
-    if geo != nil { mask |= 1 << 22 }
-    if sequence != nil { mask |= 1 << 23 }
-    if stamp != nil { mask |= 1 << 24 }
-    if created != nil { mask |= 1 << 25 }
-    if lastModified != nil { mask |= 1 << 26 }
-    if due != nil { mask |= 1 << 27 }
-    if completed != nil { mask |= 1 << 28 }
-    if source != nil { mask |= 1 << 29 }
-    if owner != nil { mask |= 1 << 30 }
+    if case .some = priority { mask |= 1 << 20 }
+    if case .some = url { mask |= 1 << 21 }
+    if case .some = geo { mask |= 1 << 22 }
+    if case .some = sequence { mask |= 1 << 23 }
+    if case .some = stamp { mask |= 1 << 24 }
+    if case .some = created { mask |= 1 << 25 }
+    if case .some = lastModified { mask |= 1 << 26 }
+    if case .some = due { mask |= 1 << 27 }
+    if case .some = completed { mask |= 1 << 28 }
+    if case .some = source { mask |= 1 << 29 }
+    if case .some = owner { mask |= 1 << 30 }
     if !raw.isEmpty { mask |= 1 << 31 }
     if !rawComponents.isEmpty { mask |= 1 << 32 }
-    if calendar != nil { mask |= 1 << 33 }
+    if case .some = calendar { mask |= 1 << 33 }
     return mask
   }
 
