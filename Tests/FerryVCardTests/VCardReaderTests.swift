@@ -177,4 +177,20 @@ struct VCardStructureTests {
     #expect(diagnostics[0].message.contains("outside BEGIN:VCARD"))
     #expect(diagnostics[0].location?.line == 1)
   }
+
+  @Test("labels find their groups in a card with many groups (past the short scan, through the index)")
+  func manyGroups() throws {
+    var text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Many\r\n"
+    for n in 1...40 { text += "item\(n).EMAIL:p\(n)@example.com\r\n" }
+    // Labels after all the values, one in lower case, and a group named again by a phone.
+    for n in 1...40 { text += (n == 7 ? "ITEM7" : "item\(n)") + ".X-ABLabel:label \(n)\r\n" }
+    text += "item3.TEL:+1 555 0100\r\nEND:VCARD\r\n"
+    let (contacts, _) = try readCards(text)
+    let c = try #require(contacts.first)
+    #expect(c.emails.count == 40)
+    for n in 1...40 where n != 3 { #expect(c.emails[n - 1].label == "label \(n)") }
+    // item3 now points at the phone, as it did when groups were a dictionary.
+    #expect(c.emails[2].label == nil)
+    #expect(c.phones.first?.label == "label 3")
+  }
 }

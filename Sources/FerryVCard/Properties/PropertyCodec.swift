@@ -43,8 +43,11 @@ struct CardBuilder {
   var seen: UInt32 = 0
   /// Which model value a group (`item1`, upper-cased) belongs to, for `X-ABLabel`. A list,
   /// not a dictionary: a card has a group or two, and a short scan costs less than a hash
-  /// table made for every card.
+  /// table made for every card. Past `groupScanLimit` groups, `groupIndex` finds them, so a
+  /// card with thousands of groups is not read in quadratic time.
   var groups: [(group: String, target: LabelTarget)] = []
+  var groupIndex: [String: Int]?
+  static let groupScanLimit = 16
   /// `X-ABLabel` values waiting for the end of the card, by group.
   var labels: [(group: String, value: String, line: ContentLine)] = []
   /// Apple omits a yearless birthday's year as `X-APPLE-OMIT-YEAR=1604`.
@@ -80,16 +83,26 @@ struct CardBuilder {
 
   mutating func remember(_ line: ContentLine, as target: LabelTarget) {
     guard let group = line.group?.uppercased() else { return }
-    if let i = groups.firstIndex(where: { $0.group == group }) {
+    if let i = index(ofGroup: group) {
       groups[i].target = target
-    } else {
-      groups.append((group, target))
+      return
+    }
+    groups.append((group, target))
+    if groupIndex != nil {
+      groupIndex?[group] = groups.count - 1
+    } else if groups.count > Self.groupScanLimit {
+      groupIndex = Dictionary(groups.indices.map { (groups[$0].group, $0) }, uniquingKeysWith: { a, _ in a })
     }
   }
 
   /// The model value an upper-cased group belongs to, if any.
   func target(ofGroup group: String) -> LabelTarget? {
-    groups.first { $0.group == group }?.target
+    index(ofGroup: group).map { groups[$0].target }
+  }
+
+  private func index(ofGroup group: String) -> Int? {
+    if let groupIndex { return groupIndex[group] }
+    return groups.firstIndex { $0.group == group }
   }
 }
 
