@@ -8,6 +8,8 @@ import Foundation
 /// `EventTime.description` prints. Meant for pipelines and `jq`.
 public struct NDJSONReader: RecordReader {
   private let input: ByteInput
+  /// The input's name, interned once for every line's location.
+  private let source: SourceName
   private let diagnostics: DiagnosticSink
   private var buffer: [UInt8] = []
   private var position = 0
@@ -19,6 +21,7 @@ public struct NDJSONReader: RecordReader {
 
   public init(input: ByteInput, diagnostics: DiagnosticSink) {
     self.input = input
+    source = SourceName(input.name)
     self.diagnostics = diagnostics
     decoder.userInfo[UnknownKeys.userInfoKey] = unknown
   }
@@ -30,7 +33,7 @@ public struct NDJSONReader: RecordReader {
       if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
       while let last = bytes.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: " ") { bytes = bytes.dropLast() }
       if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
-      let location = SourceLocation(file: input.name, line: line, column: 1, record: nil)
+      let location = SourceLocation(source: source, line: line, column: 1, record: nil)
       lastRecordLocation = location
       // The fast path reads the lines ferry writes; anything it is not sure of (an unknown
       // key, a malformed line, `1.0` for an integer) is decoded by JSONDecoder, which gives the

@@ -238,7 +238,7 @@ public struct CSVReader: RecordReader {
 
   /// Where the record last returned started.
   public var lastRecordLocation: SourceLocation? {
-    lastLine == 0 ? nil : SourceLocation(file: context.file, line: lastLine, column: 1, record: lastNumber)
+    lastLine == 0 ? nil : SourceLocation(source: context.source, line: lastLine, column: 1, record: lastNumber)
   }
 }
 

@@ -96,7 +96,12 @@ public struct CSVRow: Sendable {
 
   /// Where field `i` starts, as a location in `file`.
   public func location(ofField i: Int, file: String, property: String? = nil) -> SourceLocation {
-    SourceLocation(file: file, line: line(ofField: i), column: column(ofField: i), record: number, property: property)
+    location(ofField: i, source: SourceName(file), property: property)
+  }
+
+  /// Where field `i` starts, in the input `source`.
+  public func location(ofField i: Int, source: SourceName, property: String? = nil) -> SourceLocation {
+    SourceLocation(source: source, line: line(ofField: i), column: column(ofField: i), record: number, property: property)
   }
 
   @inline(__always)

@@ -12,6 +12,8 @@ import FerryModel
 /// has seen its end and the first byte of the next line.
 public struct ContentLineReader {
   public let input: ByteInput
+  /// The input's name, interned once for every line's location.
+  private let source: SourceName
   private let diagnostics: DiagnosticSink
   private var buffer: [UInt8] = []
   private var position = 0
@@ -35,6 +37,7 @@ public struct ContentLineReader {
   public init(input: ByteInput, diagnostics: DiagnosticSink) {
     self.input = input
     self.diagnostics = diagnostics
+    source = SourceName(input.name)
   }
 
   /// The next content line, or nil at the end of the input.
@@ -50,7 +53,7 @@ public struct ContentLineReader {
       }
       guard let (startLine, hadNUL) = try readLogicalLine() else { return nil }
       if logical.isEmpty || logical.allSatisfy({ $0 == .space || $0 == .tab }) { continue }
-      let location = SourceLocation(file: input.name, line: startLine, column: 1)
+      let location = SourceLocation(source: source, line: startLine, column: 1)
       if hadNUL {
         diagnostics.warning("line contains NUL bytes; they were removed", at: location, code: "encoding")
         logical.removeAll { $0 == 0 }
@@ -194,7 +197,7 @@ public struct ContentLineReader {
           warnedBlankInFold = true
           diagnostics.warning(
             "blank line inside a folded line; the continuation after it is joined to the line before (reported once)",
-            at: SourceLocation(file: input.name, line: lineNumber, column: 1), code: "syntax")
+            at: SourceLocation(source: source, line: lineNumber, column: 1), code: "syntax")
         }
         if buffer[position] == .cr { position += 1 }
         if position < buffer.count, buffer[position] == .lf { position += 1 }
@@ -206,7 +209,7 @@ public struct ContentLineReader {
     if tooLong {
       diagnostics.error(
         "line is longer than \(maximumLineLength) bytes; skipped",
-        at: SourceLocation(file: input.name, line: startLine, column: 1))
+        at: SourceLocation(source: source, line: startLine, column: 1))
       logical.removeAll(keepingCapacity: false)
     }
     return (startLine, hadNUL)
@@ -251,7 +254,7 @@ public struct ContentLineReader {
   /// closure borrows `self` rather than working on a copy of the whole reader.
   private func parse(_ range: Range<Int>, startLine: Int) -> ContentLine? {
     buffer.withUnsafeBufferPointer {
-      parse(UnsafeBufferPointer(rebasing: $0[range]), location: SourceLocation(file: input.name, line: startLine, column: 1))
+      parse(UnsafeBufferPointer(rebasing: $0[range]), location: SourceLocation(source: source, line: startLine, column: 1))
     }
   }
 

@@ -1,9 +1,11 @@
+import Foundation
+
 /// Where a token, property or record came from.
 ///
 /// Lines and columns are 1-based; the column counts UTF-8 bytes from the start of the line.
 public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertible {
-  /// The path of the input, or `<stdin>`.
-  public var file: String
+  /// The input, by its interned name (see `SourceName`).
+  public var source: SourceName
   public var line: Int
   public var column: Int
   /// The 1-based number of the record in its input, when known.
@@ -11,8 +13,20 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
   /// The property or column that the location names, when known.
   public var property: String?
 
+  /// The path of the input, or `<stdin>`.
+  public var file: String {
+    get { source.name }
+    set { source = SourceName(newValue) }
+  }
+
   public init(file: String, line: Int, column: Int, record: Int? = nil, property: String? = nil) {
-    self.file = file
+    self.init(source: SourceName(file), line: line, column: column, record: record, property: property)
+  }
+
+  /// A location in an input whose name is interned already: what readers use for every
+  /// line or record, without a lookup in the table of names.
+  public init(source: SourceName, line: Int, column: Int, record: Int? = nil, property: String? = nil) {
+    self.source = source
     self.line = line
     self.column = column
     self.record = record
@@ -21,6 +35,72 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
 
   /// `file:line:col`, as compilers print it.
   public var description: String { "\(file):\(line):\(column)" }
+
+  private enum CodingKeys: String, CodingKey { case file, line, column, record, property }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      file: try c.decode(String.self, forKey: .file), line: try c.decode(Int.self, forKey: .line),
+      column: try c.decode(Int.self, forKey: .column), record: try c.decodeIfPresent(Int.self, forKey: .record),
+      property: try c.decodeIfPresent(String.self, forKey: .property))
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(file, forKey: .file)
+    try c.encode(line, forKey: .line)
+    try c.encode(column, forKey: .column)
+    try c.encodeIfPresent(record, forKey: .record)
+    try c.encodeIfPresent(property, forKey: .property)
+  }
+}
+
+/// The name of an input (a path, `<stdin>`), interned: a number into a process-wide table.
+///
+/// Every content line, CSV row and record carries a `SourceLocation`, and locations are
+/// copied as records move through readers, hold-back queues and threads. With the name as a
+/// `String`, each copy retained and released the same heap string (an atomic operation on
+/// one memory word that the reading and writing threads both touch); a number is copied
+/// for free. Interning costs one locked dictionary lookup per name made, so readers make
+/// their input's `SourceName` once and build each location with `init(source:…)`.
+///
+/// The table holds every distinct name used in the process, for its lifetime: a few per
+/// conversion.
+public struct SourceName: Sendable, Hashable, CustomStringConvertible {
+  private let id: UInt32
+
+  /// The name `name`, interned (the empty name is not looked up).
+  public init(_ name: String) {
+    id = name.isEmpty ? 0 : SourceNames.shared.intern(name)
+  }
+
+  public var name: String { id == 0 ? "" : SourceNames.shared.name(id) }
+  public var description: String { name }
+}
+
+/// The table behind `SourceName`.
+private final class SourceNames: @unchecked Sendable {
+  static let shared = SourceNames()
+  private let lock = NSLock()
+  private var names: [String] = [""]
+  private var ids: [String: UInt32] = ["": 0]
+
+  func intern(_ name: String) -> UInt32 {
+    lock.lock()
+    defer { lock.unlock() }
+    if let id = ids[name] { return id }
+    let id = UInt32(names.count)
+    names.append(name)
+    ids[name] = id
+    return id
+  }
+
+  func name(_ id: UInt32) -> String {
+    lock.lock()
+    defer { lock.unlock() }
+    return names[Int(id)]
+  }
 }
 
 /// How serious a diagnostic is.

@@ -78,7 +78,9 @@ extension CSVRecordEncoder {
 
 /// What a decoder needs besides the row: where it is, and a sink.
 public struct CSVDecodeContext {
-  public let file: String
+  /// The input's name, interned once: every row's location is made from it.
+  public let source: SourceName
+  public var file: String { source.name }
   public let origin: String
   public let diagnostics: DiagnosticSink
   public var header: [String]
@@ -88,6 +90,13 @@ public struct CSVDecodeContext {
   public var raw: [RawProperty] = []
   /// `--input-date-format` (nil: month first for slashed dates).
   public var dateFormat: CSVDateFormat?
+
+  public init(file: String, origin: String, diagnostics: DiagnosticSink, header: [String]) {
+    source = SourceName(file)
+    self.origin = origin
+    self.diagnostics = diagnostics
+    self.header = header
+  }
 
   /// Moves the collected raw properties into a contact.
   public mutating func attachRaw(_ contact: inout Contact) {
@@ -103,8 +112,8 @@ public struct CSVDecodeContext {
   /// Where the row starts, or where the cell of header column `column` starts.
   public func location(column: Int? = nil) -> SourceLocation {
     let property = column.flatMap { $0 >= 0 && $0 < header.count ? header[$0] : nil }
-    guard let column else { return SourceLocation(file: file, line: row.line, column: 1, record: row.number) }
-    return row.location(ofField: column, file: file, property: property)
+    guard let column else { return SourceLocation(source: source, line: row.line, column: 1, record: row.number) }
+    return row.location(ofField: column, source: source, property: property)
   }
 
   /// Reports a date that could not be read and keeps it raw; a slashed date that only reads
