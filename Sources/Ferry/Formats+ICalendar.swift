@@ -28,7 +28,11 @@ extension Formats {
           return ICalendarReader(input: input, options: options, diagnostics: sink)
         },
         makeWriter: { destination, options, sink in
-          try ICalendarWriter(destination: destination, options: options, diagnostics: sink)
+          let now = ReferenceTime.now()
+          if let problem = now.problem {
+            sink.warning(problem, code: "environment")
+          }
+          return try ICalendarWriter(destination: destination, options: options, diagnostics: sink, now: now.time)
         })
     ]
   }

@@ -33,6 +33,25 @@ struct PipelineTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["keep.ndjson"])
   }
 
+  @Test("SOURCE_DATE_EPOCH is the DTSTAMP of events that have none, so two runs give the same bytes")
+  func sourceDateEpoch() throws {
+    // No DTSTAMP, LAST-MODIFIED or CREATED: the writer needs a "now".
+    let calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:a@t\r\n"
+      + "DTSTART:20250301T100000Z\r\nDTEND:20250301T110000Z\r\nSUMMARY:Call\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    let env = ["SOURCE_DATE_EPOCH": "1700000000"]
+    let first = try runFerry(["convert", "--from", "ics", "--to", "ics"], stdin: calendar, environment: env)
+    let second = try runFerry(["convert", "--from", "ics", "--to", "ics"], stdin: calendar, environment: env)
+    #expect(first.status == 0)
+    #expect(first.stdout.contains("DTSTAMP:20231114T221320Z\r\n"))
+    #expect(first.stdout == second.stdout)
+    // Not a number of seconds: said, and the clock is used.
+    let bad = try runFerry(["convert", "--from", "ics", "--to", "ics"], stdin: calendar, environment: ["SOURCE_DATE_EPOCH": "yesterday"])
+    #expect(bad.status == 0)
+    #expect(bad.stderr.contains("SOURCE_DATE_EPOCH is \"yesterday\", not a whole number of seconds since 1970"))
+    #expect(bad.stdout.contains("DTSTAMP:"))
+    #expect(!bad.stdout.contains("DTSTAMP:20231114T221320Z"))
+  }
+
   @Test("a target that holds none of the input's kinds is an error, and no file is made")
   func wrongKind() throws {
     let dir = try folder()
