@@ -129,26 +129,38 @@ enum CodecTable {
     return table
   }()
 
-  /// The codec for an upper-cased property name: `codecs[name]`, for the reader's per-line
-  /// lookup. A name goes to its bucket by its length and last byte, and is compared with
-  /// the few names there: no SipHash over every line's name.
-  static func codec(named name: String) -> PropertyCodec? {
+  /// The decoding function of the codec for an upper-cased property name (`codecs[name]?.decode`),
+  /// for the reader's per-line lookup. A name goes to its bucket by its length and last byte,
+  /// and is compared with the few names there: no SipHash over every line's name. Only the
+  /// function comes back, not the whole `PropertyCodec`, whose copy would retain and release
+  /// its `versions` set on every line read.
+  static func decoder(named name: String) -> Decoder? {
     let utf8 = name.utf8
     guard let last = utf8.last else { return nil }
     let count = utf8.count
-    for entry in buckets[bucket(count: count, last: last)] where entry.count == count && entry.codec.name == name {
-      return entry.codec
+    for entry in buckets[bucket(count: count, last: last)] where entry.count == count && entry.name == name {
+      return entry.decode
     }
     return nil
   }
 
+  typealias Decoder = @Sendable (ContentLine, inout CardBuilder) -> DecodeResult
+
+  /// A bucket's entry. A struct, not a tuple: a function in a tuple inside an array is kept
+  /// in its generic form, and reading it back as a `Decoder` allocates a thunk every time.
+  private struct Entry {
+    var count: Int
+    var name: String
+    var decode: Decoder
+  }
+
   /// `codecs` spread over `bucketCount` buckets by `bucket(count:last:)`.
-  private static let buckets: [[(count: Int, codec: PropertyCodec)]] = {
-    var buckets = Array(repeating: [(count: Int, codec: PropertyCodec)](), count: bucketCount)
+  private static let buckets: [[Entry]] = {
+    var buckets = Array(repeating: [Entry](), count: bucketCount)
     for codec in codecs.values {
       guard let last = codec.name.utf8.last else { continue }
       let count = codec.name.utf8.count
-      buckets[bucket(count: count, last: last)].append((count, codec))
+      buckets[bucket(count: count, last: last)].append(Entry(count: count, name: codec.name, decode: codec.decode))
     }
     return buckets
   }()
