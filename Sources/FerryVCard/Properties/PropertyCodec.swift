@@ -206,11 +206,14 @@ extension ContentLine {
               {
                 if preference == nil { preference = 1 }
               } else {
-                let lower = String(unsafeUninitializedCapacity: part.count) { out in
-                  for (i, c) in part.enumerated() { out[i] = c >= 0x41 && c <= 0x5A ? c + 32 : c }
-                  return part.count
-                }
-                if !out.contains(lower) { out.append(lower) }
+                let lower =
+                  ContentLine.commonType(part)
+                  ?? String(unsafeUninitializedCapacity: part.count) { out in
+                    for (i, c) in part.enumerated() { out[i] = c >= 0x41 && c <= 0x5A ? c + 32 : c }
+                    return part.count
+                  }
+                // Lengths first: unequal short strings compare through a runtime call.
+                if !out.contains(where: { $0.utf8.count == lower.utf8.count && $0 == lower }) { out.append(lower) }
               }
             }
             start = end + 1
@@ -219,6 +222,47 @@ extension ContentLine {
       }
     }
     return (out, preference)
+  }
+
+  /// The lower-cased literal for a common vCard type (`WORK`, `internet`, `Cell`), or nil.
+  ///
+  /// A literal is no string to make for each of the ten or so types on a card, and compares
+  /// at once with equal ones. Only all-letter names are listed: `c | 0x20` equals a lower-case
+  /// letter exactly when `c` is that letter in either case.
+  static func commonType(_ part: UnsafeBufferPointer<UInt8>) -> String? {
+    func matches(_ literal: StaticString) -> Bool {
+      guard part.count == literal.utf8CodeUnitCount else { return false }
+      let l = literal.utf8Start
+      for i in 0..<part.count where part[i] | 0x20 != l[i] { return false }
+      return true
+    }
+    switch part.count {
+    case 3:
+      if matches("fax") { return "fax" }
+      if matches("msg") { return "msg" }
+      if matches("car") { return "car" }
+      if matches("dom") { return "dom" }
+    case 4:
+      if matches("work") { return "work" }
+      if matches("home") { return "home" }
+      if matches("cell") { return "cell" }
+      if matches("text") { return "text" }
+      if matches("main") { return "main" }
+      if matches("intl") { return "intl" }
+      if matches("isdn") { return "isdn" }
+    case 5:
+      if matches("voice") { return "voice" }
+      if matches("pager") { return "pager" }
+      if matches("video") { return "video" }
+      if matches("other") { return "other" }
+    case 6:
+      if matches("postal") { return "postal" }
+      if matches("parcel") { return "parcel" }
+    case 8:
+      if matches("internet") { return "internet" }
+    default: break
+    }
+    return nil
   }
 
   /// The `VALUE` parameter, lower-cased.
