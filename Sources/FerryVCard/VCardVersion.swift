@@ -163,12 +163,13 @@ public enum VCardVersion: String, Sendable, CaseIterable, Hashable {
 extension String {
   /// The string without leading and trailing white space; itself when there is none.
   func trimmingCharacters() -> String {
-    // First and last byte through the contiguous UTF-8 (no index walking).
-    var text = self
-    let trimmed = text.withUTF8 { b -> Bool in
-      guard let f = b.first, let l = b.last else { return true }
-      return f != 32 && f != 9 && f != 10 && f != 13 && l != 32 && l != 9 && l != 10 && l != 13
-    }
+    // First and last byte through the contiguous UTF-8 (no index walking), read in place:
+    // `withUTF8` needs a `var` copy, whose retain and release cost more than the check.
+    let trimmed =
+      utf8.withContiguousStorageIfAvailable { b -> Bool in
+        guard let f = b.first, let l = b.last else { return true }
+        return f != 32 && f != 9 && f != 10 && f != 13 && l != 32 && l != 9 && l != 10 && l != 13
+      } ?? false
     return trimmed ? self : Substring(self).trimmingCharacters()
   }
 }

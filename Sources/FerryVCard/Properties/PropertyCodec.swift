@@ -135,9 +135,11 @@ enum CodecTable {
   /// function comes back, not the whole `PropertyCodec`, whose copy would retain and release
   /// its `versions` set on every line read.
   static func decoder(named name: String) -> Decoder? {
-    let utf8 = name.utf8
-    guard let last = utf8.last else { return nil }
-    let count = utf8.count
+    // The last byte read in place (`utf8.last` is a generic call, on every line); a string
+    // not stored as UTF-8 still takes the generic way.
+    let (count, last) =
+      name.utf8.withContiguousStorageIfAvailable { ($0.count, $0.last ?? 0) } ?? (name.utf8.count, name.utf8.last ?? 0)
+    guard count > 0 else { return nil }
     for entry in buckets[bucket(count: count, last: last)] where entry.count == count && entry.name == name {
       return entry.decode
     }
