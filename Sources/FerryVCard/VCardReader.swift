@@ -310,11 +310,12 @@ public struct VCardReader: RecordReader {
 }
 
 extension String {
-  /// Whether this property name is `literal`: lengths and first bytes are compared first,
-  /// so the usual mismatch never reaches a full string comparison (this runs for every line).
+  /// Whether this property name is `literal`: lengths are compared first, so most mismatches
+  /// never reach a string comparison (this runs for every line). Not first bytes as well:
+  /// `utf8.first` is a generic call, dearer than comparing two short strings of one length.
   @inline(__always)
   fileprivate func isName(_ literal: String) -> Bool {
-    utf8.count == literal.utf8.count && utf8.first == literal.utf8.first && self == literal
+    utf8.count == literal.utf8.count && self == literal
   }
 
   fileprivate func replacingCRLF() -> String {
