@@ -78,7 +78,7 @@ public struct VCardReader: RecordReader {
         lastRecordLocation = location
         return .contact(contact)
       }
-      guard line.name == "VERSION" || CodecTable.codec(named: line.name) != nil else {
+      guard line.name == "VERSION" || CodecTable.decoder(named: line.name) != nil else {
         diagnostics.warning(
           "\(line.name) line outside BEGIN:VCARD … END:VCARD; skipped", at: line.location, code: "syntax")
         continue
@@ -100,10 +100,9 @@ public struct VCardReader: RecordReader {
   }
 
   private mutating func nextLine() throws -> ContentLine? {
-    if pendingLine != nil {
-      defer { pendingLine = nil }
-      return pendingLine
-    }
+    // Moved out with `take()`: `pendingLine != nil` compared whole lines through `==` and
+    // copied one, on every line read.
+    if let line = pendingLine.take() { return line }
     return try lines.next()
   }
 
@@ -209,7 +208,7 @@ public struct VCardReader: RecordReader {
       card.sawVersion = true
       return
     }
-    guard let codec = CodecTable.codec(named: line.name) else {
+    guard let decode = CodecTable.decoder(named: line.name) else {
       var property = raw(line)
       if line.name.hasPrefix(invalidPrefix) {
         property.name = String(line.name.dropFirst(invalidPrefix.count))
@@ -220,7 +219,7 @@ public struct VCardReader: RecordReader {
       card.contact.raw.append(property)
       return
     }
-    switch codec.decode(line, &card) {
+    switch decode(line, &card) {
     case .mapped: break
     case .keepRaw: card.contact.raw.append(raw(line))
     case .failed(let message):
@@ -311,11 +310,12 @@ public struct VCardReader: RecordReader {
 }
 
 extension String {
-  /// Whether this property name is `literal`: lengths and first bytes are compared first,
-  /// so the usual mismatch never reaches a full string comparison (this runs for every line).
+  /// Whether this property name is `literal`: lengths are compared first, so most mismatches
+  /// never reach a string comparison (this runs for every line). Not first bytes as well:
+  /// `utf8.first` is a generic call, dearer than comparing two short strings of one length.
   @inline(__always)
   fileprivate func isName(_ literal: String) -> Bool {
-    utf8.count == literal.utf8.count && utf8.first == literal.utf8.first && self == literal
+    utf8.count == literal.utf8.count && self == literal
   }
 
   fileprivate func replacingCRLF() -> String {

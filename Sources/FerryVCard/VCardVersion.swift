@@ -19,38 +19,87 @@ public enum VCardVersion: String, Sendable, CaseIterable, Hashable {
   /// Unescapes a TEXT value the way this version escapes it.
   ///
   /// vCard 2.1 knows only `\;` (and producers write `\\`); 3.0 and 4.0 also have `\,` and `\n`.
+  /// Quoted-printable values carry CRLF; the model's line break is LF.
   func unescape(_ text: String) -> String {
     var text = text
-    let (backslash, cr) = text.withUTF8 { buffer -> (Bool, Bool) in
-      // Eight bytes at a time; most values have neither.
+    let unescaped = text.withUTF8 { buffer -> String? in
+      // Eight bytes at a time; most values have neither a backslash nor a CR.
       let slash = UInt8(ascii: "\\")
-      let first = ByteSearch.firstIndex(in: buffer, anyOf: slash, 13, 13)
-      guard first < buffer.count else { return (false, false) }
-      let backslash = ByteSearch.firstIndex(in: buffer, from: first, anyOf: slash, slash, slash) < buffer.count
-      return (backslash, ByteSearch.firstIndex(in: buffer, from: first, anyOf: 13, 13, 13) < buffer.count)
+      guard ByteSearch.firstIndex(in: buffer, anyOf: slash, 13, 13) < buffer.count else { return nil }
+      return unescape(buffer)
     }
-    if cr {
-      // Quoted-printable values carry CRLF; the model's line break is LF.
-      return unescape(text.replacingLineEnds())
-    }
-    guard backslash else { return text }
-    guard self == .v21 else { return TextEscaping.unescape(text) }
-    var out: [UInt8] = []
-    out.reserveCapacity(text.utf8.count)
-    var escaped = false
-    for c in text.utf8 {
-      if escaped {
-        if c != UInt8(ascii: ";") && c != UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
-        out.append(c)
-        escaped = false
-      } else if c == UInt8(ascii: "\\") {
-        escaped = true
-      } else {
-        out.append(c)
+    return unescaped ?? text
+  }
+
+  /// `unescape` of the UTF-8 of a value or of one part of a structured value.
+  ///
+  /// Line ends become LF and the version's escapes are undone in one pass, straight into
+  /// the string made: not into an array of bytes first, nor line ends in a string of their
+  /// own and then escapes in another (N, ADR, ORG and NOTE with an escape are on nearly
+  /// every card). Both steps only drop or replace ASCII bytes, so the result is no longer
+  /// than the input and stays valid UTF-8.
+  func unescape(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    let v21 = self == .v21
+    let slash = UInt8(ascii: "\\")
+    return String(unsafeUninitializedCapacity: bytes.count) { out in
+      guard let source = bytes.baseAddress, let target = out.baseAddress else { return 0 }
+      let count = bytes.count
+      var n = 0
+      var i = 0
+      while i < count {
+        // The run up to the next backslash or CR (found eight bytes at a time) is copied whole.
+        let next = ByteSearch.firstIndex(in: bytes, from: i, anyOf: slash, 13, 13)
+        (target + n).initialize(from: source + i, count: next - i)
+        n += next - i
+        guard next < count else { break }
+        i = next + 1
+        // CRLF and a lone CR read as LF, before escapes are looked at (also right after a
+        // backslash).
+        var c = bytes[next]
+        if c == 13 {
+          c = 10
+          if i < count && bytes[i] == 10 { i += 1 }
+        }
+        guard c == slash else {
+          out[n] = c
+          n += 1
+          continue
+        }
+        guard i < count else {
+          // A backslash at the end stays.
+          out[n] = slash
+          n += 1
+          break
+        }
+        var e = bytes[i]
+        i += 1
+        if e == 13 {
+          e = 10
+          if i < count && bytes[i] == 10 { i += 1 }
+        }
+        if v21 {
+          // 2.1: `\;` and `\\` stand for the character; any other backslash stays.
+          if e != UInt8(ascii: ";") && e != slash {
+            out[n] = slash
+            n += 1
+          }
+          out[n] = e
+        } else {
+          // `TextEscaping.unescape`: `\n` `\N` are a line break, `\\` `\,` `\;` `\:` the
+          // character; any other backslash stays.
+          switch e {
+          case UInt8(ascii: "n"), UInt8(ascii: "N"): out[n] = 10
+          case slash, UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"): out[n] = e
+          default:
+            out[n] = slash
+            n += 1
+            out[n] = e
+          }
+        }
+        n += 1
       }
+      return n
     }
-    if escaped { out.append(UInt8(ascii: "\\")) }
-    return String(decoding: out, as: UTF8.self)
   }
 
   /// Escapes a TEXT value. In 2.1 newlines stay as they are (the writer quoted-printable
@@ -81,9 +130,9 @@ public enum VCardVersion: String, Sendable, CaseIterable, Hashable {
       var i = 0
       var needsUnescape = false
       func part(_ end: Int) -> String {
+        if end == start { return "" }
         let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
-        let s = String(decoding: slice, as: UTF8.self)
-        return needsUnescape ? unescape(s) : s
+        return needsUnescape ? unescape(slice) : String(decoding: slice, as: UTF8.self)
       }
       while i < bytes.count {
         let c = bytes[i]
@@ -114,12 +163,13 @@ public enum VCardVersion: String, Sendable, CaseIterable, Hashable {
 extension String {
   /// The string without leading and trailing white space; itself when there is none.
   func trimmingCharacters() -> String {
-    // First and last byte through the contiguous UTF-8 (no index walking).
-    var text = self
-    let trimmed = text.withUTF8 { b -> Bool in
-      guard let f = b.first, let l = b.last else { return true }
-      return f != 32 && f != 9 && f != 10 && f != 13 && l != 32 && l != 9 && l != 10 && l != 13
-    }
+    // First and last byte through the contiguous UTF-8 (no index walking), read in place:
+    // `withUTF8` needs a `var` copy, whose retain and release cost more than the check.
+    let trimmed =
+      utf8.withContiguousStorageIfAvailable { b -> Bool in
+        guard let f = b.first, let l = b.last else { return true }
+        return f != 32 && f != 9 && f != 10 && f != 13 && l != 32 && l != 9 && l != 10 && l != 13
+      } ?? false
     return trimmed ? self : Substring(self).trimmingCharacters()
   }
 }
@@ -136,27 +186,4 @@ extension Substring {
 extension String {
   /// nil for an empty string, so empty components do not show up in the model.
   var nonEmpty: String? { isEmpty ? nil : self }
-}
-
-extension String {
-  /// CRLF and lone CR become LF.
-  func replacingLineEnds() -> String {
-    var out: [UInt8] = []
-    out.reserveCapacity(utf8.count)
-    var previousCR = false
-    for c in utf8 {
-      if c == 13 {
-        out.append(10)
-        previousCR = true
-        continue
-      }
-      if c == 10 && previousCR {
-        previousCR = false
-        continue
-      }
-      previousCR = false
-      out.append(c)
-    }
-    return String(decoding: out, as: UTF8.self)
-  }
 }

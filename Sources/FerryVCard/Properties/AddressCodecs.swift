@@ -8,15 +8,15 @@ enum AddressCodecs {
       let tp = line.typesAndPreference
       let parts = card.version.structured(line.value)
       func part(_ i: Int) -> String? { i < parts.count ? parts[i].trimmingCharacters().nonEmpty : nil }
-      var address = PostalAddress(
-        poBox: part(0), extended: part(1), street: part(2), locality: part(3), region: part(4),
-        postalCode: part(5), country: part(6), types: tp.types, preference: tp.preference)
-      if parts.count > 7 {
-        // Too many components: keep the extra ones in the country so nothing is lost.
-        address.country = parts[6...].joined(separator: ";").nonEmpty
-      }
-      address.label = line.firstParameter("LABEL")?.nonEmpty
-      card.contact.addresses.append(address)
+      // Too many components: keep the extra ones in the country so nothing is lost.
+      let country = parts.count > 7 ? parts[6...].joined(separator: ";").nonEmpty : part(6)
+      // Made in the append, not in a variable first: that was copied into the list (every
+      // field retained) and then destroyed.
+      card.contact.addresses.append(
+        PostalAddress(
+          poBox: part(0), extended: part(1), street: part(2), locality: part(3), region: part(4),
+          postalCode: part(5), country: country, types: tp.types, label: line.firstParameter("LABEL")?.nonEmpty,
+          preference: tp.preference))
       card.remember(line, as: .address(card.contact.addresses.count - 1))
       return .mapped
     },

@@ -64,7 +64,8 @@ enum CommunicationCodecs {
     guard !number.isEmpty else { return .keepRaw }
     // Outlook's X-MS-TEL;TYPE=TTYTDD is the model's `tty` (Outlook CSV's TTY/TDD Phone).
     var types = tp.types
-    for i in types.indices where types[i] == "ttytdd" { types[i] = "tty" }
+    // Lengths first: unequal short strings compare through a runtime call.
+    for i in types.indices where types[i].utf8.count == 6 && types[i] == "ttytdd" { types[i] = "tty" }
     // Cards list a few: room for them at once, not one reallocation per number.
     if card.contact.phones.isEmpty { card.contact.phones.reserveCapacity(4) }
     card.contact.phones.append(PhoneNumber(number, types: types, preference: tp.preference))

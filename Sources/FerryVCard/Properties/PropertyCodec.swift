@@ -129,26 +129,40 @@ enum CodecTable {
     return table
   }()
 
-  /// The codec for an upper-cased property name: `codecs[name]`, for the reader's per-line
-  /// lookup. A name goes to its bucket by its length and last byte, and is compared with
-  /// the few names there: no SipHash over every line's name.
-  static func codec(named name: String) -> PropertyCodec? {
-    let utf8 = name.utf8
-    guard let last = utf8.last else { return nil }
-    let count = utf8.count
-    for entry in buckets[bucket(count: count, last: last)] where entry.count == count && entry.codec.name == name {
-      return entry.codec
+  /// The decoding function of the codec for an upper-cased property name (`codecs[name]?.decode`),
+  /// for the reader's per-line lookup. A name goes to its bucket by its length and last byte,
+  /// and is compared with the few names there: no SipHash over every line's name. Only the
+  /// function comes back, not the whole `PropertyCodec`, whose copy would retain and release
+  /// its `versions` set on every line read.
+  static func decoder(named name: String) -> Decoder? {
+    // The last byte read in place (`utf8.last` is a generic call, on every line); a string
+    // not stored as UTF-8 still takes the generic way.
+    let (count, last) =
+      name.utf8.withContiguousStorageIfAvailable { ($0.count, $0.last ?? 0) } ?? (name.utf8.count, name.utf8.last ?? 0)
+    guard count > 0 else { return nil }
+    for entry in buckets[bucket(count: count, last: last)] where entry.count == count && entry.name == name {
+      return entry.decode
     }
     return nil
   }
 
+  typealias Decoder = @Sendable (ContentLine, inout CardBuilder) -> DecodeResult
+
+  /// A bucket's entry. A struct, not a tuple: a function in a tuple inside an array is kept
+  /// in its generic form, and reading it back as a `Decoder` allocates a thunk every time.
+  private struct Entry {
+    var count: Int
+    var name: String
+    var decode: Decoder
+  }
+
   /// `codecs` spread over `bucketCount` buckets by `bucket(count:last:)`.
-  private static let buckets: [[(count: Int, codec: PropertyCodec)]] = {
-    var buckets = Array(repeating: [(count: Int, codec: PropertyCodec)](), count: bucketCount)
+  private static let buckets: [[Entry]] = {
+    var buckets = Array(repeating: [Entry](), count: bucketCount)
     for codec in codecs.values {
       guard let last = codec.name.utf8.last else { continue }
       let count = codec.name.utf8.count
-      buckets[bucket(count: count, last: last)].append((count, codec))
+      buckets[bucket(count: count, last: last)].append(Entry(count: count, name: codec.name, decode: codec.decode))
     }
     return buckets
   }()
@@ -194,11 +208,14 @@ extension ContentLine {
               {
                 if preference == nil { preference = 1 }
               } else {
-                let lower = String(unsafeUninitializedCapacity: part.count) { out in
-                  for (i, c) in part.enumerated() { out[i] = c >= 0x41 && c <= 0x5A ? c + 32 : c }
-                  return part.count
-                }
-                if !out.contains(lower) { out.append(lower) }
+                let lower =
+                  ContentLine.commonType(part)
+                  ?? String(unsafeUninitializedCapacity: part.count) { out in
+                    for (i, c) in part.enumerated() { out[i] = c >= 0x41 && c <= 0x5A ? c + 32 : c }
+                    return part.count
+                  }
+                // Lengths first: unequal short strings compare through a runtime call.
+                if !out.contains(where: { $0.utf8.count == lower.utf8.count && $0 == lower }) { out.append(lower) }
               }
             }
             start = end + 1
@@ -207,6 +224,47 @@ extension ContentLine {
       }
     }
     return (out, preference)
+  }
+
+  /// The lower-cased literal for a common vCard type (`WORK`, `internet`, `Cell`), or nil.
+  ///
+  /// A literal is no string to make for each of the ten or so types on a card, and compares
+  /// at once with equal ones. Only all-letter names are listed: `c | 0x20` equals a lower-case
+  /// letter exactly when `c` is that letter in either case.
+  static func commonType(_ part: UnsafeBufferPointer<UInt8>) -> String? {
+    func matches(_ literal: StaticString) -> Bool {
+      guard part.count == literal.utf8CodeUnitCount else { return false }
+      let l = literal.utf8Start
+      for i in 0..<part.count where part[i] | 0x20 != l[i] { return false }
+      return true
+    }
+    switch part.count {
+    case 3:
+      if matches("fax") { return "fax" }
+      if matches("msg") { return "msg" }
+      if matches("car") { return "car" }
+      if matches("dom") { return "dom" }
+    case 4:
+      if matches("work") { return "work" }
+      if matches("home") { return "home" }
+      if matches("cell") { return "cell" }
+      if matches("text") { return "text" }
+      if matches("main") { return "main" }
+      if matches("intl") { return "intl" }
+      if matches("isdn") { return "isdn" }
+    case 5:
+      if matches("voice") { return "voice" }
+      if matches("pager") { return "pager" }
+      if matches("video") { return "video" }
+      if matches("other") { return "other" }
+    case 6:
+      if matches("postal") { return "postal" }
+      if matches("parcel") { return "parcel" }
+    case 8:
+      if matches("internet") { return "internet" }
+    default: break
+    }
+    return nil
   }
 
   /// The `VALUE` parameter, lower-cased.
