@@ -115,6 +115,32 @@ enum ICalValue {
     }
   }
 
+  /// `basic(_:utc:)` appended to `out` (a writer's line), with no string made.
+  static func appendBasic(_ t: LocalDateTime, utc: Bool = false, to out: inout [UInt8]) {
+    appendBasic(t.date, to: &out)
+    out.append(UInt8(ascii: "T"))
+    appendDigits(t.time.hour, 2, &out)
+    appendDigits(t.time.minute, 2, &out)
+    appendDigits(t.time.second, 2, &out)
+    if utc { out.append(UInt8(ascii: "Z")) }
+  }
+
+  /// `basic(_:)` of a date appended to `out`.
+  static func appendBasic(_ d: LocalDate, to out: inout [UInt8]) {
+    appendDigits(d.year, 4, &out)
+    appendDigits(d.month, 2, &out)
+    appendDigits(d.day, 2, &out)
+  }
+
+  /// `text(_:)` appended to `out`.
+  static func appendText(_ time: EventTime, to out: inout [UInt8]) {
+    switch time {
+    case .date(let d): appendBasic(d, to: &out)
+    case .floating(let t), .zoned(let t, _): appendBasic(t, to: &out)
+    case .utc(let t): appendBasic(t, utc: true, to: &out)
+    }
+  }
+
   /// The value text of a time, without its TZID (which goes in a parameter).
   static func text(_ time: EventTime) -> String {
     switch time {

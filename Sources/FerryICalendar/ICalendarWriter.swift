@@ -27,10 +27,6 @@ public struct ICalendarWriter: RecordWriter {
   private var open = false
   private var currentCalendar: CalendarInfo?
   private var writtenZones: Set<String> = []
-  /// See `fixedParameter(_:_:)`.
-  private var fixedParameters: [ContentParameter] = []
-  /// See `tzidParameters(_:)`.
-  private var recentTZIDParameters: [(tzid: String, parameters: [ContentParameter])] = []
   private var writtenRawZones: Set<String> = []
   public private(set) var skippedRecords = 0
   private var droppedRawNames: Set<String> = []
@@ -102,7 +98,7 @@ public struct ICalendarWriter: RecordWriter {
         try writeExpanded(event, reason: nil)
         return
       case .keep:
-        if let problem = seriesProblem(event) {
+        if let problem = seriesProblem(event.recurrence, start: event.start) {
           try writeExpanded(event, reason: problem)
           return
         }
@@ -115,8 +111,15 @@ public struct ICalendarWriter: RecordWriter {
   /// The master, then its overrides: one UID for all of them (RFC 5545 §3.8.4.4), made once
   /// when the master has none, and each override complete (`Event.inheriting(from:)`), since
   /// readers take a RECURRENCE-ID component for the whole instance.
+  ///
+  /// Inlined, with `writeComponent`, into `write(_:)`: there the event is the payload of the
+  /// record's box, and passed whole to a function it was copied out of the box first (every
+  /// field retained, then released), for every event. Inlined, its fields are read where they
+  /// are; so no function below is handed the whole event, only the fields it needs.
+  @inline(__always)
   private mutating func writeSeries(_ event: Event) {
-    let uid = event.uid ?? ICalendarWriter.stableUID(event)
+    let uid: String
+    if let u = event.uid { uid = u } else { uid = ICalendarWriter.stableUID(event) }
     writeComponent(event, uid: uid)
     for o in event.recurrence?.overrides ?? [] { writeComponent(o.inheriting(from: event), uid: uid) }
   }
@@ -131,10 +134,10 @@ public struct ICalendarWriter: RecordWriter {
   // MARK: - Series
 
   /// Why the target cannot hold this series as written, or nil when it can.
-  private func seriesProblem(_ event: Event) -> String? {
-    guard let recurrence = event.recurrence else { return nil }
+  private func seriesProblem(_ recurrence: Recurrence?, start: EventTime?) -> String? {
+    guard let recurrence else { return nil }
     if windowsNames {
-      let reasons = OutlookRecurrence.compatibility(recurrence, start: event.start)
+      let reasons = OutlookRecurrence.compatibility(recurrence, start: start)
       if !reasons.isEmpty { return "\(target) cannot hold " + reasons.joined(separator: ", ") }
     }
     return nil
@@ -281,7 +284,7 @@ public struct ICalendarWriter: RecordWriter {
     }
   }
 
-  private mutating func ensureZone(_ zone: String, year: Int, event: Event) {
+  private mutating func ensureZone(_ zone: String, year: Int, rawComponents: [RawComponent]) {
     guard !options.calendar.utc || !convertible(zone) else { return }
     let known = zones.zone(zone) != nil
     let name = known ? tzName(zone) : zone
@@ -317,7 +320,7 @@ public struct ICalendarWriter: RecordWriter {
       return
     }
     // A zone ferry could not resolve: write the source's VTIMEZONE when it came along.
-    if let definition = event.rawComponents.first(where: {
+    if let definition = rawComponents.first(where: {
       $0.name == "VTIMEZONE" && $0.properties.first(where: { $0.name == "TZID" })?.value == zone
     }), definition.properties.count > 1 || !definition.components.isEmpty {
       writeRawComponent(definition)
@@ -331,34 +334,45 @@ public struct ICalendarWriter: RecordWriter {
 
   /// Writes a time; its VTIMEZONE is already written (`writeComponent` sees to every zone
   /// before the component begins).
+  ///
+  /// Written piece by piece (parameters, then the digits straight into the line's bytes): no
+  /// parameter array and no value string is made for a time, several of which every event has.
   private mutating func writeTime(_ name: String, _ time: EventTime, extra: [ContentParameter] = []) {
     let (t, tzid) = prepare(time)
-    var params = extra
+    let start = lines.beginProperty(group: nil, name: name)
+    for p in extra { lines.appendParameter(p) }
     if let tzid {
-      if params.isEmpty { params = tzidParameters(tzid) } else { params.append(ContentParameter(name: "TZID", values: [tzid])) }
+      lines.beginParameter("TZID")
+      lines.appendParameterValue(tzid, first: true)
     }
     if t.isDate {
-      if params.isEmpty { params = Self.dateParameters } else { params.append(ContentParameter(name: "VALUE", values: ["DATE"])) }
+      lines.beginParameter("VALUE")
+      lines.appendParameterValue("DATE", first: true)
     }
-    lines.write(name: name, parameters: params, value: ICalValue.text(t))
+    lines.beginValue()
+    ICalValue.appendText(t, to: &lines.bytes)
+    lines.endProperty(from: start)
   }
 
-  /// `VALUE=DATE` alone, made once.
-  private static let dateParameters = [ContentParameter(name: "VALUE", values: ["DATE"])]
-
-  /// `TZID=tzid` alone: made once for each of the last few TZIDs (at most
-  /// `tzidParameterLimit`) and shared, instead of two arrays made and freed for every time.
-  private mutating func tzidParameters(_ tzid: String) -> [ContentParameter] {
-    for i in recentTZIDParameters.indices where recentTZIDParameters[i].tzid == tzid { return recentTZIDParameters[i].parameters }
-    let parameters = [ContentParameter(name: "TZID", values: [tzid])]
-    if recentTZIDParameters.count < Self.tzidParameterLimit { recentTZIDParameters.append((tzid, parameters)) }
-    return parameters
+  /// A UTC timestamp property (DTSTAMP, CREATED, …), its digits written straight into the
+  /// line (as a string, its 16 bytes would be one allocation each).
+  private mutating func writeStamp(_ name: String, _ stamp: Timestamp) {
+    let start = lines.beginProperty(group: nil, name: name)
+    lines.beginValue()
+    ICalValue.appendBasic(stamp.utc, utc: true, to: &lines.bytes)
+    lines.endProperty(from: start)
   }
 
-  private static let tzidParameterLimit = 16
+  /// A TEXT property, escaped as it is written (no escaped string made).
+  private mutating func writeText(_ name: String, _ text: String) {
+    let start = lines.beginProperty(group: nil, name: name)
+    lines.beginValue()
+    lines.appendEscaped(text)
+    lines.endProperty(from: start)
+  }
 
-  private mutating func ensureZoneOnce(_ time: EventTime, event: Event) {
-    if case .zoned(let t, let zone) = time { ensureZone(zone, year: t.date.year, event: event) }
+  private mutating func ensureZoneOnce(_ time: EventTime, rawComponents: [RawComponent]) {
+    if case .zoned(let t, let zone) = time { ensureZone(zone, year: t.date.year, rawComponents: rawComponents) }
   }
 
   /// Writes RDATE or EXDATE lines; their VTIMEZONEs are already written, as for `writeTime`.
@@ -383,8 +397,8 @@ public struct ICalendarWriter: RecordWriter {
   }
 
   /// Registers the source's own VTIMEZONEs (zones ferry could not name) so conversions work.
-  private mutating func registerDefinitions(_ event: Event) {
-    for c in event.rawComponents where c.name == "VTIMEZONE" && c.properties.count > 1 || !c.components.isEmpty {
+  private mutating func registerDefinitions(_ rawComponents: [RawComponent]) {
+    for c in rawComponents where c.name == "VTIMEZONE" && c.properties.count > 1 || !c.components.isEmpty {
       guard c.name == "VTIMEZONE", let tzid = c.properties.first(where: { $0.name == "TZID" })?.value,
         !registeredDefinitions.contains(tzid)
       else { continue }
@@ -394,30 +408,33 @@ public struct ICalendarWriter: RecordWriter {
     }
   }
 
+  /// Inlined (see `writeSeries`): no callee is handed the whole event.
+  @inline(__always)
   private mutating func writeComponent(_ event: Event, uid masterUID: String?) {
     eventsWritten += 1
-    if !event.rawComponents.isEmpty { registerDefinitions(event) }
+    if !event.rawComponents.isEmpty { registerDefinitions(event.rawComponents) }
     // Calendar-level components that travelled with the event.
     for c in event.rawComponents where ICalendarWriter.calendarLevel(c.name) {
       if c.name == "VTIMEZONE" { continue }  // written on use
       writeRawComponent(c)
     }
-    warnUnconvertible(event)
+    if options.calendar.utc { warnUnconvertible(event) }
     // Zones first, so the VTIMEZONEs come before the component (no array of the times made).
-    if let t = event.start { ensureZoneOnce(t, event: event) }
-    if let t = event.end { ensureZoneOnce(t, event: event) }
-    if let t = event.due { ensureZoneOnce(t, event: event) }
-    if let t = event.recurrenceId { ensureZoneOnce(t, event: event) }
+    if let t = event.start { ensureZoneOnce(t, rawComponents: event.rawComponents) }
+    if let t = event.end { ensureZoneOnce(t, rawComponents: event.rawComponents) }
+    if let t = event.due { ensureZoneOnce(t, rawComponents: event.rawComponents) }
+    if let t = event.recurrenceId { ensureZoneOnce(t, rawComponents: event.rawComponents) }
     if let r = event.recurrence {
-      for t in r.dates { ensureZoneOnce(t, event: event) }
-      for t in r.exceptionDates { ensureZoneOnce(t, event: event) }
+      for t in r.dates { ensureZoneOnce(t, rawComponents: event.rawComponents) }
+      for t in r.exceptionDates { ensureZoneOnce(t, rawComponents: event.rawComponents) }
     }
     let kind = event.kind == .task ? "VTODO" : "VEVENT"
     lines.begin(kind)
-    let uid = masterUID ?? event.uid ?? ICalendarWriter.stableUID(event)
+    let uid: String
+    if let u = masterUID ?? event.uid { uid = u } else { uid = ICalendarWriter.stableUID(event) }
     lines.write(name: "UID", value: uid)
     let stamp = event.stamp ?? event.lastModified ?? event.created ?? now
-    lines.write(name: "DTSTAMP", value: ICalValue.basic(stamp.utc, utc: true))
+    writeStamp("DTSTAMP", stamp)
     if let start = event.start {
       writeTime("DTSTART", start)
     } else if event.kind == .event {
@@ -443,14 +460,14 @@ public struct ICalendarWriter: RecordWriter {
         extra: event.recurrenceIdThisAndFuture ? [ContentParameter(name: "RANGE", values: ["THISANDFUTURE"])] : [])
     }
     if let r = event.recurrence {
-      if let rule = r.rule { lines.write(name: "RRULE", value: ruleText(rule, event: event)) }
-      for rule in r.extraRules { lines.write(name: "RRULE", value: ruleText(rule, event: event)) }
+      if let rule = r.rule { lines.write(name: "RRULE", value: ruleText(rule, start: event.start, calendarZone: event.calendar?.timeZone)) }
+      for rule in r.extraRules { lines.write(name: "RRULE", value: ruleText(rule, start: event.start, calendarZone: event.calendar?.timeZone)) }
       if !r.dates.isEmpty { writeTimeList("RDATE", r.dates) }
       if !r.exceptionDates.isEmpty { writeTimeList("EXDATE", r.exceptionDates) }
     }
-    if let s = event.summary { lines.write(name: "SUMMARY", value: TextEscaping.escape(s)) }
-    if let d = event.description { lines.write(name: "DESCRIPTION", value: TextEscaping.escape(d)) }
-    if let l = event.location { lines.write(name: "LOCATION", value: TextEscaping.escape(l)) }
+    if let s = event.summary { writeText("SUMMARY", s) }
+    if let d = event.description { writeText("DESCRIPTION", d) }
+    if let l = event.location { writeText("LOCATION", l) }
     let privacy: String
     switch event.privacy {
     case .private?: privacy = "PRIVATE"
@@ -476,13 +493,19 @@ public struct ICalendarWriter: RecordWriter {
     if let n = event.sequence { lines.write(name: "SEQUENCE", value: String(n)) }
     if let n = event.priority { lines.write(name: "PRIORITY", value: String(n)) }
     if !event.categories.isEmpty {
-      lines.write(name: "CATEGORIES", value: event.categories.map { TextEscaping.escape($0) }.joined(separator: ","))
+      let start = lines.beginProperty(group: nil, name: "CATEGORIES")
+      lines.beginValue()
+      for (i, c) in event.categories.enumerated() {
+        if i > 0 { lines.appendValue(",") }
+        lines.appendEscaped(c)
+      }
+      lines.endProperty(from: start)
     }
     if let url = event.url { lines.write(name: "URL", value: url) }
     if let geo = event.geo { lines.write(name: "GEO", value: "\(geo.latitude);\(geo.longitude)") }
-    if let c = event.created { lines.write(name: "CREATED", value: ICalValue.basic(c.utc, utc: true)) }
-    if let m = event.lastModified { lines.write(name: "LAST-MODIFIED", value: ICalValue.basic(m.utc, utc: true)) }
-    if let c = event.completed { lines.write(name: "COMPLETED", value: ICalValue.basic(c.utc, utc: true)) }
+    if let c = event.created { writeStamp("CREATED", c) }
+    if let m = event.lastModified { writeStamp("LAST-MODIFIED", m) }
+    if let c = event.completed { writeStamp("COMPLETED", c) }
     if let o = event.organizer { writeAttendee("ORGANIZER", o) }
     // By index: each attendee is passed borrowed from the array, not copied out.
     for i in event.attendees.indices { writeAttendee("ATTENDEE", event.attendees[i]) }
@@ -509,7 +532,7 @@ public struct ICalendarWriter: RecordWriter {
       let rawTriggers = Set(rawAlarms.compactMap { $0.properties.first { $0.name == "TRIGGER" }?.value })
       for r in event.reminders {
         if let text = triggerText(r), rawTriggers.contains(text.value) { continue }
-        writeReminder(r, event: event)
+        writeReminder(r, summary: event.summary, organizerEmail: event.organizer?.email)
       }
     }
     for c in event.rawComponents where !ICalendarWriter.calendarLevel(c.name) { writeRawComponent(c) }
@@ -523,9 +546,9 @@ public struct ICalendarWriter: RecordWriter {
     "BYMONTH", "BYSETPOS", "WKST", "RSCALE", "SKIP",
   ]
 
-  private func ruleText(_ rule: RecurrenceRule, event: Event) -> String {
+  private func ruleText(_ rule: RecurrenceRule, start: EventTime?, calendarZone: String?) -> String {
     var rule = rule
-    if let until = rule.until { rule.until = untilValue(until, event: event) }
+    if let until = rule.until { rule.until = untilValue(until, start: start, calendarZone: calendarZone) }
     // Parts that are neither RFC 5545, RFC 7529 (RSCALE, SKIP) nor X- extensions (a typo such
     // as `UNTL=`) make libical and others drop the whole rule: left out, with a warning.
     let unknown = rule.extraParts.filter { p in
@@ -546,12 +569,12 @@ public struct ICalendarWriter: RecordWriter {
   /// way); a date-time UNTIL on an all-day series becomes the day it falls on (a UTC one only
   /// when the calendar or `--zone` names the zone). Written as a date on a timed series, other
   /// calendars drop the last occurrence.
-  private func untilValue(_ until: EventTime, event: Event) -> EventTime {
+  private func untilValue(_ until: EventTime, start: EventTime?, calendarZone: String?) -> EventTime {
     let endOfDay = LocalTime(hour: 23, minute: 59, second: 59)
     // The zone a UTC or date-only series means, when the calendar or --zone names one.
-    let hint = event.calendar?.timeZone ?? options.calendar.zone
+    let hint = calendarZone ?? options.calendar.zone
     var value = until
-    switch (until, event.start) {
+    switch (until, start) {
     case (.date(let d), .zoned(_, let zone)?):
       let local = LocalDateTime(date: d, time: endOfDay)
       value = zones.utc(local, zone: zone).map { .utc($0) } ?? .zoned(local, zone: zone)
@@ -604,7 +627,7 @@ public struct ICalendarWriter: RecordWriter {
     return nil
   }
 
-  private mutating func writeReminder(_ r: Reminder, event: Event) {
+  private mutating func writeReminder(_ r: Reminder, summary: String?, organizerEmail: String?) {
     guard let (value, params) = triggerText(r) else { return }
     lines.begin("VALARM")
     let action: String
@@ -615,35 +638,23 @@ public struct ICalendarWriter: RecordWriter {
     }
     lines.write(name: "ACTION", value: action)
     lines.write(name: "TRIGGER", parameters: params, value: value)
-    if action == "DISPLAY" || action == "EMAIL" {
+    // By the action's case, not by comparing the strings chosen from it.
+    if r.action != .audio {
       // DISPLAY and EMAIL alarms require a DESCRIPTION (RFC 5545 §3.6.6).
-      lines.write(name: "DESCRIPTION", value: TextEscaping.escape(r.description ?? event.summary ?? "Reminder"))
+      writeText("DESCRIPTION", r.description ?? summary ?? "Reminder")
     }
-    if action == "EMAIL" {
-      lines.write(name: "SUMMARY", value: TextEscaping.escape(event.summary ?? "Reminder"))
-      if let to = event.organizer?.email { lines.write(name: "ATTENDEE", value: "mailto:" + to) }
+    if r.action == .email {
+      writeText("SUMMARY", summary ?? "Reminder")
+      if let to = organizerEmail { lines.write(name: "ATTENDEE", value: "mailto:" + to) }
     }
     lines.end("VALARM")
   }
 
-  /// A parameter with one value from a fixed set (ROLE, PARTSTAT, CUTYPE, RSVP), made once
-  /// and shared: an attendee line then allocates only its own CN.
-  private mutating func fixedParameter(_ name: String, _ value: String) -> ContentParameter {
-    for i in fixedParameters.indices where fixedParameters[i].name == name && fixedParameters[i].values[0] == value {
-      return fixedParameters[i]
-    }
-    let parameter = ContentParameter(name: name, values: [value])
-    if fixedParameters.count < Self.fixedParameterLimit { fixedParameters.append(parameter) }
-    return parameter
-  }
-
-  private static let fixedParameterLimit = 32
-
+  /// Written piece by piece: no parameter array, and no array for each parameter's value, is
+  /// made for an attendee (every event has one or more).
   private mutating func writeAttendee(_ name: String, _ a: Attendee) {
-    var params: [ContentParameter] = []
-    // Room for the usual CN, ROLE, PARTSTAT, CUTYPE and RSVP in one allocation.
-    params.reserveCapacity(5 + (a.parameters?.count ?? 0))
-    if let cn = a.name { params.append(ContentParameter(name: "CN", values: [cn])) }
+    let start = lines.beginProperty(group: nil, name: name)
+    if let cn = a.name { parameter("CN", cn) }
     if let role = a.role {
       let v: String
       switch role {
@@ -652,7 +663,7 @@ public struct ICalendarWriter: RecordWriter {
       case .optional: v = "OPT-PARTICIPANT"
       case .nonParticipant: v = "NON-PARTICIPANT"
       }
-      params.append(fixedParameter("ROLE", v))
+      parameter("ROLE", v)
     }
     if let s = a.status {
       let v: String
@@ -663,7 +674,7 @@ public struct ICalendarWriter: RecordWriter {
       case .tentative: v = "TENTATIVE"
       case .delegated: v = "DELEGATED"
       }
-      params.append(fixedParameter("PARTSTAT", v))
+      parameter("PARTSTAT", v)
     }
     if let k = a.kind {
       let v: String
@@ -674,18 +685,28 @@ public struct ICalendarWriter: RecordWriter {
       case .room: v = "ROOM"
       case .unknown: v = "UNKNOWN"
       }
-      params.append(fixedParameter("CUTYPE", v))
+      parameter("CUTYPE", v)
     }
-    if let rsvp = a.rsvp { params.append(fixedParameter("RSVP", rsvp ? "TRUE" : "FALSE")) }
-    for p in a.parameters ?? [] { params.append(ContentParameter(name: p.name, values: p.values)) }
-    let value: String
+    if let rsvp = a.rsvp { parameter("RSVP", rsvp ? "TRUE" : "FALSE") }
+    for p in a.parameters ?? [] {
+      lines.beginParameter(p.name)
+      for (i, v) in p.values.enumerated() { lines.appendParameterValue(v, first: i == 0) }
+    }
+    lines.beginValue()
     if let email = a.email {
       let hasColon = email.utf8.withContiguousStorageIfAvailable { $0.contains(.colon) } ?? email.containsByte(.colon)
-      value = hasColon ? email : "mailto:" + email
+      if !hasColon { lines.appendValue("mailto:") }
+      lines.appendValue(email)
     } else {
-      value = "mailto:"
+      lines.appendValue("mailto:")
     }
-    lines.write(name: name, parameters: params, value: value)
+    lines.endProperty(from: start)
+  }
+
+  /// `;NAME=value` (one value).
+  private mutating func parameter(_ name: String, _ value: String) {
+    lines.beginParameter(name)
+    lines.appendParameterValue(value, first: true)
   }
 
   private mutating func writeRaw(_ p: RawProperty, inComponent: Bool = false) {
