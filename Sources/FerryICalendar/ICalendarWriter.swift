@@ -65,10 +65,6 @@ public struct ICalendarWriter: RecordWriter {
 
   public mutating func write(_ record: Record) throws {
     recordNumber += 1
-    if writeUsual(record) {
-      try flush()
-      return
-    }
     guard case .event(let event) = record else {
       diagnostics.warning("ics cannot hold contacts; record \(recordNumber) skipped", code: "skipped")
       skippedRecords += 1
@@ -112,29 +108,15 @@ public struct ICalendarWriter: RecordWriter {
     try flush()
   }
 
-  /// Writes the usual event, and returns true, without copying it out of the record (see
-  /// `writeComponent`): an event
-  /// with a UID and no overrides, of the calendar being written, that the target holds as it
-  /// is. Anything else (nothing written, false) goes the general way of `write(_:)`, which
-  /// hands the event whole to functions, and so copies it out of the record's box first.
-  @inline(__always)
-  private mutating func writeUsual(_ record: Record) -> Bool {
-    guard open, case .event(let event) = record, let uid = event.uid,
-      event.calendar?.differs(from: currentCalendar) != true
-    else { return false }
-    if let r = event.recurrence {
-      guard r.overrides.isEmpty else { return false }
-      if r.rule != nil || !r.dates.isEmpty {
-        guard options.calendar.series == .keep, seriesProblem(r, start: event.start) == nil else { return false }
-      }
-    }
-    writeComponent(event, uid: uid)
-    return true
-  }
-
   /// The master, then its overrides: one UID for all of them (RFC 5545 §3.8.4.4), made once
   /// when the master has none, and each override complete (`Event.inheriting(from:)`), since
   /// readers take a RECURRENCE-ID component for the whole instance.
+  ///
+  /// Inlined, with `writeComponent`, into `write(_:)`: there the event is the payload of the
+  /// record's box, and passed whole to a function it was copied out of the box first (every
+  /// field retained, then released), for every event. Inlined, its fields are read where they
+  /// are; so no function below is handed the whole event, only the fields it needs.
+  @inline(__always)
   private mutating func writeSeries(_ event: Event) {
     let uid: String
     if let u = event.uid { uid = u } else { uid = ICalendarWriter.stableUID(event) }
@@ -195,7 +177,7 @@ public struct ICalendarWriter: RecordWriter {
           at: location(event), code: "skipped")
       }
     }
-    for instance in instances { writeComponent(instance, uid: instance.uid ?? ICalendarWriter.stableUID(instance)) }
+    for instance in instances { writeComponent(instance, uid: nil) }
     try flush()
   }
 
@@ -291,15 +273,13 @@ public struct ICalendarWriter: RecordWriter {
   }
 
   /// `--utc` cannot convert a TZID nothing resolves: says so once per TZID.
-  ///
-  /// Given the event's times and name rather than the event (see `writeSeries`).
-  private mutating func warnUnconvertible(_ times: [EventTime?], recurrence: Recurrence?, name: String) {
+  private mutating func warnUnconvertible(_ event: Event) {
     guard options.calendar.utc else { return }
-    var times = times.compactMap { $0 }
-    times += (recurrence?.dates ?? []) + (recurrence?.exceptionDates ?? [])
+    var times = [event.start, event.end, event.due, event.recurrenceId].compactMap { $0 }
+    times += (event.recurrence?.dates ?? []) + (event.recurrence?.exceptionDates ?? [])
     for case .zoned(_, let zone) in times where !convertible(zone) && warnedUnconvertible.insert(zone).inserted {
       diagnostics.warning(
-        "--utc: event \"\(name)\" has TZID \"\(zone)\", which ferry cannot resolve (no zone has that name "
+        "--utc: event \"\(event.summary ?? event.uid ?? "")\" has TZID \"\(zone)\", which ferry cannot resolve (no zone has that name "
           + "and no VTIMEZONE defines it); its times kept with that TZID", code: "zone")
     }
   }
@@ -428,12 +408,9 @@ public struct ICalendarWriter: RecordWriter {
     }
   }
 
-  /// Inlined, into `writeUsual` above all: there the event is the payload of the record's box,
-  /// and handed whole to a function it was copied out of the box first (every field retained,
-  /// then released), for every event. Inlined, its fields are read where they are; so no
-  /// function here is handed the whole event, only the fields it needs.
+  /// Inlined (see `writeSeries`): no callee is handed the whole event.
   @inline(__always)
-  private mutating func writeComponent(_ event: Event, uid: String) {
+  private mutating func writeComponent(_ event: Event, uid masterUID: String?) {
     eventsWritten += 1
     if !event.rawComponents.isEmpty { registerDefinitions(event.rawComponents) }
     // Calendar-level components that travelled with the event.
@@ -441,11 +418,7 @@ public struct ICalendarWriter: RecordWriter {
       if c.name == "VTIMEZONE" { continue }  // written on use
       writeRawComponent(c)
     }
-    if options.calendar.utc {
-      warnUnconvertible(
-        [event.start, event.end, event.due, event.recurrenceId], recurrence: event.recurrence,
-        name: event.summary ?? event.uid ?? "")
-    }
+    if options.calendar.utc { warnUnconvertible(event) }
     // Zones first, so the VTIMEZONEs come before the component (no array of the times made).
     if let t = event.start { ensureZoneOnce(t, rawComponents: event.rawComponents) }
     if let t = event.end { ensureZoneOnce(t, rawComponents: event.rawComponents) }
@@ -457,6 +430,8 @@ public struct ICalendarWriter: RecordWriter {
     }
     let kind = event.kind == .task ? "VTODO" : "VEVENT"
     lines.begin(kind)
+    let uid: String
+    if let u = masterUID ?? event.uid { uid = u } else { uid = ICalendarWriter.stableUID(event) }
     lines.write(name: "UID", value: uid)
     let stamp = event.stamp ?? event.lastModified ?? event.created ?? now
     writeStamp("DTSTAMP", stamp)
