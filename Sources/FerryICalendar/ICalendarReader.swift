@@ -72,6 +72,10 @@ public struct ICalendarReader: RecordReader {
   /// costs less than a dictionary from UID to event, whose entry had to be hashed in, hashed
   /// again and deleted for every event read (and most events are masters no override needs).
   private var heldKeys: [UInt64] = []
+  /// How many held events have a key in each of `keyBuckets` buckets: a bucket at 0 says no
+  /// held master has the UID, with no scan (most events: their UID is new).
+  private var heldKeyCounts = [UInt16](repeating: 0, count: keyBuckets)
+  private static let keyBuckets = 4096
   /// The sequence number of `held[0]`, the index of the oldest event still held, and the
   /// index of the next released event to return.
   private var heldBase = 0
@@ -453,7 +457,7 @@ public struct ICalendarReader: RecordReader {
               contentsOf: old.rawComponents.filter { ICalendarWriter.calendarLevel($0.name) }, at: 0)
             held[m - heldBase] = nil
             heldUIDs[m - heldBase] = nil
-            heldKeys[m - heldBase] = 0
+            forgetKey(at: m - heldBase)
           }
         }
         if !heldOrphans.isEmpty, let orphans = heldOrphans.removeValue(forKey: uid) {
@@ -462,13 +466,14 @@ public struct ICalendarReader: RecordReader {
             attach(orphan, at: heldLocations[o - heldBase], to: &event, masterLocation: location)
             held[o - heldBase] = nil
             heldUIDs[o - heldBase] = nil
-            heldKeys[o - heldBase] = 0
+            forgetKey(at: o - heldBase)
           }
         }
       }
     }
     heldUIDs.append(event.uid)
     heldKeys.append(key)
+    if key != 0 { heldKeyCounts[Self.bucket(key)] += 1 }
     held.append(consume event)
     heldLocations.append(location)
     while held.count - heldStart > ICalendarReader.holdLimit { releaseOldest() }
@@ -476,6 +481,7 @@ public struct ICalendarReader: RecordReader {
 
   /// The sequence number of the newest held master with this UID (`key` is `uidKey(uid)`).
   private func heldMaster(_ uid: String, key: UInt64) -> Int? {
+    guard heldKeyCounts[Self.bucket(key)] > 0 else { return nil }
     let found = heldKeys.withUnsafeBufferPointer { keys -> Int? in
       var i = keys.count - 1
       while i >= heldStart {
@@ -487,14 +493,28 @@ public struct ICalendarReader: RecordReader {
     return found.map { heldBase + $0 }
   }
 
-  /// A hash of a UID for `heldKeys` (FNV-1a; never 0, which marks "no master").
+  /// Clears the key of the held event at `index` (no longer a master that can be found).
+  private mutating func forgetKey(at index: Int) {
+    let key = heldKeys[index]
+    guard key != 0 else { return }
+    heldKeyCounts[Self.bucket(key)] -= 1
+    heldKeys[index] = 0
+  }
+
+  private static func bucket(_ key: UInt64) -> Int { Int(truncatingIfNeeded: key >> 32) & (keyBuckets - 1) }
+
+  /// A hash of a UID for `heldKeys` (FNV-1a; never 0, which marks "no master"). Over the
+  /// string's bytes in place (its UTF-8 view's iterator cost several times more).
   private static func uidKey(_ uid: String) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in uid.utf8 {
-      hash ^= UInt64(b)
-      hash = hash &* 0x100_0000_01b3
+    func fnv(_ bytes: some Sequence<UInt8>) -> UInt64 {
+      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+      for b in bytes {
+        hash ^= UInt64(b)
+        hash = hash &* 0x100_0000_01b3
+      }
+      return hash | 1
     }
-    return hash | 1
+    return uid.utf8.withContiguousStorageIfAvailable { fnv($0) } ?? fnv(uid.utf8)
   }
 
   /// Puts an override into its master's recurrence.
@@ -522,6 +542,7 @@ public struct ICalendarReader: RecordReader {
   private mutating func releaseOldest() {
     let sequence = heldBase + heldStart
     let uid = heldUIDs[heldStart]
+    forgetKey(at: heldStart)
     heldStart += 1
     guard let uid else { return }
     if !heldOrphans.isEmpty, var list = heldOrphans[uid] {
@@ -1004,7 +1025,9 @@ public struct ICalendarReader: RecordReader {
   private func attendee(_ line: ContentLine) -> Attendee {
     var a = Attendee()
     let value = line.value.trimmingCharacters()
-    if value.hasPrefixIgnoringASCIICase("mailto:") {
+    if let email = Self.mailtoAddress(value) {
+      a.email = email
+    } else if value.hasPrefixIgnoringASCIICase("mailto:") {
       // Cut after the seven ASCII bytes, unless a non-ASCII byte there could extend the
       // colon's character (then by characters, as `dropFirst` counts).
       let utf8 = value.utf8
@@ -1061,6 +1084,22 @@ public struct ICalendarReader: RecordReader {
     }
     if !extra.isEmpty { a.parameters = extra }
     return a
+  }
+
+  /// The address after `mailto:` (any case), read from the value's bytes in place: the usual
+  /// case, and what the general path below does (index arithmetic on the string, its prefix
+  /// test and its substring cost several times more). Nil when the value does not start with
+  /// `mailto:`, or when a non-ASCII byte follows the colon (that path cuts by characters).
+  private static func mailtoAddress(_ value: String) -> String? {
+    value.utf8.withContiguousStorageIfAvailable { b -> String? in
+      let prefix: StaticString = "mailto:"
+      guard b.count >= 7, b.count == 7 || b[7] < 0x80 else { return nil }
+      for i in 0..<7 {
+        let c = b[i]
+        if (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) != prefix.utf8Start[i] { return nil }
+      }
+      return String(decoding: UnsafeBufferPointer(rebasing: b[7...]), as: UTF8.self)
+    } ?? nil
   }
 
   private mutating func alarm(_ component: Component, into event: inout Event) {

@@ -111,12 +111,6 @@ public struct ICalendarWriter: RecordWriter {
   /// The master, then its overrides: one UID for all of them (RFC 5545 §3.8.4.4), made once
   /// when the master has none, and each override complete (`Event.inheriting(from:)`), since
   /// readers take a RECURRENCE-ID component for the whole instance.
-  ///
-  /// Inlined, with `writeComponent`, into `write(_:)`: there the event is the payload of the
-  /// record's box, and passed whole to a function it was copied out of the box first (every
-  /// field retained, then released), for every event. Inlined, its fields are read where they
-  /// are; so no function below is handed the whole event, only the fields it needs.
-  @inline(__always)
   private mutating func writeSeries(_ event: Event) {
     let uid: String
     if let u = event.uid { uid = u } else { uid = ICalendarWriter.stableUID(event) }
@@ -408,8 +402,6 @@ public struct ICalendarWriter: RecordWriter {
     }
   }
 
-  /// Inlined (see `writeSeries`): no callee is handed the whole event.
-  @inline(__always)
   private mutating func writeComponent(_ event: Event, uid masterUID: String?) {
     eventsWritten += 1
     if !event.rawComponents.isEmpty { registerDefinitions(event.rawComponents) }
