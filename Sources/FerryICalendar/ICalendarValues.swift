@@ -115,21 +115,31 @@ enum ICalValue {
     }
   }
 
-  /// `basic(_:utc:)` appended to `out` (a writer's line), with no string made.
+  /// `basic(_:utc:)` appended to `out` (a writer's line), with no string made: the digits are
+  /// put in a buffer on the stack and appended at once (appended one by one, each append
+  /// checked the array's capacity and uniqueness).
   static func appendBasic(_ t: LocalDateTime, utc: Bool = false, to out: inout [UInt8]) {
-    appendBasic(t.date, to: &out)
-    out.append(UInt8(ascii: "T"))
-    appendDigits(t.time.hour, 2, &out)
-    appendDigits(t.time.minute, 2, &out)
-    appendDigits(t.time.second, 2, &out)
-    if utc { out.append(UInt8(ascii: "Z")) }
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { b in
+      putDigits(t.date.year, 4, b, at: 0)
+      putDigits(t.date.month, 2, b, at: 4)
+      putDigits(t.date.day, 2, b, at: 6)
+      b[8] = UInt8(ascii: "T")
+      putDigits(t.time.hour, 2, b, at: 9)
+      putDigits(t.time.minute, 2, b, at: 11)
+      putDigits(t.time.second, 2, b, at: 13)
+      b[15] = UInt8(ascii: "Z")
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<(utc ? 16 : 15)]))
+    }
   }
 
-  /// `basic(_:)` of a date appended to `out`.
+  /// `basic(_:)` of a date appended to `out`, as `appendBasic(_:utc:to:)` appends.
   static func appendBasic(_ d: LocalDate, to out: inout [UInt8]) {
-    appendDigits(d.year, 4, &out)
-    appendDigits(d.month, 2, &out)
-    appendDigits(d.day, 2, &out)
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { b in
+      putDigits(d.year, 4, b, at: 0)
+      putDigits(d.month, 2, b, at: 4)
+      putDigits(d.day, 2, b, at: 6)
+      out.append(contentsOf: UnsafeBufferPointer(b))
+    }
   }
 
   /// `text(_:)` appended to `out`.

@@ -27,6 +27,12 @@ public struct ICalendarWriter: RecordWriter {
   private var open = false
   private var currentCalendar: CalendarInfo?
   private var writtenZones: Set<String> = []
+  /// Zones (as events name them) whose VTIMEZONE is written in this calendar already, at most
+  /// `settledZoneLimit`: found by comparing names (the reader hands every event the same
+  /// string for a zone, so mostly by identity), without `ensureZone`'s checks and hashing, for
+  /// every time written.
+  private var settledZones: [String] = []
+  private static let settledZoneLimit = 16
   private var writtenRawZones: Set<String> = []
   public private(set) var skippedRecords = 0
   private var droppedRawNames: Set<String> = []
@@ -185,6 +191,7 @@ public struct ICalendarWriter: RecordWriter {
     open = true
     currentCalendar = info
     writtenZones = []
+    settledZones = []
     writtenRawZones = []
     lines.begin("VCALENDAR")
     lines.write(name: "VERSION", value: "2.0")
@@ -282,6 +289,8 @@ public struct ICalendarWriter: RecordWriter {
     guard !options.calendar.utc || !convertible(zone) else { return }
     let known = zones.zone(zone) != nil
     let name = known ? tzName(zone) : zone
+    // From now on, nothing is written for this zone in this calendar.
+    if settledZones.count < Self.settledZoneLimit { settledZones.append(zone) }
     if writtenZones.contains(name) { return }
     writtenZones.insert(name)
     if known, let definition = ZoneDefinition(iana: zone, years: year...year) {
@@ -339,10 +348,7 @@ public struct ICalendarWriter: RecordWriter {
       lines.beginParameter("TZID")
       lines.appendParameterValue(tzid, first: true)
     }
-    if t.isDate {
-      lines.beginParameter("VALUE")
-      lines.appendParameterValue("DATE", first: true)
-    }
+    if t.isDate { appendFixed(";VALUE=DATE") }
     lines.beginValue()
     ICalValue.appendText(t, to: &lines.bytes)
     lines.endProperty(from: start)
@@ -366,7 +372,9 @@ public struct ICalendarWriter: RecordWriter {
   }
 
   private mutating func ensureZoneOnce(_ time: EventTime, rawComponents: [RawComponent]) {
-    if case .zoned(let t, let zone) = time { ensureZone(zone, year: t.date.year, rawComponents: rawComponents) }
+    guard case .zoned(let t, let zone) = time else { return }
+    for i in settledZones.indices where settledZones[i] == zone { return }
+    ensureZone(zone, year: t.date.year, rawComponents: rawComponents)
   }
 
   /// Writes RDATE or EXDATE lines; their VTIMEZONEs are already written, as for `writeTime`.
@@ -420,8 +428,9 @@ public struct ICalendarWriter: RecordWriter {
       for t in r.dates { ensureZoneOnce(t, rawComponents: event.rawComponents) }
       for t in r.exceptionDates { ensureZoneOnce(t, rawComponents: event.rawComponents) }
     }
-    let kind = event.kind == .task ? "VTODO" : "VEVENT"
-    lines.begin(kind)
+    let (begin, end): (StaticString, StaticString) =
+      event.kind == .task ? ("BEGIN:VTODO", "END:VTODO") : ("BEGIN:VEVENT", "END:VEVENT")
+    writeFixed(begin)
     let uid: String
     if let u = masterUID ?? event.uid { uid = u } else { uid = ICalendarWriter.stableUID(event) }
     lines.write(name: "UID", value: uid)
@@ -460,27 +469,23 @@ public struct ICalendarWriter: RecordWriter {
     if let s = event.summary { writeText("SUMMARY", s) }
     if let d = event.description { writeText("DESCRIPTION", d) }
     if let l = event.location { writeText("LOCATION", l) }
-    let privacy: String
     switch event.privacy {
-    case .private?: privacy = "PRIVATE"
-    case .confidential?: privacy = "CONFIDENTIAL"
-    default: privacy = "PUBLIC"
+    case .private?: writeFixed("CLASS:PRIVATE")
+    case .confidential?: writeFixed("CLASS:CONFIDENTIAL")
+    default: writeFixed("CLASS:PUBLIC")
     }
-    lines.write(name: "CLASS", value: privacy)
     if event.kind == .event {
-      lines.write(name: "TRANSP", value: event.busyStatus == .free ? "TRANSPARENT" : "OPAQUE")
+      writeFixed(event.busyStatus == .free ? "TRANSP:TRANSPARENT" : "TRANSP:OPAQUE")
     }
     if let status = event.status {
-      let text: String
       switch status {
-      case .confirmed: text = "CONFIRMED"
-      case .tentative: text = "TENTATIVE"
-      case .cancelled: text = "CANCELLED"
-      case .needsAction: text = "NEEDS-ACTION"
-      case .completed: text = "COMPLETED"
-      case .inProcess: text = "IN-PROCESS"
+      case .confirmed: writeFixed("STATUS:CONFIRMED")
+      case .tentative: writeFixed("STATUS:TENTATIVE")
+      case .cancelled: writeFixed("STATUS:CANCELLED")
+      case .needsAction: writeFixed("STATUS:NEEDS-ACTION")
+      case .completed: writeFixed("STATUS:COMPLETED")
+      case .inProcess: writeFixed("STATUS:IN-PROCESS")
       }
-      lines.write(name: "STATUS", value: text)
     }
     if let n = event.sequence { lines.write(name: "SEQUENCE", value: String(n)) }
     if let n = event.priority { lines.write(name: "PRIORITY", value: String(n)) }
@@ -504,18 +509,16 @@ public struct ICalendarWriter: RecordWriter {
     let busy = event.busyStatus
     let ownsCDO = event.raw.contains { $0.name == "X-MICROSOFT-CDO-BUSYSTATUS" }
     if !ownsCDO, let busy, windowsNames || (busy != .free && busy != .busy) {
-      let text: String
       switch busy {
-      case .free: text = "FREE"
-      case .tentative: text = "TENTATIVE"
-      case .busy: text = "BUSY"
-      case .outOfOffice: text = "OOF"
-      case .workingElsewhere: text = "WORKINGELSEWHERE"
+      case .free: writeFixed("X-MICROSOFT-CDO-BUSYSTATUS:FREE")
+      case .tentative: writeFixed("X-MICROSOFT-CDO-BUSYSTATUS:TENTATIVE")
+      case .busy: writeFixed("X-MICROSOFT-CDO-BUSYSTATUS:BUSY")
+      case .outOfOffice: writeFixed("X-MICROSOFT-CDO-BUSYSTATUS:OOF")
+      case .workingElsewhere: writeFixed("X-MICROSOFT-CDO-BUSYSTATUS:WORKINGELSEWHERE")
       }
-      lines.write(name: "X-MICROSOFT-CDO-BUSYSTATUS", value: text)
     }
     if windowsNames && event.kind == .event {
-      lines.write(name: "X-MICROSOFT-CDO-ALLDAYEVENT", value: event.isAllDay ? "TRUE" : "FALSE")
+      writeFixed(event.isAllDay ? "X-MICROSOFT-CDO-ALLDAYEVENT:TRUE" : "X-MICROSOFT-CDO-ALLDAYEVENT:FALSE")
     }
     for p in event.raw { writeRaw(p) }
     // Alarms: raw ones as they were, then reminders they do not already cover.
@@ -528,7 +531,7 @@ public struct ICalendarWriter: RecordWriter {
       }
     }
     for c in event.rawComponents where !ICalendarWriter.calendarLevel(c.name) { writeRawComponent(c) }
-    lines.end(kind)
+    writeFixed(end)
   }
 
   /// RRULE part names of RFC 5545 and RFC 7529 (an extra part may carry one of them with a
@@ -621,16 +624,13 @@ public struct ICalendarWriter: RecordWriter {
 
   private mutating func writeReminder(_ r: Reminder, summary: String?, organizerEmail: String?) {
     guard let (value, params) = triggerText(r) else { return }
-    lines.begin("VALARM")
-    let action: String
+    writeFixed("BEGIN:VALARM")
     switch r.action {
-    case .audio: action = "AUDIO"
-    case .email: action = "EMAIL"
-    default: action = "DISPLAY"
+    case .audio: writeFixed("ACTION:AUDIO")
+    case .email: writeFixed("ACTION:EMAIL")
+    default: writeFixed("ACTION:DISPLAY")
     }
-    lines.write(name: "ACTION", value: action)
     lines.write(name: "TRIGGER", parameters: params, value: value)
-    // By the action's case, not by comparing the strings chosen from it.
     if r.action != .audio {
       // DISPLAY and EMAIL alarms require a DESCRIPTION (RFC 5545 §3.6.6).
       writeText("DESCRIPTION", r.description ?? summary ?? "Reminder")
@@ -639,7 +639,7 @@ public struct ICalendarWriter: RecordWriter {
       writeText("SUMMARY", summary ?? "Reminder")
       if let to = organizerEmail { lines.write(name: "ATTENDEE", value: "mailto:" + to) }
     }
-    lines.end("VALARM")
+    writeFixed("END:VALARM")
   }
 
   /// Written piece by piece: no parameter array, and no array for each parameter's value, is
@@ -648,38 +648,32 @@ public struct ICalendarWriter: RecordWriter {
     let start = lines.beginProperty(group: nil, name: name)
     if let cn = a.name { parameter("CN", cn) }
     if let role = a.role {
-      let v: String
       switch role {
-      case .chair: v = "CHAIR"
-      case .required: v = "REQ-PARTICIPANT"
-      case .optional: v = "OPT-PARTICIPANT"
-      case .nonParticipant: v = "NON-PARTICIPANT"
+      case .chair: appendFixed(";ROLE=CHAIR")
+      case .required: appendFixed(";ROLE=REQ-PARTICIPANT")
+      case .optional: appendFixed(";ROLE=OPT-PARTICIPANT")
+      case .nonParticipant: appendFixed(";ROLE=NON-PARTICIPANT")
       }
-      parameter("ROLE", v)
     }
     if let s = a.status {
-      let v: String
       switch s {
-      case .needsAction: v = "NEEDS-ACTION"
-      case .accepted: v = "ACCEPTED"
-      case .declined: v = "DECLINED"
-      case .tentative: v = "TENTATIVE"
-      case .delegated: v = "DELEGATED"
+      case .needsAction: appendFixed(";PARTSTAT=NEEDS-ACTION")
+      case .accepted: appendFixed(";PARTSTAT=ACCEPTED")
+      case .declined: appendFixed(";PARTSTAT=DECLINED")
+      case .tentative: appendFixed(";PARTSTAT=TENTATIVE")
+      case .delegated: appendFixed(";PARTSTAT=DELEGATED")
       }
-      parameter("PARTSTAT", v)
     }
     if let k = a.kind {
-      let v: String
       switch k {
-      case .individual: v = "INDIVIDUAL"
-      case .group: v = "GROUP"
-      case .resource: v = "RESOURCE"
-      case .room: v = "ROOM"
-      case .unknown: v = "UNKNOWN"
+      case .individual: appendFixed(";CUTYPE=INDIVIDUAL")
+      case .group: appendFixed(";CUTYPE=GROUP")
+      case .resource: appendFixed(";CUTYPE=RESOURCE")
+      case .room: appendFixed(";CUTYPE=ROOM")
+      case .unknown: appendFixed(";CUTYPE=UNKNOWN")
       }
-      parameter("CUTYPE", v)
     }
-    if let rsvp = a.rsvp { parameter("RSVP", rsvp ? "TRUE" : "FALSE") }
+    if let rsvp = a.rsvp { appendFixed(rsvp ? ";RSVP=TRUE" : ";RSVP=FALSE") }
     for p in a.parameters ?? [] {
       lines.beginParameter(p.name)
       for (i, v) in p.values.enumerated() { lines.appendParameterValue(v, first: i == 0) }
@@ -693,6 +687,21 @@ public struct ICalendarWriter: RecordWriter {
       lines.appendValue("mailto:")
     }
     lines.endProperty(from: start)
+  }
+
+  /// Appends text known when ferry is built (a parameter such as `;ROLE=CHAIR`, a line less its
+  /// CRLF) to the line being written, as it is: it is ASCII with nothing to quote or escape,
+  /// so the writer's scan of each byte (for quoting, escapes) would leave it as it is.
+  private mutating func appendFixed(_ text: StaticString) {
+    lines.bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  }
+
+  /// Writes a whole line known when ferry is built (`CLASS:PUBLIC`, `BEGIN:VEVENT`), as
+  /// `lines.write(name:value:)` writes it: all are far shorter than a folded line.
+  private mutating func writeFixed(_ line: StaticString) {
+    appendFixed(line)
+    lines.bytes.append(UInt8(ascii: "\r"))
+    lines.bytes.append(UInt8(ascii: "\n"))
   }
 
   /// `;NAME=value` (one value).
