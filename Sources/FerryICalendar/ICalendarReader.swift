@@ -722,7 +722,7 @@ public struct ICalendarReader: RecordReader {
       switch property {
       case .uid: event.uid = line.value
       case .dtstamp, .created, .lastModified, .completed:
-        guard let (t, isDate, _) = ICalValue.localDateTime(Substring(line.value)), !isDate else {
+        guard let (t, isDate, _) = ICalValue.localDateTime(line.value), !isDate else {
           warnKept(line, "is not a date-time")
           event.raw.append(rawProperty(line))
           continue
@@ -935,24 +935,52 @@ public struct ICalendarReader: RecordReader {
 
   /// A DATE or DATE-TIME value with its TZID.
   private mutating func time(_ line: ContentLine, _ used: inout Set<String>) -> EventTime? {
-    parseTime(Substring(line.value), line: line, &used)
+    // The whole value parsed as a string (see `ICalValue.localDateTime(_:)`).
+    guard let parsed = ICalValue.localDateTime(line.value) else { return nil }
+    return timeValue(parsed, text: Substring(line.value), line: line, &used)
   }
 
   private mutating func parseTime(_ text: Substring, line: ContentLine, _ used: inout Set<String>) -> EventTime? {
-    guard let (t, isDate, isUTC) = ICalValue.localDateTime(text) else { return nil }
+    guard let parsed = ICalValue.localDateTime(text) else { return nil }
+    return timeValue(parsed, text: text, line: line, &used)
+  }
+
+  /// The time `text` parsed to, with the line's VALUE and TZID.
+  private mutating func timeValue(
+    _ parsed: (LocalDateTime, isDate: Bool, isUTC: Bool), text: Substring, line: ContentLine, _ used: inout Set<String>
+  ) -> EventTime? {
+    let (t, isDate, isUTC) = parsed
     if isDate { return .date(t.date) }
-    if line.firstParameter("VALUE")?.uppercasedASCII() == "DATE" {
+    // Both parameters found in one pass over the line's (`firstParameter` twice or three
+    // times compared every parameter's name with each), as `firstParameter` finds them: the
+    // first parameter of the name, its first value.
+    var valueParameter: String?
+    var tzidParameter: String?
+    var sawValue = false
+    var sawTZID = false
+    for p in line.parameters {
+      switch p.name.utf8.count {
+      case 4 where !sawTZID && p.name == "TZID":
+        sawTZID = true
+        tzidParameter = p.values.first
+      case 5 where !sawValue && p.name == "VALUE":
+        sawValue = true
+        valueParameter = p.values.first
+      default: break
+      }
+    }
+    if valueParameter?.uppercasedASCII() == "DATE" {
       // The value's own shape wins (as python icalendar and libical read it): the time stays.
       diagnostics.warning(
         "\(line.name) says VALUE=DATE but has a time \"\(text)\"; read as a date-time", at: line.valueLocation, code: "syntax")
     }
     if isUTC {
-      if line.firstParameter("TZID") != nil {
+      if tzidParameter != nil {
         diagnostics.note("\(line.name) has both TZID and a UTC time \"\(text)\"; read as UTC", at: line.valueLocation, code: "zone")
       }
       return .utc(t)
     }
-    if let tzid = line.firstParameter("TZID") {
+    if let tzid = tzidParameter {
       let name: String
       let isUTC: Bool
       // By index: an entry is compared where it is, not copied out.
