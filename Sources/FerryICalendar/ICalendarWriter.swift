@@ -27,6 +27,9 @@ public struct ICalendarWriter: RecordWriter {
   private var open = false
   private var currentCalendar: CalendarInfo?
   private var writtenZones: Set<String> = []
+  /// See `ruleText(_:start:calendarZone:)`.
+  private var recentRuleTexts: [(rule: RecurrenceRule, text: String)] = []
+  private static let recentRuleLimit = 16
   /// Zones (as events name them) whose VTIMEZONE is written in this calendar already, at most
   /// `settledZoneLimit`: found by comparing names (the reader hands every event the same
   /// string for a zone, so mostly by identity), without `ensureZone`'s checks and hashing, for
@@ -541,7 +544,15 @@ public struct ICalendarWriter: RecordWriter {
     "BYMONTH", "BYSETPOS", "WKST", "RSCALE", "SKIP",
   ]
 
-  private func ruleText(_ rule: RecurrenceRule, start: EventTime?, calendarZone: String?) -> String {
+  private mutating func ruleText(_ rule: RecurrenceRule, start: EventTime?, calendarZone: String?) -> String {
+    // A rule with no UNTIL and no extra part is written as its description alone, which is
+    // remembered: the series of a file mostly repeat a few rules.
+    if rule.until == nil && rule.extraParts.isEmpty {
+      for i in recentRuleTexts.indices where recentRuleTexts[i].rule == rule { return recentRuleTexts[i].text }
+      let text = rule.description
+      if recentRuleTexts.count < Self.recentRuleLimit { recentRuleTexts.append((rule, text)) }
+      return text
+    }
     var rule = rule
     if let until = rule.until { rule.until = untilValue(until, start: start, calendarZone: calendarZone) }
     // Parts that are neither RFC 5545, RFC 7529 (RSCALE, SKIP) nor X- extensions (a typo such
