@@ -66,13 +66,21 @@ public struct ICalendarReader: RecordReader {
   /// The UID of each event in `held` (nil once its slot is emptied), so that releasing one
   /// does not move the event (about a kilobyte) out and back to read it.
   private var heldUIDs: [String?] = []
+  /// For each event in `held`: when it is a master (no RECURRENCE-ID) with a UID, a hash of
+  /// the UID (never 0); otherwise 0. A master is found by scanning these numbers from the
+  /// newest held event back (`heldMaster(_:)`): at most `holdLimit` integers compared, which
+  /// costs less than a dictionary from UID to event, whose entry had to be hashed in, hashed
+  /// again and deleted for every event read (and most events are masters no override needs).
+  private var heldKeys: [UInt64] = []
+  /// How many held events have a key in each of `keyBuckets` buckets: a bucket at 0 says no
+  /// held master has the UID, with no scan (most events: their UID is new).
+  private var heldKeyCounts = [UInt16](repeating: 0, count: keyBuckets)
+  private static let keyBuckets = 4096
   /// The sequence number of `held[0]`, the index of the oldest event still held, and the
   /// index of the next released event to return.
   private var heldBase = 0
   private var heldStart = 0
   private var readIndex = 0
-  /// UID → sequence number of its held master.
-  private var heldMasters: [String: Int] = [:]
   /// UID → sequence numbers of held overrides whose master has not come yet.
   private var heldOrphans: [String: [Int]] = [:]
   /// How many events the reader holds back for overrides (memory stays bounded by this).
@@ -141,6 +149,7 @@ public struct ICalendarReader: RecordReader {
           held.removeFirst(readIndex)
           heldLocations.removeFirst(readIndex)
           heldUIDs.removeFirst(readIndex)
+          heldKeys.removeFirst(readIndex)
           heldBase += readIndex
           heldStart -= readIndex
           readIndex = 0
@@ -401,19 +410,22 @@ public struct ICalendarReader: RecordReader {
       pendingLocations.removeAll()
     }
     let sequence = heldBase + held.count
+    // This event's entry in `heldKeys`: set below when it is a master with a UID.
+    var key: UInt64 = 0
     if let uid = event.uid {
       if event.recurrenceId != nil {
         // Taken out of `held` while the override goes in, so the master is not shared and its
         // overrides are appended in place (a copy each made thousands of overrides quadratic).
-        if let m = heldMasters[uid], var master = held[m - heldBase].take() {
+        let key = Self.uidKey(uid)
+        if let m = heldMaster(uid, key: key), var master = held[m - heldBase].take() {
           attach(event, at: location, to: &master, masterLocation: heldLocations[m - heldBase])
           held[m - heldBase] = master
           return
         }
         heldOrphans[uid, default: []].append(sequence)
       } else {
-        // One lookup both finds an earlier revision and makes this event the master.
-        if let m = heldMasters.updateValue(sequence, forKey: uid), let old = held[m - heldBase] {
+        key = Self.uidKey(uid)
+        if let m = heldMaster(uid, key: key), let old = held[m - heldBase] {
           let oldLocation = heldLocations[m - heldBase]
           let oldSequence = old.sequence ?? 0
           let newSequence = event.sequence ?? 0
@@ -432,7 +444,6 @@ public struct ICalendarReader: RecordReader {
               kept.rawComponents.append(contentsOf: carried)
               held[m - heldBase] = kept
             }
-            heldMasters[uid] = m
             return
           } else {
             diagnostics.warning(
@@ -446,6 +457,7 @@ public struct ICalendarReader: RecordReader {
               contentsOf: old.rawComponents.filter { ICalendarWriter.calendarLevel($0.name) }, at: 0)
             held[m - heldBase] = nil
             heldUIDs[m - heldBase] = nil
+            forgetKey(at: m - heldBase)
           }
         }
         if !heldOrphans.isEmpty, let orphans = heldOrphans.removeValue(forKey: uid) {
@@ -454,14 +466,55 @@ public struct ICalendarReader: RecordReader {
             attach(orphan, at: heldLocations[o - heldBase], to: &event, masterLocation: location)
             held[o - heldBase] = nil
             heldUIDs[o - heldBase] = nil
+            forgetKey(at: o - heldBase)
           }
         }
       }
     }
     heldUIDs.append(event.uid)
+    heldKeys.append(key)
+    if key != 0 { heldKeyCounts[Self.bucket(key)] += 1 }
     held.append(consume event)
     heldLocations.append(location)
     while held.count - heldStart > ICalendarReader.holdLimit { releaseOldest() }
+  }
+
+  /// The sequence number of the newest held master with this UID (`key` is `uidKey(uid)`).
+  private func heldMaster(_ uid: String, key: UInt64) -> Int? {
+    guard heldKeyCounts[Self.bucket(key)] > 0 else { return nil }
+    let found = heldKeys.withUnsafeBufferPointer { keys -> Int? in
+      var i = keys.count - 1
+      while i >= heldStart {
+        if keys[i] == key, heldUIDs[i] == uid { return i }
+        i -= 1
+      }
+      return nil
+    }
+    return found.map { heldBase + $0 }
+  }
+
+  /// Clears the key of the held event at `index` (no longer a master that can be found).
+  private mutating func forgetKey(at index: Int) {
+    let key = heldKeys[index]
+    guard key != 0 else { return }
+    heldKeyCounts[Self.bucket(key)] -= 1
+    heldKeys[index] = 0
+  }
+
+  private static func bucket(_ key: UInt64) -> Int { Int(truncatingIfNeeded: key >> 32) & (keyBuckets - 1) }
+
+  /// A hash of a UID for `heldKeys` (FNV-1a; never 0, which marks "no master"). Over the
+  /// string's bytes in place (its UTF-8 view's iterator cost several times more).
+  private static func uidKey(_ uid: String) -> UInt64 {
+    func fnv(_ bytes: some Sequence<UInt8>) -> UInt64 {
+      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+      for b in bytes {
+        hash ^= UInt64(b)
+        hash = hash &* 0x100_0000_01b3
+      }
+      return hash | 1
+    }
+    return uid.utf8.withContiguousStorageIfAvailable { fnv($0) } ?? fnv(uid.utf8)
   }
 
   /// Puts an override into its master's recurrence.
@@ -489,9 +542,9 @@ public struct ICalendarReader: RecordReader {
   private mutating func releaseOldest() {
     let sequence = heldBase + heldStart
     let uid = heldUIDs[heldStart]
+    forgetKey(at: heldStart)
     heldStart += 1
     guard let uid else { return }
-    if let i = heldMasters.index(forKey: uid), heldMasters[i].value == sequence { heldMasters.remove(at: i) }
     if !heldOrphans.isEmpty, var list = heldOrphans[uid] {
       list.removeAll { $0 == sequence }
       heldOrphans[uid] = list.isEmpty ? nil : list
@@ -500,7 +553,6 @@ public struct ICalendarReader: RecordReader {
 
   private mutating func flushRun() {
     while heldStart < held.count { releaseOldest() }
-    heldMasters.removeAll()
     heldOrphans.removeAll()
   }
 
@@ -664,44 +716,45 @@ public struct ICalendarReader: RecordReader {
     var line = ContentLine(name: "", value: "")
     for i in lines.indices {
       swap(&line, &lines[i])
-      // A switch on a string compares the cases in turn: the properties nearly every event
-      // has come first.
-      switch line.name {
-      case "UID": event.uid = line.value
-      case "DTSTAMP", "CREATED", "LAST-MODIFIED", "COMPLETED":
-        guard let (t, isDate, _) = ICalValue.localDateTime(Substring(line.value)), !isDate else {
+      // Classified once by `EventProperty` (a switch on the string compared it with each
+      // case in turn, a call per mismatch).
+      let property = EventProperty(line.name)
+      switch property {
+      case .uid: event.uid = line.value
+      case .dtstamp, .created, .lastModified, .completed:
+        guard let (t, isDate, _) = ICalValue.localDateTime(line.value), !isDate else {
           warnKept(line, "is not a date-time")
           event.raw.append(rawProperty(line))
           continue
         }
         let stamp = Timestamp(utc: t)
-        switch line.name {
-        case "DTSTAMP": event.stamp = stamp
-        case "CREATED": event.created = stamp
-        case "LAST-MODIFIED": event.lastModified = stamp
+        switch property {
+        case .dtstamp: event.stamp = stamp
+        case .created: event.created = stamp
+        case .lastModified: event.lastModified = stamp
         default: event.completed = stamp
         }
-      case "DTSTART": event.start = time(line, &usedZones) ?? keep(line, &event)
-      case "DTEND": event.end = time(line, &usedZones) ?? keep(line, &event)
-      case "SUMMARY": event.summary = TextEscaping.unescape(line.value)
-      case "DESCRIPTION": event.description = TextEscaping.unescape(line.value)
-      case "LOCATION": event.location = TextEscaping.unescape(line.value)
-      case "ORGANIZER": event.organizer = attendee(line)
-      case "ATTENDEE": event.attendees.append(attendee(line))
-      case "CLASS":
+      case .dtstart: event.start = time(line, &usedZones) ?? keep(line, &event)
+      case .dtend: event.end = time(line, &usedZones) ?? keep(line, &event)
+      case .summary: event.summary = TextEscaping.unescape(line.value)
+      case .description: event.description = TextEscaping.unescape(line.value)
+      case .location: event.location = TextEscaping.unescape(line.value)
+      case .organizer: event.organizer = attendee(line)
+      case .attendee: event.attendees.append(attendee(line))
+      case .classification:
         switch line.value.trimmingCharacters().uppercasedASCII() {
         case "PUBLIC": event.privacy = .public
         case "PRIVATE": event.privacy = .private
         case "CONFIDENTIAL": event.privacy = .confidential
         default: event.raw.append(rawProperty(line))
         }
-      case "TRANSP":
+      case .transp:
         switch line.value.trimmingCharacters().uppercasedASCII() {
         case "TRANSPARENT": transp = .free
         case "OPAQUE": transp = .busy
         default: event.raw.append(rawProperty(line))
         }
-      case "STATUS":
+      case .status:
         switch line.value.trimmingCharacters().uppercasedASCII() {
         case "CONFIRMED": event.status = .confirmed
         case "TENTATIVE": event.status = .tentative
@@ -711,18 +764,18 @@ public struct ICalendarReader: RecordReader {
         case "IN-PROCESS": event.status = .inProcess
         default: event.raw.append(rawProperty(line))
         }
-      case "DUE": event.due = time(line, &usedZones) ?? keep(line, &event)
-      case "DURATION":
+      case .due: event.due = time(line, &usedZones) ?? keep(line, &event)
+      case .duration:
         if let d = duration(line.value.trimmingCharacters()) {
           event.duration = d
         } else {
           warnKept(line, "is not a duration")
           event.raw.append(rawProperty(line))
         }
-      case "RECURRENCE-ID":
+      case .recurrenceId:
         event.recurrenceId = time(line, &usedZones) ?? keep(line, &event)
         if line.firstParameter("RANGE")?.uppercasedASCII() == "THISANDFUTURE" { event.recurrenceIdThisAndFuture = true }
-      case "RRULE":
+      case .rrule:
         if let rule = rrule(line) {
           // Changed in place (not copied out and back), so that many RRULEs cost linear time.
           if event.recurrence == nil { event.recurrence = Recurrence() }
@@ -737,7 +790,7 @@ public struct ICalendarReader: RecordReader {
         } else {
           event.raw.append(rawProperty(line))
         }
-      case "RDATE", "EXDATE":
+      case .rdate, .exdate:
         let values = timeList(line, &usedZones)
         if values.isEmpty {
           if !line.value.trimmingCharacters().isEmpty { event.raw.append(rawProperty(line)) } else {
@@ -747,12 +800,12 @@ public struct ICalendarReader: RecordReader {
         }
         // Appended in place: a copy of the list per line made 20,000 EXDATE lines quadratic.
         if event.recurrence == nil { event.recurrence = Recurrence() }
-        if line.name == "RDATE" {
+        if property == .rdate {
           event.recurrence?.dates.append(contentsOf: values)
         } else {
           event.recurrence?.exceptionDates.append(contentsOf: values)
         }
-      case "X-MICROSOFT-CDO-BUSYSTATUS":
+      case .cdoBusyStatus:
         switch line.value.trimmingCharacters().uppercasedASCII() {
         case "FREE": cdoBusy = .free
         case "TENTATIVE": cdoBusy = .tentative
@@ -761,17 +814,17 @@ public struct ICalendarReader: RecordReader {
         case "WORKINGELSEWHERE": cdoBusy = .workingElsewhere
         default: event.raw.append(rawProperty(line))
         }
-      case "X-MICROSOFT-CDO-ALLDAYEVENT": allDayFlag = line.value.trimmingCharacters().uppercasedASCII() == "TRUE"
-      case "SEQUENCE":
+      case .cdoAllDayEvent: allDayFlag = line.value.trimmingCharacters().uppercasedASCII() == "TRUE"
+      case .sequence:
         if let n = Int(line.value.trimmingCharacters()) { event.sequence = n } else { warnKept(line, "is not a number"); event.raw.append(rawProperty(line)) }
-      case "PRIORITY":
+      case .priority:
         if let n = Int(line.value.trimmingCharacters()), (0...9).contains(n) { event.priority = n } else {
           warnKept(line, "is not a priority 0-9")
           event.raw.append(rawProperty(line))
         }
-      case "CATEGORIES": event.categories.append(contentsOf: TextEscaping.list(line.value).map { $0.trimmingCharacters() }.filter { !$0.isEmpty })
-      case "URL": event.url = line.value.trimmingCharacters()
-      case "GEO":
+      case .categories: event.categories.append(contentsOf: TextEscaping.list(line.value).map { $0.trimmingCharacters() }.filter { !$0.isEmpty })
+      case .url: event.url = line.value.trimmingCharacters()
+      case .geo:
         let parts = line.value.split(whereSeparator: { $0 == ";" || $0 == "," })
         if parts.count == 2, let lat = Double(parts[0].trimmingCharacters()), let lon = Double(parts[1].trimmingCharacters()) {
           event.geo = Geo(latitude: lat, longitude: lon)
@@ -779,7 +832,7 @@ public struct ICalendarReader: RecordReader {
           warnKept(line, "is not latitude;longitude")
           event.raw.append(rawProperty(line))
         }
-      default:
+      case .other:
         if line.name == "X-LIC-ERROR" {
           diagnostics.warning(
             "libical left an error marker: \"\(line.value)\"; kept raw", at: line.valueLocation, code: "syntax")
@@ -882,24 +935,52 @@ public struct ICalendarReader: RecordReader {
 
   /// A DATE or DATE-TIME value with its TZID.
   private mutating func time(_ line: ContentLine, _ used: inout Set<String>) -> EventTime? {
-    parseTime(Substring(line.value), line: line, &used)
+    // The whole value parsed as a string (see `ICalValue.localDateTime(_:)`).
+    guard let parsed = ICalValue.localDateTime(line.value) else { return nil }
+    return timeValue(parsed, text: Substring(line.value), line: line, &used)
   }
 
   private mutating func parseTime(_ text: Substring, line: ContentLine, _ used: inout Set<String>) -> EventTime? {
-    guard let (t, isDate, isUTC) = ICalValue.localDateTime(text) else { return nil }
+    guard let parsed = ICalValue.localDateTime(text) else { return nil }
+    return timeValue(parsed, text: text, line: line, &used)
+  }
+
+  /// The time `text` parsed to, with the line's VALUE and TZID.
+  private mutating func timeValue(
+    _ parsed: (LocalDateTime, isDate: Bool, isUTC: Bool), text: Substring, line: ContentLine, _ used: inout Set<String>
+  ) -> EventTime? {
+    let (t, isDate, isUTC) = parsed
     if isDate { return .date(t.date) }
-    if line.firstParameter("VALUE")?.uppercasedASCII() == "DATE" {
+    // Both parameters found in one pass over the line's (`firstParameter` twice or three
+    // times compared every parameter's name with each), as `firstParameter` finds them: the
+    // first parameter of the name, its first value.
+    var valueParameter: String?
+    var tzidParameter: String?
+    var sawValue = false
+    var sawTZID = false
+    for p in line.parameters {
+      switch p.name.utf8.count {
+      case 4 where !sawTZID && p.name == "TZID":
+        sawTZID = true
+        tzidParameter = p.values.first
+      case 5 where !sawValue && p.name == "VALUE":
+        sawValue = true
+        valueParameter = p.values.first
+      default: break
+      }
+    }
+    if valueParameter?.uppercasedASCII() == "DATE" {
       // The value's own shape wins (as python icalendar and libical read it): the time stays.
       diagnostics.warning(
         "\(line.name) says VALUE=DATE but has a time \"\(text)\"; read as a date-time", at: line.valueLocation, code: "syntax")
     }
     if isUTC {
-      if line.firstParameter("TZID") != nil {
+      if tzidParameter != nil {
         diagnostics.note("\(line.name) has both TZID and a UTC time \"\(text)\"; read as UTC", at: line.valueLocation, code: "zone")
       }
       return .utc(t)
     }
-    if let tzid = line.firstParameter("TZID") {
+    if let tzid = tzidParameter {
       let name: String
       let isUTC: Bool
       // By index: an entry is compared where it is, not copied out.
@@ -972,7 +1053,9 @@ public struct ICalendarReader: RecordReader {
   private func attendee(_ line: ContentLine) -> Attendee {
     var a = Attendee()
     let value = line.value.trimmingCharacters()
-    if value.hasPrefixIgnoringASCIICase("mailto:") {
+    if let email = Self.mailtoAddress(value) {
+      a.email = email
+    } else if value.hasPrefixIgnoringASCIICase("mailto:") {
       // Cut after the seven ASCII bytes, unless a non-ASCII byte there could extend the
       // colon's character (then by characters, as `dropFirst` counts).
       let utf8 = value.utf8
@@ -1029,6 +1112,22 @@ public struct ICalendarReader: RecordReader {
     }
     if !extra.isEmpty { a.parameters = extra }
     return a
+  }
+
+  /// The address after `mailto:` (any case), read from the value's bytes in place: the usual
+  /// case, and what the general path below does (index arithmetic on the string, its prefix
+  /// test and its substring cost several times more). Nil when the value does not start with
+  /// `mailto:`, or when a non-ASCII byte follows the colon (that path cuts by characters).
+  private static func mailtoAddress(_ value: String) -> String? {
+    value.utf8.withContiguousStorageIfAvailable { b -> String? in
+      let prefix: StaticString = "mailto:"
+      guard b.count >= 7, b.count == 7 || b[7] < 0x80 else { return nil }
+      for i in 0..<7 {
+        let c = b[i]
+        if (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) != prefix.utf8Start[i] { return nil }
+      }
+      return String(decoding: UnsafeBufferPointer(rebasing: b[7...]), as: UTF8.self)
+    } ?? nil
   }
 
   private mutating func alarm(_ component: Component, into event: inout Event) {
@@ -1091,6 +1190,80 @@ public struct ICalendarReader: RecordReader {
     RawComponent(
       name: component.name, properties: component.lines.map(rawProperty), components: component.children.map(raw),
       origin: "ics")
+  }
+}
+
+/// The properties of a VEVENT or VTODO that `mapEvent` maps, each told from the name by its
+/// length first: a name is then compared with at most five strings of its own length, rather
+/// than with each property in turn until one matches (a string comparison call each), for
+/// every line of every event.
+enum EventProperty {
+  case uid, dtstamp, created, lastModified, completed, dtstart, dtend, summary, description, location
+  case organizer, attendee, classification, transp, status, due, duration, recurrenceId, rrule, rdate, exdate
+  case cdoBusyStatus, cdoAllDayEvent, sequence, priority, categories, url, geo
+  /// Any other name (kept raw).
+  case other
+
+  init(_ name: String) {
+    switch name.utf8.count {
+    case 3:
+      switch name {
+      case "UID": self = .uid
+      case "DUE": self = .due
+      case "URL": self = .url
+      case "GEO": self = .geo
+      default: self = .other
+      }
+    case 5:
+      switch name {
+      case "DTEND": self = .dtend
+      case "CLASS": self = .classification
+      case "RRULE": self = .rrule
+      case "RDATE": self = .rdate
+      default: self = .other
+      }
+    case 6:
+      switch name {
+      case "STATUS": self = .status
+      case "TRANSP": self = .transp
+      case "EXDATE": self = .exdate
+      default: self = .other
+      }
+    case 7:
+      switch name {
+      case "DTSTART": self = .dtstart
+      case "DTSTAMP": self = .dtstamp
+      case "SUMMARY": self = .summary
+      case "CREATED": self = .created
+      default: self = .other
+      }
+    case 8:
+      switch name {
+      case "ATTENDEE": self = .attendee
+      case "LOCATION": self = .location
+      case "DURATION": self = .duration
+      case "SEQUENCE": self = .sequence
+      case "PRIORITY": self = .priority
+      default: self = .other
+      }
+    case 9:
+      switch name {
+      case "ORGANIZER": self = .organizer
+      case "COMPLETED": self = .completed
+      default: self = .other
+      }
+    case 10: self = name == "CATEGORIES" ? .categories : .other
+    case 11: self = name == "DESCRIPTION" ? .description : .other
+    case 13:
+      switch name {
+      case "LAST-MODIFIED": self = .lastModified
+      case "RECURRENCE-ID": self = .recurrenceId
+      default: self = .other
+      }
+    case 26: self = name == "X-MICROSOFT-CDO-BUSYSTATUS" ? .cdoBusyStatus : .other
+    case 27: self = name == "X-MICROSOFT-CDO-ALLDAYEVENT" ? .cdoAllDayEvent : .other
+    default: self = .other
+    }
   }
 }
 

@@ -11,6 +11,13 @@ enum ICalValue {
     return Array(text.utf8).withUnsafeBufferPointer { localDateTime(bytes: $0) }
   }
 
+  /// `localDateTime(_:)` of a whole string: its bytes are read where they are (a substring's
+  /// contiguous-storage path cost several times more, for every time read).
+  static func localDateTime(_ text: String) -> (LocalDateTime, isDate: Bool, isUTC: Bool)? {
+    if let parsed = text.utf8.withContiguousStorageIfAvailable({ localDateTime(bytes: $0) }) { return parsed }
+    return Array(text.utf8).withUnsafeBufferPointer { localDateTime(bytes: $0) }
+  }
+
   private static func localDateTime(bytes text: UnsafeBufferPointer<UInt8>) -> (LocalDateTime, isDate: Bool, isUTC: Bool)? {
     var low = 0
     var high = text.count
@@ -112,6 +119,42 @@ enum ICalValue {
       out[i] = UInt8(0x30 + v % 10)
       v /= 10
       i -= 1
+    }
+  }
+
+  /// `basic(_:utc:)` appended to `out` (a writer's line), with no string made: the digits are
+  /// put in a buffer on the stack and appended at once (appended one by one, each append
+  /// checked the array's capacity and uniqueness).
+  static func appendBasic(_ t: LocalDateTime, utc: Bool = false, to out: inout [UInt8]) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { b in
+      putDigits(t.date.year, 4, b, at: 0)
+      putDigits(t.date.month, 2, b, at: 4)
+      putDigits(t.date.day, 2, b, at: 6)
+      b[8] = UInt8(ascii: "T")
+      putDigits(t.time.hour, 2, b, at: 9)
+      putDigits(t.time.minute, 2, b, at: 11)
+      putDigits(t.time.second, 2, b, at: 13)
+      b[15] = UInt8(ascii: "Z")
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<(utc ? 16 : 15)]))
+    }
+  }
+
+  /// `basic(_:)` of a date appended to `out`, as `appendBasic(_:utc:to:)` appends.
+  static func appendBasic(_ d: LocalDate, to out: inout [UInt8]) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { b in
+      putDigits(d.year, 4, b, at: 0)
+      putDigits(d.month, 2, b, at: 4)
+      putDigits(d.day, 2, b, at: 6)
+      out.append(contentsOf: UnsafeBufferPointer(b))
+    }
+  }
+
+  /// `text(_:)` appended to `out`.
+  static func appendText(_ time: EventTime, to out: inout [UInt8]) {
+    switch time {
+    case .date(let d): appendBasic(d, to: &out)
+    case .floating(let t), .zoned(let t, _): appendBasic(t, to: &out)
+    case .utc(let t): appendBasic(t, utc: true, to: &out)
     }
   }
 

@@ -27,10 +27,15 @@ public struct ICalendarWriter: RecordWriter {
   private var open = false
   private var currentCalendar: CalendarInfo?
   private var writtenZones: Set<String> = []
-  /// See `fixedParameter(_:_:)`.
-  private var fixedParameters: [ContentParameter] = []
-  /// See `tzidParameters(_:)`.
-  private var recentTZIDParameters: [(tzid: String, parameters: [ContentParameter])] = []
+  /// See `ruleText(_:start:calendarZone:)`.
+  private var recentRuleTexts: [(rule: RecurrenceRule, text: String)] = []
+  private static let recentRuleLimit = 16
+  /// Zones (as events name them) whose VTIMEZONE is written in this calendar already, at most
+  /// `settledZoneLimit`: found by comparing names (the reader hands every event the same
+  /// string for a zone, so mostly by identity), without `ensureZone`'s checks and hashing, for
+  /// every time written.
+  private var settledZones: [String] = []
+  private static let settledZoneLimit = 16
   private var writtenRawZones: Set<String> = []
   public private(set) var skippedRecords = 0
   private var droppedRawNames: Set<String> = []
@@ -102,7 +107,7 @@ public struct ICalendarWriter: RecordWriter {
         try writeExpanded(event, reason: nil)
         return
       case .keep:
-        if let problem = seriesProblem(event) {
+        if let problem = seriesProblem(event.recurrence, start: event.start) {
           try writeExpanded(event, reason: problem)
           return
         }
@@ -116,7 +121,8 @@ public struct ICalendarWriter: RecordWriter {
   /// when the master has none, and each override complete (`Event.inheriting(from:)`), since
   /// readers take a RECURRENCE-ID component for the whole instance.
   private mutating func writeSeries(_ event: Event) {
-    let uid = event.uid ?? ICalendarWriter.stableUID(event)
+    let uid: String
+    if let u = event.uid { uid = u } else { uid = ICalendarWriter.stableUID(event) }
     writeComponent(event, uid: uid)
     for o in event.recurrence?.overrides ?? [] { writeComponent(o.inheriting(from: event), uid: uid) }
   }
@@ -131,10 +137,10 @@ public struct ICalendarWriter: RecordWriter {
   // MARK: - Series
 
   /// Why the target cannot hold this series as written, or nil when it can.
-  private func seriesProblem(_ event: Event) -> String? {
-    guard let recurrence = event.recurrence else { return nil }
+  private func seriesProblem(_ recurrence: Recurrence?, start: EventTime?) -> String? {
+    guard let recurrence else { return nil }
     if windowsNames {
-      let reasons = OutlookRecurrence.compatibility(recurrence, start: event.start)
+      let reasons = OutlookRecurrence.compatibility(recurrence, start: start)
       if !reasons.isEmpty { return "\(target) cannot hold " + reasons.joined(separator: ", ") }
     }
     return nil
@@ -188,6 +194,7 @@ public struct ICalendarWriter: RecordWriter {
     open = true
     currentCalendar = info
     writtenZones = []
+    settledZones = []
     writtenRawZones = []
     lines.begin("VCALENDAR")
     lines.write(name: "VERSION", value: "2.0")
@@ -281,10 +288,12 @@ public struct ICalendarWriter: RecordWriter {
     }
   }
 
-  private mutating func ensureZone(_ zone: String, year: Int, event: Event) {
+  private mutating func ensureZone(_ zone: String, year: Int, rawComponents: [RawComponent]) {
     guard !options.calendar.utc || !convertible(zone) else { return }
     let known = zones.zone(zone) != nil
     let name = known ? tzName(zone) : zone
+    // From now on, nothing is written for this zone in this calendar.
+    if settledZones.count < Self.settledZoneLimit { settledZones.append(zone) }
     if writtenZones.contains(name) { return }
     writtenZones.insert(name)
     if known, let definition = ZoneDefinition(iana: zone, years: year...year) {
@@ -317,7 +326,7 @@ public struct ICalendarWriter: RecordWriter {
       return
     }
     // A zone ferry could not resolve: write the source's VTIMEZONE when it came along.
-    if let definition = event.rawComponents.first(where: {
+    if let definition = rawComponents.first(where: {
       $0.name == "VTIMEZONE" && $0.properties.first(where: { $0.name == "TZID" })?.value == zone
     }), definition.properties.count > 1 || !definition.components.isEmpty {
       writeRawComponent(definition)
@@ -331,34 +340,44 @@ public struct ICalendarWriter: RecordWriter {
 
   /// Writes a time; its VTIMEZONE is already written (`writeComponent` sees to every zone
   /// before the component begins).
+  ///
+  /// Written piece by piece (parameters, then the digits straight into the line's bytes): no
+  /// parameter array and no value string is made for a time, several of which every event has.
   private mutating func writeTime(_ name: String, _ time: EventTime, extra: [ContentParameter] = []) {
     let (t, tzid) = prepare(time)
-    var params = extra
+    let start = lines.beginProperty(group: nil, name: name)
+    for p in extra { lines.appendParameter(p) }
     if let tzid {
-      if params.isEmpty { params = tzidParameters(tzid) } else { params.append(ContentParameter(name: "TZID", values: [tzid])) }
+      lines.beginParameter("TZID")
+      lines.appendParameterValue(tzid, first: true)
     }
-    if t.isDate {
-      if params.isEmpty { params = Self.dateParameters } else { params.append(ContentParameter(name: "VALUE", values: ["DATE"])) }
-    }
-    lines.write(name: name, parameters: params, value: ICalValue.text(t))
+    if t.isDate { appendFixed(";VALUE=DATE") }
+    lines.beginValue()
+    ICalValue.appendText(t, to: &lines.bytes)
+    lines.endProperty(from: start)
   }
 
-  /// `VALUE=DATE` alone, made once.
-  private static let dateParameters = [ContentParameter(name: "VALUE", values: ["DATE"])]
-
-  /// `TZID=tzid` alone: made once for each of the last few TZIDs (at most
-  /// `tzidParameterLimit`) and shared, instead of two arrays made and freed for every time.
-  private mutating func tzidParameters(_ tzid: String) -> [ContentParameter] {
-    for i in recentTZIDParameters.indices where recentTZIDParameters[i].tzid == tzid { return recentTZIDParameters[i].parameters }
-    let parameters = [ContentParameter(name: "TZID", values: [tzid])]
-    if recentTZIDParameters.count < Self.tzidParameterLimit { recentTZIDParameters.append((tzid, parameters)) }
-    return parameters
+  /// A UTC timestamp property (DTSTAMP, CREATED, …), its digits written straight into the
+  /// line (as a string, its 16 bytes would be one allocation each).
+  private mutating func writeStamp(_ name: String, _ stamp: Timestamp) {
+    let start = lines.beginProperty(group: nil, name: name)
+    lines.beginValue()
+    ICalValue.appendBasic(stamp.utc, utc: true, to: &lines.bytes)
+    lines.endProperty(from: start)
   }
 
-  private static let tzidParameterLimit = 16
+  /// A TEXT property, escaped as it is written (no escaped string made).
+  private mutating func writeText(_ name: String, _ text: String) {
+    let start = lines.beginProperty(group: nil, name: name)
+    lines.beginValue()
+    lines.appendEscaped(text)
+    lines.endProperty(from: start)
+  }
 
-  private mutating func ensureZoneOnce(_ time: EventTime, event: Event) {
-    if case .zoned(let t, let zone) = time { ensureZone(zone, year: t.date.year, event: event) }
+  private mutating func ensureZoneOnce(_ time: EventTime, rawComponents: [RawComponent]) {
+    guard case .zoned(let t, let zone) = time else { return }
+    for i in settledZones.indices where settledZones[i] == zone { return }
+    ensureZone(zone, year: t.date.year, rawComponents: rawComponents)
   }
 
   /// Writes RDATE or EXDATE lines; their VTIMEZONEs are already written, as for `writeTime`.
@@ -383,8 +402,8 @@ public struct ICalendarWriter: RecordWriter {
   }
 
   /// Registers the source's own VTIMEZONEs (zones ferry could not name) so conversions work.
-  private mutating func registerDefinitions(_ event: Event) {
-    for c in event.rawComponents where c.name == "VTIMEZONE" && c.properties.count > 1 || !c.components.isEmpty {
+  private mutating func registerDefinitions(_ rawComponents: [RawComponent]) {
+    for c in rawComponents where c.name == "VTIMEZONE" && c.properties.count > 1 || !c.components.isEmpty {
       guard c.name == "VTIMEZONE", let tzid = c.properties.first(where: { $0.name == "TZID" })?.value,
         !registeredDefinitions.contains(tzid)
       else { continue }
@@ -396,28 +415,30 @@ public struct ICalendarWriter: RecordWriter {
 
   private mutating func writeComponent(_ event: Event, uid masterUID: String?) {
     eventsWritten += 1
-    if !event.rawComponents.isEmpty { registerDefinitions(event) }
+    if !event.rawComponents.isEmpty { registerDefinitions(event.rawComponents) }
     // Calendar-level components that travelled with the event.
     for c in event.rawComponents where ICalendarWriter.calendarLevel(c.name) {
       if c.name == "VTIMEZONE" { continue }  // written on use
       writeRawComponent(c)
     }
-    warnUnconvertible(event)
+    if options.calendar.utc { warnUnconvertible(event) }
     // Zones first, so the VTIMEZONEs come before the component (no array of the times made).
-    if let t = event.start { ensureZoneOnce(t, event: event) }
-    if let t = event.end { ensureZoneOnce(t, event: event) }
-    if let t = event.due { ensureZoneOnce(t, event: event) }
-    if let t = event.recurrenceId { ensureZoneOnce(t, event: event) }
+    if let t = event.start { ensureZoneOnce(t, rawComponents: event.rawComponents) }
+    if let t = event.end { ensureZoneOnce(t, rawComponents: event.rawComponents) }
+    if let t = event.due { ensureZoneOnce(t, rawComponents: event.rawComponents) }
+    if let t = event.recurrenceId { ensureZoneOnce(t, rawComponents: event.rawComponents) }
     if let r = event.recurrence {
-      for t in r.dates { ensureZoneOnce(t, event: event) }
-      for t in r.exceptionDates { ensureZoneOnce(t, event: event) }
+      for t in r.dates { ensureZoneOnce(t, rawComponents: event.rawComponents) }
+      for t in r.exceptionDates { ensureZoneOnce(t, rawComponents: event.rawComponents) }
     }
-    let kind = event.kind == .task ? "VTODO" : "VEVENT"
-    lines.begin(kind)
-    let uid = masterUID ?? event.uid ?? ICalendarWriter.stableUID(event)
+    let (begin, end): (StaticString, StaticString) =
+      event.kind == .task ? ("BEGIN:VTODO", "END:VTODO") : ("BEGIN:VEVENT", "END:VEVENT")
+    writeFixed(begin)
+    let uid: String
+    if let u = masterUID ?? event.uid { uid = u } else { uid = ICalendarWriter.stableUID(event) }
     lines.write(name: "UID", value: uid)
     let stamp = event.stamp ?? event.lastModified ?? event.created ?? now
-    lines.write(name: "DTSTAMP", value: ICalValue.basic(stamp.utc, utc: true))
+    writeStamp("DTSTAMP", stamp)
     if let start = event.start {
       writeTime("DTSTART", start)
     } else if event.kind == .event {
@@ -443,64 +464,64 @@ public struct ICalendarWriter: RecordWriter {
         extra: event.recurrenceIdThisAndFuture ? [ContentParameter(name: "RANGE", values: ["THISANDFUTURE"])] : [])
     }
     if let r = event.recurrence {
-      if let rule = r.rule { lines.write(name: "RRULE", value: ruleText(rule, event: event)) }
-      for rule in r.extraRules { lines.write(name: "RRULE", value: ruleText(rule, event: event)) }
+      if let rule = r.rule { lines.write(name: "RRULE", value: ruleText(rule, start: event.start, calendarZone: event.calendar?.timeZone)) }
+      for rule in r.extraRules { lines.write(name: "RRULE", value: ruleText(rule, start: event.start, calendarZone: event.calendar?.timeZone)) }
       if !r.dates.isEmpty { writeTimeList("RDATE", r.dates) }
       if !r.exceptionDates.isEmpty { writeTimeList("EXDATE", r.exceptionDates) }
     }
-    if let s = event.summary { lines.write(name: "SUMMARY", value: TextEscaping.escape(s)) }
-    if let d = event.description { lines.write(name: "DESCRIPTION", value: TextEscaping.escape(d)) }
-    if let l = event.location { lines.write(name: "LOCATION", value: TextEscaping.escape(l)) }
-    let privacy: String
+    if let s = event.summary { writeText("SUMMARY", s) }
+    if let d = event.description { writeText("DESCRIPTION", d) }
+    if let l = event.location { writeText("LOCATION", l) }
     switch event.privacy {
-    case .private?: privacy = "PRIVATE"
-    case .confidential?: privacy = "CONFIDENTIAL"
-    default: privacy = "PUBLIC"
+    case .private?: writeFixed("CLASS:PRIVATE")
+    case .confidential?: writeFixed("CLASS:CONFIDENTIAL")
+    default: writeFixed("CLASS:PUBLIC")
     }
-    lines.write(name: "CLASS", value: privacy)
     if event.kind == .event {
-      lines.write(name: "TRANSP", value: event.busyStatus == .free ? "TRANSPARENT" : "OPAQUE")
+      writeFixed(event.busyStatus == .free ? "TRANSP:TRANSPARENT" : "TRANSP:OPAQUE")
     }
     if let status = event.status {
-      let text: String
       switch status {
-      case .confirmed: text = "CONFIRMED"
-      case .tentative: text = "TENTATIVE"
-      case .cancelled: text = "CANCELLED"
-      case .needsAction: text = "NEEDS-ACTION"
-      case .completed: text = "COMPLETED"
-      case .inProcess: text = "IN-PROCESS"
+      case .confirmed: writeFixed("STATUS:CONFIRMED")
+      case .tentative: writeFixed("STATUS:TENTATIVE")
+      case .cancelled: writeFixed("STATUS:CANCELLED")
+      case .needsAction: writeFixed("STATUS:NEEDS-ACTION")
+      case .completed: writeFixed("STATUS:COMPLETED")
+      case .inProcess: writeFixed("STATUS:IN-PROCESS")
       }
-      lines.write(name: "STATUS", value: text)
     }
     if let n = event.sequence { lines.write(name: "SEQUENCE", value: String(n)) }
     if let n = event.priority { lines.write(name: "PRIORITY", value: String(n)) }
     if !event.categories.isEmpty {
-      lines.write(name: "CATEGORIES", value: event.categories.map { TextEscaping.escape($0) }.joined(separator: ","))
+      let start = lines.beginProperty(group: nil, name: "CATEGORIES")
+      lines.beginValue()
+      for (i, c) in event.categories.enumerated() {
+        if i > 0 { lines.appendValue(",") }
+        lines.appendEscaped(c)
+      }
+      lines.endProperty(from: start)
     }
     if let url = event.url { lines.write(name: "URL", value: url) }
     if let geo = event.geo { lines.write(name: "GEO", value: "\(geo.latitude);\(geo.longitude)") }
-    if let c = event.created { lines.write(name: "CREATED", value: ICalValue.basic(c.utc, utc: true)) }
-    if let m = event.lastModified { lines.write(name: "LAST-MODIFIED", value: ICalValue.basic(m.utc, utc: true)) }
-    if let c = event.completed { lines.write(name: "COMPLETED", value: ICalValue.basic(c.utc, utc: true)) }
+    if let c = event.created { writeStamp("CREATED", c) }
+    if let m = event.lastModified { writeStamp("LAST-MODIFIED", m) }
+    if let c = event.completed { writeStamp("COMPLETED", c) }
     if let o = event.organizer { writeAttendee("ORGANIZER", o) }
     // By index: each attendee is passed borrowed from the array, not copied out.
     for i in event.attendees.indices { writeAttendee("ATTENDEE", event.attendees[i]) }
     let busy = event.busyStatus
     let ownsCDO = event.raw.contains { $0.name == "X-MICROSOFT-CDO-BUSYSTATUS" }
     if !ownsCDO, let busy, windowsNames || (busy != .free && busy != .busy) {
-      let text: String
       switch busy {
-      case .free: text = "FREE"
-      case .tentative: text = "TENTATIVE"
-      case .busy: text = "BUSY"
-      case .outOfOffice: text = "OOF"
-      case .workingElsewhere: text = "WORKINGELSEWHERE"
+      case .free: writeFixed("X-MICROSOFT-CDO-BUSYSTATUS:FREE")
+      case .tentative: writeFixed("X-MICROSOFT-CDO-BUSYSTATUS:TENTATIVE")
+      case .busy: writeFixed("X-MICROSOFT-CDO-BUSYSTATUS:BUSY")
+      case .outOfOffice: writeFixed("X-MICROSOFT-CDO-BUSYSTATUS:OOF")
+      case .workingElsewhere: writeFixed("X-MICROSOFT-CDO-BUSYSTATUS:WORKINGELSEWHERE")
       }
-      lines.write(name: "X-MICROSOFT-CDO-BUSYSTATUS", value: text)
     }
     if windowsNames && event.kind == .event {
-      lines.write(name: "X-MICROSOFT-CDO-ALLDAYEVENT", value: event.isAllDay ? "TRUE" : "FALSE")
+      writeFixed(event.isAllDay ? "X-MICROSOFT-CDO-ALLDAYEVENT:TRUE" : "X-MICROSOFT-CDO-ALLDAYEVENT:FALSE")
     }
     for p in event.raw { writeRaw(p) }
     // Alarms: raw ones as they were, then reminders they do not already cover.
@@ -509,11 +530,11 @@ public struct ICalendarWriter: RecordWriter {
       let rawTriggers = Set(rawAlarms.compactMap { $0.properties.first { $0.name == "TRIGGER" }?.value })
       for r in event.reminders {
         if let text = triggerText(r), rawTriggers.contains(text.value) { continue }
-        writeReminder(r, event: event)
+        writeReminder(r, summary: event.summary, organizerEmail: event.organizer?.email)
       }
     }
     for c in event.rawComponents where !ICalendarWriter.calendarLevel(c.name) { writeRawComponent(c) }
-    lines.end(kind)
+    writeFixed(end)
   }
 
   /// RRULE part names of RFC 5545 and RFC 7529 (an extra part may carry one of them with a
@@ -523,9 +544,17 @@ public struct ICalendarWriter: RecordWriter {
     "BYMONTH", "BYSETPOS", "WKST", "RSCALE", "SKIP",
   ]
 
-  private func ruleText(_ rule: RecurrenceRule, event: Event) -> String {
+  private mutating func ruleText(_ rule: RecurrenceRule, start: EventTime?, calendarZone: String?) -> String {
+    // A rule with no UNTIL and no extra part is written as its description alone, which is
+    // remembered: the series of a file mostly repeat a few rules.
+    if rule.until == nil && rule.extraParts.isEmpty {
+      for i in recentRuleTexts.indices where recentRuleTexts[i].rule == rule { return recentRuleTexts[i].text }
+      let text = rule.description
+      if recentRuleTexts.count < Self.recentRuleLimit { recentRuleTexts.append((rule, text)) }
+      return text
+    }
     var rule = rule
-    if let until = rule.until { rule.until = untilValue(until, event: event) }
+    if let until = rule.until { rule.until = untilValue(until, start: start, calendarZone: calendarZone) }
     // Parts that are neither RFC 5545, RFC 7529 (RSCALE, SKIP) nor X- extensions (a typo such
     // as `UNTL=`) make libical and others drop the whole rule: left out, with a warning.
     let unknown = rule.extraParts.filter { p in
@@ -546,12 +575,12 @@ public struct ICalendarWriter: RecordWriter {
   /// way); a date-time UNTIL on an all-day series becomes the day it falls on (a UTC one only
   /// when the calendar or `--zone` names the zone). Written as a date on a timed series, other
   /// calendars drop the last occurrence.
-  private func untilValue(_ until: EventTime, event: Event) -> EventTime {
+  private func untilValue(_ until: EventTime, start: EventTime?, calendarZone: String?) -> EventTime {
     let endOfDay = LocalTime(hour: 23, minute: 59, second: 59)
     // The zone a UTC or date-only series means, when the calendar or --zone names one.
-    let hint = event.calendar?.timeZone ?? options.calendar.zone
+    let hint = calendarZone ?? options.calendar.zone
     var value = until
-    switch (until, event.start) {
+    switch (until, start) {
     case (.date(let d), .zoned(_, let zone)?):
       let local = LocalDateTime(date: d, time: endOfDay)
       value = zones.utc(local, zone: zone).map { .utc($0) } ?? .zoned(local, zone: zone)
@@ -604,88 +633,92 @@ public struct ICalendarWriter: RecordWriter {
     return nil
   }
 
-  private mutating func writeReminder(_ r: Reminder, event: Event) {
+  private mutating func writeReminder(_ r: Reminder, summary: String?, organizerEmail: String?) {
     guard let (value, params) = triggerText(r) else { return }
-    lines.begin("VALARM")
-    let action: String
+    writeFixed("BEGIN:VALARM")
     switch r.action {
-    case .audio: action = "AUDIO"
-    case .email: action = "EMAIL"
-    default: action = "DISPLAY"
+    case .audio: writeFixed("ACTION:AUDIO")
+    case .email: writeFixed("ACTION:EMAIL")
+    default: writeFixed("ACTION:DISPLAY")
     }
-    lines.write(name: "ACTION", value: action)
     lines.write(name: "TRIGGER", parameters: params, value: value)
-    if action == "DISPLAY" || action == "EMAIL" {
+    if r.action != .audio {
       // DISPLAY and EMAIL alarms require a DESCRIPTION (RFC 5545 §3.6.6).
-      lines.write(name: "DESCRIPTION", value: TextEscaping.escape(r.description ?? event.summary ?? "Reminder"))
+      writeText("DESCRIPTION", r.description ?? summary ?? "Reminder")
     }
-    if action == "EMAIL" {
-      lines.write(name: "SUMMARY", value: TextEscaping.escape(event.summary ?? "Reminder"))
-      if let to = event.organizer?.email { lines.write(name: "ATTENDEE", value: "mailto:" + to) }
+    if r.action == .email {
+      writeText("SUMMARY", summary ?? "Reminder")
+      if let to = organizerEmail { lines.write(name: "ATTENDEE", value: "mailto:" + to) }
     }
-    lines.end("VALARM")
+    writeFixed("END:VALARM")
   }
 
-  /// A parameter with one value from a fixed set (ROLE, PARTSTAT, CUTYPE, RSVP), made once
-  /// and shared: an attendee line then allocates only its own CN.
-  private mutating func fixedParameter(_ name: String, _ value: String) -> ContentParameter {
-    for i in fixedParameters.indices where fixedParameters[i].name == name && fixedParameters[i].values[0] == value {
-      return fixedParameters[i]
-    }
-    let parameter = ContentParameter(name: name, values: [value])
-    if fixedParameters.count < Self.fixedParameterLimit { fixedParameters.append(parameter) }
-    return parameter
-  }
-
-  private static let fixedParameterLimit = 32
-
+  /// Written piece by piece: no parameter array, and no array for each parameter's value, is
+  /// made for an attendee (every event has one or more).
   private mutating func writeAttendee(_ name: String, _ a: Attendee) {
-    var params: [ContentParameter] = []
-    // Room for the usual CN, ROLE, PARTSTAT, CUTYPE and RSVP in one allocation.
-    params.reserveCapacity(5 + (a.parameters?.count ?? 0))
-    if let cn = a.name { params.append(ContentParameter(name: "CN", values: [cn])) }
+    let start = lines.beginProperty(group: nil, name: name)
+    if let cn = a.name { parameter("CN", cn) }
     if let role = a.role {
-      let v: String
       switch role {
-      case .chair: v = "CHAIR"
-      case .required: v = "REQ-PARTICIPANT"
-      case .optional: v = "OPT-PARTICIPANT"
-      case .nonParticipant: v = "NON-PARTICIPANT"
+      case .chair: appendFixed(";ROLE=CHAIR")
+      case .required: appendFixed(";ROLE=REQ-PARTICIPANT")
+      case .optional: appendFixed(";ROLE=OPT-PARTICIPANT")
+      case .nonParticipant: appendFixed(";ROLE=NON-PARTICIPANT")
       }
-      params.append(fixedParameter("ROLE", v))
     }
     if let s = a.status {
-      let v: String
       switch s {
-      case .needsAction: v = "NEEDS-ACTION"
-      case .accepted: v = "ACCEPTED"
-      case .declined: v = "DECLINED"
-      case .tentative: v = "TENTATIVE"
-      case .delegated: v = "DELEGATED"
+      case .needsAction: appendFixed(";PARTSTAT=NEEDS-ACTION")
+      case .accepted: appendFixed(";PARTSTAT=ACCEPTED")
+      case .declined: appendFixed(";PARTSTAT=DECLINED")
+      case .tentative: appendFixed(";PARTSTAT=TENTATIVE")
+      case .delegated: appendFixed(";PARTSTAT=DELEGATED")
       }
-      params.append(fixedParameter("PARTSTAT", v))
     }
     if let k = a.kind {
-      let v: String
       switch k {
-      case .individual: v = "INDIVIDUAL"
-      case .group: v = "GROUP"
-      case .resource: v = "RESOURCE"
-      case .room: v = "ROOM"
-      case .unknown: v = "UNKNOWN"
+      case .individual: appendFixed(";CUTYPE=INDIVIDUAL")
+      case .group: appendFixed(";CUTYPE=GROUP")
+      case .resource: appendFixed(";CUTYPE=RESOURCE")
+      case .room: appendFixed(";CUTYPE=ROOM")
+      case .unknown: appendFixed(";CUTYPE=UNKNOWN")
       }
-      params.append(fixedParameter("CUTYPE", v))
     }
-    if let rsvp = a.rsvp { params.append(fixedParameter("RSVP", rsvp ? "TRUE" : "FALSE")) }
-    for p in a.parameters ?? [] { params.append(ContentParameter(name: p.name, values: p.values)) }
-    let value: String
+    if let rsvp = a.rsvp { appendFixed(rsvp ? ";RSVP=TRUE" : ";RSVP=FALSE") }
+    for p in a.parameters ?? [] {
+      lines.beginParameter(p.name)
+      for (i, v) in p.values.enumerated() { lines.appendParameterValue(v, first: i == 0) }
+    }
+    lines.beginValue()
     if let email = a.email {
       let hasColon = email.utf8.withContiguousStorageIfAvailable { $0.contains(.colon) } ?? email.containsByte(.colon)
-      value = hasColon ? email : "mailto:" + email
+      if !hasColon { lines.appendValue("mailto:") }
+      lines.appendValue(email)
     } else {
-      value = "mailto:"
+      lines.appendValue("mailto:")
     }
-    lines.write(name: name, parameters: params, value: value)
+    lines.endProperty(from: start)
+  }
+
+  /// Appends text known when ferry is built (a parameter such as `;ROLE=CHAIR`, a line less its
+  /// CRLF) to the line being written, as it is: it is ASCII with nothing to quote or escape,
+  /// so the writer's scan of each byte (for quoting, escapes) would leave it as it is.
+  private mutating func appendFixed(_ text: StaticString) {
+    lines.bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  }
+
+  /// Writes a whole line known when ferry is built (`CLASS:PUBLIC`, `BEGIN:VEVENT`), as
+  /// `lines.write(name:value:)` writes it: all are far shorter than a folded line.
+  private mutating func writeFixed(_ line: StaticString) {
+    appendFixed(line)
+    lines.bytes.append(UInt8(ascii: "\r"))
+    lines.bytes.append(UInt8(ascii: "\n"))
+  }
+
+  /// `;NAME=value` (one value).
+  private mutating func parameter(_ name: String, _ value: String) {
+    lines.beginParameter(name)
+    lines.appendParameterValue(value, first: true)
   }
 
   private mutating func writeRaw(_ p: RawProperty, inComponent: Bool = false) {

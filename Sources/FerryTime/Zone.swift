@@ -52,7 +52,8 @@ public final class Zone: Sendable, CustomStringConvertible {
   public let initialOffset: Int
   /// Whether the offset before the first transition is daylight-saving time.
   let initialIsDaylight: Bool
-  /// Transitions in instant order.
+  /// Transitions in instant order. A tz database zone's have no abbreviation here:
+  /// `transitions(from:to:)` and `abbreviation(of:)` give it.
   public let transitions: [ZoneTransition]
   let instants: [Int]
   /// Beyond the precomputed range, Foundation is asked directly.
@@ -98,8 +99,11 @@ public final class Zone: Sendable, CustomStringConvertible {
     let startDate = Date(timeIntervalSince1970: TimeInterval(rangeStart))
     initialOffset = tz.secondsFromGMT(for: startDate)
     initialIsDaylight = tz.isDaylightSavingTime(for: startDate)
-    // The same walk as `foundationTransitions`, starting at rangeStart itself.
-    let list = Zone.foundationTransitions(tz, from: rangeStart + 1, to: rangeEnd)
+    // The same walk as `foundationTransitions`, starting at rangeStart itself. Without the
+    // abbreviations: ICU makes each one slowly (a zone has hundreds of transitions in the
+    // range, and a VTIMEZONE names a few), so `transitions(from:to:)` and `abbreviation(of:)`
+    // add them when asked.
+    let list = Zone.foundationTransitions(tz, from: rangeStart + 1, to: rangeEnd, abbreviations: false)
     transitions = list
     instants = list.map(\.instant)
   }
@@ -249,10 +253,23 @@ public final class Zone: Sendable, CustomStringConvertible {
     var i = max(0, transitionIndex(atOrBefore: from - 1) + 1)
     var out: [ZoneTransition] = []
     while i < transitions.count && transitions[i].instant < to {
-      if transitions[i].instant >= from { out.append(transitions[i]) }
+      if transitions[i].instant >= from { out.append(named(transitions[i])) }
       i += 1
     }
     return out
+  }
+
+  /// The abbreviation from `transition` on (`CEST`), when known. Use this, not
+  /// `transition.abbreviation`, for an element of `transitions`: a tz database zone leaves
+  /// those without one, to be asked for.
+  public func abbreviation(of transition: ZoneTransition) -> String? { named(transition).abbreviation }
+
+  /// `transition` with its abbreviation, which a tz database zone asks Foundation for.
+  private func named(_ transition: ZoneTransition) -> ZoneTransition {
+    guard transition.abbreviation == nil, let tz = foundation else { return transition }
+    var t = transition
+    t.abbreviation = Zone.abbreviation(tz, Date(timeIntervalSince1970: TimeInterval(t.instant)))
+    return t
   }
 
   /// Transitions in the calendar years `years` (by instant, UTC).
@@ -262,7 +279,7 @@ public final class Zone: Sendable, CustomStringConvertible {
       to: LocalDate(year: years.upperBound + 1, month: 1, day: 1).daysSinceEpoch * 86400)
   }
 
-  static func foundationTransitions(_ tz: TimeZone, from: Int, to: Int) -> [ZoneTransition] {
+  static func foundationTransitions(_ tz: TimeZone, from: Int, to: Int, abbreviations: Bool = true) -> [ZoneTransition] {
     var out: [ZoneTransition] = []
     var cursor = Date(timeIntervalSince1970: TimeInterval(from - 1))
     var previous = tz.secondsFromGMT(for: cursor)
@@ -277,7 +294,7 @@ public final class Zone: Sendable, CustomStringConvertible {
           ZoneTransition(
             instant: Int(next.timeIntervalSince1970), offsetBefore: previous, offsetAfter: offset,
             isDaylight: daylight,
-            abbreviation: Zone.abbreviation(tz, next)))
+            abbreviation: abbreviations ? Zone.abbreviation(tz, next) : nil))
       }
       previous = offset
       previousDaylight = daylight

@@ -29,7 +29,7 @@ extension ZoneDefinition {
       })
     else {
       let offset = zone.offset(atInstant: rangeStart)
-      let name = zone.isDaylight(atInstant: rangeStart) ? nil : zone.transitions.last?.abbreviation
+      let name = zone.isDaylight(atInstant: rangeStart) ? nil : zone.transitions.last.flatMap { zone.abbreviation(of: $0) }
       self.init(
         tzid: tzid,
         observances: [
