@@ -161,7 +161,10 @@ public struct SalesforceProfile: CSVProfile {
       let phoneCount = phones.reduce(0) { $0 + (row.isEmpty($1.0) ? 0 : 1) }
       if phoneCount > 1 { c.phones.reserveCapacity(phoneCount) }
       for (i, types) in phones {
-        if let p = row.string(i) { c.phones.append(PhoneNumber(p, types: types)) }
+        // One number (the usual case): an array literal, allocated at its size (see `emails`).
+        if let p = row.string(i) {
+          if phoneCount == 1 { c.phones = [PhoneNumber(p, types: types)] } else { c.phones.append(PhoneNumber(p, types: types)) }
+        }
       }
       for (parts, type) in addressParts {
         // Skip empty addresses without building one (the hot path).
@@ -170,7 +173,9 @@ public struct SalesforceProfile: CSVProfile {
         let a = PostalAddress(
           street: street, locality: s(parts[1]), region: s(parts[2]), postalCode: s(parts[3]), country: s(parts[4]),
           types: type)
-        if !a.isEmpty { c.addresses.append(a) }
+        if !a.isEmpty {
+          if c.addresses.isEmpty { c.addresses = [a] } else { c.addresses.append(a) }
+        }
       }
       if let u = s(website) { c.urls.append(LabeledValue(u)) }
       if let b = birthdate, let text = row.string(b) {
@@ -243,11 +248,23 @@ public struct SalesforceProfile: CSVProfile {
     /// Whether the bytes of `d` in `r` (none when nil) equal those of `key` from `start` on.
     @inline(__always)
     static func same(_ d: UnsafeBufferPointer<UInt8>, _ r: Range<Int>?, _ key: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
-      guard let r else { return true }
-      var k = start
-      for i in r {
-        if d[i] != key[k] { return false }
-        k += 1
+      guard let r, !r.isEmpty else { return true }
+      guard let a = d.baseAddress, let b = key.baseAddress else { return false }
+      // Eight bytes at a time, then the rest one by one (byte by byte, the three cells of
+      // an owner took about 900 instructions a record).
+      let x = UnsafeRawPointer(a + r.lowerBound)
+      let y = UnsafeRawPointer(b + start)
+      let n = r.count
+      var i = 0
+      while i + 8 <= n {
+        if x.loadUnaligned(fromByteOffset: i, as: UInt64.self) != y.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+          return false
+        }
+        i += 8
+      }
+      while i < n {
+        if x.load(fromByteOffset: i, as: UInt8.self) != y.load(fromByteOffset: i, as: UInt8.self) { return false }
+        i += 1
       }
       return true
     }
