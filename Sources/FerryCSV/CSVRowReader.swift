@@ -121,6 +121,14 @@ public struct CSVRow: Sendable {
   /// A leading apostrophe that ferry's formula protection added (`'=`, `'+`, `'-`, `'@`,
   /// apostrophe before tab or CR) is removed, so that ferry's own output reads back unchanged.
   public func string(_ i: Int) -> String? {
+    guard let r = textRange(i) else { return nil }
+    return data.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[r]), as: UTF8.self) }
+  }
+
+  /// The bytes in `data` that `string(i)` decodes (formula protection's apostrophe left
+  /// out), or nil when it gives nil.
+  @inline(__always)
+  public func textRange(_ i: Int) -> Range<Int>? {
     guard i >= 0 && i < ends.count else { return nil }
     var r = range(i)
     if r.isEmpty { return nil }
@@ -131,7 +139,15 @@ public struct CSVRow: Sendable {
       default: break
       }
     }
-    return data.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[r]), as: UTF8.self) }
+    return r
+  }
+
+  /// `body` over the bytes of `string(at: i)`, or nil when that is nil: for values read
+  /// straight from the bytes (ids, timestamps), with no `String` made for the field.
+  @inline(__always)
+  public func withText<R>(at i: Int?, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+    guard let i, let r = textRange(i) else { return nil }
+    return data.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[r])) }
   }
 
   /// Field `i` as text, or nil when there is no column `i` or the field is missing or empty.

@@ -25,7 +25,7 @@ enum Values {
   }
 
   /// The byte-level parse; nil sends the text to the model's slower, wider parser.
-  private static func fastTimestamp(_ u: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+  static func fastTimestamp(_ u: UnsafeBufferPointer<UInt8>) -> Timestamp? {
     guard u.count >= 10, let y = number(u, 0, 4), u[4] == UInt8(ascii: "-"), let mo = number(u, 5, 7),
       u[7] == UInt8(ascii: "-"), let d = number(u, 8, 10)
     else { return nil }
@@ -141,32 +141,46 @@ enum Values {
   static func caseSafeID(_ id: String) -> String {
     guard id.utf8.count == 15 else { return SalesforceID.caseSafe(id) ?? id }
     var copy = id
-    // The 18 bytes are written straight into the new string's storage: one allocation.
-    let safe: String? = copy.withUTF8 { u in
-      var suffix: (UInt8, UInt8, UInt8) = (0, 0, 0)
-      for chunk in 0..<3 {
-        var bits = 0
-        for i in 0..<5 {
-          let b = u[chunk * 5 + i]
-          guard (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) else { return nil }
-          if b >= 65 && b <= 90 { bits |= 1 << i }
-        }
-        let letter = bits < 26 ? UInt8(65 + bits) : UInt8(48 + bits - 26)
-        switch chunk {
-        case 0: suffix.0 = letter
-        case 1: suffix.1 = letter
-        default: suffix.2 = letter
-        }
+    return copy.withUTF8 { caseSafeID(bytes: $0) }
+  }
+
+  /// `caseSafeID` of the text `u` (valid UTF-8), read from the bytes: a 15-character id
+  /// needs no `String` of its own before its 18-character form is made.
+  static func caseSafeID(bytes u: UnsafeBufferPointer<UInt8>) -> String {
+    var safe: String?
+    if u.count == 15 {
+      safe = caseSafe15(u)
+    }
+    if let safe { return safe }
+    let id = String(decoding: u, as: UTF8.self)
+    return SalesforceID.caseSafe(id) ?? id
+  }
+
+  /// The 18-character form of 15 letters and digits, nil when `u` holds anything else.
+  private static func caseSafe15(_ u: UnsafeBufferPointer<UInt8>) -> String? {
+    var suffix: (UInt8, UInt8, UInt8) = (0, 0, 0)
+    for chunk in 0..<3 {
+      var bits = 0
+      for i in 0..<5 {
+        let b = u[chunk * 5 + i]
+        guard (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) else { return nil }
+        if b >= 65 && b <= 90 { bits |= 1 << i }
       }
-      return String(unsafeUninitializedCapacity: 18) { out in
-        for k in 0..<15 { out[k] = u[k] }
-        out[15] = suffix.0
-        out[16] = suffix.1
-        out[17] = suffix.2
-        return 18
+      let letter = bits < 26 ? UInt8(65 + bits) : UInt8(48 + bits - 26)
+      switch chunk {
+      case 0: suffix.0 = letter
+      case 1: suffix.1 = letter
+      default: suffix.2 = letter
       }
     }
-    return safe ?? SalesforceID.caseSafe(id) ?? id
+    // The 18 bytes are written straight into the new string's storage: one allocation.
+    return String(unsafeUninitializedCapacity: 18) { out in
+      for k in 0..<15 { out[k] = u[k] }
+      out[15] = suffix.0
+      out[16] = suffix.1
+      out[17] = suffix.2
+      return 18
+    }
   }
 
   static func isoDateText(_ d: PartialDate) -> String { d.description }
