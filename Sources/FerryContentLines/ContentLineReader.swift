@@ -15,6 +15,8 @@ public struct ContentLineReader {
   /// The input's name, interned once for every line's location.
   private let source: SourceName
   private let diagnostics: DiagnosticSink
+  /// Names, parameters and short values made lately (see `ShortStrings`).
+  private let shortStrings = ShortStrings()
   private var buffer: [UInt8] = []
   private var position = 0
   private var atEnd = false
@@ -278,7 +280,9 @@ public struct ContentLineReader {
     var group: String?
     while i < count, b[i] != .colon, b[i] != .semicolon {
       if b[i] == .dot && group == nil {
-        group = String(decoding: UnsafeBufferPointer(rebasing: b[nameStart..<i]), as: UTF8.self)
+        group = shortStrings.string(UnsafeBufferPointer(rebasing: b[nameStart..<i]), kind: .plain) {
+          String(decoding: $0, as: UTF8.self)
+        }
         nameStart = i + 1
       }
       i += 1
@@ -288,7 +292,9 @@ public struct ContentLineReader {
         "line has no ':' and is not a property: \"\(preview(b))\"; skipped", at: location, code: "syntax")
       return nil
     }
-    let name = Self.upperASCII(UnsafeBufferPointer(rebasing: b[nameStart..<i]))
+    let name = shortStrings.string(UnsafeBufferPointer(rebasing: b[nameStart..<i]), kind: .upperASCII) {
+      Self.upperASCII($0)
+    }
     if name.isEmpty {
       diagnostics.warning("property has no name: \"\(preview(b))\"; skipped", at: location, code: "syntax")
       return nil
@@ -306,7 +312,9 @@ public struct ContentLineReader {
       var pHigh = i
       while pLow < pHigh, b[pLow] == .space || b[pLow] == .tab { pLow += 1 }
       while pHigh > pLow, b[pHigh - 1] == .space || b[pHigh - 1] == .tab { pHigh -= 1 }
-      let pName = Self.upperASCII(UnsafeBufferPointer(rebasing: b[pLow..<pHigh]))
+      let pName = shortStrings.string(UnsafeBufferPointer(rebasing: b[pLow..<pHigh]), kind: .upperASCII) {
+        Self.upperASCII($0)
+      }
       if i < count, b[i] == .equals {
         i += 1
         var values: [String] = []
@@ -317,7 +325,7 @@ public struct ContentLineReader {
             i += 1
             let vStart = i
             while i < count, b[i] != .quote { i += 1 }
-            var value = decodeParameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i]))
+            var value = parameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i]))
             if i < count { i += 1 }
             // Anything between the closing quote and the next separator is kept.
             let tail = i
@@ -327,7 +335,7 @@ public struct ContentLineReader {
           } else {
             let vStart = i
             while i < count, b[i] != .comma, b[i] != .semicolon, b[i] != .colon { i += 1 }
-            values.append(decodeParameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i])))
+            values.append(parameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i])))
           }
           if i < count, b[i] == .comma {
             i += 1
@@ -370,7 +378,9 @@ public struct ContentLineReader {
     let valueColumn = i + 1
     let rawValue = UnsafeBufferPointer(rebasing: b[i...])
     let value: String
-    if encoding == nil, charset == nil, defaultCharset == nil, let text = UTF8Check.string(rawValue) {
+    if encoding == nil, charset == nil, defaultCharset == nil,
+      let text = shortStrings.stringIfMade(rawValue, kind: .value, make: UTF8Check.string)
+    {
       // The common case: a plain UTF-8 value, validated once and taken as it is.
       value = text
     } else {
@@ -395,6 +405,10 @@ public struct ContentLineReader {
       return String(decoding: bytes, as: UTF8.self)
     }
     return String(decoding: bytes.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }, as: UTF8.self)
+  }
+
+  private func parameterValue(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    shortStrings.string(bytes, kind: .parameterValue) { decodeParameterValue($0) }
   }
 
   private func decodeParameterValue(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
