@@ -317,25 +317,34 @@ public struct ContentLineReader {
       }
       if i < count, b[i] == .equals {
         i += 1
-        var values: [String] = []
-        // Room for a short list (`TYPE=INTERNET,WORK,PREF`) in one allocation, not three.
-        values.reserveCapacity(4)
+        // The first value is kept apart and an array made only for further ones (see
+        // `ContentParameter`).
+        var firstValue: String?
+        var more: [String] = []
         while true {
+          let value: String
           if i < count, b[i] == .quote {
             i += 1
             let vStart = i
             while i < count, b[i] != .quote { i += 1 }
-            var value = parameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i]))
+            var quoted = parameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i]))
             if i < count { i += 1 }
             // Anything between the closing quote and the next separator is kept.
             let tail = i
             while i < count, b[i] != .comma, b[i] != .semicolon, b[i] != .colon { i += 1 }
-            if i > tail { value += String(decoding: UnsafeBufferPointer(rebasing: b[tail..<i]), as: UTF8.self) }
-            values.append(value)
+            if i > tail { quoted += String(decoding: UnsafeBufferPointer(rebasing: b[tail..<i]), as: UTF8.self) }
+            value = quoted
           } else {
             let vStart = i
             while i < count, b[i] != .comma, b[i] != .semicolon, b[i] != .colon { i += 1 }
-            values.append(parameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i])))
+            value = parameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i]))
+          }
+          if firstValue == nil {
+            firstValue = value
+          } else {
+            // Room for a short list (`TYPE=INTERNET,WORK,PREF`) in one allocation.
+            if more.isEmpty { more.reserveCapacity(3) }
+            more.append(value)
           }
           if i < count, b[i] == .comma {
             i += 1
@@ -343,24 +352,25 @@ public struct ContentLineReader {
           }
           break
         }
-        if !pName.isEmpty {
+        // `firstValue` is always set: the loop above reads a value before it looks for a comma.
+        if !pName.isEmpty, let firstValue {
           if parameters.isEmpty { parameters.reserveCapacity(4) }
           // Lengths first: most parameters are TYPE, and this runs for each.
           if pName.utf8.count == 8 && pName == "ENCODING" {
-            if encoding == nil { encoding = values.first.map(Self.upperASCII) }
+            if encoding == nil { encoding = Self.upperASCII(firstValue) }
           } else if pName.utf8.count == 7 && pName == "CHARSET" {
-            if charset == nil { charset = values.first }
+            if charset == nil { charset = firstValue }
           }
-          parameters.append(ContentParameter(name: pName, values: values))
+          parameters.append(ContentParameter(name: pName, value: firstValue, more: more))
         }
       } else if !pName.isEmpty {
         // vCard 2.1 bare parameter: a TYPE value, or ENCODING/CHARSET shorthand.
         switch pName {
         case "QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT":
           if encoding == nil { encoding = pName }
-          parameters.append(ContentParameter(name: "ENCODING", values: [pName], isBare: true))
+          parameters.append(ContentParameter(name: "ENCODING", value: pName, isBare: true))
         default:
-          parameters.append(ContentParameter(name: "TYPE", values: [pName], isBare: true))
+          parameters.append(ContentParameter(name: "TYPE", value: pName, isBare: true))
         }
       } else {
         diagnostics.warning(
