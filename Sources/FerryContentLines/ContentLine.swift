@@ -22,15 +22,18 @@ public struct ContentLine: Sendable, Equatable {
     parameters.first { $0.name == name }?.values
   }
 
-  /// The first value of the parameter named `name`.
-  public func firstParameter(_ name: String) -> String? { parameter(name)?.first }
+  /// The first value of the parameter named `name` (without making its list of values).
+  public func firstParameter(_ name: String) -> String? {
+    for p in parameters where p.name == name { return p.firstValue }
+    return nil
+  }
 
   /// Every TYPE value, upper-cased, including vCard 2.1 bare parameters (`TEL;WORK;VOICE`)
   /// and comma lists (`TYPE=work,voice`).
   public var types: [String] {
     var out: [String] = []
     for p in parameters where p.name == "TYPE" {
-      for v in p.values {
+      p.forEachValue { v in
         for part in v.split(separator: ",") { out.append(part.uppercased()) }
       }
     }
@@ -45,7 +48,7 @@ public struct ContentLine: Sendable, Equatable {
     // `encoding`, without upper-casing a string for every TEXT value read: most lines have
     // no parameter, or only TYPE.
     guard let p = parameters.first(where: { $0.name.utf8.count == 8 && $0.name == "ENCODING" }) else { return false }
-    guard let v = p.values.first else { return false }
+    guard let v = p.firstValue else { return false }
     let utf8 = v.utf8
     if utf8.count == 1 { return utf8.first == UInt8(ascii: "b") || utf8.first == UInt8(ascii: "B") }
     // An ASCII value of another length cannot upper-case to either (a non-ASCII one might:
@@ -82,17 +85,61 @@ extension ContentLine {
 
 /// A parameter: `TYPE=WORK,VOICE` is one parameter with two values. A vCard 2.1 bare
 /// parameter (`;WORK`) is read as `TYPE` with `isBare` set.
+///
+/// The first value is held in the parameter and only further ones in an array: nearly every
+/// parameter has one value (`TZID=…`, `CN=…`, `TYPE=WORK`), and an array per parameter was
+/// an allocation to make and free for each on every line read.
 public struct ContentParameter: Sendable, Equatable {
   /// Upper-cased name.
   public var name: String
-  public var values: [String]
+  /// The first value; nil only when there is none (then `more` is empty too).
+  public private(set) var firstValue: String?
+  /// The values after the first.
+  private var more: [String]
   public var isBare: Bool
+
+  /// Every value, in order (made on each call: use `firstValue` or `forEachValue` where
+  /// it is read often).
+  public var values: [String] {
+    get {
+      guard let firstValue else { return [] }
+      return more.isEmpty ? [firstValue] : [firstValue] + more
+    }
+    set {
+      firstValue = newValue.first
+      more = newValue.count > 1 ? Array(newValue.dropFirst()) : []
+    }
+  }
+
+  /// How many values there are.
+  public var valueCount: Int { firstValue == nil ? 0 : 1 + more.count }
 
   public init(name: String, values: [String], isBare: Bool = false) {
     self.name = name
-    self.values = values
+    firstValue = values.first
+    more = values.count > 1 ? Array(values.dropFirst()) : []
     self.isBare = isBare
   }
+
+  /// A parameter with one value, and any others.
+  public init(name: String, value: String, more: [String] = [], isBare: Bool = false) {
+    self.name = name
+    firstValue = value
+    self.more = more
+    self.isBare = isBare
+  }
+
+  /// Calls `body` with each value, in order, without making an array of them.
+  @inlinable
+  public func forEachValue(_ body: (String) throws -> Void) rethrows {
+    guard let firstValue else { return }
+    try body(firstValue)
+    for v in moreValues { try body(v) }
+  }
+
+  /// The values after the first (for `forEachValue`, which is inlinable).
+  @usableFromInline
+  var moreValues: [String] { more }
 }
 
 extension UInt8 {

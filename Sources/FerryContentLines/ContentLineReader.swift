@@ -15,6 +15,8 @@ public struct ContentLineReader {
   /// The input's name, interned once for every line's location.
   private let source: SourceName
   private let diagnostics: DiagnosticSink
+  /// Names, parameters and short values made lately (see `ShortStrings`).
+  private let shortStrings = ShortStrings()
   private var buffer: [UInt8] = []
   private var position = 0
   private var atEnd = false
@@ -278,7 +280,9 @@ public struct ContentLineReader {
     var group: String?
     while i < count, b[i] != .colon, b[i] != .semicolon {
       if b[i] == .dot && group == nil {
-        group = String(decoding: UnsafeBufferPointer(rebasing: b[nameStart..<i]), as: UTF8.self)
+        group = shortStrings.string(UnsafeBufferPointer(rebasing: b[nameStart..<i]), kind: .plain) {
+          String(decoding: $0, as: UTF8.self)
+        }
         nameStart = i + 1
       }
       i += 1
@@ -288,7 +292,9 @@ public struct ContentLineReader {
         "line has no ':' and is not a property: \"\(preview(b))\"; skipped", at: location, code: "syntax")
       return nil
     }
-    let name = Self.upperASCII(UnsafeBufferPointer(rebasing: b[nameStart..<i]))
+    let name = shortStrings.string(UnsafeBufferPointer(rebasing: b[nameStart..<i]), kind: .upperASCII) {
+      Self.upperASCII($0)
+    }
     if name.isEmpty {
       diagnostics.warning("property has no name: \"\(preview(b))\"; skipped", at: location, code: "syntax")
       return nil
@@ -306,28 +312,39 @@ public struct ContentLineReader {
       var pHigh = i
       while pLow < pHigh, b[pLow] == .space || b[pLow] == .tab { pLow += 1 }
       while pHigh > pLow, b[pHigh - 1] == .space || b[pHigh - 1] == .tab { pHigh -= 1 }
-      let pName = Self.upperASCII(UnsafeBufferPointer(rebasing: b[pLow..<pHigh]))
+      let pName = shortStrings.string(UnsafeBufferPointer(rebasing: b[pLow..<pHigh]), kind: .upperASCII) {
+        Self.upperASCII($0)
+      }
       if i < count, b[i] == .equals {
         i += 1
-        var values: [String] = []
-        // Room for a short list (`TYPE=INTERNET,WORK,PREF`) in one allocation, not three.
-        values.reserveCapacity(4)
+        // The first value is kept apart and an array made only for further ones (see
+        // `ContentParameter`).
+        var firstValue: String?
+        var more: [String] = []
         while true {
+          let value: String
           if i < count, b[i] == .quote {
             i += 1
             let vStart = i
             while i < count, b[i] != .quote { i += 1 }
-            var value = decodeParameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i]))
+            var quoted = parameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i]))
             if i < count { i += 1 }
             // Anything between the closing quote and the next separator is kept.
             let tail = i
             while i < count, b[i] != .comma, b[i] != .semicolon, b[i] != .colon { i += 1 }
-            if i > tail { value += String(decoding: UnsafeBufferPointer(rebasing: b[tail..<i]), as: UTF8.self) }
-            values.append(value)
+            if i > tail { quoted += String(decoding: UnsafeBufferPointer(rebasing: b[tail..<i]), as: UTF8.self) }
+            value = quoted
           } else {
             let vStart = i
             while i < count, b[i] != .comma, b[i] != .semicolon, b[i] != .colon { i += 1 }
-            values.append(decodeParameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i])))
+            value = parameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i]))
+          }
+          if firstValue == nil {
+            firstValue = value
+          } else {
+            // Room for a short list (`TYPE=INTERNET,WORK,PREF`) in one allocation.
+            if more.isEmpty { more.reserveCapacity(3) }
+            more.append(value)
           }
           if i < count, b[i] == .comma {
             i += 1
@@ -335,24 +352,25 @@ public struct ContentLineReader {
           }
           break
         }
-        if !pName.isEmpty {
+        // `firstValue` is always set: the loop above reads a value before it looks for a comma.
+        if !pName.isEmpty, let firstValue {
           if parameters.isEmpty { parameters.reserveCapacity(4) }
           // Lengths first: most parameters are TYPE, and this runs for each.
           if pName.utf8.count == 8 && pName == "ENCODING" {
-            if encoding == nil { encoding = values.first.map(Self.upperASCII) }
+            if encoding == nil { encoding = Self.upperASCII(firstValue) }
           } else if pName.utf8.count == 7 && pName == "CHARSET" {
-            if charset == nil { charset = values.first }
+            if charset == nil { charset = firstValue }
           }
-          parameters.append(ContentParameter(name: pName, values: values))
+          parameters.append(ContentParameter(name: pName, value: firstValue, more: more))
         }
       } else if !pName.isEmpty {
         // vCard 2.1 bare parameter: a TYPE value, or ENCODING/CHARSET shorthand.
         switch pName {
         case "QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT":
           if encoding == nil { encoding = pName }
-          parameters.append(ContentParameter(name: "ENCODING", values: [pName], isBare: true))
+          parameters.append(ContentParameter(name: "ENCODING", value: pName, isBare: true))
         default:
-          parameters.append(ContentParameter(name: "TYPE", values: [pName], isBare: true))
+          parameters.append(ContentParameter(name: "TYPE", value: pName, isBare: true))
         }
       } else {
         diagnostics.warning(
@@ -370,7 +388,9 @@ public struct ContentLineReader {
     let valueColumn = i + 1
     let rawValue = UnsafeBufferPointer(rebasing: b[i...])
     let value: String
-    if encoding == nil, charset == nil, defaultCharset == nil, let text = UTF8Check.string(rawValue) {
+    if encoding == nil, charset == nil, defaultCharset == nil,
+      let text = shortStrings.stringIfMade(rawValue, kind: .value, make: UTF8Check.string)
+    {
       // The common case: a plain UTF-8 value, validated once and taken as it is.
       value = text
     } else {
@@ -395,6 +415,10 @@ public struct ContentLineReader {
       return String(decoding: bytes, as: UTF8.self)
     }
     return String(decoding: bytes.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }, as: UTF8.self)
+  }
+
+  private func parameterValue(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    shortStrings.string(bytes, kind: .parameterValue) { decodeParameterValue($0) }
   }
 
   private func decodeParameterValue(_ bytes: UnsafeBufferPointer<UInt8>) -> String {

@@ -47,15 +47,21 @@ public struct ContentLineWriter {
   /// Appends a parameter (`;NAME=v1,v2`, or a bare 2.1 `;v1;v2`).
   public mutating func appendParameter(_ p: ContentParameter) {
     bytes.append(.semicolon)
+    // Value by value, without making the parameter's list of values.
+    var first = true
     if p.isBare {
-      for (i, v) in p.values.enumerated() {
-        if i > 0 { bytes.append(.semicolon) }
+      p.forEachValue { v in
+        if !first { bytes.append(.semicolon) }
+        first = false
         append(v)
       }
       return
     }
     beginParameter(p.name, separator: false)
-    for (i, v) in p.values.enumerated() { appendParameterValue(v, first: i == 0) }
+    p.forEachValue { v in
+      appendParameterValue(v, first: first)
+      first = false
+    }
   }
 
   /// Appends `;NAME=`, for values given one by one with `appendParameterValue`.

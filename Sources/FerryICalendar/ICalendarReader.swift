@@ -962,10 +962,10 @@ public struct ICalendarReader: RecordReader {
       switch p.name.utf8.count {
       case 4 where !sawTZID && p.name == "TZID":
         sawTZID = true
-        tzidParameter = p.values.first
+        tzidParameter = p.firstValue
       case 5 where !sawValue && p.name == "VALUE":
         sawValue = true
-        valueParameter = p.values.first
+        valueParameter = p.firstValue
       default: break
       }
     }
@@ -1071,7 +1071,7 @@ public struct ICalendarReader: RecordReader {
     }
     var extra: [RawParameter] = []
     for p in line.parameters {
-      let v = p.values.first ?? ""
+      let v = p.firstValue ?? ""
       switch p.name {
       case "CN": a.name = v
       case "ROLE":

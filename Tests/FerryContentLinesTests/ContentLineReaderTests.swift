@@ -162,6 +162,33 @@ struct ContentLineReaderTests {
     #expect(try reader.next() == nil)
     #expect(collector.diagnostics.isEmpty)
   }
+
+  @Test("a parameter made with one value and further ones equals one made from the list")
+  func parameterValues() {
+    var p = ContentParameter(name: "TYPE", value: "WORK", more: ["VOICE"])
+    #expect(p == ContentParameter(name: "TYPE", values: ["WORK", "VOICE"]))
+    #expect(p.values == ["WORK", "VOICE"])
+    #expect(p.valueCount == 2)
+    var seen: [String] = []
+    p.forEachValue { seen.append($0) }
+    #expect(seen == ["WORK", "VOICE"])
+    p.values = ["HOME"]
+    #expect(p == ContentParameter(name: "TYPE", value: "HOME"))
+    #expect(p.firstValue == "HOME")
+    p.values = []
+    #expect(p.firstValue == nil && p.values.isEmpty && p.valueCount == 0)
+    #expect(p == ContentParameter(name: "TYPE", values: []))
+  }
+
+  @Test("the same bytes read as a name, a parameter and a value each keep their own spelling")
+  func sameBytesInEachPlace() throws {
+    let read = try lines("work;work=work:work\r\nWORK;Work=WORK:WORK\r\nwork:work\r\n")
+    #expect(read.map(\.name) == ["WORK", "WORK", "WORK"])
+    #expect(read.map(\.value) == ["work", "WORK", "work"])
+    #expect(read[0].parameters == [ContentParameter(name: "WORK", values: ["work"])])
+    #expect(read[1].parameters == [ContentParameter(name: "WORK", values: ["WORK"])])
+    #expect(read[2].parameters.isEmpty)
+  }
 }
 
 @Suite("ContentLineWriter")

@@ -189,10 +189,11 @@ extension ContentLine {
     for p in parameters {
       // TYPE first: nearly every parameter is one, and equal short strings compare at once.
       guard p.name == "TYPE" else {
-        if p.name == "PREF", let v = p.values.first, let n = Int(v.trimmingCharacters()) { preference = n }
+        if p.name == "PREF", let v = p.firstValue, let n = Int(v.trimmingCharacters()) { preference = n }
         continue
       }
-      for v in p.values {
+      // Value by value, without making the parameter's list of values.
+      p.forEachValue { v in
         // Byte-wise: split at commas, lower-case ASCII letters (types are ASCII tokens; any
         // other byte is kept as it is).
         var v = v
