@@ -75,18 +75,21 @@ enum ICalValue {
   /// `20240309T143000`, or with `utc` `20240309T143000Z`: written straight into the
   /// string's storage (a writer makes several per event).
   static func basic(_ t: LocalDateTime, utc: Bool = false) -> String {
-    String(unsafeUninitializedCapacity: 16) { out in
-      putDigits(t.date.year, 4, out, at: 0)
-      putDigits(t.date.month, 2, out, at: 4)
-      putDigits(t.date.day, 2, out, at: 6)
-      out[8] = UInt8(ascii: "T")
-      putDigits(t.time.hour, 2, out, at: 9)
-      putDigits(t.time.minute, 2, out, at: 11)
-      putDigits(t.time.second, 2, out, at: 13)
-      guard utc else { return 15 }
-      out[15] = UInt8(ascii: "Z")
-      return 16
-    }
+    String(unsafeUninitializedCapacity: 16) { putBasic(t, utc: utc, $0) }
+  }
+
+  /// `basic(_:utc:)`'s bytes put at the start of `out` (16 bytes of room); returns their count.
+  private static func putBasic(_ t: LocalDateTime, utc: Bool, _ out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    putDigits(t.date.year, 4, out, at: 0)
+    putDigits(t.date.month, 2, out, at: 4)
+    putDigits(t.date.day, 2, out, at: 6)
+    out[8] = UInt8(ascii: "T")
+    putDigits(t.time.hour, 2, out, at: 9)
+    putDigits(t.time.minute, 2, out, at: 11)
+    putDigits(t.time.second, 2, out, at: 13)
+    guard utc else { return 15 }
+    out[15] = UInt8(ascii: "Z")
+    return 16
   }
 
   static func basic(_ d: LocalDate) -> String {
@@ -127,15 +130,8 @@ enum ICalValue {
   /// checked the array's capacity and uniqueness).
   static func appendBasic(_ t: LocalDateTime, utc: Bool = false, to out: inout [UInt8]) {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { b in
-      putDigits(t.date.year, 4, b, at: 0)
-      putDigits(t.date.month, 2, b, at: 4)
-      putDigits(t.date.day, 2, b, at: 6)
-      b[8] = UInt8(ascii: "T")
-      putDigits(t.time.hour, 2, b, at: 9)
-      putDigits(t.time.minute, 2, b, at: 11)
-      putDigits(t.time.second, 2, b, at: 13)
-      b[15] = UInt8(ascii: "Z")
-      out.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<(utc ? 16 : 15)]))
+      let count = putBasic(t, utc: utc, b)
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<count]))
     }
   }
 
