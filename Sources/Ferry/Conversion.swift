@@ -46,12 +46,15 @@ public enum InputOpener {
 
   /// `open`, with the reader moved to its own thread (`PrefetchingReader`): parsing runs on
   /// one core while the caller writes or plans on the other. Diagnostics of opening are
-  /// reported at once; the reader's come back in order, on the caller's thread.
+  /// reported at once; the reader's come back in order, on the caller's thread. A reader
+  /// that reads on threads of its own already (`ParallelReader`, for big vCard inputs) is
+  /// given as it is.
   public static func openPrefetching(
     path: String, from spec: FormatSpec?, options: ReadOptions, diagnostics: DiagnosticSink
-  ) throws -> (reader: PrefetchingReader, format: Format, detection: Detection) {
+  ) throws -> (reader: any RecordReader, format: Format, detection: Detection) {
     let relay = DiagnosticRelay(diagnostics)
     let (reader, format, detection, _) = try open(path: path, from: spec, options: options, diagnostics: relay.sink)
+    if reader is ParallelReader { return (reader, format, detection) }
     return (PrefetchingReader(reader, relay: relay), format, detection)
   }
 }

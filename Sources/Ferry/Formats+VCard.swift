@@ -13,8 +13,12 @@ extension Formats {
         detect: { head, _ in VCardDetection.detect(head) },
         makeReader: { input, options, sink in
           let version = options.variant.flatMap(VCardVersion.init(text:)) ?? .v30
-          return VCardReader(
-            input: input, diagnostics: sink, defaultVersion: version, charset: try ContentCharsetOption.resolve(options.inputEncoding))
+          let charset = try ContentCharsetOption.resolve(options.inputEncoding)
+          if try ParallelReader.isWorthwhile(for: input) {
+            return ParallelReader(
+              input: input, format: VCardReader.pieces(defaultVersion: version, charset: charset), diagnostics: sink)
+          }
+          return VCardReader(input: input, diagnostics: sink, defaultVersion: version, charset: charset)
         },
         makeWriter: { destination, options, sink in
           try VCardWriter(destination: destination, options: options, diagnostics: sink)

@@ -36,11 +36,24 @@ public struct ContentLineReader {
   /// the system's, Windows-1250 in Poland).
   public var defaultCharset: String?
 
-  public init(input: ByteInput, diagnostics: DiagnosticSink) {
+  /// - Parameter firstLine: the number of the input's first line (a piece of a bigger
+  ///   input, read on its own, starts further down).
+  public init(input: ByteInput, diagnostics: DiagnosticSink, firstLine: Int = 1) {
     self.input = input
     self.diagnostics = diagnostics
     source = SourceName(input.name)
+    lineNumber = firstLine
+    self.firstLine = firstLine
   }
+
+  private let firstLine: Int
+
+  /// Line ends read so far (LF, CR, and CRLF once).
+  public var lineEndsRead: Int { lineNumber - firstLine }
+
+  /// The message of the one diagnostic this reader gives at most once per input.
+  public static let blankLineInFoldMessage =
+    "blank line inside a folded line; the continuation after it is joined to the line before (reported once)"
 
   /// The next content line, or nil at the end of the input.
   public mutating func next() throws -> ContentLine? {
@@ -78,7 +91,13 @@ public struct ContentLineReader {
         position = 0
       }
       if let chunk = try input.read() {
-        buffer.append(contentsOf: chunk)
+        // Taken as it is when nothing is left of the last one: no copy.
+        if position == buffer.count {
+          buffer = chunk
+          position = 0
+        } else {
+          buffer.append(contentsOf: chunk)
+        }
       } else {
         atEnd = true
         return buffer.count - position >= count
@@ -198,7 +217,7 @@ public struct ContentLineReader {
         if !warnedBlankInFold {
           warnedBlankInFold = true
           diagnostics.warning(
-            "blank line inside a folded line; the continuation after it is joined to the line before (reported once)",
+            Self.blankLineInFoldMessage,
             at: SourceLocation(source: source, line: lineNumber, column: 1), code: "syntax")
         }
         if buffer[position] == .cr { position += 1 }

@@ -79,7 +79,8 @@ public final class ByteInput: @unchecked Sendable {
         return nil
       }
       let end = min(memory.count, memoryOffset + chunkSize)
-      let chunk = Array(memory[memoryOffset..<end])
+      // All of it in one chunk (a piece of `ParallelReader`): the array itself, not a copy.
+      let chunk = memoryOffset == 0 && end == memory.count ? memory : Array(memory[memoryOffset..<end])
       memoryOffset = end
       return chunk
     }
@@ -97,6 +98,13 @@ public final class ByteInput: @unchecked Sendable {
       buffer.removeSubrange(n...)
       return buffer
     }
+  }
+
+  /// Puts `bytes` back in front of what is left to read: the next `read()` gives them
+  /// first. (`ParallelReader` hands the bytes of pieces it read ahead back this way.)
+  public func pushBack(_ bytes: [UInt8]) {
+    guard !bytes.isEmpty else { return }
+    pending = pending.isEmpty ? bytes : bytes + pending
   }
 
   /// Up to `count` bytes from the current position, without consuming them.

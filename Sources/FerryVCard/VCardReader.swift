@@ -43,7 +43,7 @@ import FerryModel
 /// var reader = VCardReader(input: try ByteInput(path: "contacts.vcf"), diagnostics: sink)
 /// while let record = try reader.next() { … }
 /// ```
-public struct VCardReader: RecordReader {
+public struct VCardReader: PieceReader {
   private var lines: ContentLineReader
   private let diagnostics: DiagnosticSink
   private let defaultVersion: VCardVersion
@@ -53,11 +53,17 @@ public struct VCardReader: RecordReader {
   public private(set) var lastRecordLocation: SourceLocation?
   /// The VERSION of the card last returned.
   public private(set) var lastVersion: VCardVersion?
+  /// Whether the last line read was the END of a top-level card (`endedAtRecordBoundary`).
+  private var lastLineEndedCard = false
 
   /// - Parameter defaultVersion: the version assumed for a card without VERSION (3.0).
   /// - Parameter charset: the character set of values that name none (`--input-encoding`).
-  public init(input: ByteInput, diagnostics: DiagnosticSink, defaultVersion: VCardVersion = .v30, charset: String? = nil) {
-    lines = ContentLineReader(input: input, diagnostics: diagnostics)
+  /// - Parameter firstLine: the number of the input's first line (a piece of a bigger input).
+  public init(
+    input: ByteInput, diagnostics: DiagnosticSink, defaultVersion: VCardVersion = .v30, charset: String? = nil,
+    firstLine: Int = 1
+  ) {
+    lines = ContentLineReader(input: input, diagnostics: diagnostics, firstLine: firstLine)
     lines.defaultCharset = charset
     self.diagnostics = diagnostics
     self.defaultVersion = defaultVersion
@@ -102,9 +108,20 @@ public struct VCardReader: RecordReader {
   private mutating func nextLine() throws -> ContentLine? {
     // Moved out with `take()`: `pendingLine != nil` compared whole lines through `==` and
     // copied one, on every line read.
-    if let line = pendingLine.take() { return line }
-    return try lines.next()
+    if let line = pendingLine.take() {
+      lastLineEndedCard = false
+      return line
+    }
+    guard let line = try lines.next() else { return nil }
+    lastLineEndedCard = false
+    return line
   }
+
+  public var endedAtRecordBoundary: Bool { lastLineEndedCard && queued.isEmpty && pendingLine == nil }
+
+  public var recordsNumbered: Int { cardNumber }
+
+  public var lineEndsRead: Int { lines.lineEndsRead }
 
   /// Whether a BEGIN or END value names VCARD (any case, white space around it).
   private func isVCard(_ value: String) -> Bool {
@@ -130,6 +147,7 @@ public struct VCardReader: RecordReader {
             "END:\(line.value) inside a vCard; read as END:VCARD", at: line.location, code: "syntax")
         }
         ended = true
+        lastLineEndedCard = depth == 0
         break
       }
       if line.name.isName("BEGIN") && isVCard(line.value) {

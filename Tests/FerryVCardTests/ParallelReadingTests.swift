@@ -1,0 +1,172 @@
+import FerryContentLines
+import FerryModel
+import FerryTestSupport
+import FerryVCard
+import Foundation
+import Testing
+
+/// `ParallelReader` over vCard gives exactly what one `VCardReader` gives: the same records,
+/// positions and diagnostics, wherever the pieces are cut.
+@Suite("Parallel vCard reading")
+struct ParallelReadingTests {
+  static let files =
+    Fixtures.files(in: sharedPath("corpus/vcard"), extensions: ["vcf", "vcard"])
+    + Fixtures.files(in: Fixtures.path("vcard"), extensions: ["vcf", "vcard"])
+    + Fixtures.files(in: Fixtures.path("fuzz/vcard"), extensions: ["vcf", "vcard"])
+
+  struct Result: Equatable {
+    var records: [Record] = []
+    var locations: [FerryModel.SourceLocation?] = []
+    var diagnostics: [Diagnostic] = []
+  }
+
+  static func sequential(_ bytes: [UInt8], version: VCardVersion = .v30) throws -> Result {
+    let collector = DiagnosticCollector()
+    var reader = VCardReader(
+      input: ByteInput(bytes: bytes, name: "in.vcf"), diagnostics: collector.sink, defaultVersion: version)
+    var out = Result()
+    while let r = try reader.next() {
+      out.records.append(r)
+      out.locations.append(reader.lastRecordLocation)
+    }
+    out.diagnostics = collector.diagnostics
+    return out
+  }
+
+  /// Read in pieces: `chunk` bytes are read at a time and a piece is cut as soon as one has
+  /// `pieceSize` bytes, so small values give many pieces, cut at every kind of place.
+  static func parallel(
+    _ bytes: [UInt8], chunk: Int, pieceSize: Int = 1, version: VCardVersion = .v30
+  ) throws -> (Result, fellBack: Bool) {
+    let collector = DiagnosticCollector()
+    var reader = ParallelReader(
+      input: ByteInput(bytes: bytes, name: "in.vcf", chunkSize: chunk),
+      format: VCardReader.pieces(defaultVersion: version), diagnostics: collector.sink, pieceSize: pieceSize, ahead: 3)
+    var out = Result()
+    while let r = try reader.next() {
+      out.records.append(r)
+      out.locations.append(reader.lastRecordLocation)
+    }
+    out.diagnostics = collector.diagnostics
+    return (out, reader.readsOnAsOneReader)
+  }
+
+  static func card(_ n: Int, lineEnd: String = "\r\n") -> String {
+    [
+      "BEGIN:VCARD", "VERSION:3.0", "N:Name\(n);Given;;;", "FN:Given Name\(n)",
+      "EMAIL;TYPE=INTERNET,WORK:g\(n)@example.com", "NOTE:note \(n)\\, folded over",
+      " two lines", "END:VCARD",
+    ].joined(separator: lineEnd) + lineEnd
+  }
+
+  @Test("every corpus and fixture file, cut into small pieces", arguments: files)
+  func file(path: String) throws {
+    let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    let expected = try Self.sequential(bytes)
+    for chunk in [7, 300] {
+      let (got, _) = try Self.parallel(bytes, chunk: chunk)
+      #expect(got == expected, "\(path), chunks of \(chunk)")
+    }
+  }
+
+  @Test("all corpus files as one input: many pieces, quirks in between")
+  func allAsOne() throws {
+    var bytes: [UInt8] = []
+    for path in Self.files {
+      bytes += Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+      bytes += Array("\r\n".utf8)
+    }
+    let expected = try Self.sequential(bytes)
+    #expect(expected.records.count > 100)
+    #expect(!expected.diagnostics.isEmpty)
+    for chunk in [50, 4096] {
+      let (got, _) = try Self.parallel(bytes, chunk: chunk)
+      #expect(got.records.count == expected.records.count)
+      #expect(got.locations == expected.locations)
+      #expect(got.diagnostics == expected.diagnostics)
+      #expect(got == expected)
+    }
+  }
+
+  @Test("line and record numbers carry on across pieces, with LF, CRLF and CR line ends", arguments: ["\n", "\r\n", "\r"])
+  func numbering(lineEnd: String) throws {
+    var text = ""
+    for n in 0..<200 {
+      text += Self.card(n, lineEnd: lineEnd)
+      // A line without a colon now and then: a warning with its line number.
+      if n % 37 == 5 { text = text.replacingOccurrences(of: "FN:Given Name\(n)", with: "FN Given Name\(n)") }
+    }
+    let bytes = Array(text.utf8)
+    let expected = try Self.sequential(bytes)
+    #expect(expected.records.count == 200)
+    #expect(expected.diagnostics.count >= 5)
+    let (got, fellBack) = try Self.parallel(bytes, chunk: 97)
+    #expect(!fellBack)
+    #expect(got == expected)
+    #expect(got.locations.last??.record == 200)
+  }
+
+  @Test("a cut inside a card that holds cards: the rest is read again by one reader")
+  func nestedCards() throws {
+    var text = ""
+    for n in 0..<40 { text += Self.card(n) }
+    // Cards inside a card (read as cards of their own): "END:VCARD" then "BEGIN:VCARD" inside
+    // the outer card looks like a record boundary to the cutter, and is none.
+    text += "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Outer\r\n"
+    for n in 0..<6 { text += Self.card(100 + n) }
+    text += "NOTE:after the inner cards\r\nEND:VCARD\r\n"
+    for n in 40..<80 { text += Self.card(n) }
+    let bytes = Array(text.utf8)
+    let expected = try Self.sequential(bytes)
+    #expect(expected.records.count == 87)
+    let (got, fellBack) = try Self.parallel(bytes, chunk: 61)
+    #expect(fellBack)
+    #expect(got == expected)
+  }
+
+  @Test("a quoted-printable value that runs on over END:VCARD is no cut")
+  func quotedPrintableRunOn() throws {
+    var text = ""
+    for n in 0..<30 { text += Self.card(n) }
+    text += "BEGIN:VCARD\r\nVERSION:2.1\r\nN:QP\r\nNOTE;ENCODING=QUOTED-PRINTABLE:first=\r\n"
+    text += "END:VCARD\r\nBEGIN:VCARD\r\nmore=0D=0Aof the note\r\nEND:VCARD\r\n"
+    for n in 30..<60 { text += Self.card(n) }
+    let bytes = Array(text.utf8)
+    let expected = try Self.sequential(bytes, version: .v21)
+    for chunk in [13, 200] {
+      let (got, _) = try Self.parallel(bytes, chunk: chunk, version: .v21)
+      #expect(got == expected)
+    }
+  }
+
+  @Test("a warning given once per input is given once, whichever piece meets it again")
+  func oncePerInput() throws {
+    var text = ""
+    for n in 0..<60 {
+      text += Self.card(n)
+      // Old Mozilla's blank line inside a folded line, in several cards.
+      if n % 20 == 3 { text += "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Fold \(n)\r\nNOTE:a\r\n\r\n b\r\nEND:VCARD\r\n" }
+    }
+    let bytes = Array(text.utf8)
+    let expected = try Self.sequential(bytes)
+    #expect(expected.diagnostics.filter { $0.message == ContentLineReader.blankLineInFoldMessage }.count == 1)
+    let (got, _) = try Self.parallel(bytes, chunk: 100)
+    #expect(got == expected)
+  }
+
+  @Test("the cutter finds the last card start, and none inside a line or after a continued line")
+  func cutter() {
+    func cut(_ text: String, from: Int = 0) -> Int? {
+      Array(text.utf8).withUnsafeBufferPointer { VCardReader.lastCut(in: $0, from: from) }
+    }
+    let two = "BEGIN:VCARD\nFN:a\nEND:VCARD\nBEGIN:VCARD\nFN:b\nEND:VCARD\n"
+    #expect(cut(two) == 27)
+    #expect(cut(two, from: 28) == nil)
+    #expect(cut("BEGIN:VCARD\r\nFN:a\r\nEND:VCARD\r\nBEGIN:VCARD\r\n") == 30)
+    // The BEGIN line must be whole: its line end is needed.
+    #expect(cut("BEGIN:VCARD\nFN:a\nEND:VCARD\nBEGIN:VCARD") == nil)
+    #expect(cut("FN:a\nNOTE:x=\nEND:VCARD\nBEGIN:VCARD\n") == nil)
+    #expect(cut("FN:a\nX-END:VCARD\nBEGIN:VCARD\n") == nil)
+    #expect(cut("FN:a\nEND:VCARD\nbegin:vcard\n") == nil)
+  }
+}
