@@ -60,9 +60,13 @@ public struct ParallelReader: RecordReader {
   private let shared: Shared
   private let lifetime: Lifetime
   private let emitter: Emitter
-  /// Index of the piece being consumed, and the piece itself.
+  /// Index of the piece being consumed, and the piece itself; its records, their positions
+  /// and its diagnostics are moved out of it while it is consumed.
   private var index = -1
   private var piece: Piece?
+  private var records: [Record] = []
+  private var locations: [SourceLocation?] = []
+  private var diagnostics: [(index: Int, diagnostic: Diagnostic)] = []
   private var position = 0
   private var replayed = 0
   /// Added to the record and line numbers of the piece being consumed: the records numbered
@@ -107,17 +111,20 @@ public struct ParallelReader: RecordReader {
   }
 
   public mutating func next() throws -> Record? {
+    if position < records.count {
+      // The piece's arrays are fields of the reader, not read through a copy of the piece
+      // (a copy retains and releases each of its arrays, for every record).
+      if replayed < diagnostics.count { replay(upTo: position) }
+      let record = records[position]
+      lastRecordLocation = locations[position].map { emitter.renumbered($0, records: recordOffset, lines: lineOffset) }
+      position += 1
+      return record
+    }
     if sequential != nil { return try nextSequential() }
     while !ended {
-      if let p = piece, position < p.records.count {
-        replay(p, upTo: position)
-        let record = p.records[position]
-        lastRecordLocation = p.locations[position].map { emitter.renumbered($0, records: recordOffset, lines: lineOffset) }
-        position += 1
-        return record
-      }
-      if let p = piece {
-        replay(p, upTo: Int.max)
+      if position < records.count { return try next() }
+      if var p = piece {
+        replay(upTo: Int.max)
         recordOffset += p.recordsNumbered
         lineOffset += p.lineEnds
         if p.isLast || p.error != nil {
@@ -125,6 +132,10 @@ public struct ParallelReader: RecordReader {
           if let error = p.error { throw error }
           return nil
         }
+        // Its records go back with it, to be freed by the worker that made them.
+        swap(&p.records, &records)
+        swap(&p.locations, &locations)
+        piece = p
       }
       index += 1
       var next = shared.take(index, returning: &piece)
@@ -138,6 +149,10 @@ public struct ParallelReader: RecordReader {
           from: &next, emitter: emitter, recordOffset: recordOffset, firstLine: 1 + lineOffset)
         return try nextSequential()
       }
+      swap(&records, &next.records)
+      swap(&locations, &next.locations)
+      diagnostics = next.diagnostics
+      next.diagnostics = []
       piece = next
     }
     return nil
@@ -151,9 +166,9 @@ public struct ParallelReader: RecordReader {
     return record
   }
 
-  private mutating func replay(_ p: Piece, upTo index: Int) {
-    while replayed < p.diagnostics.count, p.diagnostics[replayed].index <= index {
-      emitter.emit(p.diagnostics[replayed].diagnostic, records: recordOffset, lines: lineOffset)
+  private mutating func replay(upTo index: Int) {
+    while replayed < diagnostics.count, diagnostics[replayed].index <= index {
+      emitter.emit(diagnostics[replayed].diagnostic, records: recordOffset, lines: lineOffset)
       replayed += 1
     }
   }
