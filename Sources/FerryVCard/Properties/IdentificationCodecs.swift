@@ -11,13 +11,23 @@ enum IdentificationCodecs {
     },
     PropertyCodec("N") { line, card in
       guard card.first(.n) else { return .keepRaw }
-      let parts = card.version.structured(line.value)
-      func part(_ i: Int) -> String? { i < parts.count ? parts[i].trimmingCharacters().nonEmpty : nil }
-      card.contact.name.family = part(0)
-      card.contact.name.given = part(1)
-      card.contact.name.middle = part(2)
-      card.contact.name.prefix = part(3)
-      card.contact.name.suffix = part(4)
+      // The parts as they come: no list of them to make (N is on nearly every card).
+      var name = (family: String?.none, given: String?.none, middle: String?.none, prefix: String?.none, suffix: String?.none)
+      _ = card.version.forEachTrimmedPart(of: line.value) { i, part in
+        switch i {
+        case 0: name.family = part
+        case 1: name.given = part
+        case 2: name.middle = part
+        case 3: name.prefix = part
+        case 4: name.suffix = part
+        default: break
+        }
+      }
+      card.contact.name.family = name.family
+      card.contact.name.given = name.given
+      card.contact.name.middle = name.middle
+      card.contact.name.prefix = name.prefix
+      card.contact.name.suffix = name.suffix
       return .mapped
     },
     PropertyCodec("NICKNAME") { line, card in

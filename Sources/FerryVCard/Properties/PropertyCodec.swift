@@ -182,10 +182,19 @@ extension ContentLine {
   var preference: Int? { typesAndPreference.preference }
 
   /// Both in one pass over the parameters (this runs for every TEL, EMAIL, ADR, URL).
+  ///
+  /// The usual list, one or two common types (`internet,work`, `cell`), comes back as a list
+  /// made once (`commonTypeLists`), shared by every value that has it: no array to allocate
+  /// here, nor to free with the record. Only another list (an uncommon type, three types)
+  /// is made, in `out`.
   var typesAndPreference: (types: [String], preference: Int?) {
+    // The common types seen so far, as indices into `commonTypeNames` (0: none yet), while
+    // `out` is not in use.
+    var first = 0
+    var second = 0
     var out: [String] = []
+    var listed = false
     var preference: Int?
-    if !parameters.isEmpty { out.reserveCapacity(4) }
     for p in parameters {
       // TYPE first: nearly every parameter is one, and equal short strings compare at once.
       guard p.name == "TYPE" else {
@@ -209,14 +218,43 @@ extension ContentLine {
               {
                 if preference == nil { preference = 1 }
               } else {
-                let lower =
-                  ContentLine.commonType(part)
-                  ?? String(unsafeUninitializedCapacity: part.count) { out in
-                    for (i, c) in part.enumerated() { out[i] = c >= 0x41 && c <= 0x5A ? c + 32 : c }
-                    return part.count
+                let common = ContentLine.commonTypeIndex(part)
+                if !listed && common != 0 {
+                  // A repeated type is listed once.
+                  if first == 0 {
+                    first = common
+                  } else if common != first && second == 0 {
+                    second = common
+                  } else if common != first && common != second {
+                    // A third type: the list is made after all.
+                    listed = true
+                    out.reserveCapacity(4)
+                    out.append(Self.commonTypeNames[first])
+                    out.append(Self.commonTypeNames[second])
                   }
-                // Lengths first: unequal short strings compare through a runtime call.
-                if !out.contains(where: { $0.utf8.count == lower.utf8.count && $0 == lower }) { out.append(lower) }
+                } else if !listed {
+                  // An uncommon type: the list is made after all.
+                  listed = true
+                  out.reserveCapacity(4)
+                  if first != 0 { out.append(Self.commonTypeNames[first]) }
+                  if second != 0 { out.append(Self.commonTypeNames[second]) }
+                }
+                if listed {
+                  let lower =
+                    common != 0
+                    ? Self.commonTypeNames[common]
+                    : String(unsafeUninitializedCapacity: part.count) { out in
+                      var i = 0
+                      while i < part.count {
+                        let c = part[i]
+                        out[i] = c >= 0x41 && c <= 0x5A ? c + 32 : c
+                        i += 1
+                      }
+                      return part.count
+                    }
+                  // Lengths first: unequal short strings compare through a runtime call.
+                  if !out.contains(where: { $0.utf8.count == lower.utf8.count && $0 == lower }) { out.append(lower) }
+                }
               }
             }
             start = end + 1
@@ -224,15 +262,38 @@ extension ContentLine {
         }
       }
     }
-    return (out, preference)
+    if listed { return (out, preference) }
+    if first == 0 { return ([], preference) }
+    return (Self.commonTypeLists[first * Self.commonTypeNames.count + second], preference)
   }
 
-  /// The lower-cased literal for a common vCard type (`WORK`, `internet`, `Cell`), or nil.
+  /// The lower-cased common vCard types, by `commonTypeIndex` (0 stands for none).
+  static let commonTypeNames: [String] = [
+    "", "fax", "msg", "car", "dom", "work", "home", "cell", "text", "main", "intl", "isdn", "voice", "pager", "video",
+    "other", "postal", "parcel", "internet",
+  ]
+
+  /// The type lists of one or two common types, made once: `[commonTypeNames[i]]` at
+  /// `i * commonTypeNames.count`, `[commonTypeNames[i], commonTypeNames[j]]` at
+  /// `i * commonTypeNames.count + j`.
+  static let commonTypeLists: [[String]] = {
+    let names = commonTypeNames
+    var lists: [[String]] = []
+    lists.reserveCapacity(names.count * names.count)
+    for i in names.indices {
+      for j in names.indices {
+        lists.append(i == 0 ? [] : j == 0 ? [names[i]] : [names[i], names[j]])
+      }
+    }
+    return lists
+  }()
+
+  /// The index in `commonTypeNames` of a common vCard type (`WORK`, `internet`, `Cell`),
+  /// or 0.
   ///
-  /// A literal is no string to make for each of the ten or so types on a card, and compares
-  /// at once with equal ones. Only all-letter names are listed: `c | 0x20` equals a lower-case
-  /// letter exactly when `c` is that letter in either case.
-  static func commonType(_ part: UnsafeBufferPointer<UInt8>) -> String? {
+  /// Only all-letter names are listed: `c | 0x20` equals a lower-case letter exactly when
+  /// `c` is that letter in either case.
+  static func commonTypeIndex(_ part: UnsafeBufferPointer<UInt8>) -> Int {
     func matches(_ literal: StaticString) -> Bool {
       guard part.count == literal.utf8CodeUnitCount else { return false }
       let l = literal.utf8Start
@@ -241,31 +302,31 @@ extension ContentLine {
     }
     switch part.count {
     case 3:
-      if matches("fax") { return "fax" }
-      if matches("msg") { return "msg" }
-      if matches("car") { return "car" }
-      if matches("dom") { return "dom" }
+      if matches("fax") { return 1 }
+      if matches("msg") { return 2 }
+      if matches("car") { return 3 }
+      if matches("dom") { return 4 }
     case 4:
-      if matches("work") { return "work" }
-      if matches("home") { return "home" }
-      if matches("cell") { return "cell" }
-      if matches("text") { return "text" }
-      if matches("main") { return "main" }
-      if matches("intl") { return "intl" }
-      if matches("isdn") { return "isdn" }
+      if matches("work") { return 5 }
+      if matches("home") { return 6 }
+      if matches("cell") { return 7 }
+      if matches("text") { return 8 }
+      if matches("main") { return 9 }
+      if matches("intl") { return 10 }
+      if matches("isdn") { return 11 }
     case 5:
-      if matches("voice") { return "voice" }
-      if matches("pager") { return "pager" }
-      if matches("video") { return "video" }
-      if matches("other") { return "other" }
+      if matches("voice") { return 12 }
+      if matches("pager") { return 13 }
+      if matches("video") { return 14 }
+      if matches("other") { return 15 }
     case 6:
-      if matches("postal") { return "postal" }
-      if matches("parcel") { return "parcel" }
+      if matches("postal") { return 16 }
+      if matches("parcel") { return 17 }
     case 8:
-      if matches("internet") { return "internet" }
+      if matches("internet") { return 18 }
     default: break
     }
-    return nil
+    return 0
   }
 
   /// The `VALUE` parameter, lower-cased.
