@@ -85,6 +85,38 @@ struct CodecFastPathTests {
     }
   }
 
+  @Test("a full date is read in place as the general way reads it")
+  func dates() {
+    var samples = [
+      "1980-04-12", "19800412", "2023-02-29", "2024-02-29", "0000-01-01", "00000101", "1980-13-01", "1980-00-10",
+      "1980-04-31", "1980-04-00", "1980-4-12", "1980/04/12", "1980-04-1x", "198004123", "--0412", "1604-04-12",
+    ]
+    for y in ["1999", "2000", "2100", "1604"] {
+      for m in 0...13 { for d in [0, 1, 28, 29, 30, 31, 32] { samples.append("\(y)-\(pad(m))-\(pad(d))") } }
+    }
+    let lines = [
+      ContentLine(name: "BDAY", value: ""),
+      ContentLine(name: "BDAY", parameters: [ContentParameter(name: "X-APPLE-OMIT-YEAR", value: "1604")], value: ""),
+    ]
+    for line in lines {
+      for text in samples {
+        // A leading space takes the general way (trimmed, then parsed).
+        #expect(decodeDate(line, text: text) == decodeDate(line, text: " " + text), "\(text)")
+      }
+    }
+    #expect(decodeDate(lines[0], text: "1980-04-12") == PartialDate(year: 1980, month: 4, day: 12))
+    #expect(decodeDate(lines[1], text: "16040412") == PartialDate(month: 4, day: 12))
+  }
+
+  private func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+  @Test("group names upper-case as uppercased() does")
+  func groups() {
+    for name in ["item1", "ITEM1", "Item12", "", "x-é", "straße", "a.b", "gr\u{0131}"] {
+      #expect(name.upperCasedGroup() == name.uppercased(), "\(name)")
+    }
+  }
+
   @Test("ORG units and ADR components beyond the seventh are kept")
   func structuredCodecs() throws {
     let (contacts, _) = try readCards(

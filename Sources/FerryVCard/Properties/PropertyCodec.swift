@@ -82,7 +82,7 @@ struct CardBuilder {
   }
 
   mutating func remember(_ line: ContentLine, as target: LabelTarget) {
-    guard let group = line.group?.uppercased() else { return }
+    guard let group = line.group?.upperCasedGroup() else { return }
     if let i = index(ofGroup: group) {
       groups[i].target = target
       return
@@ -174,6 +174,27 @@ enum CodecTable {
 
 // MARK: - Shared decoding helpers
 
+extension String {
+  /// `uppercased()` for a vCard group name (`item1` → `ITEM1`): an ASCII name is upper-cased
+  /// byte by byte (itself when it has no lower-case letter), without the Unicode case
+  /// mapping `uppercased()` runs; any other goes through `uppercased()`.
+  func upperCasedGroup() -> String {
+    let upper = utf8.withContiguousStorageIfAvailable { b -> String? in
+      var lower = false
+      for c in b {
+        if c >= 0x80 { return nil }
+        if c >= 0x61 && c <= 0x7A { lower = true }
+      }
+      guard lower else { return self }
+      return String(unsafeUninitializedCapacity: b.count) { out in
+        for i in 0..<b.count { out[i] = b[i] >= 0x61 && b[i] <= 0x7A ? b[i] - 32 : b[i] }
+        return b.count
+      }
+    }
+    return (upper ?? nil) ?? uppercased()
+  }
+}
+
 extension ContentLine {
   /// TYPE values lower-cased, without `PREF` (and without 2.1 `ENCODING`/`CHARSET` shorthands).
   var modelTypes: [String] { typesAndPreference.types }
@@ -186,85 +207,22 @@ extension ContentLine {
   /// The usual list, one or two common types (`internet,work`, `cell`), comes back as a list
   /// made once (`commonTypeLists`), shared by every value that has it: no array to allocate
   /// here, nor to free with the record. Only another list (an uncommon type, three types)
-  /// is made, in `out`.
+  /// is made.
   var typesAndPreference: (types: [String], preference: Int?) {
-    // The common types seen so far, as indices into `commonTypeNames` (0: none yet), while
-    // `out` is not in use.
-    var first = 0
-    var second = 0
-    var out: [String] = []
-    var listed = false
-    var preference: Int?
-    for p in parameters {
+    var list = TypeList()
+    for i in parameters.indices {
       // TYPE first: nearly every parameter is one, and equal short strings compare at once.
-      guard p.name == "TYPE" else {
-        if p.name == "PREF", let v = p.firstValue, let n = Int(v.trimmingCharacters()) { preference = n }
+      // Read in place (`parameters[i]`, not a copy of each parameter to retain and release).
+      guard parameters[i].name == "TYPE" else {
+        if parameters[i].name == "PREF", let v = parameters[i].firstValue, let n = Int(v.trimmingCharacters()) {
+          list.preference = n
+        }
         continue
       }
       // Value by value, without making the parameter's list of values.
-      p.forEachValue { v in
-        // Byte-wise: split at commas, lower-case ASCII letters (types are ASCII tokens; any
-        // other byte is kept as it is).
-        var v = v
-        v.withUTF8 { bytes in
-          var start = 0
-          while start <= bytes.count {
-            var end = start
-            while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
-            if end > start {
-              let part = UnsafeBufferPointer(rebasing: bytes[start..<end])
-              if part.count == 4, part[0] | 0x20 == UInt8(ascii: "p"), part[1] | 0x20 == UInt8(ascii: "r"),
-                part[2] | 0x20 == UInt8(ascii: "e"), part[3] | 0x20 == UInt8(ascii: "f")
-              {
-                if preference == nil { preference = 1 }
-              } else {
-                let common = ContentLine.commonTypeIndex(part)
-                if !listed && common != 0 {
-                  // A repeated type is listed once.
-                  if first == 0 {
-                    first = common
-                  } else if common != first && second == 0 {
-                    second = common
-                  } else if common != first && common != second {
-                    // A third type: the list is made after all.
-                    listed = true
-                    out.reserveCapacity(4)
-                    out.append(Self.commonTypeNames[first])
-                    out.append(Self.commonTypeNames[second])
-                  }
-                } else if !listed {
-                  // An uncommon type: the list is made after all.
-                  listed = true
-                  out.reserveCapacity(4)
-                  if first != 0 { out.append(Self.commonTypeNames[first]) }
-                  if second != 0 { out.append(Self.commonTypeNames[second]) }
-                }
-                if listed {
-                  let lower =
-                    common != 0
-                    ? Self.commonTypeNames[common]
-                    : String(unsafeUninitializedCapacity: part.count) { out in
-                      var i = 0
-                      while i < part.count {
-                        let c = part[i]
-                        out[i] = c >= 0x41 && c <= 0x5A ? c + 32 : c
-                        i += 1
-                      }
-                      return part.count
-                    }
-                  // Lengths first: unequal short strings compare through a runtime call.
-                  if !out.contains(where: { $0.utf8.count == lower.utf8.count && $0 == lower }) { out.append(lower) }
-                }
-              }
-            }
-            start = end + 1
-          }
-        }
-      }
+      parameters[i].forEachValue { list.add($0) }
     }
-    if listed { return (out, preference) }
-    if first == 0 { return ([], preference) }
-    return (Self.commonTypeLists[first * Self.commonTypeNames.count + second], preference)
+    return (list.types, list.preference)
   }
 
   /// The lower-cased common vCard types, by `commonTypeIndex` (0 stands for none).
@@ -333,10 +291,101 @@ extension ContentLine {
   var valueType: String? { firstParameter("VALUE")?.lowercased() }
 }
 
+/// The TYPE values of a line as `typesAndPreference` gathers them: lower-cased, each once,
+/// `PREF` taken as preference 1.
+///
+/// While there are at most two types and both are common ones, they are held as indices
+/// into `ContentLine.commonTypeNames`, and the list comes from `commonTypeLists`; the list
+/// is made (`listed`) only for a third type or an uncommon one.
+struct TypeList {
+  /// The common types seen so far (0: none yet), while `listed` is false.
+  private var first = 0
+  private var second = 0
+  /// The types, once `listed`.
+  private var out: [String] = []
+  private var listed = false
+  var preference: Int?
+
+  var types: [String] {
+    if listed { return out }
+    return ContentLine.commonTypeLists[first &* ContentLine.commonTypeNames.count &+ second]
+  }
+
+  /// Adds the types of one TYPE value (`WORK,VOICE`).
+  mutating func add(_ value: String) {
+    // Byte-wise, read in place: split at commas, lower-case ASCII letters (types are ASCII
+    // tokens; any other byte is kept as it is).
+    let done = value.utf8.withContiguousStorageIfAvailable { bytes in
+      var start = 0
+      while start <= bytes.count {
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+        if end > start { add(part: UnsafeBufferPointer(rebasing: bytes[start..<end])) }
+        start = end + 1
+      }
+    }
+    if done == nil {
+      // A string not stored as UTF-8.
+      var copy = value
+      copy.makeContiguousUTF8()
+      add(copy)
+    }
+  }
+
+  private mutating func add(part: UnsafeBufferPointer<UInt8>) {
+    if part.count == 4, part[0] | 0x20 == UInt8(ascii: "p"), part[1] | 0x20 == UInt8(ascii: "r"),
+      part[2] | 0x20 == UInt8(ascii: "e"), part[3] | 0x20 == UInt8(ascii: "f")
+    {
+      if preference == nil { preference = 1 }
+      return
+    }
+    let common = ContentLine.commonTypeIndex(part)
+    if !listed {
+      // A repeated type is listed once.
+      if common != 0 && (common == first || common == second) { return }
+      if common != 0 && first == 0 {
+        first = common
+        return
+      }
+      if common != 0 && second == 0 {
+        second = common
+        return
+      }
+      // A third type, or an uncommon one: the list is made after all.
+      listed = true
+      out.reserveCapacity(4)
+      if first != 0 { out.append(ContentLine.commonTypeNames[first]) }
+      if second != 0 { out.append(ContentLine.commonTypeNames[second]) }
+    }
+    let lower =
+      common != 0
+      ? ContentLine.commonTypeNames[common]
+      : String(unsafeUninitializedCapacity: part.count) { out in
+        var i = 0
+        while i < part.count {
+          let c = part[i]
+          out[i] = c >= 0x41 && c <= 0x5A ? c + 32 : c
+          i += 1
+        }
+        return part.count
+      }
+    // Lengths first: unequal short strings compare through a runtime call.
+    if !out.contains(where: { $0.utf8.count == lower.utf8.count && $0 == lower }) { out.append(lower) }
+  }
+}
+
 /// Reads a date the way the versions and producers write it: `1980-04-12`, `19800412`,
 /// `--0412`, `--04-12`, `---12`, `1980-04`, with an optional time part, and Apple's
 /// `X-APPLE-OMIT-YEAR`.
 func decodeDate(_ line: ContentLine, text: String) -> PartialDate? {
+  // The usual `1980-04-12` (or `19800412`), read in place: what the general way below gives
+  // for it, without its trimming, time search and string scans (BDAY is on most cards).
+  if let fixed = text.utf8.withContiguousStorageIfAvailable(fullDate), let (y, m, d) = fixed {
+    guard y != 0, LocalDate(year: y, month: m, day: d).isValid else { return nil }
+    var date = PartialDate(year: y, month: m, day: d)
+    if let omit = line.firstParameter("X-APPLE-OMIT-YEAR"), let oy = Int(omit), y == oy { date.year = nil }
+    return date
+  }
   var value = text.trimmingCharacters()
   if value.utf8.contains(where: { $0 == UInt8(ascii: "T") || $0 == UInt8(ascii: "t") }),
     let t = value.firstIndex(where: { $0 == "T" || $0 == "t" }), !value.hasPrefix("T")
@@ -362,6 +411,20 @@ func decodeDate(_ line: ContentLine, text: String) -> PartialDate? {
 
 extension String {
   fileprivate func contains(_ c: Character, after offset: Int) -> Bool { dropFirst(offset).contains(c) }
+}
+
+/// Year, month and day of exactly `YYYY-MM-DD` or `YYYYMMDD` (ASCII digits), else nil.
+private func fullDate(_ b: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
+  let dashes = b.count == 10
+  guard dashes || b.count == 8 else { return nil }
+  if dashes && (b[4] != UInt8(ascii: "-") || b[7] != UInt8(ascii: "-")) { return nil }
+  var value = 0
+  for i in 0..<b.count where !dashes || (i != 4 && i != 7) {
+    let digit = b[i] &- 48
+    guard digit < 10 else { return nil }
+    value = value &* 10 &+ Int(digit)
+  }
+  return (value / 10000, value / 100 % 100, value % 100)
 }
 
 /// `image/jpeg` from a 2.1/3.0 `TYPE=JPEG` or a 4.0 `MEDIATYPE`.
