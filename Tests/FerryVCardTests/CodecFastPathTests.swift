@@ -110,13 +110,6 @@ struct CodecFastPathTests {
 
   private func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
-  @Test("group names upper-case as uppercased() does")
-  func groups() {
-    for name in ["item1", "ITEM1", "Item12", "", "x-é", "straße", "a.b", "gr\u{0131}"] {
-      #expect(name.upperCasedGroup() == name.uppercased(), "\(name)")
-    }
-  }
-
   @Test("ORG units and ADR components beyond the seventh are kept")
   func structuredCodecs() throws {
     let (contacts, _) = try readCards(

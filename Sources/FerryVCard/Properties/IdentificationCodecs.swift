@@ -11,23 +11,24 @@ enum IdentificationCodecs {
     },
     PropertyCodec("N") { line, card in
       guard card.first(.n) else { return .keepRaw }
-      // The parts as they come: no list of them to make (N is on nearly every card).
-      var name = (family: String?.none, given: String?.none, middle: String?.none, prefix: String?.none, suffix: String?.none)
+      // The parts as they come: no list of them to make (N is on nearly every card). Five
+      // variables, not a tuple, which is destroyed through its metadata.
+      var family, given, middle, prefix, suffix: String?
       _ = card.version.forEachTrimmedPart(of: line.value) { i, part in
         switch i {
-        case 0: name.family = part
-        case 1: name.given = part
-        case 2: name.middle = part
-        case 3: name.prefix = part
-        case 4: name.suffix = part
+        case 0: family = part
+        case 1: given = part
+        case 2: middle = part
+        case 3: prefix = part
+        case 4: suffix = part
         default: break
         }
       }
-      card.contact.name.family = name.family
-      card.contact.name.given = name.given
-      card.contact.name.middle = name.middle
-      card.contact.name.prefix = name.prefix
-      card.contact.name.suffix = name.suffix
+      card.contact.name.family = family
+      card.contact.name.given = given
+      card.contact.name.middle = middle
+      card.contact.name.prefix = prefix
+      card.contact.name.suffix = suffix
       return .mapped
     },
     PropertyCodec("NICKNAME") { line, card in

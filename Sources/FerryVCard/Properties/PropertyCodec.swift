@@ -43,9 +43,10 @@ struct CardBuilder {
   var seen: UInt32 = 0
   /// Which model value a group (`item1`, upper-cased) belongs to, for `X-ABLabel`. A list,
   /// not a dictionary: a card has a group or two, and a short scan costs less than a hash
-  /// table made for every card. Past `groupScanLimit` groups, `groupIndex` finds them, so a
-  /// card with thousands of groups is not read in quadratic time.
-  var groups: [(group: String, target: LabelTarget)] = []
+  /// table made for every card (the first held in place: no array either). Past
+  /// `groupScanLimit` groups, `groupIndex` finds them, so a card with thousands of groups is
+  /// not read in quadratic time.
+  var groups = InlineFirstList<(group: String, target: LabelTarget)>()
   var groupIndex: [String: Int]?
   static let groupScanLimit = 16
   /// `X-ABLabel` values waiting for the end of the card, by group.
@@ -82,7 +83,7 @@ struct CardBuilder {
   }
 
   mutating func remember(_ line: ContentLine, as target: LabelTarget) {
-    guard let group = line.group?.upperCasedGroup() else { return }
+    guard let group = line.group?.uppercased() else { return }
     if let i = index(ofGroup: group) {
       groups[i].target = target
       return
@@ -91,7 +92,7 @@ struct CardBuilder {
     if groupIndex != nil {
       groupIndex?[group] = groups.count - 1
     } else if groups.count > Self.groupScanLimit {
-      groupIndex = Dictionary(groups.indices.map { (groups[$0].group, $0) }, uniquingKeysWith: { a, _ in a })
+      groupIndex = Dictionary((0..<groups.count).map { (groups[$0].group, $0) }, uniquingKeysWith: { a, _ in a })
     }
   }
 
@@ -102,7 +103,47 @@ struct CardBuilder {
 
   private func index(ofGroup group: String) -> Int? {
     if let groupIndex { return groupIndex[group] }
-    return groups.firstIndex { $0.group == group }
+    for i in 0..<groups.count where groups[i].group == group { return i }
+    return nil
+  }
+}
+
+/// A list that holds its first element in place and only the others in an array.
+///
+/// A card has a group or two, when it has any: an array was an allocation to make and free
+/// on every such card.
+struct InlineFirstList<Element>: Sequence {
+  private var head: Element?
+  private var tail: [Element] = []
+
+  var count: Int { head == nil ? 0 : 1 + tail.count }
+
+  mutating func append(_ element: Element) {
+    if head == nil { head = element } else { tail.append(element) }
+  }
+
+  /// The element at `index` (0 is the first); out of range traps, as an array's does.
+  subscript(index: Int) -> Element {
+    get {
+      if index == 0, let head { return head }
+      return tail[index - 1]
+    }
+    set {
+      if index == 0 && head != nil { head = newValue } else { tail[index - 1] = newValue }
+    }
+  }
+
+  func makeIterator() -> Iterator { Iterator(list: self) }
+
+  struct Iterator: IteratorProtocol {
+    let list: InlineFirstList
+    var index = 0
+
+    mutating func next() -> Element? {
+      guard index < list.count else { return nil }
+      defer { index += 1 }
+      return list[index]
+    }
   }
 }
 
@@ -174,26 +215,6 @@ enum CodecTable {
 
 // MARK: - Shared decoding helpers
 
-extension String {
-  /// `uppercased()` for a vCard group name (`item1` → `ITEM1`): an ASCII name is upper-cased
-  /// byte by byte (itself when it has no lower-case letter), without the Unicode case
-  /// mapping `uppercased()` runs; any other goes through `uppercased()`.
-  func upperCasedGroup() -> String {
-    let upper = utf8.withContiguousStorageIfAvailable { b -> String? in
-      var lower = false
-      for c in b {
-        if c >= 0x80 { return nil }
-        if c >= 0x61 && c <= 0x7A { lower = true }
-      }
-      guard lower else { return self }
-      return String(unsafeUninitializedCapacity: b.count) { out in
-        for i in 0..<b.count { out[i] = b[i] >= 0x61 && b[i] <= 0x7A ? b[i] - 32 : b[i] }
-        return b.count
-      }
-    }
-    return (upper ?? nil) ?? uppercased()
-  }
-}
 
 extension ContentLine {
   /// TYPE values lower-cased, without `PREF` (and without 2.1 `ENCODING`/`CHARSET` shorthands).
