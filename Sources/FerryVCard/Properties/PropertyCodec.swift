@@ -336,7 +336,7 @@ struct TypeList {
   mutating func add(_ value: String) {
     // Byte-wise, read in place: split at commas, lower-case ASCII letters (types are ASCII
     // tokens; any other byte is kept as it is).
-    let done = value.utf8.withContiguousStorageIfAvailable { bytes in
+    let done: Void? = value.utf8.withContiguousStorageIfAvailable { bytes in
       var start = 0
       while start <= bytes.count {
         var end = start
