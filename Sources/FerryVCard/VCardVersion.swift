@@ -119,39 +119,74 @@ public enum VCardVersion: String, Sendable, CaseIterable, Hashable {
 
   /// Splits a structured value (`N`, `ADR`, `ORG`) at unescaped `;` and unescapes each part.
   func structured(_ text: String) -> [String] {
-    // One pass over the bytes: a part with no backslash and no CR is taken as it is; only the
-    // others go through `unescape` (N, ADR and ORG are on nearly every card).
     var text = text
     return text.withUTF8 { bytes -> [String] in
       var parts: [String] = []
       // N has five parts and ADR seven: one allocation rather than one per doubling.
       parts.reserveCapacity(8)
-      var start = 0
-      var i = 0
-      var needsUnescape = false
-      func part(_ end: Int) -> String {
-        if end == start { return "" }
-        let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
-        return needsUnescape ? unescape(slice) : String(decoding: slice, as: UTF8.self)
+      _ = forEachPart(of: bytes) { part, needsUnescape in
+        parts.append(
+          part.isEmpty ? "" : needsUnescape ? unescape(part) : String(decoding: part, as: UTF8.self))
       }
-      while i < bytes.count {
-        let c = bytes[i]
-        if c == UInt8(ascii: "\\") {
-          needsUnescape = true
-          i += 2
-          continue
-        }
-        if c == 13 { needsUnescape = true }
-        if c == UInt8(ascii: ";") {
-          parts.append(part(i))
-          start = i + 1
-          needsUnescape = false
-        }
-        i += 1
-      }
-      parts.append(part(min(i, bytes.count)))
       return parts
     }
+  }
+
+  /// `structured(text)[i].trimmingCharacters().nonEmpty` for each part, in order, without
+  /// making the list: `body(i, part)`. Returns how many parts there are.
+  ///
+  /// N, ADR and ORG are on nearly every card; their codecs take the parts as they come.
+  /// A part with white space at neither end and nothing to unescape (nearly all of them)
+  /// is made once, straight from its bytes; the others as `structured` makes them, then
+  /// trimmed as `trimmingCharacters` trims.
+  func forEachTrimmedPart(of text: String, _ body: (_ index: Int, _ part: String?) -> Void) -> Int {
+    var text = text
+    return text.withUTF8 { bytes in
+      var index = 0
+      return forEachPart(of: bytes) { part, needsUnescape in
+        defer { index += 1 }
+        guard let first = part.first, let last = part.last else { return body(index, nil) }
+        if !needsUnescape && !first.isTrimmedSpace && !last.isTrimmedSpace {
+          return body(index, String(decoding: part, as: UTF8.self))
+        }
+        let string = needsUnescape ? unescape(part) : String(decoding: part, as: UTF8.self)
+        body(index, string.trimmingCharacters().nonEmpty)
+      }
+    }
+  }
+
+  /// Calls `body` with the UTF-8 of each part of a structured value (split at `;` not
+  /// escaped by a backslash) and whether it needs `unescape` (it has a backslash or a CR);
+  /// returns how many parts there are.
+  private func forEachPart(
+    of bytes: UnsafeBufferPointer<UInt8>, _ body: (_ part: UnsafeBufferPointer<UInt8>, _ needsUnescape: Bool) -> Void
+  ) -> Int {
+    var count = 0
+    var start = 0
+    var i = 0
+    var needsUnescape = false
+    while true {
+      // The next separator, backslash or CR, found eight bytes at a time.
+      i = ByteSearch.firstIndex(in: bytes, from: i, anyOf: UInt8(ascii: ";"), UInt8(ascii: "\\"), 13)
+      guard i < bytes.count else { break }
+      switch bytes[i] {
+      case UInt8(ascii: "\\"):
+        // The escaped byte is part of the part, even a `;`.
+        needsUnescape = true
+        i += 2
+        continue
+      case 13:
+        needsUnescape = true
+      default:
+        body(UnsafeBufferPointer(rebasing: bytes[start..<i]), needsUnescape)
+        count += 1
+        start = i + 1
+        needsUnescape = false
+      }
+      i += 1
+    }
+    body(UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]), needsUnescape)
+    return count + 1
   }
 
   /// Splits a list value (`CATEGORIES`, `NICKNAME`) at unescaped `,`.
@@ -181,6 +216,11 @@ extension Substring {
     while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s = s.dropLast() }
     return String(s)
   }
+}
+
+extension UInt8 {
+  /// Whether `trimmingCharacters` trims this byte at an end of a string (space, tab, CR, LF).
+  var isTrimmedSpace: Bool { self == 32 || self == 9 || self == 10 || self == 13 }
 }
 
 extension String {

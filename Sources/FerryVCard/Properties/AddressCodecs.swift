@@ -6,16 +6,30 @@ enum AddressCodecs {
   static let all: [PropertyCodec] = [
     PropertyCodec("ADR") { line, card in
       let tp = line.typesAndPreference
-      let parts = card.version.structured(line.value)
-      func part(_ i: Int) -> String? { i < parts.count ? parts[i].trimmingCharacters().nonEmpty : nil }
-      // Too many components: keep the extra ones in the country so nothing is lost.
-      let country = parts.count > 7 ? parts[6...].joined(separator: ";").nonEmpty : part(6)
+      // The parts as they come: no list of them to make.
+      var poBox, extended, street, locality, region, postalCode, country: String?
+      let count = card.version.forEachTrimmedPart(of: line.value) { i, part in
+        switch i {
+        case 0: poBox = part
+        case 1: extended = part
+        case 2: street = part
+        case 3: locality = part
+        case 4: region = part
+        case 5: postalCode = part
+        case 6: country = part
+        default: break
+        }
+      }
+      if count > 7 {
+        // Too many components: keep the extra ones in the country so nothing is lost.
+        country = card.version.structured(line.value)[6...].joined(separator: ";").nonEmpty
+      }
       // Made in the append, not in a variable first: that was copied into the list (every
       // field retained) and then destroyed.
       card.contact.addresses.append(
         PostalAddress(
-          poBox: part(0), extended: part(1), street: part(2), locality: part(3), region: part(4),
-          postalCode: part(5), country: country, types: tp.types, label: line.firstParameter("LABEL")?.nonEmpty,
+          poBox: poBox, extended: extended, street: street, locality: locality, region: region,
+          postalCode: postalCode, country: country, types: tp.types, label: line.firstParameter("LABEL")?.nonEmpty,
           preference: tp.preference))
       card.remember(line, as: .address(card.contact.addresses.count - 1))
       return .mapped

@@ -60,7 +60,14 @@ enum CommunicationCodecs {
   static func tel(_ line: ContentLine, _ card: inout CardBuilder) -> DecodeResult {
     let tp = line.typesAndPreference
     var number = card.text(line).trimmingCharacters()
-    if number.hasPrefixIgnoringASCIICase("tel:") { number = String(number.dropFirst(4)) }
+    // `tel:` in any case, its bytes read in place (the generic prefix test walks string
+    // indices, on every number).
+    let isURI =
+      number.utf8.withContiguousStorageIfAvailable { b in
+        b.count >= 4 && b[0] | 0x20 == UInt8(ascii: "t") && b[1] | 0x20 == UInt8(ascii: "e")
+          && b[2] | 0x20 == UInt8(ascii: "l") && b[3] == UInt8(ascii: ":")
+      } ?? number.hasPrefixIgnoringASCIICase("tel:")
+    if isURI { number = String(number.dropFirst(4)) }
     guard !number.isEmpty else { return .keepRaw }
     // Outlook's X-MS-TEL;TYPE=TTYTDD is the model's `tty` (Outlook CSV's TTY/TDD Phone).
     var types = tp.types

@@ -71,6 +71,9 @@ extension CardBuilder {
   /// The X-ABLabel text already read for a group (Apple writes the label after the value,
   /// so this is only a hint; `applyLabels` does the real work).
   func labelValue(group: String) -> String? {
-    labels.last { $0.group == group.uppercased() }.map { AppleLabel.decode($0.value) }
+    let group = group.uppercased()
+    var value: String?
+    for label in labels where label.group == group { value = label.value }
+    return value.map { AppleLabel.decode($0) }
   }
 }

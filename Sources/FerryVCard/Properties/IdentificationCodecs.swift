@@ -11,13 +11,24 @@ enum IdentificationCodecs {
     },
     PropertyCodec("N") { line, card in
       guard card.first(.n) else { return .keepRaw }
-      let parts = card.version.structured(line.value)
-      func part(_ i: Int) -> String? { i < parts.count ? parts[i].trimmingCharacters().nonEmpty : nil }
-      card.contact.name.family = part(0)
-      card.contact.name.given = part(1)
-      card.contact.name.middle = part(2)
-      card.contact.name.prefix = part(3)
-      card.contact.name.suffix = part(4)
+      // The parts as they come: no list of them to make (N is on nearly every card). Five
+      // variables, not a tuple, which is destroyed through its metadata.
+      var family, given, middle, prefix, suffix: String?
+      _ = card.version.forEachTrimmedPart(of: line.value) { i, part in
+        switch i {
+        case 0: family = part
+        case 1: given = part
+        case 2: middle = part
+        case 3: prefix = part
+        case 4: suffix = part
+        default: break
+        }
+      }
+      card.contact.name.family = family
+      card.contact.name.given = given
+      card.contact.name.middle = middle
+      card.contact.name.prefix = prefix
+      card.contact.name.suffix = suffix
       return .mapped
     },
     PropertyCodec("NICKNAME") { line, card in

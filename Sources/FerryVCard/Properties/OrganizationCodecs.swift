@@ -32,15 +32,19 @@ enum OrganizationCodecs {
       },
       PropertyCodec("ORG") { line, card in
         guard card.first(.org) else { return .keepRaw }
-        let parts = card.version.structured(line.value)
-        card.contact.organization = parts.first?.trimmingCharacters().nonEmpty
-        if parts.count == 2 {
-          // The usual one unit: no lists to build and join.
-          card.contact.department = parts[1].trimmingCharacters().nonEmpty
-        } else if parts.count > 2 {
-          card.contact.department = parts[1...].map { $0.trimmingCharacters() }.filter { !$0.isEmpty }
-            .joined(separator: ";").nonEmpty
+        // The parts as they come: the organization, then the units, the non-empty ones
+        // joined with `;` into the department (the usual one unit is taken as it is).
+        var organization: String?
+        var department: String?
+        let count = card.version.forEachTrimmedPart(of: line.value) { i, part in
+          if i == 0 {
+            organization = part
+          } else if let part {
+            if let d = department { department = d + ";" + part } else { department = part }
+          }
         }
+        card.contact.organization = organization
+        if count > 1 { card.contact.department = department }
         return .mapped
       },
       PropertyCodec("RELATED", versions: [.v40]) { line, card in

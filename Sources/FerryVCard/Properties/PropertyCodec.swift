@@ -43,9 +43,10 @@ struct CardBuilder {
   var seen: UInt32 = 0
   /// Which model value a group (`item1`, upper-cased) belongs to, for `X-ABLabel`. A list,
   /// not a dictionary: a card has a group or two, and a short scan costs less than a hash
-  /// table made for every card. Past `groupScanLimit` groups, `groupIndex` finds them, so a
-  /// card with thousands of groups is not read in quadratic time.
-  var groups: [(group: String, target: LabelTarget)] = []
+  /// table made for every card (the first held in place: no array either). Past
+  /// `groupScanLimit` groups, `groupIndex` finds them, so a card with thousands of groups is
+  /// not read in quadratic time.
+  var groups = InlineFirstList<(group: String, target: LabelTarget)>()
   var groupIndex: [String: Int]?
   static let groupScanLimit = 16
   /// `X-ABLabel` values waiting for the end of the card, by group.
@@ -91,7 +92,7 @@ struct CardBuilder {
     if groupIndex != nil {
       groupIndex?[group] = groups.count - 1
     } else if groups.count > Self.groupScanLimit {
-      groupIndex = Dictionary(groups.indices.map { (groups[$0].group, $0) }, uniquingKeysWith: { a, _ in a })
+      groupIndex = Dictionary((0..<groups.count).map { (groups[$0].group, $0) }, uniquingKeysWith: { a, _ in a })
     }
   }
 
@@ -102,7 +103,47 @@ struct CardBuilder {
 
   private func index(ofGroup group: String) -> Int? {
     if let groupIndex { return groupIndex[group] }
-    return groups.firstIndex { $0.group == group }
+    for i in 0..<groups.count where groups[i].group == group { return i }
+    return nil
+  }
+}
+
+/// A list that holds its first element in place and only the others in an array.
+///
+/// A card has a group or two, when it has any: an array was an allocation to make and free
+/// on every such card.
+struct InlineFirstList<Element>: Sequence {
+  private var head: Element?
+  private var tail: [Element] = []
+
+  var count: Int { head == nil ? 0 : 1 + tail.count }
+
+  mutating func append(_ element: Element) {
+    if head == nil { head = element } else { tail.append(element) }
+  }
+
+  /// The element at `index` (0 is the first); out of range traps, as an array's does.
+  subscript(index: Int) -> Element {
+    get {
+      if index == 0, let head { return head }
+      return tail[index - 1]
+    }
+    set {
+      if index == 0 && head != nil { head = newValue } else { tail[index - 1] = newValue }
+    }
+  }
+
+  func makeIterator() -> Iterator { Iterator(list: self) }
+
+  struct Iterator: IteratorProtocol {
+    let list: InlineFirstList
+    var index = 0
+
+    mutating func next() -> Element? {
+      guard index < list.count else { return nil }
+      defer { index += 1 }
+      return list[index]
+    }
   }
 }
 
@@ -174,6 +215,7 @@ enum CodecTable {
 
 // MARK: - Shared decoding helpers
 
+
 extension ContentLine {
   /// TYPE values lower-cased, without `PREF` (and without 2.1 `ENCODING`/`CHARSET` shorthands).
   var modelTypes: [String] { typesAndPreference.types }
@@ -182,57 +224,55 @@ extension ContentLine {
   var preference: Int? { typesAndPreference.preference }
 
   /// Both in one pass over the parameters (this runs for every TEL, EMAIL, ADR, URL).
+  ///
+  /// The usual list, one or two common types (`internet,work`, `cell`), comes back as a list
+  /// made once (`commonTypeLists`), shared by every value that has it: no array to allocate
+  /// here, nor to free with the record. Only another list (an uncommon type, three types)
+  /// is made.
   var typesAndPreference: (types: [String], preference: Int?) {
-    var out: [String] = []
-    var preference: Int?
-    if !parameters.isEmpty { out.reserveCapacity(4) }
-    for p in parameters {
+    var list = TypeList()
+    for i in parameters.indices {
       // TYPE first: nearly every parameter is one, and equal short strings compare at once.
-      guard p.name == "TYPE" else {
-        if p.name == "PREF", let v = p.firstValue, let n = Int(v.trimmingCharacters()) { preference = n }
+      // Read in place (`parameters[i]`, not a copy of each parameter to retain and release).
+      guard parameters[i].name == "TYPE" else {
+        if parameters[i].name == "PREF", let v = parameters[i].firstValue, let n = Int(v.trimmingCharacters()) {
+          list.preference = n
+        }
         continue
       }
       // Value by value, without making the parameter's list of values.
-      p.forEachValue { v in
-        // Byte-wise: split at commas, lower-case ASCII letters (types are ASCII tokens; any
-        // other byte is kept as it is).
-        var v = v
-        v.withUTF8 { bytes in
-          var start = 0
-          while start <= bytes.count {
-            var end = start
-            while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
-            if end > start {
-              let part = UnsafeBufferPointer(rebasing: bytes[start..<end])
-              if part.count == 4, part[0] | 0x20 == UInt8(ascii: "p"), part[1] | 0x20 == UInt8(ascii: "r"),
-                part[2] | 0x20 == UInt8(ascii: "e"), part[3] | 0x20 == UInt8(ascii: "f")
-              {
-                if preference == nil { preference = 1 }
-              } else {
-                let lower =
-                  ContentLine.commonType(part)
-                  ?? String(unsafeUninitializedCapacity: part.count) { out in
-                    for (i, c) in part.enumerated() { out[i] = c >= 0x41 && c <= 0x5A ? c + 32 : c }
-                    return part.count
-                  }
-                // Lengths first: unequal short strings compare through a runtime call.
-                if !out.contains(where: { $0.utf8.count == lower.utf8.count && $0 == lower }) { out.append(lower) }
-              }
-            }
-            start = end + 1
-          }
-        }
-      }
+      parameters[i].forEachValue { list.add($0) }
     }
-    return (out, preference)
+    return (list.types, list.preference)
   }
 
-  /// The lower-cased literal for a common vCard type (`WORK`, `internet`, `Cell`), or nil.
+  /// The lower-cased common vCard types, by `commonTypeIndex` (0 stands for none).
+  static let commonTypeNames: [String] = [
+    "", "fax", "msg", "car", "dom", "work", "home", "cell", "text", "main", "intl", "isdn", "voice", "pager", "video",
+    "other", "postal", "parcel", "internet",
+  ]
+
+  /// The type lists of one or two common types, made once: `[commonTypeNames[i]]` at
+  /// `i * commonTypeNames.count`, `[commonTypeNames[i], commonTypeNames[j]]` at
+  /// `i * commonTypeNames.count + j`.
+  static let commonTypeLists: [[String]] = {
+    let names = commonTypeNames
+    var lists: [[String]] = []
+    lists.reserveCapacity(names.count * names.count)
+    for i in names.indices {
+      for j in names.indices {
+        lists.append(i == 0 ? [] : j == 0 ? [names[i]] : [names[i], names[j]])
+      }
+    }
+    return lists
+  }()
+
+  /// The index in `commonTypeNames` of a common vCard type (`WORK`, `internet`, `Cell`),
+  /// or 0.
   ///
-  /// A literal is no string to make for each of the ten or so types on a card, and compares
-  /// at once with equal ones. Only all-letter names are listed: `c | 0x20` equals a lower-case
-  /// letter exactly when `c` is that letter in either case.
-  static func commonType(_ part: UnsafeBufferPointer<UInt8>) -> String? {
+  /// Only all-letter names are listed: `c | 0x20` equals a lower-case letter exactly when
+  /// `c` is that letter in either case.
+  static func commonTypeIndex(_ part: UnsafeBufferPointer<UInt8>) -> Int {
     func matches(_ literal: StaticString) -> Bool {
       guard part.count == literal.utf8CodeUnitCount else { return false }
       let l = literal.utf8Start
@@ -241,41 +281,132 @@ extension ContentLine {
     }
     switch part.count {
     case 3:
-      if matches("fax") { return "fax" }
-      if matches("msg") { return "msg" }
-      if matches("car") { return "car" }
-      if matches("dom") { return "dom" }
+      if matches("fax") { return 1 }
+      if matches("msg") { return 2 }
+      if matches("car") { return 3 }
+      if matches("dom") { return 4 }
     case 4:
-      if matches("work") { return "work" }
-      if matches("home") { return "home" }
-      if matches("cell") { return "cell" }
-      if matches("text") { return "text" }
-      if matches("main") { return "main" }
-      if matches("intl") { return "intl" }
-      if matches("isdn") { return "isdn" }
+      if matches("work") { return 5 }
+      if matches("home") { return 6 }
+      if matches("cell") { return 7 }
+      if matches("text") { return 8 }
+      if matches("main") { return 9 }
+      if matches("intl") { return 10 }
+      if matches("isdn") { return 11 }
     case 5:
-      if matches("voice") { return "voice" }
-      if matches("pager") { return "pager" }
-      if matches("video") { return "video" }
-      if matches("other") { return "other" }
+      if matches("voice") { return 12 }
+      if matches("pager") { return 13 }
+      if matches("video") { return 14 }
+      if matches("other") { return 15 }
     case 6:
-      if matches("postal") { return "postal" }
-      if matches("parcel") { return "parcel" }
+      if matches("postal") { return 16 }
+      if matches("parcel") { return 17 }
     case 8:
-      if matches("internet") { return "internet" }
+      if matches("internet") { return 18 }
     default: break
     }
-    return nil
+    return 0
   }
 
   /// The `VALUE` parameter, lower-cased.
   var valueType: String? { firstParameter("VALUE")?.lowercased() }
 }
 
+/// The TYPE values of a line as `typesAndPreference` gathers them: lower-cased, each once,
+/// `PREF` taken as preference 1.
+///
+/// While there are at most two types and both are common ones, they are held as indices
+/// into `ContentLine.commonTypeNames`, and the list comes from `commonTypeLists`; the list
+/// is made (`listed`) only for a third type or an uncommon one.
+struct TypeList {
+  /// The common types seen so far (0: none yet), while `listed` is false.
+  private var first = 0
+  private var second = 0
+  /// The types, once `listed`.
+  private var out: [String] = []
+  private var listed = false
+  var preference: Int?
+
+  var types: [String] {
+    if listed { return out }
+    return ContentLine.commonTypeLists[first &* ContentLine.commonTypeNames.count &+ second]
+  }
+
+  /// Adds the types of one TYPE value (`WORK,VOICE`).
+  mutating func add(_ value: String) {
+    // Byte-wise, read in place: split at commas, lower-case ASCII letters (types are ASCII
+    // tokens; any other byte is kept as it is).
+    let done: Void? = value.utf8.withContiguousStorageIfAvailable { bytes in
+      var start = 0
+      while start <= bytes.count {
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+        if end > start { add(part: UnsafeBufferPointer(rebasing: bytes[start..<end])) }
+        start = end + 1
+      }
+    }
+    if done == nil {
+      // A string not stored as UTF-8.
+      var copy = value
+      copy.makeContiguousUTF8()
+      add(copy)
+    }
+  }
+
+  private mutating func add(part: UnsafeBufferPointer<UInt8>) {
+    if part.count == 4, part[0] | 0x20 == UInt8(ascii: "p"), part[1] | 0x20 == UInt8(ascii: "r"),
+      part[2] | 0x20 == UInt8(ascii: "e"), part[3] | 0x20 == UInt8(ascii: "f")
+    {
+      if preference == nil { preference = 1 }
+      return
+    }
+    let common = ContentLine.commonTypeIndex(part)
+    if !listed {
+      // A repeated type is listed once.
+      if common != 0 && (common == first || common == second) { return }
+      if common != 0 && first == 0 {
+        first = common
+        return
+      }
+      if common != 0 && second == 0 {
+        second = common
+        return
+      }
+      // A third type, or an uncommon one: the list is made after all.
+      listed = true
+      out.reserveCapacity(4)
+      if first != 0 { out.append(ContentLine.commonTypeNames[first]) }
+      if second != 0 { out.append(ContentLine.commonTypeNames[second]) }
+    }
+    let lower =
+      common != 0
+      ? ContentLine.commonTypeNames[common]
+      : String(unsafeUninitializedCapacity: part.count) { out in
+        var i = 0
+        while i < part.count {
+          let c = part[i]
+          out[i] = c >= 0x41 && c <= 0x5A ? c + 32 : c
+          i += 1
+        }
+        return part.count
+      }
+    // Lengths first: unequal short strings compare through a runtime call.
+    if !out.contains(where: { $0.utf8.count == lower.utf8.count && $0 == lower }) { out.append(lower) }
+  }
+}
+
 /// Reads a date the way the versions and producers write it: `1980-04-12`, `19800412`,
 /// `--0412`, `--04-12`, `---12`, `1980-04`, with an optional time part, and Apple's
 /// `X-APPLE-OMIT-YEAR`.
 func decodeDate(_ line: ContentLine, text: String) -> PartialDate? {
+  // The usual `1980-04-12` (or `19800412`), read in place: what the general way below gives
+  // for it, without its trimming, time search and string scans (BDAY is on most cards).
+  if let fixed = text.utf8.withContiguousStorageIfAvailable(fullDate), let (y, m, d) = fixed {
+    guard y != 0, LocalDate(year: y, month: m, day: d).isValid else { return nil }
+    var date = PartialDate(year: y, month: m, day: d)
+    if let omit = line.firstParameter("X-APPLE-OMIT-YEAR"), let oy = Int(omit), y == oy { date.year = nil }
+    return date
+  }
   var value = text.trimmingCharacters()
   if value.utf8.contains(where: { $0 == UInt8(ascii: "T") || $0 == UInt8(ascii: "t") }),
     let t = value.firstIndex(where: { $0 == "T" || $0 == "t" }), !value.hasPrefix("T")
@@ -301,6 +432,20 @@ func decodeDate(_ line: ContentLine, text: String) -> PartialDate? {
 
 extension String {
   fileprivate func contains(_ c: Character, after offset: Int) -> Bool { dropFirst(offset).contains(c) }
+}
+
+/// Year, month and day of exactly `YYYY-MM-DD` or `YYYYMMDD` (ASCII digits), else nil.
+private func fullDate(_ b: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
+  let dashes = b.count == 10
+  guard dashes || b.count == 8 else { return nil }
+  if dashes && (b[4] != UInt8(ascii: "-") || b[7] != UInt8(ascii: "-")) { return nil }
+  var value = 0
+  for i in 0..<b.count where !dashes || (i != 4 && i != 7) {
+    let digit = b[i] &- 48
+    guard digit < 10 else { return nil }
+    value = value &* 10 &+ Int(digit)
+  }
+  return (value / 10000, value / 100 % 100, value % 100)
 }
 
 /// `image/jpeg` from a 2.1/3.0 `TYPE=JPEG` or a 4.0 `MEDIATYPE`.
