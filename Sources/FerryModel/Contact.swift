@@ -1,6 +1,8 @@
 import Foundation
 
 /// A structured personal name (vCard `N` plus phonetic parts).
+// The initializers are inlinable: readers make a name, an address, a phone per line read,
+// and a call into this module retained every argument and released it again.
 public struct PersonName: Sendable, Hashable, Codable {
   public var prefix: String?
   public var given: String?
@@ -12,6 +14,7 @@ public struct PersonName: Sendable, Hashable, Codable {
   public var phoneticMiddle: String?
   public var phoneticFamily: String?
 
+  @inlinable
   public init(
     prefix: String? = nil, given: String? = nil, middle: String? = nil, family: String? = nil, suffix: String? = nil,
     phoneticGiven: String? = nil, phoneticMiddle: String? = nil, phoneticFamily: String? = nil
@@ -50,6 +53,7 @@ public struct EmailAddress: Sendable, Hashable, Codable {
   public var types: [String]
   public var label: String?
   public var preference: Int?
+  @inlinable
   public init(_ address: String, types: [String] = [], label: String? = nil, preference: Int? = nil) {
     self.address = address
     self.types = types
@@ -66,6 +70,7 @@ public struct PhoneNumber: Sendable, Hashable, Codable {
   public var types: [String]
   public var label: String?
   public var preference: Int?
+  @inlinable
   public init(_ number: String, types: [String] = [], label: String? = nil, preference: Int? = nil) {
     self.number = number
     self.types = types
@@ -94,6 +99,7 @@ public struct PostalAddress: Sendable, Hashable, Codable {
   /// back in that group so they stay together. Nil otherwise; other formats ignore it.
   public var group: String?
 
+  @inlinable
   public init(
     poBox: String? = nil, extended: String? = nil, street: String? = nil, locality: String? = nil,
     region: String? = nil, postalCode: String? = nil, country: String? = nil, types: [String] = [],
@@ -126,6 +132,7 @@ public struct LabeledValue: Sendable, Hashable, Codable {
   public var types: [String]
   public var label: String?
   public var preference: Int?
+  @inlinable
   public init(_ value: String, types: [String] = [], label: String? = nil, preference: Int? = nil) {
     self.value = value
     self.types = types
@@ -142,6 +149,7 @@ public struct IMHandle: Sendable, Hashable, Codable {
   public var handle: String
   public var types: [String]
   public var preference: Int?
+  @inlinable
   public init(service: String? = nil, handle: String, types: [String] = [], preference: Int? = nil) {
     self.service = service
     self.handle = handle
@@ -160,6 +168,7 @@ public enum Media: Sendable, Hashable, Codable {
 public struct Gender: Sendable, Hashable, Codable {
   public var sex: String?
   public var identity: String?
+  @inlinable
   public init(sex: String? = nil, identity: String? = nil) {
     self.sex = sex
     self.identity = identity
@@ -173,6 +182,7 @@ public struct RelatedPerson: Sendable, Hashable, Codable {
   /// A name, or a URI / UID when `isURI` is set.
   public var value: String
   public var isURI: Bool
+  @inlinable
   public init(relation: String, value: String, isURI: Bool = false) {
     self.relation = relation
     self.value = value
@@ -184,6 +194,7 @@ public struct RelatedPerson: Sendable, Hashable, Codable {
 public struct Geo: Sendable, Hashable, Codable {
   public var latitude: Double
   public var longitude: Double
+  @inlinable
   public init(latitude: Double, longitude: Double) {
     self.latitude = latitude
     self.longitude = longitude
@@ -229,6 +240,7 @@ public struct Contact: Sendable, Hashable, Codable {
   /// Properties the model cannot express, kept with their origin.
   public var raw: [RawProperty]
 
+  @inlinable
   public init() {
     name = PersonName()
     nicknames = []
