@@ -29,6 +29,10 @@ public struct VCardWriter: RecordWriter {
   /// The output's name, interned once: every card's location names it, and interning it
   /// per card took a lock and a table lookup.
   private let sourceName: SourceName
+  /// `BEGIN:VCARD` and `VERSION:…` lines, and the `END:VCARD` line, as the line writer
+  /// writes them, appended as bytes: each took a property's worth of calls per card.
+  private let cardHead: [UInt8]
+  private let cardTail = Array("END:VCARD\r\n".utf8)
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) throws {
     target = try VCardTarget(option: options.target)
@@ -47,6 +51,7 @@ public struct VCardWriter: RecordWriter {
       version = fallback
     }
     self.version = version
+    cardHead = Array("BEGIN:VCARD\r\nVERSION:\(version.rawValue)\r\n".utf8)
     self.destination = destination
     self.diagnostics = diagnostics
     splitDirectory = options.vcard.splitDirectory
@@ -69,15 +74,14 @@ public struct VCardWriter: RecordWriter {
     count += 1
     let location = SourceLocation(source: sourceName, line: outputLine, column: 1, record: count, property: nil)
     let start = lines.bytes.count
-    lines.begin("VCARD")
-    lines.write(name: "VERSION", value: version.rawValue)
+    lines.bytes.append(contentsOf: cardHead)
     var encoder = CardEncoder(version: version, target: target, diagnostics: diagnostics, location: location)
     // The buffer is moved into the encoder and back, never copied.
     swap(&encoder.lines, &lines)
     encoder.encode(contact)
     swap(&encoder.lines, &lines)
     lint(contact, location: location)
-    lines.end("VCARD")
+    lines.bytes.append(contentsOf: cardTail)
     if splitDirectory != nil {
       let out = try destination.open(name: uniqueFileName(for: contact), inDirectory: true)
       try out.write(lines.bytes)
