@@ -63,9 +63,11 @@ struct CardEncoder {
 
   /// A phone number or URI: not TEXT, so nothing is escaped; only line breaks are removed.
   func uriLike(_ value: String) -> String {
-    var bytes = value
-    // Eight bytes at a time: every TEL and URL comes through here.
-    guard bytes.withUTF8({ ByteSearch.firstIndex(in: $0, anyOf: 10, 13, 13) < $0.count }) else { return value }
+    // Eight bytes at a time, read in place: every TEL and URL comes through here.
+    let hasBreak =
+      value.utf8.withContiguousStorageIfAvailable { ByteSearch.firstIndex(in: $0, anyOf: 10, 13, 13) < $0.count }
+      ?? value.utf8.contains { $0 == 10 || $0 == 13 }
+    guard hasBreak else { return value }
     return String(value.unicodeScalars.filter { $0 != "\n" && $0 != "\r" }.map(Character.init))
   }
 
@@ -202,7 +204,7 @@ struct CardEncoder {
   private mutating func appendLabel(_ label: String, group: String?) {
     let start = lines.beginProperty(group: group, name: "X-ABLabel")
     lines.beginValue()
-    if AppleLabel.standard.contains(label) {
+    if Self.isStandardLabel(label) {
       lines.appendValue("_$!<")
       lines.appendEscaped(label)
       lines.appendValue(">!$_")
@@ -288,6 +290,27 @@ struct CardEncoder {
     }
   }
 
+  /// `AppleLabel.standard`'s labels by UTF-8 length, as bytes: a label is looked for among
+  /// the few of its length, compared a byte at a time, where the set hashed all of it
+  /// (SipHash: some 900 instructions for `Assistant`, on every labelled property).
+  private static let standardLabelsByLength: [[[UInt8]]] = {
+    var table = [[[UInt8]]](repeating: [], count: 32)
+    for label in AppleLabel.standard.sorted() where label.utf8.count < table.count {
+      table[label.utf8.count].append(Array(label.utf8))
+    }
+    return table
+  }()
+
+  /// `AppleLabel.standard.contains(label)`, without hashing.
+  static func isStandardLabel(_ label: String) -> Bool {
+    let found = label.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+      guard bytes.count < standardLabelsByLength.count else { return false }
+      for candidate in standardLabelsByLength[bytes.count] where candidate.elementsEqual(bytes) { return true }
+      return false
+    }
+    return found ?? AppleLabel.standard.contains(label)
+  }
+
   /// One vCard 3.0 TYPE value, upper-cased, after `;TYPE=` (the first) or `,`.
   private mutating func appendType30(_ type: String, first: Bool) {
     let written =
@@ -300,14 +323,15 @@ struct CardEncoder {
         let headCount = head.utf8CodeUnitCount
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: headCount + bytes.count) { out in
           for j in 0..<headCount { out[j] = head.utf8Start[j] }
-          // Copied upper-cased while every byte is checked against the token table.
-          var token = true
+          // Copied upper-cased while every byte is checked against the token table (no
+          // branch per byte: the misses are or-ed together).
+          var missing: UInt64 = 0
           for j in bytes.indices {
             let c = bytes[j]
-            token = token && Self.isTokenByte(c)
-            out[headCount + j] = c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z") ? c - 32 : c
+            missing |= Self.tokenMiss(c)
+            out[headCount + j] = c &- UInt8(ascii: "a") < 26 ? c - 32 : c
           }
-          guard token else { return false }
+          guard missing == 0 else { return false }
           lines.bytes.append(contentsOf: UnsafeBufferPointer(out))
           return true
         }
@@ -324,12 +348,14 @@ struct CardEncoder {
 
   /// A parameter-value byte `ContentLineWriter.appendParameterValue` writes as it is: ASCII,
   /// and nothing that makes it quote the value (`:` `;` `,` space) or `^`-escape it.
-  private static func isTokenByte(_ c: UInt8) -> Bool {
-    // A bit per ASCII byte (a shift and a test, where the cases were a chain of compares):
-    // below 64, every byte but LF, CR, space, `"`, `,`, `:` and `;`; from 64, all but `^`.
-    let low: UInt64 = ~(1 << 10 | 1 << 13 | 1 << 32 | 1 << 34 | 1 << 44 | 1 << 58 | 1 << 59)
-    let high: UInt64 = ~(1 << (94 - 64))
-    return c < 64 ? low >> c & 1 != 0 : c < 128 && high >> (c & 63) & 1 != 0
+  ///
+  /// 1 for a byte that is not one, else 0: a bit per ASCII byte (a shift, where the cases
+  /// were a chain of compares): below 64, LF, CR, space, `"`, `,`, `:` and `;`; from 64, `^`;
+  /// and every byte from 0x80.
+  private static func tokenMiss(_ c: UInt8) -> UInt64 {
+    let low: UInt64 = 1 << 10 | 1 << 13 | 1 << 32 | 1 << 34 | 1 << 44 | 1 << 58 | 1 << 59
+    let high: UInt64 = 1 << (94 - 64)
+    return (c < 64 ? low : high) >> UInt64(c & 63) & 1 | UInt64(c >> 7)
   }
 
 
@@ -458,18 +484,23 @@ struct CardEncoder {
   /// `yyyy-mm-dd` for a year of at most four digits and a month and day of at most two.
   static func isoDate(_ year: Int, _ month: Int, _ day: Int) -> String {
     String(unsafeUninitializedCapacity: 10) { out in
-      func twoDigits(_ n: Int, at i: Int) {
-        out[i] = UInt8(ascii: "0") + UInt8(n / 10)
-        out[i + 1] = UInt8(ascii: "0") + UInt8(n % 10)
-      }
-      twoDigits(year / 100, at: 0)
-      twoDigits(year % 100, at: 2)
-      out[4] = UInt8(ascii: "-")
-      twoDigits(month, at: 5)
-      out[7] = UInt8(ascii: "-")
-      twoDigits(day, at: 8)
+      layISODate(year, month, day, into: out)
       return 10
     }
+  }
+
+  /// The ten bytes of `isoDate` laid into `out`.
+  static func layISODate(_ year: Int, _ month: Int, _ day: Int, into out: UnsafeMutableBufferPointer<UInt8>) {
+    func twoDigits(_ n: Int, at i: Int) {
+      out[i] = UInt8(ascii: "0") + UInt8(n / 10)
+      out[i + 1] = UInt8(ascii: "0") + UInt8(n % 10)
+    }
+    twoDigits(year / 100, at: 0)
+    twoDigits(year % 100, at: 2)
+    out[4] = UInt8(ascii: "-")
+    twoDigits(month, at: 5)
+    out[7] = UInt8(ascii: "-")
+    twoDigits(day, at: 8)
   }
 
   // MARK: - The contact
@@ -510,7 +541,18 @@ struct CardEncoder {
     if let p = c.name.phoneticFamily { add("X-PHONETIC-LAST-NAME", text(p)) }
     if let photo = c.photo { media(photo, name: "PHOTO") }
     if let b = c.birthday {
-      if let (value, params) = date(b, property: "BDAY") {
+      if writesDirectly, version != .v40, let y = b.year, let m = b.month, let d = b.day, (0...9999).contains(y),
+        (0...99).contains(m), (0...99).contains(d)
+      {
+        // `date`'s `yyyy-mm-dd` laid straight into the line: no string, no OutputProperty.
+        let start = lines.beginProperty(group: nil, name: "BDAY")
+        lines.beginValue()
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { out in
+          Self.layISODate(y, m, d, into: out)
+          lines.bytes.append(contentsOf: UnsafeBufferPointer(out))
+        }
+        lines.endProperty(from: start)
+      } else if let (value, params) = date(b, property: "BDAY") {
         add("BDAY", value, parameters: params)
       } else {
         note("BDAY \"\(b)\" has no form in vCard \(version.rawValue); written as text in X-BDAY", property: "BDAY", code: "renamed")
