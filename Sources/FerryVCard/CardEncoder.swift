@@ -641,11 +641,7 @@ struct CardEncoder {
     }
     for note in c.notes { addText("NOTE", note) }
     c.urls.withUnsafeBufferPointer { urls in
-      for i in urls.indices {
-        addTyped(
-          "URL", .verbatim(uriLike(urls[i].value)), types: urls[i].types, preference: urls[i].preference,
-          fallback: "work", label: urls[i].label)
-      }
+      for i in urls.indices { url(urls[i]) }
     }
     if let uid = c.uid { addText("UID", uid) }
     if let rev = c.lastModified { add("REV", rev.basicDescription) }
@@ -653,7 +649,7 @@ struct CardEncoder {
     rawProperties(c.raw)
   }
 
-  private mutating func phone(_ p: PhoneNumber) {
+  private mutating func phone(_ p: borrowing PhoneNumber) {
     // Outlook's phone kinds vCard has no TEL type for are X-MS-TEL (MS-OXVCARD §2.1.3.9.5:
     // ASSISTANT, CALLBACK, COMPANY, RADIO, TTYTDD; Outlook exports `X-MS-TEL;VOICE;CALLBACK`).
     if target.microsoftExtensions, version != .v40,
@@ -666,7 +662,11 @@ struct CardEncoder {
     addTyped("TEL", .verbatim(uriLike(p.number)), types: p.types, preference: p.preference, fallback: "voice", label: p.label)
   }
 
-  private mutating func email(_ e: EmailAddress, at i: Int, of count: Int) {
+  private mutating func url(_ u: borrowing LabeledValue) {
+    addTyped("URL", .verbatim(uriLike(u.value)), types: u.types, preference: u.preference, fallback: "work", label: u.label)
+  }
+
+  private mutating func email(_ e: borrowing EmailAddress, at i: Int, of count: Int) {
     if let slots = target.emailSlots, i == slots {
       warning(
         "\(target.rawValue) keeps \(slots) e-mail addresses; \(count - slots) more will be dropped on import",
@@ -677,7 +677,7 @@ struct CardEncoder {
       dropsEmailKinds: version == .v40, label: e.label)
   }
 
-  private mutating func address(_ a: PostalAddress) {
+  private mutating func address(_ a: borrowing PostalAddress) {
     // An address with nothing but its formatted text (Google CSV's `Address n - Formatted`, a
     // LABEL read without ADR): the address books ferry targets read ADR and ignore LABEL, so
     // the text also goes into ADR's street, as Gmail's own export writes such an address
