@@ -37,8 +37,25 @@ public struct ContentLineWriter {
   public mutating func beginProperty(group: String?, name: String) -> Int {
     let lineStart = bytes.count
     if let group, !group.isEmpty {
-      append(group)
-      bytes.append(.dot)
+      // `group.name` in one append: each `append(contentsOf:)` costs a hundred instructions
+      // of its own, more than the bytes it copies (`item1.TEL`).
+      let joined: Void? = group.utf8.withContiguousStorageIfAvailable { g in
+        name.utf8.withContiguousStorageIfAvailable { n in
+          withUnsafeTemporaryAllocation(of: UInt8.self, capacity: g.count + 1 + n.count) { t in
+            guard let base = t.baseAddress else { return }
+            if let gb = g.baseAddress { base.initialize(from: gb, count: g.count) }
+            base[g.count] = .dot
+            if let nb = n.baseAddress { (base + g.count + 1).initialize(from: nb, count: n.count) }
+            bytes.append(contentsOf: UnsafeBufferPointer(t))
+          }
+        }
+      } ?? nil
+      if joined == nil {
+        append(group)
+        bytes.append(.dot)
+        append(name)
+      }
+      return lineStart
     }
     append(name)
     return lineStart
@@ -90,6 +107,12 @@ public struct ContentLineWriter {
   /// Appends TEXT escaped as `TextEscaping.escape(_:comma:semicolon:)` escapes it, without
   /// making the escaped string.
   public mutating func appendEscaped(_ text: String, comma: Bool = true, semicolon: Bool = true) {
+    // Read in place (no `var` copy to retain and release) unless the string is not UTF-8
+    // in memory already.
+    let done: Void? = text.utf8.withContiguousStorageIfAvailable {
+      TextEscaping.escape($0, comma: comma, semicolon: semicolon, into: &bytes)
+    }
+    guard done == nil else { return }
     var text = text
     text.withUTF8 { TextEscaping.escape($0, comma: comma, semicolon: semicolon, into: &bytes) }
   }
@@ -147,43 +170,51 @@ public struct ContentLineWriter {
   /// Appends the UTF-8 of `text` in one copy.
   @inline(__always)
   private mutating func append(_ text: String) {
+    // In place, as `appendEscaped` reads it.
+    let done: Void? = text.utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
+    guard done == nil else { return }
     var text = text
     text.withUTF8 { bytes.append(contentsOf: $0) }
   }
 
   private mutating func appendParameterValue(_ value: String, upperCasingASCII upper: Bool = false) {
+    // In place, as `appendEscaped` reads it.
+    if value.utf8.withContiguousStorageIfAvailable({ appendParameterValue(bytes: $0, upperCasingASCII: upper) }) == nil {
+      var value = value
+      value.withUTF8 { appendParameterValue(bytes: $0, upperCasingASCII: upper) }
+    }
+  }
+
+  private mutating func appendParameterValue(bytes v: UnsafeBufferPointer<UInt8>, upperCasingASCII upper: Bool) {
     @inline(__always) func cased(_ c: UInt8) -> UInt8 {
       upper && c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z") ? c - 32 : c
     }
-    var value = value
-    value.withUTF8 { v in
-      var needsQuotes = false
-      var needsCaret = false
+    var needsQuotes = false
+    var needsCaret = false
+    for c in v {
+      switch c {
+      case .colon, .semicolon, .comma, .space: needsQuotes = true
+      case .quote, .lf, .cr, .caret: needsCaret = true
+      default: if c >= 0x80 { needsQuotes = true }
+      }
+    }
+    if needsQuotes || needsCaret { bytes.append(.quote) }
+    if needsCaret {
       for c in v {
         switch c {
-        case .colon, .semicolon, .comma, .space: needsQuotes = true
-        case .quote, .lf, .cr, .caret: needsCaret = true
-        default: if c >= 0x80 { needsQuotes = true }
+        case .quote: bytes.append(contentsOf: [.caret, UInt8(ascii: "'")])
+        case .lf: bytes.append(contentsOf: [.caret, UInt8(ascii: "n")])
+        case .cr: continue
+        case .caret: bytes.append(contentsOf: [.caret, .caret])
+        default: bytes.append(cased(c))
         }
       }
-      if needsQuotes || needsCaret { bytes.append(.quote) }
-      if needsCaret {
-        for c in v {
-          switch c {
-          case .quote: bytes.append(contentsOf: [.caret, UInt8(ascii: "'")])
-          case .lf: bytes.append(contentsOf: [.caret, UInt8(ascii: "n")])
-          case .cr: continue
-          case .caret: bytes.append(contentsOf: [.caret, .caret])
-          default: bytes.append(cased(c))
-          }
-        }
-      } else if upper {
-        for c in v { bytes.append(cased(c)) }
-      } else {
-        bytes.append(contentsOf: v)
-      }
-      if needsQuotes || needsCaret { bytes.append(.quote) }
+    } else if upper {
+      for c in v { bytes.append(cased(c)) }
+    } else {
+      bytes.append(contentsOf: v)
     }
+    if needsQuotes || needsCaret { bytes.append(.quote) }
   }
 
   /// Folds the line that starts at `start` so no physical line exceeds `lineLimit` octets,

@@ -88,10 +88,10 @@ public enum TextEscaping {
     let count = text.count
     var start = 0
     var i = 0
+    let semicolonByte = semicolon ? UInt8.semicolon : .backslash
+    let commaByte = comma ? UInt8.comma : .backslash
     while true {
-      i = ByteSearch.firstIndex(
-        in: text, from: i, anyOf: .backslash, semicolon ? .semicolon : .backslash, comma ? .comma : .backslash, .cr,
-        .lf)
+      i = firstToEscape(in: text, from: i, semicolonByte, commaByte)
       guard i < count else { break }
       let c = text[i]
       out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<i]))
@@ -104,6 +104,48 @@ public enum TextEscaping {
       start = i
     }
     out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
+  }
+
+  /// `ByteSearch.firstIndex(in:from:anyOf:)` for `\`, `semicolon`, `comma`, CR and LF, whose
+  /// last one to seven bytes are one word too: the last eight bytes of the text, or the
+  /// whole of a shorter text, with the lanes before `from` masked off. A byte loop there
+  /// took five compares a byte, and most values are short or end with a few odd bytes.
+  @inline(__always)
+  static func firstToEscape(
+    in text: UnsafeBufferPointer<UInt8>, from: Int, _ semicolon: UInt8, _ comma: UInt8
+  ) -> Int {
+    let count = text.count
+    guard let base = text.baseAddress, from < count else { return count }
+    @inline(__always) func spread(_ byte: UInt8) -> UInt64 { 0x0101_0101_0101_0101 &* UInt64(byte) }
+    // The high bit of each zero byte of `x`, exactly (no borrow from one byte to the next,
+    // so a match masked off below cannot flag a byte above it).
+    @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 {
+      ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & 0x8080_8080_8080_8080
+    }
+    @inline(__always) func matches(_ w: UInt64) -> UInt64 {
+      zeroBytes(w ^ spread(.backslash)) | zeroBytes(w ^ spread(semicolon)) | zeroBytes(w ^ spread(comma))
+        | zeroBytes(w ^ spread(.cr)) | zeroBytes(w ^ spread(.lf))
+    }
+    var i = from
+    while i + 8 <= count {
+      let found = matches(UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)))
+      if found != 0 { return i + found.trailingZeroBitCount / 8 }
+      i += 8
+    }
+    guard i < count else { return count }
+    // The word that holds the last bytes, and the lane of byte `i` in it.
+    var word: UInt64 = 0
+    let first: Int
+    if count >= 8 {
+      first = count - 8
+      word = UInt64(littleEndian: UnsafeRawPointer(base + first).loadUnaligned(as: UInt64.self))
+    } else {
+      // Zero in the lanes past the end: no byte looked for is zero.
+      first = 0
+      for k in 0..<count { word |= UInt64(base[k]) << (8 * UInt64(k)) }
+    }
+    let found = matches(word) & (~0 << (8 * UInt64(i - first)))
+    return found == 0 ? count : first + found.trailingZeroBitCount / 8
   }
 
   /// Splits at unescaped `separator`, keeping escapes in the parts (unescape each part

@@ -63,9 +63,11 @@ struct CardEncoder {
 
   /// A phone number or URI: not TEXT, so nothing is escaped; only line breaks are removed.
   func uriLike(_ value: String) -> String {
-    var bytes = value
-    // Eight bytes at a time: every TEL and URL comes through here.
-    guard bytes.withUTF8({ ByteSearch.firstIndex(in: $0, anyOf: 10, 13, 13) < $0.count }) else { return value }
+    // Eight bytes at a time, read in place: every TEL and URL comes through here.
+    let hasBreak =
+      value.utf8.withContiguousStorageIfAvailable { ByteSearch.firstIndex(in: $0, anyOf: 10, 13, 13) < $0.count }
+      ?? value.utf8.contains { $0 == 10 || $0 == 13 }
+    guard hasBreak else { return value }
     return String(value.unicodeScalars.filter { $0 != "\n" && $0 != "\r" }.map(Character.init))
   }
 
@@ -81,10 +83,10 @@ struct CardEncoder {
   }
 
   /// TYPE (and PREF) parameters spelt the way the version wants them.
-  func typeParameters(_ types: [String], preference: Int?, fallback: String? = nil, drop: Set<String> = [])
+  func typeParameters(_ types: [String], preference: Int?, fallback: String? = nil, dropsEmailKinds: Bool = false)
     -> [ContentParameter]
   {
-    let values = typeValues(types, fallback: fallback, drop: drop)
+    let values = typeValues(types, fallback: fallback, dropsEmailKinds: dropsEmailKinds)
     var out: [ContentParameter] = []
     switch version {
     case .v21:
@@ -117,12 +119,19 @@ struct CardEncoder {
 
   /// The TYPE values to write: empty and dropped ones left out, the fallback for a target
   /// that wants every property typed.
-  private func typeValues(_ types: [String], fallback: String?, drop: Set<String>) -> [String] {
+  private func typeValues(_ types: [String], fallback: String?, dropsEmailKinds: Bool) -> [String] {
     // The types as they are (no new array) unless some are dropped.
-    let dropsSome = types.contains { $0.isEmpty || (!drop.isEmpty && drop.contains($0)) }
-    var values = dropsSome ? types.filter { !drop.contains($0) && !$0.isEmpty } : types
+    let dropsSome = types.contains { !Self.keeps($0, dropsEmailKinds: dropsEmailKinds) }
+    var values = dropsSome ? types.filter { Self.keeps($0, dropsEmailKinds: dropsEmailKinds) } : types
     if values.isEmpty, target.typesEverything, let fallback { values = [fallback] }
     return values
+  }
+
+  /// Whether a type is written: not an empty one, nor (with `dropsEmailKinds`, EMAIL in 4.0)
+  /// `internet` or `x400`, which RFC 6350 has no use for. A test on two words where a set
+  /// of them was built and hashed per property.
+  private static func keeps(_ type: String, dropsEmailKinds: Bool) -> Bool {
+    !type.isEmpty && !(dropsEmailKinds && (type == "internet" || type == "x400"))
   }
 
   mutating func add(
@@ -161,11 +170,13 @@ struct CardEncoder {
   /// A property with TYPE and PREF parameters (none when `types` is nil):
   /// `add(name, value, parameters: typeParameters(types, …), group:, label:)`.
   mutating func addTyped(
-    _ name: String, _ value: Value, types: [String]?, preference: Int?, fallback: String?, drop: Set<String> = [],
-    group: String? = nil, label: String? = nil
+    _ name: String, _ value: Value, types: [String]?, preference: Int?, fallback: String?,
+    dropsEmailKinds: Bool = false, group: String? = nil, label: String? = nil
   ) {
     guard writesDirectly else {
-      let parameters = types.map { typeParameters($0, preference: preference, fallback: fallback, drop: drop) } ?? []
+      let parameters =
+        types.map { typeParameters($0, preference: preference, fallback: fallback, dropsEmailKinds: dropsEmailKinds) }
+        ?? []
       switch value {
       case .text(let t): add(name, text(t), parameters: parameters, group: group, label: label)
       case .verbatim(let v): add(name, v, parameters: parameters, group: group, label: label)
@@ -174,15 +185,42 @@ struct CardEncoder {
     }
     let hasLabel = label.map { !$0.isEmpty } ?? false
     let group = hasLabel ? group ?? newGroup() : group
-    let start = lines.beginProperty(group: group, name: name)
-    if let types { appendTypeParameters(types, preference: preference, fallback: fallback, drop: drop) }
-    lines.beginValue()
+    let start: Int
+    if let types, version == .v30,
+      let head = appendHead30(
+        group: group, name: name, types: types, preference: preference, fallback: fallback,
+        dropsEmailKinds: dropsEmailKinds)
+    {
+      start = head
+    } else {
+      start = lines.beginProperty(group: group, name: name)
+      if let types {
+        appendTypeParameters(types, preference: preference, fallback: fallback, dropsEmailKinds: dropsEmailKinds)
+      }
+      lines.beginValue()
+    }
     switch value {
     case .text(let t): lines.appendEscaped(t)
     case .verbatim(let v): lines.appendValue(v)
     }
     lines.endProperty(from: start)
-    if hasLabel, let label { addText("X-ABLabel", AppleLabel.encode(label), group: group) }
+    if hasLabel, let label { appendLabel(label, group: group) }
+  }
+
+  /// `addText("X-ABLabel", AppleLabel.encode(label), group:)` in direct mode: Apple's
+  /// `_$!<…>!$_` wrapper appended around the escaped label (it has nothing to escape), not
+  /// interpolated into a new string first.
+  private mutating func appendLabel(_ label: String, group: String?) {
+    let start = lines.beginProperty(group: group, name: "X-ABLabel")
+    lines.beginValue()
+    if Self.isStandardLabel(label) {
+      lines.appendValue("_$!<")
+      lines.appendEscaped(label)
+      lines.appendValue(">!$_")
+    } else {
+      lines.appendEscaped(label)
+    }
+    lines.endProperty(from: start)
   }
 
   /// A structured TEXT property (`N`, `ADR`): the parts escaped and joined with `;`, as
@@ -198,55 +236,64 @@ struct CardEncoder {
       add(name, structured(parts), parameters: parameters, group: group)
       return
     }
+    let start = beginStructured(
+      name, types: types, preference: preference, fallback: fallback, label: label, group: group)
+    for i in parts.indices { appendPart(parts[i], first: i == 0) }
+    lines.endProperty(from: start)
+  }
+
+  /// `addStructured` in direct mode up to the value: N and ADR then append their parts one
+  /// by one (`appendPart`) and end the line, with no array of the parts made and freed.
+  private mutating func beginStructured(
+    _ name: String, types: [String]?, preference: Int?, fallback: String?, label: String?, group: String?
+  ) -> Int {
+    if let types, version == .v30, label == nil,
+      let head = appendHead30(
+        group: group, name: name, types: types, preference: preference, fallback: fallback, dropsEmailKinds: false)
+    {
+      return head
+    }
     let start = lines.beginProperty(group: group, name: name)
-    if let types { appendTypeParameters(types, preference: preference, fallback: fallback, drop: []) }
+    if let types { appendTypeParameters(types, preference: preference, fallback: fallback, dropsEmailKinds: false) }
     if let label {
       lines.beginParameter("LABEL")
       lines.appendParameterValue(label, first: true)
     }
     lines.beginValue()
-    for (i, part) in parts.enumerated() {
-      // The separator as a byte: `appendValue(";")` is a string copy for each of ADR's six.
-      if i > 0 { lines.bytes.append(UInt8(ascii: ";")) }
-      if let part { lines.appendEscaped(part) }
-    }
-    lines.endProperty(from: start)
+    return start
+  }
+
+  /// One part of a structured value: a `;` before all but the first, then the part escaped.
+  private mutating func appendPart(_ part: String?, first: Bool = false) {
+    // The separator as a byte: `appendValue(";")` is a string copy for each of ADR's six.
+    if !first { lines.bytes.append(UInt8(ascii: ";")) }
+    if let part { lines.appendEscaped(part) }
   }
 
   /// TYPE and PREF spelt into `lines` as `typeParameters` spells them.
-  private mutating func appendTypeParameters(_ types: [String], preference: Int?, fallback: String?, drop: Set<String>) {
-    let values = typeValues(types, fallback: fallback, drop: drop)
+  private mutating func appendTypeParameters(
+    _ types: [String], preference: Int?, fallback: String?, dropsEmailKinds: Bool
+  ) {
     switch version {
     case .v21:
-      for p in typeParameters(types, preference: preference, fallback: fallback, drop: drop) { lines.appendParameter(p) }
-    case .v30:
-      guard !values.isEmpty || preference == 1 else { return }
-      lines.beginParameter("TYPE")
-      for (i, v) in values.enumerated() {
-        var text = v
-        let token = text.withUTF8 { bytes -> Bool in
-          // A type with nothing to quote or `^`-escape (nearly every one: `WORK`, `INTERNET`)
-          // is copied in one go and upper-cased where it lies: what `appendParameterValue`
-          // writes for it, without its byte-by-byte appends (ten types on a card).
-          guard bytes.allSatisfy(Self.isTokenByte) else { return false }
-          if i > 0 { lines.bytes.append(UInt8(ascii: ",")) }
-          let start = lines.bytes.count
-          lines.bytes.append(contentsOf: bytes)
-          lines.bytes.withUnsafeMutableBufferPointer { out in
-            for j in start..<out.count where out[j] >= UInt8(ascii: "a") && out[j] <= UInt8(ascii: "z") { out[j] -= 32 }
-          }
-          return true
-        }
-        if token { continue }
-        // An ASCII type is upper-cased as it is written.
-        if text.withUTF8({ $0.allSatisfy { $0 < 0x80 } }) {
-          lines.appendParameterValue(v, first: i == 0, upperCasingASCII: true)
-        } else {
-          lines.appendParameterValue(v.uppercasedType(), first: i == 0)
-        }
+      for p in typeParameters(types, preference: preference, fallback: fallback, dropsEmailKinds: dropsEmailKinds) {
+        lines.appendParameter(p)
       }
-      if preference == 1 { lines.bytes.append(contentsOf: values.isEmpty ? Self.pref : Self.commaPref) }
+    case .v30:
+      // The kept types one by one, with no filtered array: `;TYPE=` before the first, `,`
+      // before the others.
+      var first = true
+      for i in types.indices where Self.keeps(types[i], dropsEmailKinds: dropsEmailKinds) {
+        appendType30(types[i], first: first)
+        first = false
+      }
+      if first, target.typesEverything, let fallback {
+        appendType30(fallback, first: true)
+        first = false
+      }
+      if preference == 1 { lines.appendValue(first ? ";TYPE=PREF" : ",PREF") }
     case .v40:
+      let values = typeValues(types, fallback: fallback, dropsEmailKinds: dropsEmailKinds)
       if !values.isEmpty {
         lines.beginParameter("TYPE")
         for (i, v) in values.enumerated() { lines.appendParameterValue(v.lowercased(), first: i == 0) }
@@ -258,19 +305,158 @@ struct CardEncoder {
     }
   }
 
-  /// A parameter-value byte `ContentLineWriter.appendParameterValue` writes as it is: ASCII,
-  /// and nothing that makes it quote the value (`:` `;` `,` space) or `^`-escape it.
-  private static func isTokenByte(_ c: UInt8) -> Bool {
-    switch c {
-    case UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "\""), 10, 13,
-      UInt8(ascii: "^"):
-      false
-    default: c < 0x80
+  /// `AppleLabel.standard`'s labels by UTF-8 length, as bytes: a label is looked for among
+  /// the few of its length, compared a byte at a time, where the set hashed all of it
+  /// (SipHash: some 900 instructions for `Assistant`, on every labelled property).
+  private static let standardLabelsByLength: [[[UInt8]]] = {
+    var table = [[[UInt8]]](repeating: [], count: 32)
+    for label in AppleLabel.standard.sorted() where label.utf8.count < table.count {
+      table[label.utf8.count].append(Array(label.utf8))
+    }
+    return table
+  }()
+
+  /// `AppleLabel.standard.contains(label)`, without hashing.
+  static func isStandardLabel(_ label: String) -> Bool {
+    let found = label.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+      guard bytes.count < standardLabelsByLength.count else { return false }
+      for candidate in standardLabelsByLength[bytes.count] where candidate.elementsEqual(bytes) { return true }
+      return false
+    }
+    return found ?? AppleLabel.standard.contains(label)
+  }
+
+  /// `beginProperty`, `appendTypeParameters` and `beginValue` for vCard 3.0 in one append:
+  /// `group.NAME;TYPE=A,B,PREF:` laid out in a buffer on the stack, where the pieces took
+  /// an `append(contentsOf:)` each (about a hundred instructions apiece, more than their
+  /// bytes). Only when every type written is a token (nearly always); otherwise nothing is
+  /// written and nil returned, for the piece-by-piece path. Returns where the line starts.
+  private mutating func appendHead30(
+    group: String?, name: String, types: [String], preference: Int?, fallback: String?, dropsEmailKinds: Bool
+  ) -> Int? {
+    var capacity = (group?.utf8.count ?? 0) + 1 + name.utf8.count + ";TYPE=,PREF:".utf8.count
+    for i in types.indices { capacity += types[i].utf8.count + 1 }
+    if let fallback { capacity += fallback.utf8.count + 1 }
+    guard capacity <= 1024 else { return nil }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer -> Int? in
+      guard let base = buffer.baseAddress else { return nil }
+      var head = HeadBytes(base: base)
+      if let group, !group.isEmpty {
+        guard head.put(group) else { return nil }
+        head.put(UInt8(ascii: "."))
+      }
+      guard head.put(name) else { return nil }
+      var first = true
+      for i in types.indices where Self.keeps(types[i], dropsEmailKinds: dropsEmailKinds) {
+        guard head.putType(types[i], first: first) else { return nil }
+        first = false
+      }
+      if first, target.typesEverything, let fallback {
+        guard head.putType(fallback, first: true) else { return nil }
+        first = false
+      }
+      if preference == 1 { head.put(first ? ";TYPE=PREF" : ",PREF") }
+      head.put(UInt8(ascii: ":"))
+      let start = lines.bytes.count
+      lines.bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: head.count))
+      return start
     }
   }
 
-  private static let pref = Array("PREF".utf8)
-  private static let commaPref = Array(",PREF".utf8)
+  /// The bytes of a property's head, laid out by `appendHead30` in memory it sized.
+  private struct HeadBytes {
+    let base: UnsafeMutablePointer<UInt8>
+    var count = 0
+
+    mutating func put(_ byte: UInt8) {
+      base[count] = byte
+      count += 1
+    }
+
+    mutating func put(_ text: StaticString) {
+      for j in 0..<text.utf8CodeUnitCount { put(text.utf8Start[j]) }
+    }
+
+    /// False (nothing written) for a string not in contiguous UTF-8.
+    mutating func put(_ text: String) -> Bool {
+      let n =
+        text.utf8.withContiguousStorageIfAvailable { bytes -> Int in
+          if let source = bytes.baseAddress { (base + count).initialize(from: source, count: bytes.count) }
+          return bytes.count
+        }
+      guard let n else { return false }
+      count += n
+      return true
+    }
+
+    /// A TYPE value upper-cased after `;TYPE=` or `,`, as `appendType30` writes a token;
+    /// false (nothing written) for one that is not a token.
+    mutating func putType(_ type: String, first: Bool) -> Bool {
+      let mark = count
+      put(first ? ";TYPE=" : ",")
+      let ok =
+        type.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+          var missing: UInt64 = 0
+          for j in bytes.indices {
+            let c = bytes[j]
+            missing |= CardEncoder.tokenMiss(c)
+            base[count + j] = c &- UInt8(ascii: "a") < 26 ? c - 32 : c
+          }
+          count += bytes.count
+          return missing == 0
+        } ?? false
+      if !ok { count = mark }
+      return ok
+    }
+  }
+
+  /// One vCard 3.0 TYPE value, upper-cased, after `;TYPE=` (the first) or `,`.
+  private mutating func appendType30(_ type: String, first: Bool) {
+    let written =
+      type.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+        // A type with nothing to quote or `^`-escape (nearly every one: `WORK`, `INTERNET`)
+        // is upper-cased behind its separator in a buffer on the stack and appended in one
+        // go: what `appendParameterValue` writes for it, in one `append(contentsOf:)` where
+        // the separator, the value and the casing took three and a pass of their own.
+        let head: StaticString = first ? ";TYPE=" : ","
+        let headCount = head.utf8CodeUnitCount
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: headCount + bytes.count) { out in
+          for j in 0..<headCount { out[j] = head.utf8Start[j] }
+          // Copied upper-cased while every byte is checked against the token table (no
+          // branch per byte: the misses are or-ed together).
+          var missing: UInt64 = 0
+          for j in bytes.indices {
+            let c = bytes[j]
+            missing |= Self.tokenMiss(c)
+            out[headCount + j] = c &- UInt8(ascii: "a") < 26 ? c - 32 : c
+          }
+          guard missing == 0 else { return false }
+          lines.bytes.append(contentsOf: UnsafeBufferPointer(out))
+          return true
+        }
+      } ?? false
+    if written { return }
+    if first { lines.beginParameter("TYPE") }
+    // An ASCII type is upper-cased as it is written.
+    if type.utf8.allSatisfy({ $0 < 0x80 }) {
+      lines.appendParameterValue(type, first: first, upperCasingASCII: true)
+    } else {
+      lines.appendParameterValue(type.uppercasedType(), first: first)
+    }
+  }
+
+  /// A parameter-value byte `ContentLineWriter.appendParameterValue` writes as it is: ASCII,
+  /// and nothing that makes it quote the value (`:` `;` `,` space) or `^`-escape it.
+  ///
+  /// 1 for a byte that is not one, else 0: a bit per ASCII byte (a shift, where the cases
+  /// were a chain of compares): below 64, LF, CR, space, `"`, `,`, `:` and `;`; from 64, `^`;
+  /// and every byte from 0x80.
+  fileprivate static func tokenMiss(_ c: UInt8) -> UInt64 {
+    let low: UInt64 = 1 << 10 | 1 << 13 | 1 << 32 | 1 << 34 | 1 << 44 | 1 << 58 | 1 << 59
+    let high: UInt64 = 1 << (94 - 64)
+    return (c < 64 ? low : high) >> UInt64(c & 63) & 1 | UInt64(c >> 7)
+  }
+
 
   mutating func reserveGroups(_ raw: [RawProperty]) {
     for r in raw { if let g = r.group { usedGroups.insert(g.lowercased()) } }
@@ -279,8 +465,22 @@ struct CardEncoder {
   private mutating func newGroup() -> String {
     while true {
       groupCounter += 1
-      let g = "item\(groupCounter)"
-      if !usedGroups.contains(g) { return g }
+      let g = Self.itemName(groupCounter)
+      // No lookup when the card's raw properties reserved no group (nearly every card).
+      if usedGroups.isEmpty || !usedGroups.contains(g) { return g }
+    }
+  }
+
+  /// `item\(n)`: the first few as literals, which a card's labels nearly always use.
+  private static func itemName(_ n: Int) -> String {
+    switch n {
+    case 1: "item1"
+    case 2: "item2"
+    case 3: "item3"
+    case 4: "item4"
+    case 5: "item5"
+    case 6: "item6"
+    default: "item\(n)"
     }
   }
 
@@ -383,27 +583,43 @@ struct CardEncoder {
   /// `yyyy-mm-dd` for a year of at most four digits and a month and day of at most two.
   static func isoDate(_ year: Int, _ month: Int, _ day: Int) -> String {
     String(unsafeUninitializedCapacity: 10) { out in
-      func twoDigits(_ n: Int, at i: Int) {
-        out[i] = UInt8(ascii: "0") + UInt8(n / 10)
-        out[i + 1] = UInt8(ascii: "0") + UInt8(n % 10)
-      }
-      twoDigits(year / 100, at: 0)
-      twoDigits(year % 100, at: 2)
-      out[4] = UInt8(ascii: "-")
-      twoDigits(month, at: 5)
-      out[7] = UInt8(ascii: "-")
-      twoDigits(day, at: 8)
+      layISODate(year, month, day, into: out)
       return 10
     }
+  }
+
+  /// The ten bytes of `isoDate` laid into `out`.
+  static func layISODate(_ year: Int, _ month: Int, _ day: Int, into out: UnsafeMutableBufferPointer<UInt8>) {
+    func twoDigits(_ n: Int, at i: Int) {
+      out[i] = UInt8(ascii: "0") + UInt8(n / 10)
+      out[i + 1] = UInt8(ascii: "0") + UInt8(n % 10)
+    }
+    twoDigits(year / 100, at: 0)
+    twoDigits(year % 100, at: 2)
+    out[4] = UInt8(ascii: "-")
+    twoDigits(month, at: 5)
+    out[7] = UInt8(ascii: "-")
+    twoDigits(day, at: 8)
   }
 
   // MARK: - The contact
 
   mutating func encode(_ c: Contact) {
     reserveGroups(c.raw)
-    let n = c.name
-    if !n.isEmpty || version != .v40 {
-      addStructured("N", [n.family, n.given, n.middle, n.prefix, n.suffix])
+    if !c.name.isEmpty || version != .v40 {
+      if writesDirectly {
+        // The parts read from the contact in place: no copy of its name, no array of them.
+        let start = beginStructured("N", types: nil, preference: nil, fallback: nil, label: nil, group: nil)
+        appendPart(c.name.family, first: true)
+        appendPart(c.name.given)
+        appendPart(c.name.middle)
+        appendPart(c.name.prefix)
+        appendPart(c.name.suffix)
+        lines.endProperty(from: start)
+      } else {
+        let n = c.name
+        addStructured("N", [n.family, n.given, n.middle, n.prefix, n.suffix])
+      }
     }
     var fn = c.formattedName ?? ""
     // Outlook files a 2.1 card without FN under an empty name.
@@ -419,12 +635,23 @@ struct CardEncoder {
     if !c.nicknames.isEmpty {
       add("NICKNAME", c.nicknames.map { TextEscaping.escape($0) }.joined(separator: ","))
     }
-    if let p = n.phoneticGiven { add("X-PHONETIC-FIRST-NAME", text(p)) }
-    if let p = n.phoneticMiddle { add("X-PHONETIC-MIDDLE-NAME", text(p)) }
-    if let p = n.phoneticFamily { add("X-PHONETIC-LAST-NAME", text(p)) }
+    if let p = c.name.phoneticGiven { add("X-PHONETIC-FIRST-NAME", text(p)) }
+    if let p = c.name.phoneticMiddle { add("X-PHONETIC-MIDDLE-NAME", text(p)) }
+    if let p = c.name.phoneticFamily { add("X-PHONETIC-LAST-NAME", text(p)) }
     if let photo = c.photo { media(photo, name: "PHOTO") }
     if let b = c.birthday {
-      if let (value, params) = date(b, property: "BDAY") {
+      if writesDirectly, version != .v40, let y = b.year, let m = b.month, let d = b.day, (0...9999).contains(y),
+        (0...99).contains(m), (0...99).contains(d)
+      {
+        // `date`'s `yyyy-mm-dd` laid straight into the line: no string, no OutputProperty.
+        let start = lines.beginProperty(group: nil, name: "BDAY")
+        lines.beginValue()
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { out in
+          Self.layISODate(y, m, d, into: out)
+          lines.bytes.append(contentsOf: UnsafeBufferPointer(out))
+        }
+        lines.endProperty(from: start)
+      } else if let (value, params) = date(b, property: "BDAY") {
         add("BDAY", value, parameters: params)
       } else {
         note("BDAY \"\(b)\" has no form in vCard \(version.rawValue); written as text in X-BDAY", property: "BDAY", code: "renamed")
@@ -465,29 +692,17 @@ struct CardEncoder {
         add("X-ADDRESSBOOKSERVER-KIND", text(kind))
       }
     }
-    for i in c.addresses.indices { address(c.addresses[i]) }
-    for p in c.phones {
-      // Outlook's phone kinds vCard has no TEL type for are X-MS-TEL (MS-OXVCARD §2.1.3.9.5:
-      // ASSISTANT, CALLBACK, COMPANY, RADIO, TTYTDD; Outlook exports `X-MS-TEL;VOICE;CALLBACK`).
-      if target.microsoftExtensions, version != .v40,
-        let kind = p.types.lazy.compactMap({ CardEncoder.microsoftPhoneKinds[$0] }).first
-      {
-        let types = p.types.filter { CardEncoder.microsoftPhoneKinds[$0] == nil } + [kind]
-        add("X-MS-TEL", uriLike(p.number), parameters: typeParameters(types, preference: p.preference), label: p.label)
-        continue
-      }
-      addTyped("TEL", .verbatim(uriLike(p.number)), types: p.types, preference: p.preference, fallback: "voice", label: p.label)
+    // Addresses, phones, e-mails and URLs are read in place, through the arrays' buffers:
+    // copying one out (or iterating) retains every field of it, strings the reading thread
+    // made, and releases them again.
+    c.addresses.withUnsafeBufferPointer { addresses in
+      for i in addresses.indices { address(addresses[i]) }
     }
-    for (i, e) in c.emails.enumerated() {
-      if let slots = target.emailSlots, i == slots {
-        warning(
-          "\(target.rawValue) keeps \(slots) e-mail addresses; \(c.emails.count - slots) more will be dropped on import",
-          property: "EMAIL", code: "overflow")
-      }
-      let drop: Set<String> = version == .v40 ? ["internet", "x400"] : []
-      addTyped(
-        "EMAIL", .text(e.address), types: e.types, preference: e.preference, fallback: "internet", drop: drop,
-        label: e.label)
+    c.phones.withUnsafeBufferPointer { phones in
+      for i in phones.indices { phone(phones[i]) }
+    }
+    c.emails.withUnsafeBufferPointer { emails in
+      for i in emails.indices { email(emails[i], at: i, of: emails.count) }
     }
     for im in c.instantMessaging { instantMessaging(im) }
     for lang in c.languages {
@@ -510,6 +725,11 @@ struct CardEncoder {
       let organization = c.organization ?? ""
       if let d = c.department, d.utf8.contains(UInt8(ascii: ";")) {
         addStructured("ORG", [organization] + d.split(separator: ";", omittingEmptySubsequences: false).map { String($0) })
+      } else if writesDirectly {
+        let start = beginStructured("ORG", types: nil, preference: nil, fallback: nil, label: nil, group: nil)
+        appendPart(organization, first: true)
+        if let d = c.department { appendPart(d) }
+        lines.endProperty(from: start)
       } else {
         addStructured("ORG", c.department.map { [organization, $0] } ?? [organization])
       }
@@ -519,8 +739,8 @@ struct CardEncoder {
       add("CATEGORIES", c.categories.map { version == .v21 ? version.escape($0) : TextEscaping.escape($0) }.joined(separator: ","))
     }
     for note in c.notes { addText("NOTE", note) }
-    for u in c.urls {
-      addTyped("URL", .verbatim(uriLike(u.value)), types: u.types, preference: u.preference, fallback: "work", label: u.label)
+    c.urls.withUnsafeBufferPointer { urls in
+      for i in urls.indices { url(urls[i]) }
     }
     if let uid = c.uid { addText("UID", uid) }
     if let rev = c.lastModified { add("REV", rev.basicDescription) }
@@ -528,7 +748,35 @@ struct CardEncoder {
     rawProperties(c.raw)
   }
 
-  private mutating func address(_ a: PostalAddress) {
+  private mutating func phone(_ p: borrowing PhoneNumber) {
+    // Outlook's phone kinds vCard has no TEL type for are X-MS-TEL (MS-OXVCARD §2.1.3.9.5:
+    // ASSISTANT, CALLBACK, COMPANY, RADIO, TTYTDD; Outlook exports `X-MS-TEL;VOICE;CALLBACK`).
+    if target.microsoftExtensions, version != .v40,
+      let kind = p.types.lazy.compactMap({ CardEncoder.microsoftPhoneKinds[$0] }).first
+    {
+      let types = p.types.filter { CardEncoder.microsoftPhoneKinds[$0] == nil } + [kind]
+      add("X-MS-TEL", uriLike(p.number), parameters: typeParameters(types, preference: p.preference), label: p.label)
+      return
+    }
+    addTyped("TEL", .verbatim(uriLike(p.number)), types: p.types, preference: p.preference, fallback: "voice", label: p.label)
+  }
+
+  private mutating func url(_ u: borrowing LabeledValue) {
+    addTyped("URL", .verbatim(uriLike(u.value)), types: u.types, preference: u.preference, fallback: "work", label: u.label)
+  }
+
+  private mutating func email(_ e: borrowing EmailAddress, at i: Int, of count: Int) {
+    if let slots = target.emailSlots, i == slots {
+      warning(
+        "\(target.rawValue) keeps \(slots) e-mail addresses; \(count - slots) more will be dropped on import",
+        property: "EMAIL", code: "overflow")
+    }
+    addTyped(
+      "EMAIL", .text(e.address), types: e.types, preference: e.preference, fallback: "internet",
+      dropsEmailKinds: version == .v40, label: e.label)
+  }
+
+  private mutating func address(_ a: borrowing PostalAddress) {
     // An address with nothing but its formatted text (Google CSV's `Address n - Formatted`, a
     // LABEL read without ADR): the address books ferry targets read ADR and ignore LABEL, so
     // the text also goes into ADR's street, as Gmail's own export writes such an address
@@ -536,9 +784,24 @@ struct CardEncoder {
     let street = a.isEmpty && target.readsOnlyADR ? a.label : a.street
     // The group only when the raw properties that share it are written too (reserved).
     let group = a.group.flatMap { usedGroups.contains($0.lowercased()) ? $0 : nil }
-    addStructured(
-      "ADR", [a.poBox, a.extended, street, a.locality, a.region, a.postalCode, a.country], types: a.types,
-      preference: a.preference, fallback: "postal", label: version == .v40 ? a.label : nil, group: group)
+    if writesDirectly {
+      // The parts appended one by one: no array of seven optional strings per address.
+      let start = beginStructured(
+        "ADR", types: a.types, preference: a.preference, fallback: "postal", label: version == .v40 ? a.label : nil,
+        group: group)
+      appendPart(a.poBox, first: true)
+      appendPart(a.extended)
+      appendPart(street)
+      appendPart(a.locality)
+      appendPart(a.region)
+      appendPart(a.postalCode)
+      appendPart(a.country)
+      lines.endProperty(from: start)
+    } else {
+      addStructured(
+        "ADR", [a.poBox, a.extended, street, a.locality, a.region, a.postalCode, a.country], types: a.types,
+        preference: a.preference, fallback: "postal", label: version == .v40 ? a.label : nil, group: group)
+    }
     if version != .v40, let label = a.label {
       addTyped("LABEL", .text(label), types: a.types, preference: a.preference, fallback: "postal", group: group)
     }
