@@ -355,7 +355,10 @@ struct CardEncoder {
         guard head.putType(fallback, first: true) else { return nil }
         first = false
       }
-      if preference == 1 { head.put(first ? ";TYPE=PREF" : ",PREF") }
+      if preference == 1 {
+        // Literals, one branch each: a `?:` of two literals makes a String (the checked `put`).
+        if first { head.put(";TYPE=PREF" as StaticString) } else { head.put(",PREF" as StaticString) }
+      }
       head.put(UInt8(ascii: ":"))
       let start = lines.bytes.count
       lines.bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: head.count))
@@ -393,7 +396,7 @@ struct CardEncoder {
     /// false (nothing written) for one that is not a token.
     mutating func putType(_ type: String, first: Bool) -> Bool {
       let mark = count
-      put(first ? ";TYPE=" : ",")
+      if first { put(";TYPE=" as StaticString) } else { put("," as StaticString) }
       let ok =
         type.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
           var missing: UInt64 = 0

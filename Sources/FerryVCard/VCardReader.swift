@@ -53,6 +53,8 @@ public struct VCardReader: PieceReader {
   public private(set) var lastRecordLocation: SourceLocation?
   /// The VERSION of the card last returned.
   public private(set) var lastVersion: VCardVersion?
+  /// Lists of common types, shared by this reader's records (see `TypeLists`).
+  private let typeLists = TypeLists()
   /// Whether the last line read was the END of a top-level card (`endedAtRecordBoundary`).
   private var lastLineEndedCard = false
 
@@ -136,7 +138,7 @@ public struct VCardReader: PieceReader {
   ///   - depth: how many cards enclose this one (a BEGIN:VCARD inside a card reads a card of
   ///     its own, recursively).
   private mutating func readCard(begin: SourceLocation, implicit: Bool = false, depth: Int = 0) throws -> Contact {
-    var card = CardBuilder(version: defaultVersion, diagnostics: diagnostics)
+    var card = CardBuilder(version: defaultVersion, diagnostics: diagnostics, typeLists: typeLists)
     var previousWasEmptyAgent = false
     var ended = false
     while var line = try nextLine() {

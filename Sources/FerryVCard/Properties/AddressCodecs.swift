@@ -5,7 +5,7 @@ import FerryModel
 enum AddressCodecs {
   static let all: [PropertyCodec] = [
     PropertyCodec("ADR") { line, card in
-      let tp = line.typesAndPreference
+      let tp = card.typesAndPreference(line)
       // The parts as they come: no list of them to make.
       var poBox, extended, street, locality, region, postalCode, country: String?
       let count = card.version.forEachTrimmedPart(of: line.value) { i, part in

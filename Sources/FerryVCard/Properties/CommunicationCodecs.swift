@@ -17,7 +17,7 @@ enum CommunicationCodecs {
       PropertyCodec("TEL") { line, card in tel(line, &card) },
       PropertyCodec("X-MS-TEL") { line, card in tel(line, &card) },
       PropertyCodec("EMAIL") { line, card in
-        let tp = line.typesAndPreference
+        let tp = card.typesAndPreference(line)
         let address = card.text(line).trimmingCharacters()
         guard !address.isEmpty else { return .keepRaw }
         // Cards list a few: room for them at once, not one reallocation per address.
@@ -27,7 +27,7 @@ enum CommunicationCodecs {
         return .mapped
       },
       PropertyCodec("IMPP", versions: [.v30, .v40]) { line, card in
-        let tp = line.typesAndPreference
+        let tp = card.typesAndPreference(line)
         let value = card.text(line).trimmingCharacters()
         guard !value.isEmpty else { return .keepRaw }
         var service: String?
@@ -47,7 +47,7 @@ enum CommunicationCodecs {
     ]
     + imProperties.map { name, service in
       PropertyCodec(name) { line, card in
-        let tp = line.typesAndPreference
+        let tp = card.typesAndPreference(line)
         let handle = card.text(line).trimmingCharacters()
         guard !handle.isEmpty else { return .keepRaw }
         card.contact.instantMessaging.append(
@@ -58,7 +58,7 @@ enum CommunicationCodecs {
     }
 
   static func tel(_ line: ContentLine, _ card: inout CardBuilder) -> DecodeResult {
-    let tp = line.typesAndPreference
+    let tp = card.typesAndPreference(line)
     var number = card.text(line).trimmingCharacters()
     // `tel:` in any case, its bytes read in place (the generic prefix test walks string
     // indices, on every number).

@@ -18,7 +18,7 @@ enum ExplanatoryCodecs {
       return .mapped
     },
     PropertyCodec("URL") { line, card in
-      let tp = line.typesAndPreference
+      let tp = card.typesAndPreference(line)
       let value = card.text(line).trimmingCharacters()
       guard !value.isEmpty else { return .keepRaw }
       card.contact.urls.append(LabeledValue(value, types: tp.types, preference: tp.preference))

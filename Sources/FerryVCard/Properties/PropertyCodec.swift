@@ -54,9 +54,21 @@ struct CardBuilder {
   /// Apple omits a yearless birthday's year as `X-APPLE-OMIT-YEAR=1604`.
   var sawVersion = false
 
-  init(version: VCardVersion, diagnostics: DiagnosticSink) {
+  /// The reader's lists of common types (see `TypeLists`).
+  let typeLists: TypeLists
+
+  init(version: VCardVersion, diagnostics: DiagnosticSink, typeLists: TypeLists = TypeLists()) {
     self.version = version
     self.diagnostics = diagnostics
+    self.typeLists = typeLists
+  }
+
+  /// `ContentLine.typesAndPreference`, with a list of one or two common types (`internet,work`,
+  /// `cell`) taken from the reader's `typeLists`: no array to make here, nor to free with the
+  /// record.
+  func typesAndPreference(_ line: ContentLine) -> (types: [String], preference: Int?) {
+    let list = line.typeList
+    return (list.types(from: typeLists), list.preference)
   }
 
   /// Text value, unescaped for the card's version.
@@ -223,13 +235,16 @@ extension ContentLine {
   /// Preference: 4.0 `PREF=n`, or 1 for a 2.1/3.0 `PREF` type.
   var preference: Int? { typesAndPreference.preference }
 
-  /// Both in one pass over the parameters (this runs for every TEL, EMAIL, ADR, URL).
-  ///
-  /// The usual list, one or two common types (`internet,work`, `cell`), comes back as a list
-  /// made once (`commonTypeLists`), shared by every value that has it: no array to allocate
-  /// here, nor to free with the record. Only another list (an uncommon type, three types)
-  /// is made.
+  /// Both in one pass over the parameters. The lists made here are the line's own; the codecs
+  /// (every TEL, EMAIL, ADR, URL) use `CardBuilder.typesAndPreference`, which shares lists of
+  /// common types.
   var typesAndPreference: (types: [String], preference: Int?) {
+    let list = typeList
+    return (list.types(from: nil), list.preference)
+  }
+
+  /// The TYPE values and preference, gathered in one pass over the parameters.
+  var typeList: TypeList {
     var list = TypeList()
     for i in parameters.indices {
       // TYPE first: nearly every parameter is one, and equal short strings compare at once.
@@ -243,7 +258,7 @@ extension ContentLine {
       // Value by value, without making the parameter's list of values.
       parameters[i].forEachValue { list.add($0) }
     }
-    return (list.types, list.preference)
+    return list
   }
 
   /// The lower-cased common vCard types, by `commonTypeIndex` (0 stands for none).
@@ -251,21 +266,6 @@ extension ContentLine {
     "", "fax", "msg", "car", "dom", "work", "home", "cell", "text", "main", "intl", "isdn", "voice", "pager", "video",
     "other", "postal", "parcel", "internet",
   ]
-
-  /// The type lists of one or two common types, made once: `[commonTypeNames[i]]` at
-  /// `i * commonTypeNames.count`, `[commonTypeNames[i], commonTypeNames[j]]` at
-  /// `i * commonTypeNames.count + j`.
-  static let commonTypeLists: [[String]] = {
-    let names = commonTypeNames
-    var lists: [[String]] = []
-    lists.reserveCapacity(names.count * names.count)
-    for i in names.indices {
-      for j in names.indices {
-        lists.append(i == 0 ? [] : j == 0 ? [names[i]] : [names[i], names[j]])
-      }
-    }
-    return lists
-  }()
 
   /// The index in `commonTypeNames` of a common vCard type (`WORK`, `internet`, `Cell`),
   /// or 0.
@@ -316,8 +316,8 @@ extension ContentLine {
 /// `PREF` taken as preference 1.
 ///
 /// While there are at most two types and both are common ones, they are held as indices
-/// into `ContentLine.commonTypeNames`, and the list comes from `commonTypeLists`; the list
-/// is made (`listed`) only for a third type or an uncommon one.
+/// into `ContentLine.commonTypeNames`, and the list comes from `TypeLists`; the list is made
+/// (`listed`) only for a third type or an uncommon one.
 struct TypeList {
   /// The common types seen so far (0: none yet), while `listed` is false.
   private var first = 0
@@ -327,9 +327,11 @@ struct TypeList {
   private var listed = false
   var preference: Int?
 
-  var types: [String] {
+  /// The types; a list of common ones from `lists` when given.
+  func types(from lists: TypeLists?) -> [String] {
     if listed { return out }
-    return ContentLine.commonTypeLists[first &* ContentLine.commonTypeNames.count &+ second]
+    if let lists { return lists.list(first, second) }
+    return TypeLists.make(first, second)
   }
 
   /// Adds the types of one TYPE value (`WORK,VOICE`).
@@ -495,4 +497,32 @@ func decodeMedia(_ line: ContentLine) -> Media? {
   // A 2.1/3.0 producer that left out ENCODING: try base64 before giving up.
   if let bytes = Base64.decode(value), !bytes.isEmpty { return .data(bytes, mediaType: mediaType(of: line)) }
   return nil
+}
+
+/// The lists of one or two common types (`[work]`, `[internet, work]`), each made once per
+/// reader and shared by every value that has it.
+///
+/// Per reader, not one table for the process: a list is retained and released by every
+/// record that holds it, and a list that threads share (two readers of `ParallelReader`,
+/// the writer) makes each of those a cache miss on its count, which another core just
+/// wrote. A reader's lists are out of its hands by the time the writer reads its records.
+final class TypeLists {
+  private var lists: [[String]?] = Array(
+    repeating: nil, count: ContentLine.commonTypeNames.count * ContentLine.commonTypeNames.count)
+
+  init() {}
+
+  /// `[commonTypeNames[first], commonTypeNames[second]]`, without the ones that are 0.
+  func list(_ first: Int, _ second: Int) -> [String] {
+    let i = first &* ContentLine.commonTypeNames.count &+ second
+    if let made = lists[i] { return made }
+    let made = Self.make(first, second)
+    lists[i] = made
+    return made
+  }
+
+  static func make(_ first: Int, _ second: Int) -> [String] {
+    let names = ContentLine.commonTypeNames
+    return first == 0 ? [] : second == 0 ? [names[first]] : [names[first], names[second]]
+  }
 }
