@@ -11,10 +11,18 @@ part=bench-data/vcard-$n-slice-$slice.vcf
 # The slice: the first $slice cards of the same file.
 awk -v max="$slice" '{ print } /^END:VCARD/ { if (++c >= max) exit }' "$data" > "$part"
 
-measure() {  # measure LABEL CMD... → sets secs, rss_kb
+measure() {  # measure LABEL CMD... → sets secs, rss_kb, cpu: the run of median wall time of three
   local log=bench-data/time-$1.log
   shift
-  /usr/bin/time -v "$@" > /dev/null 2> "$log"
+  # One run on a shared machine can be a third off: three runs, the middle one kept.
+  local k best
+  for k in 1 2 3; do
+    /usr/bin/time -v "$@" > /dev/null 2> "$log.$k"
+    echo "$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$log.$k") $k"
+  done | sort -n | sed -n 2p > "$log.median"
+  best=$(awk '{ print $2 }' "$log.median")
+  mv "$log.$best" "$log"
+  rm -f "$log".[0-9] "$log.median"
   secs=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$log")
   rss_kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$log")
   cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$log")
@@ -37,14 +45,14 @@ fmb, vmb = nb / 1e6 / max(fs, 1e-9), sb / 1e6 / max(vs, 1e-9)
 ratio = frs / vrs
 print("## vCard: parse + write (vCard 3.0 → vCard 3.0)\n")
 print(f"ferry: {n:,} generated cards ({nb / 1e6:.0f} MB), release build; python vobject: the first {s:,} cards"
-      f" of the same file, same run.\n")
+      f" of the same file, same run. Each figure is the run of median wall time of three, for both.\n")
 print("| what | ferry | vobject | ratio | target | met? |")
 print("| --- | ---: | ---: | ---: | --- | --- |")
 print(f"| cards/s | {frs:,.0f} | {vrs:,.0f} | {ratio:,.0f}× | ≥ 200× | {'yes' if ratio >= 200 else 'no'} |")
 print(f"| MB/s | {fmb:,.1f} | {vmb:,.2f} | {fmb / max(vmb, 1e-9):,.0f}× | | |")
 print(f"| peak memory | {fr / 1024:,.1f} MB | {vr / 1024:,.1f} MB | | < 100 MB | {'yes' if fr / 1024 < 100 else 'no'} |")
 fcr, vcr = n / max(fc, 1e-9), s / max(vc, 1e-9)
-print(f"| cards per CPU second (ferry uses a reader thread and a writer thread) | {fcr:,.0f} | {vcr:,.0f} | {fcr / vcr:,.0f}× | | |")
+print(f"| cards per CPU second (ferry reads on two threads and writes on a third) | {fcr:,.0f} | {vcr:,.0f} | {fcr / vcr:,.0f}× | | |")
 print(f"| wall time | {fs:.2f} s | {vs:.2f} s | | < 5 min | {'yes' if fs + vs < 300 else 'no'} |")
 PY
 cat out/bench/vcard.md
