@@ -13,7 +13,8 @@ extension VCardReader {
   }
 
   /// Where the last card at or after `from` seems to start at the top level: the start of a
-  /// line `BEGIN:VCARD` whose line before is `END:VCARD`, and whose line before that does
+  /// line `BEGIN:VCARD` whose line before is `END:VCARD` (blank lines between them allowed),
+  /// and whose line before that does
   /// not end in `=` (a quoted-printable value could run on over both). Only a guess: the
   /// reader of the piece before tells whether it really ended there.
   public static func lastCut(in b: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
@@ -45,7 +46,9 @@ extension VCardReader {
       guard b[p] == UInt8(ascii: "B"), isLineEnd(b[p - 1]), matches(begin, at: p),
         isLineEnd(b[p + begin.utf8CodeUnitCount])
       else { continue }
-      let q = endOfLineBefore(p)
+      var q = endOfLineBefore(p)
+      // Blank lines between two cards (some phones and libical write them) are skipped.
+      while q > 0 && q < p && isLineEnd(b[q - 1]) { q = endOfLineBefore(q) }
       let endStart = q - end.utf8CodeUnitCount
       guard matches(end, at: endStart), endStart == 0 || isLineEnd(b[endStart - 1]) else { continue }
       let r = endOfLineBefore(endStart)

@@ -106,6 +106,20 @@ struct ParallelReadingTests {
     #expect(got.locations.last??.record == 200)
   }
 
+  @Test("cards with blank lines between them are cut there, and numbered as one reader numbers them")
+  func blankLinesBetweenCards() throws {
+    var text = ""
+    for n in 0..<150 { text += Self.card(n) + (n % 3 == 0 ? "\r\n\r\n" : "\r\n") }
+    text = text.replacingOccurrences(of: "FN:Given Name77", with: "FN Given Name77")
+    let bytes = Array(text.utf8)
+    let expected = try Self.sequential(bytes)
+    #expect(expected.records.count == 150)
+    #expect(!expected.diagnostics.isEmpty)
+    let (got, fellBack) = try Self.parallel(bytes, chunk: 80)
+    #expect(!fellBack)
+    #expect(got == expected)
+  }
+
   @Test("a cut inside a card that holds cards: the rest is read again by one reader")
   func nestedCards() throws {
     var text = ""
@@ -163,6 +177,9 @@ struct ParallelReadingTests {
     #expect(cut(two) == 27)
     #expect(cut(two, from: 28) == nil)
     #expect(cut("BEGIN:VCARD\r\nFN:a\r\nEND:VCARD\r\nBEGIN:VCARD\r\n") == 30)
+    // Blank lines between cards, as some phones and libical write them.
+    #expect(cut("BEGIN:VCARD\r\nFN:a\r\nEND:VCARD\r\n\r\n\r\nBEGIN:VCARD\r\n") == 34)
+    #expect(cut("FN:a\nEND:VCARD\n\nBEGIN:VCARD\n") == 16)
     // The BEGIN line must be whole: its line end is needed.
     #expect(cut("BEGIN:VCARD\nFN:a\nEND:VCARD\nBEGIN:VCARD") == nil)
     #expect(cut("FN:a\nNOTE:x=\nEND:VCARD\nBEGIN:VCARD\n") == nil)
