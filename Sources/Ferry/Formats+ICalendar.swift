@@ -25,6 +25,9 @@ extension Formats {
         makeReader: { input, options, sink in
           var options = options
           options.inputEncoding = try ContentCharsetOption.resolve(options.inputEncoding)
+          if try ParallelReader.isWorthwhile(for: input) {
+            return ParallelReader(input: input, format: ICalendarReader.pieces(options: options), diagnostics: sink)
+          }
           return ICalendarReader(input: input, options: options, diagnostics: sink)
         },
         makeWriter: { destination, options, sink in

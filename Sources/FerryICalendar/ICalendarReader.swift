@@ -34,9 +34,20 @@ import FerryTime
 /// by 256 events; output order is input order, less the overrides that joined their master.
 public struct ICalendarReader: RecordReader {
   private var lines: ContentLineReader
-  private let diagnostics: DiagnosticSink
+  /// Not a constant: a piece's reader reads its preamble silently (see `ICalendarPieces.swift`).
+  private var diagnostics: DiagnosticSink
   private let options: ReadOptions
   private let zones = ZoneSupport()
+  /// Reading one piece of a bigger input for `ParallelReader` (see `ICalendarPieces.swift`):
+  /// what tells whether the next piece's reader can start where this one ends.
+  var piece: PieceState?
+  /// Set while a piece reader reads its preamble: the calendar's start is not a change.
+  var readingPreamble = false
+  /// Set when the calendar's properties, zones or bounds changed after the preamble (a piece
+  /// reader then did not end where the next piece's reader starts).
+  var calendarChanged = false
+  /// Set when the input ended inside a component.
+  var endedInsideComponent = false
   private var calendar: CalendarInfo?
   private var calendarOpen = false
   private var calendarStart: SourceLocation?
@@ -109,18 +120,23 @@ public struct ICalendarReader: RecordReader {
   private var lastDuration: (text: String, duration: EventDuration?)?
 
   public init(input: ByteInput, options: ReadOptions = ReadOptions(), diagnostics: DiagnosticSink) {
+    self.init(input: input, options: options, diagnostics: diagnostics, firstLine: 1)
+  }
+
+  init(input: ByteInput, options: ReadOptions, diagnostics: DiagnosticSink, firstLine: Int) {
     if let head = try? input.peek(3), head == [0xEF, 0xBB, 0xBF] {
       diagnostics.warning(
         "file starts with a UTF-8 byte order mark; ignored", at: SourceLocation(file: input.name, line: 1, column: 1),
         code: "encoding")
     }
-    lines = ContentLineReader(input: input, diagnostics: diagnostics)
+    lines = ContentLineReader(input: input, diagnostics: diagnostics, firstLine: firstLine)
     lines.defaultCharset = options.inputEncoding.flatMap { Charset.isUTF8($0) ? nil : $0 }
     self.diagnostics = diagnostics
     self.options = options
   }
 
   private mutating func beginCalendar(at location: SourceLocation) {
+    if !readingPreamble { calendarChanged = true }
     calendarOpen = true
     calendarImplicit = false
     sawCalendar = true
@@ -177,6 +193,11 @@ public struct ICalendarReader: RecordReader {
   /// Reads until something is ready or the input ends.
   private mutating func step() throws {
     guard let line = try lines.next() else {
+      if readingPreamble || piece?.readsToEnd == false {
+        // The end of a preamble or of a piece with more after it: not the input's end.
+        endPiece()
+        return
+      }
       if calendarOpen && !calendarImplicit {
         diagnostics.warning(
           "calendar has no END:VCALENDAR; the file looks truncated, read to its end", at: calendarStart,
@@ -230,11 +251,13 @@ public struct ICalendarReader: RecordReader {
         diagnostics.warning("property \(line.name) outside a VCALENDAR; ignored", at: line.location, code: "structure")
         return
       }
+      if !readingPreamble { calendarChanged = true }
       calendarProperty(line)
     }
   }
 
   private mutating func endCalendar() {
+    if !readingPreamble { calendarChanged = true }
     flushRun()
     attachPendingComponents()
     if calendarOpen {
@@ -331,6 +354,7 @@ public struct ICalendarReader: RecordReader {
       }
       component.lines.append(consume line)
     }
+    endedInsideComponent = true
     diagnostics.warning(
       "\(component.name) has no END:\(component.name); the file looks truncated, read to its end",
       at: component.location, code: "truncated")
@@ -350,6 +374,7 @@ public struct ICalendarReader: RecordReader {
         if open == 0 { return false }
       }
     }
+    endedInsideComponent = true
     return false
   }
 
@@ -364,6 +389,7 @@ public struct ICalendarReader: RecordReader {
       mapEvent(&component, into: &event)
       add(consume event, at: component.location)
     case "VTIMEZONE":
+      if !readingPreamble { calendarChanged = true }
       defineZone(component)
     default:
       // Events nested in an unknown component (`BEGIN:X-WRAPPER … BEGIN:VEVENT`) are still
@@ -402,6 +428,7 @@ public struct ICalendarReader: RecordReader {
   // MARK: - Holding events so overrides find their master
 
   private mutating func add(_ event: consuming Event, at location: SourceLocation) {
+    if piece?.collectsHead == true, let uid = event.uid { piece?.headKeys.append(Self.uidKey(uid)) }
     // Calendar-level components (a VJOURNAL, an X- component) waiting for an event.
     let carried = pendingComponents
     if !pendingComponents.isEmpty {
@@ -540,6 +567,7 @@ public struct ICalendarReader: RecordReader {
   /// Releases the oldest held event: it stays in its slot for `next()`, but overrides no
   /// longer reach it.
   private mutating func releaseOldest() {
+    if piece?.collectsHead == true { piece?.collectsHead = false }
     let sequence = heldBase + heldStart
     let uid = heldUIDs[heldStart]
     forgetKey(at: heldStart)
@@ -548,6 +576,88 @@ public struct ICalendarReader: RecordReader {
     if !heldOrphans.isEmpty, var list = heldOrphans[uid] {
       list.removeAll { $0 == sequence }
       heldOrphans[uid] = list.isEmpty ? nil : list
+    }
+  }
+
+  /// The end of a preamble, or of a piece with more after it: the events held are released
+  /// (after noting the keys of those a later override or revision could still have joined),
+  /// and nothing is reported of the input's end.
+  private mutating func endPiece() {
+    if piece != nil && !readingPreamble {
+      piece?.tailKeys = heldUIDs[heldStart...].compactMap { $0.map(Self.uidKey) }
+      piece?.windowRecords = heldBase + held.count
+      flushRun()
+    }
+    finished = true
+  }
+
+  /// Reads the preamble, which `lines` reads now (the input's first bytes: the calendar's
+  /// start, its properties and zones), then goes on with `input`, reporting to `sink`.
+  ///
+  /// - Parameter firstLine: the number of `input`'s first line; nil when the preamble was
+  ///   read as the start of this reader's own input, whose lines then follow its lines.
+  mutating func readPreamble(then input: ByteInput, diagnostics sink: DiagnosticSink, firstLine: Int?) {
+    let charset = lines.defaultCharset
+    readingPreamble = true
+    do {
+      while !finished { try step() }
+    } catch {
+      endedInsideComponent = true  // cannot happen (the bytes are in memory); counts as unclean
+    }
+    readingPreamble = false
+    finished = false
+    preambleEndedClean = sawCalendar && calendarOpen && !calendarImplicit && held.isEmpty && pendingComponents.isEmpty
+      && !endedInsideComponent
+    var first = firstLine ?? 1
+    if firstLine == nil {
+      preambleLineEnds = lines.lineEndsRead
+      first += preambleLineEnds
+    }
+    diagnostics = sink
+    lines = ContentLineReader(input: input, diagnostics: sink, firstLine: first)
+    lines.defaultCharset = charset
+  }
+
+  /// The line ends the content-line reader read (the preamble's not counted).
+  var contentLineEnds: Int { lines.lineEndsRead }
+
+  /// Whether the preamble read ended with the calendar open and nothing else begun.
+  private(set) var preambleEndedClean = false
+  /// The preamble's line ends, when it is read as the start of the input.
+  private(set) var preambleLineEnds = 0
+
+  /// Whether this piece's reader ended where the next piece's reader, which read the same
+  /// preamble, starts: in the calendar the preamble opened, unchanged, no component open,
+  /// nothing waiting for an event.
+  var endedInPreambleState: Bool {
+    finished && preambleEndedClean && !calendarChanged && !endedInsideComponent && calendarOpen && !calendarImplicit
+      && pendingComponents.isEmpty
+  }
+
+  /// What a reader of the input's rest needs of this one: the TZIDs used (for the checks at
+  /// END:VCALENDAR, and so that their zones are not reported again), and whether the
+  /// floating-time warning was given.
+  var carriedFacts: [String] {
+    var facts = usedTZIDs.sorted().map { "tzid:" + $0 }
+    if warnedFloatingZone { facts.append("floating-warned") }
+    return facts
+  }
+
+  /// Takes in what the pieces before carried (`carriedFacts`): their TZIDs are resolved
+  /// without a word, as the reader that saw them first reported them.
+  mutating func takeCarried(_ facts: [String]) {
+    let sink = diagnostics
+    diagnostics = .ignore
+    defer { diagnostics = sink }
+    let line = ContentLine(name: "DTSTART", value: "")
+    for fact in facts {
+      if fact == "floating-warned" {
+        warnedFloatingZone = true
+      } else if fact.hasPrefix("tzid:") {
+        let tzid = String(fact.dropFirst(5))
+        usedTZIDs.insert(tzid)
+        _ = zoneName(for: tzid, line: line)
+      }
     }
   }
 

@@ -11,6 +11,54 @@ public protocol PieceReader: RecordReader {
   var recordsNumbered: Int { get }
   /// The line ends read so far (LF, CR, CRLF once): the next piece's line numbers follow on.
   var lineEndsRead: Int { get }
+  /// What a reader of the input's rest needs to know of this piece to read on as one reader
+  /// would (iCalendar: the TZIDs used, for the checks at END:VCALENDAR); see
+  /// `PieceStart.carried`. Empty for most formats.
+  var carried: [String] { get }
+  /// For formats where a record can join one read up to `PieceFormat.window` records before
+  /// (iCalendar: an override joins its master among the last 256 events): keys of the
+  /// records near the piece's start that could have joined one of the pieces before (the
+  /// UIDs of the events read before the window first moved), keys of the records still in
+  /// the window at the piece's end, and how many records the piece put in the window. A
+  /// piece is used only when no piece after it, within the window's reach, has a head key
+  /// among its tail keys.
+  var headKeys: [UInt64] { get }
+  var tailKeys: [UInt64] { get }
+  var windowRecords: Int { get }
+}
+
+extension PieceReader {
+  public var carried: [String] { [] }
+  public var headKeys: [UInt64] { [] }
+  public var tailKeys: [UInt64] { [] }
+  public var windowRecords: Int { 0 }
+}
+
+/// Where a piece reader starts, and what it knows of the pieces before.
+public struct PieceStart: Sendable {
+  /// The number of the input line the reader's first byte starts.
+  public var firstLine: Int
+  /// Bytes from the input's start that the reader reads before its own (a calendar's
+  /// properties and time zones, which the events of every piece need); empty for formats
+  /// without one (`PieceFormat.preambleLength`).
+  public var preamble: [UInt8]
+  /// Whether the preamble was read, and reported on, by a reader before (every piece but the
+  /// first): its diagnostics are dropped and its lines not counted. The first piece's reader
+  /// reads it as the start of its own input.
+  public var preambleIsSilent: Bool
+  /// What the pieces before gave (`PieceReader.carried`), for a reader of the input's rest.
+  public var carried: [String]
+  /// Whether the reader reads on to the input's end (the rest of an input that could not be
+  /// read in pieces), rather than one piece with more after it.
+  public var readsToEnd: Bool
+
+  public init(firstLine: Int, preamble: [UInt8] = [], preambleIsSilent: Bool = false, carried: [String] = [], readsToEnd: Bool = true) {
+    self.firstLine = firstLine
+    self.preamble = preamble
+    self.preambleIsSilent = preambleIsSilent
+    self.carried = carried
+    self.readsToEnd = readsToEnd
+  }
 }
 
 /// What `ParallelReader` needs to know of a format.
@@ -19,21 +67,41 @@ public struct PieceFormat: Sendable {
   /// record seems to start (the start of its first line), or nil. A guess is enough: each
   /// piece's reader tells afterwards whether the piece before it really ended there.
   public var lastCut: @Sendable (_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int) -> Int?
-  /// A reader of one piece (or of the rest of the input), whose first byte starts line
-  /// `firstLine` of the input.
-  public var makeReader: @Sendable (_ input: ByteInput, _ firstLine: Int, _ diagnostics: DiagnosticSink) -> any PieceReader
+  /// A reader of one piece (or of the rest of the input).
+  public var makeReader: @Sendable (_ input: ByteInput, _ start: PieceStart, _ diagnostics: DiagnosticSink) -> any PieceReader
   /// Whether the reader gives this diagnostic at most once per input ("reported once"):
   /// only the first piece's is kept.
   public var oncePerInput: @Sendable (Diagnostic) -> Bool
+  /// For a diagnostic that one reader gives once (for the first time it sees a zone, say),
+  /// a key: of the piece readers' diagnostics with the same key, only the first is kept. A
+  /// reader of the input's rest is told what the pieces before saw (`PieceStart.carried`)
+  /// and does not give them again.
+  public var onceAmongPieces: @Sendable (Diagnostic) -> String?
+  /// How many bytes at the start of the first piece every piece's reader reads first
+  /// (`PieceStart.preamble`), or nil for formats without a preamble.
+  public var preambleLength: (@Sendable (_ bytes: UnsafeBufferPointer<UInt8>) -> Int)?
+  /// Whether the last piece is read again, after the pieces before it, by a reader that is
+  /// told what they carried (`PieceReader.carried`): for checks made at the input's end.
+  public var rereadsLastPiece: Bool
+  /// How many records back a record can join one read before (see `PieceReader.headKeys`).
+  public var window: Int
 
   public init(
     lastCut: @escaping @Sendable (UnsafeBufferPointer<UInt8>, Int) -> Int?,
-    makeReader: @escaping @Sendable (ByteInput, Int, DiagnosticSink) -> any PieceReader,
-    oncePerInput: @escaping @Sendable (Diagnostic) -> Bool = { _ in false }
+    makeReader: @escaping @Sendable (ByteInput, PieceStart, DiagnosticSink) -> any PieceReader,
+    oncePerInput: @escaping @Sendable (Diagnostic) -> Bool = { _ in false },
+    onceAmongPieces: @escaping @Sendable (Diagnostic) -> String? = { _ in nil },
+    preambleLength: (@Sendable (UnsafeBufferPointer<UInt8>) -> Int)? = nil,
+    rereadsLastPiece: Bool = false,
+    window: Int = 0
   ) {
+    self.window = window
     self.lastCut = lastCut
     self.makeReader = makeReader
     self.oncePerInput = oncePerInput
+    self.onceAmongPieces = onceAmongPieces
+    self.preambleLength = preambleLength
+    self.rereadsLastPiece = rereadsLastPiece
   }
 }
 
@@ -49,6 +117,12 @@ public struct PieceFormat: Sendable {
 /// (`PieceReader.endedAtRecordBoundary`). When one did not (a cut inside a nested card, a
 /// quoted-printable value that runs on), the rest of the input is read again from the start
 /// of that piece by one reader, on one thread.
+///
+/// Formats whose records depend on what came before say so in their `PieceFormat`: a
+/// preamble every piece's reader reads first (a calendar's properties and zones), keys that
+/// tell when a record near a cut joins one on the other side (an override and its master),
+/// facts carried to the reader of the last piece (for checks at the input's end), and
+/// diagnostics given once among the pieces.
 ///
 /// Parsing is the larger half of a conversion: with the writer on the consumer's thread,
 /// two readers keep both cores of a small machine busy where one reader left the writer
@@ -78,10 +152,17 @@ public struct ParallelReader: RecordReader {
   /// The reader of the rest of the input, once pieces could not be used.
   private var sequential: (any RecordReader)?
   private var sequentialOffset = 0
+  /// What the pieces consumed so far carried (`PieceReader.carried`), each once, in order.
+  private var carried: [String] = []
+  private var carriedSet: Set<String> = []
+  private let rereadsLastPiece: Bool
+  private let window: Int
   public private(set) var lastRecordLocation: SourceLocation?
   /// Whether a cut proved to be no record boundary, and the rest of the input is read by one
   /// reader (for tests).
   public var readsOnAsOneReader: Bool { sequential != nil }
+  /// Pieces whose records were used as their piece's reader read them (for tests).
+  public private(set) var piecesUsed = 0
 
   /// - Parameters:
   ///   - pieceSize: the bytes a piece has at least (unless the input ends first).
@@ -91,7 +172,11 @@ public struct ParallelReader: RecordReader {
     input: ByteInput, format: PieceFormat, diagnostics: DiagnosticSink, pieceSize: Int = 512 * 1024, ahead: Int = 4,
     workers: Int = 2
   ) {
-    emitter = Emitter(target: diagnostics, oncePerInput: format.oncePerInput, source: SourceName(input.name))
+    emitter = Emitter(
+      target: diagnostics, oncePerInput: format.oncePerInput, onceAmongPieces: format.onceAmongPieces,
+      source: SourceName(input.name))
+    rereadsLastPiece = format.rereadsLastPiece
+    window = format.window
     let workers = max(1, workers)
     let shared = Shared(input: input, format: format, pieceSize: max(1, pieceSize), ahead: max(1, ahead), workers: workers)
     self.shared = shared
@@ -141,14 +226,21 @@ public struct ParallelReader: RecordReader {
       var next = shared.take(index, returning: &piece)
       position = 0
       replayed = 0
-      if !next.isLast && !next.endedAtRecordBoundary {
-        // The cut after this piece was no record boundary (or its reader failed): everything
-        // from this piece's start is read again by one reader, as if there were no pieces.
+      let rereadLast = next.isLast && index > 0 && rereadsLastPiece && next.error == nil
+      if rereadLast || (!next.isLast && !isUsable(next, index: index)) {
+        // The cut after this piece was no record boundary (or its reader failed, or the next
+        // piece's start joins this one's end): everything from this piece's start is read
+        // again by one reader, as if there were no pieces. (Or this is the last piece of a
+        // format whose checks at the input's end need what the pieces before carried.)
         sequentialOffset = recordOffset
-        sequential = shared.readRestSequentially(
-          from: &next, emitter: emitter, recordOffset: recordOffset, firstLine: 1 + lineOffset)
+        let start = PieceStart(
+          firstLine: 1 + lineOffset, preamble: index == 0 ? [] : shared.preamble, preambleIsSilent: true,
+          carried: carried, readsToEnd: true)
+        sequential = shared.readRestSequentially(from: &next, emitter: emitter, recordOffset: recordOffset, start: start)
         return try nextSequential()
       }
+      for fact in next.carried where carriedSet.insert(fact).inserted { carried.append(fact) }
+      piecesUsed += 1
       swap(&records, &next.records)
       swap(&locations, &next.locations)
       diagnostics = next.diagnostics
@@ -156,6 +248,25 @@ public struct ParallelReader: RecordReader {
       piece = next
     }
     return nil
+  }
+
+  /// Whether a piece (not the last) can be used as its reader read it: it ended at a record
+  /// boundary, and no piece after it within the window's reach has a head key among its tail
+  /// keys. (When the reach goes further than the pieces read ahead, it is not used.)
+  private func isUsable(_ piece: Piece, index: Int) -> Bool {
+    guard piece.endedAtRecordBoundary else { return false }
+    guard !piece.tailKeys.isEmpty, window > 0 else { return true }
+    let tail = Set(piece.tailKeys)
+    var covered = 0
+    var j = index + 1
+    while covered < window {
+      guard let next = shared.lookAhead(at: j) else { return false }
+      if next.headKeys.contains(where: { tail.contains($0) }) { return false }
+      if next.isLast { break }
+      covered += next.windowRecords
+      j += 1
+    }
+    return true
   }
 
   private mutating func nextSequential() throws -> Record? {
@@ -168,7 +279,7 @@ public struct ParallelReader: RecordReader {
 
   private mutating func replay(upTo index: Int) {
     while replayed < diagnostics.count, diagnostics[replayed].index <= index {
-      emitter.emit(diagnostics[replayed].diagnostic, records: recordOffset, lines: lineOffset)
+      emitter.emit(diagnostics[replayed].diagnostic, records: recordOffset, lines: lineOffset, fromPiece: true)
       replayed += 1
     }
   }
@@ -178,19 +289,29 @@ public struct ParallelReader: RecordReader {
   final class Emitter: @unchecked Sendable {
     let target: DiagnosticSink
     let oncePerInput: @Sendable (Diagnostic) -> Bool
+    let onceAmongPieces: @Sendable (Diagnostic) -> String?
     /// The input's name: only its positions are renumbered.
     let source: SourceName
     private var seen = Set<String>()
+    private var seenAmongPieces = Set<String>()
 
-    init(target: DiagnosticSink, oncePerInput: @escaping @Sendable (Diagnostic) -> Bool, source: SourceName) {
+    init(
+      target: DiagnosticSink, oncePerInput: @escaping @Sendable (Diagnostic) -> Bool,
+      onceAmongPieces: @escaping @Sendable (Diagnostic) -> String?, source: SourceName
+    ) {
       self.target = target
       self.oncePerInput = oncePerInput
+      self.onceAmongPieces = onceAmongPieces
       self.source = source
     }
 
-    func emit(_ diagnostic: Diagnostic, records: Int, lines: Int) {
+    /// - Parameter fromPiece: whether a piece's reader gave it (not the reader of the rest).
+    func emit(_ diagnostic: Diagnostic, records: Int, lines: Int, fromPiece: Bool) {
       if oncePerInput(diagnostic) {
         guard seen.insert(diagnostic.message).inserted else { return }
+      }
+      if fromPiece, let key = onceAmongPieces(diagnostic) {
+        guard seenAmongPieces.insert(key).inserted else { return }
       }
       var d = diagnostic
       if let l = d.location { d.location = renumbered(l, records: records, lines: lines) }
@@ -219,6 +340,10 @@ public struct ParallelReader: RecordReader {
     /// Each diagnostic with the index of the record being read when it came.
     var diagnostics: [(index: Int, diagnostic: Diagnostic)] = []
     var recordsNumbered = 0
+    var carried: [String] = []
+    var headKeys: [UInt64] = []
+    var tailKeys: [UInt64] = []
+    var windowRecords = 0
     var endedAtRecordBoundary = false
     var isLast = false
     var error: (any Error)?
@@ -252,6 +377,9 @@ public struct ParallelReader: RecordReader {
     private var spent: [[Piece]]
     private var stopped = false
     private var running = 0
+    /// The bytes every piece's reader reads first (`PieceFormat.preambleLength`), cut from the
+    /// first piece.
+    private var preambleBytes: [UInt8] = []
 
     init(input: ByteInput, format: PieceFormat, pieceSize: Int, ahead: Int, workers: Int) {
       self.input = input
@@ -291,9 +419,15 @@ public struct ParallelReader: RecordReader {
         piece.worker = worker
         let index = handedOut
         handedOut += 1
+        if index == 0, let length = format.preambleLength {
+          preambleBytes = piece.bytes.withUnsafeBufferPointer { b in
+            Array(b.prefix(max(0, min(length(b), b.count))))
+          }
+        }
+        let preamble = preambleBytes
         condition.unlock()
         garbage.removeAll()
-        read(&piece)
+        read(&piece, index: index, preamble: preamble)
         condition.lock()
         done[index] = piece
         condition.broadcast()
@@ -344,12 +478,42 @@ public struct ParallelReader: RecordReader {
       return piece
     }
 
-    /// Reads a piece with a reader of its own (outside the lock).
-    private func read(_ piece: inout Piece) {
+    /// The preamble, once the first piece is cut.
+    var preamble: [UInt8] {
+      condition.lock()
+      defer { condition.unlock() }
+      return preambleBytes
+    }
+
+    /// The head keys of piece `index`, how many records it put in the window, and whether it
+    /// is the last, once it is read; nil when it is further ahead than the workers read, or
+    /// they stopped first.
+    func lookAhead(at index: Int) -> (headKeys: [UInt64], windowRecords: Int, isLast: Bool)? {
+      condition.lock()
+      defer { condition.unlock() }
+      guard index <= consuming + ahead else { return nil }
+      while done[index] == nil && !stopped { condition.wait() }
+      guard let piece = done[index], piece.error == nil else { return nil }
+      return (piece.headKeys, piece.windowRecords, piece.isLast)
+    }
+
+    /// Reads a piece with a reader of its own (outside the lock). The first piece's reader
+    /// reads the preamble as the start of its input; the others read it silently first.
+    private func read(_ piece: inout Piece, index: Int, preamble: [UInt8]) {
       guard piece.error == nil else { return }
       let log = PieceLog()
-      var reader = format.makeReader(
-        ByteInput(bytes: piece.bytes, name: input.name, chunkSize: max(1, piece.bytes.count)), 1, log.sink)
+      let input: ByteInput
+      let start: PieceStart
+      if index == 0 && !preamble.isEmpty {
+        let rest = Array(piece.bytes[preamble.count...])
+        input = ByteInput(bytes: rest, name: self.input.name, chunkSize: max(1, rest.count))
+        start = PieceStart(firstLine: 1, preamble: preamble, preambleIsSilent: false, readsToEnd: piece.isLast)
+      } else {
+        input = ByteInput(bytes: piece.bytes, name: self.input.name, chunkSize: max(1, piece.bytes.count))
+        start = PieceStart(
+          firstLine: 1, preamble: index == 0 ? [] : preamble, preambleIsSilent: true, readsToEnd: piece.isLast)
+      }
+      var reader = format.makeReader(input, start, log.sink)
       do {
         while let record = try reader.next() {
           piece.records.append(record)
@@ -362,6 +526,10 @@ public struct ParallelReader: RecordReader {
       }
       piece.recordsNumbered = reader.recordsNumbered
       piece.lineEnds = reader.lineEndsRead
+      piece.carried = reader.carried
+      piece.headKeys = reader.headKeys
+      piece.tailKeys = reader.tailKeys
+      piece.windowRecords = reader.windowRecords
       piece.diagnostics = log.diagnostics
     }
 
@@ -390,7 +558,7 @@ public struct ParallelReader: RecordReader {
     /// reader did not end at a record boundary) to the end of the input. It reads on a thread
     /// of its own, and its diagnostics come back through `emitter`, numbered on from
     /// `recordOffset`.
-    func readRestSequentially(from first: inout Piece, emitter: Emitter, recordOffset: Int, firstLine: Int) -> any RecordReader {
+    func readRestSequentially(from first: inout Piece, emitter: Emitter, recordOffset: Int, start: PieceStart) -> any RecordReader {
       condition.lock()
       stopped = true
       condition.broadcast()
@@ -409,8 +577,8 @@ public struct ParallelReader: RecordReader {
       carry = []
       condition.unlock()
       input.pushBack(rest)
-      let relay = DiagnosticRelay(DiagnosticSink { emitter.emit($0, records: recordOffset, lines: 0) })
-      let reader = format.makeReader(input, firstLine, relay.sink)
+      let relay = DiagnosticRelay(DiagnosticSink { emitter.emit($0, records: recordOffset, lines: 0, fromPiece: false) })
+      let reader = format.makeReader(input, start, relay.sink)
       return PrefetchingReader(reader, relay: relay)
     }
   }

@@ -6,8 +6,9 @@ extension VCardReader {
   public static func pieces(defaultVersion: VCardVersion = .v30, charset: String? = nil) -> PieceFormat {
     PieceFormat(
       lastCut: { bytes, from in lastCut(in: bytes, from: from) },
-      makeReader: { input, firstLine, sink in
-        VCardReader(input: input, diagnostics: sink, defaultVersion: defaultVersion, charset: charset, firstLine: firstLine)
+      makeReader: { input, start, sink in
+        // vCard has no preamble: every card stands alone.
+        VCardReader(input: input, diagnostics: sink, defaultVersion: defaultVersion, charset: charset, firstLine: start.firstLine)
       },
       oncePerInput: { $0.message == ContentLineReader.blankLineInFoldMessage })
   }
