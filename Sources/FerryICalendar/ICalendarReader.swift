@@ -107,6 +107,14 @@ public struct ICalendarReader: RecordReader {
   private var spareLines: [ContentLine] = []
   /// The last DURATION or TRIGGER text read as a duration, and what it read as.
   private var lastDuration: (text: String, duration: EventDuration?)?
+  /// The last ORGANIZER read without a diagnostic, with what it read as: a file's organizer
+  /// mostly repeats from event to event, and comparing a line with the last one costs a
+  /// fraction of reading it again. (Attendees vary more: a memo of the last one missed on
+  /// most files and cost more than it saved.)
+  private var lastOrganizer: AttendeeMemo?
+  /// The index in `recentZones` of the TZID found last, looked at first (DTEND names the
+  /// zone DTSTART named, before it).
+  private var lastZoneIndex = 0
 
   public init(input: ByteInput, options: ReadOptions = ReadOptions(), diagnostics: DiagnosticSink) {
     if let head = try? input.peek(3), head == [0xEF, 0xBB, 0xBF] {
@@ -739,8 +747,8 @@ public struct ICalendarReader: RecordReader {
       case .summary: event.summary = TextEscaping.unescape(line.value)
       case .description: event.description = TextEscaping.unescape(line.value)
       case .location: event.location = TextEscaping.unescape(line.value)
-      case .organizer: event.organizer = attendee(line)
-      case .attendee: event.attendees.append(attendee(line))
+      case .organizer: event.organizer = attendee(line, organizer: true)
+      case .attendee: event.attendees.append(attendee(line, organizer: false))
       case .classification:
         switch line.value.trimmingCharacters().uppercasedASCII() {
         case "PUBLIC": event.privacy = .public
@@ -898,8 +906,11 @@ public struct ICalendarReader: RecordReader {
         event.rawComponents.append(raw(child))
       }
     }
-    for tzid in usedZones.sorted() {
-      if let definition = unresolvedZones[tzid] { event.rawComponents.insert(definition, at: 0) }
+    // Sorted only when there is something (sorting an empty set still cost a call and an array).
+    if !usedZones.isEmpty {
+      for tzid in usedZones.sorted() {
+        if let definition = unresolvedZones[tzid] { event.rawComponents.insert(definition, at: 0) }
+      }
     }
     if lines.capacity <= Self.spareLineLimit {
       lines.removeAll(keepingCapacity: true)
@@ -937,7 +948,7 @@ public struct ICalendarReader: RecordReader {
   private mutating func time(_ line: ContentLine, _ used: inout Set<String>) -> EventTime? {
     // The whole value parsed as a string (see `ICalValue.localDateTime(_:)`).
     guard let parsed = ICalValue.localDateTime(line.value) else { return nil }
-    return timeValue(parsed, text: Substring(line.value), line: line, &used)
+    return timeValue(parsed, text: nil, line: line, &used)
   }
 
   private mutating func parseTime(_ text: Substring, line: ContentLine, _ used: inout Set<String>) -> EventTime? {
@@ -946,8 +957,11 @@ public struct ICalendarReader: RecordReader {
   }
 
   /// The time `text` parsed to, with the line's VALUE and TZID.
+  ///
+  /// - Parameter text: the text read, for diagnostics; nil when it is the line's whole value
+  ///   (made into a substring only when a diagnostic needs it).
   private mutating func timeValue(
-    _ parsed: (LocalDateTime, isDate: Bool, isUTC: Bool), text: Substring, line: ContentLine, _ used: inout Set<String>
+    _ parsed: (LocalDateTime, isDate: Bool, isUTC: Bool), text: Substring?, line: ContentLine, _ used: inout Set<String>
   ) -> EventTime? {
     let (t, isDate, isUTC) = parsed
     if isDate { return .date(t.date) }
@@ -972,20 +986,29 @@ public struct ICalendarReader: RecordReader {
     if valueParameter?.uppercasedASCII() == "DATE" {
       // The value's own shape wins (as python icalendar and libical read it): the time stays.
       diagnostics.warning(
-        "\(line.name) says VALUE=DATE but has a time \"\(text)\"; read as a date-time", at: line.valueLocation, code: "syntax")
+        "\(line.name) says VALUE=DATE but has a time \"\(text ?? Substring(line.value))\"; read as a date-time",
+        at: line.valueLocation, code: "syntax")
     }
     if isUTC {
       if tzidParameter != nil {
-        diagnostics.note("\(line.name) has both TZID and a UTC time \"\(text)\"; read as UTC", at: line.valueLocation, code: "zone")
+        diagnostics.note(
+          "\(line.name) has both TZID and a UTC time \"\(text ?? Substring(line.value))\"; read as UTC", at: line.valueLocation,
+          code: "zone")
       }
       return .utc(t)
     }
     if let tzid = tzidParameter {
       let name: String
       let isUTC: Bool
-      // By index: an entry is compared where it is, not copied out.
-      if let i = recentZones.indices.first(where: { recentZones[$0].tzid == tzid }) {
+      // By index: an entry is compared where it is, not copied out. The last one found first,
+      // then the others, lengths compared before text (a mismatch of two strings is a call).
+      let length = tzid.utf8.count
+      let last = lastZoneIndex
+      if last < recentZones.count, recentZones[last].tzid == tzid {
+        (name, isUTC) = (recentZones[last].name, recentZones[last].isUTC)
+      } else if let i = recentZones.indices.first(where: { recentZones[$0].tzid.utf8.count == length && recentZones[$0].tzid == tzid }) {
         (name, isUTC) = (recentZones[i].name, recentZones[i].isUTC)
+        lastZoneIndex = i
       } else {
         usedTZIDs.insert(tzid)
         name = zoneName(for: tzid, line: line)
@@ -1000,7 +1023,8 @@ public struct ICalendarReader: RecordReader {
       if !warnedFloatingZone {
         warnedFloatingZone = true
         diagnostics.warning(
-          "floating time \"\(text)\" read in the calendar's X-WR-TIMEZONE \(zone)", at: line.valueLocation, code: "zone")
+          "floating time \"\(text ?? Substring(line.value))\" read in the calendar's X-WR-TIMEZONE \(zone)",
+          at: line.valueLocation, code: "zone")
       }
       return .zoned(t, zone: zone)
     }
@@ -1050,8 +1074,30 @@ public struct ICalendarReader: RecordReader {
     return rule
   }
 
-  private func attendee(_ line: ContentLine) -> Attendee {
+  /// An ORGANIZER or ATTENDEE. An ORGANIZER that repeats the last one (same value and
+  /// parameters) is that one's reading again; else it is read, and remembered when it gave no
+  /// diagnostic (so that a repeat reports what the first one did: nothing).
+  private mutating func attendee(_ line: ContentLine, organizer: Bool) -> Attendee {
+    if !organizer { return readAttendee(line).0 }
+    if lastOrganizer?.matches(line) == true { return lastOrganizer!.attendee }
+    let (a, clean) = readAttendee(line)
+    if clean { lastOrganizer = AttendeeMemo(value: line.value, parameters: line.parameters, attendee: a) }
+    return a
+  }
+
+  /// A line read by `attendee(_:organizer:)`, and what it read as.
+  struct AttendeeMemo {
+    var value: String
+    var parameters: [ContentParameter]
+    var attendee: Attendee
+
+    func matches(_ line: ContentLine) -> Bool { line.value == value && line.parameters == parameters }
+  }
+
+  /// Reads an ORGANIZER or ATTENDEE line; `clean` is false when it gave a diagnostic.
+  private func readAttendee(_ line: ContentLine) -> (Attendee, clean: Bool) {
     var a = Attendee()
+    var clean = true
     let value = line.value.trimmingCharacters()
     if let email = Self.mailtoAddress(value) {
       a.email = email
@@ -1064,6 +1110,7 @@ public struct ICalendarReader: RecordReader {
     } else if !value.isEmpty {
       a.email = value
       if !value.containsByte(UInt8(ascii: ":")) || value.hasPrefixIgnoringASCIICase("X-") {
+        clean = false
         diagnostics.warning(
           "\(line.name) value \"\(value)\" is not a calendar address (mailto: URI); kept as written",
           at: line.valueLocation, code: "syntax")
@@ -1071,28 +1118,35 @@ public struct ICalendarReader: RecordReader {
     }
     var extra: [RawParameter] = []
     for p in line.parameters {
-      let v = p.firstValue ?? ""
-      switch p.name {
-      case "CN": a.name = v
-      case "ROLE":
-        switch v.uppercasedASCII() {
-        case "CHAIR": a.role = .chair
+      // Told by length first: a name is compared with at most two strings of its length.
+      let n = p.name.utf8.count
+      if n == 2 && p.name == "CN" {
+        a.name = p.firstValue ?? ""
+        continue
+      }
+      let known: Bool
+      if n == 4 && p.name == "ROLE" {
+        known = true
+        switch (p.firstValue ?? "").uppercasedASCII() {
         case "REQ-PARTICIPANT": a.role = .required
+        case "CHAIR": a.role = .chair
         case "OPT-PARTICIPANT": a.role = .optional
         case "NON-PARTICIPANT": a.role = .nonParticipant
         default: extra.append(RawParameter(name: p.name, values: p.values))
         }
-      case "PARTSTAT":
-        switch v.uppercasedASCII() {
-        case "NEEDS-ACTION": a.status = .needsAction
+      } else if n == 8 && p.name == "PARTSTAT" {
+        known = true
+        switch (p.firstValue ?? "").uppercasedASCII() {
         case "ACCEPTED": a.status = .accepted
+        case "NEEDS-ACTION": a.status = .needsAction
         case "DECLINED": a.status = .declined
         case "TENTATIVE": a.status = .tentative
         case "DELEGATED": a.status = .delegated
         default: extra.append(RawParameter(name: p.name, values: p.values))
         }
-      case "CUTYPE":
-        switch v.uppercasedASCII() {
+      } else if n == 6 && p.name == "CUTYPE" {
+        known = true
+        switch (p.firstValue ?? "").uppercasedASCII() {
         case "INDIVIDUAL": a.kind = .individual
         case "GROUP": a.kind = .group
         case "RESOURCE": a.kind = .resource
@@ -1100,18 +1154,20 @@ public struct ICalendarReader: RecordReader {
         case "UNKNOWN": a.kind = .unknown
         default: extra.append(RawParameter(name: p.name, values: p.values))
         }
-      case "RSVP":
-        switch v.uppercasedASCII() {
+      } else if n == 4 && p.name == "RSVP" {
+        known = true
+        switch (p.firstValue ?? "").uppercasedASCII() {
         case "TRUE": a.rsvp = true
         case "FALSE": a.rsvp = false
         default: extra.append(RawParameter(name: p.name, values: p.values))
         }
-      default:
-        extra.append(RawParameter(name: p.name, values: p.values))
+      } else {
+        known = false
       }
+      if !known { extra.append(RawParameter(name: p.name, values: p.values)) }
     }
     if !extra.isEmpty { a.parameters = extra }
-    return a
+    return (a, clean)
   }
 
   /// The address after `mailto:` (any case), read from the value's bytes in place: the usual
