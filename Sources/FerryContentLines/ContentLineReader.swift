@@ -169,13 +169,14 @@ public struct ContentLineReader {
     let from = position
     let limit = maximumLineLength
     let found = buffer.withUnsafeBufferPointer { b -> (end: Int, next: Int)? in
-      // Eight bytes at a time to the first CR, LF or NUL; the loop below tells which.
-      var i = ByteSearch.firstIndex(in: b, from: from, anyOf: .lf, .cr, 0)
+      // Eight bytes at a time to the first CR, LF or NUL, found as bytes below 0x0E (one test
+      // a word); the loop below tells which, and passes over the other control bytes (a tab).
+      var i = ByteSearch.firstIndex(in: b, from: from, below: 0x0E)
       while i < count {
         let c = b[i]
         if c == .lf || c == .cr { break }
         if c == 0 { return nil }
-        i += 1
+        i = ByteSearch.firstIndex(in: b, from: i + 1, below: 0x0E)
       }
       guard i < count, i > from, i - from <= limit else { return nil }
       if b[from] == .space || b[from] == .tab || b[i - 1] == .equals { return nil }
@@ -517,5 +518,32 @@ extension String {
     while s.first == " " || s.first == "\t" { s = s.dropFirst() }
     while s.last == " " || s.last == "\t" { s = s.dropLast() }
     return String(s)
+  }
+}
+
+extension ByteSearch {
+  /// The index of the first byte at or after `from` that is below `bound` (at most 0x80),
+  /// or `bytes.count` when there is none: one test a word finds any of several control
+  /// bytes (a line end, NUL), where `firstIndex(in:from:anyOf:)` takes one test per byte
+  /// looked for.
+  @inline(__always)
+  static func firstIndex(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0, below bound: UInt8) -> Int {
+    let count = bytes.count
+    var i = from
+    if let base = bytes.baseAddress {
+      while i + 8 <= count {
+        let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+        // The high bit of each byte below `bound`, and possibly of bytes after the first one
+        // (the borrow runs on): the lowest flagged byte is always one.
+        let found = (word &- spread(bound)) & ~word & 0x8080_8080_8080_8080
+        if found != 0 { return i + found.trailingZeroBitCount / 8 }
+        i += 8
+      }
+    }
+    while i < count {
+      if bytes[i] < bound { return i }
+      i += 1
+    }
+    return count
   }
 }

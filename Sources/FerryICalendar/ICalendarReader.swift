@@ -851,7 +851,8 @@ public struct ICalendarReader: RecordReader {
         event.raw.append(rawProperty(line))
       }
     }
-    if event.end != nil && event.duration != nil {
+    // Tested in place (`!= nil` copied the optional time out, through its value witness).
+    if event.end.isSome && event.duration.isSome {
       diagnostics.warning("component has both DTEND and DURATION; DTEND used", at: component.location, code: "structure")
       event.duration = nil
     }
@@ -1203,7 +1204,7 @@ public struct ICalendarReader: RecordReader {
         }
       case "TRIGGER":
         let v = line.value.trimmingCharacters()
-        if line.firstParameter("VALUE")?.uppercasedASCII() == "DATE-TIME" || (v.first.map { $0.isNumber } ?? false) {
+        if line.firstParameter("VALUE")?.uppercasedASCII() == "DATE-TIME" || Self.startsWithNumber(v) {
           var used: Set<String> = []
           if let t = parseTime(Substring(v), line: line, &used) {
             reminder.absolute = t
@@ -1232,6 +1233,15 @@ public struct ICalendarReader: RecordReader {
     }
     if hasTrigger { event.reminders.append(reminder) }
     if extra || !hasTrigger || !component.children.isEmpty { event.rawComponents.append(raw(component)) }
+  }
+
+  /// `v.first?.isNumber`, without making the first character when its first byte is ASCII
+  /// (then it is a number exactly when that byte is a digit: `isNumber` reads the first
+  /// scalar).
+  private static func startsWithNumber(_ v: String) -> Bool {
+    guard let b = v.utf8.first else { return false }
+    if b < 0x80 { return b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+    return v.first.map { $0.isNumber } ?? false
   }
 
   // MARK: - Raw
@@ -1347,6 +1357,14 @@ extension String {
 
   /// The string, or `fallback` when it is empty.
   fileprivate func nonEmptyOr(_ fallback: String) -> String { isEmpty ? fallback : self }
+}
+
+extension Optional {
+  /// Whether there is a value, tested where the optional is (see `mapEvent`).
+  fileprivate var isSome: Bool {
+    if case .some = self { return true }
+    return false
+  }
 }
 
 extension Array {
