@@ -18,7 +18,7 @@ enum ICalValue {
     return Array(text.utf8).withUnsafeBufferPointer { localDateTime(bytes: $0) }
   }
 
-  private static func localDateTime(bytes text: UnsafeBufferPointer<UInt8>) -> (LocalDateTime, isDate: Bool, isUTC: Bool)? {
+  static func localDateTime(bytes text: UnsafeBufferPointer<UInt8>) -> (LocalDateTime, isDate: Bool, isUTC: Bool)? {
     if let parsed = plainDateTime(text) { return parsed }
     var low = 0
     var high = text.count
@@ -226,6 +226,20 @@ extension StringProtocol {
 }
 
 extension String {
+  /// `trimmingCharacters().uppercasedASCII()`: the string itself, after one pass over its
+  /// bytes, when it has nothing to trim and nothing to upper-case (a keyword value as
+  /// written: `CONFIRMED`, `OPAQUE`, `VALARM`), where the two calls took a pass each.
+  func trimmedUppercased() -> String {
+    let plain = utf8.withContiguousStorageIfAvailable { b -> Bool in
+      guard let first = b.first, let last = b.last, first != .space, first != .tab, last != .space, last != .tab
+      else { return false }
+      for c in b where c >= 0x80 || (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) { return false }
+      return true
+    }
+    if plain == true { return self }
+    return trimmingCharacters().uppercasedASCII()
+  }
+
   /// `uppercased()`, without its Unicode tables when the text is ASCII (property values,
   /// parameters and component names nearly always are), and without a new string when it
   /// has no lower-case letter. Non-ASCII text goes through `uppercased()`, so results match
