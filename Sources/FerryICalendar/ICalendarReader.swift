@@ -712,7 +712,9 @@ public struct ICalendarReader: RecordReader {
   /// Reads a VEVENT or VTODO into `event` (made by the caller and filled in place: returning
   /// a value this large copied it). Its lines are moved out of `component` as they are read.
   private mutating func mapEvent(_ component: inout Component, into event: inout Event) {
-    event.calendar = calendar
+    // The event is new (no calendar yet): set when there is one, unwrapped first (copying the
+    // optional whole went through its value witness).
+    if let calendar { event.calendar = calendar }
     var allDayFlag: Bool?
     var transp: Event.BusyStatus?
     var cdoBusy: Event.BusyStatus?
