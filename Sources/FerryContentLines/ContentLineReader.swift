@@ -169,13 +169,14 @@ public struct ContentLineReader {
     let from = position
     let limit = maximumLineLength
     let found = buffer.withUnsafeBufferPointer { b -> (end: Int, next: Int)? in
-      // Eight bytes at a time to the first CR, LF or NUL; the loop below tells which.
-      var i = ByteSearch.firstIndex(in: b, from: from, anyOf: .lf, .cr, 0)
+      // Eight bytes at a time to the first CR, LF or NUL, found as bytes below 0x0E (one test
+      // a word); the loop below tells which, and passes over the other control bytes (a tab).
+      var i = ByteSearch.firstIndex(in: b, from: from, below: 0x0E)
       while i < count {
         let c = b[i]
         if c == .lf || c == .cr { break }
         if c == 0 { return nil }
-        i += 1
+        i = ByteSearch.firstIndex(in: b, from: i + 1, below: 0x0E)
       }
       guard i < count, i > from, i - from <= limit else { return nil }
       if b[from] == .space || b[from] == .tab || b[i - 1] == .equals { return nil }
@@ -294,11 +295,14 @@ public struct ContentLineReader {
       diagnostics.warning(
         "line starts with white space but continues no line; read without it", at: location, code: "syntax")
     }
-    // Name, with an optional group before a dot.
+    // Name, with an optional group before a dot. The scans of this function go eight bytes
+    // at a time (`ByteSearch`) to the next byte that ends what they read.
     var nameStart = i
     var group: String?
-    while i < count, b[i] != .colon, b[i] != .semicolon {
-      if b[i] == .dot && group == nil {
+    while true {
+      i = ByteSearch.firstIndex(in: b, from: i, anyOf: .colon, .semicolon, .dot)
+      guard i < count, b[i] == .dot else { break }
+      if group == nil {
         group = shortStrings.string(UnsafeBufferPointer(rebasing: b[nameStart..<i]), kind: .plain) {
           String(decoding: $0, as: UTF8.self)
         }
@@ -326,7 +330,7 @@ public struct ContentLineReader {
     while i < count, b[i] == .semicolon {
       i += 1
       let pStart = i
-      while i < count, b[i] != .equals, b[i] != .semicolon, b[i] != .colon { i += 1 }
+      i = ByteSearch.firstIndex(in: b, from: i, anyOf: .equals, .semicolon, .colon)
       var pLow = pStart
       var pHigh = i
       while pLow < pHigh, b[pLow] == .space || b[pLow] == .tab { pLow += 1 }
@@ -345,7 +349,7 @@ public struct ContentLineReader {
           if i < count, b[i] == .quote {
             i += 1
             let vStart = i
-            while i < count, b[i] != .quote { i += 1 }
+            i = ByteSearch.firstIndex(in: b, from: i, anyOf: .quote, .quote, .quote)
             var quoted = parameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i]))
             if i < count { i += 1 }
             // Anything between the closing quote and the next separator is kept.
@@ -355,7 +359,7 @@ public struct ContentLineReader {
             value = quoted
           } else {
             let vStart = i
-            while i < count, b[i] != .comma, b[i] != .semicolon, b[i] != .colon { i += 1 }
+            i = ByteSearch.firstIndex(in: b, from: i, anyOf: .comma, .semicolon, .colon)
             value = parameterValue(UnsafeBufferPointer(rebasing: b[vStart..<i]))
           }
           if firstValue == nil {
@@ -514,5 +518,32 @@ extension String {
     while s.first == " " || s.first == "\t" { s = s.dropFirst() }
     while s.last == " " || s.last == "\t" { s = s.dropLast() }
     return String(s)
+  }
+}
+
+extension ByteSearch {
+  /// The index of the first byte at or after `from` that is below `bound` (at most 0x80),
+  /// or `bytes.count` when there is none: one test a word finds any of several control
+  /// bytes (a line end, NUL), where `firstIndex(in:from:anyOf:)` takes one test per byte
+  /// looked for.
+  @inline(__always)
+  static func firstIndex(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0, below bound: UInt8) -> Int {
+    let count = bytes.count
+    var i = from
+    if let base = bytes.baseAddress {
+      while i + 8 <= count {
+        let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+        // The high bit of each byte below `bound`, and possibly of bytes after the first one
+        // (the borrow runs on): the lowest flagged byte is always one.
+        let found = (word &- spread(bound)) & ~word & 0x8080_8080_8080_8080
+        if found != 0 { return i + found.trailingZeroBitCount / 8 }
+        i += 8
+      }
+    }
+    while i < count {
+      if bytes[i] < bound { return i }
+      i += 1
+    }
+    return count
   }
 }

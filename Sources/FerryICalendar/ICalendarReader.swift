@@ -118,6 +118,14 @@ public struct ICalendarReader: RecordReader {
   private var spareLines: [ContentLine] = []
   /// The last DURATION or TRIGGER text read as a duration, and what it read as.
   private var lastDuration: (text: String, duration: EventDuration?)?
+  /// The last ORGANIZER read without a diagnostic, with what it read as: a file's organizer
+  /// mostly repeats from event to event, and comparing a line with the last one costs a
+  /// fraction of reading it again. (Attendees vary more: a memo of the last one missed on
+  /// most files and cost more than it saved.)
+  private var lastOrganizer: AttendeeMemo?
+  /// The index in `recentZones` of the TZID found last, looked at first (DTEND names the
+  /// zone DTSTART named, before it).
+  private var lastZoneIndex = 0
 
   public init(input: ByteInput, options: ReadOptions = ReadOptions(), diagnostics: DiagnosticSink) {
     self.init(input: input, options: options, diagnostics: diagnostics, firstLine: 1)
@@ -340,7 +348,7 @@ public struct ICalendarReader: RecordReader {
         continue
       }
       if line.name.isShortName("END") {
-        let name = line.value.trimmingCharacters().uppercasedASCII().nonEmptyOr(Self.unnamed)
+        let name = line.value.trimmedUppercased().nonEmptyOr(Self.unnamed)
         if name == component.name { return false }
         if name == "VCALENDAR" {
           diagnostics.warning(
@@ -814,7 +822,9 @@ public struct ICalendarReader: RecordReader {
   /// Reads a VEVENT or VTODO into `event` (made by the caller and filled in place: returning
   /// a value this large copied it). Its lines are moved out of `component` as they are read.
   private mutating func mapEvent(_ component: inout Component, into event: inout Event) {
-    event.calendar = calendar
+    // The event is new (no calendar yet): set when there is one, unwrapped first (copying the
+    // optional whole went through its value witness).
+    if let calendar { event.calendar = calendar }
     var allDayFlag: Bool?
     var transp: Event.BusyStatus?
     var cdoBusy: Event.BusyStatus?
@@ -849,23 +859,23 @@ public struct ICalendarReader: RecordReader {
       case .summary: event.summary = TextEscaping.unescape(line.value)
       case .description: event.description = TextEscaping.unescape(line.value)
       case .location: event.location = TextEscaping.unescape(line.value)
-      case .organizer: event.organizer = attendee(line)
-      case .attendee: event.attendees.append(attendee(line))
+      case .organizer: event.organizer = attendee(line, organizer: true)
+      case .attendee: event.attendees.append(attendee(line, organizer: false))
       case .classification:
-        switch line.value.trimmingCharacters().uppercasedASCII() {
+        switch line.value.trimmedUppercased() {
         case "PUBLIC": event.privacy = .public
         case "PRIVATE": event.privacy = .private
         case "CONFIDENTIAL": event.privacy = .confidential
         default: event.raw.append(rawProperty(line))
         }
       case .transp:
-        switch line.value.trimmingCharacters().uppercasedASCII() {
+        switch line.value.trimmedUppercased() {
         case "TRANSPARENT": transp = .free
         case "OPAQUE": transp = .busy
         default: event.raw.append(rawProperty(line))
         }
       case .status:
-        switch line.value.trimmingCharacters().uppercasedASCII() {
+        switch line.value.trimmedUppercased() {
         case "CONFIRMED": event.status = .confirmed
         case "TENTATIVE": event.status = .tentative
         case "CANCELLED", "CANCELED": event.status = .cancelled
@@ -916,7 +926,7 @@ public struct ICalendarReader: RecordReader {
           event.recurrence?.exceptionDates.append(contentsOf: values)
         }
       case .cdoBusyStatus:
-        switch line.value.trimmingCharacters().uppercasedASCII() {
+        switch line.value.trimmedUppercased() {
         case "FREE": cdoBusy = .free
         case "TENTATIVE": cdoBusy = .tentative
         case "BUSY": cdoBusy = .busy
@@ -924,7 +934,7 @@ public struct ICalendarReader: RecordReader {
         case "WORKINGELSEWHERE": cdoBusy = .workingElsewhere
         default: event.raw.append(rawProperty(line))
         }
-      case .cdoAllDayEvent: allDayFlag = line.value.trimmingCharacters().uppercasedASCII() == "TRUE"
+      case .cdoAllDayEvent: allDayFlag = line.value.trimmedUppercased() == "TRUE"
       case .sequence:
         if let n = Int(line.value.trimmingCharacters()) { event.sequence = n } else { warnKept(line, "is not a number"); event.raw.append(rawProperty(line)) }
       case .priority:
@@ -953,7 +963,8 @@ public struct ICalendarReader: RecordReader {
         event.raw.append(rawProperty(line))
       }
     }
-    if event.end != nil && event.duration != nil {
+    // Tested in place (`!= nil` copied the optional time out, through its value witness).
+    if event.end.isSome && event.duration.isSome {
       diagnostics.warning("component has both DTEND and DURATION; DTEND used", at: component.location, code: "structure")
       event.duration = nil
     }
@@ -1008,8 +1019,11 @@ public struct ICalendarReader: RecordReader {
         event.rawComponents.append(raw(child))
       }
     }
-    for tzid in usedZones.sorted() {
-      if let definition = unresolvedZones[tzid] { event.rawComponents.insert(definition, at: 0) }
+    // Sorted only when there is something (sorting an empty set still cost a call and an array).
+    if !usedZones.isEmpty {
+      for tzid in usedZones.sorted() {
+        if let definition = unresolvedZones[tzid] { event.rawComponents.insert(definition, at: 0) }
+      }
     }
     if lines.capacity <= Self.spareLineLimit {
       lines.removeAll(keepingCapacity: true)
@@ -1047,7 +1061,7 @@ public struct ICalendarReader: RecordReader {
   private mutating func time(_ line: ContentLine, _ used: inout Set<String>) -> EventTime? {
     // The whole value parsed as a string (see `ICalValue.localDateTime(_:)`).
     guard let parsed = ICalValue.localDateTime(line.value) else { return nil }
-    return timeValue(parsed, text: Substring(line.value), line: line, &used)
+    return timeValue(parsed, text: nil, line: line, &used)
   }
 
   private mutating func parseTime(_ text: Substring, line: ContentLine, _ used: inout Set<String>) -> EventTime? {
@@ -1056,8 +1070,11 @@ public struct ICalendarReader: RecordReader {
   }
 
   /// The time `text` parsed to, with the line's VALUE and TZID.
+  ///
+  /// - Parameter text: the text read, for diagnostics; nil when it is the line's whole value
+  ///   (made into a substring only when a diagnostic needs it).
   private mutating func timeValue(
-    _ parsed: (LocalDateTime, isDate: Bool, isUTC: Bool), text: Substring, line: ContentLine, _ used: inout Set<String>
+    _ parsed: (LocalDateTime, isDate: Bool, isUTC: Bool), text: Substring?, line: ContentLine, _ used: inout Set<String>
   ) -> EventTime? {
     let (t, isDate, isUTC) = parsed
     if isDate { return .date(t.date) }
@@ -1082,20 +1099,29 @@ public struct ICalendarReader: RecordReader {
     if valueParameter?.uppercasedASCII() == "DATE" {
       // The value's own shape wins (as python icalendar and libical read it): the time stays.
       diagnostics.warning(
-        "\(line.name) says VALUE=DATE but has a time \"\(text)\"; read as a date-time", at: line.valueLocation, code: "syntax")
+        "\(line.name) says VALUE=DATE but has a time \"\(text ?? Substring(line.value))\"; read as a date-time",
+        at: line.valueLocation, code: "syntax")
     }
     if isUTC {
       if tzidParameter != nil {
-        diagnostics.note("\(line.name) has both TZID and a UTC time \"\(text)\"; read as UTC", at: line.valueLocation, code: "zone")
+        diagnostics.note(
+          "\(line.name) has both TZID and a UTC time \"\(text ?? Substring(line.value))\"; read as UTC", at: line.valueLocation,
+          code: "zone")
       }
       return .utc(t)
     }
     if let tzid = tzidParameter {
       let name: String
       let isUTC: Bool
-      // By index: an entry is compared where it is, not copied out.
-      if let i = recentZones.indices.first(where: { recentZones[$0].tzid == tzid }) {
+      // By index: an entry is compared where it is, not copied out. The last one found first,
+      // then the others, lengths compared before text (a mismatch of two strings is a call).
+      let length = tzid.utf8.count
+      let last = lastZoneIndex
+      if last < recentZones.count, recentZones[last].tzid == tzid {
+        (name, isUTC) = (recentZones[last].name, recentZones[last].isUTC)
+      } else if let i = recentZones.indices.first(where: { recentZones[$0].tzid.utf8.count == length && recentZones[$0].tzid == tzid }) {
         (name, isUTC) = (recentZones[i].name, recentZones[i].isUTC)
+        lastZoneIndex = i
       } else {
         usedTZIDs.insert(tzid)
         name = zoneName(for: tzid, line: line)
@@ -1110,7 +1136,8 @@ public struct ICalendarReader: RecordReader {
       if !warnedFloatingZone {
         warnedFloatingZone = true
         diagnostics.warning(
-          "floating time \"\(text)\" read in the calendar's X-WR-TIMEZONE \(zone)", at: line.valueLocation, code: "zone")
+          "floating time \"\(text ?? Substring(line.value))\" read in the calendar's X-WR-TIMEZONE \(zone)",
+          at: line.valueLocation, code: "zone")
       }
       return .zoned(t, zone: zone)
     }
@@ -1119,6 +1146,65 @@ public struct ICalendarReader: RecordReader {
 
   /// RDATE / EXDATE lists: dates, date-times, or periods (the start is kept).
   private mutating func timeList(_ line: ContentLine, _ used: inout Set<String>) -> [EventTime] {
+    // An ASCII value (nearly every one) is cut and read by its bytes, in place: for ASCII that
+    // is what the character operations of `timeListByCharacters` do, at a fraction of the cost.
+    guard let items = Self.asciiTimeItems(line.value) else { return timeListByCharacters(line, &used) }
+    var out: [EventTime] = []
+    let value = line.value
+    let utf8 = value.utf8
+    func slice(_ r: Range<Int>) -> Substring {
+      value[utf8.index(utf8.startIndex, offsetBy: r.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: r.upperBound)]
+    }
+    for item in items {
+      if item.slash && line.name == "RDATE" {
+        diagnostics.note("RDATE period \"\(slice(item.item))\" read as its start; the period's end is not kept", at: line.valueLocation, code: "unmapped")
+      }
+      if let parsed = item.parsed, let t = timeValue(parsed, text: slice(item.text), line: line, &used) {
+        out.append(t)
+      } else {
+        diagnostics.warning("\(line.name) value \"\(slice(item.item))\" is not a date or date-time; skipped", at: line.valueLocation, code: "syntax")
+      }
+    }
+    return out
+  }
+
+  /// The items of an ASCII RDATE / EXDATE value as `timeListByCharacters` cuts them (split at
+  /// commas, empty ones left out, spaces and tabs trimmed, blank ones skipped): each one's
+  /// range, the range of its time (up to a slash), whether it had a slash, and the time read.
+  /// Nil when the value is not ASCII.
+  private static func asciiTimeItems(
+    _ value: String
+  ) -> [(item: Range<Int>, text: Range<Int>, slash: Bool, parsed: (LocalDateTime, isDate: Bool, isUTC: Bool)?)]? {
+    value.utf8.withContiguousStorageIfAvailable { b in
+      if b.contains(where: { $0 >= 0x80 }) { return nil }
+      var items: [(item: Range<Int>, text: Range<Int>, slash: Bool, parsed: (LocalDateTime, isDate: Bool, isUTC: Bool)?)] = []
+      let count = b.count
+      var start = 0
+      while start < count {
+        var end = start
+        while end < count && b[end] != UInt8(ascii: ",") { end += 1 }
+        var low = start
+        var high = end
+        while low < high && (b[low] == .space || b[low] == .tab) { low += 1 }
+        while high > low && (b[high - 1] == .space || b[high - 1] == .tab) { high -= 1 }
+        if low < high {
+          var textEnd = high
+          var slash = false
+          if let s = (low..<high).first(where: { b[$0] == UInt8(ascii: "/") }) {
+            textEnd = s
+            slash = true
+          }
+          let parsed = ICalValue.localDateTime(bytes: UnsafeBufferPointer(rebasing: b[low..<textEnd]))
+          items.append((start..<end, low..<textEnd, slash, parsed))
+        }
+        start = end + 1
+      }
+      return items
+    } ?? nil
+  }
+
+  /// `timeList` by characters (a value that is not ASCII).
+  private mutating func timeListByCharacters(_ line: ContentLine, _ used: inout Set<String>) -> [EventTime] {
     var out: [EventTime] = []
     for item in line.value.split(separator: ",") {
       let trimmed = item.trimmingCharacters()
@@ -1160,7 +1246,32 @@ public struct ICalendarReader: RecordReader {
     return rule
   }
 
-  private func attendee(_ line: ContentLine) -> Attendee {
+  /// An ORGANIZER or ATTENDEE. An ORGANIZER that repeats the last one (same value and
+  /// parameters) is that one's reading again; else it is read, and remembered when it gave no
+  /// diagnostic (so that a repeat reports what the first one did: nothing).
+  private mutating func attendee(_ line: ContentLine, organizer: Bool) -> Attendee {
+    if !organizer {
+      var clean = true
+      return readAttendee(line, clean: &clean)
+    }
+    if lastOrganizer?.matches(line) == true { return lastOrganizer!.attendee }
+    var clean = true
+    let a = readAttendee(line, clean: &clean)
+    if clean { lastOrganizer = AttendeeMemo(value: line.value, parameters: line.parameters, attendee: a) }
+    return a
+  }
+
+  /// A line read by `attendee(_:organizer:)`, and what it read as.
+  struct AttendeeMemo {
+    var value: String
+    var parameters: [ContentParameter]
+    var attendee: Attendee
+
+    func matches(_ line: ContentLine) -> Bool { line.value == value && line.parameters == parameters }
+  }
+
+  /// Reads an ORGANIZER or ATTENDEE line; sets `clean` to false when it gave a diagnostic.
+  private func readAttendee(_ line: ContentLine, clean: inout Bool) -> Attendee {
     var a = Attendee()
     let value = line.value.trimmingCharacters()
     if let email = Self.mailtoAddress(value) {
@@ -1174,6 +1285,7 @@ public struct ICalendarReader: RecordReader {
     } else if !value.isEmpty {
       a.email = value
       if !value.containsByte(UInt8(ascii: ":")) || value.hasPrefixIgnoringASCIICase("X-") {
+        clean = false
         diagnostics.warning(
           "\(line.name) value \"\(value)\" is not a calendar address (mailto: URI); kept as written",
           at: line.valueLocation, code: "syntax")
@@ -1181,28 +1293,35 @@ public struct ICalendarReader: RecordReader {
     }
     var extra: [RawParameter] = []
     for p in line.parameters {
-      let v = p.firstValue ?? ""
-      switch p.name {
-      case "CN": a.name = v
-      case "ROLE":
-        switch v.uppercasedASCII() {
-        case "CHAIR": a.role = .chair
+      // Told by length first: a name is compared with at most two strings of its length.
+      let n = p.name.utf8.count
+      if n == 2 && p.name == "CN" {
+        a.name = p.firstValue ?? ""
+        continue
+      }
+      let known: Bool
+      if n == 4 && p.name == "ROLE" {
+        known = true
+        switch Self.upperFirstValue(p) {
         case "REQ-PARTICIPANT": a.role = .required
+        case "CHAIR": a.role = .chair
         case "OPT-PARTICIPANT": a.role = .optional
         case "NON-PARTICIPANT": a.role = .nonParticipant
         default: extra.append(RawParameter(name: p.name, values: p.values))
         }
-      case "PARTSTAT":
-        switch v.uppercasedASCII() {
-        case "NEEDS-ACTION": a.status = .needsAction
+      } else if n == 8 && p.name == "PARTSTAT" {
+        known = true
+        switch Self.upperFirstValue(p) {
         case "ACCEPTED": a.status = .accepted
+        case "NEEDS-ACTION": a.status = .needsAction
         case "DECLINED": a.status = .declined
         case "TENTATIVE": a.status = .tentative
         case "DELEGATED": a.status = .delegated
         default: extra.append(RawParameter(name: p.name, values: p.values))
         }
-      case "CUTYPE":
-        switch v.uppercasedASCII() {
+      } else if n == 6 && p.name == "CUTYPE" {
+        known = true
+        switch Self.upperFirstValue(p) {
         case "INDIVIDUAL": a.kind = .individual
         case "GROUP": a.kind = .group
         case "RESOURCE": a.kind = .resource
@@ -1210,18 +1329,26 @@ public struct ICalendarReader: RecordReader {
         case "UNKNOWN": a.kind = .unknown
         default: extra.append(RawParameter(name: p.name, values: p.values))
         }
-      case "RSVP":
-        switch v.uppercasedASCII() {
+      } else if n == 4 && p.name == "RSVP" {
+        known = true
+        switch Self.upperFirstValue(p) {
         case "TRUE": a.rsvp = true
         case "FALSE": a.rsvp = false
         default: extra.append(RawParameter(name: p.name, values: p.values))
         }
-      default:
-        extra.append(RawParameter(name: p.name, values: p.values))
+      } else {
+        known = false
       }
+      if !known { extra.append(RawParameter(name: p.name, values: p.values)) }
     }
     if !extra.isEmpty { a.parameters = extra }
     return a
+  }
+
+  /// The first value of `p` upper-cased (ASCII letters), or empty.
+  private static func upperFirstValue(_ p: ContentParameter) -> String {
+    guard let v = p.firstValue else { return "" }
+    return v.uppercasedASCII()
   }
 
   /// The address after `mailto:` (any case), read from the value's bytes in place: the usual
@@ -1247,7 +1374,7 @@ public struct ICalendarReader: RecordReader {
     for line in component.lines {
       switch line.name {
       case "ACTION":
-        switch line.value.trimmingCharacters().uppercasedASCII() {
+        switch line.value.trimmedUppercased() {
         case "DISPLAY": reminder.action = .display
         case "AUDIO": reminder.action = .audio
         case "EMAIL": reminder.action = .email
@@ -1257,7 +1384,7 @@ public struct ICalendarReader: RecordReader {
         }
       case "TRIGGER":
         let v = line.value.trimmingCharacters()
-        if line.firstParameter("VALUE")?.uppercasedASCII() == "DATE-TIME" || (v.first.map { $0.isNumber } ?? false) {
+        if line.firstParameter("VALUE")?.uppercasedASCII() == "DATE-TIME" || Self.startsWithNumber(v) {
           var used: Set<String> = []
           if let t = parseTime(Substring(v), line: line, &used) {
             reminder.absolute = t
@@ -1286,6 +1413,15 @@ public struct ICalendarReader: RecordReader {
     }
     if hasTrigger { event.reminders.append(reminder) }
     if extra || !hasTrigger || !component.children.isEmpty { event.rawComponents.append(raw(component)) }
+  }
+
+  /// `v.first?.isNumber`, without making the first character when its first byte is ASCII
+  /// (then it is a number exactly when that byte is a digit: `isNumber` reads the first
+  /// scalar).
+  private static func startsWithNumber(_ v: String) -> Bool {
+    guard let b = v.utf8.first else { return false }
+    if b < 0x80 { return b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+    return v.first.map { $0.isNumber } ?? false
   }
 
   // MARK: - Raw
@@ -1401,6 +1537,14 @@ extension String {
 
   /// The string, or `fallback` when it is empty.
   fileprivate func nonEmptyOr(_ fallback: String) -> String { isEmpty ? fallback : self }
+}
+
+extension Optional {
+  /// Whether there is a value, tested where the optional is (see `mapEvent`).
+  fileprivate var isSome: Bool {
+    if case .some = self { return true }
+    return false
+  }
 }
 
 extension Array {

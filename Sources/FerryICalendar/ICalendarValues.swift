@@ -18,7 +18,8 @@ enum ICalValue {
     return Array(text.utf8).withUnsafeBufferPointer { localDateTime(bytes: $0) }
   }
 
-  private static func localDateTime(bytes text: UnsafeBufferPointer<UInt8>) -> (LocalDateTime, isDate: Bool, isUTC: Bool)? {
+  static func localDateTime(bytes text: UnsafeBufferPointer<UInt8>) -> (LocalDateTime, isDate: Bool, isUTC: Bool)? {
+    if let parsed = plainDateTime(text) { return parsed }
     var low = 0
     var high = text.count
     while high > low, text[high - 1] == .space || text[high - 1] == .tab { high -= 1 }
@@ -30,6 +31,47 @@ enum ICalValue {
       return basic.withUnsafeBufferPointer { basicDateTime($0) }
     }
     return basicDateTime(trimmed)
+  }
+
+  /// The usual shapes read straight from their bytes: `YYYYMMDD`, `YYYYMMDDTHHMMSS` and the
+  /// same with `Z`, nothing around them. Nil for any other text (then the general path below
+  /// reads it, with the same result for these shapes): trimming, looking for separators and
+  /// reading digit by digit cost several times more, for every time of every event.
+  @inline(__always)
+  private static func plainDateTime(_ text: UnsafeBufferPointer<UInt8>) -> (LocalDateTime, isDate: Bool, isUTC: Bool)? {
+    let count = text.count
+    guard count == 8 || count == 15 || count == 16, let p = text.baseAddress else { return nil }
+    /// The two digits at `i` as a number, or -1.
+    @inline(__always) func two(_ i: Int) -> Int {
+      let a = p[i] &- 0x30
+      let b = p[i + 1] &- 0x30
+      return a < 10 && b < 10 ? Int(a) &* 10 &+ Int(b) : -1
+    }
+    let century = two(0)
+    let yy = two(2)
+    let mo = two(4)
+    let d = two(6)
+    guard century >= 0, yy >= 0, mo >= 0, d >= 0 else { return nil }
+    let date = LocalDate(year: century * 100 + yy, month: mo, day: d)
+    if count == 8 { return date.isValid ? (LocalDateTime(date: date, time: .midnight), true, false) : nil }
+    let utc = count == 16
+    if utc { guard p[15] == UInt8(ascii: "Z") || p[15] == UInt8(ascii: "z") else { return nil } }
+    guard p[8] == UInt8(ascii: "T") || p[8] == UInt8(ascii: "t") else { return nil }
+    let h = two(9)
+    let mi = two(11)
+    let s = two(13)
+    guard h >= 0, mi >= 0, s >= 0, date.isValid else { return nil }
+    return dateTime(date, h, mi, s, utc: utc)
+  }
+
+  /// The date-time of fields read, checked as `basicDateTime` checks them (hour 24 is the
+  /// next day's midnight, second 60 reads as 59).
+  @inline(__always)
+  private static func dateTime(_ date: LocalDate, _ h: Int, _ mi: Int, _ s: Int, utc: Bool) -> (LocalDateTime, isDate: Bool, isUTC: Bool)? {
+    guard h <= 24, mi <= 59, s <= 60 else { return nil }
+    var t = LocalDateTime(date: date, time: LocalTime(hour: h, minute: mi, second: min(s, 59)))
+    if h == 24 { t = LocalDateTime(date: date.adding(days: 1), time: LocalTime(hour: 0, minute: mi, second: min(s, 59))) }
+    return (t, false, utc)
   }
 
   /// The basic form (`20240309`, `20240309T143000`, `Z` or fractional seconds after it).
@@ -66,10 +108,7 @@ enum ICalValue {
     } else if count != 13 {
       return nil
     }
-    guard h <= 24, mi <= 59, s <= 60 else { return nil }
-    var t = LocalDateTime(date: date, time: LocalTime(hour: h, minute: mi, second: min(s, 59)))
-    if h == 24 { t = LocalDateTime(date: date.adding(days: 1), time: LocalTime(hour: 0, minute: mi, second: min(s, 59))) }
-    return (t, false, utc)
+    return dateTime(date, h, mi, s, utc: utc)
   }
 
   /// `20240309T143000`, or with `utc` `20240309T143000Z`: written straight into the
@@ -187,17 +226,48 @@ extension StringProtocol {
 }
 
 extension String {
+  /// `trimmingCharacters().uppercasedASCII()`: the string itself, after one pass over its
+  /// bytes, when it has nothing to trim and nothing to upper-case (a keyword value as
+  /// written: `CONFIRMED`, `OPAQUE`, `VALARM`), where the two calls took a pass each.
+  func trimmedUppercased() -> String {
+    let plain = utf8.withContiguousStorageIfAvailable { b -> Bool in
+      guard let first = b.first, let last = b.last, first != .space, first != .tab, last != .space, last != .tab
+      else { return false }
+      for c in b where c >= 0x80 || (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) { return false }
+      return true
+    }
+    if plain == true { return self }
+    return trimmingCharacters().uppercasedASCII()
+  }
+
   /// `uppercased()`, without its Unicode tables when the text is ASCII (property values,
   /// parameters and component names nearly always are), and without a new string when it
   /// has no lower-case letter. Non-ASCII text goes through `uppercased()`, so results match
   /// it exactly (`ı` still becomes `I`).
   func uppercasedASCII() -> String {
-    // Scanned through a buffer pointer (the UTF-8 view's iterator costs more than the scan).
+    // Scanned through a buffer pointer (the UTF-8 view's iterator costs more than the scan),
+    // eight bytes at a time.
     let lower = utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
       var lower = false
-      for b in bytes {
+      var i = 0
+      let count = bytes.count
+      if let base = bytes.baseAddress {
+        while i + 8 <= count {
+          let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+          if word & 0x8080_8080_8080_8080 != 0 { return nil }
+          // Bytes below 0x80 plus 0x1F (or 0x05) carry into their high bit exactly when they
+          // are at least "a" (or above "z"), and never into the next byte.
+          let atLeastA = word &+ 0x1F1F_1F1F_1F1F_1F1F
+          let aboveZ = word &+ 0x0505_0505_0505_0505
+          if atLeastA & ~aboveZ & 0x8080_8080_8080_8080 != 0 { lower = true }
+          i += 8
+        }
+      }
+      while i < count {
+        let b = bytes[i]
         if b >= 0x80 { return nil }
         if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { lower = true }
+        i += 1
       }
       return lower
     }
