@@ -34,8 +34,19 @@ public struct ICalendarWriter: RecordWriter {
   /// `settledZoneLimit`: found by comparing names (the reader hands every event the same
   /// string for a zone, so mostly by identity), without `ensureZone`'s checks and hashing, for
   /// every time written.
-  private var settledZones: [String] = []
+  ///
+  /// With each, `;TZID=…` (quoted where needed) when every time in the zone is written with
+  /// the same one: without `--utc`, and not UTC itself (whose times `prepare` converts).
+  /// `prepare(_:)` then gives `tzName(zone)` for a tz database zone, else `zone`, for every
+  /// time: worked out, and quoted, once per zone.
+  ///
+  /// Names compare by their bytes (`sameBytes`): a TZID is written as its bytes are, and two
+  /// names `==` calls equal (canonically equivalent) can have different ones.
+  private var settledZones: [(zone: String, tzid: [UInt8]?)] = []
   private static let settledZoneLimit = 16
+  /// The entry of `settledZones` found last: a time's zone is mostly the one before it (an
+  /// event's end, or the time written after its VTIMEZONE was seen to).
+  private var lastSettled = 0
   private var writtenRawZones: Set<String> = []
   public private(set) var skippedRecords = 0
   private var droppedRawNames: Set<String> = []
@@ -124,6 +135,8 @@ public struct ICalendarWriter: RecordWriter {
     let uid: String
     if let u = event.uid { uid = u } else { uid = ICalendarWriter.stableUID(event) }
     writeComponent(event, uid: uid)
+    // Most events have no recurrence: then nothing of it is copied to look for overrides.
+    if case .none = event.recurrence { return }
     for o in event.recurrence?.overrides ?? [] { writeComponent(o.inheriting(from: event), uid: uid) }
   }
 
@@ -293,7 +306,16 @@ public struct ICalendarWriter: RecordWriter {
     let known = zones.zone(zone) != nil
     let name = known ? tzName(zone) : zone
     // From now on, nothing is written for this zone in this calendar.
-    if settledZones.count < Self.settledZoneLimit { settledZones.append(zone) }
+    if settledZones.count < Self.settledZoneLimit {
+      var tzid: [UInt8]?
+      if !options.calendar.utc && zone != "UTC" {
+        var parameter = ContentLineWriter()
+        parameter.beginParameter("TZID")
+        parameter.appendParameterValue(name, first: true)
+        tzid = parameter.bytes
+      }
+      settledZones.append((zone, tzid))
+    }
     if writtenZones.contains(name) { return }
     writtenZones.insert(name)
     if known, let definition = ZoneDefinition(iana: zone, years: year...year) {
@@ -343,9 +365,19 @@ public struct ICalendarWriter: RecordWriter {
   ///
   /// Written piece by piece (parameters, then the digits straight into the line's bytes): no
   /// parameter array and no value string is made for a time, several of which every event has.
-  private mutating func writeTime(_ name: String, _ time: EventTime, extra: [ContentParameter] = []) {
+  private mutating func writeTime(_ name: StaticString, _ time: EventTime, extra: [ContentParameter] = []) {
+    if extra.isEmpty, case .zoned(let t, let zone) = time, let i = settledIndex(zone), let tzid = settledZones[i].tzid {
+      // The common time: a wall clock in a zone settled already, in one line of known size.
+      lines.writeLine(maxCount: name.utf8CodeUnitCount + tzid.count + 1 + 15) { line in
+        line.append(name)
+        tzid.withUnsafeBufferPointer { line.append(bytes: $0) }
+        line.append(UInt8(ascii: ":"))
+        line.appendBasic(t, utc: false)
+      }
+      return
+    }
     let (t, tzid) = prepare(time)
-    let start = lines.beginProperty(group: nil, name: name)
+    let start = lines.beginProperty(group: nil, name: String(describing: name))
     for p in extra { lines.appendParameter(p) }
     if let tzid {
       lines.beginParameter("TZID")
@@ -359,24 +391,62 @@ public struct ICalendarWriter: RecordWriter {
 
   /// A UTC timestamp property (DTSTAMP, CREATED, …), its digits written straight into the
   /// line (as a string, its 16 bytes would be one allocation each).
-  private mutating func writeStamp(_ name: String, _ stamp: Timestamp) {
-    let start = lines.beginProperty(group: nil, name: name)
-    lines.beginValue()
-    ICalValue.appendBasic(stamp.utc, utc: true, to: &lines.bytes)
-    lines.endProperty(from: start)
+  private mutating func writeStamp(_ name: StaticString, _ stamp: Timestamp) {
+    // Most events of a file share their DTSTAMP (the export's time): its UTC digits are
+    // worked out once.
+    if stamp != lastStamp.stamp {
+      lastStamp = (stamp, stamp.utc)
+    }
+    let utc = lastStamp.utc
+    lines.writeLine(maxCount: name.utf8CodeUnitCount + 1 + 16) { line in
+      line.append(name)
+      line.append(UInt8(ascii: ":"))
+      line.appendBasic(utc, utc: true)
+    }
   }
 
+  /// The last stamp written, and its UTC wall clock (see `writeStamp`).
+  private var lastStamp = (stamp: Timestamp(milliseconds: 0), utc: Timestamp(milliseconds: 0).utc)
+
   /// A TEXT property, escaped as it is written (no escaped string made).
-  private mutating func writeText(_ name: String, _ text: String) {
-    let start = lines.beginProperty(group: nil, name: name)
-    lines.beginValue()
-    lines.appendEscaped(text)
-    lines.endProperty(from: start)
+  private mutating func writeText(_ name: StaticString, _ text: String) {
+    // An escape at most doubles a byte.
+    lines.writeLine(maxCount: name.utf8CodeUnitCount + 1 + 2 * text.utf8.count) { line in
+      line.append(name)
+      line.append(UInt8(ascii: ":"))
+      line.appendEscaped(text)
+    }
+  }
+
+  /// Where `zone` is in `settledZones`, if it is.
+  private mutating func settledIndex(_ zone: String) -> Int? {
+    if lastSettled < settledZones.count, Self.sameBytes(settledZones[lastSettled].zone, zone) { return lastSettled }
+    for i in settledZones.indices where Self.sameBytes(settledZones[i].zone, zone) {
+      lastSettled = i
+      return i
+    }
+    return nil
+  }
+
+  /// Whether the two strings are the same bytes: the length decides most that are not.
+  @inline(__always)
+  static func sameBytes(_ a: String, _ b: String) -> Bool {
+    a.utf8.count == b.utf8.count && sameBytes(a, b, count: a.utf8.count)
+  }
+
+  static func sameBytes(_ a: String, _ b: String, count: Int) -> Bool {
+    let same = a.utf8.withContiguousStorageIfAvailable { x in
+      b.utf8.withContiguousStorageIfAvailable { y in
+        guard let xb = x.baseAddress, let yb = y.baseAddress else { return true }  // both empty
+        return memcmp(xb, yb, count) == 0
+      }
+    }
+    if let same = same ?? nil { return same }
+    return a.utf8.elementsEqual(b.utf8)
   }
 
   private mutating func ensureZoneOnce(_ time: EventTime, rawComponents: [RawComponent]) {
-    guard case .zoned(let t, let zone) = time else { return }
-    for i in settledZones.indices where settledZones[i] == zone { return }
+    guard case .zoned(let t, let zone) = time, settledIndex(zone) == nil else { return }
     ensureZone(zone, year: t.date.year, rawComponents: rawComponents)
   }
 
@@ -436,7 +506,10 @@ public struct ICalendarWriter: RecordWriter {
     writeFixed(begin)
     let uid: String
     if let u = masterUID ?? event.uid { uid = u } else { uid = ICalendarWriter.stableUID(event) }
-    lines.write(name: "UID", value: uid)
+    lines.writeLine(maxCount: 4 + uid.utf8.count) { line in
+      line.append("UID:")
+      line.append(utf8: uid)
+    }
     let stamp = event.stamp ?? event.lastModified ?? event.created ?? now
     writeStamp("DTSTAMP", stamp)
     if let start = event.start {
@@ -529,7 +602,8 @@ public struct ICalendarWriter: RecordWriter {
       let rawAlarms = event.rawComponents.filter { $0.name == "VALARM" }
       let rawTriggers = Set(rawAlarms.compactMap { $0.properties.first { $0.name == "TRIGGER" }?.value })
       for r in event.reminders {
-        if let text = triggerText(r), rawTriggers.contains(text.value) { continue }
+        // (With no raw alarm, no trigger text is made just to be looked for.)
+        if !rawTriggers.isEmpty, let text = triggerText(r), rawTriggers.contains(text.value) { continue }
         writeReminder(r, summary: event.summary, organizerEmail: event.organizer?.email)
       }
     }
@@ -653,52 +727,74 @@ public struct ICalendarWriter: RecordWriter {
     writeFixed("END:VALARM")
   }
 
-  /// Written piece by piece: no parameter array, and no array for each parameter's value, is
-  /// made for an attendee (every event has one or more).
-  private mutating func writeAttendee(_ name: String, _ a: Attendee) {
-    let start = lines.beginProperty(group: nil, name: name)
-    if let cn = a.name { parameter("CN", cn) }
-    if let role = a.role {
-      switch role {
-      case .chair: appendFixed(";ROLE=CHAIR")
-      case .required: appendFixed(";ROLE=REQ-PARTICIPANT")
-      case .optional: appendFixed(";ROLE=OPT-PARTICIPANT")
-      case .nonParticipant: appendFixed(";ROLE=NON-PARTICIPANT")
-      }
-    }
-    if let s = a.status {
-      switch s {
-      case .needsAction: appendFixed(";PARTSTAT=NEEDS-ACTION")
-      case .accepted: appendFixed(";PARTSTAT=ACCEPTED")
-      case .declined: appendFixed(";PARTSTAT=DECLINED")
-      case .tentative: appendFixed(";PARTSTAT=TENTATIVE")
-      case .delegated: appendFixed(";PARTSTAT=DELEGATED")
-      }
-    }
-    if let k = a.kind {
-      switch k {
-      case .individual: appendFixed(";CUTYPE=INDIVIDUAL")
-      case .group: appendFixed(";CUTYPE=GROUP")
-      case .resource: appendFixed(";CUTYPE=RESOURCE")
-      case .room: appendFixed(";CUTYPE=ROOM")
-      case .unknown: appendFixed(";CUTYPE=UNKNOWN")
-      }
-    }
-    if let rsvp = a.rsvp { appendFixed(rsvp ? ";RSVP=TRUE" : ";RSVP=FALSE") }
+  /// Written in one line of known size (`ContentLineWriter.writeLine`): no parameter array,
+  /// and no array for each parameter's value, is made for an attendee (every event has one or
+  /// more).
+  private mutating func writeAttendee(_ name: StaticString, _ a: Attendee) {
+    // Room: a parameter value at most doubles, with two quotes; each parameter has its `;`
+    // and `=`, each value after the first its comma.
+    var maxCount = name.utf8CodeUnitCount + Self.fixedAttendeeParameters + 1 + 7 + (a.email?.utf8.count ?? 0)
+    if let cn = a.name { maxCount += 4 + 2 * cn.utf8.count + 2 }
     for p in a.parameters ?? [] {
-      lines.beginParameter(p.name)
-      for (i, v) in p.values.enumerated() { lines.appendParameterValue(v, first: i == 0) }
+      maxCount += 2 + p.name.utf8.count
+      for v in p.values { maxCount += 1 + 2 * v.utf8.count + 2 }
     }
-    lines.beginValue()
-    if let email = a.email {
-      let hasColon = email.utf8.withContiguousStorageIfAvailable { $0.contains(.colon) } ?? email.containsByte(.colon)
-      if !hasColon { lines.appendValue("mailto:") }
-      lines.appendValue(email)
-    } else {
-      lines.appendValue("mailto:")
+    lines.writeLine(maxCount: maxCount) { line in
+      line.append(name)
+      if let cn = a.name {
+        line.append(";CN=")
+        line.appendParameterValue(cn)
+      }
+      if let role = a.role {
+        switch role {
+        case .chair: line.append(";ROLE=CHAIR")
+        case .required: line.append(";ROLE=REQ-PARTICIPANT")
+        case .optional: line.append(";ROLE=OPT-PARTICIPANT")
+        case .nonParticipant: line.append(";ROLE=NON-PARTICIPANT")
+        }
+      }
+      if let s = a.status {
+        switch s {
+        case .needsAction: line.append(";PARTSTAT=NEEDS-ACTION")
+        case .accepted: line.append(";PARTSTAT=ACCEPTED")
+        case .declined: line.append(";PARTSTAT=DECLINED")
+        case .tentative: line.append(";PARTSTAT=TENTATIVE")
+        case .delegated: line.append(";PARTSTAT=DELEGATED")
+        }
+      }
+      if let k = a.kind {
+        switch k {
+        case .individual: line.append(";CUTYPE=INDIVIDUAL")
+        case .group: line.append(";CUTYPE=GROUP")
+        case .resource: line.append(";CUTYPE=RESOURCE")
+        case .room: line.append(";CUTYPE=ROOM")
+        case .unknown: line.append(";CUTYPE=UNKNOWN")
+        }
+      }
+      if let rsvp = a.rsvp { line.append(rsvp ? ";RSVP=TRUE" : ";RSVP=FALSE") }
+      for p in a.parameters ?? [] {
+        line.append(UInt8(ascii: ";"))
+        line.append(utf8: p.name)
+        line.append(UInt8(ascii: "="))
+        for (i, v) in p.values.enumerated() {
+          if i > 0 { line.append(UInt8(ascii: ",")) }
+          line.appendParameterValue(v)
+        }
+      }
+      line.append(UInt8(ascii: ":"))
+      if let email = a.email {
+        let hasColon = email.utf8.withContiguousStorageIfAvailable { $0.contains(.colon) } ?? email.containsByte(.colon)
+        if !hasColon { line.append("mailto:") }
+        line.append(utf8: email)
+      } else {
+        line.append("mailto:")
+      }
     }
-    lines.endProperty(from: start)
   }
+
+  /// Room for the longest ROLE, PARTSTAT, CUTYPE and RSVP parameters an attendee can have
+  /// (`;ROLE=NON-PARTICIPANT`, `;PARTSTAT=NEEDS-ACTION`, `;CUTYPE=INDIVIDUAL`, `;RSVP=FALSE`).
+  private static let fixedAttendeeParameters = 21 + 22 + 18 + 11
 
   /// Appends text known when ferry is built (a parameter such as `;ROLE=CHAIR`, a line less its
   /// CRLF) to the line being written, as it is: it is ASCII with nothing to quote or escape,
@@ -709,17 +805,10 @@ public struct ICalendarWriter: RecordWriter {
 
   /// Writes a whole line known when ferry is built (`CLASS:PUBLIC`, `BEGIN:VEVENT`), as
   /// `lines.write(name:value:)` writes it: all are far shorter than a folded line.
-  private mutating func writeFixed(_ line: StaticString) {
-    appendFixed(line)
-    lines.bytes.append(UInt8(ascii: "\r"))
-    lines.bytes.append(UInt8(ascii: "\n"))
+  private mutating func writeFixed(_ text: StaticString) {
+    lines.writeLine(maxCount: text.utf8CodeUnitCount) { $0.append(text) }
   }
 
-  /// `;NAME=value` (one value).
-  private mutating func parameter(_ name: String, _ value: String) {
-    lines.beginParameter(name)
-    lines.appendParameterValue(value, first: true)
-  }
 
   private mutating func writeRaw(_ p: RawProperty, inComponent: Bool = false) {
     if p.origin == "ics", !inComponent, ICalendarWriter.typed.contains(p.name) {
@@ -831,5 +920,32 @@ extension CalendarInfo {
   fileprivate func differs(from other: CalendarInfo?) -> Bool {
     guard let other else { return true }
     return self != other
+  }
+}
+
+extension OutputSpan where Element == UInt8 {
+  /// `ICalValue.basic(_:utc:)`'s digits (`20240309T100000`, `Z` when `utc`), written in place:
+  /// the last four digits of the year's magnitude (clamped to `Int.max`), and the last two
+  /// of the others', as `ICalValue.putDigits` writes them.
+  fileprivate mutating func appendBasic(_ t: LocalDateTime, utc: Bool) {
+    withUnsafeMutableBufferPointer { room, count in
+      precondition(room.count - count >= (utc ? 16 : 15), "OutputSpan capacity overflow")
+      @inline(__always) func two(_ n: Int, at i: Int) {
+        let v = UInt(Int(clamping: n.magnitude)) % 100
+        room[count + i] = UInt8(truncatingIfNeeded: 0x30 + v / 10)
+        room[count + i + 1] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+      }
+      let year = UInt(Int(clamping: t.date.year.magnitude)) % 10000
+      two(Int(year / 100), at: 0)
+      two(Int(year % 100), at: 2)
+      two(t.date.month, at: 4)
+      two(t.date.day, at: 6)
+      room[count + 8] = UInt8(ascii: "T")
+      two(t.time.hour, at: 9)
+      two(t.time.minute, at: 11)
+      two(t.time.second, at: 13)
+      if utc { room[count + 15] = UInt8(ascii: "Z") }
+      count += utc ? 16 : 15
+    }
   }
 }
