@@ -132,11 +132,10 @@ public struct ICalendarWriter: RecordWriter {
   /// when the master has none, and each override complete (`Event.inheriting(from:)`), since
   /// readers take a RECURRENCE-ID component for the whole instance.
   private mutating func writeSeries(_ event: Event) {
-    let uid: String
-    if let u = event.uid { uid = u } else { uid = ICalendarWriter.stableUID(event) }
+    let uid = event.uid ?? ICalendarWriter.stableUID(event)
     writeComponent(event, uid: uid)
     // Most events have no recurrence: then nothing of it is copied to look for overrides.
-    if case .none = event.recurrence { return }
+    guard exists(event.recurrence) else { return }
     for o in event.recurrence?.overrides ?? [] { writeComponent(o.inheriting(from: event), uid: uid) }
   }
 
@@ -249,7 +248,9 @@ public struct ICalendarWriter: RecordWriter {
   /// of them at the end (`final`): one output write per 64 KiB rather than one per event.
   private mutating func flush(final: Bool = false) throws {
     guard !lines.bytes.isEmpty, final || lines.bytes.count >= Self.flushSize else { return }
-    try output.write(lines.bytes)
+    // As a buffer: `ByteOutput.write` is generic and not specialized here, and copied an
+    // array's bytes one by one (an instruction a byte), a buffer's in one copy.
+    try lines.bytes.withUnsafeBufferPointer { try output.write($0) }
     lines.bytes.removeAll(keepingCapacity: true)
   }
 
@@ -365,8 +366,12 @@ public struct ICalendarWriter: RecordWriter {
   ///
   /// Written piece by piece (parameters, then the digits straight into the line's bytes): no
   /// parameter array and no value string is made for a time, several of which every event has.
-  private mutating func writeTime(_ name: StaticString, _ time: EventTime, extra: [ContentParameter] = []) {
-    if extra.isEmpty, case .zoned(let t, let zone) = time, let i = settledIndex(zone), let tzid = settledZones[i].tzid {
+  ///
+  /// `tzid`: what `ensureZoneOnce` gave for this time, if anything.
+  private mutating func writeTime(
+    _ name: StaticString, _ time: EventTime, tzid settled: [UInt8]? = nil, extra: [ContentParameter] = []
+  ) {
+    if extra.isEmpty, case .zoned(let t, _) = time, let tzid = settled {
       // The common time: a wall clock in a zone settled already, in one line of known size.
       lines.writeLine(maxCount: name.utf8CodeUnitCount + tzid.count + 1 + 15) { line in
         line.append(name)
@@ -394,19 +399,28 @@ public struct ICalendarWriter: RecordWriter {
   private mutating func writeStamp(_ name: StaticString, _ stamp: Timestamp) {
     // Most events of a file share their DTSTAMP (the export's time): its UTC digits are
     // worked out once.
-    if stamp != lastStamp.stamp {
-      lastStamp = (stamp, stamp.utc)
+    let digits: [UInt8]
+    if let last = lastStamp, last.stamp == stamp {
+      digits = last.digits
+    } else {
+      let utc = stamp.utc
+      var made: [UInt8] = []
+      made.append(addingCapacity: 16) { $0.appendBasic(utc, utc: true) }
+      lastStamp = (stamp, made)
+      digits = made
     }
-    let utc = lastStamp.utc
-    lines.writeLine(maxCount: name.utf8CodeUnitCount + 1 + 16) { line in
+    lines.writeLine(maxCount: name.utf8CodeUnitCount + 1 + digits.count) { line in
       line.append(name)
       line.append(UInt8(ascii: ":"))
-      line.appendBasic(utc, utc: true)
+      digits.withUnsafeBufferPointer { line.append(bytes: $0) }
     }
   }
 
-  /// The last stamp written, and its UTC wall clock (see `writeStamp`).
-  private var lastStamp = (stamp: Timestamp(milliseconds: 0), utc: Timestamp(milliseconds: 0).utc)
+  /// The last reminder offset written, and its text (see `triggerText`).
+  private var lastTrigger: (offset: EventDuration, text: String)?
+
+  /// The last stamp written, and its UTC digits (see `writeStamp`).
+  private var lastStamp: (stamp: Timestamp, digits: [UInt8])?
 
   /// A TEXT property, escaped as it is written (no escaped string made).
   private mutating func writeText(_ name: StaticString, _ text: String) {
@@ -445,9 +459,14 @@ public struct ICalendarWriter: RecordWriter {
     return a.utf8.elementsEqual(b.utf8)
   }
 
-  private mutating func ensureZoneOnce(_ time: EventTime, rawComponents: [RawComponent]) {
-    guard case .zoned(let t, let zone) = time, settledIndex(zone) == nil else { return }
+  /// Sees to the VTIMEZONE of a zoned time; returns the `;TZID=…` of its times when its zone
+  /// is settled with one (`settledZones`), for `writeTime`.
+  @discardableResult
+  private mutating func ensureZoneOnce(_ time: EventTime, rawComponents: [RawComponent]) -> [UInt8]? {
+    guard case .zoned(let t, let zone) = time else { return nil }
+    if let i = settledIndex(zone) { return settledZones[i].tzid }
     ensureZone(zone, year: t.date.year, rawComponents: rawComponents)
+    return settledIndex(zone).flatMap { settledZones[$0].tzid }
   }
 
   /// Writes RDATE or EXDATE lines; their VTIMEZONEs are already written, as for `writeTime`.
@@ -493,19 +512,20 @@ public struct ICalendarWriter: RecordWriter {
     }
     if options.calendar.utc { warnUnconvertible(event) }
     // Zones first, so the VTIMEZONEs come before the component (no array of the times made).
-    if let t = event.start { ensureZoneOnce(t, rawComponents: event.rawComponents) }
-    if let t = event.end { ensureZoneOnce(t, rawComponents: event.rawComponents) }
+    var startTZID: [UInt8]?
+    var endTZID: [UInt8]?
+    if let t = event.start { startTZID = ensureZoneOnce(t, rawComponents: event.rawComponents) }
+    if let t = event.end { endTZID = ensureZoneOnce(t, rawComponents: event.rawComponents) }
     if let t = event.due { ensureZoneOnce(t, rawComponents: event.rawComponents) }
     if let t = event.recurrenceId { ensureZoneOnce(t, rawComponents: event.rawComponents) }
-    if let r = event.recurrence {
+    if exists(event.recurrence), let r = event.recurrence {
       for t in r.dates { ensureZoneOnce(t, rawComponents: event.rawComponents) }
       for t in r.exceptionDates { ensureZoneOnce(t, rawComponents: event.rawComponents) }
     }
     let (begin, end): (StaticString, StaticString) =
       event.kind == .task ? ("BEGIN:VTODO", "END:VTODO") : ("BEGIN:VEVENT", "END:VEVENT")
     writeFixed(begin)
-    let uid: String
-    if let u = masterUID ?? event.uid { uid = u } else { uid = ICalendarWriter.stableUID(event) }
+    let uid = masterUID ?? event.uid ?? ICalendarWriter.stableUID(event)
     lines.writeLine(maxCount: 4 + uid.utf8.count) { line in
       line.append("UID:")
       line.append(utf8: uid)
@@ -513,7 +533,7 @@ public struct ICalendarWriter: RecordWriter {
     let stamp = event.stamp ?? event.lastModified ?? event.created ?? now
     writeStamp("DTSTAMP", stamp)
     if let start = event.start {
-      writeTime("DTSTART", start)
+      writeTime("DTSTART", start, tzid: startTZID)
     } else if event.kind == .event {
       // RFC 5545 allows it under METHOD, but calendars will not import an event without a start.
       diagnostics.warning(
@@ -525,7 +545,7 @@ public struct ICalendarWriter: RecordWriter {
         diagnostics.warning("all-day event \"\(event.summary ?? uid)\" \(how); DTEND written one day after DTSTART", code: "structure")
         writeTime("DTEND", .date(s.localDateTime.date.adding(days: 1)))
       } else {
-        writeTime(event.kind == .task ? "DUE" : "DTEND", end)
+        writeTime(event.kind == .task ? "DUE" : "DTEND", end, tzid: endTZID)
       }
     } else if let d = event.duration {
       lines.write(name: "DURATION", value: d.description)
@@ -536,7 +556,7 @@ public struct ICalendarWriter: RecordWriter {
         "RECURRENCE-ID", rid,
         extra: event.recurrenceIdThisAndFuture ? [ContentParameter(name: "RANGE", values: ["THISANDFUTURE"])] : [])
     }
-    if let r = event.recurrence {
+    if exists(event.recurrence), let r = event.recurrence {
       if let rule = r.rule { lines.write(name: "RRULE", value: ruleText(rule, start: event.start, calendarZone: event.calendar?.timeZone)) }
       for rule in r.extraRules { lines.write(name: "RRULE", value: ruleText(rule, start: event.start, calendarZone: event.calendar?.timeZone)) }
       if !r.dates.isEmpty { writeTimeList("RDATE", r.dates) }
@@ -545,24 +565,27 @@ public struct ICalendarWriter: RecordWriter {
     if let s = event.summary { writeText("SUMMARY", s) }
     if let d = event.description { writeText("DESCRIPTION", d) }
     if let l = event.location { writeText("LOCATION", l) }
+    let privacy: StaticString
     switch event.privacy {
-    case .private?: writeFixed("CLASS:PRIVATE")
-    case .confidential?: writeFixed("CLASS:CONFIDENTIAL")
-    default: writeFixed("CLASS:PUBLIC")
+    case .private?: privacy = "CLASS:PRIVATE"
+    case .confidential?: privacy = "CLASS:CONFIDENTIAL"
+    default: privacy = "CLASS:PUBLIC"
     }
+    var transparency: StaticString?
     if event.kind == .event {
-      writeFixed(event.busyStatus == .free ? "TRANSP:TRANSPARENT" : "TRANSP:OPAQUE")
+      transparency = event.busyStatus == .free ? "TRANSP:TRANSPARENT" : "TRANSP:OPAQUE"
     }
-    if let status = event.status {
-      switch status {
-      case .confirmed: writeFixed("STATUS:CONFIRMED")
-      case .tentative: writeFixed("STATUS:TENTATIVE")
-      case .cancelled: writeFixed("STATUS:CANCELLED")
-      case .needsAction: writeFixed("STATUS:NEEDS-ACTION")
-      case .completed: writeFixed("STATUS:COMPLETED")
-      case .inProcess: writeFixed("STATUS:IN-PROCESS")
-      }
+    var status: StaticString?
+    switch event.status {
+    case .confirmed?: status = "STATUS:CONFIRMED"
+    case .tentative?: status = "STATUS:TENTATIVE"
+    case .cancelled?: status = "STATUS:CANCELLED"
+    case .needsAction?: status = "STATUS:NEEDS-ACTION"
+    case .completed?: status = "STATUS:COMPLETED"
+    case .inProcess?: status = "STATUS:IN-PROCESS"
+    case nil: break
     }
+    writeFixed(privacy, transparency, status)
     if let n = event.sequence { lines.write(name: "SEQUENCE", value: String(n)) }
     if let n = event.priority { lines.write(name: "PRIORITY", value: String(n)) }
     if !event.categories.isEmpty {
@@ -579,7 +602,7 @@ public struct ICalendarWriter: RecordWriter {
     if let c = event.created { writeStamp("CREATED", c) }
     if let m = event.lastModified { writeStamp("LAST-MODIFIED", m) }
     if let c = event.completed { writeStamp("COMPLETED", c) }
-    if let o = event.organizer { writeAttendee("ORGANIZER", o) }
+    if exists(event.organizer) { writeAttendee("ORGANIZER", event.organizer!) }
     // By index: each attendee is passed borrowed from the array, not copied out.
     for i in event.attendees.indices { writeAttendee("ATTENDEE", event.attendees[i]) }
     let busy = event.busyStatus
@@ -689,9 +712,11 @@ public struct ICalendarWriter: RecordWriter {
     return value
   }
 
-  private func triggerText(_ r: Reminder) -> (value: String, params: [ContentParameter])? {
+  private mutating func triggerText(_ r: Reminder) -> (value: String, params: [ContentParameter])? {
     if let offset = r.offset {
-      return (offset.description, r.relativeToEnd ? [ContentParameter(name: "RELATED", values: ["END"])] : [])
+      // Most reminders of a file have the same offset: its text is made once.
+      if lastTrigger?.offset != offset { lastTrigger = (offset, offset.description) }
+      return (lastTrigger?.text ?? offset.description, r.relativeToEnd ? [ContentParameter(name: "RELATED", values: ["END"])] : [])
     }
     if let abs = r.absolute {
       let (t, _) = prepare(abs)
@@ -730,7 +755,7 @@ public struct ICalendarWriter: RecordWriter {
   /// Written in one line of known size (`ContentLineWriter.writeLine`): no parameter array,
   /// and no array for each parameter's value, is made for an attendee (every event has one or
   /// more).
-  private mutating func writeAttendee(_ name: StaticString, _ a: Attendee) {
+  private mutating func writeAttendee(_ name: StaticString, _ a: borrowing Attendee) {
     // Room: a parameter value at most doubles, with two quotes; each parameter has its `;`
     // and `=`, each value after the first its comma.
     var maxCount = name.utf8CodeUnitCount + Self.fixedAttendeeParameters + 1 + 7 + (a.email?.utf8.count ?? 0)
@@ -807,6 +832,23 @@ public struct ICalendarWriter: RecordWriter {
   /// `lines.write(name:value:)` writes it: all are far shorter than a folded line.
   private mutating func writeFixed(_ text: StaticString) {
     lines.writeLine(maxCount: text.utf8CodeUnitCount) { $0.append(text) }
+  }
+
+  /// Writes up to three such lines (CLASS, TRANSP, STATUS) in one reservation: all are far
+  /// shorter than a folded line.
+  private mutating func writeFixed(_ first: StaticString, _ second: StaticString?, _ third: StaticString?) {
+    let count = first.utf8CodeUnitCount + (second?.utf8CodeUnitCount ?? 0) + (third?.utf8CodeUnitCount ?? 0)
+    lines.bytes.append(addingCapacity: count + 6) { span in
+      func line(_ text: StaticString?) {
+        guard let text else { return }
+        span.append(text)
+        span.append(UInt8(ascii: "\r"))
+        span.append(UInt8(ascii: "\n"))
+      }
+      line(first)
+      line(second)
+      line(third)
+    }
   }
 
 
@@ -948,4 +990,13 @@ extension OutputSpan where Element == UInt8 {
       count += utc ? 16 : 15
     }
   }
+}
+
+/// Whether the optional holds a value, looked at where it is: binding it (`if let`), or
+/// comparing it with nil, copied the whole of it first (a retain of each of its strings and
+/// arrays, and their releases), for a recurrence or an organizer most events lack or whose
+/// fields are read one by one.
+@inline(__always)
+private func exists<T>(_ value: T?) -> Bool {
+  if case .some = value { true } else { false }
 }
