@@ -133,13 +133,72 @@ public struct ContentLineWriter {
   /// `appendParameterValue` at twice its UTF-8 bytes, plus two quotes for a parameter value.
   public mutating func writeLine(maxCount: Int, _ body: (inout OutputSpan<UInt8>) -> Void) {
     let lineStart = bytes.count
-    bytes.append(addingCapacity: maxCount + 2) { span in
+    let folds = folds
+    let lineLimit = lineLimit
+    var folded = true
+    // Room for the folds of a line up to about four physical lines, too: such a line is
+    // folded where it was written (a description, an attendee), with no second reservation.
+    bytes.append(addingCapacity: maxCount + 2 + 3 * Self.foldsInRoom) { span in
       body(&span)
+      if folds && span.count > lineLimit {
+        folded = span.withUnsafeMutableBufferPointer { room, count in Self.fold(room, count: &count, lineLimit: lineLimit) }
+      }
       span.append(.cr)
       span.append(.lf)
     }
-    // Most lines are short: the call is left out for them.
-    if folds && bytes.count - 2 - lineStart > lineLimit { fold(from: lineStart, keeping: 2) }
+    if !folded { fold(from: lineStart, keeping: 2) }
+  }
+
+  /// Folds `writeLine` makes where the line was written, at most.
+  static let foldsInRoom = 4
+
+  /// Folds the line in `room[0..<count]` as `fold(from:keeping:)` folds it, in the room after
+  /// it, when it needs at most `foldsInRoom` folds and the room has their bytes and the CRLF
+  /// that follows; else leaves it as it is and returns false.
+  static func fold(_ room: UnsafeMutableBufferPointer<UInt8>, count: inout Int, lineLimit: Int) -> Bool {
+    // Where each physical line after the first starts.
+    var starts: (Int, Int, Int, Int) = (0, 0, 0, 0)
+    var n = 0
+    var i = 0
+    var limit = lineLimit
+    while count - i > limit {
+      var next = i + limit
+      // Back up to the start of a UTF-8 sequence (continuation bytes are 10xxxxxx).
+      while next > i + 1 && room[next] & 0xC0 == 0x80 { next -= 1 }
+      switch n {
+      case 0: starts.0 = next
+      case 1: starts.1 = next
+      case 2: starts.2 = next
+      case 3: starts.3 = next
+      default: return false
+      }
+      n += 1
+      i = next
+      limit = lineLimit - 1
+    }
+    guard room.count - count >= 3 * n + 2, let base = room.baseAddress else { return n == 0 }
+    // Each piece from the last moves up by three bytes for each fold before it; the fold's
+    // CRLF and space go in the gap left below it.
+    var pieceEnd = count
+    var k = n
+    while k > 0 {
+      k -= 1
+      let pieceStart: Int
+      switch k {
+      case 0: pieceStart = starts.0
+      case 1: pieceStart = starts.1
+      case 2: pieceStart = starts.2
+      default: pieceStart = starts.3
+      }
+      // Overlapping: a memmove.
+      UnsafeMutableRawPointer(base + pieceStart + 3 * (k + 1)).copyMemory(from: base + pieceStart, byteCount: pieceEnd - pieceStart)
+      room[pieceStart + 3 * k] = .cr
+      room[pieceStart + 3 * k + 1] = .lf
+      room[pieceStart + 3 * k + 2] = .space
+      pieceEnd = pieceStart
+    }
+    count += 3 * n
+    return true
   }
 
   /// Writes `BEGIN:NAME` or `END:NAME`.

@@ -755,7 +755,7 @@ public struct ICalendarWriter: RecordWriter {
   /// Written in one line of known size (`ContentLineWriter.writeLine`): no parameter array,
   /// and no array for each parameter's value, is made for an attendee (every event has one or
   /// more).
-  private mutating func writeAttendee(_ name: StaticString, _ a: borrowing Attendee) {
+  private mutating func writeAttendee(_ name: StaticString, _ a: Attendee) {
     // Room: a parameter value at most doubles, with two quotes; each parameter has its `;`
     // and `=`, each value after the first its comma.
     var maxCount = name.utf8CodeUnitCount + Self.fixedAttendeeParameters + 1 + 7 + (a.email?.utf8.count ?? 0)
