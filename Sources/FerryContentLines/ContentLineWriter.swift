@@ -393,6 +393,8 @@ extension OutputSpan where Element == UInt8 {
     var needsQuotes = false
     var needsCaret = false
     for c in v {
+      // Letters (but `^`) and most of the other bytes above `@` need nothing: one look.
+      if c > UInt8(ascii: "@") && c < 0x80 && c != .caret { continue }
       switch c {
       case .colon, .semicolon, .comma, .space: needsQuotes = true
       case .quote, .lf, .cr, .caret: needsCaret = true

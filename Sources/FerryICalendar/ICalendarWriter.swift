@@ -134,8 +134,6 @@ public struct ICalendarWriter: RecordWriter {
   private mutating func writeSeries(_ event: Event) {
     let uid = event.uid ?? ICalendarWriter.stableUID(event)
     writeComponent(event, uid: uid)
-    // Most events have no recurrence: then nothing of it is copied to look for overrides.
-    guard exists(event.recurrence) else { return }
     for o in event.recurrence?.overrides ?? [] { writeComponent(o.inheriting(from: event), uid: uid) }
   }
 
@@ -518,7 +516,7 @@ public struct ICalendarWriter: RecordWriter {
     if let t = event.end { endTZID = ensureZoneOnce(t, rawComponents: event.rawComponents) }
     if let t = event.due { ensureZoneOnce(t, rawComponents: event.rawComponents) }
     if let t = event.recurrenceId { ensureZoneOnce(t, rawComponents: event.rawComponents) }
-    if exists(event.recurrence), let r = event.recurrence {
+    if let r = event.recurrence {
       for t in r.dates { ensureZoneOnce(t, rawComponents: event.rawComponents) }
       for t in r.exceptionDates { ensureZoneOnce(t, rawComponents: event.rawComponents) }
     }
@@ -556,7 +554,7 @@ public struct ICalendarWriter: RecordWriter {
         "RECURRENCE-ID", rid,
         extra: event.recurrenceIdThisAndFuture ? [ContentParameter(name: "RANGE", values: ["THISANDFUTURE"])] : [])
     }
-    if exists(event.recurrence), let r = event.recurrence {
+    if let r = event.recurrence {
       if let rule = r.rule { lines.write(name: "RRULE", value: ruleText(rule, start: event.start, calendarZone: event.calendar?.timeZone)) }
       for rule in r.extraRules { lines.write(name: "RRULE", value: ruleText(rule, start: event.start, calendarZone: event.calendar?.timeZone)) }
       if !r.dates.isEmpty { writeTimeList("RDATE", r.dates) }
@@ -602,7 +600,7 @@ public struct ICalendarWriter: RecordWriter {
     if let c = event.created { writeStamp("CREATED", c) }
     if let m = event.lastModified { writeStamp("LAST-MODIFIED", m) }
     if let c = event.completed { writeStamp("COMPLETED", c) }
-    if exists(event.organizer) { writeAttendee("ORGANIZER", event.organizer!) }
+    if let o = event.organizer { writeAttendee("ORGANIZER", o) }
     // By index: each attendee is passed borrowed from the array, not copied out.
     for i in event.attendees.indices { writeAttendee("ATTENDEE", event.attendees[i]) }
     let busy = event.busyStatus
@@ -734,11 +732,10 @@ public struct ICalendarWriter: RecordWriter {
 
   private mutating func writeReminder(_ r: Reminder, summary: String?, organizerEmail: String?) {
     guard let (value, params) = triggerText(r) else { return }
-    writeFixed("BEGIN:VALARM")
     switch r.action {
-    case .audio: writeFixed("ACTION:AUDIO")
-    case .email: writeFixed("ACTION:EMAIL")
-    default: writeFixed("ACTION:DISPLAY")
+    case .audio: writeFixed("BEGIN:VALARM", "ACTION:AUDIO", nil)
+    case .email: writeFixed("BEGIN:VALARM", "ACTION:EMAIL", nil)
+    default: writeFixed("BEGIN:VALARM", "ACTION:DISPLAY", nil)
     }
     lines.write(name: "TRIGGER", parameters: params, value: value)
     if r.action != .audio {
@@ -808,7 +805,10 @@ public struct ICalendarWriter: RecordWriter {
       }
       line.append(UInt8(ascii: ":"))
       if let email = a.email {
-        let hasColon = email.utf8.withContiguousStorageIfAvailable { $0.contains(.colon) } ?? email.containsByte(.colon)
+        // memchr: a byte loop over every address cost three or four instructions a byte.
+        let hasColon =
+          email.utf8.withContiguousStorageIfAvailable { b in b.baseAddress.map { memchr($0, Int32(UInt8.colon), b.count) != nil } ?? false }
+          ?? email.containsByte(.colon)
         if !hasColon { line.append("mailto:") }
         line.append(utf8: email)
       } else {
@@ -834,8 +834,8 @@ public struct ICalendarWriter: RecordWriter {
     lines.writeLine(maxCount: text.utf8CodeUnitCount) { $0.append(text) }
   }
 
-  /// Writes up to three such lines (CLASS, TRANSP, STATUS) in one reservation: all are far
-  /// shorter than a folded line.
+  /// Writes up to three such lines (CLASS, TRANSP, STATUS; BEGIN:VALARM, ACTION) in one
+  /// reservation: all are far shorter than a folded line.
   private mutating func writeFixed(_ first: StaticString, _ second: StaticString?, _ third: StaticString?) {
     let count = first.utf8CodeUnitCount + (second?.utf8CodeUnitCount ?? 0) + (third?.utf8CodeUnitCount ?? 0)
     lines.bytes.append(addingCapacity: count + 6) { span in
@@ -974,8 +974,8 @@ extension OutputSpan where Element == UInt8 {
       precondition(room.count - count >= (utc ? 16 : 15), "OutputSpan capacity overflow")
       @inline(__always) func two(_ n: Int, at i: Int) {
         let v = UInt(Int(clamping: n.magnitude)) % 100
-        room[count + i] = UInt8(truncatingIfNeeded: 0x30 + v / 10)
-        room[count + i + 1] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+        room[count &+ i] = UInt8(truncatingIfNeeded: 0x30 &+ v / 10)
+        room[count &+ i &+ 1] = UInt8(truncatingIfNeeded: 0x30 &+ v % 10)
       }
       let year = UInt(Int(clamping: t.date.year.magnitude)) % 10000
       two(Int(year / 100), at: 0)
@@ -990,13 +990,4 @@ extension OutputSpan where Element == UInt8 {
       count += utc ? 16 : 15
     }
   }
-}
-
-/// Whether the optional holds a value, looked at where it is: binding it (`if let`), or
-/// comparing it with nil, copied the whole of it first (a retain of each of its strings and
-/// arrays, and their releases), for a recurrence or an organizer most events lack or whose
-/// fields are read one by one.
-@inline(__always)
-private func exists<T>(_ value: T?) -> Bool {
-  if case .some = value { true } else { false }
 }
