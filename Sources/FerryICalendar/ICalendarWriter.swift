@@ -31,9 +31,8 @@ public struct ICalendarWriter: RecordWriter {
   private var recentRuleTexts: [(rule: RecurrenceRule, text: String)] = []
   private static let recentRuleLimit = 16
   /// Zones (as events name them) whose VTIMEZONE is written in this calendar already, at most
-  /// `settledZoneLimit`: found by comparing names (the reader hands every event the same
-  /// string for a zone, so mostly by identity), without `ensureZone`'s checks and hashing, for
-  /// every time written.
+  /// `settledZoneLimit`: found by comparing names, without `ensureZone`'s checks and hashing,
+  /// for every time written.
   ///
   /// With each, `;TZID=…` (quoted where needed) when every time in the zone is written with
   /// the same one: without `--utc`, and not UTC itself (whose times `prepare` converts).
