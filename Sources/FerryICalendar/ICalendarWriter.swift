@@ -467,7 +467,45 @@ public struct ICalendarWriter: RecordWriter {
   }
 
   /// Writes RDATE or EXDATE lines; their VTIMEZONEs are already written, as for `writeTime`.
-  private mutating func writeTimeList(_ name: String, _ times: [EventTime]) {
+  private mutating func writeTimeList(_ name: StaticString, _ times: [EventTime]) {
+    // Mostly all the times are of one kind and zone: then they are one group, written in one
+    // line of known size, with no key, value strings or parameter arrays made for them.
+    if let first = times.first {
+      let (t0, tzid0) = prepare(first)
+      var prepared = [t0]
+      prepared.reserveCapacity(times.count)
+      var same = true
+      for time in times.dropFirst() where same {
+        let (t, tzid) = prepare(time)
+        prepared.append(t)
+        switch (tzid, tzid0) {
+        case (nil, nil): same = t.isDate == t0.isDate
+        case (let a?, let b?): same = t.isDate == t0.isDate && Self.sameBytes(a, b)
+        default: same = false
+        }
+      }
+      if same {
+        let tzidRoom = tzid0.map { 6 + 2 * $0.utf8.count + 2 } ?? 0
+        lines.writeLine(maxCount: name.utf8CodeUnitCount + tzidRoom + 11 + 1 + 17 * times.count) { line in
+          line.append(name)
+          if let tzid0 {
+            line.append(";TZID=")
+            line.appendParameterValue(tzid0)
+          }
+          if t0.isDate { line.append(";VALUE=DATE") }
+          line.append(UInt8(ascii: ":"))
+          for (i, time) in prepared.enumerated() {
+            if i > 0 { line.append(UInt8(ascii: ",")) }
+            switch time {
+            case .date(let d): line.appendBasic(d)
+            case .floating(let t), .zoned(let t, _): line.appendBasic(t, utc: false)
+            case .utc(let t): line.appendBasic(t, utc: true)
+            }
+          }
+        }
+        return
+      }
+    }
     // One line per (kind, zone) group, as RFC 5545 wants one value type per line.
     var groups: [(key: String, tzid: String?, isDate: Bool, values: [String])] = []
     for time in times {
@@ -483,7 +521,7 @@ public struct ICalendarWriter: RecordWriter {
       var params: [ContentParameter] = []
       if let tzid = g.tzid { params.append(ContentParameter(name: "TZID", values: [tzid])) }
       if g.isDate { params.append(ContentParameter(name: "VALUE", values: ["DATE"])) }
-      lines.write(name: name, parameters: params, value: g.values.joined(separator: ","))
+      lines.write(name: String(describing: name), parameters: params, value: g.values.joined(separator: ","))
     }
   }
 
@@ -987,6 +1025,25 @@ extension OutputSpan where Element == UInt8 {
       two(t.time.second, at: 13)
       if utc { room[count + 15] = UInt8(ascii: "Z") }
       count += utc ? 16 : 15
+    }
+  }
+
+  /// `ICalValue.basic(_:)` of a date (`20240309`), written in place as `appendBasic(_:utc:)`
+  /// writes a date and time.
+  fileprivate mutating func appendBasic(_ d: LocalDate) {
+    withUnsafeMutableBufferPointer { room, count in
+      precondition(room.count - count >= 8, "OutputSpan capacity overflow")
+      @inline(__always) func two(_ n: Int, at i: Int) {
+        let v = UInt(Int(clamping: n.magnitude)) % 100
+        room[count &+ i] = UInt8(truncatingIfNeeded: 0x30 &+ v / 10)
+        room[count &+ i &+ 1] = UInt8(truncatingIfNeeded: 0x30 &+ v % 10)
+      }
+      let year = UInt(Int(clamping: d.year.magnitude)) % 10000
+      two(Int(year / 100), at: 0)
+      two(Int(year % 100), at: 2)
+      two(d.month, at: 4)
+      two(d.day, at: 6)
+      count += 8
     }
   }
 }
