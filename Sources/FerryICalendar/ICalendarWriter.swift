@@ -31,11 +31,21 @@ public struct ICalendarWriter: RecordWriter {
   private var recentRuleTexts: [(rule: RecurrenceRule, text: String)] = []
   private static let recentRuleLimit = 16
   /// Zones (as events name them) whose VTIMEZONE is written in this calendar already, at most
-  /// `settledZoneLimit`: found by comparing names (the reader hands every event the same
-  /// string for a zone, so mostly by identity), without `ensureZone`'s checks and hashing, for
-  /// every time written.
-  private var settledZones: [String] = []
+  /// `settledZoneLimit`: found by comparing names, without `ensureZone`'s checks and hashing,
+  /// for every time written.
+  ///
+  /// With each, `;TZID=…` (quoted where needed) when every time in the zone is written with
+  /// the same one: without `--utc`, and not UTC itself (whose times `prepare` converts).
+  /// `prepare(_:)` then gives `tzName(zone)` for a tz database zone, else `zone`, for every
+  /// time: worked out, and quoted, once per zone.
+  ///
+  /// Names compare by their bytes (`sameBytes`): a TZID is written as its bytes are, and two
+  /// names `==` calls equal (canonically equivalent) can have different ones.
+  private var settledZones: [(zone: String, tzid: [UInt8]?)] = []
   private static let settledZoneLimit = 16
+  /// The entry of `settledZones` found last: a time's zone is mostly the one before it (an
+  /// event's end, or the time written after its VTIMEZONE was seen to).
+  private var lastSettled = 0
   private var writtenRawZones: Set<String> = []
   public private(set) var skippedRecords = 0
   private var droppedRawNames: Set<String> = []
@@ -121,8 +131,7 @@ public struct ICalendarWriter: RecordWriter {
   /// when the master has none, and each override complete (`Event.inheriting(from:)`), since
   /// readers take a RECURRENCE-ID component for the whole instance.
   private mutating func writeSeries(_ event: Event) {
-    let uid: String
-    if let u = event.uid { uid = u } else { uid = ICalendarWriter.stableUID(event) }
+    let uid = event.uid ?? ICalendarWriter.stableUID(event)
     writeComponent(event, uid: uid)
     for o in event.recurrence?.overrides ?? [] { writeComponent(o.inheriting(from: event), uid: uid) }
   }
@@ -236,7 +245,9 @@ public struct ICalendarWriter: RecordWriter {
   /// of them at the end (`final`): one output write per 64 KiB rather than one per event.
   private mutating func flush(final: Bool = false) throws {
     guard !lines.bytes.isEmpty, final || lines.bytes.count >= Self.flushSize else { return }
-    try output.write(lines.bytes)
+    // As a buffer: `ByteOutput.write` is generic and not specialized here, and copied an
+    // array's bytes one by one (an instruction a byte), a buffer's in one copy.
+    try lines.bytes.withUnsafeBufferPointer { try output.write($0) }
     lines.bytes.removeAll(keepingCapacity: true)
   }
 
@@ -293,7 +304,16 @@ public struct ICalendarWriter: RecordWriter {
     let known = zones.zone(zone) != nil
     let name = known ? tzName(zone) : zone
     // From now on, nothing is written for this zone in this calendar.
-    if settledZones.count < Self.settledZoneLimit { settledZones.append(zone) }
+    if settledZones.count < Self.settledZoneLimit {
+      var tzid: [UInt8]?
+      if !options.calendar.utc && zone != "UTC" {
+        var parameter = ContentLineWriter()
+        parameter.beginParameter("TZID")
+        parameter.appendParameterValue(name, first: true)
+        tzid = parameter.bytes
+      }
+      settledZones.append((zone, tzid))
+    }
     if writtenZones.contains(name) { return }
     writtenZones.insert(name)
     if known, let definition = ZoneDefinition(iana: zone, years: year...year) {
@@ -343,9 +363,23 @@ public struct ICalendarWriter: RecordWriter {
   ///
   /// Written piece by piece (parameters, then the digits straight into the line's bytes): no
   /// parameter array and no value string is made for a time, several of which every event has.
-  private mutating func writeTime(_ name: String, _ time: EventTime, extra: [ContentParameter] = []) {
+  ///
+  /// `tzid`: what `ensureZoneOnce` gave for this time, if anything.
+  private mutating func writeTime(
+    _ name: StaticString, _ time: EventTime, tzid settled: [UInt8]? = nil, extra: [ContentParameter] = []
+  ) {
+    if extra.isEmpty, case .zoned(let t, _) = time, let tzid = settled {
+      // The common time: a wall clock in a zone settled already, in one line of known size.
+      lines.writeLine(maxCount: name.utf8CodeUnitCount + tzid.count + 1 + 15) { line in
+        line.append(name)
+        tzid.withUnsafeBufferPointer { line.append(bytes: $0) }
+        line.append(UInt8(ascii: ":"))
+        line.appendBasic(t, utc: false)
+      }
+      return
+    }
     let (t, tzid) = prepare(time)
-    let start = lines.beginProperty(group: nil, name: name)
+    let start = lines.beginProperty(group: nil, name: String(describing: name))
     for p in extra { lines.appendParameter(p) }
     if let tzid {
       lines.beginParameter("TZID")
@@ -359,29 +393,119 @@ public struct ICalendarWriter: RecordWriter {
 
   /// A UTC timestamp property (DTSTAMP, CREATED, …), its digits written straight into the
   /// line (as a string, its 16 bytes would be one allocation each).
-  private mutating func writeStamp(_ name: String, _ stamp: Timestamp) {
-    let start = lines.beginProperty(group: nil, name: name)
-    lines.beginValue()
-    ICalValue.appendBasic(stamp.utc, utc: true, to: &lines.bytes)
-    lines.endProperty(from: start)
+  private mutating func writeStamp(_ name: StaticString, _ stamp: Timestamp) {
+    // Most events of a file share their DTSTAMP (the export's time): its UTC digits are
+    // worked out once.
+    let digits: [UInt8]
+    if let last = lastStamp, last.stamp == stamp {
+      digits = last.digits
+    } else {
+      let utc = stamp.utc
+      var made: [UInt8] = []
+      made.append(addingCapacity: 16) { $0.appendBasic(utc, utc: true) }
+      lastStamp = (stamp, made)
+      digits = made
+    }
+    lines.writeLine(maxCount: name.utf8CodeUnitCount + 1 + digits.count) { line in
+      line.append(name)
+      line.append(UInt8(ascii: ":"))
+      digits.withUnsafeBufferPointer { line.append(bytes: $0) }
+    }
   }
+
+  /// The last reminder offset written, and its text (see `triggerText`).
+  private var lastTrigger: (offset: EventDuration, text: String)?
+
+  /// The last stamp written, and its UTC digits (see `writeStamp`).
+  private var lastStamp: (stamp: Timestamp, digits: [UInt8])?
 
   /// A TEXT property, escaped as it is written (no escaped string made).
-  private mutating func writeText(_ name: String, _ text: String) {
-    let start = lines.beginProperty(group: nil, name: name)
-    lines.beginValue()
-    lines.appendEscaped(text)
-    lines.endProperty(from: start)
+  private mutating func writeText(_ name: StaticString, _ text: String) {
+    // An escape at most doubles a byte.
+    lines.writeLine(maxCount: name.utf8CodeUnitCount + 1 + 2 * text.utf8.count) { line in
+      line.append(name)
+      line.append(UInt8(ascii: ":"))
+      line.appendEscaped(text)
+    }
   }
 
-  private mutating func ensureZoneOnce(_ time: EventTime, rawComponents: [RawComponent]) {
-    guard case .zoned(let t, let zone) = time else { return }
-    for i in settledZones.indices where settledZones[i] == zone { return }
+  /// Where `zone` is in `settledZones`, if it is.
+  private mutating func settledIndex(_ zone: String) -> Int? {
+    if lastSettled < settledZones.count, Self.sameBytes(settledZones[lastSettled].zone, zone) { return lastSettled }
+    for i in settledZones.indices where Self.sameBytes(settledZones[i].zone, zone) {
+      lastSettled = i
+      return i
+    }
+    return nil
+  }
+
+  /// Whether the two strings are the same bytes: the length decides most that are not.
+  @inline(__always)
+  static func sameBytes(_ a: String, _ b: String) -> Bool {
+    a.utf8.count == b.utf8.count && sameBytes(a, b, count: a.utf8.count)
+  }
+
+  static func sameBytes(_ a: String, _ b: String, count: Int) -> Bool {
+    let same = a.utf8.withContiguousStorageIfAvailable { x in
+      b.utf8.withContiguousStorageIfAvailable { y in
+        guard let xb = x.baseAddress, let yb = y.baseAddress else { return true }  // both empty
+        return memcmp(xb, yb, count) == 0
+      }
+    }
+    if let same = same ?? nil { return same }
+    return a.utf8.elementsEqual(b.utf8)
+  }
+
+  /// Sees to the VTIMEZONE of a zoned time; returns the `;TZID=…` of its times when its zone
+  /// is settled with one (`settledZones`), for `writeTime`.
+  @discardableResult
+  private mutating func ensureZoneOnce(_ time: EventTime, rawComponents: [RawComponent]) -> [UInt8]? {
+    guard case .zoned(let t, let zone) = time else { return nil }
+    if let i = settledIndex(zone) { return settledZones[i].tzid }
     ensureZone(zone, year: t.date.year, rawComponents: rawComponents)
+    return settledIndex(zone).flatMap { settledZones[$0].tzid }
   }
 
   /// Writes RDATE or EXDATE lines; their VTIMEZONEs are already written, as for `writeTime`.
-  private mutating func writeTimeList(_ name: String, _ times: [EventTime]) {
+  private mutating func writeTimeList(_ name: StaticString, _ times: [EventTime]) {
+    // Mostly all the times are of one kind and zone: then they are one group, written in one
+    // line of known size, with no key, value strings or parameter arrays made for them.
+    if let first = times.first {
+      let (t0, tzid0) = prepare(first)
+      var prepared = [t0]
+      prepared.reserveCapacity(times.count)
+      var same = true
+      for time in times.dropFirst() where same {
+        let (t, tzid) = prepare(time)
+        prepared.append(t)
+        switch (tzid, tzid0) {
+        case (nil, nil): same = t.isDate == t0.isDate
+        case (let a?, let b?): same = t.isDate == t0.isDate && Self.sameBytes(a, b)
+        default: same = false
+        }
+      }
+      if same {
+        let tzidRoom = tzid0.map { 6 + 2 * $0.utf8.count + 2 } ?? 0
+        lines.writeLine(maxCount: name.utf8CodeUnitCount + tzidRoom + 11 + 1 + 17 * times.count) { line in
+          line.append(name)
+          if let tzid0 {
+            line.append(";TZID=")
+            line.appendParameterValue(tzid0)
+          }
+          if t0.isDate { line.append(";VALUE=DATE") }
+          line.append(UInt8(ascii: ":"))
+          for (i, time) in prepared.enumerated() {
+            if i > 0 { line.append(UInt8(ascii: ",")) }
+            switch time {
+            case .date(let d): line.appendBasic(d)
+            case .floating(let t), .zoned(let t, _): line.appendBasic(t, utc: false)
+            case .utc(let t): line.appendBasic(t, utc: true)
+            }
+          }
+        }
+        return
+      }
+    }
     // One line per (kind, zone) group, as RFC 5545 wants one value type per line.
     var groups: [(key: String, tzid: String?, isDate: Bool, values: [String])] = []
     for time in times {
@@ -397,7 +521,7 @@ public struct ICalendarWriter: RecordWriter {
       var params: [ContentParameter] = []
       if let tzid = g.tzid { params.append(ContentParameter(name: "TZID", values: [tzid])) }
       if g.isDate { params.append(ContentParameter(name: "VALUE", values: ["DATE"])) }
-      lines.write(name: name, parameters: params, value: g.values.joined(separator: ","))
+      lines.write(name: String(describing: name), parameters: params, value: g.values.joined(separator: ","))
     }
   }
 
@@ -423,8 +547,10 @@ public struct ICalendarWriter: RecordWriter {
     }
     if options.calendar.utc { warnUnconvertible(event) }
     // Zones first, so the VTIMEZONEs come before the component (no array of the times made).
-    if let t = event.start { ensureZoneOnce(t, rawComponents: event.rawComponents) }
-    if let t = event.end { ensureZoneOnce(t, rawComponents: event.rawComponents) }
+    var startTZID: [UInt8]?
+    var endTZID: [UInt8]?
+    if let t = event.start { startTZID = ensureZoneOnce(t, rawComponents: event.rawComponents) }
+    if let t = event.end { endTZID = ensureZoneOnce(t, rawComponents: event.rawComponents) }
     if let t = event.due { ensureZoneOnce(t, rawComponents: event.rawComponents) }
     if let t = event.recurrenceId { ensureZoneOnce(t, rawComponents: event.rawComponents) }
     if let r = event.recurrence {
@@ -434,13 +560,15 @@ public struct ICalendarWriter: RecordWriter {
     let (begin, end): (StaticString, StaticString) =
       event.kind == .task ? ("BEGIN:VTODO", "END:VTODO") : ("BEGIN:VEVENT", "END:VEVENT")
     writeFixed(begin)
-    let uid: String
-    if let u = masterUID ?? event.uid { uid = u } else { uid = ICalendarWriter.stableUID(event) }
-    lines.write(name: "UID", value: uid)
+    let uid = masterUID ?? event.uid ?? ICalendarWriter.stableUID(event)
+    lines.writeLine(maxCount: 4 + uid.utf8.count) { line in
+      line.append("UID:")
+      line.append(utf8: uid)
+    }
     let stamp = event.stamp ?? event.lastModified ?? event.created ?? now
     writeStamp("DTSTAMP", stamp)
     if let start = event.start {
-      writeTime("DTSTART", start)
+      writeTime("DTSTART", start, tzid: startTZID)
     } else if event.kind == .event {
       // RFC 5545 allows it under METHOD, but calendars will not import an event without a start.
       diagnostics.warning(
@@ -452,7 +580,7 @@ public struct ICalendarWriter: RecordWriter {
         diagnostics.warning("all-day event \"\(event.summary ?? uid)\" \(how); DTEND written one day after DTSTART", code: "structure")
         writeTime("DTEND", .date(s.localDateTime.date.adding(days: 1)))
       } else {
-        writeTime(event.kind == .task ? "DUE" : "DTEND", end)
+        writeTime(event.kind == .task ? "DUE" : "DTEND", end, tzid: endTZID)
       }
     } else if let d = event.duration {
       lines.write(name: "DURATION", value: d.description)
@@ -472,24 +600,27 @@ public struct ICalendarWriter: RecordWriter {
     if let s = event.summary { writeText("SUMMARY", s) }
     if let d = event.description { writeText("DESCRIPTION", d) }
     if let l = event.location { writeText("LOCATION", l) }
+    let privacy: StaticString
     switch event.privacy {
-    case .private?: writeFixed("CLASS:PRIVATE")
-    case .confidential?: writeFixed("CLASS:CONFIDENTIAL")
-    default: writeFixed("CLASS:PUBLIC")
+    case .private?: privacy = "CLASS:PRIVATE"
+    case .confidential?: privacy = "CLASS:CONFIDENTIAL"
+    default: privacy = "CLASS:PUBLIC"
     }
+    var transparency: StaticString?
     if event.kind == .event {
-      writeFixed(event.busyStatus == .free ? "TRANSP:TRANSPARENT" : "TRANSP:OPAQUE")
+      transparency = event.busyStatus == .free ? "TRANSP:TRANSPARENT" : "TRANSP:OPAQUE"
     }
-    if let status = event.status {
-      switch status {
-      case .confirmed: writeFixed("STATUS:CONFIRMED")
-      case .tentative: writeFixed("STATUS:TENTATIVE")
-      case .cancelled: writeFixed("STATUS:CANCELLED")
-      case .needsAction: writeFixed("STATUS:NEEDS-ACTION")
-      case .completed: writeFixed("STATUS:COMPLETED")
-      case .inProcess: writeFixed("STATUS:IN-PROCESS")
-      }
+    var status: StaticString?
+    switch event.status {
+    case .confirmed?: status = "STATUS:CONFIRMED"
+    case .tentative?: status = "STATUS:TENTATIVE"
+    case .cancelled?: status = "STATUS:CANCELLED"
+    case .needsAction?: status = "STATUS:NEEDS-ACTION"
+    case .completed?: status = "STATUS:COMPLETED"
+    case .inProcess?: status = "STATUS:IN-PROCESS"
+    case nil: break
     }
+    writeFixed(privacy, transparency, status)
     if let n = event.sequence { lines.write(name: "SEQUENCE", value: String(n)) }
     if let n = event.priority { lines.write(name: "PRIORITY", value: String(n)) }
     if !event.categories.isEmpty {
@@ -529,7 +660,8 @@ public struct ICalendarWriter: RecordWriter {
       let rawAlarms = event.rawComponents.filter { $0.name == "VALARM" }
       let rawTriggers = Set(rawAlarms.compactMap { $0.properties.first { $0.name == "TRIGGER" }?.value })
       for r in event.reminders {
-        if let text = triggerText(r), rawTriggers.contains(text.value) { continue }
+        // (With no raw alarm, no trigger text is made just to be looked for.)
+        if !rawTriggers.isEmpty, let text = triggerText(r), rawTriggers.contains(text.value) { continue }
         writeReminder(r, summary: event.summary, organizerEmail: event.organizer?.email)
       }
     }
@@ -615,9 +747,11 @@ public struct ICalendarWriter: RecordWriter {
     return value
   }
 
-  private func triggerText(_ r: Reminder) -> (value: String, params: [ContentParameter])? {
+  private mutating func triggerText(_ r: Reminder) -> (value: String, params: [ContentParameter])? {
     if let offset = r.offset {
-      return (offset.description, r.relativeToEnd ? [ContentParameter(name: "RELATED", values: ["END"])] : [])
+      // Most reminders of a file have the same offset: its text is made once.
+      if lastTrigger?.offset != offset { lastTrigger = (offset, offset.description) }
+      return (lastTrigger?.text ?? offset.description, r.relativeToEnd ? [ContentParameter(name: "RELATED", values: ["END"])] : [])
     }
     if let abs = r.absolute {
       let (t, _) = prepare(abs)
@@ -635,11 +769,10 @@ public struct ICalendarWriter: RecordWriter {
 
   private mutating func writeReminder(_ r: Reminder, summary: String?, organizerEmail: String?) {
     guard let (value, params) = triggerText(r) else { return }
-    writeFixed("BEGIN:VALARM")
     switch r.action {
-    case .audio: writeFixed("ACTION:AUDIO")
-    case .email: writeFixed("ACTION:EMAIL")
-    default: writeFixed("ACTION:DISPLAY")
+    case .audio: writeFixed("BEGIN:VALARM", "ACTION:AUDIO", nil)
+    case .email: writeFixed("BEGIN:VALARM", "ACTION:EMAIL", nil)
+    default: writeFixed("BEGIN:VALARM", "ACTION:DISPLAY", nil)
     }
     lines.write(name: "TRIGGER", parameters: params, value: value)
     if r.action != .audio {
@@ -653,52 +786,77 @@ public struct ICalendarWriter: RecordWriter {
     writeFixed("END:VALARM")
   }
 
-  /// Written piece by piece: no parameter array, and no array for each parameter's value, is
-  /// made for an attendee (every event has one or more).
-  private mutating func writeAttendee(_ name: String, _ a: Attendee) {
-    let start = lines.beginProperty(group: nil, name: name)
-    if let cn = a.name { parameter("CN", cn) }
-    if let role = a.role {
-      switch role {
-      case .chair: appendFixed(";ROLE=CHAIR")
-      case .required: appendFixed(";ROLE=REQ-PARTICIPANT")
-      case .optional: appendFixed(";ROLE=OPT-PARTICIPANT")
-      case .nonParticipant: appendFixed(";ROLE=NON-PARTICIPANT")
-      }
-    }
-    if let s = a.status {
-      switch s {
-      case .needsAction: appendFixed(";PARTSTAT=NEEDS-ACTION")
-      case .accepted: appendFixed(";PARTSTAT=ACCEPTED")
-      case .declined: appendFixed(";PARTSTAT=DECLINED")
-      case .tentative: appendFixed(";PARTSTAT=TENTATIVE")
-      case .delegated: appendFixed(";PARTSTAT=DELEGATED")
-      }
-    }
-    if let k = a.kind {
-      switch k {
-      case .individual: appendFixed(";CUTYPE=INDIVIDUAL")
-      case .group: appendFixed(";CUTYPE=GROUP")
-      case .resource: appendFixed(";CUTYPE=RESOURCE")
-      case .room: appendFixed(";CUTYPE=ROOM")
-      case .unknown: appendFixed(";CUTYPE=UNKNOWN")
-      }
-    }
-    if let rsvp = a.rsvp { appendFixed(rsvp ? ";RSVP=TRUE" : ";RSVP=FALSE") }
+  /// Written in one line of known size (`ContentLineWriter.writeLine`): no parameter array,
+  /// and no array for each parameter's value, is made for an attendee (every event has one or
+  /// more).
+  private mutating func writeAttendee(_ name: StaticString, _ a: Attendee) {
+    // Room: a parameter value at most doubles, with two quotes; each parameter has its `;`
+    // and `=`, each value after the first its comma.
+    var maxCount = name.utf8CodeUnitCount + Self.fixedAttendeeParameters + 1 + 7 + (a.email?.utf8.count ?? 0)
+    if let cn = a.name { maxCount += 4 + 2 * cn.utf8.count + 2 }
     for p in a.parameters ?? [] {
-      lines.beginParameter(p.name)
-      for (i, v) in p.values.enumerated() { lines.appendParameterValue(v, first: i == 0) }
+      maxCount += 2 + p.name.utf8.count
+      for v in p.values { maxCount += 1 + 2 * v.utf8.count + 2 }
     }
-    lines.beginValue()
-    if let email = a.email {
-      let hasColon = email.utf8.withContiguousStorageIfAvailable { $0.contains(.colon) } ?? email.containsByte(.colon)
-      if !hasColon { lines.appendValue("mailto:") }
-      lines.appendValue(email)
-    } else {
-      lines.appendValue("mailto:")
+    lines.writeLine(maxCount: maxCount) { line in
+      line.append(name)
+      if let cn = a.name {
+        line.append(";CN=")
+        line.appendParameterValue(cn)
+      }
+      if let role = a.role {
+        switch role {
+        case .chair: line.append(";ROLE=CHAIR")
+        case .required: line.append(";ROLE=REQ-PARTICIPANT")
+        case .optional: line.append(";ROLE=OPT-PARTICIPANT")
+        case .nonParticipant: line.append(";ROLE=NON-PARTICIPANT")
+        }
+      }
+      if let s = a.status {
+        switch s {
+        case .needsAction: line.append(";PARTSTAT=NEEDS-ACTION")
+        case .accepted: line.append(";PARTSTAT=ACCEPTED")
+        case .declined: line.append(";PARTSTAT=DECLINED")
+        case .tentative: line.append(";PARTSTAT=TENTATIVE")
+        case .delegated: line.append(";PARTSTAT=DELEGATED")
+        }
+      }
+      if let k = a.kind {
+        switch k {
+        case .individual: line.append(";CUTYPE=INDIVIDUAL")
+        case .group: line.append(";CUTYPE=GROUP")
+        case .resource: line.append(";CUTYPE=RESOURCE")
+        case .room: line.append(";CUTYPE=ROOM")
+        case .unknown: line.append(";CUTYPE=UNKNOWN")
+        }
+      }
+      if let rsvp = a.rsvp { line.append(rsvp ? ";RSVP=TRUE" : ";RSVP=FALSE") }
+      for p in a.parameters ?? [] {
+        line.append(UInt8(ascii: ";"))
+        line.append(utf8: p.name)
+        line.append(UInt8(ascii: "="))
+        for (i, v) in p.values.enumerated() {
+          if i > 0 { line.append(UInt8(ascii: ",")) }
+          line.appendParameterValue(v)
+        }
+      }
+      line.append(UInt8(ascii: ":"))
+      if let email = a.email {
+        // memchr: a byte loop over every address cost three or four instructions a byte.
+        let hasColon =
+          email.utf8.withContiguousStorageIfAvailable { b in b.baseAddress.map { memchr($0, Int32(UInt8.colon), b.count) != nil } ?? false }
+          ?? email.containsByte(.colon)
+        if !hasColon { line.append("mailto:") }
+        line.append(utf8: email)
+      } else {
+        line.append("mailto:")
+      }
     }
-    lines.endProperty(from: start)
   }
+
+  /// Room for the longest ROLE, PARTSTAT, CUTYPE and RSVP parameters an attendee can have
+  /// (`;ROLE=NON-PARTICIPANT`, `;PARTSTAT=NEEDS-ACTION`, `;CUTYPE=INDIVIDUAL`, `;RSVP=FALSE`).
+  private static let fixedAttendeeParameters = 21 + 22 + 18 + 11
 
   /// Appends text known when ferry is built (a parameter such as `;ROLE=CHAIR`, a line less its
   /// CRLF) to the line being written, as it is: it is ASCII with nothing to quote or escape,
@@ -709,17 +867,27 @@ public struct ICalendarWriter: RecordWriter {
 
   /// Writes a whole line known when ferry is built (`CLASS:PUBLIC`, `BEGIN:VEVENT`), as
   /// `lines.write(name:value:)` writes it: all are far shorter than a folded line.
-  private mutating func writeFixed(_ line: StaticString) {
-    appendFixed(line)
-    lines.bytes.append(UInt8(ascii: "\r"))
-    lines.bytes.append(UInt8(ascii: "\n"))
+  private mutating func writeFixed(_ text: StaticString) {
+    lines.writeLine(maxCount: text.utf8CodeUnitCount) { $0.append(text) }
   }
 
-  /// `;NAME=value` (one value).
-  private mutating func parameter(_ name: String, _ value: String) {
-    lines.beginParameter(name)
-    lines.appendParameterValue(value, first: true)
+  /// Writes up to three such lines (CLASS, TRANSP, STATUS; BEGIN:VALARM, ACTION) in one
+  /// reservation: all are far shorter than a folded line.
+  private mutating func writeFixed(_ first: StaticString, _ second: StaticString?, _ third: StaticString?) {
+    let count = first.utf8CodeUnitCount + (second?.utf8CodeUnitCount ?? 0) + (third?.utf8CodeUnitCount ?? 0)
+    lines.bytes.append(addingCapacity: count + 6) { span in
+      func line(_ text: StaticString?) {
+        guard let text else { return }
+        span.append(text)
+        span.append(UInt8(ascii: "\r"))
+        span.append(UInt8(ascii: "\n"))
+      }
+      line(first)
+      line(second)
+      line(third)
+    }
   }
+
 
   private mutating func writeRaw(_ p: RawProperty, inComponent: Bool = false) {
     if p.origin == "ics", !inComponent, ICalendarWriter.typed.contains(p.name) {
@@ -831,5 +999,51 @@ extension CalendarInfo {
   fileprivate func differs(from other: CalendarInfo?) -> Bool {
     guard let other else { return true }
     return self != other
+  }
+}
+
+extension OutputSpan where Element == UInt8 {
+  /// `ICalValue.basic(_:utc:)`'s digits (`20240309T100000`, `Z` when `utc`), written in place:
+  /// the last four digits of the year's magnitude (clamped to `Int.max`), and the last two
+  /// of the others', as `ICalValue.putDigits` writes them.
+  fileprivate mutating func appendBasic(_ t: LocalDateTime, utc: Bool) {
+    withUnsafeMutableBufferPointer { room, count in
+      precondition(room.count - count >= (utc ? 16 : 15), "OutputSpan capacity overflow")
+      @inline(__always) func two(_ n: Int, at i: Int) {
+        let v = UInt(Int(clamping: n.magnitude)) % 100
+        room[count &+ i] = UInt8(truncatingIfNeeded: 0x30 &+ v / 10)
+        room[count &+ i &+ 1] = UInt8(truncatingIfNeeded: 0x30 &+ v % 10)
+      }
+      let year = UInt(Int(clamping: t.date.year.magnitude)) % 10000
+      two(Int(year / 100), at: 0)
+      two(Int(year % 100), at: 2)
+      two(t.date.month, at: 4)
+      two(t.date.day, at: 6)
+      room[count + 8] = UInt8(ascii: "T")
+      two(t.time.hour, at: 9)
+      two(t.time.minute, at: 11)
+      two(t.time.second, at: 13)
+      if utc { room[count + 15] = UInt8(ascii: "Z") }
+      count += utc ? 16 : 15
+    }
+  }
+
+  /// `ICalValue.basic(_:)` of a date (`20240309`), written in place as `appendBasic(_:utc:)`
+  /// writes a date and time.
+  fileprivate mutating func appendBasic(_ d: LocalDate) {
+    withUnsafeMutableBufferPointer { room, count in
+      precondition(room.count - count >= 8, "OutputSpan capacity overflow")
+      @inline(__always) func two(_ n: Int, at i: Int) {
+        let v = UInt(Int(clamping: n.magnitude)) % 100
+        room[count &+ i] = UInt8(truncatingIfNeeded: 0x30 &+ v / 10)
+        room[count &+ i &+ 1] = UInt8(truncatingIfNeeded: 0x30 &+ v % 10)
+      }
+      let year = UInt(Int(clamping: d.year.magnitude)) % 10000
+      two(Int(year / 100), at: 0)
+      two(Int(year % 100), at: 2)
+      two(d.month, at: 4)
+      two(d.day, at: 6)
+      count += 8
+    }
   }
 }
