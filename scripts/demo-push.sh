@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 ferry=${1:-.build/debug/ferry}
 out=out/push
 rm -rf "$out"
+# The report goes beside the output folder, in out/, which a fresh clone does not have yet.
+mkdir -p "$(dirname "$out")"
 echo "== first push: fixtures/push/crm.ndjson → $out/<rep>/ (settings: fixtures/push/sync.yaml)"
 "$ferry" push --config fixtures/push/sync.yaml --report "$out-report.json"
 echo
