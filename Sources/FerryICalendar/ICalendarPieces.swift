@@ -100,11 +100,15 @@ extension ICalendarReader: PieceReader {
     return nil
   }
 
-  /// Where the first line `BEGIN:VEVENT` or `BEGIN:VTODO` starts, or nil.
+  /// Where the first line `BEGIN:VEVENT` or `BEGIN:VTODO` starts, or nil. Nil too when the
+  /// line before it ends in `=`: a vCalendar 1.0 quoted-printable value continues over it,
+  /// and the input is better read by one reader.
   public static func firstEventStart(in b: UnsafeBufferPointer<UInt8>) -> Int? {
     var p = 0
     while p < b.count {
       if (p == 0 || isLineEnd(b[p - 1])), let n = eventBegin(in: b, at: p), p + n < b.count, isLineEnd(b[p + n]) {
+        let q = endOfLineBefore(p, in: b)
+        if q > 0 && q < p && b[q - 1] == UInt8(ascii: "=") { return nil }
         return p
       }
       p += 1

@@ -34,8 +34,19 @@ import FerryTime
 /// by 256 events; output order is input order, less the overrides that joined their master.
 public struct ICalendarReader: RecordReader {
   private var lines: ContentLineReader
-  /// Not a constant: a piece's reader reads its preamble silently (see `ICalendarPieces.swift`).
+  /// Where the reader's diagnostics go first: `queued`, which hands them on to `output`
+  /// just before the event they came before (see `next()`). Not a constant: zones carried
+  /// over from pieces read before are looked up without a word (see `ICalendarPieces.swift`).
   private var diagnostics: DiagnosticSink
+  /// The caller's sink. Not a constant: a piece's reader reads its preamble silently.
+  private var output: DiagnosticSink
+  /// Diagnostics given and not yet handed on to `output`.
+  private let queued = DiagnosticQueue()
+  /// For each event in `held`: how many diagnostics (`DiagnosticQueue.total`) had been given
+  /// when it was added. They are handed on when its slot is reached in `next()`, whatever
+  /// the window of held events: so a reader of a piece of the input (`ParallelReader`) puts
+  /// them where one reader of the whole input does.
+  private var heldDiagnosticEnds: [Int] = []
   private let options: ReadOptions
   private let zones = ZoneSupport()
   /// Reading one piece of a bigger input for `ParallelReader` (see `ICalendarPieces.swift`):
@@ -137,10 +148,17 @@ public struct ICalendarReader: RecordReader {
         "file starts with a UTF-8 byte order mark; ignored", at: SourceLocation(file: input.name, line: 1, column: 1),
         code: "encoding")
     }
-    lines = ContentLineReader(input: input, diagnostics: diagnostics, firstLine: firstLine)
+    output = diagnostics
+    let sink = queued.sink
+    lines = ContentLineReader(input: input, diagnostics: sink, firstLine: firstLine)
     lines.defaultCharset = options.inputEncoding.flatMap { Charset.isUTF8($0) ? nil : $0 }
-    self.diagnostics = diagnostics
+    self.diagnostics = sink
     self.options = options
+  }
+
+  /// Hands the queued diagnostics on to `output`, up to number `end` (`DiagnosticQueue.total`).
+  private func handOnDiagnostics(upTo end: Int) {
+    queued.handOn(upTo: end, to: output)
   }
 
   private mutating func beginCalendar(at location: SourceLocation) {
@@ -163,6 +181,8 @@ public struct ICalendarReader: RecordReader {
   public mutating func next() throws -> Record? {
     while true {
       while readIndex < heldStart {
+        // The diagnostics given before this event was added go out just before it.
+        if queued.handedOn < heldDiagnosticEnds[readIndex] { handOnDiagnostics(upTo: heldDiagnosticEnds[readIndex]) }
         // Taken out of its slot, so the caller holds the only reference.
         let taken = held[readIndex].take()
         let location = heldLocations[readIndex]
@@ -174,6 +194,7 @@ public struct ICalendarReader: RecordReader {
           heldLocations.removeFirst(readIndex)
           heldUIDs.removeFirst(readIndex)
           heldKeys.removeFirst(readIndex)
+          heldDiagnosticEnds.removeFirst(readIndex)
           heldBase += readIndex
           heldStart -= readIndex
           readIndex = 0
@@ -183,7 +204,10 @@ public struct ICalendarReader: RecordReader {
           return .event(taken)
         }
       }
-      if finished { return nil }
+      if finished {
+        handOnDiagnostics(upTo: Int.max)
+        return nil
+      }
       try step()
     }
   }
@@ -471,8 +495,9 @@ public struct ICalendarReader: RecordReader {
           } else if newSequence < oldSequence {
             // An older revision after a newer one (calendar servers keep both): the newer wins.
             diagnostics.warning(
-              "event UID \"\(uid)\" SEQUENCE \(newSequence) is an older revision of the one at line \(oldLocation.line) (SEQUENCE \(oldSequence)); left out",
+              "event UID \"\(uid)\" SEQUENCE \(newSequence) is an older revision of one read before (SEQUENCE \(oldSequence)); left out",
               at: location, code: "structure")
+            diagnostics.note("the newer revision of \"\(uid)\" (SEQUENCE \(oldSequence)) is here", at: oldLocation, code: "structure")
             if !carried.isEmpty {
               // What was waiting for this event goes with the revision that stays.
               var kept = old
@@ -482,8 +507,9 @@ public struct ICalendarReader: RecordReader {
             return
           } else {
             diagnostics.warning(
-              "event UID \"\(uid)\" SEQUENCE \(newSequence) replaces the older revision at line \(oldLocation.line) (SEQUENCE \(oldSequence)); its changed occurrences carry over",
+              "event UID \"\(uid)\" SEQUENCE \(newSequence) replaces the older revision (SEQUENCE \(oldSequence)) read before; its changed occurrences carry over",
               at: location, code: "structure")
+            diagnostics.note("the older revision of \"\(uid)\" (SEQUENCE \(oldSequence)) is here", at: oldLocation, code: "structure")
             for o in old.recurrence?.overrides ?? [] where !(event.recurrence?.overrides.contains { $0.recurrenceId == o.recurrenceId } ?? false) {
               attach(o, at: oldLocation, to: &event, masterLocation: location)
             }
@@ -511,6 +537,7 @@ public struct ICalendarReader: RecordReader {
     if key != 0 { heldKeyCounts[Self.bucket(key)] += 1 }
     held.append(consume event)
     heldLocations.append(location)
+    heldDiagnosticEnds.append(queued.total)
     while held.count - heldStart > ICalendarReader.holdLimit { releaseOldest() }
   }
 
@@ -614,6 +641,8 @@ public struct ICalendarReader: RecordReader {
     }
     readingPreamble = false
     finished = false
+    // What the preamble gave goes out now, to the preamble's sink (nowhere, when silent).
+    handOnDiagnostics(upTo: Int.max)
     preambleEndedClean = sawCalendar && calendarOpen && !calendarImplicit && held.isEmpty && pendingComponents.isEmpty
       && !endedInsideComponent
     var first = firstLine ?? 1
@@ -621,8 +650,8 @@ public struct ICalendarReader: RecordReader {
       preambleLineEnds = lines.lineEndsRead
       first += preambleLineEnds
     }
-    diagnostics = sink
-    lines = ContentLineReader(input: input, diagnostics: sink, firstLine: first)
+    output = sink
+    lines = ContentLineReader(input: input, diagnostics: diagnostics, firstLine: first)
     lines.defaultCharset = charset
   }
 
@@ -1553,5 +1582,24 @@ extension Array {
     var taken: [Element] = []
     swap(&taken, &self)
     return taken
+  }
+}
+
+/// Diagnostics a reader gave and has not handed on yet, oldest first.
+final class DiagnosticQueue: @unchecked Sendable {
+  private var items: [Diagnostic] = []
+  /// How many were ever given, and how many of them were handed on.
+  private(set) var total = 0
+  private(set) var handedOn = 0
+
+  var sink: DiagnosticSink { DiagnosticSink { [self] in items.append($0); total += 1 } }
+
+  /// Hands on those given before number `end` (all, for `Int.max`), in order.
+  func handOn(upTo end: Int, to output: DiagnosticSink) {
+    let count = min(end, total) - handedOn
+    guard count > 0 else { return }
+    for d in items.prefix(count) { output.emit(d) }
+    items.removeFirst(count)
+    handedOn += count
   }
 }

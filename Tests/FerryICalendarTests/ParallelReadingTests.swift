@@ -19,17 +19,30 @@ struct ICalendarParallelReadingTests {
     var records: [Record] = []
     var locations: [FerryModel.SourceLocation?] = []
     var diagnostics: [Diagnostic] = []
+    /// For each diagnostic, how many records had been handed out when it came: where it
+    /// stands among them (and among a writer's remarks on them).
+    var positions: [Int] = []
+  }
+
+  /// A sink that notes each diagnostic and how many records `count` says were handed out.
+  final class Log: @unchecked Sendable {
+    var diagnostics: [Diagnostic] = []
+    var positions: [Int] = []
+    var count = 0
+    var sink: DiagnosticSink { DiagnosticSink { [self] in diagnostics.append($0); positions.append(count) } }
   }
 
   static func sequential(_ bytes: [UInt8], options: ReadOptions = ReadOptions()) throws -> Result {
-    let collector = DiagnosticCollector()
+    let collector = Log()
     var reader = ICalendarReader(input: ByteInput(bytes: bytes, name: "in.ics"), options: options, diagnostics: collector.sink)
     var out = Result()
     while let r = try reader.next() {
       out.records.append(r)
       out.locations.append(reader.lastRecordLocation)
+      collector.count += 1
     }
     out.diagnostics = collector.diagnostics
+    out.positions = collector.positions
     return out
   }
 
@@ -39,7 +52,7 @@ struct ICalendarParallelReadingTests {
   static func parallel(
     _ bytes: [UInt8], chunk: Int, pieceSize: Int = 1, ahead: Int = 8, options: ReadOptions = ReadOptions()
   ) throws -> (Result, piecesUsed: Int) {
-    let collector = DiagnosticCollector()
+    let collector = Log()
     var reader = ParallelReader(
       input: ByteInput(bytes: bytes, name: "in.ics", chunkSize: chunk), format: ICalendarReader.pieces(options: options),
       diagnostics: collector.sink, pieceSize: pieceSize, ahead: ahead)
@@ -47,8 +60,10 @@ struct ICalendarParallelReadingTests {
     while let r = try reader.next() {
       out.records.append(r)
       out.locations.append(reader.lastRecordLocation)
+      collector.count += 1
     }
     out.diagnostics = collector.diagnostics
+    out.positions = collector.positions
     return (out, reader.piecesUsed)
   }
 
@@ -241,6 +256,20 @@ struct ICalendarParallelReadingTests {
     let expected = try Self.sequential(bytes, options: options)
     let (got, used) = try Self.parallel(bytes, chunk: 1000, pieceSize: 40_000, options: options)
     #expect(used >= 1)
+    #expect(got == expected)
+  }
+
+  @Test("a quoted-printable soft break at the preamble's end runs on over the first BEGIN:VEVENT, as for one reader")
+  func softBreakBeforeTheFirstEvent() throws {
+    var text = "BEGIN:VCALENDAR\r\nVERSION:1.0\r\nX-WR-CALDESC;ENCODING=QUOTED-PRINTABLE:abc=\r\n"
+    for i in 0..<2000 {
+      text += "BEGIN:VEVENT\r\nUID:q\(i)\r\nDTSTART:20250101T100000Z\r\nSUMMARY:event \(i)\r\nEND:VEVENT\r\n"
+    }
+    text += "END:VCALENDAR\r\n"
+    let bytes = Array(text.utf8)
+    let expected = try Self.sequential(bytes)
+    #expect(expected.records.count == 1999)
+    let (got, _) = try Self.parallel(bytes, chunk: 4096, pieceSize: 20_000)
     #expect(got == expected)
   }
 

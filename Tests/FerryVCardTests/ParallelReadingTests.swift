@@ -18,18 +18,31 @@ struct ParallelReadingTests {
     var records: [Record] = []
     var locations: [FerryModel.SourceLocation?] = []
     var diagnostics: [Diagnostic] = []
+    /// For each diagnostic, how many records had been handed out when it came: where it
+    /// stands among them (and among a writer's remarks on them).
+    var positions: [Int] = []
+  }
+
+  /// A sink that notes each diagnostic and how many records `count` says were handed out.
+  final class Log: @unchecked Sendable {
+    var diagnostics: [Diagnostic] = []
+    var positions: [Int] = []
+    var count = 0
+    var sink: DiagnosticSink { DiagnosticSink { [self] in diagnostics.append($0); positions.append(count) } }
   }
 
   static func sequential(_ bytes: [UInt8], version: VCardVersion = .v30) throws -> Result {
-    let collector = DiagnosticCollector()
+    let collector = Log()
     var reader = VCardReader(
       input: ByteInput(bytes: bytes, name: "in.vcf"), diagnostics: collector.sink, defaultVersion: version)
     var out = Result()
     while let r = try reader.next() {
       out.records.append(r)
       out.locations.append(reader.lastRecordLocation)
+      collector.count += 1
     }
     out.diagnostics = collector.diagnostics
+    out.positions = collector.positions
     return out
   }
 
@@ -38,7 +51,7 @@ struct ParallelReadingTests {
   static func parallel(
     _ bytes: [UInt8], chunk: Int, pieceSize: Int = 1, version: VCardVersion = .v30
   ) throws -> (Result, fellBack: Bool) {
-    let collector = DiagnosticCollector()
+    let collector = Log()
     var reader = ParallelReader(
       input: ByteInput(bytes: bytes, name: "in.vcf", chunkSize: chunk),
       format: VCardReader.pieces(defaultVersion: version), diagnostics: collector.sink, pieceSize: pieceSize, ahead: 3)
@@ -46,8 +59,10 @@ struct ParallelReadingTests {
     while let r = try reader.next() {
       out.records.append(r)
       out.locations.append(reader.lastRecordLocation)
+      collector.count += 1
     }
     out.diagnostics = collector.diagnostics
+    out.positions = collector.positions
     return (out, reader.readsOnAsOneReader)
   }
 
