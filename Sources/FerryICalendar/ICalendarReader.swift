@@ -444,6 +444,7 @@ public struct ICalendarReader: RecordReader {
       pendingComponents.removeAll()
       pendingLocations.removeAll()
     }
+    if held.capacity == 0 { reserveHeld() }
     let sequence = heldBase + held.count
     // This event's entry in `heldKeys`: set below when it is a master with a UID.
     var key: UInt64 = 0
@@ -512,6 +513,18 @@ public struct ICalendarReader: RecordReader {
     held.append(consume event)
     heldLocations.append(location)
     while held.count - heldStart > ICalendarReader.holdLimit { releaseOldest() }
+  }
+
+  /// Gives the held arrays, before the first event, room for as many events as they ever
+  /// hold: `next()` compacts them once 1024 events are spent, when at most `holdLimit` more
+  /// are held. Grown one doubling at a time instead, they copied every event (about a
+  /// kilobyte) once more on average, in each piece's reader.
+  private mutating func reserveHeld() {
+    let most = 1024 + 2 * Self.holdLimit
+    held.reserveCapacity(most)
+    heldLocations.reserveCapacity(most)
+    heldUIDs.reserveCapacity(most)
+    heldKeys.reserveCapacity(most)
   }
 
   /// The sequence number of the newest held master with this UID (`key` is `uidKey(uid)`).
