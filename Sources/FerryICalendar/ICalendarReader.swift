@@ -116,6 +116,9 @@ public struct ICalendarReader: RecordReader {
   /// The emptied line array of the last event, kept for the next component's lines: its
   /// storage is reused instead of grown again, allocation after allocation, for every event.
   private var spareLines: [ContentLine] = []
+  /// The same for a nested component (an event's VALARM): the event's lines take
+  /// `spareLines`, so its alarm's lines grew from nothing, three allocations an alarm.
+  private var spareChildLines: [ContentLine] = []
   /// The last DURATION or TRIGGER text read as a duration, and what it read as.
   private var lastDuration: (text: String, duration: EventDuration?)?
   /// The last ORGANIZER read without a diagnostic, with what it read as: a file's organizer
@@ -336,7 +339,7 @@ public struct ICalendarReader: RecordReader {
           component = Component(name: name, lines: spareLines.take(), location: line.location)
           continue
         }
-        var child = Component(name: name, location: line.location)
+        var child = Component(name: name, lines: spareChildLines.take(), location: line.location)
         if try readComponent(&child, depth: depth + 1) {
           component.children.append(child)
           diagnostics.warning(
@@ -1030,6 +1033,14 @@ public struct ICalendarReader: RecordReader {
         alarm(child, into: &event)
       } else {
         event.rawComponents.append(raw(child))
+      }
+    }
+    // The lines of the last child (mapped above) become the spare of the next event's alarm.
+    if !component.children.isEmpty {
+      var childLines = component.children[component.children.count - 1].lines.take()
+      if childLines.capacity <= Self.spareLineLimit {
+        childLines.removeAll(keepingCapacity: true)
+        spareChildLines = childLines
       }
     }
     // Sorted only when there is something (sorting an empty set still cost a call and an array).
