@@ -127,6 +127,9 @@ public struct ICalendarReader: RecordReader {
   /// The emptied line array of the last event, kept for the next component's lines: its
   /// storage is reused instead of grown again, allocation after allocation, for every event.
   private var spareLines: [ContentLine] = []
+  /// The same for a nested component (an event's VALARM): the event's lines take
+  /// `spareLines`, so its alarm's lines grew from nothing, three allocations an alarm.
+  private var spareChildLines: [ContentLine] = []
   /// The last DURATION or TRIGGER text read as a duration, and what it read as.
   private var lastDuration: (text: String, duration: EventDuration?)?
   /// The last ORGANIZER read without a diagnostic, with what it read as: a file's organizer
@@ -360,7 +363,7 @@ public struct ICalendarReader: RecordReader {
           component = Component(name: name, lines: spareLines.take(), location: line.location)
           continue
         }
-        var child = Component(name: name, location: line.location)
+        var child = Component(name: name, lines: spareChildLines.take(), location: line.location)
         if try readComponent(&child, depth: depth + 1) {
           component.children.append(child)
           diagnostics.warning(
@@ -468,6 +471,7 @@ public struct ICalendarReader: RecordReader {
       pendingComponents.removeAll()
       pendingLocations.removeAll()
     }
+    if held.capacity == 0 { reserveHeld() }
     let sequence = heldBase + held.count
     // This event's entry in `heldKeys`: set below when it is a master with a UID.
     var key: UInt64 = 0
@@ -539,6 +543,18 @@ public struct ICalendarReader: RecordReader {
     heldLocations.append(location)
     heldDiagnosticEnds.append(queued.total)
     while held.count - heldStart > ICalendarReader.holdLimit { releaseOldest() }
+  }
+
+  /// Gives the held arrays, before the first event, room for as many events as they ever
+  /// hold: `next()` compacts them once 1024 events are spent, when at most `holdLimit` more
+  /// are held. Grown one doubling at a time instead, they copied every event (about a
+  /// kilobyte) once more on average, in each piece's reader.
+  private mutating func reserveHeld() {
+    let most = 1024 + 2 * Self.holdLimit
+    held.reserveCapacity(most)
+    heldLocations.reserveCapacity(most)
+    heldUIDs.reserveCapacity(most)
+    heldKeys.reserveCapacity(most)
   }
 
   /// The sequence number of the newest held master with this UID (`key` is `uidKey(uid)`).
@@ -1046,6 +1062,14 @@ public struct ICalendarReader: RecordReader {
         alarm(child, into: &event)
       } else {
         event.rawComponents.append(raw(child))
+      }
+    }
+    // The lines of the last child (mapped above) become the spare of the next event's alarm.
+    if !component.children.isEmpty {
+      var childLines = component.children[component.children.count - 1].lines.take()
+      if childLines.capacity <= Self.spareLineLimit {
+        childLines.removeAll(keepingCapacity: true)
+        spareChildLines = childLines
       }
     }
     // Sorted only when there is something (sorting an empty set still cost a call and an array).
