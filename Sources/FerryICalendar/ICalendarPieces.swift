@@ -106,9 +106,10 @@ extension ICalendarReader: PieceReader {
   public static func firstEventStart(in b: UnsafeBufferPointer<UInt8>) -> Int? {
     var p = 0
     while p < b.count {
-      if (p == 0 || isLineEnd(b[p - 1])), let n = eventBegin(in: b, at: p), p + n < b.count, isLineEnd(b[p + n]) {
-        let q = endOfLineBefore(p, in: b)
-        if q > 0 && q < p && b[q - 1] == UInt8(ascii: "=") { return nil }
+      if p == 0 || LineCuts.isLineEnd(b[p - 1]), let n = eventBegin(in: b, at: p), p + n < b.count,
+        LineCuts.isLineEnd(b[p + n])
+      {
+        if LineCuts.endsInSoftBreak(LineCuts.endOfLineBefore(p, in: b), lineStart: p, in: b) { return nil }
         return p
       }
       p += 1
@@ -128,21 +129,20 @@ extension ICalendarReader: PieceReader {
     let lowest = max(from, 1)
     while p >= lowest {
       defer { p -= 1 }
-      guard b[p] == UInt8(ascii: "B"), isLineEnd(b[p - 1]), let n = eventBegin(in: b, at: p), p + n < b.count,
-        isLineEnd(b[p + n])
+      guard b[p] == UInt8(ascii: "B"), LineCuts.isLineEnd(b[p - 1]), let n = eventBegin(in: b, at: p), p + n < b.count,
+        LineCuts.isLineEnd(b[p + n])
       else { continue }
-      let q = endOfLineBefore(p, in: b)
-      var endStart = -1
-      for literal in [Self.endEvent, Self.endTodo] {
-        let k = literal.count
-        if q - k >= 0, matches(literal, in: b, at: q - k) {
-          endStart = q - k
-          break
-        }
+      let q = LineCuts.endOfLineBefore(p, in: b)
+      let endStart: Int
+      if LineCuts.matches("END:VEVENT", in: b, at: q - 10) {
+        endStart = q - 10
+      } else if LineCuts.matches("END:VTODO", in: b, at: q - 9) {
+        endStart = q - 9
+      } else {
+        continue
       }
-      guard endStart >= 0, endStart == 0 || isLineEnd(b[endStart - 1]) else { continue }
-      let r = endOfLineBefore(endStart, in: b)
-      if r > 0 && r < endStart && b[r - 1] == UInt8(ascii: "=") { continue }
+      guard endStart == 0 || LineCuts.isLineEnd(b[endStart - 1]) else { continue }
+      if LineCuts.endsInSoftBreak(LineCuts.endOfLineBefore(endStart, in: b), lineStart: endStart, in: b) { continue }
       if isOverride(in: b, at: p + n) { continue }
       return p
     }
@@ -153,46 +153,19 @@ extension ICalendarReader: PieceReader {
   private static func isOverride(in b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
     var p = i
     while p < b.count {
-      if isLineEnd(b[p - 1]) {
-        if matches(Self.recurrenceId, in: b, at: p) { return true }
-        if matches(Self.end, in: b, at: p) { return false }
+      if LineCuts.isLineEnd(b[p - 1]) {
+        if LineCuts.matches("RECURRENCE-ID", in: b, at: p) { return true }
+        if LineCuts.matches("END:", in: b, at: p) { return false }
       }
       p += 1
     }
     return false
   }
 
-  private static let recurrenceId = Array("RECURRENCE-ID".utf8)
-  private static let end = Array("END:".utf8)
-  private static let beginEvent = Array("BEGIN:VEVENT".utf8)
-  private static let beginTodo = Array("BEGIN:VTODO".utf8)
-  private static let endEvent = Array("END:VEVENT".utf8)
-  private static let endTodo = Array("END:VTODO".utf8)
-
-  private static func isLineEnd(_ c: UInt8) -> Bool { c == 10 || c == 13 }
-
-  private static func matches(_ literal: [UInt8], in b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
-    guard i >= 0, i + literal.count <= b.count else { return false }
-    for k in 0..<literal.count where b[i + k] != literal[k] { return false }
-    return true
-  }
-
   /// The length of `BEGIN:VEVENT` or `BEGIN:VTODO` at `i`, or nil.
   private static func eventBegin(in b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
-    if matches(beginEvent, in: b, at: i) { return beginEvent.count }
-    if matches(beginTodo, in: b, at: i) { return beginTodo.count }
+    if LineCuts.matches("BEGIN:VEVENT", in: b, at: i) { return 12 }
+    if LineCuts.matches("BEGIN:VTODO", in: b, at: i) { return 11 }
     return nil
-  }
-
-  /// The end of the text of the line before the one starting at `i` (before its line end).
-  private static func endOfLineBefore(_ i: Int, in b: UnsafeBufferPointer<UInt8>) -> Int {
-    var q = i
-    if q > 0 && b[q - 1] == 10 {
-      q -= 1
-      if q > 0 && b[q - 1] == 13 { q -= 1 }
-    } else if q > 0 && b[q - 1] == 13 {
-      q -= 1
-    }
-    return q
   }
 }

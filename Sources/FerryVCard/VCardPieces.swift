@@ -21,39 +21,21 @@ extension VCardReader {
   public static func lastCut(in b: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
     let begin: StaticString = "BEGIN:VCARD"
     let end: StaticString = "END:VCARD"
-    func matches(_ literal: StaticString, at i: Int) -> Bool {
-      let n = literal.utf8CodeUnitCount
-      guard i >= 0, i + n <= b.count else { return false }
-      let l = literal.utf8Start
-      for k in 0..<n where b[i + k] != l[k] { return false }
-      return true
-    }
-    func isLineEnd(_ c: UInt8) -> Bool { c == 10 || c == 13 }
-    /// The end of the line before the one starting at `i` (after its text, before its line end).
-    func endOfLineBefore(_ i: Int) -> Int {
-      var q = i
-      if q > 0 && b[q - 1] == 10 {
-        q -= 1
-        if q > 0 && b[q - 1] == 13 { q -= 1 }
-      } else if q > 0 && b[q - 1] == 13 {
-        q -= 1
-      }
-      return q
-    }
     var p = b.count - begin.utf8CodeUnitCount - 1
     let lowest = max(from, 1)
     while p >= lowest {
       defer { p -= 1 }
-      guard b[p] == UInt8(ascii: "B"), isLineEnd(b[p - 1]), matches(begin, at: p),
-        isLineEnd(b[p + begin.utf8CodeUnitCount])
+      guard b[p] == UInt8(ascii: "B"), LineCuts.isLineEnd(b[p - 1]), LineCuts.matches(begin, in: b, at: p),
+        LineCuts.isLineEnd(b[p + begin.utf8CodeUnitCount])
       else { continue }
-      var q = endOfLineBefore(p)
+      var q = LineCuts.endOfLineBefore(p, in: b)
       // Blank lines between two cards (some phones and libical write them) are skipped.
-      while q > 0 && q < p && isLineEnd(b[q - 1]) { q = endOfLineBefore(q) }
+      while q > 0 && q < p && LineCuts.isLineEnd(b[q - 1]) { q = LineCuts.endOfLineBefore(q, in: b) }
       let endStart = q - end.utf8CodeUnitCount
-      guard matches(end, at: endStart), endStart == 0 || isLineEnd(b[endStart - 1]) else { continue }
-      let r = endOfLineBefore(endStart)
-      if r > 0 && r < endStart && b[r - 1] == UInt8(ascii: "=") { continue }
+      guard LineCuts.matches(end, in: b, at: endStart), endStart == 0 || LineCuts.isLineEnd(b[endStart - 1]) else {
+        continue
+      }
+      if LineCuts.endsInSoftBreak(LineCuts.endOfLineBefore(endStart, in: b), lineStart: endStart, in: b) { continue }
       return p
     }
     return nil
