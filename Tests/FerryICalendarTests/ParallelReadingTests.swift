@@ -15,35 +15,12 @@ struct ICalendarParallelReadingTests {
     + Fixtures.files(in: Fixtures.path("ics"), extensions: ["ics"])
     + Fixtures.files(in: Fixtures.path("fuzz/ics"), extensions: ["ics"])
 
-  struct Result: Equatable {
-    var records: [Record] = []
-    var locations: [FerryModel.SourceLocation?] = []
-    var diagnostics: [Diagnostic] = []
-    /// For each diagnostic, how many records had been handed out when it came: where it
-    /// stands among them (and among a writer's remarks on them).
-    var positions: [Int] = []
-  }
-
-  /// A sink that notes each diagnostic and how many records `count` says were handed out.
-  final class Log: @unchecked Sendable {
-    var diagnostics: [Diagnostic] = []
-    var positions: [Int] = []
-    var count = 0
-    var sink: DiagnosticSink { DiagnosticSink { [self] in diagnostics.append($0); positions.append(count) } }
-  }
+  typealias Result = ReadTrace
 
   static func sequential(_ bytes: [UInt8], options: ReadOptions = ReadOptions()) throws -> Result {
-    let collector = Log()
-    var reader = ICalendarReader(input: ByteInput(bytes: bytes, name: "in.ics"), options: options, diagnostics: collector.sink)
-    var out = Result()
-    while let r = try reader.next() {
-      out.records.append(r)
-      out.locations.append(reader.lastRecordLocation)
-      collector.count += 1
-    }
-    out.diagnostics = collector.diagnostics
-    out.positions = collector.positions
-    return out
+    try ReadTrace.read {
+      ICalendarReader(input: ByteInput(bytes: bytes, name: "in.ics"), options: options, diagnostics: $0)
+    }.0
   }
 
   /// Read in pieces: `chunk` bytes are read at a time and a piece is cut as soon as one has
@@ -52,19 +29,12 @@ struct ICalendarParallelReadingTests {
   static func parallel(
     _ bytes: [UInt8], chunk: Int, pieceSize: Int = 1, ahead: Int = 8, options: ReadOptions = ReadOptions()
   ) throws -> (Result, piecesUsed: Int) {
-    let collector = Log()
-    var reader = ParallelReader(
-      input: ByteInput(bytes: bytes, name: "in.ics", chunkSize: chunk), format: ICalendarReader.pieces(options: options),
-      diagnostics: collector.sink, pieceSize: pieceSize, ahead: ahead)
-    var out = Result()
-    while let r = try reader.next() {
-      out.records.append(r)
-      out.locations.append(reader.lastRecordLocation)
-      collector.count += 1
+    let (trace, reader) = try ReadTrace.read {
+      ParallelReader(
+        input: ByteInput(bytes: bytes, name: "in.ics", chunkSize: chunk), format: ICalendarReader.pieces(options: options),
+        diagnostics: $0, pieceSize: pieceSize, ahead: ahead)
     }
-    out.diagnostics = collector.diagnostics
-    out.positions = collector.positions
-    return (out, reader.piecesUsed)
+    return (trace, reader.piecesUsed)
   }
 
   /// A calendar of `count` events with what makes reading one event depend on others: a

@@ -14,36 +14,12 @@ struct ParallelReadingTests {
     + Fixtures.files(in: Fixtures.path("vcard"), extensions: ["vcf", "vcard"])
     + Fixtures.files(in: Fixtures.path("fuzz/vcard"), extensions: ["vcf", "vcard"])
 
-  struct Result: Equatable {
-    var records: [Record] = []
-    var locations: [FerryModel.SourceLocation?] = []
-    var diagnostics: [Diagnostic] = []
-    /// For each diagnostic, how many records had been handed out when it came: where it
-    /// stands among them (and among a writer's remarks on them).
-    var positions: [Int] = []
-  }
-
-  /// A sink that notes each diagnostic and how many records `count` says were handed out.
-  final class Log: @unchecked Sendable {
-    var diagnostics: [Diagnostic] = []
-    var positions: [Int] = []
-    var count = 0
-    var sink: DiagnosticSink { DiagnosticSink { [self] in diagnostics.append($0); positions.append(count) } }
-  }
+  typealias Result = ReadTrace
 
   static func sequential(_ bytes: [UInt8], version: VCardVersion = .v30) throws -> Result {
-    let collector = Log()
-    var reader = VCardReader(
-      input: ByteInput(bytes: bytes, name: "in.vcf"), diagnostics: collector.sink, defaultVersion: version)
-    var out = Result()
-    while let r = try reader.next() {
-      out.records.append(r)
-      out.locations.append(reader.lastRecordLocation)
-      collector.count += 1
-    }
-    out.diagnostics = collector.diagnostics
-    out.positions = collector.positions
-    return out
+    try ReadTrace.read {
+      VCardReader(input: ByteInput(bytes: bytes, name: "in.vcf"), diagnostics: $0, defaultVersion: version)
+    }.0
   }
 
   /// Read in pieces: `chunk` bytes are read at a time and a piece is cut as soon as one has
@@ -51,19 +27,12 @@ struct ParallelReadingTests {
   static func parallel(
     _ bytes: [UInt8], chunk: Int, pieceSize: Int = 1, version: VCardVersion = .v30
   ) throws -> (Result, fellBack: Bool) {
-    let collector = Log()
-    var reader = ParallelReader(
-      input: ByteInput(bytes: bytes, name: "in.vcf", chunkSize: chunk),
-      format: VCardReader.pieces(defaultVersion: version), diagnostics: collector.sink, pieceSize: pieceSize, ahead: 3)
-    var out = Result()
-    while let r = try reader.next() {
-      out.records.append(r)
-      out.locations.append(reader.lastRecordLocation)
-      collector.count += 1
+    let (trace, reader) = try ReadTrace.read {
+      ParallelReader(
+        input: ByteInput(bytes: bytes, name: "in.vcf", chunkSize: chunk),
+        format: VCardReader.pieces(defaultVersion: version), diagnostics: $0, pieceSize: pieceSize, ahead: 3)
     }
-    out.diagnostics = collector.diagnostics
-    out.positions = collector.positions
-    return (out, reader.readsOnAsOneReader)
+    return (trace, reader.readsOnAsOneReader)
   }
 
   static func card(_ n: Int, lineEnd: String = "\r\n") -> String {
