@@ -18,7 +18,7 @@ import FerryModel
 /// (`tailKeys`, `headKeys`), and a shared UID has both read again by one reader. Then
 /// `ParallelReader` reads the rest of the input with one reader, told what the pieces before
 /// carried (`carried`): the TZIDs they used, for the checks at END:VCALENDAR. The last piece
-/// is always read that way.
+/// is always read that way, and so is cut short: the input's last 16 kB at most.
 ///
 /// A TZID is reported once per calendar (`zoneName`), and each piece's reader reports it on
 /// its first use: of those, `onceAmongPieces` keeps the first.

@@ -80,8 +80,11 @@ public struct ICalendarReader: RecordReader {
   /// master, or one already returned). Those before `heldStart` are released (ready to be
   /// returned, from `readIndex` on); from `heldStart` on, at most `holdLimit` are held so that
   /// an override can still reach its master. Each event stays in its slot until `next()`
-  /// takes it: it is never moved from one queue to another.
-  private var held: [Event?] = []
+  /// takes it: it is never moved from one queue to another. Held as a record (the event in
+  /// its box, allocated once when it is added), so that adding, taking and compacting move
+  /// a reference, not the event (about a kilobyte); the rare change of a held event (an
+  /// override joins its master) takes it out of its box and puts it back.
+  private var held: [Record?] = []
   /// Where the component of each event in `held` starts (kept apart, so that an event moves
   /// out of `held` whole, with nothing to copy it from).
   private var heldLocations: [SourceLocation] = []
@@ -204,7 +207,7 @@ public struct ICalendarReader: RecordReader {
         }
         if let taken {
           lastRecordLocation = location
-          return .event(taken)
+          return taken
         }
       }
       if finished {
@@ -480,15 +483,15 @@ public struct ICalendarReader: RecordReader {
         // Taken out of `held` while the override goes in, so the master is not shared and its
         // overrides are appended in place (a copy each made thousands of overrides quadratic).
         let key = Self.uidKey(uid)
-        if let m = heldMaster(uid, key: key), var master = held[m - heldBase].take() {
+        if let m = heldMaster(uid, key: key), case .event(var master)? = held[m - heldBase].take() {
           attach(event, at: location, to: &master, masterLocation: heldLocations[m - heldBase])
-          held[m - heldBase] = master
+          held[m - heldBase] = .event(master)
           return
         }
         heldOrphans[uid, default: []].append(sequence)
       } else {
         key = Self.uidKey(uid)
-        if let m = heldMaster(uid, key: key), let old = held[m - heldBase] {
+        if let m = heldMaster(uid, key: key), case .event(let old)? = held[m - heldBase] {
           let oldLocation = heldLocations[m - heldBase]
           let oldSequence = old.sequence ?? 0
           let newSequence = event.sequence ?? 0
@@ -506,7 +509,7 @@ public struct ICalendarReader: RecordReader {
               // What was waiting for this event goes with the revision that stays.
               var kept = old
               kept.rawComponents.append(contentsOf: carried)
-              held[m - heldBase] = kept
+              held[m - heldBase] = .event(kept)
             }
             return
           } else {
@@ -527,7 +530,7 @@ public struct ICalendarReader: RecordReader {
         }
         if !heldOrphans.isEmpty, let orphans = heldOrphans.removeValue(forKey: uid) {
           for o in orphans {
-            guard let orphan = held[o - heldBase] else { continue }
+            guard case .event(let orphan)? = held[o - heldBase] else { continue }
             attach(orphan, at: heldLocations[o - heldBase], to: &event, masterLocation: location)
             held[o - heldBase] = nil
             heldUIDs[o - heldBase] = nil
@@ -539,7 +542,7 @@ public struct ICalendarReader: RecordReader {
     heldUIDs.append(event.uid)
     heldKeys.append(key)
     if key != 0 { heldKeyCounts[Self.bucket(key)] += 1 }
-    held.append(consume event)
+    held.append(.event(consume event))
     heldLocations.append(location)
     heldDiagnosticEnds.append(queued.total)
     while held.count - heldStart > ICalendarReader.holdLimit { releaseOldest() }
@@ -547,8 +550,8 @@ public struct ICalendarReader: RecordReader {
 
   /// Gives the held arrays, before the first event, room for as many events as they ever
   /// hold: `next()` compacts them once 1024 events are spent, when at most `holdLimit` more
-  /// are held. Grown one doubling at a time instead, they copied every event (about a
-  /// kilobyte) once more on average, in each piece's reader.
+  /// are held. Grown one doubling at a time instead, they were copied and reallocated again
+  /// and again, in each piece's reader.
   private mutating func reserveHeld() {
     let most = 1024 + 2 * Self.holdLimit
     held.reserveCapacity(most)
@@ -724,9 +727,11 @@ public struct ICalendarReader: RecordReader {
   /// `holdLimit`).
   private mutating func attachPendingComponents() {
     guard !pendingComponents.isEmpty,
-      let last = held[readIndex..<heldStart].lastIndex(where: { $0 != nil })
+      let last = held[readIndex..<heldStart].lastIndex(where: { $0 != nil }),
+      case .event(var event)? = held[last].take()
     else { return }
-    held[last]?.rawComponents.append(contentsOf: pendingComponents)
+    event.rawComponents.append(contentsOf: pendingComponents)
+    held[last] = .event(event)
     pendingComponents.removeAll()
     pendingLocations.removeAll()
   }

@@ -82,6 +82,8 @@ public struct PieceFormat: Sendable {
   public var preambleLength: (@Sendable (_ bytes: UnsafeBufferPointer<UInt8>) -> Int)?
   /// Whether the last piece is read again, after the pieces before it, by a reader that is
   /// told what they carried (`PieceReader.carried`): for checks made at the input's end.
+  /// Such a last piece is cut short (`Shared.lastPieceSize`), as it is read while the other
+  /// threads have nothing left to do.
   public var rereadsLastPiece: Bool
   /// How many records back a record can join one read before (see `PieceReader.headKeys`).
   public var window: Int
@@ -163,6 +165,8 @@ public struct ParallelReader: RecordReader {
   public var readsOnAsOneReader: Bool { sequential != nil }
   /// Pieces whose records were used as their piece's reader read them (for tests).
   public private(set) var piecesUsed = 0
+  /// The bytes read again by one reader, from the piece where that began (for tests).
+  public var bytesReadAgain: Int { shared.bytesReadAgain }
 
   /// - Parameters:
   ///   - pieceSize: the bytes a piece has at least (unless the input ends first).
@@ -380,6 +384,8 @@ public struct ParallelReader: RecordReader {
     /// The bytes every piece's reader reads first (`PieceFormat.preambleLength`), cut from the
     /// first piece.
     private var preambleBytes: [UInt8] = []
+    /// See `ParallelReader.bytesReadAgain` (set on the consumer's thread).
+    private(set) var bytesReadAgain = 0
 
     init(input: ByteInput, format: PieceFormat, pieceSize: Int, ahead: Int, workers: Int) {
       self.input = input
@@ -435,6 +441,10 @@ public struct ParallelReader: RecordReader {
       }
     }
 
+    /// The most bytes the last piece keeps of the input's end when it is read again
+    /// (`PieceFormat.rereadsLastPiece`); the bytes before them make a piece of their own.
+    static let lastPieceSize = 16 * 1024
+
     /// The next piece's bytes, cut from the input (under the lock).
     private func cut() -> Piece {
       var piece = Piece()
@@ -442,7 +452,12 @@ public struct ParallelReader: RecordReader {
         while true {
           if carry.count >= pieceSize || inputEnded {
             let from = max(0, searched - 16)
-            let at = inputEnded ? nil : carry.withUnsafeBufferPointer { format.lastCut($0, from) }
+            var at = inputEnded ? nil : carry.withUnsafeBufferPointer { format.lastCut($0, from) }
+            if inputEnded && format.rereadsLastPiece && carry.count > Self.lastPieceSize {
+              // The last piece is read again once the pieces before it are consumed, while
+              // the other threads wait: it is cut short, to the records of its last bytes.
+              at = carry.withUnsafeBufferPointer { format.lastCut($0, $0.count - Self.lastPieceSize) }
+            }
             if let at, at > 0 {
               // The piece takes the buffer; only the few bytes after the cut are copied.
               var rest = carry.withUnsafeBufferPointer { Array(UnsafeBufferPointer(rebasing: $0[at...])) }
@@ -575,6 +590,7 @@ public struct ParallelReader: RecordReader {
       }
       rest.append(contentsOf: carry)
       carry = []
+      bytesReadAgain = rest.count
       condition.unlock()
       input.pushBack(rest)
       let relay = DiagnosticRelay(DiagnosticSink { emitter.emit($0, records: recordOffset, lines: 0, fromPiece: false) })

@@ -181,6 +181,33 @@ struct ICalendarParallelReadingTests {
     #expect(used >= bytes.count / pieceSize / 2, "\(used) of about \(bytes.count / pieceSize) used")
   }
 
+  @Test("the last piece, read again with what the pieces before carried, is only the input's last events")
+  func shortLastPiece() throws {
+    // Events that depend on no other (no override, no revision), with a TZID the calendar
+    // does not define, which the check at END:VCALENDAR reports: every piece is used, and
+    // only the last is read again.
+    var text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//ferry tests//EN\r\n"
+    for i in 0..<3000 {
+      text += "BEGIN:VEVENT\r\nUID:short-\(i)\r\nDTSTAMP:20250101T000000Z\r\n"
+        + "DTSTART;TZID=\(i % 7 == 0 ? "Undefined/Zone" : "Europe/Paris"):20250301T\(10 + i % 8)0000\r\n"
+        + "SUMMARY:Event \(i)\\, with a comma\r\nEND:VEVENT\r\n"
+    }
+    text += "END:VCALENDAR\r\n"
+    let bytes = Array(text.utf8)
+    let expected = try Self.sequential(bytes)
+    #expect(expected.diagnostics.contains { $0.message.contains("is used but no VTIMEZONE defines it") })
+    // Pieces of about 20 kB, and the input handed over 8 kB at a time: without the short last
+    // piece, the last one had up to about 28 kB.
+    let (got, reader) = try ReadTrace.read {
+      ParallelReader(
+        input: ByteInput(bytes: bytes, name: "in.ics", chunkSize: 8192), format: ICalendarReader.pieces(),
+        diagnostics: $0, pieceSize: 20_000, ahead: 8)
+    }
+    #expect(got == expected)
+    #expect(reader.piecesUsed >= bytes.count / 28_000, "\(reader.piecesUsed) pieces used")
+    #expect(reader.bytesReadAgain > 0 && reader.bytesReadAgain <= 16 * 1024, "\(reader.bytesReadAgain) bytes read again")
+  }
+
   @Test("pieces are used and numbered on, with LF, CRLF and CR line ends", arguments: ["\n", "\r\n", "\r"])
   func numbering(lineEnd: String) throws {
     // Without overrides or revisions (the generator's seed 9 has none in its first events?
