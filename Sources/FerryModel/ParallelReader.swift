@@ -165,6 +165,8 @@ public struct ParallelReader: RecordReader {
   public var readsOnAsOneReader: Bool { sequential != nil }
   /// Pieces whose records were used as their piece's reader read them (for tests).
   public private(set) var piecesUsed = 0
+  /// The bytes of the first piece, when it was used (for tests).
+  public private(set) var firstPieceBytes = 0
   /// The bytes read again by one reader, from the piece where that began (for tests).
   public var bytesReadAgain: Int { shared.bytesReadAgain }
 
@@ -245,6 +247,7 @@ public struct ParallelReader: RecordReader {
       }
       for fact in next.carried where carriedSet.insert(fact).inserted { carried.append(fact) }
       piecesUsed += 1
+      if index == 0 { firstPieceBytes = next.bytes.count }
       swap(&records, &next.records)
       swap(&locations, &next.locations)
       diagnostics = next.diagnostics
@@ -448,18 +451,28 @@ public struct ParallelReader: RecordReader {
     /// The next piece's bytes, cut from the input (under the lock).
     private func cut() -> Piece {
       var piece = Piece()
+      // The first pieces are smaller (a sixteenth, an eighth, …), so that the consumer has
+      // records to write soon after the start, while the readers read on.
+      let size = handedOut < 4 ? max(1, pieceSize >> (4 - handedOut)) : pieceSize
       do {
         while true {
-          if carry.count >= pieceSize || inputEnded {
+          if carry.count >= size || inputEnded {
             let from = max(0, searched - 16)
-            var at = inputEnded ? nil : carry.withUnsafeBufferPointer { format.lastCut($0, from) }
+            var at: Int?
+            if !inputEnded && carry.count > 2 * size {
+              // Far more than a piece came at once (the input's start, peeked at to detect
+              // its format, comes as one chunk): the piece is cut near its size.
+              at = carry.withUnsafeBufferPointer { format.lastCut(UnsafeBufferPointer(rebasing: $0[..<size]), from) }
+            }
+            if !inputEnded && at == nil { at = carry.withUnsafeBufferPointer { format.lastCut($0, from) } }
             if inputEnded && format.rereadsLastPiece && carry.count > Self.lastPieceSize {
               // The last piece is read again once the pieces before it are consumed, while
               // the other threads wait: it is cut short, to the records of its last bytes.
               at = carry.withUnsafeBufferPointer { format.lastCut($0, $0.count - Self.lastPieceSize) }
             }
             if let at, at > 0 {
-              // The piece takes the buffer; only the few bytes after the cut are copied.
+              // The piece takes the buffer; only the bytes after the cut are copied (a few,
+              // unless far more than a piece came at once).
               var rest = carry.withUnsafeBufferPointer { Array(UnsafeBufferPointer(rebasing: $0[at...])) }
               carry.removeSubrange(at...)
               swap(&piece.bytes, &carry)

@@ -208,6 +208,22 @@ struct ICalendarParallelReadingTests {
     #expect(reader.bytesReadAgain > 0 && reader.bytesReadAgain <= 16 * 1024, "\(reader.bytesReadAgain) bytes read again")
   }
 
+  @Test("the input's start, peeked at to detect its format, is cut into small pieces first")
+  func smallFirstPieces() throws {
+    let bytes = Self.calendar(3000, seed: 5, farEvery: 1_000_000)
+    let expected = try Self.sequential(bytes)
+    let pieceSize = 64 * 1024
+    let input = ByteInput(bytes: bytes, name: "in.ics", chunkSize: 65536)
+    // As `convert` does: the start is peeked at (and then comes back as one chunk).
+    #expect(try ParallelReader.isWorthwhile(for: input, pieceSize: pieceSize))
+    let (got, reader) = try ReadTrace.read {
+      ParallelReader(input: input, format: ICalendarReader.pieces(), diagnostics: $0, pieceSize: pieceSize, ahead: 8)
+    }
+    #expect(got == expected)
+    // The first piece is a sixteenth of a piece (up to its last event), not the whole peek.
+    #expect(reader.firstPieceBytes > 0 && reader.firstPieceBytes <= pieceSize / 16, "first piece: \(reader.firstPieceBytes) bytes")
+  }
+
   @Test("pieces are used and numbered on, with LF, CRLF and CR line ends", arguments: ["\n", "\r\n", "\r"])
   func numbering(lineEnd: String) throws {
     // Without overrides or revisions (the generator's seed 9 has none in its first events?
