@@ -84,18 +84,22 @@ public final class ByteInput: @unchecked Sendable {
       memoryOffset = end
       return chunk
     }
-    var buffer = [UInt8](repeating: 0, count: chunkSize)
     while true {
-      let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, chunkSize) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw FerryError(.io, "cannot read \"\(name)\": \(String(cString: strerror(errno)))")
+      // Read into the new array's storage as it is made: no zeroing first, no copy after.
+      var failure: Int32 = 0
+      let buffer = [UInt8](unsafeUninitializedCapacity: chunkSize) { storage, count in
+        let n = Glibc.read(fd, storage.baseAddress, chunkSize)
+        if n < 0 { failure = errno }
+        count = max(0, n)
       }
-      if n == 0 {
+      if failure != 0 {
+        if failure == EINTR { continue }
+        throw FerryError(.io, "cannot read \"\(name)\": \(String(cString: strerror(failure)))")
+      }
+      if buffer.isEmpty {
         atEnd = true
         return nil
       }
-      buffer.removeSubrange(n...)
       return buffer
     }
   }

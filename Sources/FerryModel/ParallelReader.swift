@@ -477,6 +477,9 @@ public struct ParallelReader: RecordReader {
               carry.removeSubrange(at...)
               swap(&piece.bytes, &carry)
               swap(&carry, &rest)
+              // Room for the next piece at once: grown one doubling at a time, the bytes
+              // were copied again at each.
+              carry.reserveCapacity(pieceSize + 64 * 1024)
               searched = 0
               break
             }
