@@ -166,34 +166,43 @@ public struct CSVCore: Sendable {
         state = .unquoted
         continue
       case .unquoted:
-        // Fast path: a run of ordinary bytes, eight at a time while no byte of a word stops
-        // it (`CSVCore.firstStop`), then one by one up to the stop.
-        var j = CSVCore.firstStop(input, from: i, delimiter: delimiter)
-        while j < n && !stops[Int(input[j])] { j += 1 }
-        if j > i {
-          data.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<j]))
-          i = j
-          if i == n { break }
-        }
-        let c = input[i]
-        if c == delimiter {
-          ends.append(data.count)
-          state = .fieldStart
-          i += 1
-        } else if c == .lf || c == .cr {
-          ends.append(data.count)
-          newLine(at: i)
-          afterCR = c == .cr
-          state = .recordStart
-          i += 1
-          offset += i
-          return (i, .record)
-        } else if c == .quote {
-          irregularQuote = true
-          data.append(c)
-          i += 1
-        } else {
-          return binary(at: i)
+        // Unquoted fields one after another, without a round through this switch for each
+        // (its jump, mispredicted field after field, cost more than reading a short field).
+        unquoted: while true {
+          // Fast path: a run of ordinary bytes, eight at a time while no byte of a word stops
+          // it (`CSVCore.firstStop`), then one by one up to the stop.
+          var j = CSVCore.firstStop(input, from: i, delimiter: delimiter)
+          while j < n && !stops[Int(input[j])] { j += 1 }
+          if j > i {
+            data.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<j]))
+            i = j
+            if i == n { break unquoted }
+          }
+          let c = input[i]
+          if c == delimiter {
+            ends.append(data.count)
+            i += 1
+            // The next field, unless it opens with a quote (or needs a mark, as `fieldStart`
+            // gives), is read on here.
+            if i < n && input[i] != .quote && !markNextField { continue unquoted }
+            state = .fieldStart
+            break unquoted
+          } else if c == .lf || c == .cr {
+            ends.append(data.count)
+            newLine(at: i)
+            afterCR = c == .cr
+            state = .recordStart
+            i += 1
+            offset += i
+            return (i, .record)
+          } else if c == .quote {
+            irregularQuote = true
+            data.append(c)
+            i += 1
+            if i == n { break unquoted }
+          } else {
+            return binary(at: i)
+          }
         }
       case .quoted:
         var j = i
