@@ -170,13 +170,16 @@ public struct OutlookProfile: CSVProfile {
     }
 
     mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
-      // Built by `contact`, whose result goes straight into the record's box: a local `var`
-      // here would be copied into it (a retain per field) and then destroyed.
-      .contact(contact(row, context: &context))
+      // Filled in place by `fill`, then moved into the record's box. (A contact built in a
+      // local `var` of a function that returns it was copied on return, a retain per field,
+      // and then destroyed; so was one built here.)
+      var c = Contact()
+      fill(&c, row, context: &context)
+      return .contact(c)
     }
 
-    mutating func contact(_ row: CSVRow, context: inout CSVDecodeContext) -> Contact {
-      var c = Contact()
+    /// Reads `row` into the new contact `c`.
+    mutating func fill(_ c: inout Contact, _ row: CSVRow, context: inout CSVDecodeContext) {
       func s(_ i: Int?) -> String? { row.string(at: i) }
       c.name = PersonName(prefix: s(prefix), given: s(given), middle: s(middle), family: s(family), suffix: s(suffix))
       c.organization = s(company)
@@ -228,7 +231,6 @@ public struct OutlookProfile: CSVProfile {
       if let v = s(manager) { c.related.append(RelatedPerson(relation: "manager", value: v)) }
       if let v = s(assistant) { c.related.append(RelatedPerson(relation: "assistant", value: v)) }
       context.attachRaw(&c)
-      return c
     }
   }
 

@@ -130,13 +130,16 @@ public struct SalesforceProfile: CSVProfile {
     }
 
     mutating func decode(_ row: CSVRow, context: inout CSVDecodeContext) -> Record? {
-      // Built by `contact`, whose result goes straight into the record's box: a local `var`
-      // here would be copied into it (a retain per field) and then destroyed.
-      .contact(contact(row, context: &context))
+      // Filled in place by `fill`, then moved into the record's box. (A contact built in a
+      // local `var` of a function that returns it was copied on return, a retain per field,
+      // and then destroyed; so was one built here.)
+      var c = Contact()
+      fill(&c, row, context: &context)
+      return .contact(c)
     }
 
-    mutating func contact(_ row: CSVRow, context: inout CSVDecodeContext) -> Contact {
-      var c = Contact()
+    /// Reads `row` into the new contact `c`.
+    mutating func fill(_ c: inout Contact, _ row: CSVRow, context: inout CSVDecodeContext) {
       func s(_ i: Int?) -> String? { row.string(at: i) }
       // Ids read from the bytes: no `String` is made for the 15-character form.
       let recordId = row.withText(at: id) { Values.caseSafeID(bytes: $0) }
@@ -209,7 +212,6 @@ public struct SalesforceProfile: CSVProfile {
         }
       }
       context.attachRaw(&c)
-      return c
     }
 
     /// The owner of `row`: a kept one when its three cells hold the same bytes (see `ownerKeys`).
