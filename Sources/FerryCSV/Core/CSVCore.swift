@@ -33,10 +33,16 @@ public struct CSVCore: Sendable {
   }
 
   public let delimiter: UInt8
-  /// The field bytes of the current record, concatenated.
-  public private(set) var data: [UInt8] = []
+  /// The field bytes of the current record, concatenated (made from `bytes` when asked,
+  /// once a record is complete).
+  public var data: [UInt8] { bytes.array }
   /// The end offset in `data` of each field so far.
-  public private(set) var ends: [Int] = []
+  public var ends: [Int] { fieldEnds.array }
+  /// Where the record's bytes and field ends are gathered: buffers of their own, filled
+  /// without the uniqueness and capacity checks of an array's `append` (one of each a field
+  /// cost about a third of reading a record), reused from record to record.
+  private let bytes = Run<UInt8>(capacity: 4096)
+  private let fieldEnds = Run<Int>(capacity: 128)
   /// The fields of the current record that start with a quote, in order. With them the start
   /// of every field follows from the field bytes (`CSVRow.start(ofField:)` works it out when a
   /// diagnostic asks, so the hot path only notes each quoted field): a record starts at column
@@ -90,8 +96,6 @@ public struct CSVCore: Sendable {
     var stops = [Bool](repeating: false, count: 256)
     for b in [delimiter, .quote, .cr, .lf, .nul] { stops[Int(b)] = true }
     self.stops = stops
-    data.reserveCapacity(4096)
-    ends.reserveCapacity(128)
     quotedFields.reserveCapacity(128)
   }
 
@@ -100,8 +104,8 @@ public struct CSVCore: Sendable {
 
   /// Clears the record buffers after the caller took a record.
   public mutating func startRecord() {
-    data.removeAll(keepingCapacity: true)
-    ends.removeAll(keepingCapacity: true)
+    bytes.count = 0
+    fieldEnds.count = 0
     // Most records have no quoted field and no mark: nothing to clear then.
     if !quotedFields.isEmpty { quotedFields.removeAll(keepingCapacity: true) }
     if !marks.isEmpty { marks.removeAll(keepingCapacity: true) }
@@ -117,11 +121,11 @@ public struct CSVCore: Sendable {
     case .recordStart: return false
     case .fieldStart:
       // The input ends just after a delimiter: an empty last field, starting there.
-      if markNextField { marks.append(FieldMark(field: ends.count, line: line, column: offset - lineStart + 1)) }
-      ends.append(data.count)
+      if markNextField { marks.append(FieldMark(field: fieldEnds.count, line: line, column: offset - lineStart + 1)) }
+      fieldEnds.append(bytes.count)
       return true
     case .unquoted, .quoted, .quoteInQuoted:
-      ends.append(data.count)
+      fieldEnds.append(bytes.count)
       return true
     }
   }
@@ -153,10 +157,10 @@ public struct CSVCore: Sendable {
       case .fieldStart:
         if markNextField {
           markNextField = false
-          marks.append(FieldMark(field: ends.count, line: line, column: offset + i - lineStart + 1))
+          marks.append(FieldMark(field: fieldEnds.count, line: line, column: offset + i - lineStart + 1))
         }
         if b == .quote {
-          quotedFields.append(ends.count)
+          quotedFields.append(fieldEnds.count)
           state = .quoted
           quoteLine = line
           quoteColumn = offset + i - lineStart + 1
@@ -174,13 +178,13 @@ public struct CSVCore: Sendable {
           var j = CSVCore.firstStop(input, from: i, delimiter: delimiter)
           while j < n && !stops[Int(input[j])] { j += 1 }
           if j > i {
-            data.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<j]))
+            bytes.append(UnsafeBufferPointer(rebasing: input[i..<j]))
             i = j
             if i == n { break unquoted }
           }
           let c = input[i]
           if c == delimiter {
-            ends.append(data.count)
+            fieldEnds.append(bytes.count)
             i += 1
             // The next field, unless it opens with a quote (or needs a mark, as `fieldStart`
             // gives), is read on here.
@@ -188,7 +192,7 @@ public struct CSVCore: Sendable {
             state = .fieldStart
             break unquoted
           } else if c == .lf || c == .cr {
-            ends.append(data.count)
+            fieldEnds.append(bytes.count)
             newLine(at: i)
             afterCR = c == .cr
             state = .recordStart
@@ -197,7 +201,7 @@ public struct CSVCore: Sendable {
             return (i, .record)
           } else if c == .quote {
             irregularQuote = true
-            data.append(c)
+            bytes.append(c)
             i += 1
             if i == n { break unquoted }
           } else {
@@ -214,7 +218,7 @@ public struct CSVCore: Sendable {
         if j > i {
           // Text after a CR: a later LF is a line break of its own.
           afterCR = false
-          data.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<j]))
+          bytes.append(UnsafeBufferPointer(rebasing: input[i..<j]))
           i = j
           if i == n { break }
         }
@@ -233,7 +237,7 @@ public struct CSVCore: Sendable {
             newLine(at: i)
             afterCR = true
           }
-          data.append(c)
+          bytes.append(c)
           i += 1
           continue
         }
@@ -241,15 +245,15 @@ public struct CSVCore: Sendable {
         i += 1
       case .quoteInQuoted:
         if b == .quote {
-          data.append(.quote)
+          bytes.append(.quote)
           state = .quoted
           i += 1
         } else if b == delimiter {
-          ends.append(data.count)
+          fieldEnds.append(bytes.count)
           state = .fieldStart
           i += 1
         } else if b == .lf || b == .cr {
-          ends.append(data.count)
+          fieldEnds.append(bytes.count)
           newLine(at: i)
           afterCR = b == .cr
           state = .recordStart
@@ -316,5 +320,50 @@ public struct CSVCore: Sendable {
     nulColumn = offset + i - lineStart + 1
     offset += i
     return (i, .binary)
+  }
+}
+
+/// A growable run of plain values (bytes, offsets) for `CSVCore`: appended to without the
+/// checks of `Array.append`, emptied by setting `count` to 0, and turned into an array once
+/// per record.
+final class Run<Element: BitwiseCopyable>: @unchecked Sendable {
+  private(set) var base: UnsafeMutablePointer<Element>
+  private var capacity: Int
+  /// How many values are in the run (set to 0 to empty it).
+  var count = 0
+
+  init(capacity: Int) {
+    self.capacity = max(16, capacity)
+    base = .allocate(capacity: self.capacity)
+  }
+
+  deinit { base.deallocate() }
+
+  @inline(__always)
+  func append(_ value: Element) {
+    if count == capacity { grow(to: count + 1) }
+    (base + count).initialize(to: value)
+    count += 1
+  }
+
+  @inline(__always)
+  func append(_ values: UnsafeBufferPointer<Element>) {
+    guard let from = values.baseAddress else { return }
+    if count + values.count > capacity { grow(to: count + values.count) }
+    (base + count).initialize(from: from, count: values.count)
+    count += values.count
+  }
+
+  /// The values as an array.
+  var array: [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+  private func grow(to needed: Int) {
+    var newCapacity = capacity * 2
+    while newCapacity < needed { newCapacity *= 2 }
+    let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+    newBase.initialize(from: base, count: count)
+    base.deallocate()
+    base = newBase
+    capacity = newCapacity
   }
 }
