@@ -210,6 +210,26 @@ struct UnquotedScanTests {
     }
   }
 
+  @Test("the first delimiter in a word is the one found, next to bytes the word test can mark wrongly")
+  func firstStopInAWord() throws {
+    // Eight bytes are tested at once; above a byte that matches, one that differs from it in
+    // the last bit only (`-` after `,`, `#` after a quote's place, 0x0B after LF) can be
+    // marked too. The field must end at the first delimiter, wherever it falls in the word.
+    for before in 0..<20 {
+      for after in ["-", "-,-", "--", "+", "x", "\u{0B}"] {
+        let row = [String(repeating: "a", count: before), after + String(repeating: "b", count: before % 7), "z"]
+        let text = row.joined(separator: ",") + "\n"
+        for chunk in [8, 64] {
+          let reader = try CSVRowReader(
+            input: ByteInput(bytes: Array(text.utf8), name: "t", chunkSize: chunk), delimiter: UInt8(ascii: ","),
+            encodingName: nil, diagnostics: .ignore)
+          let naive = text.dropLast().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+          #expect(try reader.next()?.strings == naive, "\(text.debugDescription) in chunks of \(chunk)")
+        }
+      }
+    }
+  }
+
   @Test("semicolon and tab delimiters: a comma is text")
   func otherDelimiters() throws {
     for delimiter in [";", "\t"] {

@@ -174,8 +174,8 @@ public struct CSVCore: Sendable {
         // (its jump, mispredicted field after field, cost more than reading a short field).
         unquoted: while true {
           // Fast path: a run of ordinary bytes, eight at a time while no byte of a word stops
-          // it (`CSVCore.firstStop`), then one by one up to the stop.
-          var j = CSVCore.firstStop(input, from: i, delimiter: delimiter)
+          // it (`CSVCore.nextStop`), then one by one up to the stop.
+          var j = CSVCore.nextStop(input, from: i, delimiter: delimiter)
           while j < n && !stops[Int(input[j])] { j += 1 }
           if j > i {
             bytes.append(UnsafeBufferPointer(rebasing: input[i..<j]))
@@ -282,6 +282,38 @@ public struct CSVCore: Sendable {
     firstWord(input, from: start, delimiter: delimiter, orNUL: true)
   }
 
+  /// Where the first byte from `start` on that stops an unquoted field is, found eight bytes
+  /// at a time; or the start of the last bytes too few for a word (the caller scans on from
+  /// there byte by byte). (`firstStop` gives the start of the word that holds it.)
+  @inline(__always)
+  static func nextStop(_ input: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8) -> Int {
+    #if _endian(little)
+      guard let base = input.baseAddress else { return start }
+      let n = input.count
+      var j = start
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let highs: UInt64 = 0x8080_8080_8080_8080
+      let d = UInt64(delimiter) &* ones
+      let q = UInt64(UInt8.quote) &* ones
+      let cr = UInt64(UInt8.cr) &* ones
+      let lf = UInt64(UInt8.lf) &* ones
+      // The high bit of each zero byte of `v`. Above a zero byte a byte can be marked wrongly
+      // (a borrow), never below: the lowest mark is the first zero byte.
+      @inline(__always) func zeroBytes(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+      while j + 8 <= n {
+        let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
+        let found = zeroBytes(w) | zeroBytes(w ^ d) | zeroBytes(w ^ q) | zeroBytes(w ^ cr) | zeroBytes(w ^ lf)
+        // Each pattern's lowest mark is right and its wrong ones lie above it, so the lowest
+        // mark of all is the first stopping byte (in memory order: the low bytes first).
+        if found != 0 { return j + found.trailingZeroBitCount >> 3 }
+        j += 8
+      }
+      return j
+    #else
+      return firstStop(input, from: start, delimiter: delimiter)
+    #endif
+  }
+
   /// Where the first eight-byte word from `start` on that holds the delimiter, a quote, CR or
   /// LF (and NUL when `orNUL`) begins, or the start of the last bytes too few for a word.
   /// Shared by the reader (`firstStop`) and the writer's quoting test.
@@ -339,19 +371,23 @@ final class Run<Element: BitwiseCopyable>: @unchecked Sendable {
 
   deinit { base.deallocate() }
 
+  // `count` is read once into a local: read again after the store of a value, it had to
+  // wait for that store (which could have changed it, as far as the compiler knows).
   @inline(__always)
   func append(_ value: Element) {
-    if count == capacity { grow(to: count + 1) }
-    (base + count).initialize(to: value)
-    count += 1
+    let n = count
+    if n == capacity { grow(to: n + 1) }
+    (base + n).initialize(to: value)
+    count = n + 1
   }
 
   @inline(__always)
   func append(_ values: UnsafeBufferPointer<Element>) {
     guard let from = values.baseAddress else { return }
-    if count + values.count > capacity { grow(to: count + values.count) }
-    (base + count).initialize(from: from, count: values.count)
-    count += values.count
+    let n = count
+    if n + values.count > capacity { grow(to: n + values.count) }
+    (base + n).initialize(from: from, count: values.count)
+    count = n + values.count
   }
 
   /// The values as an array.
