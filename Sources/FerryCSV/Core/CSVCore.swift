@@ -173,8 +173,8 @@ public struct CSVCore: Sendable {
         // Unquoted fields one after another, without a round through this switch for each
         // (its jump, mispredicted field after field, cost more than reading a short field).
         unquoted: while true {
-          // Fast path: a run of ordinary bytes, eight at a time while no byte of a word stops
-          // it (`CSVCore.nextStop`), then one by one up to the stop.
+          // Fast path: a run of ordinary bytes up to the byte that stops it, found eight bytes
+          // at a time (`CSVCore.nextStop`); the input's last few bytes one by one.
           var j = CSVCore.nextStop(input, from: i, delimiter: delimiter)
           while j < n && !stops[Int(input[j])] { j += 1 }
           if j > i {
@@ -192,13 +192,7 @@ public struct CSVCore: Sendable {
             state = .fieldStart
             break unquoted
           } else if c == .lf || c == .cr {
-            fieldEnds.append(bytes.count)
-            newLine(at: i)
-            afterCR = c == .cr
-            state = .recordStart
-            i += 1
-            offset += i
-            return (i, .record)
+            return endRecord(at: i, cr: c == .cr)
           } else if c == .quote {
             irregularQuote = true
             bytes.append(c)
@@ -253,13 +247,7 @@ public struct CSVCore: Sendable {
           state = .fieldStart
           i += 1
         } else if b == .lf || b == .cr {
-          fieldEnds.append(bytes.count)
-          newLine(at: i)
-          afterCR = b == .cr
-          state = .recordStart
-          i += 1
-          offset += i
-          return (i, .record)
+          return endRecord(at: i, cr: b == .cr)
         } else if b == .nul {
           return binary(at: i)
         } else {
@@ -273,73 +261,72 @@ public struct CSVCore: Sendable {
     return (n, .needInput)
   }
 
-  /// Where the first eight-byte word from `start` on that holds a byte stopping an unquoted
-  /// field (the delimiter, a quote, CR, LF or NUL) begins, or the start of the last bytes
-  /// too few for a word: the caller scans on from there byte by byte. Every byte before it
-  /// is ordinary.
-  @inline(__always)
-  static func firstStop(_ input: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8) -> Int {
-    firstWord(input, from: start, delimiter: delimiter, orNUL: true)
-  }
-
-  /// Where the first byte from `start` on that stops an unquoted field is, found eight bytes
-  /// at a time; or the start of the last bytes too few for a word (the caller scans on from
-  /// there byte by byte). (`firstStop` gives the start of the word that holds it.)
+  /// Where the first byte from `start` on that stops an unquoted field (the delimiter, a
+  /// quote, CR, LF or NUL) is, found eight bytes at a time; or the start of the last bytes too
+  /// few for a word, from which the caller scans on byte by byte. (On a big-endian machine,
+  /// the start of the word that holds it.)
   @inline(__always)
   static func nextStop(_ input: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8) -> Int {
-    #if _endian(little)
-      guard let base = input.baseAddress else { return start }
-      let n = input.count
-      var j = start
-      let ones: UInt64 = 0x0101_0101_0101_0101
-      let highs: UInt64 = 0x8080_8080_8080_8080
-      let d = UInt64(delimiter) &* ones
-      let q = UInt64(UInt8.quote) &* ones
-      let cr = UInt64(UInt8.cr) &* ones
-      let lf = UInt64(UInt8.lf) &* ones
-      // The high bit of each zero byte of `v`. Above a zero byte a byte can be marked wrongly
-      // (a borrow), never below: the lowest mark is the first zero byte.
-      @inline(__always) func zeroBytes(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
-      while j + 8 <= n {
-        let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
-        let found = zeroBytes(w) | zeroBytes(w ^ d) | zeroBytes(w ^ q) | zeroBytes(w ^ cr) | zeroBytes(w ^ lf)
-        // Each pattern's lowest mark is right and its wrong ones lie above it, so the lowest
-        // mark of all is the first stopping byte (in memory order: the low bytes first).
-        if found != 0 { return j + found.trailingZeroBitCount >> 3 }
-        j += 8
+    guard let base = input.baseAddress else { return start }
+    let n = input.count
+    var j = start
+    let d = UInt64(delimiter) &* ones
+    while j + 8 <= n {
+      let marks = stopMarks(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self), delimiter: d, orNUL: true)
+      if marks != 0 {
+        #if _endian(little)
+          // The lowest mark is the first stopping byte (in memory order: the low bytes first).
+          return j + marks.trailingZeroBitCount >> 3
+        #else
+          return j
+        #endif
       }
-      return j
-    #else
-      return firstStop(input, from: start, delimiter: delimiter)
-    #endif
+      j += 8
+    }
+    return j
   }
 
   /// Where the first eight-byte word from `start` on that holds the delimiter, a quote, CR or
   /// LF (and NUL when `orNUL`) begins, or the start of the last bytes too few for a word.
-  /// Shared by the reader (`firstStop`) and the writer's quoting test.
+  /// The writer's quoting test.
   @inline(__always)
   static func firstWord(_ input: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8, orNUL: Bool) -> Int {
     guard let base = input.baseAddress else { return start }
     let n = input.count
     var j = start
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let highs: UInt64 = 0x8080_8080_8080_8080
     let d = UInt64(delimiter) &* ones
-    let q = UInt64(UInt8.quote) &* ones
-    let cr = UInt64(UInt8.cr) &* ones
-    let lf = UInt64(UInt8.lf) &* ones
-    // A byte of `w` equals the byte repeated in `m` exactly when `w ^ m` has a zero byte.
-    @inline(__always) func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
     while j + 8 <= n {
-      let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
-      if (orNUL && hasZeroByte(w)) || hasZeroByte(w ^ d) || hasZeroByte(w ^ q) || hasZeroByte(w ^ cr)
-        || hasZeroByte(w ^ lf)
-      {
-        return j
-      }
+      if stopMarks(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self), delimiter: d, orNUL: orNUL) != 0 { return j }
       j += 8
     }
     return j
+  }
+
+  private static let ones: UInt64 = 0x0101_0101_0101_0101
+
+  /// The high bit of every byte of `w` that is the delimiter (repeated in every byte of `d`),
+  /// a quote, CR or LF (or NUL, with `orNUL`), and maybe of bytes above one of those: a byte
+  /// of `w` equals the byte repeated in `m` when `w ^ m` has a zero byte there, and the
+  /// zero-byte test can mark a byte above a zero byte too (a borrow), never one below. So the
+  /// lowest mark, and whether there is any, are right.
+  @inline(__always)
+  static func stopMarks(_ w: UInt64, delimiter d: UInt64, orNUL: Bool) -> UInt64 {
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    @inline(__always) func zeroBytes(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+    let marks =
+      zeroBytes(w ^ d) | zeroBytes(w ^ (UInt64(UInt8.quote) &* ones)) | zeroBytes(w ^ (UInt64(UInt8.cr) &* ones))
+      | zeroBytes(w ^ (UInt64(UInt8.lf) &* ones))
+    return orNUL ? marks | zeroBytes(w) : marks
+  }
+
+  /// Ends the record at the line end at `i` (a CR when `cr`), which is consumed.
+  private mutating func endRecord(at i: Int, cr: Bool) -> (consumed: Int, step: Step) {
+    fieldEnds.append(bytes.count)
+    newLine(at: i)
+    afterCR = cr
+    state = .recordStart
+    offset += i + 1
+    return (i + 1, .record)
   }
 
   private mutating func newLine(at i: Int) {
