@@ -11,7 +11,9 @@
 /// Python's `csv`: a quote inside an unquoted field is kept as text, and text after a
 /// closing quote is appended (both set `irregularQuote` for a warning). A NUL byte stops
 /// the machine with `.binary`: CSV text never holds one.
-public struct CSVCore: Sendable {
+///
+/// Not copyable: it gathers the record in buffers of its own (`Run`), which a copy would share.
+public struct CSVCore: ~Copyable, Sendable {
   public enum Step: Sendable, Equatable {
     /// Everything given was consumed; feed more (or call `finish()` at the end).
     case needInput
