@@ -213,8 +213,8 @@ struct UnquotedScanTests {
   @Test("the first delimiter in a word is the one found, next to bytes the word test can mark wrongly")
   func firstStopInAWord() throws {
     // Eight bytes are tested at once; above a byte that matches, one that differs from it in
-    // the last bit only (`-` after `,`, `#` after a quote's place, 0x0B after LF) can be
-    // marked too. The field must end at the first delimiter, wherever it falls in the word.
+    // the last bit only (`-`, 0x2D, after `,`, 0x2C) can be marked too. The field must end
+    // at the first delimiter, wherever it falls in the word.
     for before in 0..<20 {
       for after in ["-", "-,-", "--", "+", "x", "\u{0B}"] {
         let row = [String(repeating: "a", count: before), after + String(repeating: "b", count: before % 7), "z"]
