@@ -352,8 +352,9 @@ extension OutputSpan where Element == UInt8 {
     }
   }
 
-  /// `TextEscaping.escape(_:comma:semicolon:into:)`, into the span: from one byte to escape
-  /// to the next, copying the runs between them whole.
+  /// TEXT escaped as `TextEscaping.escape(_:comma:semicolon:)` escapes it, into the span:
+  /// from one byte to escape to the next (`TextEscaping.firstToEscape`), copying the runs
+  /// between them whole. (`TextEscaping.escape(_:comma:semicolon:into:)` is this, into an array.)
   mutating func appendEscaped(bytes text: UnsafeBufferPointer<UInt8>, comma: Bool, semicolon: Bool) {
     let count = text.count
     var start = 0

@@ -79,31 +79,13 @@ public enum TextEscaping {
     } ?? text
   }
 
-  /// Appends `text` escaped as `escape(_:comma:semicolon:)` escapes it to `out`.
+  /// Appends `text` escaped as `escape(_:comma:semicolon:)` escapes it to `out`, as the
+  /// content-line writer escapes a value (`OutputSpan.appendEscaped(bytes:comma:semicolon:)`).
   public static func escape(
     _ text: UnsafeBufferPointer<UInt8>, comma: Bool = true, semicolon: Bool = true, into out: inout [UInt8]
   ) {
-    // From one byte to escape to the next (found eight bytes at a time), copying the runs
-    // between them whole: most values have none.
-    let count = text.count
-    var start = 0
-    var i = 0
-    let semicolonByte = semicolon ? UInt8.semicolon : .backslash
-    let commaByte = comma ? UInt8.comma : .backslash
-    while true {
-      i = firstToEscape(in: text, from: i, semicolonByte, commaByte)
-      guard i < count else { break }
-      let c = text[i]
-      out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<i]))
-      // The LF of a CRLF is dropped: its CR was written as `\n` already.
-      if !(c == .lf && i > 0 && text[i - 1] == .cr) {
-        out.append(.backslash)
-        out.append(c == .cr || c == .lf ? UInt8(ascii: "n") : c)
-      }
-      i += 1
-      start = i
-    }
-    out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
+    // At most two bytes for each byte of the text.
+    out.append(addingCapacity: 2 * text.count) { $0.appendEscaped(bytes: text, comma: comma, semicolon: semicolon) }
   }
 
   /// `ByteSearch.firstIndex(in:from:anyOf:)` for `\`, `semicolon`, `comma`, CR and LF, whose
