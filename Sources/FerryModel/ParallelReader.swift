@@ -107,9 +107,10 @@ public struct PieceFormat: Sendable {
   }
 }
 
-/// Reads one input on two threads at once: the input is cut into pieces at record
-/// boundaries, each piece is read by a reader of its own on one of two worker threads, and
-/// the consumer gets the records in input order, as if one reader had read them all.
+/// Reads one input on several threads at once: the input is cut into pieces at record
+/// boundaries, each piece is read by a reader of its own on a worker thread (or on the
+/// consumer's, while it waits), and the consumer gets the records in input order, as if one
+/// reader had read them all.
 ///
 /// It gives exactly what the format's sequential reader gives: the same records, the same
 /// `lastRecordLocation` for each (line numbers counted across pieces, record numbers
@@ -126,9 +127,15 @@ public struct PieceFormat: Sendable {
 /// facts carried to the reader of the last piece (for checks at the input's end), and
 /// diagnostics given once among the pieces.
 ///
-/// Parsing is the larger half of a conversion: with the writer on the consumer's thread,
-/// two readers keep both cores of a small machine busy where one reader left the writer
-/// waiting. Memory stays bounded: at most `ahead` pieces are read and not yet consumed.
+/// Parsing is the larger half of a conversion. The writer is on the consumer's thread; one
+/// worker per core but one reads pieces, and whenever the piece the consumer needs next is
+/// not read yet, the consumer reads the next one itself instead of waiting. On two cores
+/// that is two threads, both busy to the end. (Two workers and the consumer were three
+/// threads on two cores: at equal shares the writer fell behind, the workers waited, and
+/// the writer ended the run alone on the pieces read ahead. Reading while waiting cut the
+/// wall time on 200,000 events from about 0.79 s to 0.68 s, on 200,000 cards from about
+/// 0.98 s to 0.90 s.) Memory stays bounded: at most `ahead` pieces are read and not yet
+/// consumed.
 ///
 ///     var reader = ParallelReader(input: input, format: pieces, diagnostics: sink)
 ///     while let record = try reader.next() { try writer.write(record) }
@@ -169,21 +176,24 @@ public struct ParallelReader: RecordReader {
   public private(set) var firstPieceBytes = 0
   /// The bytes read again by one reader, from the piece where that began (for tests).
   public var bytesReadAgain: Int { shared.bytesReadAgain }
+  /// The pieces the consumer's thread read itself, instead of waiting (for tests).
+  public var piecesReadByConsumer: Int { shared.piecesReadByConsumer }
 
   /// - Parameters:
   ///   - pieceSize: the bytes a piece has at least (unless the input ends first).
   ///   - ahead: pieces read ahead of the consumer at most.
-  ///   - workers: reading threads.
+  ///   - workers: reading threads besides the consumer's (0: the consumer reads every piece
+  ///     itself, as it needs it).
   public init(
     input: ByteInput, format: PieceFormat, diagnostics: DiagnosticSink, pieceSize: Int = 512 * 1024, ahead: Int = 4,
-    workers: Int = 2
+    workers: Int = ParallelReader.defaultWorkers
   ) {
     emitter = Emitter(
       target: diagnostics, oncePerInput: format.oncePerInput, onceAmongPieces: format.onceAmongPieces,
       source: SourceName(input.name))
     rereadsLastPiece = format.rereadsLastPiece
     window = format.window
-    let workers = max(1, workers)
+    let workers = max(0, workers)
     let shared = Shared(input: input, format: format, pieceSize: max(1, pieceSize), ahead: max(1, ahead), workers: workers)
     self.shared = shared
     lifetime = Lifetime(shared)
@@ -194,6 +204,10 @@ public struct ParallelReader: RecordReader {
       thread.start()
     }
   }
+
+  /// Reading threads besides the consumer's, which reads too while its next piece is not
+  /// ready: one less than the cores (at least one, at most three).
+  public static let defaultWorkers = max(1, min(3, ProcessInfo.processInfo.activeProcessorCount - 1))
 
   /// Whether an input is big enough for two readers to pay: a few pieces at least. (Looks
   /// at its start only, which stays to be read.)
@@ -223,10 +237,11 @@ public struct ParallelReader: RecordReader {
           if let error = p.error { throw error }
           return nil
         }
-        // Its records go back with it, to be freed by the worker that made them.
+        // Its records go back with it, to be freed by the worker that made them (here, when
+        // this thread read it).
         swap(&p.records, &records)
         swap(&p.locations, &locations)
-        piece = p
+        piece = p.worker < 0 ? nil : p
       }
       index += 1
       var next = shared.take(index, returning: &piece)
@@ -389,6 +404,8 @@ public struct ParallelReader: RecordReader {
     private var preambleBytes: [UInt8] = []
     /// See `ParallelReader.bytesReadAgain` (set on the consumer's thread).
     private(set) var bytesReadAgain = 0
+    /// See `ParallelReader.piecesReadByConsumer` (set on the consumer's thread).
+    private(set) var piecesReadByConsumer = 0
 
     init(input: ByteInput, format: PieceFormat, pieceSize: Int, ahead: Int, workers: Int) {
       self.input = input
@@ -424,16 +441,7 @@ public struct ParallelReader: RecordReader {
           condition.unlock()
           return
         }
-        var piece = cut()
-        piece.worker = worker
-        let index = handedOut
-        handedOut += 1
-        if index == 0, let length = format.preambleLength {
-          preambleBytes = piece.bytes.withUnsafeBufferPointer { b in
-            Array(b.prefix(max(0, min(length(b), b.count))))
-          }
-        }
-        let preamble = preambleBytes
+        var (piece, index, preamble) = cutNext(worker: worker)
         condition.unlock()
         garbage.removeAll()
         read(&piece, index: index, preamble: preamble)
@@ -442,6 +450,21 @@ public struct ParallelReader: RecordReader {
         condition.broadcast()
         condition.unlock()
       }
+    }
+
+    /// Cuts the next piece for `worker` to read (under the lock): the piece, its index, and
+    /// the preamble its reader reads first.
+    private func cutNext(worker: Int) -> (Piece, index: Int, preamble: [UInt8]) {
+      var piece = cut()
+      piece.worker = worker
+      let index = handedOut
+      handedOut += 1
+      if index == 0, let length = format.preambleLength {
+        preambleBytes = piece.bytes.withUnsafeBufferPointer { b in
+          Array(b.prefix(max(0, min(length(b), b.count))))
+        }
+      }
+      return (piece, index, preambleBytes)
     }
 
     /// The most bytes the last piece keeps of the input's end when it is read again
@@ -523,9 +546,26 @@ public struct ParallelReader: RecordReader {
       condition.lock()
       defer { condition.unlock() }
       guard index <= consuming + ahead else { return nil }
-      while done[index] == nil && !stopped { condition.wait() }
+      while done[index] == nil && !stopped { readOrWait() }
       guard let piece = done[index], piece.error == nil else { return nil }
       return (piece.headKeys, piece.windowRecords, piece.isLast)
+    }
+
+    /// What the consumer does (under the lock) while a piece it needs is still being read:
+    /// it reads the next piece itself, when the workers may cut one, rather than wait. (The
+    /// piece is freed, once consumed, on this thread too: `worker` -1.)
+    private func readOrWait() {
+      guard handedOut - consuming <= ahead, !(inputEnded && carry.isEmpty) else {
+        condition.wait()
+        return
+      }
+      var (piece, index, preamble) = cutNext(worker: -1)
+      condition.unlock()
+      read(&piece, index: index, preamble: preamble)
+      condition.lock()
+      done[index] = piece
+      piecesReadByConsumer += 1
+      condition.broadcast()
     }
 
     /// Reads a piece with a reader of its own (outside the lock). The first piece's reader
@@ -564,11 +604,12 @@ public struct ParallelReader: RecordReader {
       piece.diagnostics = log.diagnostics
     }
 
-    /// Piece `index`, once read; `old` (the piece consumed before) goes back to its worker.
+    /// Piece `index`, once read; `old` (the piece consumed before) goes back to its worker
+    /// (one the consumer read, `worker` -1, is freed by the caller instead).
     func take(_ index: Int, returning old: inout Piece?) -> Piece {
       condition.lock()
       defer { condition.unlock() }
-      if old != nil {
+      if old != nil, old!.worker >= 0, !spent.isEmpty {
         let worker = min(old!.worker, spent.count - 1)
         spent[worker].append(Piece())
         swap(&spent[worker][spent[worker].count - 1], &old!)
@@ -576,7 +617,7 @@ public struct ParallelReader: RecordReader {
       }
       consuming = index
       condition.broadcast()
-      while done[index] == nil && !stopped { condition.wait() }
+      while done[index] == nil && !stopped { readOrWait() }
       guard let piece = done.removeValue(forKey: index) else {
         var last = Piece()
         last.isLast = true

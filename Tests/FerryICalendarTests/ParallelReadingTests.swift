@@ -27,14 +27,22 @@ struct ICalendarParallelReadingTests {
   /// `pieceSize` bytes. A piece is used only when the pieces read ahead of it hold the 256
   /// events an override can reach back over: small pieces need many read ahead.
   static func parallel(
-    _ bytes: [UInt8], chunk: Int, pieceSize: Int = 1, ahead: Int = 8, options: ReadOptions = ReadOptions()
+    _ bytes: [UInt8], chunk: Int, pieceSize: Int = 1, ahead: Int = 8, options: ReadOptions = ReadOptions(),
+    workers: Int = ParallelReader.defaultWorkers
   ) throws -> (Result, piecesUsed: Int) {
+    try parallelReader(bytes, chunk: chunk, pieceSize: pieceSize, ahead: ahead, options: options, workers: workers).0
+  }
+
+  static func parallelReader(
+    _ bytes: [UInt8], chunk: Int, pieceSize: Int = 1, ahead: Int = 8, options: ReadOptions = ReadOptions(),
+    workers: Int = ParallelReader.defaultWorkers
+  ) throws -> ((Result, piecesUsed: Int), ParallelReader) {
     let (trace, reader) = try ReadTrace.read {
       ParallelReader(
         input: ByteInput(bytes: bytes, name: "in.ics", chunkSize: chunk), format: ICalendarReader.pieces(options: options),
-        diagnostics: $0, pieceSize: pieceSize, ahead: ahead)
+        diagnostics: $0, pieceSize: pieceSize, ahead: ahead, workers: workers)
     }
-    return (trace, reader.piecesUsed)
+    return ((trace, reader.piecesUsed), reader)
   }
 
   /// A calendar of `count` events with what makes reading one event depend on others: a
@@ -159,8 +167,8 @@ struct ICalendarParallelReadingTests {
     #expect(expected.diagnostics.contains { $0.message.hasPrefix("floating time") })
     #expect(expected.diagnostics.contains { $0.message.contains("Nowhere/Special") })
     #expect(expected.diagnostics.contains { $0.message.contains("is used but no VTIMEZONE defines it") })
-    for (pieceSize, ahead) in [(3_000, 3), (30_000, 8), (100_000, 4)] {
-      let (got, used) = try Self.parallel(bytes, chunk: 4096, pieceSize: pieceSize, ahead: ahead)
+    for (pieceSize, ahead, workers) in [(3_000, 3, 2), (30_000, 8, 1), (100_000, 4, 0), (30_000, 2, 0)] {
+      let (got, used) = try Self.parallel(bytes, chunk: 4096, pieceSize: pieceSize, ahead: ahead, workers: workers)
       #expect(got.locations == expected.locations, "pieces of \(pieceSize)")
       #expect(got.diagnostics == expected.diagnostics, "pieces of \(pieceSize)")
       #expect(got == expected, "pieces of \(pieceSize)")
@@ -176,9 +184,13 @@ struct ICalendarParallelReadingTests {
     let bytes = Self.calendar(6000, seed: 11, farEvery: 1_000_000)
     let expected = try Self.sequential(bytes)
     let pieceSize = 40_000
-    let (got, used) = try Self.parallel(bytes, chunk: 8192, pieceSize: pieceSize)
-    #expect(got == expected)
-    #expect(used >= bytes.count / pieceSize / 2, "\(used) of about \(bytes.count / pieceSize) used")
+    // No worker (the consumer reads every piece as it needs it), one, two.
+    for workers in [0, 1, 2] {
+      let ((got, used), reader) = try Self.parallelReader(bytes, chunk: 8192, pieceSize: pieceSize, workers: workers)
+      #expect(got == expected, "\(workers) workers")
+      #expect(used >= bytes.count / pieceSize / 2, "\(used) of about \(bytes.count / pieceSize) used, \(workers) workers")
+      if workers == 0 { #expect(reader.piecesReadByConsumer >= used) }
+    }
   }
 
   @Test("the last piece, read again with what the pieces before carried, is only the input's last events")

@@ -170,4 +170,43 @@ struct ParallelReadingTests {
     #expect(cut("FN:a\nX-END:VCARD\nBEGIN:VCARD\n") == nil)
     #expect(cut("FN:a\nEND:VCARD\nbegin:vcard\n") == nil)
   }
+
+  /// The threads that made piece readers.
+  final class ThreadLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: [pthread_t] = []
+    func add() { lock.withLock { seen.append(pthread_self()) } }
+    var threads: [pthread_t] { lock.withLock { seen } }
+  }
+
+  @Test("with no worker, the consumer reads every piece itself, as it needs it", arguments: [0, 1, 2])
+  func consumerReads(workers: Int) throws {
+    let log = ThreadLog()
+    var format = VCardReader.pieces()
+    let make = format.makeReader
+    format.makeReader = { input, start, sink in
+      log.add()
+      return make(input, start, sink)
+    }
+    var bytes: [UInt8] = []
+    for path in Self.files {
+      bytes += Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+      bytes += Array("\r\n".utf8)
+    }
+    let expected = try Self.sequential(bytes)
+    let (got, reader) = try ReadTrace.read {
+      ParallelReader(
+        input: ByteInput(bytes: bytes, name: "in.vcf", chunkSize: 4096), format: format, diagnostics: $0,
+        pieceSize: 2048, ahead: 3, workers: workers)
+    }
+    #expect(got == expected)
+    let consumer = pthread_self()
+    let byConsumer = log.threads.filter { pthread_equal($0, consumer) != 0 }.count
+    #expect(reader.piecesReadByConsumer == byConsumer)
+    if workers == 0 {
+      // Every piece reader ran here (the pieces used, and the reader of the rest, if any).
+      #expect(byConsumer == log.threads.count)
+      #expect(reader.piecesUsed > 10)
+    }
+  }
 }

@@ -156,7 +156,7 @@ def main():
         "",
         f"Generated calendar: {args.events:,} VEVENTs ({mb:.1f} MB, about 10% recurring, 5 zones with DST, "
         f"alarms on a quarter); the peers get the first {args.slice:,} events of the same generator. "
-        "ferry: `ferry convert --to ics` (release build, statically linked; it reads on two threads and writes on a third); peers: python `icalendar` "
+        "ferry: `ferry convert --to ics` (release build, statically linked; it reads on a second thread and, while it waits for it, on the writer's); peers: python `icalendar` "
         "(`Calendar.from_ical` + `to_ical`) and `recurring-ical-events` (`of(cal).between(2025-01-01, 2026-01-01)`). "
         "Times are wall-clock for the whole process, each the median of three runs (ferry and peers alike), peak memory from `/usr/bin/time -v`.",
         "",
