@@ -32,6 +32,10 @@ import FerryTime
 /// master in the file) is yielded as its own `Event` with `recurrenceId` set; the iCalendar
 /// writer writes it under the same UID, so consumers still see one series. Memory is bounded
 /// by 256 events; output order is input order, less the overrides that joined their master.
+///
+/// Helper methods that only read the reader's state are `mutating` (or `static`) all the
+/// same: called from a `mutating` method, a non-mutating one is handed a copy of the whole
+/// reader (950 bytes), and three of them ran for every event.
 public struct ICalendarReader: RecordReader {
   private var lines: ContentLineReader
   /// Where the reader's diagnostics go first: `queued`, which hands them on to `output`
@@ -163,7 +167,7 @@ public struct ICalendarReader: RecordReader {
   }
 
   /// Hands the queued diagnostics on to `output`, up to number `end` (`DiagnosticQueue.total`).
-  private func handOnDiagnostics(upTo end: Int) {
+  private mutating func handOnDiagnostics(upTo end: Int) {
     queued.handOn(upTo: end, to: output)
   }
 
@@ -317,7 +321,7 @@ public struct ICalendarReader: RecordReader {
   static let unnamed = "X-UNNAMED"
 
   /// The component name of a BEGIN line; `X-UNNAMED`, with a warning, when it has none.
-  private func componentName(_ line: ContentLine) -> String {
+  private mutating func componentName(_ line: ContentLine) -> String {
     let name = line.value.trimmingCharacters().uppercasedASCII()
     guard name.isEmpty else { return name }
     diagnostics.warning("BEGIN has no component name; read as \(Self.unnamed)", at: line.location, code: "syntax")
@@ -442,7 +446,7 @@ public struct ICalendarReader: RecordReader {
       diagnostics.note(
         "\(component.name) component is not an event; kept raw with a neighbouring event", at: component.location,
         code: "unmapped")
-      pendingComponents.append(raw(component))
+      pendingComponents.append(Self.raw(component))
       pendingLocations.append(component.location)
     }
   }
@@ -561,7 +565,7 @@ public struct ICalendarReader: RecordReader {
   }
 
   /// The sequence number of the newest held master with this UID (`key` is `uidKey(uid)`).
-  private func heldMaster(_ uid: String, key: UInt64) -> Int? {
+  private mutating func heldMaster(_ uid: String, key: UInt64) -> Int? {
     guard heldKeyCounts[Self.bucket(key)] > 0 else { return nil }
     let found = heldKeys.withUnsafeBufferPointer { keys -> Int? in
       var i = keys.count - 1
@@ -599,7 +603,7 @@ public struct ICalendarReader: RecordReader {
   }
 
   /// Puts an override into its master's recurrence.
-  private func attach(_ override: Event, at location: SourceLocation, to master: inout Event, masterLocation: SourceLocation) {
+  private mutating func attach(_ override: Event, at location: SourceLocation, to master: inout Event, masterLocation: SourceLocation) {
     var o = override
     o.calendar = nil
     // An all-day series names its instances by date; Exchange writes a midnight date-time.
@@ -782,9 +786,9 @@ public struct ICalendarReader: RecordReader {
         info.timeZone = iana
       } else {
         diagnostics.warning("X-WR-TIMEZONE \"\(v)\" is not a known zone; floating times stay floating", at: line.location, code: "zone")
-        info.raw.append(rawProperty(line))
+        info.raw.append(Self.rawProperty(line))
       }
-    default: info.raw.append(rawProperty(line))
+    default: info.raw.append(Self.rawProperty(line))
     }
     calendar = info
   }
@@ -815,7 +819,7 @@ public struct ICalendarReader: RecordReader {
       zones.resolver.register(definition)
     }
     guard let resolved = zones.resolver.resolve(tzid) else {
-      unresolvedZones[tzid] = raw(component)
+      unresolvedZones[tzid] = Self.raw(component)
       diagnostics.warning(
         "TZID \"\(tzid)\" is not a known zone and its VTIMEZONE has no usable observance; times kept with it",
         at: tzidLine.location, code: "zone")
@@ -828,12 +832,12 @@ public struct ICalendarReader: RecordReader {
         "TZID \"\(tzid)\" is not a zone name; its VTIMEZONE rules match \(resolved.ianaName ?? "?"), used that",
         at: tzidLine.location, code: "zone")
     case .definition:
-      unresolvedZones[tzid] = raw(component)
+      unresolvedZones[tzid] = Self.raw(component)
       diagnostics.warning(
         "TZID \"\(tzid)\" matches no tz database zone; its own VTIMEZONE is used and kept", at: tzidLine.location,
         code: "zone")
     case .prefixed, .displayName, .fixedOffset:
-      if resolved.ianaName == nil { unresolvedZones[tzid] = raw(component) }
+      if resolved.ianaName == nil { unresolvedZones[tzid] = Self.raw(component) }
       diagnostics.warning(
         "TZID \"\(tzid)\" is not a zone name; read as \(resolved.ianaName ?? "its VTIMEZONE")", at: tzidLine.location,
         code: "zone")
@@ -894,7 +898,7 @@ public struct ICalendarReader: RecordReader {
       case .dtstamp, .created, .lastModified, .completed:
         guard let (t, isDate, _) = ICalValue.localDateTime(line.value), !isDate else {
           warnKept(line, "is not a date-time")
-          event.raw.append(rawProperty(line))
+          event.raw.append(Self.rawProperty(line))
           continue
         }
         let stamp = Timestamp(utc: t)
@@ -916,13 +920,13 @@ public struct ICalendarReader: RecordReader {
         case "PUBLIC": event.privacy = .public
         case "PRIVATE": event.privacy = .private
         case "CONFIDENTIAL": event.privacy = .confidential
-        default: event.raw.append(rawProperty(line))
+        default: event.raw.append(Self.rawProperty(line))
         }
       case .transp:
         switch line.value.trimmedUppercased() {
         case "TRANSPARENT": transp = .free
         case "OPAQUE": transp = .busy
-        default: event.raw.append(rawProperty(line))
+        default: event.raw.append(Self.rawProperty(line))
         }
       case .status:
         switch line.value.trimmedUppercased() {
@@ -932,7 +936,7 @@ public struct ICalendarReader: RecordReader {
         case "NEEDS-ACTION": event.status = .needsAction
         case "COMPLETED": event.status = .completed
         case "IN-PROCESS": event.status = .inProcess
-        default: event.raw.append(rawProperty(line))
+        default: event.raw.append(Self.rawProperty(line))
         }
       case .due: event.due = time(line, &usedZones) ?? keep(line, &event)
       case .duration:
@@ -940,7 +944,7 @@ public struct ICalendarReader: RecordReader {
           event.duration = d
         } else {
           warnKept(line, "is not a duration")
-          event.raw.append(rawProperty(line))
+          event.raw.append(Self.rawProperty(line))
         }
       case .recurrenceId:
         event.recurrenceId = time(line, &usedZones) ?? keep(line, &event)
@@ -958,12 +962,12 @@ public struct ICalendarReader: RecordReader {
             diagnostics.warning("event has more than one RRULE; the others kept as extra rules", at: line.location, code: "recurrence")
           }
         } else {
-          event.raw.append(rawProperty(line))
+          event.raw.append(Self.rawProperty(line))
         }
       case .rdate, .exdate:
         let values = timeList(line, &usedZones)
         if values.isEmpty {
-          if !line.value.trimmingCharacters().isEmpty { event.raw.append(rawProperty(line)) } else {
+          if !line.value.trimmingCharacters().isEmpty { event.raw.append(Self.rawProperty(line)) } else {
             diagnostics.warning("\(line.name) has no value; ignored", at: line.location, code: "syntax")
           }
           continue
@@ -982,15 +986,15 @@ public struct ICalendarReader: RecordReader {
         case "BUSY": cdoBusy = .busy
         case "OOF": cdoBusy = .outOfOffice
         case "WORKINGELSEWHERE": cdoBusy = .workingElsewhere
-        default: event.raw.append(rawProperty(line))
+        default: event.raw.append(Self.rawProperty(line))
         }
       case .cdoAllDayEvent: allDayFlag = line.value.trimmedUppercased() == "TRUE"
       case .sequence:
-        if let n = Int(line.value.trimmingCharacters()) { event.sequence = n } else { warnKept(line, "is not a number"); event.raw.append(rawProperty(line)) }
+        if let n = Int(line.value.trimmingCharacters()) { event.sequence = n } else { warnKept(line, "is not a number"); event.raw.append(Self.rawProperty(line)) }
       case .priority:
         if let n = Int(line.value.trimmingCharacters()), (0...9).contains(n) { event.priority = n } else {
           warnKept(line, "is not a priority 0-9")
-          event.raw.append(rawProperty(line))
+          event.raw.append(Self.rawProperty(line))
         }
       case .categories: event.categories.append(contentsOf: TextEscaping.list(line.value).map { $0.trimmingCharacters() }.filter { !$0.isEmpty })
       case .url: event.url = line.value.trimmingCharacters()
@@ -1000,7 +1004,7 @@ public struct ICalendarReader: RecordReader {
           event.geo = Geo(latitude: lat, longitude: lon)
         } else {
           warnKept(line, "is not latitude;longitude")
-          event.raw.append(rawProperty(line))
+          event.raw.append(Self.rawProperty(line))
         }
       case .other:
         if line.name == "X-LIC-ERROR" {
@@ -1010,7 +1014,7 @@ public struct ICalendarReader: RecordReader {
           diagnostics.warning(
             "property \(line.name) is neither RFC 5545 nor an X- extension; kept raw", at: line.location, code: "unmapped")
         }
-        event.raw.append(rawProperty(line))
+        event.raw.append(Self.rawProperty(line))
       }
     }
     // Tested in place (`!= nil` copied the optional time out, through its value witness).
@@ -1066,7 +1070,7 @@ public struct ICalendarReader: RecordReader {
       if child.name == "VALARM" {
         alarm(child, into: &event)
       } else {
-        event.rawComponents.append(raw(child))
+        event.rawComponents.append(Self.raw(child))
       }
     }
     // The lines of the last child (mapped above) become the spare of the next event's alarm.
@@ -1101,17 +1105,17 @@ public struct ICalendarReader: RecordReader {
     return d
   }
 
-  private func warnKept(_ line: ContentLine, _ what: String) {
+  private mutating func warnKept(_ line: ContentLine, _ what: String) {
     diagnostics.warning("\(line.name) value \"\(line.value)\" \(what); kept raw", at: line.valueLocation, code: "unmapped")
   }
 
-  private func keep(_ line: ContentLine, _ event: inout Event) -> EventTime? {
+  private mutating func keep(_ line: ContentLine, _ event: inout Event) -> EventTime? {
     if line.value.trimmingCharacters().isEmpty {
       diagnostics.warning("\(line.name) has no value; ignored", at: line.location, code: "syntax")
       return nil
     }
     warnKept(line, "is not a date or date-time")
-    event.raw.append(rawProperty(line))
+    event.raw.append(Self.rawProperty(line))
     return nil
   }
 
@@ -1329,7 +1333,7 @@ public struct ICalendarReader: RecordReader {
   }
 
   /// Reads an ORGANIZER or ATTENDEE line; sets `clean` to false when it gave a diagnostic.
-  private func readAttendee(_ line: ContentLine, clean: inout Bool) -> Attendee {
+  private mutating func readAttendee(_ line: ContentLine, clean: inout Bool) -> Attendee {
     var a = Attendee()
     let value = line.value.trimmingCharacters()
     if let email = Self.mailtoAddress(value) {
@@ -1470,7 +1474,7 @@ public struct ICalendarReader: RecordReader {
         at: component.location, code: "syntax")
     }
     if hasTrigger { event.reminders.append(reminder) }
-    if extra || !hasTrigger || !component.children.isEmpty { event.rawComponents.append(raw(component)) }
+    if extra || !hasTrigger || !component.children.isEmpty { event.rawComponents.append(Self.raw(component)) }
   }
 
   /// `v.first?.isNumber`, without making the first character when its first byte is ASCII
@@ -1484,13 +1488,13 @@ public struct ICalendarReader: RecordReader {
 
   // MARK: - Raw
 
-  private func rawProperty(_ line: ContentLine) -> RawProperty {
+  private static func rawProperty(_ line: ContentLine) -> RawProperty {
     RawProperty(
       name: line.name, group: line.group, parameters: line.parameters.map { RawParameter(name: $0.name, values: $0.values) },
       value: line.value, origin: "ics")
   }
 
-  private func raw(_ component: Component) -> RawComponent {
+  private static func raw(_ component: Component) -> RawComponent {
     RawComponent(
       name: component.name, properties: component.lines.map(rawProperty), components: component.children.map(raw),
       origin: "ics")

@@ -34,6 +34,10 @@ enum DecodeResult {
 }
 
 /// Everything a codec may write into while one card is read.
+///
+/// Its methods are all `mutating`, those that only read too: a codec holds the builder
+/// `inout`, and a non-mutating method called on it there is handed a copy of the whole
+/// builder (800 bytes, the contact included), which cost a memmove on nearly every line.
 struct CardBuilder {
   var contact = Contact()
   var version: VCardVersion
@@ -66,7 +70,7 @@ struct CardBuilder {
   /// `ContentLine.typesAndPreference`, with a list of one or two common types (`internet,work`,
   /// `cell`) taken from the reader's `typeLists`: no array to make here, nor to free with the
   /// record.
-  func typesAndPreference(_ line: ContentLine) -> (types: [String], preference: Int?) {
+  mutating func typesAndPreference(_ line: ContentLine) -> (types: [String], preference: Int?) {
     let list = line.typeList
     return (list.types(from: typeLists), list.preference)
   }
@@ -75,7 +79,7 @@ struct CardBuilder {
   ///
   /// A TEXT value sent base64-encoded (`NOTE;ENCODING=b:`, `NOTE;BASE64:`, seen in the wild)
   /// is decoded to text, in its `CHARSET` (UTF-8 by default), with a note.
-  func text(_ line: ContentLine) -> String {
+  mutating func text(_ line: ContentLine) -> String {
     if line.isBase64, let bytes = line.decodedBytes() {
       let decoded = Charset.decode(bytes, charset: line.firstParameter("CHARSET"))
       diagnostics.note(
@@ -109,11 +113,11 @@ struct CardBuilder {
   }
 
   /// The model value an upper-cased group belongs to, if any.
-  func target(ofGroup group: String) -> LabelTarget? {
+  mutating func target(ofGroup group: String) -> LabelTarget? {
     index(ofGroup: group).map { groups[$0].target }
   }
 
-  private func index(ofGroup group: String) -> Int? {
+  private mutating func index(ofGroup group: String) -> Int? {
     if let groupIndex { return groupIndex[group] }
     for i in 0..<groups.count where groups[i].group == group { return i }
     return nil
