@@ -219,6 +219,9 @@ public struct Event: Sendable, Hashable, Codable {
   /// The calendar the event came from (iCalendar VCALENDAR properties), when the source had one.
   public var calendar: CalendarInfo?
 
+  /// Inlinable, so that a new event is made where it is to be (a reader's local), not made
+  /// and then copied there.
+  @inlinable
   public init(kind: Kind = .event) {
     self.kind = kind
     isAllDay = false

@@ -38,6 +38,7 @@ public indirect enum Record: Sendable, Hashable, Codable {
   }
 
   /// The payload's `filledFieldMask`.
+  @inlinable
   public var filledFieldMask: UInt64 {
     switch self {
     case .contact(let c): c.filledFieldMask
