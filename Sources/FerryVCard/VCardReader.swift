@@ -43,6 +43,9 @@ import FerryModel
 /// var reader = VCardReader(input: try ByteInput(path: "contacts.vcf"), diagnostics: sink)
 /// while let record = try reader.next() { … }
 /// ```
+///
+/// Its helpers are `mutating` or `static`, those that only read too: called from a
+/// `mutating` method, a non-mutating one is handed a copy of the whole reader.
 public struct VCardReader: PieceReader {
   private var lines: ContentLineReader
   private let diagnostics: DiagnosticSink
@@ -78,7 +81,7 @@ public struct VCardReader: PieceReader {
       return .contact(contact)
     }
     while let line = try nextLine() {
-      if line.name == "BEGIN" && isVCard(line.value) {
+      if line.name == "BEGIN" && Self.isVCard(line.value) {
         cardNumber += 1
         var location = line.location
         location.record = cardNumber
@@ -126,7 +129,7 @@ public struct VCardReader: PieceReader {
   public var lineEndsRead: Int { lines.lineEndsRead }
 
   /// Whether a BEGIN or END value names VCARD (any case, white space around it).
-  private func isVCard(_ value: String) -> Bool {
+  private static func isVCard(_ value: String) -> Bool {
     value == "VCARD" || value.trimmingCharacters().uppercased() == "VCARD"
   }
 
@@ -144,7 +147,7 @@ public struct VCardReader: PieceReader {
     while var line = try nextLine() {
       line.location.record = begin.record
       if line.name.isName("END") {
-        if !isVCard(line.value) {
+        if !Self.isVCard(line.value) {
           diagnostics.warning(
             "END:\(line.value) inside a vCard; read as END:VCARD", at: line.location, code: "syntax")
         }
@@ -152,7 +155,7 @@ public struct VCardReader: PieceReader {
         lastLineEndedCard = depth == 0
         break
       }
-      if line.name.isName("BEGIN") && isVCard(line.value) {
+      if line.name.isName("BEGIN") && Self.isVCard(line.value) {
         if implicit && !previousWasEmptyAgent {
           diagnostics.warning(
             "card has no END:VCARD before the next BEGIN:VCARD; ended there", at: line.location, code: "syntax")
@@ -229,7 +232,7 @@ public struct VCardReader: PieceReader {
       return
     }
     guard let decode = CodecTable.decoder(named: line.name) else {
-      var property = raw(line)
+      var property = Self.raw(line)
       if line.name.hasPrefix(invalidPrefix) {
         property.name = String(line.name.dropFirst(invalidPrefix.count))
         for i in property.parameters.indices where property.parameters[i].name == invalidEncodingParameter {
@@ -241,15 +244,15 @@ public struct VCardReader: PieceReader {
     }
     switch decode(line, &card) {
     case .mapped: break
-    case .keepRaw: card.contact.raw.append(raw(line))
+    case .keepRaw: card.contact.raw.append(Self.raw(line))
     case .failed(let message):
       diagnostics.warning(message, at: line.valueLocation, code: "unmapped")
-      card.contact.raw.append(raw(line))
+      card.contact.raw.append(Self.raw(line))
     }
   }
 
   /// Applies labels and checks what only the whole card can tell.
-  private func finish(_ card: inout CardBuilder, begin: SourceLocation) -> Contact {
+  private mutating func finish(_ card: inout CardBuilder, begin: SourceLocation) -> Contact {
     if !card.sawVersion {
       diagnostics.warning(
         "card has no VERSION; read as \(card.version.rawValue)", at: begin, code: "syntax")
@@ -261,7 +264,7 @@ public struct VCardReader: PieceReader {
       case .phone(let i): card.contact.phones[i].label = label
       case .address(let i): card.contact.addresses[i].label = card.contact.addresses[i].label ?? label
       case .url(let i): card.contact.urls[i].label = label
-      case .im: card.contact.raw.append(raw(line))  // IMHandle has no label
+      case .im: card.contact.raw.append(Self.raw(line))  // IMHandle has no label
       case .related(let i): card.contact.related[i].relation = label.lowercased()
       case .anniversary: break
       case nil:
@@ -272,7 +275,7 @@ public struct VCardReader: PieceReader {
           card.contact.anniversary = date
           card.contact.raw.remove(at: k)
         } else {
-          card.contact.raw.append(raw(line))
+          card.contact.raw.append(Self.raw(line))
         }
       }
     }
@@ -291,7 +294,7 @@ public struct VCardReader: PieceReader {
     return contact
   }
 
-  private func raw(_ line: ContentLine) -> RawProperty {
+  private static func raw(_ line: ContentLine) -> RawProperty {
     var parameters: [RawParameter] = []
     for p in line.parameters {
       // Transfer encodings were undone by the syntax layer; the writer picks its own.
