@@ -201,8 +201,6 @@ for t in types:
         lines.append("  public static let fieldNames: [String] = [" + ", ".join(f'"{n}"' for n, _ in fs) + "]")
         lines.append("")
         lines.append("  /// The fields that hold a value (not nil, empty or false) as bits: bit `n` for `fieldNames[n]`.")
-        lines.append("  /// Inlinable, so that `Record.filledFieldMask` reads the fields where they are in the record.")
-        lines.append("  @inlinable")
         lines.append("  public var filledFieldMask: UInt64 {")
         lines.append("    var mask: UInt64 = 0")
         for k, (n, ty) in enumerate(fs):

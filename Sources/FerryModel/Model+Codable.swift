@@ -879,8 +879,6 @@ extension Contact: JSONScannable, JSONEmittable {
   public static let fieldNames: [String] = ["kind", "formattedName", "name", "nicknames", "emails", "phones", "addresses", "organization", "department", "title", "role", "birthday", "anniversary", "notes", "urls", "categories", "photo", "logo", "gender", "related", "instantMessaging", "timeZone", "geo", "languages", "uid", "source", "owner", "accountId", "created", "lastModified", "raw"]
 
   /// The fields that hold a value (not nil, empty or false) as bits: bit `n` for `fieldNames[n]`.
-  /// Inlinable, so that `Record.filledFieldMask` reads the fields where they are in the record.
-  @inlinable
   public var filledFieldMask: UInt64 {
     var mask: UInt64 = 0
     if case .some = kind { mask |= 1 << 0 }
@@ -1403,8 +1401,6 @@ extension Event: JSONScannable, JSONEmittable {
   public static let fieldNames: [String] = ["kind", "uid", "summary", "description", "location", "start", "end", "duration", "isAllDay", "recurrence", "recurrenceId", "recurrenceIdThisAndFuture", "organizer", "attendees", "privacy", "busyStatus", "status", "reminders", "categories", "related", "priority", "url", "geo", "sequence", "stamp", "created", "lastModified", "due", "completed", "source", "owner", "raw", "rawComponents", "calendar"]
 
   /// The fields that hold a value (not nil, empty or false) as bits: bit `n` for `fieldNames[n]`.
-  /// Inlinable, so that `Record.filledFieldMask` reads the fields where they are in the record.
-  @inlinable
   public var filledFieldMask: UInt64 {
     var mask: UInt64 = 0
     mask |= 1 << 0

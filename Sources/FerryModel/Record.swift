@@ -38,7 +38,6 @@ public indirect enum Record: Sendable, Hashable, Codable {
   }
 
   /// The payload's `filledFieldMask`.
-  @inlinable
   public var filledFieldMask: UInt64 {
     switch self {
     case .contact(let c): c.filledFieldMask
