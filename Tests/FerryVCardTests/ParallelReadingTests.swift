@@ -179,7 +179,7 @@ struct ParallelReadingTests {
     var threads: [pthread_t] { lock.withLock { seen } }
   }
 
-  @Test("with no worker, the consumer reads every piece itself, as it needs it", arguments: [0, 1, 2])
+  @Test("the consumer reads pieces itself while it waits (all of them with no worker)", arguments: [0, 1, 2])
   func consumerReads(workers: Int) throws {
     let log = ThreadLog()
     var format = VCardReader.pieces()
