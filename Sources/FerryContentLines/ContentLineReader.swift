@@ -17,6 +17,8 @@ public struct ContentLineReader {
   private let diagnostics: DiagnosticSink
   /// Names, parameters and short values made lately (see `ShortStrings`).
   private let shortStrings = ShortStrings()
+  /// Parameter lists parsed lately (see `ParameterLists`).
+  private let parameterLists = ParameterLists()
   private var buffer: [UInt8] = []
   private var position = 0
   private var atEnd = false
@@ -326,7 +328,22 @@ public struct ContentLineReader {
     // ENCODING and CHARSET, noted while the parameters are read (the value decoding needs them).
     var encoding: String?
     var charset: String?
-    // Parameters.
+    // Parameters: the list parsed lately from the same bytes, when there is one (see
+    // `ParameterLists`); else parsed below, and kept when that gave no diagnostic.
+    var parameterBytes: Range<Int>?
+    if i < count, b[i] == .semicolon {
+      let end = ByteSearch.firstIndex(in: b, from: i, anyOf: .colon, .quote, .quote)
+      if end < count, b[end] == .colon {
+        if let known = parameterLists.lookup(UnsafeBufferPointer(rebasing: b[i..<end])) {
+          parameters = known.parameters
+          encoding = known.encoding
+          charset = known.charset
+          i = end
+        } else {
+          parameterBytes = i..<end
+        }
+      }
+    }
     while i < count, b[i] == .semicolon {
       i += 1
       let pStart = i
@@ -396,10 +413,16 @@ public struct ContentLineReader {
           parameters.append(ContentParameter(name: "TYPE", value: pName, isBare: true))
         }
       } else {
+        parameterBytes = nil
         diagnostics.warning(
           "property \(name) has an empty parameter (';;'): \"\(preview(b))\"; ignored", at: location,
           code: "syntax")
       }
+    }
+    if let parameterBytes, i == parameterBytes.upperBound {
+      parameterLists.insert(
+        UnsafeBufferPointer(rebasing: b[parameterBytes]),
+        ParameterLists.Parsed(parameters: parameters, encoding: encoding, charset: charset))
     }
     guard i < count, b[i] == .colon else {
       diagnostics.warning(

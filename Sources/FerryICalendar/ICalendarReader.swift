@@ -142,8 +142,11 @@ public struct ICalendarReader: RecordReader {
   /// The last ORGANIZER read without a diagnostic, with what it read as: a file's organizer
   /// mostly repeats from event to event, and comparing a line with the last one costs a
   /// fraction of reading it again. (Attendees vary more: a memo of the last one missed on
-  /// most files and cost more than it saved.)
+  /// most files and cost more than it saved; they have `recentAttendees`.)
   private var lastOrganizer: AttendeeMemo?
+  /// Attendee lines read lately, by `attendeeSlot` (see `attendee(_:organizer:)`); empty
+  /// until the first attendee.
+  private var recentAttendees: [AttendeeMemo?] = []
   /// The index in `recentZones` of the TZID found last, looked at first (DTEND names the
   /// zone DTSTART named, before it).
   private var lastZoneIndex = 0
@@ -1313,14 +1316,37 @@ public struct ICalendarReader: RecordReader {
   /// diagnostic (so that a repeat reports what the first one did: nothing).
   private mutating func attendee(_ line: ContentLine, organizer: Bool) -> Attendee {
     if !organizer {
+      // The same people attend many events: an attendee line read lately (the same value
+      // and parameters) is not read again.
+      let slot = Self.attendeeSlot(line.value)
+      if recentAttendees.isEmpty {
+        recentAttendees = Array(repeating: nil, count: Self.recentAttendeeSlots)
+      } else if recentAttendees[slot]?.matches(line) == true {
+        return recentAttendees[slot]!.attendee
+      }
       var clean = true
-      return readAttendee(line, clean: &clean)
+      let a = readAttendee(line, clean: &clean)
+      if clean { recentAttendees[slot] = AttendeeMemo(value: line.value, parameters: line.parameters, attendee: a) }
+      return a
     }
     if lastOrganizer?.matches(line) == true { return lastOrganizer!.attendee }
     var clean = true
     let a = readAttendee(line, clean: &clean)
     if clean { lastOrganizer = AttendeeMemo(value: line.value, parameters: line.parameters, attendee: a) }
     return a
+  }
+
+  /// How many attendee lines `attendee(_:organizer:)` remembers, by a hash of the value.
+  static let recentAttendeeSlots = 64
+
+  /// The slot of `recentAttendees` for an attendee line's value: FNV-1a of its bytes.
+  private static func attendeeSlot(_ value: String) -> Int {
+    var h: UInt32 = 2_166_136_261
+    var copy = value
+    copy.withUTF8 { b in
+      for c in b { h = (h ^ UInt32(c)) &* 16_777_619 }
+    }
+    return Int(h % UInt32(recentAttendeeSlots))
   }
 
   /// A line read by `attendee(_:organizer:)`, and what it read as.

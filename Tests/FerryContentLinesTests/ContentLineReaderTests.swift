@@ -180,6 +180,54 @@ struct ContentLineReaderTests {
     #expect(p == ContentParameter(name: "TYPE", values: []))
   }
 
+  /// Lines whose parameter lists repeat (`ParameterLists` hands the second one the list
+  /// parsed for the first): each reads as it does alone, in a reader that has seen no other.
+  @Test("a repeated parameter list reads as it does the first time")
+  func repeatedParameterLists() throws {
+    let text = [
+      "DTSTART;TZID=America/New_York:20250101T090000",
+      "DTEND;TZID=America/New_York:20250101T100000",
+      "EMAIL;TYPE=INTERNET,WORK,PREF:a@example.com",
+      "TEL;TYPE=INTERNET,WORK,PREF:+1 555 0100",
+      "EMAIL;type=internet,work,pref:b@example.com",
+      "TEL;WORK;VOICE:+1 555 0101",
+      "TEL;WORK;VOICE:+1 555 0102",
+      "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;;;;",
+      "FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:J=C3=BCrgen M=C3=BCller",
+      "LABEL;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:1 Main St=0D=0ASuite 2",
+      "ADR;TYPE=\"work,postal\";LABEL=\"a^nb\":;;1 Main St;;;;",
+      "ADR;TYPE=\"work,postal\";LABEL=\"a^nb\":;;2 Main St;;;;",
+      "ATTENDEE;CN=Lee Example;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:lee@example.com",
+      "ATTENDEE;CN=Lee Example;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:lee@example.com",
+      "ATTENDEE;CN=Lee Example;ROLE=REQ-PARTICIPANT;PARTSTAT=DECLINED:mailto:lee@example.com",
+      "X-LONG;\(String(repeating: "P=v;", count: 60))Q=w:long list, not kept",
+      "X-LONG;\(String(repeating: "P=v;", count: 60))Q=w:long list, not kept",
+    ]
+    let together = try lines(text.joined(separator: "\r\n") + "\r\n")
+    let alone = try text.map { try lines($0 + "\r\n")[0] }
+    #expect(together.count == alone.count)
+    for (a, b) in zip(together, alone) {
+      #expect(a.name == b.name)
+      #expect(a.parameters == b.parameters, "\(a.name)")
+      #expect(a.value == b.value, "\(a.name)")
+    }
+    #expect(together[1].firstParameter("TZID") == "America/New_York")
+    #expect(together[3].types == ["INTERNET", "WORK", "PREF"])
+    #expect(together[4].types == ["INTERNET", "WORK", "PREF"])
+    #expect(together[8].value == "Jürgen Müller")
+    #expect(together[14].firstParameter("PARTSTAT") == "DECLINED")
+  }
+
+  /// A list read with a warning is not kept: the next line with it gets the warning too.
+  @Test("a parameter list with a warning is warned about on every line")
+  func repeatedWarnings() throws {
+    let collector = DiagnosticCollector()
+    let read = try lines("X-A;;TYPE=WORK:one\r\nX-A;;TYPE=WORK:two\r\nX-A;;TYPE=WORK:three\r\n", diagnostics: collector.sink)
+    #expect(read.map(\.value) == ["one", "two", "three"])
+    #expect(read.allSatisfy { $0.parameters == [ContentParameter(name: "TYPE", values: ["WORK"])] })
+    #expect(collector.diagnostics.map { $0.location?.line } == [1, 2, 3])
+  }
+
   @Test("the same bytes read as a name, a parameter and a value each keep their own spelling")
   func sameBytesInEachPlace() throws {
     let read = try lines("work;work=work:work\r\nWORK;Work=WORK:WORK\r\nwork:work\r\n")

@@ -194,6 +194,37 @@ import Testing
     #expect(unfolded(text).filter { $0.hasPrefix("BEGIN:VTIMEZONE") }.count == 3)
   }
 
+  /// Attendee lines read lately are remembered (`recentAttendees`, by a hash of the value):
+  /// more attendees than slots, repeated with other parameters and values that differ only
+  /// in case or by a warning, must read as each does in a calendar of its own.
+  @Test func rememberedAttendeesReadAsFreshOnes() throws {
+    var lines: [String] = []
+    for i in 0..<150 {
+      let status = ["ACCEPTED", "DECLINED", "TENTATIVE"][i % 3]
+      lines.append("ATTENDEE;CN=P \(i % 90);PARTSTAT=\(status):mailto:p\(i % 90)@example.com\r\n")
+      lines.append("ATTENDEE;CN=P \(i % 90):MAILTO:p\(i % 90)@example.com\r\n")
+      if i % 10 == 0 { lines.append("ATTENDEE;X-FOO=\(i):not an address\r\n") }
+    }
+    var body = ""
+    for (i, chunk) in stride(from: 0, to: lines.count, by: 4).enumerated() {
+      body += Self.event("UID:e\(i)\r\nDTSTART:20240101T090000Z\r\n" + lines[chunk..<min(chunk + 4, lines.count)].joined())
+    }
+    let (together, warnings) = try readICS(Self.calendar(body))
+    var alone: [Event] = []
+    var aloneWarnings = 0
+    for (i, chunk) in stride(from: 0, to: lines.count, by: 4).enumerated() {
+      let (events, diagnostics) = try readICS(
+        Self.calendar(Self.event("UID:e\(i)\r\nDTSTART:20240101T090000Z\r\n" + lines[chunk..<min(chunk + 4, lines.count)].joined())))
+      alone += events
+      aloneWarnings += diagnostics.count
+    }
+    #expect(together.count == alone.count)
+    for (a, b) in zip(together, alone) { #expect(a.attendees == b.attendees, "\(a.uid ?? "")") }
+    #expect(warnings.count == 15)
+    #expect(aloneWarnings == 15)
+    #expect(together[0].attendees.map(\.status) == [.accepted, nil, nil, .declined])
+  }
+
   @Test func sharedAttendeeParametersKeepEachAttendeesValues() throws {
     var events: [Event] = []
     for (i, (role, status, rsvp)) in [(Attendee.Role.chair, Attendee.Status.accepted, true), (.optional, .declined, false), (.chair, .accepted, true)].enumerated() {
