@@ -117,6 +117,34 @@ public final class ByteOutput: @unchecked Sendable {
     if buffer.count >= 1 << 16 { try flush() }
   }
 
+  /// Writes the bytes of a writer's own buffer. A run of `directSize` bytes or more, with
+  /// nothing buffered before it, goes to the file from where it is: the writers hand over
+  /// 64 KB at a time, and copying each into `buffer` first copied every byte written once
+  /// more. (Concrete, unlike `write(_:)` for any sequence, which is not specialized in the
+  /// writers' modules.)
+  public func write(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+    if buffer.isEmpty && bytes.count >= Self.directSize {
+      if case .memory = target {
+        byteCount += bytes.count
+        memory.append(contentsOf: bytes)
+        return
+      }
+      try writeOut(UnsafeRawBufferPointer(bytes))
+      return
+    }
+    buffer.append(contentsOf: bytes)
+    if buffer.count >= Self.directSize { try flush() }
+  }
+
+  /// `write(_:)` for an array, through its buffer.
+  public func write(_ bytes: [UInt8]) throws {
+    try bytes.withUnsafeBufferPointer { try write($0) }
+  }
+
+  /// The size at which `buffer` is written out, and from which a run handed to `write` is
+  /// written without going through it.
+  static let directSize = 1 << 16
+
   public func write(_ text: String) throws {
     var text = text
     text.withUTF8 { buffer.append(contentsOf: $0) }
@@ -125,22 +153,28 @@ public final class ByteOutput: @unchecked Sendable {
 
   public func flush() throws {
     guard !buffer.isEmpty else { return }
-    byteCount += buffer.count
     if case .memory = target {
+      byteCount += buffer.count
       memory.append(contentsOf: buffer)
       buffer.removeAll(keepingCapacity: true)
       return
     }
+    try buffer.withUnsafeBytes { try writeOut($0) }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// Writes `bytes` to the descriptor, whole, and counts them.
+  private func writeOut(_ bytes: UnsafeRawBufferPointer) throws {
+    byteCount += bytes.count
     var offset = 0
-    while offset < buffer.count {
-      let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, buffer.count - offset) }
+    while offset < bytes.count {
+      let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
       if n < 0 {
         if errno == EINTR { continue }
         throw FerryError(.io, "cannot write \"\(displayName)\": \(String(cString: strerror(errno)))")
       }
       offset += n
     }
-    buffer.removeAll(keepingCapacity: true)
     if temporaryPath != nil && byteCount - writebackStart >= ByteOutput.writebackStep { startWriteback() }
   }
 

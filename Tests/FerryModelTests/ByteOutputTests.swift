@@ -189,3 +189,44 @@ struct TemporaryFilesTests {
     #expect(try names(in: dir).isEmpty)
   }
 }
+
+/// Big runs handed to `write` go to the file from where they are (nothing buffered before
+/// them); small ones are buffered. Mixed in every order, the file and the memory output hold
+/// every byte once, in order, and `byteCount` counts them.
+@Suite("ByteOutput: buffered and direct writes")
+struct ByteOutputDirectWriteTests {
+  static func pieces() -> [[UInt8]] {
+    let sizes = [10, ByteOutput.directSize, 3, ByteOutput.directSize + 17, ByteOutput.directSize - 1, 1, 5 * ByteOutput.directSize, 0, 2]
+    return sizes.enumerated().map { i, n in (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ i) } }
+  }
+
+  @Test("a file gets every byte once, in order", arguments: [false, true])
+  func file(asBuffers: Bool) throws {
+    let dir = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let out = try ByteOutput(path: dir + "/out.bin")
+    var expected: [UInt8] = []
+    for piece in Self.pieces() {
+      if asBuffers { try piece.withUnsafeBufferPointer { try out.write($0) } } else { try out.write(piece) }
+      try out.write("-")
+      expected += piece + [UInt8(ascii: "-")]
+    }
+    try out.commit()
+    #expect(out.byteCount == expected.count)
+    #expect(Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/out.bin"))) == expected)
+  }
+
+  @Test("a memory output gets every byte once, in order")
+  func memory() throws {
+    let out = ByteOutput()
+    var expected: [UInt8] = []
+    for piece in Self.pieces() {
+      try out.write(piece)
+      try out.write(AnySequence(piece.prefix(3)))
+      expected += piece + piece.prefix(3)
+    }
+    try out.flush()
+    #expect(out.memory == expected)
+    #expect(out.byteCount == expected.count)
+  }
+}
