@@ -514,11 +514,7 @@ public struct ParallelReader: RecordReader {
               break
             }
           }
-          if let chunk = try input.read() {
-            carry.append(contentsOf: chunk)
-          } else {
-            inputEnded = true
-          }
+          if try !input.read(appendingTo: &carry) { inputEnded = true }
         }
       } catch {
         // The input cannot be read further: the piece ends the input with that error.
