@@ -116,7 +116,7 @@ public struct NDJSONWriter: RecordWriter {
     count += 1
     var record = record
     if options.calendar.utc, case .event(let e) = record {
-      let (converted, unresolved) = e.inUTC(fallbackZone: options.calendar.zone)
+      let (converted, unresolved) = e.event.inUTC(fallbackZone: options.calendar.zone)
       for tzid in unresolved {
         diagnostics.warning(
           "--utc: event \"\(e.summary ?? e.uid ?? "")\" has TZID \"\(tzid)\", which ferry cannot resolve (no zone has that name "

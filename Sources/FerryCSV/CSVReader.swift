@@ -217,7 +217,8 @@ public struct CSVReader: RecordReader {
       for i in c.emails.indices { c.emails[i].address = c.emails[i].address.trimming(Self.outerSpace) }
       c.emails.removeAll { $0.address.isEmpty }
       record = .contact(c)
-    case .event(var e):
+    case .event(let box):
+      var e = box.event
       if var organizer = e.organizer {
         organizer.email = organizer.email?.trimming(Self.outerSpace)
         e.organizer = organizer

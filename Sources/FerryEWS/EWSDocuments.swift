@@ -55,7 +55,7 @@ public struct EWSDocuments {
     var mapper = EWSItemFields(options: options, diagnostics: diagnostics, location: location)
     switch record {
     case .contact(let c): return try mapper.fields(c)
-    case .event(let e): return try mapper.fields(e, recurrence: recurrenceElement(e, location: location))
+    case .event(let e): return try mapper.fields(e.event, recurrence: recurrenceElement(e.event, location: location))
     }
   }
 

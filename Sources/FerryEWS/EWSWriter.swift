@@ -46,12 +46,12 @@ public struct EWSWriter: RecordWriter {
     let location = SourceLocation(file: "<output>", line: 1, column: 1, record: count)
     switch options.exchange.operation {
     case .create:
-      if case .event(let e) = record, !ExchangeCalendarItem.canCreate(e, diagnostics: diagnostics, location: location) {
+      if case .event(let e) = record, !ExchangeCalendarItem.canCreate(e.event, diagnostics: diagnostics, location: location) {
         skippedRecords += 1
         return
       }
       if case .event(let e) = record, !warnedFloating, options.calendar.zone == nil,
-        ExchangeZones.hasFloatingTimes(e)
+        ExchangeZones.hasFloatingTimes(e.event)
       {
         // Once per run, as the calendar CSV writers do.
         warnedFloating = true
@@ -60,7 +60,7 @@ public struct EWSWriter: RecordWriter {
           at: location, code: "zone")
       }
       if case .event(let e) = record, !warnedAllDay, options.calendar.zone == nil, e.isAllDay,
-        ExchangeZones(event: e, fallbackZone: nil).startZone == nil
+        ExchangeZones(event: e.event, fallbackZone: nil).startZone == nil
       {
         // Midnight with no StartTimeZone is midnight in the request's zone, UTC here: a
         // mailbox in another zone shows the day shifted, or as a two-day event.
@@ -69,7 +69,7 @@ public struct EWSWriter: RecordWriter {
           "all-day events have no time zone and no --zone was given; written with no StartTimeZone, which Exchange reads as UTC days: give --zone with the mailbox's zone (first: event \"\(e.summary ?? "")\")",
           at: location, code: "zone")
       }
-      if case .event(let e) = record, let instances = try series(e, location: location) {
+      if case .event(let e) = record, let instances = try series(e.event, location: location) {
         if instances.isEmpty { skippedRecords += 1 }
         for instance in instances { try add(.event(instance), location: location) }
         return

@@ -286,9 +286,11 @@ public struct GraphReader: RecordReader {
 
   /// Puts an exception into its master's overrides; an occurrence is left out.
   private mutating func join(_ instance: HeldRecords.Slot, to master: inout Record, role: HeldRecords.Role) {
-    guard case .event(var e) = instance.record, case .event(var m) = master,
+    guard case .event(let instanceBox) = instance.record, case .event(let masterBox) = master,
       case .instance(_, let isException) = instance.role, case .master(_, let zone) = role
     else { return }
+    var e = instanceBox.event
+    var m = masterBox.event
     guard isException else {
       droppedOccurrences += 1
       if firstDroppedOccurrence == nil { firstDroppedOccurrence = instance.location }

@@ -125,25 +125,25 @@ public struct GraphWriter: RecordWriter {
       case .contact(let c): body = try mapping.contact(c)
       case .event(let e):
         if options.exchange.operation == .create,
-          !ExchangeCalendarItem.canCreate(e, diagnostics: diagnostics, location: location)
+          !ExchangeCalendarItem.canCreate(e.event, diagnostics: diagnostics, location: location)
         {
           skippedRecords += 1
           return
         }
-        if let instances = series(e, location: location) {
+        if let instances = series(e.event, location: location) {
           count -= 1
           if instances.isEmpty { skippedRecords += 1 }
           for instance in instances { try write(.event(instance)) }
           return
         }
-        if !warnedFloating, options.calendar.zone == nil, ExchangeZones.hasFloatingTimes(e) {
+        if !warnedFloating, options.calendar.zone == nil, ExchangeZones.hasFloatingTimes(e.event) {
           // Once per run, as the calendar CSV writers do.
           warnedFloating = true
           diagnostics.warning(
             "graph has no floating times and no --zone was given; times with no zone written as UTC (first: event \"\(e.summary ?? "")\")",
             at: location, code: "zone")
         }
-        if !warnedAllDay, options.calendar.zone == nil, e.isAllDay, ExchangeZones(event: e, fallbackZone: nil).startZone == nil {
+        if !warnedAllDay, options.calendar.zone == nil, e.isAllDay, ExchangeZones(event: e.event, fallbackZone: nil).startZone == nil {
           // A whole day is midnight to midnight somewhere: without a zone it is UTC's days,
           // which mailboxes in other zones show across two days.
           warnedAllDay = true
@@ -151,7 +151,7 @@ public struct GraphWriter: RecordWriter {
             "all-day events have no time zone and no --zone was given; written as UTC days, which a mailbox in another zone shows shifted: give --zone with the mailbox's zone (first: event \"\(e.summary ?? "")\")",
             at: location, code: "zone")
         }
-        let (json, problem) = try mapping.event(e)
+        let (json, problem) = try mapping.event(e.event)
         if let problem { diagnostics.warning("\(problem); written as its first occurrence only", at: location, code: "unmapped") }
         if let r = e.recurrence, !r.exceptionDates.isEmpty || !r.overrides.isEmpty {
           diagnostics.warning(
@@ -166,7 +166,7 @@ public struct GraphWriter: RecordWriter {
       let old: JSONValue? =
         switch previous {
         case .contact(let c): try? quiet.contact(c)
-        case .event(let e): (try? quiet.event(e))?.0
+        case .event(let e): (try? quiet.event(e.event))?.0
         }
       body = Self.clearing(new, previous: old)
     }

@@ -490,7 +490,8 @@ public struct ICalendarReader: RecordReader {
         // Taken out of `held` while the override goes in, so the master is not shared and its
         // overrides are appended in place (a copy each made thousands of overrides quadratic).
         let key = Self.uidKey(uid)
-        if let m = heldMaster(uid, key: key), case .event(var master)? = held[m - heldBase].take() {
+        // (The record taken is gone by the end of the condition: the master's arrays are not shared.)
+        if let m = heldMaster(uid, key: key), var master = held[m - heldBase].take()?.event {
           attach(event, at: location, to: &master, masterLocation: heldLocations[m - heldBase])
           held[m - heldBase] = .event(master)
           return
@@ -514,7 +515,7 @@ public struct ICalendarReader: RecordReader {
             diagnostics.note("the newer revision of \"\(uid)\" (SEQUENCE \(oldSequence)) is here", at: oldLocation, code: "structure")
             if !carried.isEmpty {
               // What was waiting for this event goes with the revision that stays.
-              var kept = old
+              var kept = old.event
               kept.rawComponents.append(contentsOf: carried)
               held[m - heldBase] = .event(kept)
             }
@@ -538,7 +539,7 @@ public struct ICalendarReader: RecordReader {
         if !heldOrphans.isEmpty, let orphans = heldOrphans.removeValue(forKey: uid) {
           for o in orphans {
             guard case .event(let orphan)? = held[o - heldBase] else { continue }
-            attach(orphan, at: heldLocations[o - heldBase], to: &event, masterLocation: location)
+            attach(orphan.event, at: heldLocations[o - heldBase], to: &event, masterLocation: location)
             held[o - heldBase] = nil
             heldUIDs[o - heldBase] = nil
             forgetKey(at: o - heldBase)
@@ -735,7 +736,7 @@ public struct ICalendarReader: RecordReader {
   private mutating func attachPendingComponents() {
     guard !pendingComponents.isEmpty,
       let last = held[readIndex..<heldStart].lastIndex(where: { $0 != nil }),
-      case .event(var event)? = held[last].take()
+      var event = held[last].take()?.event
     else { return }
     event.rawComponents.append(contentsOf: pendingComponents)
     held[last] = .event(event)

@@ -84,11 +84,17 @@ public struct ICalendarWriter: RecordWriter {
 
   public mutating func write(_ record: Record) throws {
     recordNumber += 1
-    guard case .event(let event) = record else {
+    guard case .event(let box) = record else {
       diagnostics.warning("ics cannot hold contacts; record \(recordNumber) skipped", code: "skipped")
       skippedRecords += 1
       return
     }
+    // Read in its box, not copied out (see `EventBox`): with the box's lifetime made plain,
+    // the optimizer lends its unchanging event instead of copying it.
+    try withExtendedLifetime(box) { try write(event: box.event) }
+  }
+
+  private mutating func write(event: borrowing Event) throws {
     if open, event.calendar?.differs(from: currentCalendar) == true {
       if importsOneCalendar {
         if !notedMergedCalendars {

@@ -109,7 +109,8 @@ public enum Deduplication {
             if let old = c.uid, old != uid { c.notes.append("UID: \(old) (replaced by the existing record's UID)") }
             c.uid = uid
             merged = .contact(c)
-          case .event(var e):
+          case .event(let box):
+            var e = box.event
             e.uid = uid
             merged = .event(e)
           }

@@ -99,7 +99,7 @@ public final class Matcher: @unchecked Sendable {
       kinds.append(false)
       localIndex.append(Int32(eventGlobal.count))
       eventGlobal.append(Int32(kinds.count - 1))
-      events.add(e, rules: rules)
+      events.add(e.event, rules: rules)
       return []
     }
   }

@@ -79,7 +79,7 @@ public enum Survivorship {
       let (m, notes) = mergeContacts(c, ordered.dropFirst().compactMap(\.contact), limits: limits, region: region)
       return (.contact(m), notes)
     case .event(let e):
-      let (m, notes) = mergeEvents(e, ordered.dropFirst().compactMap(\.event))
+      let (m, notes) = mergeEvents(e.event, ordered.dropFirst().compactMap(\.event))
       return (.event(m), notes)
     }
   }

@@ -14,7 +14,7 @@ public enum ModelDump {
         write(c, indent: 1, into: &out)
       case .event(let e):
         out += "event\n"
-        write(e, indent: 1, into: &out)
+        write(e.event, indent: 1, into: &out)
       }
     }
     return out

@@ -60,7 +60,7 @@ extension Record: JSONScannable, JSONEmittable {
       try c.emit(&e)
     case .event(let ev):
       e.key("event", &first)
-      try ev.emit(&e)
+      try ev.event.emit(&e)
     }
     e.endObject()
   }

@@ -16,7 +16,7 @@ extension ContentHash {
       h.add(c)
     case .event(let e):
       h.add(CollectionOfOne(UInt8(ascii: "E")))
-      h.add(e)
+      h.add(e.event)
     }
     return h.value
   }

@@ -93,7 +93,8 @@ public struct DenyList: Sendable {
       }
       if fieldsNamed { removed += clearModelFields(&c) }
       record = .contact(c)
-    case .event(var e):
+    case .event(let eBox):
+      var e = eBox.event
       if !e.raw.isEmpty {
         var kept: [RawProperty] = []
         for p in e.raw { if deniesCached(p.name) { removed.append(p.name) } else { kept.append(p) } }

@@ -129,13 +129,13 @@ public struct Planner {
       decide(record)
     case .event(let e):
       guard !eventSpool.admit() else {
-        pendingEvents.append(.held(e))
+        pendingEvents.append(.held(e.event))
         return
       }
       do { pendingEvents.append(.spooled(try eventSpool.append(record))) } catch {
         // Held in memory instead: a plan that cannot spool costs memory, never records.
         if spoolProblem == nil { spoolProblem = "\(error); planned records kept in memory" }
-        pendingEvents.append(.held(e))
+        pendingEvents.append(.held(e.event))
       }
     }
   }
@@ -165,7 +165,8 @@ public struct Planner {
       c.source = upgrade(c.source)
       c.owner = upgrade(c.owner)
       return .contact(c)
-    case .event(var e):
+    case .event(let eBox):
+      var e = eBox.event
       let salesforce = e.source?.system.lowercased() == "salesforce"
       let attendees = salesforce && e.attendees.contains { $0.crmId?.utf8.count == 15 }
       guard needed(e.source, e.owner) || attendees else { return record }
@@ -196,7 +197,7 @@ public struct Planner {
         do { record = try eventSpool.load(ref) } catch let error as FerryError {
           throw FerryError(.io, "\(error.message); nothing was planned or written")
         }
-        if case .event(let e) = record { decideEvent(e) }
+        if case .event(let e) = record { decideEvent(e.event) }
       }
     }
     // Only mailboxes in this run's rep scope: a run limited to some reps (`--rep`) says
@@ -546,7 +547,8 @@ public struct Planner {
     case .contact(var c):
       c.uid = providerId
       shaped = .contact(c)
-    case .event(var e):
+    case .event(let eBox):
+      var e = eBox.event
       e.uid = providerId
       if e.privacy == nil { e.privacy = .public }  // CLASS is always written
       shaped = .event(e)
@@ -625,7 +627,8 @@ public struct Planner {
       // than that push may still show it after further CRM updates. Recorded only with an
       // update, like everything in the ledger.
       entry.overriddenFingerprint = overridden ?? existing?.overriddenFingerprint ?? 0
-      if case .event(var e) = shaped {
+      if case .event(let eBox) = shaped {
+        var e = eBox.event
         e.sequence = entry.sequence
         shaped = .event(e)
       }
@@ -668,13 +671,13 @@ public struct Planner {
     if entry.action == .update { entry.occurrences = OccurrenceChanges() }
     let zone = settings.zone
     func key(_ t: EventTime) -> String { SeriesOccurrences.key(t, fallbackZone: zone) }
-    let seriesHash = Self.seriesHash(e)
+    let seriesHash = Self.seriesHash(e.event)
     var sent = ledger.sentOccurrences(target: target, mailbox: mailbox, crmId: entry.crmId).filter {
       $0.value.seriesHash == seriesHash
     }
     // The mailbox's series must make the occurrences the CRM's does, or indexes and instance
     // ids would name other occurrences than the CRM means.
-    let samePattern = SeriesOccurrences.samePattern(e, held, fallbackZone: zone)
+    let samePattern = SeriesOccurrences.samePattern(e.event, held.event, fallbackZone: zone)
     if !samePattern {
       guard entry.action == .update else {
         if !r.exceptionDates.isEmpty || !r.overrides.isEmpty {
@@ -744,7 +747,7 @@ public struct Planner {
     var addressable: (EventTime) -> Bool = { _ in true }
     var unsentReason = ""
     if format == "graph" {
-      let ids = graphInstanceIds(of: held, copy: copy, mailbox: mailbox)
+      let ids = graphInstanceIds(of: held.event, copy: copy, mailbox: mailbox)
       changes.instanceIds = ids
       var known = Set<String>()
       for i in ids { known.formUnion(Self.graphKeys(i.recurrenceId, zone: zone)) }
@@ -752,7 +755,7 @@ public struct Planner {
       unsentReason =
         "graph addresses an occurrence by its instance id, which the mailbox export does not hold; export the calendar with calendarView (GET /users/\(mailbox)/calendarView?startDateTime=…&endDateTime=…, spanning the series) and give it as another --provider-export \(mailbox)=FILE (left for the next run)"
     } else {
-      var pattern = e
+      var pattern = e.event
       pattern.recurrence = Recurrence(rule: r.rule)
       let ids = changes.deleted + changes.modified.compactMap(\.recurrenceId)
       let indexes = SeriesOccurrences.instanceIndexes(of: ids, in: pattern, fallbackZone: zone)
@@ -839,7 +842,8 @@ public struct Planner {
     case .contact(var c):
       c.raw += locators
       return .contact(c)
-    case .event(var e):
+    case .event(let eBox):
+      var e = eBox.event
       e.raw += locators
       return .event(e)
     }
@@ -881,7 +885,8 @@ public struct Planner {
         if !ok { return "filters.contacts does not match" }
       }
       return nil
-    case .event(var e):
+    case .event(let eBox):
+      var e = eBox.event
       if let eventFilter {
         let ok = eventFilter.matches(record, today: today)
         if explaining { explain("filters.events \"\(eventFilter.text)\": \(ok ? "matches" : "does not match")") }

@@ -44,7 +44,7 @@ struct InspectionFieldsTests {
           #expect(c.filledFieldNames == Self.reflected(c), "\(file)")
         case .event(let e):
           events += 1
-          #expect(e.filledFieldNames == Self.reflected(e), "\(file)")
+          #expect(e.event.filledFieldNames == Self.reflected(e.event), "\(file)")
         }
       }
     }

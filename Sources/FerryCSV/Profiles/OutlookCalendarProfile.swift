@@ -327,9 +327,9 @@ enum CalendarCSV {
     mutating func rows(for record: Record, context: inout CSVEncodeContext) -> [Record]? {
       if style == .outlook, case .event(let e) = record {
         // Once per record, not per expanded row.
-        let (kept, unplaced) = Self.reminder(of: e)
+        let (kept, unplaced) = Self.reminder(of: e.event)
         ExchangeCalendarItem.noteUnplacedReminders(
-          of: e, kept: kept, unplaced: unplaced, target: "csv:\(profileName)", diagnostics: context.diagnostics,
+          of: e.event, kept: kept, unplaced: unplaced, target: "csv:\(profileName)", diagnostics: context.diagnostics,
           location: context.location(property: "reminders"))
       }
       guard case .event(let e) = record, let r = e.recurrence, r.rule != nil || !r.dates.isEmpty else { return nil }
@@ -337,7 +337,7 @@ enum CalendarCSV {
       // UNTIL, dates only) whole unless a window was given, so a past series keeps its rows;
       // an endless one in the window.
       let whole = options.expandFrom == nil && options.expandUntil == nil && r.isFinite
-      let (occurrences, truncated) = RecurrenceExpander(event: e, window: whole ? .unbounded : window).expand()
+      let (occurrences, truncated) = RecurrenceExpander(event: e.event, window: whole ? .unbounded : window).expand()
       if truncated {
         context.diagnostics.warning(
           "series \"\(e.summary ?? "")\" has more than \(RecurrenceExpander.defaultLimit) instances in the window; the rest dropped",
@@ -358,7 +358,7 @@ enum CalendarCSV {
       }
       return occurrences.map { o in
         // An override holds what changed; the rest is the series' (Event.inheriting(from:)).
-        var instance = o.override.map { $0.inheriting(from: e) } ?? e
+        var instance = o.override.map { $0.inheriting(from: e.event) } ?? e.event
         instance.recurrence = nil
         instance.recurrenceId = nil
         instance.start = o.start
@@ -429,7 +429,7 @@ enum CalendarCSV {
         set("Subject", "")
       }
       // One resolver per event: its own VTIMEZONEs are read once, not once per time written.
-      let zones = ExchangeZones(event: e, fallbackZone: nil)
+      let zones = ExchangeZones(event: e.event, fallbackZone: nil)
       guard let start = e.start else {
         context.diagnostics.warning(
           "event\(e.summary.map { " \"\($0)\"" } ?? "") has no start; skipped", at: context.location(property: "start"),
@@ -466,7 +466,7 @@ enum CalendarCSV {
       set("Location", e.location)
       set("Private", e.privacy == .private || e.privacy == .confidential ? "True" : "False")
       guard style == .outlook else { return true }
-      if let r = Self.reminder(of: e).reminder {
+      if let r = Self.reminder(of: e.event).reminder {
         var at: LocalDateTime?
         if let a = r.absolute {
           at = wall(a, in: zones, property: "reminders", context: &context)

@@ -330,17 +330,17 @@ public struct SalesforceEventProfile: CSVProfile {
       set("OwnerId", e.owner?.id)
       // Salesforce holds one reminder, as Outlook does: the same choice (a pop-up before an
       // e-mail alarm), and the others noted.
-      let (kept, unplaced) = ExchangeCalendarItem.reminder(of: e) { reminderTime($0, e) != nil }
+      let (kept, unplaced) = ExchangeCalendarItem.reminder(of: e.event) { reminderTime($0, e.event) != nil }
       ExchangeCalendarItem.noteUnplacedReminders(
-        of: e, kept: kept, unplaced: unplaced, target: "csv:salesforce-events", diagnostics: context.diagnostics,
+        of: e.event, kept: kept, unplaced: unplaced, target: "csv:salesforce-events", diagnostics: context.diagnostics,
         location: context.location(property: "ReminderDateTime"))
-      if let r = kept, let at = reminderTime(r, e) {
+      if let r = kept, let at = reminderTime(r, e.event) {
         set("IsReminderSet", "true")
         set("ReminderDateTime", at)
       }
       if let c = e.created { set("CreatedDate", Values.salesforceTimestamp(c)) }
       if let m = e.lastModified { set("LastModifiedDate", Values.salesforceTimestamp(m)) }
-      encodeRecurrence(e, set, &context)
+      encodeRecurrence(e.event, set, &context)
       return true
     }
 
