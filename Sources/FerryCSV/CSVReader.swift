@@ -213,7 +213,8 @@ public struct CSVReader: RecordReader {
       else { return }
     }
     switch record {
-    case .contact(var c):
+    case .contact(let cBox):
+      var c = cBox.contact
       for i in c.emails.indices { c.emails[i].address = c.emails[i].address.trimming(Self.outerSpace) }
       c.emails.removeAll { $0.address.isEmpty }
       record = .contact(c)

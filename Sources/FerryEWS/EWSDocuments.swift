@@ -54,7 +54,7 @@ public struct EWSDocuments {
   public func fields(_ record: Record, location: SourceLocation? = nil) throws -> [EWSField] {
     var mapper = EWSItemFields(options: options, diagnostics: diagnostics, location: location)
     switch record {
-    case .contact(let c): return try mapper.fields(c)
+    case .contact(let c): return try mapper.fields(c.contact)
     case .event(let e): return try mapper.fields(e.event, recurrence: recurrenceElement(e.event, location: location))
     }
   }

@@ -122,7 +122,7 @@ public struct GraphWriter: RecordWriter {
     }
     if options.exchange.operation != .delete {
       switch record {
-      case .contact(let c): body = try mapping.contact(c)
+      case .contact(let c): body = try mapping.contact(c.contact)
       case .event(let e):
         if options.exchange.operation == .create,
           !ExchangeCalendarItem.canCreate(e.event, diagnostics: diagnostics, location: location)
@@ -165,7 +165,7 @@ public struct GraphWriter: RecordWriter {
       var quiet = GraphMapping(options: options, diagnostics: .ignore, location: location)
       let old: JSONValue? =
         switch previous {
-        case .contact(let c): try? quiet.contact(c)
+        case .contact(let c): try? quiet.contact(c.contact)
         case .event(let e): (try? quiet.event(e.event))?.0
         }
       body = Self.clearing(new, previous: old)

@@ -105,7 +105,8 @@ public enum Deduplication {
         }
         if let uid = replaceUID[cluster.id] {
           switch merged {
-          case .contact(var c):
+          case .contact(let cBox):
+            var c = cBox.contact
             if let old = c.uid, old != uid { c.notes.append("UID: \(old) (replaced by the existing record's UID)") }
             c.uid = uid
             merged = .contact(c)

@@ -92,7 +92,7 @@ public final class Matcher: @unchecked Sendable {
       kinds.append(true)
       localIndex.append(Int32(contactGlobal.count))
       contactGlobal.append(Int32(kinds.count - 1))
-      return contacts.add(c, rules: rules).map {
+      return contacts.add(c.contact, rules: rules).map {
         "phone \"\($0.original)\" \($0.problem ?? "cannot be read"); not used for matching"
       }
     case .event(let e):

@@ -76,7 +76,7 @@ public enum Survivorship {
     guard let first = ordered.first else { preconditionFailure("merge of no records") }
     switch first {
     case .contact(let c):
-      let (m, notes) = mergeContacts(c, ordered.dropFirst().compactMap(\.contact), limits: limits, region: region)
+      let (m, notes) = mergeContacts(c.contact, ordered.dropFirst().compactMap(\.contact), limits: limits, region: region)
       return (.contact(m), notes)
     case .event(let e):
       let (m, notes) = mergeEvents(e.event, ordered.dropFirst().compactMap(\.event))

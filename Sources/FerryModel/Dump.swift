@@ -11,7 +11,7 @@ public enum ModelDump {
       switch record {
       case .contact(let c):
         out += "contact\n"
-        write(c, indent: 1, into: &out)
+        write(c.contact, indent: 1, into: &out)
       case .event(let e):
         out += "event\n"
         write(e.event, indent: 1, into: &out)

@@ -57,7 +57,7 @@ extension Record: JSONScannable, JSONEmittable {
     switch self {
     case .contact(let c):
       e.key("contact", &first)
-      try c.emit(&e)
+      try c.contact.emit(&e)
     case .event(let ev):
       e.key("event", &first)
       try ev.event.emit(&e)

@@ -1,22 +1,29 @@
 /// One unit that flows through ferry: a contact or an event.
 ///
 /// Each payload lives in one box, so passing a record along (batches, plan entries, arrays)
-/// copies a pointer instead of retaining every field of a large struct: the contact in an
-/// `indirect` case's box, the event in an `EventBox`, whose `let` the optimizer knows never
-/// changes. (An event bound from an `indirect` box, `case .event(let e)`, and handed to a
-/// writer's methods was copied whole, every string and array retained and then released,
-/// because the optimizer takes that box for one that can change: 6% of the cycles of an
-/// iCalendar conversion, most of them the other thread's cache lines moving over.)
+/// copies a pointer instead of retaining every field of a large struct: a `ContactBox` or an
+/// `EventBox`, whose `let` the optimizer knows never changes. (A payload bound from an
+/// `indirect` case's box, `case .event(let e)`, and handed to a writer's methods was copied
+/// whole, every string and array retained and then released, because the optimizer takes
+/// that box for one that can change: 6% of the cycles of an iCalendar conversion, most of
+/// them the other thread's cache lines moving over. A writer still makes the box's lifetime
+/// plain, `withExtendedLifetime(box) { write(box.event) }`, or the optimizer copies anyway.)
 ///
-/// `Record.event(_:)` makes an event's record from the event; `case .event(let box)` binds
-/// the box, which reads as the event (`box.summary`) or hands it on (`box.event`).
+/// `Record.event(_:)` and `Record.contact(_:)` make a record from its payload;
+/// `case .event(let box)` binds the box, which reads as the event (`box.summary`) or hands
+/// it on (`box.event`).
 public enum Record: Sendable, Hashable, Codable {
-  indirect case contact(Contact)
+  case contact(ContactBox)
   case event(EventBox)
 
-  /// The record of an event (in a new box).
+  /// The record of a contact (in a new box). Consuming, as the `indirect` case was: a
+  /// contact made for its record moves into the box instead of being copied there.
   @inlinable
-  public static func event(_ event: Event) -> Record { .event(EventBox(event)) }
+  public static func contact(_ contact: consuming Contact) -> Record { .contact(ContactBox(contact)) }
+
+  /// The record of an event (in a new box); consuming, as `contact(_:)`.
+  @inlinable
+  public static func event(_ event: consuming Event) -> Record { .event(EventBox(event)) }
 
   public var kind: RecordKind {
     switch self {
@@ -25,26 +32,26 @@ public enum Record: Sendable, Hashable, Codable {
     }
   }
 
-  public var contact: Contact? { if case .contact(let c) = self { c } else { nil } }
+  public var contact: Contact? { if case .contact(let c) = self { c.contact } else { nil } }
   public var event: Event? { if case .event(let e) = self { e.event } else { nil } }
 
   public var source: SourceIdentity? {
     switch self {
-    case .contact(let c): c.source
+    case .contact(let c): c.contact.source
     case .event(let e): e.event.source
     }
   }
 
   public var owner: Owner? {
     switch self {
-    case .contact(let c): c.owner
+    case .contact(let c): c.contact.owner
     case .event(let e): e.event.owner
     }
   }
 
   public var raw: [RawProperty] {
     switch self {
-    case .contact(let c): c.raw
+    case .contact(let c): c.contact.raw
     case .event(let e): e.event.raw
     }
   }
@@ -52,7 +59,7 @@ public enum Record: Sendable, Hashable, Codable {
   /// The payload's `filledFieldMask`.
   public var filledFieldMask: UInt64 {
     switch self {
-    case .contact(let c): c.filledFieldMask
+    case .contact(let c): c.contact.filledFieldMask
     case .event(let e): e.event.filledFieldMask
     }
   }
@@ -61,7 +68,7 @@ public enum Record: Sendable, Hashable, Codable {
   /// `hasContent` inlined, the fields are read in the record's box: a caller that binds the
   /// payload (`case .contact(let c)`) copies the whole struct (a retain and release per field).
   public var isContactWithoutContent: Bool {
-    if case .contact(let c) = self { return !c.hasContent }
+    if case .contact(let c) = self { return !c.contact.hasContent }
     return false
   }
 }
@@ -86,10 +93,27 @@ extension Record {
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     switch self {
-    case .contact(let contact): try c.encode(contact, forKey: .contact)
+    case .contact(let box): try c.encode(box.contact, forKey: .contact)
     case .event(let box): try c.encode(box.event, forKey: .event)
     }
   }
+}
+
+/// A contact in a `Record`: it never changes (a changed contact is a new box), so what reads
+/// a record's contact reads it in place. Reads like the contact (`box.emails`); `contact` is
+/// the contact itself.
+@dynamicMemberLookup
+public final class ContactBox: Sendable, Hashable {
+  public let contact: Contact
+
+  @inlinable
+  public init(_ contact: consuming Contact) { self.contact = contact }
+
+  @inlinable
+  public subscript<T>(dynamicMember path: KeyPath<Contact, T>) -> T { contact[keyPath: path] }
+
+  public static func == (a: ContactBox, b: ContactBox) -> Bool { a === b || a.contact == b.contact }
+  public func hash(into hasher: inout Hasher) { contact.hash(into: &hasher) }
 }
 
 /// An event in a `Record`: it never changes (a changed event is a new box), so what reads a
@@ -100,7 +124,7 @@ public final class EventBox: Sendable, Hashable {
   public let event: Event
 
   @inlinable
-  public init(_ event: Event) { self.event = event }
+  public init(_ event: consuming Event) { self.event = event }
 
   @inlinable
   public subscript<T>(dynamicMember path: KeyPath<Event, T>) -> T { event[keyPath: path] }

@@ -13,7 +13,7 @@ extension ContentHash {
     switch record {
     case .contact(let c):
       h.add(CollectionOfOne(UInt8(ascii: "C")))
-      h.add(c)
+      h.add(c.contact)
     case .event(let e):
       h.add(CollectionOfOne(UInt8(ascii: "E")))
       h.add(e.event)

@@ -84,7 +84,8 @@ public struct DenyList: Sendable {
     // Model fields are checked only when a pattern names one (rare), raw names through the cache.
     let fieldsNamed = namesModelFields
     switch record {
-    case .contact(var c):
+    case .contact(let cBox):
+      var c = cBox.contact
       if !c.raw.isEmpty {
         var kept: [RawProperty] = []
         kept.reserveCapacity(c.raw.count)

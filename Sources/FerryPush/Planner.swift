@@ -123,9 +123,9 @@ public struct Planner {
     switch record {
     case .contact(let c):
       if settings.relateEvents, let id = c.source?.recordId {
-        resolver.add(c, crmId: id, owner: c.owner.flatMap { cachedMailboxKey($0) })
+        resolver.add(c.contact, crmId: id, owner: c.owner.flatMap { cachedMailboxKey($0) })
       }
-      if !mailboxes.isEmpty { Self.notePhones(of: c, in: &crmPhones) }
+      if !mailboxes.isEmpty { Self.notePhones(of: c.contact, in: &crmPhones) }
       decide(record)
     case .event(let e):
       guard !eventSpool.admit() else {
@@ -160,7 +160,8 @@ public struct Planner {
       source?.recordId?.utf8.count == 15 || owner?.id?.utf8.count == 15
     }
     switch record {
-    case .contact(var c):
+    case .contact(let cBox):
+      var c = cBox.contact
       guard needed(c.source, c.owner) else { return record }
       c.source = upgrade(c.source)
       c.owner = upgrade(c.owner)
@@ -544,7 +545,8 @@ public struct Planner {
     }
     let providerId = entry.providerId ?? Self.ferryUID(crmId)
     switch shaped {
-    case .contact(var c):
+    case .contact(let cBox):
+      var c = cBox.contact
       c.uid = providerId
       shaped = .contact(c)
     case .event(let eBox):
@@ -839,7 +841,8 @@ public struct Planner {
     }
     guard !locators.isEmpty else { return record }
     switch record {
-    case .contact(var c):
+    case .contact(let cBox):
+      var c = cBox.contact
       c.raw += locators
       return .contact(c)
     case .event(let eBox):
@@ -1238,7 +1241,7 @@ public struct Planner {
 
   private mutating func adopt(entryAt index: Int, copy: Record, rule: String, score: Double) {
     var entry = plan.entries[index]
-    guard case .contact(var c)? = entry.record else { return }
+    guard var c = entry.record?.contact else { return }
     let providerId = AdoptionIndex.providerId(copy) ?? Self.ferryUID(entry.crmId)
     c.uid = providerId
     let shaped = Record.contact(c)

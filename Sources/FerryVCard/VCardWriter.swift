@@ -60,10 +60,10 @@ public struct VCardWriter: RecordWriter {
   }
 
   public mutating func write(_ record: Record) throws {
-    // Bound inside the switch, where it is borrowed from the record's box: a `guard case`
-    // binding copied the whole contact (a retain of every field, and their releases).
     switch record {
-    case .contact(let contact): try write(contact: contact)
+    case .contact(let box):
+      // Read in its box, not copied out (see `Record`).
+      try withExtendedLifetime(box) { try write(contact: box.contact) }
     case .event:
       diagnostics.warning("vCard holds contacts only; event skipped", code: "skipped")
       skippedRecords += 1

@@ -39,7 +39,8 @@ struct ImportReadinessTests {
   @Test("an address with only a formatted label reaches Salesforce's MailingStreet")
   func formattedAddressToSalesforce() throws {
     var records = read(Self.formattedOnly, variant: "google").records
-    if case .contact(var c) = records[0] {
+    if case .contact(let cBox) = records[0] {
+      var c = cBox.contact
       c.addresses[0].types = ["work"]
       records[0] = .contact(c)
     }

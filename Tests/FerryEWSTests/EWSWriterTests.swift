@@ -176,13 +176,15 @@ struct EWSWriterTests {
     // Raw and server-set elements (ids, creation times) are not written back; ferry's CRM id is.
     func mapped(_ r: Record) -> Record {
       switch r {
-      case .contact(var c):
+      case .contact(let cBox):
+        var c = cBox.contact
         c.raw = []
         c.created = nil
         c.lastModified = nil
         if c.source?.system == "exchange" { c.source = nil }
         return .contact(c)
-      case .event(var e):
+      case .event(let eBox):
+        var e = eBox.event
         e.raw = []
         e.created = nil
         e.lastModified = nil

@@ -109,7 +109,7 @@ import Testing
       path: SharedData.path("data/febrl/" + file), from: nil, options: ReadOptions(), diagnostics: diagnostics.sink)
     var out: [Record] = []
     while let r = try reader.next() {
-      guard case .contact(var c) = r else { continue }
+      guard var c = r.contact else { continue }
       if !withIdentifier { c.raw.removeAll { $0.name == "SocSecId" } }
       out.append(.contact(c))
     }

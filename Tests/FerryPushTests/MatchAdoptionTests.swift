@@ -225,7 +225,7 @@ struct PushMatchAdoptionTests {
   @Test("a namesake a generation apart at one phone is not adopted")
   func birthYearsApart() throws {
     func person(_ id: String?, _ birth: String, uid: String? = nil) -> Record {
-      guard case .contact(var c) = Self.contact(id: id, given: "John", family: "Smith", phone: "+1 303 555 0111", organization: nil, uid: uid)
+      guard var c = Self.contact(id: id, given: "John", family: "Smith", phone: "+1 303 555 0111", organization: nil, uid: uid).contact
       else { return Self.contact(id: id, given: "", family: "", phone: nil, organization: nil) }
       c.birthday = LocalDate(iso: birth).map { PartialDate($0) }
       return .contact(c)

@@ -41,7 +41,7 @@ struct InspectionFieldsTests {
         switch record {
         case .contact(let c):
           contacts += 1
-          #expect(c.filledFieldNames == Self.reflected(c), "\(file)")
+          #expect(c.contact.filledFieldNames == Self.reflected(c.contact), "\(file)")
         case .event(let e):
           events += 1
           #expect(e.event.filledFieldNames == Self.reflected(e.event), "\(file)")

@@ -142,7 +142,7 @@ public struct CommonColumnsProfile: CSVProfile {
       try context.fillSingleAddress(c.addresses, into: &cells, street: 10, city: 11, region: 12, postalCode: 13, country: 14)
       for (n, u) in c.urls.enumerated() { if n == 0 { set(15, u.value) } else { try context.overflow("web page", u.value) } }
       set(16, c.birthday?.description)
-      let notes = context.notes(c)
+      let notes = context.notes(c.contact)
       if !notes.isEmpty { set(17, notes) }
       return true
     }

@@ -148,7 +148,7 @@ public struct ExchangeProfile: CSVProfile {
       for r in c.related where r.relation == "manager" { set(21, r.value) }
       // The CRM record id, whichever CRM (Salesforce, HubSpot, …), so later runs find the contact.
       set(22, c.source?.recordId)
-      let notes = context.notes(c)
+      let notes = context.notes(c.contact)
       if !notes.isEmpty { set(19, notes) }
       return true
     }

@@ -190,13 +190,13 @@ public struct GenericProfile: CSVProfile {
         var out: [String] = []
         if rule.fields.count > 1 {
           for f in rule.fields {
-            guard let v = f.values(in: c).first else { continue }
+            guard let v = f.values(in: c.contact).first else { continue }
             out.append(v)
             written[f.modelField, default: []].append(v)
           }
           cells[i] = out.joined(separator: rule.split ?? " ")
         } else if let field = rule.fields.first {
-          var values = field.values(in: c)
+          var values = field.values(in: c.contact)
           let key = field.path
           seen[key, default: 0] += 1
           let isLastRule = seen[key] == rulesPerField[key]
@@ -215,14 +215,14 @@ public struct GenericProfile: CSVProfile {
             values = k < values.count ? [values[k]] : []
           }
           written[field.modelField, default: []].append(contentsOf: values)
-          if field.modelField == "addresses", !values.isEmpty, let n = field.addressIndex(in: c) { writtenAddresses.insert(n) }
+          if field.modelField == "addresses", !values.isEmpty, let n = field.addressIndex(in: c.contact) { writtenAddresses.insert(n) }
           if let format = rule.date {
             values = values.compactMap { PartialDate(text: $0).flatMap { DatePattern.format($0, format: format) } }
           }
           cells[i] = values.joined(separator: rule.split ?? "")
         }
       }
-      try leftovers(c, written: written, writtenAddresses: writtenAddresses, context: &context)
+      try leftovers(c.contact, written: written, writtenAddresses: writtenAddresses, context: &context)
       if let notesColumn {
         // Notes no column took, then the values with no free slot.
         let extraNotes = Self.unwritten(c.notes, written["notes"] ?? [])

@@ -370,7 +370,7 @@ public struct GoogleProfile: CSVProfile {
       if let fn = c.formattedName, fn != c.name.displayName, c.name.given != nil || c.name.family != nil {
         set("File As", fn)
       }
-      let notes = context.notes(c)
+      let notes = context.notes(c.contact)
       if !notes.isEmpty { set("Notes", notes) }
       return true
     }

@@ -136,7 +136,7 @@ public struct HubSpotProfile: CSVProfile {
       set(17, c.accountId)
       set(18, c.created.map(Values.minuteTimestamp))
       set(19, c.lastModified.map(Values.minuteTimestamp))
-      let notes = context.notes(c)
+      let notes = context.notes(c.contact)
       if !notes.isEmpty { set(20, notes) }
       return true
     }

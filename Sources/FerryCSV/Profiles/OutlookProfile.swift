@@ -446,7 +446,7 @@ public struct OutlookProfile: CSVProfile {
       for im in c.instantMessaging { try context.overflow("im", im.handle) }
       for nick in c.nicknames { try context.overflow("nickname", nick) }
       if c.notes.isEmpty && context.overflowLines.isEmpty { return true }
-      let text = context.notes(c)
+      let text = context.notes(c.contact)
       if !text.isEmpty { cells[notes] = text }
       return true
     }

@@ -404,7 +404,7 @@ public struct SalesforceProfile: CSVProfile {
       set("Owner.Email", c.owner?.email)
       set("CreatedDate", c.created.map(Values.salesforceTimestamp))
       set("LastModifiedDate", c.lastModified.map(Values.salesforceTimestamp))
-      let notes = context.notes(c)
+      let notes = context.notes(c.contact)
       if !notes.isEmpty { set("Description", notes) }
       return true
     }

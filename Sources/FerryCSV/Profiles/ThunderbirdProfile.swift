@@ -178,7 +178,7 @@ public struct ThunderbirdProfile: CSVProfile {
         set(30, b.month.map(String.init))
         set(31, b.day.map(String.init))
       }
-      let notes = context.notes(c)
+      let notes = context.notes(c.contact)
       if !notes.isEmpty { set(36, notes) }
       return true
     }
