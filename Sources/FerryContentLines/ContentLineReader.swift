@@ -15,10 +15,9 @@ public struct ContentLineReader {
   /// The input's name, interned once for every line's location.
   private let source: SourceName
   private let diagnostics: DiagnosticSink
-  /// Names, parameters and short values made lately (see `ShortStrings`).
-  private let shortStrings = ShortStrings()
-  /// Parameter lists parsed lately (see `ParameterLists`).
-  private let parameterLists = ParameterLists()
+  /// What reads a line's bytes into a `ContentLine`, with what it remembers (see
+  /// `LineParser`).
+  private var parser: LineParser
   private var buffer: [UInt8] = []
   private var position = 0
   private var atEnd = false
@@ -36,7 +35,10 @@ public struct ContentLineReader {
   /// The character set of values that name none (`--input-encoding`), instead of UTF-8 with
   /// a Windows-1252 fallback: for files written in a legacy code page (Outlook 2003 writes
   /// the system's, Windows-1250 in Poland).
-  public var defaultCharset: String?
+  public var defaultCharset: String? {
+    get { parser.defaultCharset }
+    set { parser.defaultCharset = newValue }
+  }
 
   /// - Parameter firstLine: the number of the input's first line (a piece of a bigger
   ///   input, read on its own, starts further down).
@@ -44,6 +46,7 @@ public struct ContentLineReader {
     self.input = input
     self.diagnostics = diagnostics
     source = SourceName(input.name)
+    parser = LineParser(diagnostics: diagnostics)
     lineNumber = firstLine
     self.firstLine = firstLine
   }
@@ -274,20 +277,39 @@ public struct ContentLineReader {
 
   // MARK: - Parsing one logical line
 
-  /// Parses the bytes of `buffer` in `range` (see `takePlainLine`). Not mutating, so the
-  /// closure borrows `self` rather than working on a copy of the whole reader.
-  private func parse(_ range: Range<Int>, startLine: Int) -> ContentLine? {
-    buffer.withUnsafeBufferPointer {
-      parse(UnsafeBufferPointer(rebasing: $0[range]), location: SourceLocation(source: source, line: startLine, column: 1))
-    }
+  /// Parses the bytes of `buffer` in `range` (see `takePlainLine`), where they lie. The
+  /// parser is a property of its own: a method of the reader called here, from `next()`,
+  /// was handed a copy of the whole reader for every line.
+  private mutating func parse(_ range: Range<Int>, startLine: Int) -> ContentLine? {
+    let location = SourceLocation(source: source, line: startLine, column: 1)
+    return buffer.withUnsafeBufferPointer { parser.parse(UnsafeBufferPointer(rebasing: $0[range]), location: location) }
   }
 
-  private func parse(location: SourceLocation) -> ContentLine? {
+  private mutating func parse(location: SourceLocation) -> ContentLine? {
     // Scanned through a buffer pointer: no bounds checks, no slice copies per value.
-    logical.withUnsafeBufferPointer { parse($0, location: location) }
+    logical.withUnsafeBufferPointer { parser.parse($0, location: location) }
+  }
+}
+
+/// Reads the bytes of one logical line into a `ContentLine`: what `ContentLineReader` does
+/// with a line once it has found it. Remembers the names, parameters and short values it
+/// made lately (`ShortStrings`) and the parameter lists (`ParameterLists`), as classes, so
+/// that `parse` does not mutate: the reader lends it the line's bytes without a copy of
+/// either.
+struct LineParser {
+  let diagnostics: DiagnosticSink
+  /// Names, parameters and short values made lately (see `ShortStrings`).
+  let shortStrings = ShortStrings()
+  /// Parameter lists parsed lately (see `ParameterLists`).
+  let parameterLists = ParameterLists()
+  /// `ContentLineReader.defaultCharset`.
+  var defaultCharset: String?
+
+  init(diagnostics: DiagnosticSink) {
+    self.diagnostics = diagnostics
   }
 
-  private func parse(_ b: UnsafeBufferPointer<UInt8>, location: consuming SourceLocation) -> ContentLine? {
+  func parse(_ b: UnsafeBufferPointer<UInt8>, location: consuming SourceLocation) -> ContentLine? {
     let count = b.count
     var i = 0
     // A line that starts with white space continues nothing (the first line of a file, or
