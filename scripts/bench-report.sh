@@ -9,7 +9,8 @@ out=docs/BENCHMARKS.md
   echo
   echo "Written by \`make bench\` from one run; every figure below comes from that run, ferry and its"
   echo "peers side by side on the same data. Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB,"
-  echo "$(uname -sm), $(swift --version 2>/dev/null | head -1)."
+  echo "$(uname -sm), $(swift --version 2>/dev/null | head -1). ferry is the release build (\`make release\`: the Swift"
+  echo "runtime linked statically, jemalloc as its allocator)."
   echo "Run: $(date -u +%Y-%m-%dT%H:%MZ). Peak memory is the maximum resident set size (\`/usr/bin/time -v\`)."
   echo "Ferry parses on a reader thread while its main thread maps and writes (or plans), so it"
   echo "uses both cores (a vCard or iCalendar input over 2 MB is parsed on a reader thread and, while it waits, the writer's); the Python peers use one. Throughput per wall-clock second is the figure the"
