@@ -11,8 +11,8 @@
 /// direct-mapped, two of the few dozen strings in use shared a slot often enough to miss
 /// on every record (13% of the names of an iCalendar file were made again).
 ///
-/// A class, so that the reader's non-mutating `parse` (which borrows the reader rather than
-/// copying it) can fill it; each reader has its own, used on the reader's thread only.
+/// A class, so that `LineParser.parse`, which does not mutate (the reader lends it a line's
+/// bytes in place), can fill it; each reader has its own, used on the reader's thread only.
 final class ShortStrings {
   private struct Entry {
     /// Length and kind, or -1 for an empty slot.

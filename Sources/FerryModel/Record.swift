@@ -64,9 +64,9 @@ public enum Record: Sendable, Hashable, Codable {
     }
   }
 
-  /// Whether the record is a contact without content (`Contact.hasContent`). With
-  /// `hasContent` inlined, the fields are read in the record's box: a caller that binds the
-  /// payload (`case .contact(let c)`) copies the whole struct (a retain and release per field).
+  /// Whether the record is a contact without content (`Contact.hasContent`), read in the
+  /// record's box: a caller that copies the contact out (`record.contact`) retains and
+  /// releases every field.
   public var isContactWithoutContent: Bool {
     if case .contact(let c) = self { return !c.contact.hasContent }
     return false
