@@ -456,9 +456,9 @@ struct LineParser {
     let valueColumn = i + 1
     let rawValue = UnsafeBufferPointer(rebasing: b[i...])
     let value: String
-    if encoding == nil, charset == nil, defaultCharset == nil,
-      let text = shortStrings.stringIfMade(rawValue, kind: .value, make: UTF8Check.string)
-    {
+    // Values are not looked up in `shortStrings`: most are a record's own (a phone number, an
+    // address, a UID), and the lookups that missed cost more than the hits saved.
+    if encoding == nil, charset == nil, defaultCharset == nil, let text = UTF8Check.string(rawValue) {
       // The common case: a plain UTF-8 value, validated once and taken as it is.
       value = text
     } else {

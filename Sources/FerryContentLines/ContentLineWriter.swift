@@ -108,10 +108,27 @@ public struct ContentLineWriter {
   /// making the escaped string.
   public mutating func appendEscaped(_ text: String, comma: Bool = true, semicolon: Bool = true) {
     // Read in place (no `var` copy to retain and release) unless the string is not UTF-8
-    // in memory already.
-    // One reservation for the whole value (an escape at most doubles a byte), rather than an
-    // append for each run between escapes and for each escape.
-    bytes.append(addingCapacity: 2 * text.utf8.count) { $0.appendEscaped(text, comma: comma, semicolon: semicolon) }
+    // in memory already. Text with nothing to escape (nearly all: a name, an e-mail
+    // address, a city) is appended as it is; else one reservation for the whole value (an
+    // escape at most doubles a byte), rather than an append for each run between escapes
+    // and for each escape.
+    let done: Void? = text.utf8.withContiguousStorageIfAvailable { source in
+      appendEscaped(bytes: source, comma: comma, semicolon: semicolon)
+    }
+    if done == nil {
+      var text = text
+      text.withUTF8 { appendEscaped(bytes: $0, comma: comma, semicolon: semicolon) }
+    }
+  }
+
+  private mutating func appendEscaped(bytes source: UnsafeBufferPointer<UInt8>, comma: Bool, semicolon: Bool) {
+    let first = TextEscaping.firstToEscape(
+      in: source, from: 0, semicolon ? .semicolon : .backslash, comma ? .comma : .backslash)
+    guard first < source.count else {
+      bytes.append(contentsOf: source)
+      return
+    }
+    bytes.append(addingCapacity: 2 * source.count) { $0.appendEscaped(bytes: source, comma: comma, semicolon: semicolon) }
   }
 
   /// Ends the property that `beginProperty` started at `lineStart`: folds it and ends the line.

@@ -1,15 +1,19 @@
 /// The strings a reader made lately for short byte runs (up to 24 bytes), so that a name,
-/// parameter or value seen before (`TEL`, `TYPE`, `WORK`, `TZID`, `VEVENT`, `OPAQUE`, an
-/// event's `mailto:` organizer, a room) is a copy of a string already made rather than a
-/// new one. Up to 15 bytes a string is small (held in its own bits, no allocation); from 16
-/// a hit also saves an allocation, and the string's free when its line goes.
+/// group or parameter seen before (`TEL`, `TYPE`, `WORK`, `TZID`, `item1`) is a copy of a
+/// string already made rather than a new one. Up to 15 bytes a string is small (held in its
+/// own bits, no allocation); from 16 a hit also saves an allocation, and the string's free
+/// when its line goes.
 ///
 /// Making a short string from bytes validates them (`String(decoding:)` checks UTF-8 even
 /// after our own check, and upper-casing scans them once more); a lookup here is a few
-/// word compares. A file repeats the same few dozen names, parameters and short values on
-/// every record, so nearly every lookup hits. Two ways per set (the one used last first):
-/// direct-mapped, two of the few dozen strings in use shared a slot often enough to miss
-/// on every record (13% of the names of an iCalendar file were made again).
+/// word compares. A file repeats the same few dozen names and parameters on every record,
+/// so nearly every lookup hits. Two ways per set (the one used last first): direct-mapped,
+/// two of the few dozen strings in use shared a slot often enough to miss on every record
+/// (13% of the names of an iCalendar file were made again).
+///
+/// Values are not kept here. Most are a record's own; a lookup that misses touches a slot
+/// out of cache and replaces what it held, and for values those misses cost more than the
+/// hits saved (a vCard conversion took 4% more time with them, an iCalendar one 2%).
 ///
 /// A class, so that `LineParser.parse`, which does not mutate (the reader lends it a line's
 /// bytes in place), can fill it; each reader has its own, used on the reader's thread only.
@@ -23,9 +27,8 @@ final class ShortStrings {
     var string: String
   }
 
-  /// 1024 sets of two slots. Only the slots in use are touched, so a large table costs
-  /// little cache.
-  private static let setBits = 10
+  /// 256 sets of two slots (24 KB).
+  private static let setBits = 8
   private let slots: UnsafeMutablePointer<Entry>
 
   /// What the string is made of the bytes with: one kind per way of making it, so that the
@@ -33,8 +36,7 @@ final class ShortStrings {
   enum Kind: Int {
     case upperASCII = 0
     case parameterValue = 1
-    case value = 2
-    case plain = 3
+    case plain = 2
   }
 
   init() {
@@ -49,21 +51,7 @@ final class ShortStrings {
   }
 
   /// The string for `bytes` made by `make` (which must depend on the bytes and `kind`
-  /// only, and report nothing), from the table when it was made lately. A nil from `make`
-  /// is returned and not kept.
-  @inline(__always)
-  func stringIfMade(
-    _ bytes: UnsafeBufferPointer<UInt8>, kind: Kind, make: (UnsafeBufferPointer<UInt8>) -> String?
-  ) -> String? {
-    guard let key = Self.key(bytes, kind: kind) else { return make(bytes) }
-    let first = slots + 2 &* key.set
-    if let hit = Self.hit(first, key) { return hit }
-    guard let made = make(bytes) else { return nil }
-    Self.insert(made, key, first)
-    return made
-  }
-
-  /// `stringIfMade(_:kind:make:)` for a `make` that always makes one.
+  /// only, and report nothing), from the table when it was made lately.
   @inline(__always)
   func string(_ bytes: UnsafeBufferPointer<UInt8>, kind: Kind, make: (UnsafeBufferPointer<UInt8>) -> String) -> String {
     guard let key = Self.key(bytes, kind: kind) else { return make(bytes) }

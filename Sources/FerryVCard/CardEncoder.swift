@@ -24,12 +24,18 @@ struct CardEncoder {
   var lines = ContentLineWriter()
   private var groupCounter = 0
   private var usedGroups: Set<String> = []
+  /// The writer's property heads written lately (see `Heads`).
+  let heads: Heads
 
-  init(version: VCardVersion, target: VCardTarget, diagnostics: DiagnosticSink, location: SourceLocation) {
+  init(
+    version: VCardVersion, target: VCardTarget, diagnostics: DiagnosticSink, location: SourceLocation,
+    heads: Heads = Heads()
+  ) {
     self.version = version
     self.target = target
     self.diagnostics = diagnostics
     self.location = location
+    self.heads = heads
   }
 
   // MARK: - Helpers
@@ -334,6 +340,15 @@ struct CardEncoder {
   private mutating func appendHead30(
     group: String?, name: String, types: [String], preference: Int?, fallback: String?, dropsEmailKinds: Bool
   ) -> Int? {
+    // A head written lately for the very same list of types (see `Heads`).
+    let remembers = group == nil && !types.isEmpty
+    if remembers,
+      let start = heads.append(
+        name: name, types: types, preference: preference, fallback: fallback, dropsEmailKinds: dropsEmailKinds,
+        to: &lines.bytes)
+    {
+      return start
+    }
     var capacity = (group?.utf8.count ?? 0) + 1 + name.utf8.count + ";TYPE=,PREF:".utf8.count
     for i in types.indices { capacity += types[i].utf8.count + 1 }
     if let fallback { capacity += fallback.utf8.count + 1 }
@@ -361,8 +376,97 @@ struct CardEncoder {
       }
       head.put(UInt8(ascii: ":"))
       let start = lines.bytes.count
-      lines.bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: head.count))
+      let written = UnsafeBufferPointer(start: base, count: head.count)
+      lines.bytes.append(contentsOf: written)
+      if remembers {
+        heads.remember(
+          written, name: name, types: types, preference: preference, fallback: fallback,
+          dropsEmailKinds: dropsEmailKinds)
+      }
       return start
+    }
+  }
+
+  /// The vCard 3.0 heads (`TEL;TYPE=WORK,VOICE:`) a writer wrote lately, by what they were
+  /// made of, for `appendHead30`: a head made of the very list of types it was made of
+  /// before is the same bytes. The types of a card's TEL, EMAIL, ADR and URL are lists a
+  /// reader shares (`TypeLists`), so a file's cards have a few dozen between them; a head
+  /// took some 250 instructions to spell, mostly the types upper-cased byte by byte.
+  ///
+  /// Only heads without a group, of a non-empty list. Direct-mapped by the address of the
+  /// list's elements; each slot holds the list (so no other list can have its address while
+  /// it is there), the other parts of the key, and the head's bytes, up to `maximumLength`.
+  /// One per writer, used on its thread only.
+  final class Heads {
+    private struct Slot {
+      var types: [String]
+      var name: String
+      var fallback: String?
+      var preferred: Bool
+      var dropsEmailKinds: Bool
+      /// Bytes of the head, or -1 for an empty slot.
+      var count: Int
+    }
+
+    static let maximumLength = 64
+    private static let slotBits = 6
+    private static let slotCount = 1 << slotBits
+    private let slots: UnsafeMutablePointer<Slot>
+    private let bytes: UnsafeMutablePointer<UInt8>
+
+    init() {
+      slots = .allocate(capacity: Self.slotCount)
+      slots.initialize(
+        repeating: Slot(types: [], name: "", fallback: nil, preferred: false, dropsEmailKinds: false, count: -1),
+        count: Self.slotCount)
+      bytes = .allocate(capacity: Self.slotCount * Self.maximumLength)
+    }
+
+    deinit {
+      slots.deinitialize(count: Self.slotCount)
+      slots.deallocate()
+      bytes.deallocate()
+    }
+
+    /// The slot for a head: by the list's address, and the name's length and first byte (one
+    /// list, `[work]`, serves ADR and URL alike).
+    @inline(__always)
+    private static func index(_ types: [String], _ name: String) -> Int? {
+      guard let address = types.withUnsafeBufferPointer({ $0.baseAddress }) else { return nil }
+      let key = UInt(bitPattern: address) ^ UInt(name.utf8.count) &* 0x9E37 ^ UInt(name.utf8.first ?? 0) &* 0x85EB
+      return Int(truncatingIfNeeded: (key >> 4) ^ (key >> 10)) & (slotCount - 1)
+    }
+
+    /// Appends the head remembered for these parts to `out` and returns where it starts;
+    /// nil (nothing appended) when there is none.
+    @inline(__always)
+    func append(
+      name: String, types: [String], preference: Int?, fallback: String?, dropsEmailKinds: Bool,
+      to out: inout [UInt8]
+    ) -> Int? {
+      guard let i = Self.index(types, name) else { return nil }
+      let slot = slots + i
+      guard slot.pointee.count >= 0,
+        slot.pointee.types.withUnsafeBufferPointer({ $0.baseAddress }) == types.withUnsafeBufferPointer({ $0.baseAddress }),
+        slot.pointee.preferred == (preference == 1), slot.pointee.dropsEmailKinds == dropsEmailKinds,
+        slot.pointee.name == name, slot.pointee.fallback == fallback
+      else { return nil }
+      let start = out.count
+      out.append(contentsOf: UnsafeBufferPointer(start: bytes + i * Self.maximumLength, count: slot.pointee.count))
+      return start
+    }
+
+    /// Remembers `head` as the head for these parts (not when it is longer than
+    /// `maximumLength`).
+    func remember(
+      _ head: UnsafeBufferPointer<UInt8>, name: String, types: [String], preference: Int?, fallback: String?,
+      dropsEmailKinds: Bool
+    ) {
+      guard head.count <= Self.maximumLength, let source = head.baseAddress, let i = Self.index(types, name) else { return }
+      (bytes + i * Self.maximumLength).update(from: source, count: head.count)
+      slots[i] = Slot(
+        types: types, name: name, fallback: fallback, preferred: preference == 1, dropsEmailKinds: dropsEmailKinds,
+        count: head.count)
     }
   }
 

@@ -33,6 +33,8 @@ public struct VCardWriter: RecordWriter {
   /// writes them, appended as bytes: each took a property's worth of calls per card.
   private let cardHead: [UInt8]
   private let cardTail = Array("END:VCARD\r\n".utf8)
+  /// Property heads written lately, for every card's encoder (see `CardEncoder.Heads`).
+  private let heads = CardEncoder.Heads()
 
   public init(destination: OutputDestination, options: WriteOptions, diagnostics: DiagnosticSink) throws {
     target = try VCardTarget(option: options.target)
@@ -75,7 +77,8 @@ public struct VCardWriter: RecordWriter {
     let location = SourceLocation(source: sourceName, line: outputLine, column: 1, record: count, property: nil)
     let start = lines.bytes.count
     lines.bytes.append(contentsOf: cardHead)
-    var encoder = CardEncoder(version: version, target: target, diagnostics: diagnostics, location: location)
+    var encoder = CardEncoder(
+      version: version, target: target, diagnostics: diagnostics, location: location, heads: heads)
     // The buffer is moved into the encoder and back, never copied.
     swap(&encoder.lines, &lines)
     encoder.encode(contact)

@@ -70,9 +70,16 @@ struct CardBuilder {
   /// `ContentLine.typesAndPreference`, with a list of one or two common types (`internet,work`,
   /// `cell`) taken from the reader's `typeLists`: no array to make here, nor to free with the
   /// record.
+  ///
+  /// A line whose parameters are a list `ParameterLists` gave out before (the same array:
+  /// `TYPE=INTERNET,WORK,PREF` on every card) gets what that list gave then
+  /// (`TypeLists.typesAndPreference(of:gather:)`).
   mutating func typesAndPreference(_ line: ContentLine) -> (types: [String], preference: Int?) {
-    let list = line.typeList
-    return (list.types(from: typeLists), list.preference)
+    if line.parameters.isEmpty { return ([], nil) }
+    return typeLists.typesAndPreference(of: line.parameters) {
+      let list = line.typeList
+      return (list.types(from: typeLists), list.preference)
+    }
   }
 
   /// Text value, unescaped for the card's version.
@@ -514,7 +521,50 @@ final class TypeLists {
   private var lists: [[String]?] = Array(
     repeating: nil, count: ContentLine.commonTypeNames.count * ContentLine.commonTypeNames.count)
 
-  init() {}
+  /// Types and preference gathered lately, by the parameter list they were gathered from.
+  private struct Gathered {
+    /// The list itself, held: while it is here no other list can have its address.
+    var parameters: [ContentParameter]
+    var types: [String]
+    var preference: Int?
+  }
+
+  /// Direct-mapped by the address of the list's elements; through a pointer (a class's
+  /// array property pays an exclusivity check on each access).
+  private static let gatheredBits = 6
+  private let gathered: UnsafeMutablePointer<Gathered>
+
+  init() {
+    gathered = .allocate(capacity: 1 << Self.gatheredBits)
+    gathered.initialize(repeating: Gathered(parameters: [], types: [], preference: nil), count: 1 << Self.gatheredBits)
+  }
+
+  deinit {
+    gathered.deinitialize(count: 1 << Self.gatheredBits)
+    gathered.deallocate()
+  }
+
+  /// What `gather` gives for the line whose parameters are `parameters`, which must depend
+  /// on them only: from the table when these are the very list (the same array, not merely
+  /// equal) it was gathered from lately. The reader's `ParameterLists` gives one array to
+  /// every line with the same parameter bytes, so the lines of a file share a few dozen.
+  @inline(__always)
+  func typesAndPreference(
+    of parameters: [ContentParameter], gather: () -> (types: [String], preference: Int?)
+  ) -> (types: [String], preference: Int?) {
+    // Every empty list may share one address: none is looked up.
+    guard !parameters.isEmpty, let address = parameters.withUnsafeBufferPointer({ $0.baseAddress }) else {
+      return gather()
+    }
+    let key = UInt(bitPattern: address)
+    let slot = gathered + Int(truncatingIfNeeded: (key >> 4) ^ (key >> 10)) & ((1 << Self.gatheredBits) - 1)
+    if slot.pointee.parameters.withUnsafeBufferPointer({ $0.baseAddress }) == address {
+      return (slot.pointee.types, slot.pointee.preference)
+    }
+    let made = gather()
+    slot.pointee = Gathered(parameters: parameters, types: made.types, preference: made.preference)
+    return made
+  }
 
   /// `[commonTypeNames[first], commonTypeNames[second]]`, without the ones that are 0.
   func list(_ first: Int, _ second: Int) -> [String] {
