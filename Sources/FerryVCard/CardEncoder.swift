@@ -1120,16 +1120,26 @@ extension Timestamp {
 }
 
 extension String {
-  /// `uppercased()`, without its Unicode tables for the ASCII types nearly every value has.
-  fileprivate func uppercasedType() -> String {
-    guard utf8.allSatisfy({ $0 < 0x80 }) else { return uppercased() }
-    guard utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return self }
-    var text = self
-    return text.withUTF8 { bytes in
-      String(unsafeUninitializedCapacity: bytes.count) { out in
-        for (i, c) in bytes.enumerated() { out[i] = c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z") ? c - 32 : c }
+  /// `uppercased()`, without its Unicode tables for the ASCII text nearly every type and
+  /// group (`item1`) is: one pass over the bytes in place, and the string itself when it has
+  /// no lower-case letter.
+  func uppercasedType() -> String {
+    let ascii: String?? = utf8.withContiguousStorageIfAvailable { bytes -> String? in
+      var lower = false
+      for c in bytes {
+        if c >= 0x80 { return nil }
+        if c &- UInt8(ascii: "a") < 26 { lower = true }
+      }
+      guard lower else { return self }
+      return String(unsafeUninitializedCapacity: bytes.count) { out in
+        for i in bytes.indices {
+          let c = bytes[i]
+          out[i] = c &- UInt8(ascii: "a") < 26 ? c - 32 : c
+        }
         return bytes.count
       }
     }
+    if let ascii, let ascii { return ascii }
+    return uppercased()
   }
 }

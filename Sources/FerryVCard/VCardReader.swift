@@ -269,7 +269,7 @@ public struct VCardReader: PieceReader {
       case .anniversary: break
       case nil:
         if label.lowercased() == "anniversary", card.contact.anniversary == nil,
-          let k = card.contact.raw.firstIndex(where: { $0.name == "X-ABDATE" && $0.group?.uppercased() == group }),
+          let k = card.contact.raw.firstIndex(where: { $0.name == "X-ABDATE" && $0.group?.uppercasedType() == group }),
           let date = PartialDate(text: card.contact.raw[k].value)
         {
           card.contact.anniversary = date
@@ -282,7 +282,7 @@ public struct VCardReader: PieceReader {
     // A raw property in an address's group (Apple's `item2.X-ABADR`) belongs to that address:
     // the group is kept on the address, so the writer puts them together again.
     for r in card.contact.raw {
-      guard let group = r.group, case .address(let i)? = card.target(ofGroup: group.uppercased()) else { continue }
+      guard let group = r.group, case .address(let i)? = card.target(ofGroup: group.uppercasedType()) else { continue }
       if card.contact.addresses[i].group == nil { card.contact.addresses[i].group = group }
     }
     if card.version != .v21 && card.contact.formattedName == nil {

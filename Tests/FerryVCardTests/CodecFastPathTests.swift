@@ -85,6 +85,15 @@ struct CodecFastPathTests {
     }
   }
 
+  @Test("upper-casing a type or group in one pass gives what uppercased() gives")
+  func upperCasing() {
+    let samples = [
+      "", "item1", "ITEM1", "Item-2_x", "work", "WORK", "x-custom", "wörk", "ß", "straße", "\u{1F600}a", "a\u{301}",
+      String(repeating: "abc", count: 20),
+    ]
+    for s in samples { #expect(s.uppercasedType() == s.uppercased(), "\(s.debugDescription)") }
+  }
+
   @Test("a full date is read in place as the general way reads it")
   func dates() {
     var samples = [

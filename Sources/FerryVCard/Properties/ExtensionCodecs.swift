@@ -7,7 +7,7 @@ enum ExtensionCodecs {
   static let all: [PropertyCodec] = [
     PropertyCodec("X-ABLABEL") { line, card in
       guard let group = line.group else { return .keepRaw }
-      card.labels.append((group.uppercased(), card.text(line), line))
+      card.labels.append((group.uppercasedType(), card.text(line), line))
       return .mapped
     },
     PropertyCodec("X-ABDATE") { line, card in
@@ -71,7 +71,7 @@ extension CardBuilder {
   /// The X-ABLabel text already read for a group (Apple writes the label after the value,
   /// so this is only a hint; `applyLabels` does the real work).
   func labelValue(group: String) -> String? {
-    let group = group.uppercased()
+    let group = group.uppercasedType()
     var value: String?
     for label in labels where label.group == group { value = label.value }
     return value.map { AppleLabel.decode($0) }

@@ -106,7 +106,7 @@ struct CardBuilder {
   }
 
   mutating func remember(_ line: ContentLine, as target: LabelTarget) {
-    guard let group = line.group?.uppercased() else { return }
+    guard let group = line.group?.uppercasedType() else { return }
     if let i = index(ofGroup: group) {
       groups[i].target = target
       return
