@@ -20,6 +20,9 @@ bytes=$(stat -c %s "$input")
 measure() {
   local log
   log=$(mktemp)
+  # Dirty pages of the runs and benchmarks before go to disk first: their write-back would
+  # otherwise take CPU time from whichever run it overlaps.
+  sync
   /usr/bin/time -v "$@" 2> "$log" > /dev/null || { cat "$log" >&2; rm -f "$log"; return 1; }
   local wall rss user sys
   wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}')

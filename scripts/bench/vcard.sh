@@ -17,6 +17,9 @@ measure() {  # measure LABEL CMD... → sets secs, rss_kb, cpu: the run of media
   # One run on a shared machine can be a third off: three runs, the middle one kept.
   local k best
   for k in 1 2 3; do
+    # Dirty pages of the runs and benchmarks before (hundreds of MB of output) go to disk
+    # first: their write-back would otherwise take CPU time from whichever run it overlaps.
+    sync
     /usr/bin/time -v "$@" > /dev/null 2> "$log.$k"
     echo "$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$log.$k") $k"
   done | sort -n | sed -n 2p > "$log.median"

@@ -74,6 +74,9 @@ def timed(cmd):
 def timed_once(cmd):
     """Runs cmd once under /usr/bin/time -v; returns (seconds, peak RSS in MB, stdout, CPU
     seconds: user + system)."""
+    # Dirty pages of the runs and benchmarks before go to disk first: their write-back would
+    # otherwise take CPU time from whichever run it overlaps.
+    os.sync()
     t0 = time.perf_counter()
     run = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
