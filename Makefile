@@ -15,7 +15,7 @@ FERRY_REL    := .build/release/ferry
 INTEROP      :=
 BENCHES      :=
 
-.PHONY: all build release test unit interop demo bench accept install deps venv clean format completions man
+.PHONY: all build release test unit interop demo bench accept install deps venv bench-venv clean format completions man
 
 all: build
 
@@ -26,6 +26,13 @@ venv: $(VENV)/.stamp
 $(VENV)/.stamp: scripts/requirements.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
+	touch $@
+
+# Reference engines that only the benchmarks run (DuckDB, Polars): installed by `make bench`,
+# so that `make test` does not download them.
+bench-venv: $(VENV)/.bench-stamp
+$(VENV)/.bench-stamp: scripts/requirements-bench.txt $(VENV)/.stamp
+	$(PY) -m pip install --quiet --disable-pip-version-check -r scripts/requirements-bench.txt
 	touch $@
 
 build: deps
@@ -63,7 +70,7 @@ include mk/*.mk
 
 interop: $(INTEROP)
 
-bench: deps venv release
+bench: deps venv bench-venv release
 	@mkdir -p out/bench bench-data
 	@rm -f out/bench/*.md
 	@for b in $(BENCHES); do $(MAKE) --no-print-directory $$b || exit 1; done

@@ -10,10 +10,10 @@ public struct CSVReader: RecordReader {
   public let profile: any CSVProfile
   public let header: [String]
   public let confidence: Double
-  private let rows: CSVRowReader
+  let rows: CSVRowReader
   private var decoder: (any CSVRecordDecoder)?
   /// Whether there is a decoder (asked per record: comparing the existential with nil copies it).
-  private let hasDecoder: Bool
+  let hasDecoder: Bool
   private var context: CSVDecodeContext
   private let mapped: [Bool]
   /// How many header columns the decoder does not map (kept raw when filled).
@@ -22,20 +22,42 @@ public struct CSVReader: RecordReader {
   private let rawParameters: [[RawParameter]]
   private let origin: String
   private var raggedReports = 0
-  private var reportedEmptyRow = false
+  private(set) var reportedEmptyRow = false
   private var lastLine = 0
   private var lastNumber = 0
+  /// Reading a piece of a bigger input (`CSVReader.pieces`): how it started, and whether it
+  /// could not go on from the header to the piece's bytes.
+  let piece: PieceStart?
+  private(set) var pieceBroken = false
+  /// The line numbers of `lineEndsRead` start here.
+  let linesCountedFrom: Int
 
   /// Opens the input, reads the header and picks the profile: `options.variant` when given,
   /// the generic mapping when `options.csv.mappingFile` is set, otherwise detection.
   public init(input: ByteInput, options: ReadOptions, diagnostics: DiagnosticSink) throws {
+    try self.init(input: input, options: options, diagnostics: diagnostics, piece: nil)
+  }
+
+  /// - Parameter piece: for a reader of one piece of a bigger input (`pieces(options:)`):
+  ///   the header is read from its preamble (silently, but for the first piece), then the
+  ///   rows from `input`.
+  init(input: ByteInput, options: ReadOptions, diagnostics: DiagnosticSink, piece: PieceStart?) throws {
+    self.piece = piece
+    let preamble = piece.map { $0.preamble.isEmpty ? nil : $0.preamble } ?? nil
+    let silent = preamble != nil && piece?.preambleIsSilent == true
+    // Where the header's diagnostics go: nowhere when another reader gave them already.
+    let headerSink = silent ? DiagnosticSink.ignore : diagnostics
+    let firstLine = preamble == nil ? (piece?.firstLine ?? 1) : 1
     rows = try CSVRowReader(
-      input: input, delimiter: options.csv.delimiter, encodingName: options.inputEncoding, diagnostics: diagnostics)
+      input: preamble.map { ByteInput(bytes: $0, name: input.name, chunkSize: max(1, $0.count)) } ?? input,
+      delimiter: options.csv.delimiter, encodingName: options.inputEncoding, diagnostics: headerSink,
+      firstLine: firstLine)
+    linesCountedFrom = silent ? (piece?.firstLine ?? 1) : firstLine
     var headerRow = try rows.next()
     // Blank rows above the header (a spreadsheet saved with an empty first line, `,,,,`):
     // the header is the first row with text.
     while let row = headerRow, row.data.isEmpty {
-      diagnostics.note(
+      headerSink.note(
         "line \(row.line) is empty; the header is the first row with text", at: SourceLocation(file: input.name, line: row.line, column: 1),
         code: "syntax")
       headerRow = try rows.next()
@@ -71,7 +93,7 @@ public struct CSVReader: RecordReader {
       // No export profile recognises the header: columns with common names are read by name.
       chosen = CommonColumnsProfile()
       confidence = CommonColumnsProfile().confidence(header: header)
-      diagnostics.warning(
+      headerSink.warning(
         "no csv profile recognises this header; columns with common names (Name, Email, Phone, Company, …) are read by name (csv:common), the others kept as raw properties (name a profile with --from csv:PROFILE or give --mapping)",
         at: SourceLocation(file: input.name, line: headerRow?.line ?? 1, column: 1), code: "unmapped")
     } else {
@@ -79,7 +101,7 @@ public struct CSVReader: RecordReader {
       chosen = RawOnlyProfile()
       confidence = 0
       if !header.isEmpty {
-        diagnostics.warning(
+        headerSink.warning(
           "no csv profile recognises this header; every column is kept as a raw property (name one with --from csv:PROFILE or give --mapping)",
           at: SourceLocation(file: input.name, line: headerRow?.line ?? 1, column: 1), code: "unmapped")
       }
@@ -91,10 +113,10 @@ public struct CSVReader: RecordReader {
     context.dateFormat = options.csv.dateFormat
     let (decodeHeader, parameters) = CSVReader.repeatedColumns(
       header, profile: chosen, row: headerRow ?? CSVRow(data: [], ends: [], line: 1, number: 0), file: input.name,
-      diagnostics: diagnostics)
+      diagnostics: headerSink)
     rawParameters = parameters
     if headerRow == nil {
-      diagnostics.warning(
+      headerSink.warning(
         "input is empty: no header and no records", at: SourceLocation(file: input.name, line: 1, column: 1),
         code: "empty")
       decoder = nil
@@ -107,9 +129,24 @@ public struct CSVReader: RecordReader {
       hasDecoder = true
     }
     unmappedColumns = mapped.filter { !$0 }.count
+    if preamble != nil {
+      // The piece's rows follow the header: numbered on from it (the first piece), or from
+      // the piece's first line and record 1 (the others, renumbered by `ParallelReader`).
+      pieceBroken =
+        headerRow == nil
+        || !rows.continueReading(from: input, firstLine: silent ? (piece?.firstLine ?? 1) : nil, diagnostics: diagnostics)
+    }
   }
 
   public mutating func next() throws -> Record? {
+    if pieceBroken {
+      // A piece with more after it is read again by one reader (`endedAtRecordBoundary`);
+      // a reader of the input's rest must not end early without a word.
+      guard piece?.readsToEnd == true else { return nil }
+      throw FerryError(
+        .malformedInput, "cannot read on after the header of this piece of the input",
+        at: SourceLocation(file: rows.input.name, line: rows.line, column: 1))
+    }
     guard hasDecoder else { return nil }
     while let row = try rows.next() {
       lastLine = row.line
@@ -247,6 +284,7 @@ public struct CSVReader: RecordReader {
 /// The fallback when nothing recognises a header: no column is mapped.
 struct RawOnlyProfile: CSVProfile {
   var name: String { "raw" }
+  var readsInPieces: Bool { true }
   var writesByteOrderMark: Bool { false }
   func confidence(header: [String]) -> Double { 0 }
   func makeDecoder(header: [String], options: ReadOptions) throws -> any CSVRecordDecoder {

@@ -170,31 +170,45 @@ public struct CSVRow: Sendable {
 /// The thin wrapper around `CSVCore` that owns the I/O: reads chunks, turns encodings into
 /// UTF-8, sniffs the delimiter, checks UTF-8 per record and reports positions.
 public final class CSVRowReader {
-  public let input: ByteInput
+  /// The input being read (a piece's reader goes on from its header to its piece's bytes:
+  /// `continueReading(from:firstLine:diagnostics:)`).
+  public private(set) var input: ByteInput
   public let encoding: CSVEncoding
   public let delimiter: UInt8
   /// Whether the encoding was forced or announced by a BOM (no Windows-1252 fallback then).
   private let encodingIsCertain: Bool
-  private let diagnostics: DiagnosticSink
+  private var diagnostics: DiagnosticSink
   private var core: CSVCore
   private var transcoder: TranscodingStream
   private var chunk: [UInt8] = []
   private var scratch: [UInt8] = []
   private var position = 0
   private var skipBOM: Int
+  /// The length of the byte order mark the input started with (skipped).
+  private let bomLength: Int
   private var ended = false
   private var finished = false
-  private var rowsRead = 0
+  /// Records read, the header and rows with every field empty included: the next record's
+  /// number is this (the header's is 0).
+  public private(set) var rowsRead = 0
+  /// After `next()` gave nil: whether the input ended between two records (after a line end,
+  /// with no record begun and no quoted field open).
+  public private(set) var endedBetweenRecords = false
   private var pendingReset = false
   /// Whether the first line is Excel's `sep=X` delimiter hint, still to be skipped.
   private var skipSeparatorLine: Bool
   private var fallbackWarnings = 0
   private static let maxFallbackWarnings = 10
+  /// Whether a record so far had fields that are not valid UTF-8 (read as Windows-1252).
+  public var readFieldsAsWindows1252: Bool { fallbackWarnings > 0 }
 
   /// - Parameters:
   ///   - delimiter: a forced delimiter; nil sniffs comma, semicolon and tab from the head.
   ///   - encodingName: `ReadOptions.inputEncoding`.
-  public init(input: ByteInput, delimiter: UInt8?, encodingName: String?, diagnostics: DiagnosticSink) throws {
+  ///   - firstLine: the number of the input's first line.
+  public init(
+    input: ByteInput, delimiter: UInt8?, encodingName: String?, diagnostics: DiagnosticSink, firstLine: Int = 1
+  ) throws {
     self.input = input
     self.diagnostics = diagnostics
     let head = try input.peek(64 * 1024)
@@ -221,6 +235,7 @@ public final class CSVRowReader {
     self.encoding = encoding
     encodingIsCertain = certain
     skipBOM = bomLength
+    self.bomLength = bomLength
     transcoder = TranscodingStream(encoding: encoding)
     var probe = TranscodingStream(encoding: encoding)
     var utf8Head: [UInt8] = []
@@ -233,10 +248,59 @@ public final class CSVRowReader {
       self.delimiter = hint ?? Dialect.sniff(utf8Head)
     }
     core = CSVCore(delimiter: self.delimiter)
+    if firstLine != 1 { core.restartLines(at: firstLine) }
   }
 
   /// The line the reader is on (for "empty input" and end-of-input messages).
   public var line: Int { core.line }
+
+  /// The input's bytes read into records so far, its byte order mark included (UTF-8 input
+  /// only: other encodings are counted in UTF-8 bytes after the mark).
+  public var bytesConsumed: Int { bomLength + core.offset }
+
+  /// Goes on reading from `next`, a UTF-8 input that follows the one read so far, once that
+  /// one was read up to the end of a record (the header of a piece's reader, in
+  /// `CSVReader.pieces`): what is left of it must be line ends only. Lines are numbered from
+  /// `firstLine` on, when given, and the records from 1; otherwise both carry on.
+  ///
+  /// - Returns: false when the input read so far held more than line ends after its last
+  ///   record, or the encoding is not UTF-8 (nothing is read from `next` then).
+  public func continueReading(from next: ByteInput, firstLine: Int?, diagnostics: DiagnosticSink) -> Bool {
+    guard encoding == .utf8, !skipSeparatorLine else { return false }
+    if pendingReset {
+      core.startRecord()
+      pendingReset = false
+    }
+    // The rest of the current chunk (the LF of the header's CRLF, say), then anything the
+    // input still holds: line ends at most.
+    while true {
+      if position < chunk.count {
+        let (consumed, step) = chunk.withUnsafeBufferPointer { buffer in
+          core.feed(UnsafeBufferPointer(rebasing: buffer[position...]))
+        }
+        position += consumed
+        guard step == .needInput else { return false }
+        continue
+      }
+      guard !ended, let more = try? input.read() else { break }
+      chunk = more
+      position = 0
+    }
+    guard core.isBetweenRecords else { return false }
+    input = next
+    self.diagnostics = diagnostics
+    chunk = []
+    position = 0
+    skipBOM = 0
+    ended = false
+    finished = false
+    endedBetweenRecords = false
+    if let firstLine {
+      core.restartLines(at: firstLine)
+      rowsRead = 1
+    }
+    return true
+  }
 
   /// The next record, or nil at the end of the input.
   ///
@@ -253,6 +317,7 @@ public final class CSVRowReader {
           guard !finished else { return nil }
           finished = true
           if core.finish() { return try complete(unterminated: core.inQuotedField) }
+          endedBetweenRecords = true
           return nil
         }
         try refill()

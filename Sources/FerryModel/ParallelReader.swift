@@ -63,7 +63,7 @@ public struct PieceStart: Sendable {
 
 /// What `ParallelReader` needs to know of a format.
 public struct PieceFormat: Sendable {
-  /// The last position in `bytes`, at or after `from` and above 0, where a new top-level
+  /// The last position in `bytes`, at or after `from`, above 0 and below its end, where a new top-level
   /// record seems to start (the start of its first line), or nil. A guess is enough: each
   /// piece's reader tells afterwards whether the piece before it really ended there.
   public var lastCut: @Sendable (_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int) -> Int?
@@ -230,11 +230,14 @@ public struct ParallelReader: RecordReader {
       if position < records.count { return try next() }
       if var p = piece {
         replay(upTo: Int.max)
+        let (recordsBefore, linesBefore) = (recordOffset, lineOffset)
         recordOffset += p.recordsNumbered
         lineOffset += p.lineEnds
         if p.isLast || p.error != nil {
           ended = true
-          if let error = p.error { throw error }
+          // The reader's error (a NUL byte in the last piece, say) is placed as the
+          // diagnostics are: in the whole input.
+          if let error = p.error { throw emitter.renumbered(error, records: recordsBefore, lines: linesBefore) }
           return nil
         }
         // Its records go back with it, to be freed by the worker that made them (here, when
@@ -338,6 +341,13 @@ public struct ParallelReader: RecordReader {
       var d = diagnostic
       if let l = d.location { d.location = renumbered(l, records: records, lines: lines) }
       target.emit(d)
+    }
+
+    /// A piece reader's error, with its position as a position in the whole input.
+    func renumbered(_ error: any Error, records: Int, lines: Int) -> any Error {
+      guard var e = error as? FerryError, let l = e.location else { return error }
+      e.location = renumbered(l, records: records, lines: lines)
+      return e
     }
 
     /// A piece reader's position as a position in the whole input.
@@ -493,7 +503,8 @@ public struct ParallelReader: RecordReader {
               // the other threads wait: it is cut short, to the records of its last bytes.
               at = carry.withUnsafeBufferPointer { format.lastCut($0, $0.count - Self.lastPieceSize) }
             }
-            if let at, at > 0 {
+            // A cut at the end would leave nothing to make the last piece of.
+            if let at, at > 0, at < carry.count {
               // The piece takes the buffer; only the bytes after the cut are copied (a few,
               // unless far more than a piece came at once).
               var rest = carry.withUnsafeBufferPointer { Array(UnsafeBufferPointer(rebasing: $0[at...])) }

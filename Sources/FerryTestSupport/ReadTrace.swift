@@ -14,9 +14,9 @@ public struct ReadTrace: Equatable {
 
   /// Reads every record of the reader that `make` builds around a diagnostic sink, and
   /// returns what it gave and the reader (to ask it more afterwards).
-  public static func read<R: RecordReader>(_ make: (DiagnosticSink) -> R) throws -> (ReadTrace, R) {
+  public static func read<R: RecordReader>(_ make: (DiagnosticSink) throws -> R) throws -> (ReadTrace, R) {
     let log = Log()
-    var reader = make(log.sink)
+    var reader = try make(log.sink)
     var trace = ReadTrace()
     while let r = try reader.next() {
       trace.records.append(r)

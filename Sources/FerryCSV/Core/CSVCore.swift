@@ -104,6 +104,19 @@ public struct CSVCore: ~Copyable, Sendable {
   /// Whether the machine is inside a quoted field (at the end of input: unterminated).
   public var inQuotedField: Bool { state == .quoted }
 
+  /// Numbers lines from `firstLine` on, from the next byte fed (which starts a line): for a
+  /// reader that reads a piece of a bigger input after its header (`CSVReader.pieces`).
+  public mutating func restartLines(at firstLine: Int) {
+    // A piece starts after a line end, never between the CR and LF of one.
+    afterCR = false
+    line = firstLine
+    lineStart = offset
+    recordLine = firstLine
+  }
+
+  /// Whether the machine is between records: after a line end, nothing of a record begun.
+  public var isBetweenRecords: Bool { state == .recordStart }
+
   /// Clears the record buffers after the caller took a record.
   public mutating func startRecord() {
     bytes.count = 0

@@ -20,12 +20,17 @@ public protocol CSVProfile: Sendable {
   /// Columns that are successive slots of one field (`E-mail Address`, `E-mail 2 Address`, …):
   /// a header that repeats one of them has the repeat read as the next slot it lacks.
   var repeatedColumns: [[String]] { get }
+  /// Whether each row is read on its own, with nothing carried from row to row but caches
+  /// (no warning given once per input, no row joined to another): then a big input may be
+  /// read in pieces on several threads (`CSVReader.pieces`). False unless a profile says so.
+  var readsInPieces: Bool { get }
 }
 
 extension CSVProfile {
   public var origin: String { "csv:\(name)" }
   public var kinds: Set<RecordKind> { [.contact] }
   public var repeatedColumns: [[String]] { [] }
+  public var readsInPieces: Bool { false }
 }
 
 /// The raw parameter that marks a value from a repeated header column no slot took: the

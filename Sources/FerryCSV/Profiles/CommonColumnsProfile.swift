@@ -10,6 +10,8 @@ import Foundation
 public struct CommonColumnsProfile: CSVProfile {
   public init() {}
   public var name: String { "common" }
+  /// Rows are read one by one, nothing carried between them but caches.
+  public var readsInPieces: Bool { true }
   public var writesByteOrderMark: Bool { true }
 
   static let names = spaced(["Name", "Full Name", "Contact", "Contact Name", "Display Name", "Customer Name"])

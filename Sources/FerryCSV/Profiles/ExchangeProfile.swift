@@ -8,6 +8,8 @@ import FerryModel
 public struct ExchangeProfile: CSVProfile {
   public init() {}
   public var name: String { "exchange" }
+  /// Rows are read one by one, nothing carried between them but caches.
+  public var readsInPieces: Bool { true }
   public var writesByteOrderMark: Bool { true }
 
   public static let header = [

@@ -8,6 +8,8 @@ import Yams
 public struct GenericProfile: CSVProfile {
   public let mapping: Mapping
   public var name: String { "mapping" }
+  /// Rows are read one by one, nothing carried between them but caches.
+  public var readsInPieces: Bool { true }
   public var writesByteOrderMark: Bool { mapping.bom }
 
   public struct Rule: Sendable {

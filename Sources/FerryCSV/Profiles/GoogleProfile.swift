@@ -9,6 +9,8 @@ import FerryModel
 public struct GoogleProfile: CSVProfile {
   public init() {}
   public var name: String { "google" }
+  /// Rows are read one by one, nothing carried between them but caches.
+  public var readsInPieces: Bool { true }
   public var writesByteOrderMark: Bool { true }
 
   static let fixed = [

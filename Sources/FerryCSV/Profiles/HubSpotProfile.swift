@@ -8,6 +8,8 @@ import FerryModel
 public struct HubSpotProfile: CSVProfile {
   public init() {}
   public var name: String { "hubspot" }
+  /// Rows are read one by one, nothing carried between them but caches.
+  public var readsInPieces: Bool { true }
   public var writesByteOrderMark: Bool { true }
 
   public static let header = [

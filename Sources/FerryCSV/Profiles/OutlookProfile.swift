@@ -9,6 +9,8 @@ import FerryModel
 public struct OutlookProfile: CSVProfile {
   public init() {}
   public var name: String { "outlook" }
+  /// Rows are read one by one, nothing carried between them but caches.
+  public var readsInPieces: Bool { true }
   public var writesByteOrderMark: Bool { true }
 
   public static let header: [String] = [

@@ -11,6 +11,8 @@ import FerryModel
 public struct SalesforceProfile: CSVProfile {
   public init() {}
   public var name: String { "salesforce" }
+  /// Rows are read one by one, nothing carried between them but caches.
+  public var readsInPieces: Bool { true }
   /// Data Loader reads UTF-8 without a BOM; a BOM would end up in the first column name.
   public var writesByteOrderMark: Bool { false }
 

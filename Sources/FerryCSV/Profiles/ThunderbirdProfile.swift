@@ -8,6 +8,8 @@ import FerryModel
 public struct ThunderbirdProfile: CSVProfile {
   public init() {}
   public var name: String { "thunderbird" }
+  /// Rows are read one by one, nothing carried between them but caches.
+  public var readsInPieces: Bool { true }
   public var writesByteOrderMark: Bool { false }
 
   public static let header = [

@@ -1,0 +1,138 @@
+import FerryModel
+
+// Reading a big CSV input in pieces, on two threads (`ParallelReader`).
+//
+// Every piece's reader reads the input's header first (the preamble: a byte order mark, an
+// Excel `sep=` line, blank rows and the header record), silently but for the first piece's,
+// then its own rows. Pieces are cut after a line end outside quotes, counted from the
+// piece's start, which is itself a record boundary; a quote used irregularly (`ab"c`) can
+// make that count wrong, and then the reader of the piece tells: it did not end between two
+// records, and the rest of the input is read again by one reader.
+//
+// A piece is used only when nothing in it depends on the pieces before: its reader says it
+// did not end at a record boundary when it gave the note that is given once per input (rows
+// with every field empty) or read fields as Windows-1252 (those warnings are counted per
+// input and name their line in the text). The last piece is read again by one reader told
+// the line and record it starts at, for the same reason (`rereadsLastPiece`). Only profiles
+// that read each row on its own take part (`CSVProfile.readsInPieces`), and only UTF-8
+// input.
+
+extension CSVReader: PieceReader {
+  public var endedAtRecordBoundary: Bool {
+    guard let piece, !piece.readsToEnd, !piece.preamble.isEmpty, !pieceBroken else { return false }
+    return rows.endedBetweenRecords && !reportedEmptyRow && !rows.readFieldsAsWindows1252
+  }
+
+  public var recordsNumbered: Int { max(0, rows.rowsRead - 1) }
+
+  public var lineEndsRead: Int { rows.line - linesCountedFrom }
+
+  /// The delimiter read with (given or sniffed).
+  public var delimiter: UInt8 { rows.delimiter }
+
+  /// A reader that reads `input` in pieces on several threads, when it is big enough, UTF-8,
+  /// and its profile reads each row on its own; otherwise nil (read it with `init`).
+  ///
+  /// Reads the input's head to tell: options that `init` refuses (an unknown profile, a
+  /// mapping file that cannot be read) throw here too.
+  public static func parallel(
+    input: ByteInput, options: ReadOptions, diagnostics: DiagnosticSink
+  ) throws -> ParallelReader? {
+    guard try ParallelReader.isWorthwhile(for: input) else { return nil }
+    if let name = options.inputEncoding, CSVEncoding(name: name) != .utf8 { return nil }
+    let head = try input.peek(4 * 512 * 1024)
+    if let (encoding, _) = CSVEncoding.fromBOM(head), encoding != .utf8 { return nil }
+    // The head read as the input would be: the profile, and the delimiter every piece reads with.
+    let probe = try CSVReader(input: ByteInput(bytes: head, name: input.name), options: options, diagnostics: .ignore)
+    guard probe.hasDecoder, probe.profile.readsInPieces, probe.rows.bytesConsumed < head.count else { return nil }
+    var pieceOptions = options
+    pieceOptions.csv.delimiter = probe.delimiter
+    return ParallelReader(input: input, format: pieces(options: pieceOptions), diagnostics: diagnostics)
+  }
+
+  /// How `ParallelReader` cuts a CSV input into pieces and reads each one. `options` must
+  /// name the delimiter (`parallel(input:options:diagnostics:)` sets the one sniffed from
+  /// the input's head): a piece's preamble is too short to sniff it from.
+  public static func pieces(options: ReadOptions) -> PieceFormat {
+    let delimiter = options.csv.delimiter
+    return PieceFormat(
+      lastCut: { bytes, from in lastCut(in: bytes, from: from) },
+      makeReader: { input, start, sink in
+        do {
+          return try CSVReader(input: input, options: options, diagnostics: sink, piece: start)
+        } catch {
+          return FailedPiece(error: error)
+        }
+      },
+      preambleLength: { bytes in preambleLength(in: bytes, delimiter: delimiter) },
+      rereadsLastPiece: true)
+  }
+
+  /// Where the last record at or after `from` (and above 0, below the end of `bytes`)
+  /// starts: after the last line end outside quotes, quotes counted from the start of
+  /// `bytes` (a record boundary). A CR counts only when the byte after it is not LF.
+  ///
+  /// Only a guess when quotes are used irregularly (`ab"c` holds a quote that opens
+  /// nothing); the reader of the piece before tells. Such a quote makes every line end after
+  /// it look quoted: when `bytes` has none outside quotes in `lastResortSize` bytes or more,
+  /// the last line end is taken all the same, so that pieces are still cut (and memory stays
+  /// bounded) and quotes are counted afresh from the next piece's start.
+  public static func lastCut(in b: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+    let n = b.count
+    let lowest = max(from, 1)
+    var inQuotes = false
+    var cut: Int?
+    var anyLineEnd: Int?
+    var i = 0
+    while i < n {
+      // To the next quote or line end, eight bytes at a time (the delimiter given is the
+      // quote, so nothing else stops the scan but NUL).
+      i = CSVCore.nextStop(b, from: i, delimiter: .quote)
+      while i < n && b[i] != .quote && b[i] != .lf && b[i] != .cr { i += 1 }
+      guard i < n else { break }
+      let c = b[i]
+      i += 1
+      if c == .quote {
+        inQuotes.toggle()
+      } else if i >= lowest && i < n && (c == .lf || b[i] != .lf) {
+        if inQuotes { anyLineEnd = i } else { cut = i }
+      }
+    }
+    if cut == nil && n >= lastResortSize { return anyLineEnd }
+    return cut
+  }
+
+  /// See `lastCut(in:from:)`: twice the pieces `ParallelReader` cuts.
+  static let lastResortSize = 1 << 20
+
+  /// The length of the preamble at the start of `bytes`: up to the end of the header record
+  /// (the first with text), its line end included; 0 when it does not end in `bytes`.
+  static func preambleLength(in bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8?) -> Int {
+    let all = Array(bytes)
+    guard
+      let rows = try? CSVRowReader(
+        input: ByteInput(bytes: all, name: "<preamble>"), delimiter: delimiter, encodingName: nil, diagnostics: .ignore)
+    else { return 0 }
+    while let row = try? rows.next() {
+      guard row.data.isEmpty else {
+        var end = rows.bytesConsumed
+        // The header's CR consumed, its LF not yet.
+        if end > 0 && end < all.count && all[end - 1] == .cr && all[end] == .lf { end += 1 }
+        return end <= all.count && rows.line > row.line ? end : 0
+      }
+    }
+    return 0
+  }
+}
+
+/// A piece whose reader could not start (the options were checked on the input's head, so
+/// this is not expected): it gives nothing and throws its error, so that the input is read
+/// again by one reader, which reports it.
+private struct FailedPiece: PieceReader {
+  let error: any Error
+  var lastRecordLocation: SourceLocation? { nil }
+  var endedAtRecordBoundary: Bool { false }
+  var recordsNumbered: Int { 0 }
+  var lineEndsRead: Int { 0 }
+  mutating func next() throws -> Record? { throw error }
+}

@@ -1,0 +1,272 @@
+import FerryCSV
+import FerryModel
+import FerryTestSupport
+import Foundation
+import Testing
+
+/// `ParallelReader` over CSV gives exactly what one `CSVReader` gives: the same records,
+/// positions and diagnostics (and the same error), wherever the pieces are cut.
+@Suite("Parallel CSV reading")
+struct ParallelCSVReadingTests {
+  static let files =
+    Fixtures.files(in: Fixtures.path("csv"), extensions: ["csv"])
+    + Fixtures.files(in: Fixtures.path("fuzz/csv"), extensions: ["csv"])
+
+  static func options(_ variant: String? = nil) -> ReadOptions {
+    var o = ReadOptions()
+    o.variant = variant
+    return o
+  }
+
+  static func sequential(_ bytes: [UInt8], options: ReadOptions = options()) throws -> ReadTrace {
+    try ReadTrace.read { sink in
+      Reading(try CSVReader(input: ByteInput(bytes: bytes, name: "in.csv"), options: options, diagnostics: sink))
+    }.0
+  }
+
+  /// Read in pieces: `chunk` bytes are read at a time and a piece is cut as soon as one has
+  /// `pieceSize` bytes, so small values give many pieces, cut at every kind of place. The
+  /// delimiter is the one a reader of the whole input sniffs, as `CSVReader.parallel` sets.
+  /// `fellBack`: a piece did not end at a record boundary, and the input was read by one
+  /// reader from there on; that is, more than its last 32 KB (the last piece, at most 16 KB,
+  /// is always read again by one reader; every piece but the first four has `pieceSize`
+  /// bytes at least).
+  static func parallel(
+    _ bytes: [UInt8], chunk: Int, pieceSize: Int = 1, options: ReadOptions = options()
+  ) throws -> (ReadTrace, fellBack: Bool, piecesUsed: Int) {
+    var o = options
+    o.csv.delimiter = try CSVReader(input: ByteInput(bytes: bytes, name: "in.csv"), options: options, diagnostics: .ignore)
+      .delimiter
+    let (trace, reader) = try ReadTrace.read {
+      Reading(
+        ParallelReader(
+          input: ByteInput(bytes: bytes, name: "in.csv", chunkSize: chunk), format: CSVReader.pieces(options: o),
+          diagnostics: $0, pieceSize: pieceSize, ahead: 3))
+    }
+    let fellBack = reader.base.readsOnAsOneReader && reader.base.piecesUsed * pieceSize < bytes.count - 32 * 1024
+    return (trace, fellBack, reader.base.piecesUsed)
+  }
+
+  /// A reader whose error, if it throws one, ends the trace as a last diagnostic: both ways
+  /// of reading must fail at the same place, after the same records.
+  struct Reading<R: RecordReader>: RecordReader {
+    var base: R
+    var failed: FerryError?
+    init(_ base: R) { self.base = base }
+    var lastRecordLocation: FerryModel.SourceLocation? { base.lastRecordLocation }
+    mutating func next() throws -> Record? {
+      guard failed == nil else { return nil }
+      do {
+        return try base.next()
+      } catch let e as FerryError {
+        failed = e
+        return nil
+      }
+    }
+  }
+
+
+  /// Rows of a Salesforce export: every fifth with a street over two lines, quotes in titles,
+  /// non-ASCII names.
+  static func salesforce(rows: Int, lineEnd: String = "\r\n", header: String? = nil) -> String {
+    var text =
+      (header
+        ?? "Id,LastName,FirstName,MailingStreet,MailingCity,Phone,Email,Title,Description,OwnerId,Owner.Name,Owner.Email")
+      + lineEnd
+    for n in 0..<rows {
+      let street = n % 5 == 0 ? "\"\(n) Harbour Road\(lineEnd)Building \(n % 9)\"" : "\(n) Harbour Road"
+      let title = n % 7 == 0 ? "\"Head of \"\"Special\"\" Projects, EMEA\"" : "Buyer"
+      text += "003000000000\(String(format: "%03d", n % 1000)),Müller\(n),Zoë,\(street),Zürich,+41 44 000 \(n),"
+      text += "z\(n)@example.com,\(title),\(n % 11 == 0 ? "\"Note\(lineEnd)over lines\"" : ""),005000000000001,Dana,dana@example.com"
+      text += lineEnd
+    }
+    return text
+  }
+
+  @Test("every CSV fixture read in pieces gives what one reader gives", arguments: files)
+  func fixture(path: String) throws {
+    let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    let expected: ReadTrace
+    do {
+      expected = try Self.sequential(bytes)
+    } catch {
+      return  // refused before any record (a mapping file's own input, an encoding); not read in pieces either
+    }
+    for chunk in [7, 300] {
+      let (got, _, _) = try Self.parallel(bytes, chunk: chunk)
+      #expect(got == expected, "\(path), chunks of \(chunk)")
+    }
+  }
+
+  @Test("line and record numbers carry on across pieces, with CRLF, LF and CR line ends", arguments: ["\r\n", "\n", "\r"])
+  func numbering(lineEnd: String) throws {
+    var text = Self.salesforce(rows: 600, lineEnd: lineEnd)
+    // Ragged rows now and then: warnings with their line numbers.
+    text = text.replacingOccurrences(of: ",Müller17,", with: ",Müller17,extra,")
+    text = text.replacingOccurrences(of: ",Müller230,", with: ",Müller230,extra,")
+    let bytes = Array(text.utf8)
+    let expected = try Self.sequential(bytes)
+    #expect(expected.records.count == 600)
+    #expect(expected.diagnostics.filter { $0.code == "ragged" }.count == 2)
+    for chunk in [61, 4096] {
+      let (got, fellBack, used) = try Self.parallel(bytes, chunk: chunk, pieceSize: 700)
+      #expect(!fellBack)
+      #expect(used > 10)
+      #expect(got == expected)
+      #expect(got.locations.last??.record == 600)
+    }
+  }
+
+  @Test("a byte order mark, an Excel sep= line and blank rows above the header")
+  func preamble() throws {
+    let text = "\u{FEFF}sep=;\r\n;;;\r\n" + Self.salesforce(rows: 600).replacingOccurrences(of: ",", with: ";")
+    let bytes = Array(text.utf8)
+    let expected = try Self.sequential(bytes)
+    #expect(expected.records.count == 600)
+    #expect(!expected.diagnostics.isEmpty)
+    let (got, fellBack, _) = try Self.parallel(bytes, chunk: 100, pieceSize: 4000)
+    #expect(!fellBack)
+    #expect(got == expected)
+    // A first piece that ends before the header does (a sixteenth of 600 bytes): no preamble
+    // for the pieces, so the input is read by one reader, and still the same.
+    let (short, shortFellBack, _) = try Self.parallel(bytes, chunk: 100, pieceSize: 600)
+    #expect(shortFellBack)
+    #expect(short == expected)
+  }
+
+  @Test("a quote used irregularly misleads the cutter: the rest is read again by one reader")
+  func irregularQuote() throws {
+    var text = Self.salesforce(rows: 600)
+    // `ab"c`: a quote inside an unquoted field is text, but the cutter counts it as opening one.
+    text = text.replacingOccurrences(of: ",Müller40,", with: ",Mül\"ler40,")
+    let bytes = Array(text.utf8)
+    let expected = try Self.sequential(bytes)
+    #expect(expected.records.count == 600)
+    let (got, fellBack, _) = try Self.parallel(bytes, chunk: 97, pieceSize: 800)
+    #expect(fellBack)
+    #expect(got == expected)
+  }
+
+  @Test("what is reported once per input (empty rows, Windows-1252 fields) is reported as one reader does")
+  func oncePerInput() throws {
+    var bytes = Array(Self.salesforce(rows: 200).utf8)
+    let expected0 = try Self.sequential(bytes)
+    // Rows of delimiters only, far apart, and a Latin-1 byte in two rows.
+    var text = Self.salesforce(rows: 200)
+    text = text.replacingOccurrences(of: "Müller50,", with: "Müller50,\r\n,,,,,,,,,,,\r\nX,")
+    text = text.replacingOccurrences(of: "Müller150,", with: "Müller150,\r\n,,,,,,,,,,,\r\nY,")
+    bytes = Array(text.utf8)
+    for name in ["Müller90", "Müller170"] {
+      let target = Array(name.utf8)
+      if let at = (0..<(bytes.count - target.count)).first(where: { Array(bytes[$0..<$0 + target.count]) == target }) {
+        bytes.replaceSubrange(at + 1..<at + 3, with: [0xFC])  // ü in Windows-1252
+      }
+    }
+    let expected = try Self.sequential(bytes)
+    #expect(expected.records.count > expected0.records.count)
+    #expect(expected.diagnostics.filter { $0.code == "skipped" }.count == 1)
+    #expect(expected.diagnostics.filter { $0.code == "encoding" }.count == 2)
+    for chunk in [50, 1000] {
+      let (got, _, _) = try Self.parallel(bytes, chunk: chunk, pieceSize: 500)
+      #expect(got == expected)
+    }
+  }
+
+  @Test("a NUL byte in a middle or the last piece fails where one reader fails", arguments: [false, true])
+  func binary(inLastRow: Bool) throws {
+    var bytes = Array(Self.salesforce(rows: 200).utf8)
+    let z = UInt8(ascii: "Z")
+    let at = inLastRow ? bytes.lastIndex(of: z)! : bytes[(bytes.count * 2 / 5)...].firstIndex(of: z)!
+    bytes[at] = 0
+    let expected = try Self.sequential(bytes)
+    #expect(expected.records.count < 200)
+    let (got, _, _) = try Self.parallel(bytes, chunk: 128, pieceSize: 900)
+    #expect(got == expected)
+    // The error itself: same message, same line and column.
+    func failure(_ read: () throws -> Void) -> String? {
+      do { try read() } catch { return "\(error)" }
+      return nil
+    }
+    let one = failure {
+      var r = try CSVReader(input: ByteInput(bytes: bytes, name: "in.csv"), options: Self.options(), diagnostics: .ignore)
+      while try r.next() != nil {}
+    }
+    var o = Self.options()
+    o.csv.delimiter = UInt8(ascii: ",")
+    let pieces = failure {
+      var r = ParallelReader(
+        input: ByteInput(bytes: bytes, name: "in.csv", chunkSize: 128), format: CSVReader.pieces(options: o),
+        diagnostics: .ignore, pieceSize: 900, ahead: 3)
+      while try r.next() != nil {}
+    }
+    #expect(one != nil)
+    #expect(pieces == one)
+  }
+
+  @Test("an unterminated quote at the end is reported where one reader reports it")
+  func unterminatedQuote() throws {
+    let bytes = Array((Self.salesforce(rows: 150) + "0030000000009ZZ,Last,\"First,open").utf8)
+    let expected = try Self.sequential(bytes)
+    #expect(expected.diagnostics.contains { $0.severity == .error })
+    let (got, _, _) = try Self.parallel(bytes, chunk: 64, pieceSize: 700)
+    #expect(got == expected)
+  }
+
+  @Test("the cutter cuts after the last line end outside quotes, never between CR and LF or at the end")
+  func cutter() {
+    func cut(_ text: String, from: Int = 0) -> Int? {
+      Array(text.utf8).withUnsafeBufferPointer { CSVReader.lastCut(in: $0, from: from) }
+    }
+    #expect(cut("a,b\nc,d\ne,f") == 8)
+    #expect(cut("a,b\r\nc,d\r\ne") == 10)
+    // A line end inside quotes is no cut; one after the closing quote is.
+    #expect(cut("a,b\n\"c\nd\",e\nf") == 12)
+    #expect(cut("a,b\n\"c\nd") == 4)
+    #expect(cut("a,\"x\"\"\ny\"\nz") == 10)
+    // Not at the buffer's end, not between CR and LF, a lone CR once the next byte is known.
+    #expect(cut("a,b\nc,d\n") == 4)
+    #expect(cut("a,b\r\nc,d\r") == 5)
+    #expect(cut("a,b\rc,d\re") == 8)
+    #expect(cut("a,b\nc,d\ne", from: 9) == nil)
+    #expect(cut("a,b,c,d") == nil)
+    // Long runs without a stop byte, read eight bytes at a time.
+    let long = String(repeating: "abcdefgh", count: 20)
+    #expect(cut("\(long)\n\"\(long)\n\(long)\"\n\(long)") == 3 * 160 + 5)
+    // A quote that opens nothing (`ab"c`) makes every later line end look quoted: under
+    // 1 MB the last cut is before it; from 1 MB on, the last line end is taken all the same.
+    let row = "a,b\"c,d\n"
+    let rows = String(repeating: "x,y,z\n", count: 3) + row + String(repeating: "x,y,z\n", count: 1000) + "x"
+    #expect(cut(rows) == 18)
+    let many = row + String(repeating: "x,y,z\n", count: (1 << 20) / 6 + 10) + "x"
+    #expect(cut(many) == many.utf8.count - 1)
+  }
+
+  @Test("a big UTF-8 input of a contact profile is read in pieces through CSVReader.parallel; others are not")
+  func choice() throws {
+    let big = Array(Self.salesforce(rows: 15_000).utf8)
+    #expect(big.count > 2 * 1024 * 1024)
+    let reader = try CSVReader.parallel(input: ByteInput(bytes: big, name: "big.csv"), options: Self.options(), diagnostics: .ignore)
+    #expect(reader != nil)
+    // It reads what one reader reads.
+    let expected = try Self.sequential(big)
+    let (got, _) = try ReadTrace.read { sink in
+      try CSVReader.parallel(input: ByteInput(bytes: big, name: "in.csv"), options: Self.options(), diagnostics: sink)!
+    }
+    #expect(got == expected)
+    // Small input; UTF-16; an event profile; an unknown profile refused at once.
+    let small = Array(Self.salesforce(rows: 100).utf8)
+    #expect(try CSVReader.parallel(input: ByteInput(bytes: small, name: "s.csv"), options: Self.options(), diagnostics: .ignore) == nil)
+    var utf16: [UInt8] = [0xFF, 0xFE]
+    for u in Self.salesforce(rows: 15_000).utf16 { utf16 += [UInt8(u & 0xFF), UInt8(u >> 8)] }
+    #expect(try CSVReader.parallel(input: ByteInput(bytes: utf16, name: "u.csv"), options: Self.options(), diagnostics: .ignore) == nil)
+    var events = "Subject,StartDateTime,EndDateTime,IsAllDayEvent,OwnerId\r\n"
+    while events.utf8.count < 2_200_000 { events += "Call,2025-01-02T10:00:00.000Z,2025-01-02T11:00:00.000Z,false,005000000000001\r\n" }
+    #expect(
+      try CSVReader.parallel(
+        input: ByteInput(bytes: Array(events.utf8), name: "e.csv"), options: Self.options("salesforce-events"),
+        diagnostics: .ignore) == nil)
+    #expect(throws: FerryError.self) {
+      _ = try CSVReader.parallel(input: ByteInput(bytes: big, name: "big.csv"), options: Self.options("nonesuch"), diagnostics: .ignore)
+    }
+  }
+}
