@@ -241,6 +241,48 @@ struct ParallelCSVReadingTests {
     #expect(cut(many) == many.utf8.count - 1)
   }
 
+  @Test("the cutter, sixteen bytes at a time, agrees with a byte-by-byte reading on random text")
+  func cutterAgainstReference() {
+    /// The rule, byte by byte.
+    func reference(_ b: [UInt8], from: Int) -> Int? {
+      var inQuotes = false
+      var cut: Int?
+      var any: Int?
+      for i in b.indices {
+        let c = b[i]
+        if c == UInt8(ascii: "\"") {
+          inQuotes.toggle()
+        } else if c == 0x0A || c == 0x0D {
+          let next = i + 1
+          guard next >= max(from, 1), next < b.count, c == 0x0A || b[next] != 0x0A else { continue }
+          if inQuotes { any = next } else { cut = next }
+        }
+      }
+      return cut == nil && b.count >= 1 << 20 ? any : cut
+    }
+    var rng = SplitMix(seed: 42)
+    let alphabet: [UInt8] = Array("\"\"\r\n\n,abc".utf8)
+    for round in 0..<3000 {
+      let count = Int(rng.next() % 90)
+      let bytes = (0..<count).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+      let from = round % 3 == 0 ? Int(rng.next() % UInt64(count + 1)) : 0
+      let got = bytes.withUnsafeBufferPointer { CSVReader.lastCut(in: $0, from: from) }
+      #expect(got == reference(bytes, from: from), "\(bytes) from \(from)")
+    }
+  }
+
+  struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+  }
+
   @Test("a big UTF-8 input of a contact profile is read in pieces through CSVReader.parallel; others are not")
   func choice() throws {
     let big = Array(Self.salesforce(rows: 15_000).utf8)
