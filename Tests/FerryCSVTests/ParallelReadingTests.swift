@@ -19,9 +19,15 @@ struct ParallelCSVReadingTests {
   }
 
   static func sequential(_ bytes: [UInt8], options: ReadOptions = options()) throws -> ReadTrace {
-    try ReadTrace.read { sink in
+    try sequentialWithError(bytes, options: options).0
+  }
+
+  /// The trace, and the error the reader ended with, if any.
+  static func sequentialWithError(_ bytes: [UInt8], options: ReadOptions = options()) throws -> (ReadTrace, FerryError?) {
+    let (trace, reader) = try ReadTrace.read { sink in
       Reading(try CSVReader(input: ByteInput(bytes: bytes, name: "in.csv"), options: options, diagnostics: sink))
-    }.0
+    }
+    return (trace, reader.failed)
   }
 
   /// Read in pieces: `chunk` bytes are read at a time and a piece is cut as soon as one has
@@ -34,6 +40,13 @@ struct ParallelCSVReadingTests {
   static func parallel(
     _ bytes: [UInt8], chunk: Int, pieceSize: Int = 1, options: ReadOptions = options()
   ) throws -> (ReadTrace, fellBack: Bool, piecesUsed: Int) {
+    let (trace, fellBack, used, _) = try parallelWithError(bytes, chunk: chunk, pieceSize: pieceSize, options: options)
+    return (trace, fellBack, used)
+  }
+
+  static func parallelWithError(
+    _ bytes: [UInt8], chunk: Int, pieceSize: Int = 1, options: ReadOptions = options()
+  ) throws -> (ReadTrace, fellBack: Bool, piecesUsed: Int, error: FerryError?) {
     var o = options
     o.csv.delimiter = try CSVReader(input: ByteInput(bytes: bytes, name: "in.csv"), options: options, diagnostics: .ignore)
       .delimiter
@@ -44,7 +57,7 @@ struct ParallelCSVReadingTests {
           diagnostics: $0, pieceSize: pieceSize, ahead: 3))
     }
     let fellBack = reader.base.readsOnAsOneReader && reader.base.piecesUsed * pieceSize < bytes.count - 32 * 1024
-    return (trace, fellBack, reader.base.piecesUsed)
+    return (trace, fellBack, reader.base.piecesUsed, reader.failed)
   }
 
   /// A reader whose error, if it throws one, ends the trace as a last diagnostic: both ways
@@ -268,6 +281,35 @@ struct ParallelCSVReadingTests {
       let from = round % 3 == 0 ? Int(rng.next() % UInt64(count + 1)) : 0
       let got = bytes.withUnsafeBufferPointer { CSVReader.lastCut(in: $0, from: from) }
       #expect(got == reference(bytes, from: from), "\(bytes) from \(from)")
+    }
+  }
+
+  @Test("random CSV-like text, cut into tiny pieces, reads as one reader reads it")
+  func randomInputs() throws {
+    var rng = SplitMix(seed: 7)
+    func pick<T>(_ items: [T]) -> T { items[Int(rng.next() % UInt64(items.count))] }
+    let cells = [
+      "a", "Zoë", "", "\"q,uo\"\"te\"", "\"multi\r\nline\"", "\"lf\nonly\"", "x\"y", "\"open", "+1 555",
+      "=SUM(A1)", "2025-01-02", "0035000000ABCDE", "z@example.com",
+    ]
+    let ends = ["\r\n", "\n", "\r", "\r\n\r\n", "\n\n"]
+    let header = "Id,LastName,FirstName,Email,Phone,Title,MailingStreet"
+    for round in 0..<150 {
+      var text = pick(["", "\u{FEFF}", "sep=,\r\n", ",,,\n"]) + header + pick(ends)
+      for _ in 0..<(20 + Int(rng.next() % 60)) {
+        let n = 5 + Int(rng.next() % 4)
+        text += (0..<n).map { _ in pick(cells) }.joined(separator: ",") + pick(ends)
+        if rng.next() % 40 == 0 { text += ",,,,,,\r\n" }
+      }
+      var bytes = Array(text.utf8)
+      if rng.next() % 8 == 0 { bytes.insert(0xE9, at: Int(rng.next() % UInt64(bytes.count))) }  // Latin-1 é
+      if rng.next() % 12 == 0 { bytes.insert(0, at: Int(rng.next() % UInt64(bytes.count))) }  // NUL
+      let (expected, expectedError) = try Self.sequentialWithError(bytes)
+      for pieceSize in [1, 200] {
+        let (got, _, _, error) = try Self.parallelWithError(bytes, chunk: 1 + Int(rng.next() % 90), pieceSize: pieceSize)
+        #expect(got == expected, "round \(round), pieces of \(pieceSize): \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        #expect(error == expectedError, "round \(round), pieces of \(pieceSize)")
+      }
     }
   }
 
