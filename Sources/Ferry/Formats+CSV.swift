@@ -19,9 +19,8 @@ extension Formats {
           CSVDetection.detect(head: head, fileName: fileName).map { Detection(confidence: $0.confidence, variant: $0.profile) }
         },
         makeReader: { input, options, diagnostics in
-          // A big UTF-8 input of a contact profile is read in pieces, on two threads.
-          if let reader = try CSVReader.parallel(input: input, options: options, diagnostics: diagnostics) { return reader }
-          return try CSVReader(input: input, options: options, diagnostics: diagnostics)
+          // A big UTF-8 input of a contact profile is read in pieces, on several threads.
+          try CSVReader.open(input: input, options: options, diagnostics: diagnostics)
         },
         makeWriter: { destination, options, diagnostics in
           try CSVWriter(destination: destination, options: options, diagnostics: diagnostics)

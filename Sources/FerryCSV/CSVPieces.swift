@@ -1,6 +1,6 @@
 import FerryModel
 
-// Reading a big CSV input in pieces, on two threads (`ParallelReader`).
+// Reading a big CSV input in pieces, on several threads (`ParallelReader`).
 //
 // Every piece's reader reads the input's header first (the preamble: a byte order mark, an
 // Excel `sep=` line, blank rows and the header record), silently but for the first piece's,
@@ -30,36 +30,69 @@ extension CSVReader: PieceReader {
   /// The delimiter read with (given or sniffed).
   public var delimiter: UInt8 { rows.delimiter }
 
-  /// A reader that reads `input` in pieces on several threads, when it is big enough, UTF-8,
-  /// and its profile reads each row on its own; otherwise nil (read it with `init`).
-  ///
-  /// Reads the input's head to tell: options that `init` refuses (an unknown profile, a
-  /// mapping file that cannot be read) throw here too.
-  public static func parallel(
-    input: ByteInput, options: ReadOptions, diagnostics: DiagnosticSink
+  /// Opens `input`: in pieces on several threads when that pays (`parallel`), otherwise
+  /// with one reader. A mapping file (`--mapping`) is read once, here, for all the readers.
+  public static func open(input: ByteInput, options: ReadOptions, diagnostics: DiagnosticSink) throws -> any RecordReader {
+    let mapping = readMapping(options)
+    if let reader = try parallel(input: input, options: options, diagnostics: diagnostics, mapping: mapping) {
+      return reader
+    }
+    return try CSVReader(input: input, options: options, diagnostics: diagnostics, piece: nil, mapping: mapping)
+  }
+
+  /// A reader that reads `input` in pieces on several threads (one per core), when it is
+  /// big enough, UTF-8, and its profile reads each row on its own; otherwise nil (read it
+  /// with `init`, which also reports what is wrong with the options or the header).
+  public static func parallel(input: ByteInput, options: ReadOptions, diagnostics: DiagnosticSink) throws -> ParallelReader? {
+    try parallel(input: input, options: options, diagnostics: diagnostics, mapping: readMapping(options))
+  }
+
+  private static func readMapping(_ options: ReadOptions) -> Result<GenericProfile, any Error>? {
+    options.csv.mappingFile.map { file in Result { try GenericProfile(mappingFile: file) } }
+  }
+
+  static func parallel(
+    input: ByteInput, options: ReadOptions, diagnostics: DiagnosticSink, mapping: Result<GenericProfile, any Error>?
   ) throws -> ParallelReader? {
     guard try ParallelReader.isWorthwhile(for: input) else { return nil }
     if let name = options.inputEncoding, CSVEncoding(name: name) != .utf8 { return nil }
+    if case .failure = mapping { return nil }
     let head = try input.peek(4 * 512 * 1024)
     if let (encoding, _) = CSVEncoding.fromBOM(head), encoding != .utf8 { return nil }
-    // The head read as the input would be: the profile, and the delimiter every piece reads with.
-    let probe = try CSVReader(input: ByteInput(bytes: head, name: input.name), options: options, diagnostics: .ignore)
-    guard probe.hasDecoder, probe.profile.readsInPieces, probe.rows.bytesConsumed < head.count else { return nil }
+    // The head read as the input would be: the profile, and the delimiter every piece reads
+    // with. Whatever it refuses, one reader reads and reports (the notes on the header
+    // before the error too).
+    guard
+      let probe = try? CSVReader(
+        input: ByteInput(bytes: head, name: input.name), options: options, diagnostics: .ignore, piece: nil,
+        mapping: mapping),
+      probe.hasDecoder, probe.profile.readsInPieces, !probe.rows.reachedEnd,
+      probe.rows.bytesConsumed < min(head.count, preambleLimit)
+    else { return nil }
     var pieceOptions = options
     pieceOptions.csv.delimiter = probe.delimiter
-    return ParallelReader(input: input, format: pieces(options: pieceOptions), diagnostics: diagnostics)
+    return ParallelReader(
+      input: input, format: pieces(options: pieceOptions, mapping: mapping), diagnostics: diagnostics)
   }
+
+  /// The longest preamble every piece's reader reads again (a header of thousands of
+  /// columns would cost more to read per piece than the pieces gain).
+  static let preambleLimit = 64 * 1024
 
   /// How `ParallelReader` cuts a CSV input into pieces and reads each one. `options` must
   /// name the delimiter (`parallel(input:options:diagnostics:)` sets the one sniffed from
   /// the input's head): a piece's preamble is too short to sniff it from.
   public static func pieces(options: ReadOptions) -> PieceFormat {
+    pieces(options: options, mapping: readMapping(options))
+  }
+
+  static func pieces(options: ReadOptions, mapping: Result<GenericProfile, any Error>?) -> PieceFormat {
     let delimiter = options.csv.delimiter
     return PieceFormat(
       lastCut: { bytes, from in lastCut(in: bytes, from: from) },
       makeReader: { input, start, sink in
         do {
-          return try CSVReader(input: input, options: options, diagnostics: sink, piece: start)
+          return try CSVReader(input: input, options: options, diagnostics: sink, piece: start, mapping: mapping)
         } catch {
           return FailedPiece(error: error)
         }
@@ -81,6 +114,11 @@ extension CSVReader: PieceReader {
     guard let base = b.baseAddress else { return nil }
     let n = b.count
     let lowest = max(from, 1)
+    // Quotes are counted from the start every time this is asked, as a piece's buffer grows:
+    // first make sure there is a line end to cut after among the bytes not looked at yet,
+    // so that a long stretch without one is not counted over and over (with a 64 KB chunk
+    // added between two calls, that was quadratic).
+    guard hasLineEnd(base, from: lowest - 1, to: n - 1) else { return nil }
     var inQuotes = false
     var cut: Int?
     var anyLineEnd: Int?
@@ -127,11 +165,29 @@ extension CSVReader: PieceReader {
     return cut
   }
 
+  /// Whether `base[from..<to]` holds a CR or LF.
+  static func hasLineEnd(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> Bool {
+    let lf = SIMD16<UInt8>(repeating: .lf)
+    let cr = SIMD16<UInt8>(repeating: .cr)
+    var i = max(0, from)
+    while i + 16 <= to {
+      let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+      if any((v .== lf) .| (v .== cr)) { return true }
+      i += 16
+    }
+    while i < to {
+      if base[i] == .lf || base[i] == .cr { return true }
+      i += 1
+    }
+    return false
+  }
+
   /// See `lastCut(in:from:)`: twice the pieces `ParallelReader` cuts.
   static let lastResortSize = 1 << 20
 
   /// The length of the preamble at the start of `bytes`: up to the end of the header record
-  /// (the first with text), its line end included; 0 when it does not end in `bytes`.
+  /// (the first with text), its line end included; 0 when it does not end at a line end in
+  /// `bytes`, or is longer than `preambleLimit` (the input is then read by one reader).
   static func preambleLength(in bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8?) -> Int {
     let all = Array(bytes)
     guard
@@ -140,10 +196,12 @@ extension CSVReader: PieceReader {
     else { return 0 }
     while let row = try? rows.next() {
       guard row.data.isEmpty else {
+        // Closed by the end of `bytes` (a quote left open), not by a line end: no header.
+        guard !rows.reachedEnd else { return 0 }
         var end = rows.bytesConsumed
         // The header's CR consumed, its LF not yet.
         if end > 0 && end < all.count && all[end - 1] == .cr && all[end] == .lf { end += 1 }
-        return end <= all.count && rows.line > row.line ? end : 0
+        return end <= min(all.count, preambleLimit) && rows.line > row.line ? end : 0
       }
     }
     return 0

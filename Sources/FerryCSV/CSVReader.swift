@@ -38,10 +38,16 @@ public struct CSVReader: RecordReader {
     try self.init(input: input, options: options, diagnostics: diagnostics, piece: nil)
   }
 
-  /// - Parameter piece: for a reader of one piece of a bigger input (`pieces(options:)`):
-  ///   the header is read from its preamble (silently, but for the first piece), then the
-  ///   rows from `input`.
-  init(input: ByteInput, options: ReadOptions, diagnostics: DiagnosticSink, piece: PieceStart?) throws {
+  /// - Parameters:
+  ///   - piece: for a reader of one piece of a bigger input (`pieces(options:mapping:)`):
+  ///     the header is read from its preamble (silently, but for the first piece), then the
+  ///     rows from `input`.
+  ///   - mapping: `options.csv.mappingFile` read already (once for all the pieces: the file
+  ///     could be a pipe, or change); nil reads it here.
+  init(
+    input: ByteInput, options: ReadOptions, diagnostics: DiagnosticSink, piece: PieceStart?,
+    mapping readMapping: Result<GenericProfile, any Error>? = nil
+  ) throws {
     self.piece = piece
     let preamble = piece.map { $0.preamble.isEmpty ? nil : $0.preamble } ?? nil
     let silent = preamble != nil && piece?.preambleIsSilent == true
@@ -68,7 +74,7 @@ public struct CSVReader: RecordReader {
     // `--mapping` reads an input when no profile was named, or when the input's header holds
     // at least half of the mapping's columns (a detected profile then gives way); otherwise
     // the mapping is meant for the output.
-    let mapping = try options.csv.mappingFile.map { try GenericProfile(mappingFile: $0) }
+    let mapping = try readMapping.map { try $0.get() } ?? options.csv.mappingFile.map { try GenericProfile(mappingFile: $0) }
     if let mapping,
       options.variant == nil || options.variant == "mapping" || mapping.confidence(header: header) >= 0.5
     {

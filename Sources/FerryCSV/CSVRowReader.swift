@@ -188,6 +188,9 @@ public final class CSVRowReader {
   private let bomLength: Int
   private var ended = false
   private var finished = false
+  /// Whether the input's end was reached: the last record given (if any) was closed by the
+  /// end of the input, not by a line end.
+  public var reachedEnd: Bool { finished }
   /// Records read, the header and rows with every field empty included: the next record's
   /// number is this (the header's is 0).
   public private(set) var rowsRead = 0
@@ -266,7 +269,8 @@ public final class CSVRowReader {
   /// - Returns: false when the input read so far held more than line ends after its last
   ///   record, or the encoding is not UTF-8 (nothing is read from `next` then).
   public func continueReading(from next: ByteInput, firstLine: Int?, diagnostics: DiagnosticSink) -> Bool {
-    guard encoding == .utf8, !skipSeparatorLine else { return false }
+    // A record closed by the input's end (a quote left open) is no header to go on from.
+    guard encoding == .utf8, !skipSeparatorLine, !finished else { return false }
     if pendingReset {
       core.startRecord()
       pendingReset = false

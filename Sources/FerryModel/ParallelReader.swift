@@ -250,7 +250,10 @@ public struct ParallelReader: RecordReader {
       var next = shared.take(index, returning: &piece)
       position = 0
       replayed = 0
-      let rereadLast = next.isLast && index > 0 && rereadsLastPiece && next.error == nil
+      // A last piece whose reader failed is read again too (unless reading the input
+      // failed, and it has no bytes): what its reader said before the error must be what one
+      // reader says, message texts included.
+      let rereadLast = next.isLast && index > 0 && rereadsLastPiece && (next.error == nil || !next.bytes.isEmpty)
       if rereadLast || (!next.isLast && !isUsable(next, index: index)) {
         // The cut after this piece was no record boundary (or its reader failed, or the next
         // piece's start joins this one's end): everything from this piece's start is read

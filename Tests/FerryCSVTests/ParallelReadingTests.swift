@@ -313,6 +313,142 @@ struct ParallelCSVReadingTests {
     }
   }
 
+  /// What `CSVReader.open` gives (in pieces when the input is big) and the error it ends
+  /// with, opening included.
+  static func opened(_ bytes: [UInt8], options: ReadOptions = options()) -> (ReadTrace, String?) {
+    let log = DiagnosticLog()
+    var trace = ReadTrace()
+    do {
+      var reader = try CSVReader.open(input: ByteInput(bytes: bytes, name: "in.csv"), options: options, diagnostics: log.sink)
+      while let r = try reader.next() {
+        trace.records.append(r)
+        trace.locations.append(reader.lastRecordLocation)
+      }
+    } catch {
+      trace.diagnostics = log.diagnostics
+      return (trace, "\(error)")
+    }
+    trace.diagnostics = log.diagnostics
+    return (trace, nil)
+  }
+
+  /// The same through one `CSVReader`.
+  static func oneReader(_ bytes: [UInt8], options: ReadOptions = options()) -> (ReadTrace, String?) {
+    let log = DiagnosticLog()
+    var trace = ReadTrace()
+    do {
+      var reader = try CSVReader(input: ByteInput(bytes: bytes, name: "in.csv"), options: options, diagnostics: log.sink)
+      while let r = try reader.next() {
+        trace.records.append(r)
+        trace.locations.append(reader.lastRecordLocation)
+      }
+    } catch {
+      trace.diagnostics = log.diagnostics
+      return (trace, "\(error)")
+    }
+    trace.diagnostics = log.diagnostics
+    return (trace, nil)
+  }
+
+  final class DiagnosticLog: @unchecked Sendable {
+    var diagnostics: [Diagnostic] = []
+    var sink: DiagnosticSink { DiagnosticSink { [self] in diagnostics.append($0) } }
+  }
+
+  /// Rows of 100-odd bytes up to `bytes` in all.
+  static func filler(_ line: (Int) -> String, bytes: Int) -> String {
+    var text = ""
+    var n = 0
+    while text.utf8.count < bytes {
+      text += line(n)
+      n += 1
+    }
+    return text
+  }
+
+  @Test("a header whose quoted field runs past the first piece: the input is read by one reader")
+  func headerPastFirstPiece() {
+    // `x"y` holds a quote that opens nothing, so the cutter's count is off by one; the real
+    // header closes some 42 KB on, past the first piece (32 KB).
+    var text = "x\"y,\"z\n" + String(repeating: "aaaaaaaaaaaaaaaaaaaa\n", count: 2000) + "w\"\n"
+    text += Self.filler({ "N\($0),\(String(repeating: "2", count: 100))\n" }, bytes: 2_300_000)
+    let bytes = Array(text.utf8)
+    let (got, error) = Self.opened(bytes)
+    let (expected, expectedError) = Self.oneReader(bytes)
+    #expect(expected.records.count > 20_000)
+    #expect(error == expectedError)
+    #expect(got == expected)
+    // And cut small, in the tests' own pieces.
+    let small = Array(("x\"y,\"z\n" + String(repeating: "aaaa\n", count: 300) + "w\"\n" + String(repeating: "N,2\n", count: 3000)).utf8)
+    let (pieces, _, _) = try! Self.parallel(small, chunk: 100, pieceSize: 4000)
+    #expect(pieces == (try! Self.sequential(small)))
+  }
+
+  @Test("a last piece that fails after a note or warning that names its line: the same text as one reader's")
+  func lastPieceFails() {
+    let head = "FirstName,LastName,Email,Phone\n"
+    let rows = Self.filler({ "Ann\($0),Lee,a\($0)@example.com,\($0)\n" }, bytes: 2_300_000)
+    for tail in [
+      "Mül\"ler,X,m@example.com,1\n,,,\nBob,Z\u{0},b@example.com,1\n",
+      "Mül\"ler,X,m@example.com,1\nB\u{E9}b,Z,b@example.com,1\nBob,Z\u{0},b@example.com,1\n",
+    ] {
+      // "Mül" stays UTF-8; U+00E9 becomes the one Latin-1 byte E9 (not valid UTF-8).
+      let bytes = Array((head + rows).utf8) + Array(tail.replacingOccurrences(of: "\u{E9}", with: "\u{1}").utf8).map { $0 == 1 ? 0xE9 : $0 }
+      let (got, error) = Self.opened(bytes)
+      let (expected, expectedError) = Self.oneReader(bytes)
+      #expect(expectedError != nil)
+      #expect(error == expectedError)
+      #expect(got.diagnostics == expected.diagnostics)
+      #expect(got == expected)
+    }
+  }
+
+  @Test("options refused on a big input: the notes on the header come first, as one reader gives them")
+  func refusedOptions() {
+    let text = ",,,\nFirst Name,Last Name,Email,Phone\n"
+      + Self.filler({ "Ann\($0),Lee,a\($0)@example.com,\($0)\n" }, bytes: 2_300_000)
+    let bytes = Array(text.utf8)
+    for variant in ["bogus", "mapping"] {
+      let (got, error) = Self.opened(bytes, options: Self.options(variant))
+      let (expected, expectedError) = Self.oneReader(bytes, options: Self.options(variant))
+      #expect(expectedError != nil)
+      #expect(!expected.diagnostics.isEmpty)
+      #expect(error == expectedError)
+      #expect(got == expected)
+    }
+  }
+
+  @Test("a mapping file is read once, for every piece: it can be gone before the rows are read")
+  func mappingReadOnce() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-mapping-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let mapping = dir.appendingPathComponent("m.yaml").path
+    try "columns:\n  - column: Given\n    field: formattedName\n  - column: Mail\n    field: email\n"
+      .write(toFile: mapping, atomically: true, encoding: .utf8)
+    let text = "Given,Mail,Extra\n" + Self.filler({ "Ann\($0),a\($0)@example.com,x\($0)\n" }, bytes: 2_300_000)
+    var options = Self.options("mapping")
+    options.csv.mappingFile = mapping
+    let expected = Self.oneReader(Array(text.utf8), options: options)
+    #expect(expected.1 == nil)
+    var reader = try CSVReader.open(input: ByteInput(bytes: Array(text.utf8), name: "in.csv"), options: options, diagnostics: .ignore)
+    #expect(reader is ParallelReader)
+    try FileManager.default.removeItem(atPath: mapping)
+    var records: [Record] = []
+    while let r = try reader.next() { records.append(r) }
+    #expect(records == expected.0.records)
+  }
+
+  @Test("no line end among the bytes not looked at yet: no cut, whatever the quotes before")
+  func noLineEnd() {
+    let text = "a,b\nc,\"d\ne\"\n" + String(repeating: "x", count: 5000)
+    let bytes = Array(text.utf8)
+    let cut = bytes.withUnsafeBufferPointer { CSVReader.lastCut(in: $0, from: 20) }
+    #expect(cut == nil)
+    let earlier = bytes.withUnsafeBufferPointer { CSVReader.lastCut(in: $0, from: 0) }
+    #expect(earlier == 12)
+  }
+
   struct SplitMix {
     var state: UInt64
     init(seed: UInt64) { state = seed }
@@ -325,7 +461,7 @@ struct ParallelCSVReadingTests {
     }
   }
 
-  @Test("a big UTF-8 input of a contact profile is read in pieces through CSVReader.parallel; others are not")
+  @Test("a big UTF-8 input of a contact profile is read in pieces (CSVReader.parallel, open); others are not")
   func choice() throws {
     let big = Array(Self.salesforce(rows: 15_000).utf8)
     #expect(big.count > 2 * 1024 * 1024)
@@ -349,8 +485,12 @@ struct ParallelCSVReadingTests {
       try CSVReader.parallel(
         input: ByteInput(bytes: Array(events.utf8), name: "e.csv"), options: Self.options("salesforce-events"),
         diagnostics: .ignore) == nil)
+    // Options it cannot read with are left to one reader, which reports them (`open` throws).
+    #expect(
+      try CSVReader.parallel(input: ByteInput(bytes: big, name: "big.csv"), options: Self.options("nonesuch"), diagnostics: .ignore)
+        == nil)
     #expect(throws: FerryError.self) {
-      _ = try CSVReader.parallel(input: ByteInput(bytes: big, name: "big.csv"), options: Self.options("nonesuch"), diagnostics: .ignore)
+      _ = try CSVReader.open(input: ByteInput(bytes: big, name: "big.csv"), options: Self.options("nonesuch"), diagnostics: .ignore)
     }
   }
 }
