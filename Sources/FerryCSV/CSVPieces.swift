@@ -189,7 +189,8 @@ extension CSVReader: PieceReader {
   /// (the first with text), its line end included; 0 when it does not end at a line end in
   /// `bytes`, or is longer than `preambleLimit` (the input is then read by one reader).
   static func preambleLength(in bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8?) -> Int {
-    let all = Array(bytes)
+    // A header longer than the limit is not taken anyway: no more is copied.
+    let all = Array(bytes.prefix(preambleLimit + 1))
     guard
       let rows = try? CSVRowReader(
         input: ByteInput(bytes: all, name: "<preamble>"), delimiter: delimiter, encodingName: nil, diagnostics: .ignore)
