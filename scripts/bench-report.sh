@@ -17,7 +17,7 @@ out=docs/BENCHMARKS.md
   echo "targets are read against; per CPU second is given where a section shows it. Ratios are"
   echo "against the peer measured in the same run on this machine, as the issues ask; the Python"
   echo "peers run faster here than the speeds the issues quote, which makes the ratios harder."
-  echo "In the CSV, vCard and iCalendar sections every time is the run of median wall time of three,"
+  echo "In the CSV, vCard and iCalendar sections every time is the run of median wall time of five,"
   echo "for ferry and its peers alike: one run on this shared machine can be a third off. Each of"
   echo "those runs starts after a \`sync\`, so that no write-back of the output before it (hundreds of"
   echo "MB per run) overlaps it."

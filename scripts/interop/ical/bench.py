@@ -60,7 +60,7 @@ def generate(path, count, seed=42):
         w("END:VCALENDAR\r\n")
 
 
-RUNS = 3
+RUNS = 5
 
 
 def timed(cmd):
@@ -161,7 +161,7 @@ def main():
         f"alarms on a quarter); the peers get the first {args.slice:,} events of the same generator. "
         "ferry: `ferry convert --to ics` (release build, statically linked; it reads on a second thread and, while it waits for it, on the writer's); peers: python `icalendar` "
         "(`Calendar.from_ical` + `to_ical`) and `recurring-ical-events` (`of(cal).between(2025-01-01, 2026-01-01)`). "
-        "Times are wall-clock for the whole process, each the median of three runs (ferry and peers alike), peak memory from `/usr/bin/time -v`.",
+        "Times are wall-clock for the whole process, each the median of five runs (ferry and peers alike), peak memory from `/usr/bin/time -v`.",
         "",
         "| what | ferry | peer | ratio | target | met? |",
         "|---|---|---|---|---|---|",
