@@ -63,9 +63,10 @@ public struct PieceStart: Sendable {
 
 /// What `ParallelReader` needs to know of a format.
 public struct PieceFormat: Sendable {
-  /// The last position in `bytes`, at or after `from`, above 0 and below its end, where a new top-level
-  /// record seems to start (the start of its first line), or nil. A guess is enough: each
-  /// piece's reader tells afterwards whether the piece before it really ended there.
+  /// The last position in `bytes`, at or after `from`, above 0 and below its end, where a
+  /// new top-level record seems to start (the start of its first line), or nil. A guess is
+  /// enough: each piece's reader tells afterwards whether the piece before it really ended
+  /// there.
   public var lastCut: @Sendable (_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int) -> Int?
   /// A reader of one piece (or of the rest of the input).
   public var makeReader: @Sendable (_ input: ByteInput, _ start: PieceStart, _ diagnostics: DiagnosticSink) -> any PieceReader

@@ -316,38 +316,30 @@ struct ParallelCSVReadingTests {
   /// What `CSVReader.open` gives (in pieces when the input is big) and the error it ends
   /// with, opening included.
   static func opened(_ bytes: [UInt8], options: ReadOptions = options()) -> (ReadTrace, String?) {
-    let log = DiagnosticLog()
-    var trace = ReadTrace()
-    do {
-      var reader = try CSVReader.open(input: ByteInput(bytes: bytes, name: "in.csv"), options: options, diagnostics: log.sink)
-      while let r = try reader.next() {
-        trace.records.append(r)
-        trace.locations.append(reader.lastRecordLocation)
-      }
-    } catch {
-      trace.diagnostics = log.diagnostics
-      return (trace, "\(error)")
-    }
-    trace.diagnostics = log.diagnostics
-    return (trace, nil)
+    traced { try CSVReader.open(input: ByteInput(bytes: bytes, name: "in.csv"), options: options, diagnostics: $0) }
   }
 
   /// The same through one `CSVReader`.
   static func oneReader(_ bytes: [UInt8], options: ReadOptions = options()) -> (ReadTrace, String?) {
+    traced { try CSVReader(input: ByteInput(bytes: bytes, name: "in.csv"), options: options, diagnostics: $0) }
+  }
+
+  /// The records, positions and diagnostics of the reader `open` makes, and its error.
+  static func traced(_ open: (DiagnosticSink) throws -> any RecordReader) -> (ReadTrace, String?) {
     let log = DiagnosticLog()
     var trace = ReadTrace()
+    var failure: String?
     do {
-      var reader = try CSVReader(input: ByteInput(bytes: bytes, name: "in.csv"), options: options, diagnostics: log.sink)
+      var reader = try open(log.sink)
       while let r = try reader.next() {
         trace.records.append(r)
         trace.locations.append(reader.lastRecordLocation)
       }
     } catch {
-      trace.diagnostics = log.diagnostics
-      return (trace, "\(error)")
+      failure = "\(error)"
     }
     trace.diagnostics = log.diagnostics
-    return (trace, nil)
+    return (trace, failure)
   }
 
   final class DiagnosticLog: @unchecked Sendable {
